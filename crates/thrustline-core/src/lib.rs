@@ -1,0 +1,17 @@
+//! Thrustline's kinematics core: per-frame hip-thrust metrics, a rep state machine, the
+//! article's faults with plain-language cues, and the set/session model. Pure: no I/O.
+
+pub mod analyzer;
+pub mod config;
+pub mod landmarks;
+pub mod metrics;
+pub mod session;
+
+pub use analyzer::{Analyzer, Event, Events, FrameAnalysis, Phase};
+pub use config::{ConfigError, Thresholds};
+pub use landmarks::{FrameGeometry, Landmark, PoseObservation, CONNECTIONS, NUM_LANDMARKS};
+pub use metrics::{FrameMetrics, Metric, Side};
+pub use session::{
+    Evidence, Fault, FaultCount, FaultId, PartialRep, Rep, RepMetrics, SessionSummary, SetSummary, Severity, Tempo,
+    Variation, Warning,
+};

@@ -1,0 +1,353 @@
+//! Per-frame kinematics from one pose, measured in pixel space.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Thresholds;
+use crate::landmarks::{idx, FrameGeometry, Landmark, PoseObservation};
+
+/// Which side of the body the metrics come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Left,
+    Right,
+    /// Frontal view: both sides visible, values averaged.
+    Both,
+}
+
+/// A measured value with the confidence (minimum landmark visibility) behind it.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Metric {
+    pub value: f32,
+    pub confidence: f32,
+}
+
+/// Everything measured on one frame. `None` means "not measurable with confidence here".
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FrameMetrics {
+    /// Side the metrics come from (the one facing the camera).
+    pub side: Side,
+    /// Leg that carries the load (the lower foot in single-leg work).
+    pub working_leg: Side,
+    /// Shoulder-hip-knee angle, signed: 180 = straight line, above 180 = hyperextended.
+    pub hip_angle: Option<Metric>,
+    /// Hip's distance from the shoulder-knee line over that line's length; + above, - below.
+    pub hip_line_offset: Option<Metric>,
+    /// Hip-knee-ankle angle.
+    pub knee_angle: Option<Metric>,
+    /// Shin from vertical; + when the ankle is ahead of the knee (feet out), - behind.
+    pub shin_angle: Option<Metric>,
+    /// Ear-shoulder-hip angle (head position).
+    pub neck_angle: Option<Metric>,
+    /// Shoulder-hip line from horizontal (0 lying flat, 90 upright).
+    pub torso_incline: Option<Metric>,
+    /// Heel height above its set baseline, in foot lengths.
+    pub heel_lift: Option<Metric>,
+    /// Toe (foot index) height above its set baseline, in foot lengths.
+    pub toe_lift: Option<Metric>,
+    /// Left/right hip height difference over hip width (frontal views only).
+    pub hip_asymmetry: Option<Metric>,
+}
+
+impl FrameMetrics {
+    /// Hip extension deficit: how far short of the straight shoulder-knee line (0 when there).
+    pub fn hip_deficit(&self) -> Option<f32> {
+        self.hip_angle.map(|m| (180.0 - m.value).max(0.0))
+    }
+}
+
+/// Raw foot heights (pixels, image y grows downwards) used to build the set's floor baseline.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct FootSample {
+    pub heel_y: f32,
+    pub toe_y: f32,
+    pub foot_len: f32,
+    pub confidence: f32,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct P {
+    x: f32,
+    y: f32,
+}
+
+fn px(l: &Landmark, g: FrameGeometry) -> P {
+    P { x: l.x * g.width as f32, y: l.y * g.height as f32 }
+}
+
+fn sub(a: P, b: P) -> P {
+    P { x: a.x - b.x, y: a.y - b.y }
+}
+
+fn norm(a: P) -> f32 {
+    (a.x * a.x + a.y * a.y).sqrt()
+}
+
+/// Unsigned angle at `b` in degrees.
+fn angle(a: P, b: P, c: P) -> f32 {
+    let (u, v) = (sub(a, b), sub(c, b));
+    let d = norm(u) * norm(v);
+    if d <= f32::EPSILON {
+        return f32::NAN;
+    }
+    ((u.x * v.x + u.y * v.y) / d).clamp(-1.0, 1.0).acos().to_degrees()
+}
+
+struct SideIdx {
+    ear: usize,
+    shoulder: usize,
+    hip: usize,
+    knee: usize,
+    ankle: usize,
+    heel: usize,
+    toe: usize,
+}
+
+const LEFT: SideIdx = SideIdx {
+    ear: idx::LEFT_EAR,
+    shoulder: idx::LEFT_SHOULDER,
+    hip: idx::LEFT_HIP,
+    knee: idx::LEFT_KNEE,
+    ankle: idx::LEFT_ANKLE,
+    heel: idx::LEFT_HEEL,
+    toe: idx::LEFT_FOOT_INDEX,
+};
+const RIGHT: SideIdx = SideIdx {
+    ear: idx::RIGHT_EAR,
+    shoulder: idx::RIGHT_SHOULDER,
+    hip: idx::RIGHT_HIP,
+    knee: idx::RIGHT_KNEE,
+    ankle: idx::RIGHT_ANKLE,
+    heel: idx::RIGHT_HEEL,
+    toe: idx::RIGHT_FOOT_INDEX,
+};
+
+fn side_idx(s: Side) -> &'static SideIdx {
+    match s {
+        Side::Right => &RIGHT,
+        _ => &LEFT,
+    }
+}
+
+fn metric(value: f32, confidence: f32, min_vis: f32) -> Option<Metric> {
+    (value.is_finite() && confidence >= min_vis).then_some(Metric { value, confidence })
+}
+
+fn avg(a: Option<Metric>, b: Option<Metric>) -> Option<Metric> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(Metric {
+            value: 0.5 * (a.value + b.value),
+            confidence: a.confidence.min(b.confidence),
+        }),
+        (a, None) => a,
+        (None, b) => b,
+    }
+}
+
+struct Chain {
+    hip_angle: Option<Metric>,
+    offset: Option<Metric>,
+    knee: Option<Metric>,
+    shin: Option<Metric>,
+    neck: Option<Metric>,
+    torso: Option<Metric>,
+}
+
+/// Upper-body chain from `body` side, leg chain from `leg` side (they differ in single-leg work).
+fn chain(lm: &[Landmark], g: FrameGeometry, body: &SideIdx, leg: &SideIdx, min_vis: f32) -> Chain {
+    let v = |i: usize| lm[i].visibility;
+    let (e, s, h) = (px(&lm[body.ear], g), px(&lm[body.shoulder], g), px(&lm[body.hip], g));
+    let (k, a) = (px(&lm[leg.knee], g), px(&lm[leg.ankle], g));
+    let shk = v(body.shoulder).min(v(body.hip)).min(v(leg.knee));
+    let theta = angle(s, h, k);
+    // Normal of the shoulder-knee line pointing up in the image (y grows downwards).
+    let sk = sub(k, s);
+    let len = norm(sk);
+    let (mut nx, mut ny) = (sk.y, -sk.x);
+    if ny > 0.0 {
+        nx = -nx;
+        ny = -ny;
+    }
+    let hs = sub(h, s);
+    let offset = if len > f32::EPSILON { (hs.x * nx + hs.y * ny) / (len * len) } else { f32::NAN };
+    let signed = if offset > 0.0 { 360.0 - theta } else { theta };
+    let hka = v(body.hip).min(v(leg.knee)).min(v(leg.ankle));
+    let dir = if k.x >= h.x { 1.0 } else { -1.0 };
+    let shin = ((a.x - k.x) * dir).atan2(a.y - k.y).to_degrees();
+    let torso = (s.y - h.y).abs().atan2((s.x - h.x).abs()).to_degrees();
+    Chain {
+        hip_angle: metric(signed, shk, min_vis),
+        offset: metric(offset, shk, min_vis),
+        knee: metric(angle(h, k, a), hka, min_vis),
+        shin: metric(shin, v(leg.knee).min(v(leg.ankle)), min_vis),
+        neck: metric(angle(e, s, h), v(body.ear).min(v(body.shoulder)).min(v(body.hip)), min_vis),
+        torso: metric(torso, v(body.shoulder).min(v(body.hip)), min_vis),
+    }
+}
+
+fn side_visibility(lm: &[Landmark], s: &SideIdx) -> f32 {
+    (lm[s.shoulder].visibility + lm[s.hip].visibility + lm[s.knee].visibility + lm[s.ankle].visibility)
+        / 4.0
+}
+
+/// Measures one pose. `baseline` is the set's floor baseline for the feet, if established.
+/// Returns the metrics and the raw foot sample of the working leg.
+pub fn measure(
+    pose: &PoseObservation,
+    g: FrameGeometry,
+    t: &Thresholds,
+    baseline: Option<FootSample>,
+) -> (FrameMetrics, Option<FootSample>) {
+    let lm = &pose.landmarks;
+    let (vl, vr) = (side_visibility(lm, &LEFT), side_visibility(lm, &RIGHT));
+    let (lh, rh) = (px(&lm[idx::LEFT_HIP], g), px(&lm[idx::RIGHT_HIP], g));
+    let mid_s = P {
+        x: 0.5 * (px(&lm[idx::LEFT_SHOULDER], g).x + px(&lm[idx::RIGHT_SHOULDER], g).x),
+        y: 0.5 * (px(&lm[idx::LEFT_SHOULDER], g).y + px(&lm[idx::RIGHT_SHOULDER], g).y),
+    };
+    let mid_h = P { x: 0.5 * (lh.x + rh.x), y: 0.5 * (lh.y + rh.y) };
+    let torso_len = norm(sub(mid_s, mid_h)).max(1.0);
+    let hip_width = norm(sub(lh, rh));
+    let frontal = vl.min(vr) >= t.min_visibility && hip_width / torso_len > t.frontal_hip_spread;
+    let side = if frontal {
+        Side::Both
+    } else if vl >= vr {
+        Side::Left
+    } else {
+        Side::Right
+    };
+
+    // Single-leg: the raised leg's ankle is well above the other one; the lower leg works.
+    let (la, ra) = (px(&lm[idx::LEFT_ANKLE], g), px(&lm[idx::RIGHT_ANKLE], g));
+    let thigh = norm(sub(px(&lm[side_idx(side).knee], g), px(&lm[side_idx(side).hip], g))).max(1.0);
+    let gap = (la.y - ra.y) / thigh;
+    let ankles_seen = lm[idx::LEFT_ANKLE].visibility.min(lm[idx::RIGHT_ANKLE].visibility) >= t.min_visibility;
+    let working_leg = if ankles_seen && gap.abs() > t.single_leg_ankle_gap {
+        if gap > 0.0 {
+            Side::Left
+        } else {
+            Side::Right
+        }
+    } else {
+        side
+    };
+
+    let mv = t.min_visibility;
+    let c = if side == Side::Both && working_leg == Side::Both {
+        let (a, b) = (chain(lm, g, &LEFT, &LEFT, mv), chain(lm, g, &RIGHT, &RIGHT, mv));
+        Chain {
+            hip_angle: avg(a.hip_angle, b.hip_angle),
+            offset: avg(a.offset, b.offset),
+            knee: avg(a.knee, b.knee),
+            shin: avg(a.shin, b.shin),
+            neck: avg(a.neck, b.neck),
+            torso: avg(a.torso, b.torso),
+        }
+    } else {
+        let body = if side == Side::Both { working_leg } else { side };
+        chain(lm, g, side_idx(body), side_idx(working_leg), mv)
+    };
+
+    let leg = side_idx(working_leg);
+    let (heel, toe) = (px(&lm[leg.heel], g), px(&lm[leg.toe], g));
+    let foot_conf = lm[leg.heel].visibility.min(lm[leg.toe].visibility);
+    let foot = (foot_conf >= mv).then_some(FootSample {
+        heel_y: heel.y,
+        toe_y: toe.y,
+        foot_len: norm(sub(heel, toe)),
+        confidence: foot_conf,
+    });
+    let lift = |f: Option<FootSample>, sel: fn(&FootSample) -> f32| -> Option<Metric> {
+        match (f, baseline) {
+            (Some(f), Some(b)) if b.foot_len > 1.0 => {
+                metric((sel(&b) - sel(&f)) / b.foot_len, f.confidence.min(b.confidence), mv)
+            }
+            _ => None,
+        }
+    };
+    let asym_conf = lm[idx::LEFT_HIP].visibility.min(lm[idx::RIGHT_HIP].visibility);
+    let hip_asymmetry = if frontal && hip_width > 1.0 {
+        metric((lh.y - rh.y).abs() / hip_width, asym_conf, mv)
+    } else {
+        None
+    };
+    let m = FrameMetrics {
+        side,
+        working_leg,
+        hip_angle: c.hip_angle,
+        hip_line_offset: c.offset,
+        knee_angle: c.knee,
+        shin_angle: c.shin,
+        neck_angle: c.neck,
+        torso_incline: c.torso,
+        heel_lift: lift(foot, |f| f.heel_y),
+        toe_lift: lift(foot, |f| f.toe_y),
+        hip_asymmetry,
+    };
+    (m, foot)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::landmarks::NUM_LANDMARKS;
+
+    fn pose_from(points: &[(usize, f32, f32)]) -> PoseObservation {
+        let mut lm = [Landmark { x: 0.5, y: 0.5, z: 0.0, visibility: 0.0 }; NUM_LANDMARKS];
+        for &(i, x, y) in points {
+            lm[i] = Landmark { x, y, z: 0.0, visibility: 0.99 };
+        }
+        PoseObservation::new(lm)
+    }
+
+    const G: FrameGeometry = FrameGeometry { width: 1000, height: 1000 };
+
+    #[test]
+    fn straight_line_is_180_and_right_angle_knee() {
+        // Shoulder, hip, knee on one horizontal line; ankle straight below the knee.
+        let p = pose_from(&[
+            (idx::LEFT_EAR, 0.05, 0.45),
+            (idx::LEFT_SHOULDER, 0.1, 0.5),
+            (idx::LEFT_HIP, 0.4, 0.5),
+            (idx::LEFT_KNEE, 0.7, 0.5),
+            (idx::LEFT_ANKLE, 0.7, 0.8),
+            (idx::LEFT_HEEL, 0.68, 0.82),
+            (idx::LEFT_FOOT_INDEX, 0.8, 0.82),
+        ]);
+        let (m, _) = measure(&p, G, &Thresholds::default(), None);
+        assert_eq!(m.side, Side::Left);
+        assert!((m.hip_angle.unwrap().value - 180.0).abs() < 0.01);
+        assert!((m.knee_angle.unwrap().value - 90.0).abs() < 0.01);
+        assert!(m.shin_angle.unwrap().value.abs() < 0.01);
+        assert!(m.torso_incline.unwrap().value.abs() < 0.01);
+    }
+
+    #[test]
+    fn hips_above_line_are_hyperextended_and_below_are_flexed() {
+        let up = pose_from(&[
+            (idx::LEFT_SHOULDER, 0.1, 0.5),
+            (idx::LEFT_HIP, 0.4, 0.45),
+            (idx::LEFT_KNEE, 0.7, 0.5),
+        ]);
+        let (m, _) = measure(&up, G, &Thresholds::default(), None);
+        assert!(m.hip_angle.unwrap().value > 180.0);
+        assert!(m.hip_line_offset.unwrap().value > 0.0);
+        let down = pose_from(&[
+            (idx::LEFT_SHOULDER, 0.1, 0.5),
+            (idx::LEFT_HIP, 0.4, 0.55),
+            (idx::LEFT_KNEE, 0.7, 0.5),
+        ]);
+        let (m, _) = measure(&down, G, &Thresholds::default(), None);
+        assert!(m.hip_angle.unwrap().value < 180.0);
+        assert!(m.hip_line_offset.unwrap().value < 0.0);
+    }
+
+    #[test]
+    fn invisible_landmarks_are_not_measured() {
+        let p = pose_from(&[(idx::LEFT_SHOULDER, 0.1, 0.5), (idx::LEFT_HIP, 0.4, 0.5)]);
+        let (m, foot) = measure(&p, G, &Thresholds::default(), None);
+        assert!(m.hip_angle.is_none());
+        assert!(m.knee_angle.is_none());
+        assert!(foot.is_none());
+    }
+}

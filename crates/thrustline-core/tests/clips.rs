@@ -1,0 +1,91 @@
+//! The core on MediaPipe's own landmarks for every shared clip, against LABELS.json, both on
+//! the smoothed and the raw (unsmoothed) reference.
+
+mod common;
+
+use common::*;
+use thrustline_core::{FaultId, Thresholds};
+
+fn fault_reps(s: &thrustline_core::SessionSummary, id: FaultId) -> Vec<u32> {
+    s.reps.iter().filter(|r| r.faults.iter().any(|f| f.id == id)).map(|r| r.index).collect()
+}
+
+#[test]
+fn exact_rep_count_on_every_clip() {
+    let Some(shared) = shared_dir() else { return };
+    for (clip, label) in labels(&shared) {
+        for raw in [false, true] {
+            let s = analyze(&load(&shared, &clip, raw), Thresholds::default());
+            assert_eq!(s.reps.len() as u32, label.reps, "{clip} raw={raw}");
+            assert!(s.warnings.is_empty(), "{clip}: {:?}", s.warnings);
+            assert!(!label.kind.is_empty());
+        }
+    }
+}
+
+#[test]
+fn labelled_faults_are_found_and_clean_clips_stay_clean() {
+    let Some(shared) = shared_dir() else { return };
+    for (clip, label) in labels(&shared) {
+        for raw in [false, true] {
+            let s = analyze(&load(&shared, &clip, raw), Thresholds::default());
+            for lf in &label.faults {
+                let id: FaultId = serde_json::from_value(serde_json::Value::String(lf.id.clone())).unwrap();
+                if let Some(reps) = &lf.reps {
+                    assert_eq!(&fault_reps(&s, id), reps, "{clip} raw={raw} {}", lf.id);
+                }
+                if let (Some(a), Some(b)) = (lf.start_s, lf.end_s) {
+                    let hit = s.reps.iter().flat_map(|r| &r.faults).any(|f| f.id == id && f.start_s < b && f.end_s > a);
+                    assert!(hit, "{clip} raw={raw}: {} not within {a}-{b} s", lf.id);
+                }
+            }
+            if label.faults.is_empty() {
+                let all: Vec<_> = s.reps.iter().flat_map(|r| r.faults.iter().map(move |f| (r.index, f.id))).collect();
+                assert!(all.is_empty(), "{clip} raw={raw}: labelled clean, got {all:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn foot_placement_separates_the_three_panels() {
+    let Some(shared) = shared_dir() else { return };
+    let foot = [FaultId::FeetTooClose, FaultId::FeetTooFar];
+    let s = analyze(&load(&shared, "hip_thrust_feet_close.mp4", false), Thresholds::default());
+    assert_eq!(fault_reps(&s, FaultId::FeetTooClose), vec![1, 2]);
+    let s = analyze(&load(&shared, "hip_thrust_feet_far.mp4", false), Thresholds::default());
+    assert_eq!(fault_reps(&s, FaultId::FeetTooFar), vec![1, 2]);
+    let s = analyze(&load(&shared, "hip_thrust_feet_normal.mp4", false), Thresholds::default());
+    for id in foot {
+        assert!(fault_reps(&s, id).is_empty(), "{id:?} on the normal clip");
+    }
+    // Knee angle at the top, as read in MANIFEST.md: ~72 close, ~88 normal, ~112 far.
+    let knee = |clip: &str| {
+        let s = analyze(&load(&shared, clip, false), Thresholds::default());
+        s.reps[0].metrics.knee_angle_at_top.unwrap()
+    };
+    assert!((knee("hip_thrust_feet_close.mp4") - 72.0).abs() < 5.0);
+    assert!((knee("hip_thrust_feet_normal.mp4") - 88.0).abs() < 5.0);
+    assert!((knee("hip_thrust_feet_far.mp4") - 112.0).abs() < 5.0);
+}
+
+#[test]
+fn lumbar_overarch_is_flagged_in_the_first_2_1_seconds() {
+    let Some(shared) = shared_dir() else { return };
+    let s = analyze(&load(&shared, "glute_bridge_faults_lumbar_then_quad.mp4", false), Thresholds::default());
+    let f = s.reps[0].faults.iter().find(|f| f.id == FaultId::OverarchLowerBack).expect("overarch on rep 1");
+    assert!(f.start_s < 2.1 && f.end_s <= 2.2, "{f:?}");
+    assert!(f.evidence[0].value > f.evidence[0].threshold);
+}
+
+#[test]
+fn config_override_changes_the_verdict() {
+    let Some(shared) = shared_dir() else { return };
+    // Raising the lockout bar above the barbell clip's 161 deg tops turns its reps into partials
+    // (the second is still being lowered when the clip ends, so only the first is complete).
+    let t = Thresholds::from_toml_str("lockout_enter_deg = 165.0\nincomplete_lockout_deg = 170.0").unwrap();
+    let s = analyze(&load(&shared, "hip_thrust_barbell_2reps.mp4", false), t);
+    assert_eq!(s.reps.len(), 0);
+    assert_eq!(s.partial_reps.len(), 1, "{:?}", s.partial_reps);
+    assert!((s.partial_reps[0].peak_hip_angle - 161.0).abs() < 3.0);
+}

@@ -1,0 +1,74 @@
+//! Reads the shared MediaPipe reference landmarks in place (`../shared` beside the checkout).
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use thrustline_core::{Analyzer, FrameGeometry, Landmark, PoseObservation, SessionSummary, Thresholds};
+
+pub fn shared_dir() -> Option<PathBuf> {
+    let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
+    if d.join("reference").is_dir() {
+        Some(d)
+    } else {
+        eprintln!("SKIP: ../shared (footage and MediaPipe reference) not found beside the checkout");
+        None
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct RefFrame {
+    pub t: f64,
+    pub lm: Option<Vec<[f32; 4]>>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct Reference {
+    pub width: u32,
+    pub height: u32,
+    pub frames: Vec<RefFrame>,
+}
+
+pub fn load(shared: &std::path::Path, clip: &str, raw: bool) -> Reference {
+    let stem = clip.trim_end_matches(".mp4");
+    let suffix = if raw { "mediapipe-raw" } else { "mediapipe" };
+    let p = shared.join("reference").join(format!("{stem}.{suffix}.json"));
+    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+pub fn to_pose(lm: &[[f32; 4]]) -> PoseObservation {
+    let mut arr = [Landmark::default(); 33];
+    for (d, s) in arr.iter_mut().zip(lm) {
+        *d = Landmark::from(*s);
+    }
+    PoseObservation::new(arr)
+}
+
+pub fn analyze(r: &Reference, cfg: Thresholds) -> SessionSummary {
+    let mut a = Analyzer::new(cfg, FrameGeometry { width: r.width, height: r.height });
+    for f in &r.frames {
+        let pose = f.lm.as_deref().map(to_pose);
+        a.update(f.t, pose.as_ref());
+    }
+    a.finish()
+}
+
+#[derive(serde::Deserialize)]
+pub struct LabelFault {
+    pub id: String,
+    pub reps: Option<Vec<u32>>,
+    pub start_s: Option<f64>,
+    pub end_s: Option<f64>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct Label {
+    pub reps: u32,
+    pub kind: String,
+    pub faults: Vec<LabelFault>,
+}
+
+pub fn labels(shared: &std::path::Path) -> std::collections::BTreeMap<String, Label> {
+    let text = std::fs::read_to_string(shared.join("footage/LABELS.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}

@@ -1,0 +1,399 @@
+//! A parametric hip-thrust generator with known answers, and property tests over it.
+
+use proptest::prelude::*;
+use thrustline_core::landmarks::idx;
+use thrustline_core::{Analyzer, FaultId, FrameGeometry, Landmark, PoseObservation, Thresholds, NUM_LANDMARKS};
+
+const G: FrameGeometry = FrameGeometry { width: 1280, height: 720 };
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Inject {
+    Clean,
+    FeetFar,
+    FeetClose,
+    Overarch,
+    NoSqueeze,
+    Uncontrolled,
+    Incomplete,
+    HeelLift,
+    ToeLift,
+}
+
+impl Inject {
+    fn fault(self) -> Option<FaultId> {
+        match self {
+            Inject::Clean => None,
+            Inject::FeetFar => Some(FaultId::FeetTooFar),
+            Inject::FeetClose => Some(FaultId::FeetTooClose),
+            Inject::Overarch => Some(FaultId::OverarchLowerBack),
+            Inject::NoSqueeze => Some(FaultId::NoTopSqueeze),
+            Inject::Uncontrolled => Some(FaultId::UncontrolledLowering),
+            Inject::Incomplete => Some(FaultId::IncompleteLockout),
+            Inject::HeelLift => Some(FaultId::HeelsLifting),
+            Inject::ToeLift => Some(FaultId::ToesLifting),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct RepSpec {
+    pause: f64,
+    ascent: f64,
+    hold: f64,
+    descent: f64,
+    inject: Inject,
+}
+
+/// Body pose at one instant: progress `u` from bottom (0) to top (1) for a rep.
+struct Body {
+    /// Torso below horizontal (deg): bottom 35, top 0 (negative = hips above the line).
+    torso: f64,
+    /// Thigh above horizontal (deg): bottom 35, top 0.
+    thigh: f64,
+    /// Shin from vertical, + ankle ahead of the knee.
+    shin: f64,
+    heel_up: f64,
+    toe_up: f64,
+}
+
+fn body_at(u: f64, inject: Inject) -> Body {
+    let (top_torso, top_thigh) = match inject {
+        Inject::Overarch => (-8.0, -4.0),
+        Inject::Incomplete => (14.0, 13.0),
+        _ => (0.0, 0.0),
+    };
+    let shin = match inject {
+        Inject::FeetFar => 25.0,
+        Inject::FeetClose => -20.0,
+        _ => 3.0,
+    };
+    let top = u.clamp(0.0, 1.0);
+    let (heel_up, toe_up) = match inject {
+        Inject::HeelLift => (0.5 * top, 0.0),
+        Inject::ToeLift => (0.0, 0.5 * top),
+        _ => (0.0, 0.0),
+    };
+    Body {
+        torso: 35.0 + (top_torso - 35.0) * top,
+        thigh: 35.0 + (top_thigh - 35.0) * top,
+        shin,
+        heel_up,
+        toe_up,
+    }
+}
+
+fn landmarks(b: &Body, jitter: &mut impl FnMut() -> f32) -> [Landmark; NUM_LANDMARKS] {
+    let (w, h) = (G.width as f64, G.height as f64);
+    let rad = |d: f64| d.to_radians();
+    // Pixel-space skeleton, side view, head on the left; the feet stay planted on the floor.
+    let (ls, lt, lsh, lf) = (260.0, 230.0, 230.0, 110.0);
+    let ankle = (830.0, 600.0);
+    let knee = (ankle.0 - lsh * rad(b.shin).sin(), ankle.1 - lsh * rad(b.shin).cos());
+    let hip = (knee.0 - lt * rad(b.thigh).cos(), knee.1 + lt * rad(b.thigh).sin());
+    let s = (hip.0 - ls * rad(b.torso).cos(), hip.1 - ls * rad(b.torso).sin());
+    let floor = ankle.1 + 25.0;
+    let heel = (ankle.0 - 15.0, floor - b.heel_up * lf);
+    let toe = (ankle.0 + lf - 15.0, floor - b.toe_up * lf);
+    let ear = (s.0 - 70.0, s.1 - 25.0);
+    let mut lm = [Landmark { x: 0.5, y: 0.5, z: 0.0, visibility: 0.9 }; NUM_LANDMARKS];
+    let mut put = |i: usize, p: (f64, f64), vis: f32, dx: f64| {
+        lm[i] = Landmark {
+            x: ((p.0 + dx) / w) as f32 + jitter(),
+            y: (p.1 / h) as f32 + jitter(),
+            z: 0.0,
+            visibility: vis,
+        };
+    };
+    // Near (left) side clearly visible; far side slightly offset and less visible, as MediaPipe
+    // reports it in a side view.
+    for (near, far, p) in [
+        (idx::LEFT_EAR, idx::RIGHT_EAR, ear),
+        (idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER, s),
+        (idx::LEFT_HIP, idx::RIGHT_HIP, hip),
+        (idx::LEFT_KNEE, idx::RIGHT_KNEE, knee),
+        (idx::LEFT_ANKLE, idx::RIGHT_ANKLE, ankle),
+        (idx::LEFT_HEEL, idx::RIGHT_HEEL, heel),
+        (idx::LEFT_FOOT_INDEX, idx::RIGHT_FOOT_INDEX, toe),
+    ] {
+        put(near, p, 0.98, 0.0);
+        put(far, p, 0.4, 8.0);
+    }
+    put(idx::NOSE, (ear.0 - 20.0, ear.1), 0.98, 0.0);
+    lm
+}
+
+struct Clip {
+    frames: Vec<(f64, Option<PoseObservation>)>,
+    /// Per rep: frames were dropped around its top or lowering, where timing faults live.
+    obscured: Vec<bool>,
+}
+
+fn smoothstep(x: f64) -> f64 {
+    let x = x.clamp(0.0, 1.0);
+    x * x * (3.0 - 2.0 * x)
+}
+
+/// Renders reps at `fps`. `start_mid`: the clip opens at the top of an extra, uncounted rep.
+fn generate(reps: &[RepSpec], fps: f64, noise: f32, drop_p: f64, start_mid: bool, seed: u64) -> Clip {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut rnd = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    // Segments: (duration, u_from, u_to, inject).
+    let mut segs: Vec<(f64, f64, f64, Inject)> = Vec::new();
+    if start_mid {
+        segs.push((0.5, 1.0, 1.0, Inject::Clean));
+        segs.push((1.2, 1.0, 0.0, Inject::Clean));
+    }
+    for r in reps {
+        segs.push((r.pause, 0.0, 0.0, r.inject));
+        segs.push((r.ascent, 0.0, 1.0, r.inject));
+        segs.push((r.hold, 1.0, 1.0, r.inject));
+        segs.push((r.descent, 1.0, 0.0, r.inject));
+    }
+    segs.push((1.0, 0.0, 0.0, Inject::Clean));
+    let total: f64 = segs.iter().map(|s| s.0).sum();
+    // Each rep's top-and-lowering window, in clip time.
+    let lead: f64 = if start_mid { 1.7 } else { 0.0 };
+    let mut windows = Vec::with_capacity(reps.len());
+    let mut acc = lead;
+    for r in reps {
+        let top = acc + r.pause + r.ascent;
+        windows.push((top - 0.3, top + r.hold + r.descent + 0.3));
+        acc = top + r.hold + r.descent;
+    }
+    let mut obscured = vec![false; reps.len()];
+    let n = (total * fps) as usize;
+    let mut frames = Vec::with_capacity(n);
+    let mut drop_left = 0;
+    let mut just_dropped = false;
+    for i in 0..n {
+        let t = i as f64 / fps;
+        let mut acc = 0.0;
+        let mut pose = None;
+        for &(d, a, b, inj) in &segs {
+            if t < acc + d || (acc + d - total).abs() < 1e-9 {
+                let x = if d > 0.0 { (t - acc) / d } else { 1.0 };
+                // A rep without a squeeze bounces off the top at full speed; others ease in and out.
+                let ease = if inj == Inject::NoSqueeze { x.clamp(0.0, 1.0) } else { smoothstep(x) };
+                let u = a + (b - a) * ease;
+                let body = body_at(u, inj);
+                let mut jitter = || ((rnd() * 2.0 - 1.0) as f32) * noise;
+                pose = Some(PoseObservation::new(landmarks(&body, &mut jitter)));
+                break;
+            }
+            acc += d;
+        }
+        // Gaps of 1-3 frames, separated by at least one seen frame.
+        if drop_left > 0 {
+            drop_left -= 1;
+            pose = None;
+            just_dropped = true;
+        } else if !just_dropped && rnd() < drop_p {
+            drop_left = (rnd() * 3.0) as usize;
+            pose = None;
+            just_dropped = true;
+        } else {
+            just_dropped = false;
+        }
+        if pose.is_none() {
+            for (o, w) in obscured.iter_mut().zip(&windows) {
+                *o |= t >= w.0 && t <= w.1;
+            }
+        }
+        frames.push((t * 1000.0, pose));
+    }
+    Clip { frames, obscured }
+}
+
+fn run(clip: &Clip) -> thrustline_core::SessionSummary {
+    let mut a = Analyzer::new(Thresholds::default(), G);
+    for (t, p) in &clip.frames {
+        a.update(*t, p.as_ref());
+    }
+    a.finish()
+}
+
+fn clean(inject: Inject) -> RepSpec {
+    RepSpec { pause: 0.6, ascent: 1.0, hold: 1.0, descent: 1.5, inject }
+}
+
+fn with_tempo(inject: Inject) -> RepSpec {
+    match inject {
+        Inject::NoSqueeze => RepSpec { hold: 0.0, ascent: 0.8, descent: 0.8, ..clean(inject) },
+        Inject::Uncontrolled => RepSpec { descent: 0.15, ascent: 1.2, ..clean(inject) },
+        _ => clean(inject),
+    }
+}
+
+fn check(reps: &[RepSpec], fps: f64, noise: f32, drop_p: f64, start_mid: bool, seed: u64) {
+    let clip = generate(reps, fps, noise, drop_p, start_mid, seed);
+    let s = run(&clip);
+    assert_eq!(s.reps.len(), reps.len(), "rep count; partials {:?}", s.partial_reps);
+    for ((spec, got), &obscured) in reps.iter().zip(&s.reps).zip(&clip.obscured) {
+        let ids: Vec<FaultId> = got.faults.iter().map(|f| f.id).collect();
+        // Dropped frames at the top or in the lowering hide timing faults: nobody can see them.
+        let timing = matches!(spec.inject, Inject::NoSqueeze | Inject::Uncontrolled);
+        match spec.inject.fault() {
+            Some(want) if !(timing && obscured) => assert!(
+                ids.contains(&want),
+                "rep {} injected {:?}, got {:?}; {:?}",
+                got.index,
+                want,
+                ids,
+                got.metrics.tempo
+            ),
+            Some(_) => {}
+            None => assert!(ids.is_empty(), "clean rep {} got {:?} ({:?})", got.index, ids, got.metrics),
+        }
+        // No fault beyond the injected one.
+        assert!(ids.iter().all(|id| Some(*id) == spec.inject.fault()), "rep {}: {:?} for {:?}", got.index, ids, spec.inject);
+    }
+}
+
+#[test]
+fn every_injected_fault_is_found_on_its_rep() {
+    let all = [
+        Inject::FeetFar,
+        Inject::FeetClose,
+        Inject::Overarch,
+        Inject::NoSqueeze,
+        Inject::Uncontrolled,
+        Inject::Incomplete,
+        Inject::HeelLift,
+        Inject::ToeLift,
+    ];
+    for inj in all {
+        let reps = [clean(Inject::Clean), with_tempo(inj), clean(Inject::Clean)];
+        check(&reps, 30.0, 0.001, 0.0, false, 7);
+    }
+}
+
+#[test]
+fn partial_rep_is_reported_not_counted() {
+    // A rep that rises only to 135 deg between two full ones.
+    let mut clip = generate(&[clean(Inject::Clean)], 30.0, 0.0, 0.0, false, 1);
+    let t0 = clip.frames.last().map_or(0.0, |f| f.0) + 33.3;
+    let extra = generate(&[clean(Inject::Clean)], 30.0, 0.0, 0.0, false, 2);
+    // Partial: progress capped so the hip angle peaks near 135.
+    for i in 0..90 {
+        let u = 0.45 * (std::f64::consts::PI * i as f64 / 90.0).sin();
+        let body = body_at(u, Inject::Clean);
+        let p = PoseObservation::new(landmarks(&body, &mut || 0.0));
+        clip.frames.push((t0 + i as f64 * 33.3, Some(p)));
+    }
+    let t1 = clip.frames.last().map_or(0.0, |f| f.0) + 33.3;
+    clip.frames.extend(extra.frames.into_iter().map(|(t, p)| (t + t1, p)));
+    let s = run(&clip);
+    assert_eq!(s.reps.len(), 2);
+    assert_eq!(s.partial_reps.len(), 1, "{:?}", s.partial_reps);
+}
+
+#[test]
+fn standing_person_is_not_a_hip_thrust() {
+    // Squat-like: torso upright the whole time while the hip angle cycles.
+    let mut a = Analyzer::new(Thresholds::default(), G);
+    for i in 0..300 {
+        let u = 0.5 + 0.5 * (i as f64 / 20.0).sin();
+        let hip_a = (100.0 + 80.0 * u).to_radians();
+        let (w, h) = (G.width as f32, G.height as f32);
+        let mut lm = [Landmark { x: 0.5, y: 0.5, z: 0.0, visibility: 0.95 }; NUM_LANDMARKS];
+        let hip: (f32, f32) = (600.0, 400.0);
+        let sh: (f32, f32) = (600.0 + 40.0 * (1.0 - u as f32), 150.0);
+        // Knee placed so that the shoulder-hip-knee angle is hip_a, thigh forward-down.
+        let ang = (sh.1 - hip.1).atan2(sh.0 - hip.0) as f64 - hip_a;
+        let knee = (hip.0 + 200.0 * ang.cos() as f32, hip.1 + 200.0 * ang.sin().abs() as f32);
+        for (i, p) in [
+            (idx::LEFT_SHOULDER, sh),
+            (idx::LEFT_HIP, hip),
+            (idx::LEFT_KNEE, knee),
+            (idx::LEFT_ANKLE, (knee.0, 650.0f32)),
+            (idx::LEFT_EAR, (sh.0, 100.0f32)),
+        ] {
+            lm[i] = Landmark { x: p.0 / w, y: p.1 / h, z: 0.0, visibility: 0.95 };
+        }
+        a.update(i as f64 * 33.3, Some(&PoseObservation::new(lm)));
+    }
+    let s = a.finish();
+    assert!(s.reps.is_empty());
+    assert!(s.warnings.contains(&thrustline_core::Warning::NotAHipThrust));
+}
+
+#[test]
+fn nobody_in_the_video_warns_no_pose() {
+    let mut a = Analyzer::new(Thresholds::default(), G);
+    for i in 0..60 {
+        a.update(i as f64 * 33.3, None);
+    }
+    let s = a.finish();
+    assert!(s.reps.is_empty());
+    assert_eq!(s.warnings, vec![thrustline_core::Warning::NoPose]);
+}
+
+#[test]
+fn long_rest_splits_sets() {
+    let mut reps = vec![clean(Inject::Clean); 3];
+    reps.push(RepSpec { pause: 30.0, ..clean(Inject::Clean) });
+    reps.push(clean(Inject::Clean));
+    let s = run(&generate(&reps, 30.0, 0.0, 0.0, false, 3));
+    assert_eq!(s.reps.len(), 5);
+    assert_eq!(s.sets.len(), 2);
+    assert_eq!((s.sets[0].reps, s.sets[1].reps), (3, 2));
+    assert_eq!(s.sets[0].clean_reps, 3);
+}
+
+#[test]
+fn thresholds_toml_overrides_and_rejects_unknown_keys() {
+    let t = Thresholds::from_toml_str("lockout_enter_deg = 160.0\nlockout_exit_deg = 150.0").unwrap();
+    assert_eq!(t.lockout_enter_deg, 160.0);
+    assert_eq!(t.bottom_max_deg, Thresholds::default().bottom_max_deg);
+    assert!(Thresholds::from_toml_str("lockout_enter = 1").is_err());
+    assert!(Thresholds::from_toml_str("lockout_exit_deg = 170.0").is_err());
+}
+
+fn inject_strategy() -> impl Strategy<Value = Inject> {
+    prop_oneof![
+        4 => Just(Inject::Clean),
+        1 => Just(Inject::FeetFar),
+        1 => Just(Inject::FeetClose),
+        1 => Just(Inject::Overarch),
+        1 => Just(Inject::NoSqueeze),
+        1 => Just(Inject::Uncontrolled),
+        1 => Just(Inject::Incomplete),
+        1 => Just(Inject::HeelLift),
+        1 => Just(Inject::ToeLift),
+    ]
+}
+
+fn rep_strategy() -> impl Strategy<Value = RepSpec> {
+    (inject_strategy(), 0.3f64..1.5, 0.7f64..2.0, 0.5f64..2.0, 1.0f64..1.6).prop_map(
+        |(inject, pause, ascent, hold, desc_ratio)| {
+            let base = RepSpec { pause, ascent, hold, descent: ascent * desc_ratio, inject };
+            match inject {
+                // Bouncing off the top: no pause, and no slow-motion turnaround either.
+                Inject::NoSqueeze => RepSpec { hold: 0.0, ascent: ascent.min(0.8), descent: ascent.min(0.8), ..base },
+                Inject::Uncontrolled => RepSpec { descent: 0.15, ascent: ascent.max(1.0), ..base },
+                _ => base,
+            }
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #[test]
+    fn count_is_exact_and_faults_land_on_their_reps(
+        reps in prop::collection::vec(rep_strategy(), 1..7),
+        fps in prop_oneof![Just(24.0), Just(30.0), Just(60.0)],
+        noise in 0.0f32..0.002,
+        drop_p in 0.0f64..0.04,
+        start_mid in any::<bool>(),
+        seed in any::<u64>(),
+    ) {
+        check(&reps, fps, noise, drop_p, start_mid, seed);
+    }
+}
+

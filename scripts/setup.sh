@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs what Thrustline needs on Debian 12, idempotently: system packages for the OpenCV
+# bindings and the ONNX Runtime shared library (from the PyPI `onnxruntime` wheel) into
+# .cache/onnxruntime/. Safe to run again: it only fetches what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ORT_VERSION="1.22.0"
+ORT_DIR=".cache/onnxruntime"
+ORT_LIB="$ORT_DIR/libonnxruntime.so.$ORT_VERSION"
+APT_PACKAGES=(libopencv-dev clang libclang-dev)
+# Extra packages for GUI, audio and report tests; a missing one only skips those tests.
+APT_EXTRA=(xvfb espeak-ng chromium)
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+for p in "${APT_PACKAGES[@]}" ${THRUSTLINE_SETUP_EXTRA:+"${APT_EXTRA[@]}"}; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -f "$ORT_LIB" ]; then
+  echo "setup: fetching ONNX Runtime $ORT_VERSION (PyPI onnxruntime wheel)"
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  python3 -m pip download -q --no-deps --only-binary=:all: --python-version 311 \
+    --platform manylinux_2_27_x86_64 --platform manylinux_2_28_x86_64 --platform manylinux2014_x86_64 \
+    "onnxruntime==$ORT_VERSION" -d "$tmp"
+  mkdir -p "$ORT_DIR"
+  python3 - "$tmp" "$ORT_DIR" "$ORT_VERSION" <<'PY'
+import glob, os, sys, zipfile
+tmp, out, ver = sys.argv[1:]
+whl = glob.glob(os.path.join(tmp, "onnxruntime-*.whl"))[0]
+with zipfile.ZipFile(whl) as z:
+    name = f"onnxruntime/capi/libonnxruntime.so.{ver}"
+    data = z.read(name)
+dst = os.path.join(out, f"libonnxruntime.so.{ver}")
+with open(dst + ".tmp", "wb") as f:
+    f.write(data)
+os.replace(dst + ".tmp", dst)
+PY
+fi
+ln -sf "libonnxruntime.so.$ORT_VERSION" "$ORT_DIR/libonnxruntime.so"
+echo "setup: ok (ONNX Runtime at $ORT_LIB)"
