@@ -1,1 +1,46 @@
-fn main() {}
+//! The `thrustline` binary: one command per job, wiring the pipeline's stages together.
+
+mod atomic;
+mod pose_cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "thrustline",
+    version,
+    about = "Hip-thrust form coach: reps, hip extension and faults from video"
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Landmarks for every frame of a video (MediaPipe reference schema).
+    Pose(pose_cmd::PoseArgs),
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("THRUSTLINE_LOG")
+                .unwrap_or_else(|_| "warn,ort=error".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match &cli.cmd {
+        Command::Pose(a) => pose_cmd::run(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

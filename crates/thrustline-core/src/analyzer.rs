@@ -242,8 +242,8 @@ impl Analyzer {
 
     /// Ends the current set now (the live app's "stop set").
     pub fn end_set(&mut self) -> Option<u32> {
-        let has_reps = self.reps.iter().any(|r| r.set == self.set)
-            || self.partials.iter().any(|p| p.set == self.set);
+        let has_reps =
+            self.reps.iter().any(|r| r.set == self.set) || self.partials.iter().any(|p| p.set == self.set);
         if !has_reps {
             return None;
         }
@@ -325,7 +325,9 @@ impl Analyzer {
                 }
                 // A jump cut: restart the smoothing and leave the rep's lowering unjudged.
                 let cut = match (self.last_raw_hip, self.last_pose_t) {
-                    (Some(prev), Some(lp)) => (h - prev).abs() > self.cfg.max_hip_speed_deg_s * (t - lp).max(1e-3) as f32,
+                    (Some(prev), Some(lp)) => {
+                        (h - prev).abs() > self.cfg.max_hip_speed_deg_s * (t - lp).max(1e-3) as f32
+                    }
                     _ => false,
                 };
                 if cut {
@@ -598,9 +600,12 @@ impl Analyzer {
         let frame_dt = if s.len() > 1 { (s[s.len() - 1].t - s[0].t) / (s.len() - 1) as f64 } else { 0.0 };
         let hold = top_end - top_start + frame_dt;
         // A gap in the poses around the top hides how long the hips stayed there.
-        let top_gap = s.windows(2).any(|w| w[1].t >= top_start && w[0].t <= top_end && w[1].t - w[0].t > 2.5 * frame_dt);
+        let top_gap = s
+            .windows(2)
+            .any(|w| w[1].t >= top_start && w[0].t <= top_end && w[1].t - w[0].t > 2.5 * frame_dt);
         let mean = |f: fn(&Sample) -> f32| -> Option<f32> {
-            let (sum, n) = top.iter().map(f).filter(|v| v.is_finite()).fold((0.0, 0), |(s, n), v| (s + v, n + 1));
+            let (sum, n) =
+                top.iter().map(f).filter(|v| v.is_finite()).fold((0.0, 0), |(s, n), v| (s + v, n + 1));
             (n > 0 && 2 * n >= top.len()).then(|| sum / n as f32)
         };
         let max_of = |f: fn(&Sample) -> f32| -> Option<(f32, f64, f64)> {
@@ -699,7 +704,12 @@ impl Analyzer {
             faults.push(mk(FaultId::ToesLifting, top_start, top_end, ev));
         }
         if let Some((v, st, en)) = asym.filter(|h| h.0 > c.hip_asymmetry_max) {
-            faults.push(mk(FaultId::HipsUneven, st, en, vec![e("hip_asymmetry", v, ">", c.hip_asymmetry_max)]));
+            faults.push(mk(
+                FaultId::HipsUneven,
+                st,
+                en,
+                vec![e("hip_asymmetry", v, ">", c.hip_asymmetry_max)],
+            ));
         }
         self.rep.top_end_t = top_end;
         if let Some(r) = self.reps.get_mut(idx as usize - 1) {
@@ -741,7 +751,9 @@ impl Analyzer {
             }
             None => {
                 let rom = self.rep.peak - self.rep.bottom_angle;
-                if complete && rom >= self.cfg.partial_min_rom_deg && !self.warnings.contains(&Warning::NotAHipThrust)
+                if complete
+                    && rom >= self.cfg.partial_min_rom_deg
+                    && !self.warnings.contains(&Warning::NotAHipThrust)
                 {
                     self.partials.push(PartialRep {
                         set: self.set,
@@ -842,13 +854,8 @@ impl Analyzer {
     }
 
     fn set_summaries(&self) -> Vec<SetSummary> {
-        let max_set = self
-            .reps
-            .iter()
-            .map(|r| r.set)
-            .chain(self.partials.iter().map(|p| p.set))
-            .max()
-            .unwrap_or(0);
+        let max_set =
+            self.reps.iter().map(|r| r.set).chain(self.partials.iter().map(|p| p.set)).max().unwrap_or(0);
         (1..=max_set)
             .filter_map(|set| {
                 let reps: Vec<&Rep> = self.reps.iter().filter(|r| r.set == set).collect();
@@ -861,14 +868,19 @@ impl Analyzer {
                     .map(|r| r.start_s)
                     .chain(partials.iter().map(|p| p.start_s))
                     .fold(f64::MAX, f64::min);
-                let end = reps.iter().map(|r| r.end_s).chain(partials.iter().map(|p| p.end_s)).fold(0.0, f64::max);
+                let end =
+                    reps.iter().map(|r| r.end_s).chain(partials.iter().map(|p| p.end_s)).fold(0.0, f64::max);
                 let n = reps.len().max(1) as f64;
                 let ecc: Vec<f64> = reps.iter().filter_map(|r| r.metrics.tempo.eccentric_s).collect();
                 let mut faults: Vec<FaultCount> = FaultId::ALL
                     .iter()
                     .map(|&id| FaultCount {
                         id,
-                        reps: reps.iter().filter(|r| r.faults.iter().any(|f| f.id == id)).map(|r| r.index).collect(),
+                        reps: reps
+                            .iter()
+                            .filter(|r| r.faults.iter().any(|f| f.id == id))
+                            .map(|r| r.index)
+                            .collect(),
                     })
                     .filter(|fc| !fc.reps.is_empty())
                     .collect();
@@ -881,8 +893,11 @@ impl Analyzer {
                     partials: partials.len() as u32,
                     clean_reps: reps.iter().filter(|r| r.faults.is_empty()).count() as u32,
                     mean_rom_deg: (reps.iter().map(|r| f64::from(r.metrics.rom_deg)).sum::<f64>() / n) as f32,
-                    mean_lockout_angle: (reps.iter().map(|r| f64::from(r.metrics.lockout_hip_angle)).sum::<f64>() / n)
-                        as f32,
+                    mean_lockout_angle: (reps
+                        .iter()
+                        .map(|r| f64::from(r.metrics.lockout_hip_angle))
+                        .sum::<f64>()
+                        / n) as f32,
                     mean_concentric_s: reps.iter().map(|r| r.metrics.tempo.concentric_s).sum::<f64>() / n,
                     mean_top_hold_s: reps.iter().map(|r| r.metrics.tempo.top_hold_s).sum::<f64>() / n,
                     mean_eccentric_s: (!ecc.is_empty()).then(|| ecc.iter().sum::<f64>() / ecc.len() as f64),

@@ -12,6 +12,6 @@ pub use config::{ConfigError, Thresholds};
 pub use landmarks::{FrameGeometry, Landmark, PoseObservation, CONNECTIONS, NUM_LANDMARKS};
 pub use metrics::{FrameMetrics, Metric, Side};
 pub use session::{
-    Evidence, Fault, FaultCount, FaultId, PartialRep, Rep, RepMetrics, SessionSummary, SetSummary, Severity, Tempo,
-    Variation, Warning,
+    Evidence, Fault, FaultCount, FaultId, PartialRep, Rep, RepMetrics, SessionSummary, SetSummary, Severity,
+    Tempo, Variation, Warning,
 };

@@ -135,10 +135,9 @@ fn metric(value: f32, confidence: f32, min_vis: f32) -> Option<Metric> {
 
 fn avg(a: Option<Metric>, b: Option<Metric>) -> Option<Metric> {
     match (a, b) {
-        (Some(a), Some(b)) => Some(Metric {
-            value: 0.5 * (a.value + b.value),
-            confidence: a.confidence.min(b.confidence),
-        }),
+        (Some(a), Some(b)) => {
+            Some(Metric { value: 0.5 * (a.value + b.value), confidence: a.confidence.min(b.confidence) })
+        }
         (a, None) => a,
         (None, b) => b,
     }
@@ -186,8 +185,7 @@ fn chain(lm: &[Landmark], g: FrameGeometry, body: &SideIdx, leg: &SideIdx, min_v
 }
 
 fn side_visibility(lm: &[Landmark], s: &SideIdx) -> f32 {
-    (lm[s.shoulder].visibility + lm[s.hip].visibility + lm[s.knee].visibility + lm[s.ankle].visibility)
-        / 4.0
+    (lm[s.shoulder].visibility + lm[s.hip].visibility + lm[s.knee].visibility + lm[s.ankle].visibility) / 4.0
 }
 
 /// Measures one pose. `baseline` is the set's floor baseline for the feet, if established.

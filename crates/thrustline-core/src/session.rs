@@ -195,7 +195,9 @@ pub enum Warning {
 impl Warning {
     pub fn message(self) -> &'static str {
         match self {
-            Warning::NotAHipThrust => "This does not look like a hip thrust or glute bridge; no reps counted.",
+            Warning::NotAHipThrust => {
+                "This does not look like a hip thrust or glute bridge; no reps counted."
+            }
             Warning::NoPose => "Nobody was found in the video.",
             Warning::LowConfidence => "The body was hard to see on most frames; measurements are uncertain.",
         }

@@ -35,12 +35,17 @@ fn labelled_faults_are_found_and_clean_clips_stay_clean() {
                     assert_eq!(&fault_reps(&s, id), reps, "{clip} raw={raw} {}", lf.id);
                 }
                 if let (Some(a), Some(b)) = (lf.start_s, lf.end_s) {
-                    let hit = s.reps.iter().flat_map(|r| &r.faults).any(|f| f.id == id && f.start_s < b && f.end_s > a);
+                    let hit = s
+                        .reps
+                        .iter()
+                        .flat_map(|r| &r.faults)
+                        .any(|f| f.id == id && f.start_s < b && f.end_s > a);
                     assert!(hit, "{clip} raw={raw}: {} not within {a}-{b} s", lf.id);
                 }
             }
             if label.faults.is_empty() {
-                let all: Vec<_> = s.reps.iter().flat_map(|r| r.faults.iter().map(move |f| (r.index, f.id))).collect();
+                let all: Vec<_> =
+                    s.reps.iter().flat_map(|r| r.faults.iter().map(move |f| (r.index, f.id))).collect();
                 assert!(all.is_empty(), "{clip} raw={raw}: labelled clean, got {all:?}");
             }
         }

@@ -2,7 +2,9 @@
 
 use proptest::prelude::*;
 use thrustline_core::landmarks::idx;
-use thrustline_core::{Analyzer, FaultId, FrameGeometry, Landmark, PoseObservation, Thresholds, NUM_LANDMARKS};
+use thrustline_core::{
+    Analyzer, FaultId, FrameGeometry, Landmark, PoseObservation, Thresholds, NUM_LANDMARKS,
+};
 
 const G: FrameGeometry = FrameGeometry { width: 1280, height: 720 };
 
@@ -250,7 +252,13 @@ fn check(reps: &[RepSpec], fps: f64, noise: f32, drop_p: f64, start_mid: bool, s
             None => assert!(ids.is_empty(), "clean rep {} got {:?} ({:?})", got.index, ids, got.metrics),
         }
         // No fault beyond the injected one.
-        assert!(ids.iter().all(|id| Some(*id) == spec.inject.fault()), "rep {}: {:?} for {:?}", got.index, ids, spec.inject);
+        assert!(
+            ids.iter().all(|id| Some(*id) == spec.inject.fault()),
+            "rep {}: {:?} for {:?}",
+            got.index,
+            ids,
+            spec.inject
+        );
     }
 }
 
@@ -374,7 +382,9 @@ fn rep_strategy() -> impl Strategy<Value = RepSpec> {
             let base = RepSpec { pause, ascent, hold, descent: ascent * desc_ratio, inject };
             match inject {
                 // Bouncing off the top: no pause, and no slow-motion turnaround either.
-                Inject::NoSqueeze => RepSpec { hold: 0.0, ascent: ascent.min(0.8), descent: ascent.min(0.8), ..base },
+                Inject::NoSqueeze => {
+                    RepSpec { hold: 0.0, ascent: ascent.min(0.8), descent: ascent.min(0.8), ..base }
+                }
                 Inject::Uncontrolled => RepSpec { descent: 0.15, ascent: ascent.max(1.0), ..base },
                 _ => base,
             }
@@ -396,4 +406,3 @@ proptest! {
         check(&reps, fps, noise, drop_p, start_mid, seed);
     }
 }
-

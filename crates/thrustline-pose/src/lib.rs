@@ -1,1 +1,236 @@
-pub fn x() {}
+//! Thrustline's pose stage: MediaPipe BlazePose's `pose_landmark_cpu` graph on ONNX Runtime.
+//!
+//! detect (only when not tracking) → ROI → rotated crop → 39 landmarks → heatmap refinement →
+//! projection → next ROI from the smoothed auxiliary landmarks → one-euro smoothing.
+
+pub mod anchors;
+pub mod detector;
+pub mod error;
+pub mod filter;
+pub mod landmarker;
+pub mod roi;
+pub mod runtime;
+
+use std::path::PathBuf;
+
+use opencv::core::Mat;
+use opencv::prelude::*;
+use thrustline_core::{Landmark, PoseObservation, NUM_LANDMARKS};
+
+pub use detector::Detection;
+pub use error::PoseError;
+pub use roi::NormRect;
+
+use filter::{LandmarkSmoother, VisibilitySmoother};
+use landmarker::{LandmarkOutput, Landmarker};
+
+/// Landmark model size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelKind {
+    Lite,
+    Full,
+    Heavy,
+}
+
+impl ModelKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::Lite => "lite",
+            ModelKind::Full => "full",
+            ModelKind::Heavy => "heavy",
+        }
+    }
+
+    /// MediaPipe's `model_complexity` for this model.
+    pub fn complexity(self) -> u8 {
+        match self {
+            ModelKind::Lite => 0,
+            ModelKind::Full => 1,
+            ModelKind::Heavy => 2,
+        }
+    }
+}
+
+impl std::str::FromStr for ModelKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "lite" => Ok(ModelKind::Lite),
+            "full" => Ok(ModelKind::Full),
+            "heavy" => Ok(ModelKind::Heavy),
+            other => Err(format!("unknown model '{other}' (expected lite, full or heavy)")),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct PoseConfig {
+    pub model: ModelKind,
+    /// One-euro smoothing of the output landmarks (MediaPipe's `smooth_landmarks`).
+    pub smooth: bool,
+    pub models_dir: PathBuf,
+    /// ONNX Runtime intra-op threads per session.
+    pub threads: usize,
+}
+
+impl Default for PoseConfig {
+    fn default() -> Self {
+        Self { model: ModelKind::Full, smooth: true, models_dir: runtime::models_dir(), threads: 2 }
+    }
+}
+
+impl PoseConfig {
+    pub fn detector_path(&self) -> PathBuf {
+        self.models_dir.join("pose_detection.onnx")
+    }
+
+    /// The per-frame landmark model: without the segmentation head, with the heatmap.
+    pub fn landmark_path(&self) -> PathBuf {
+        self.models_dir.join(format!("pose_landmark_{}_noseg.onnx", self.model.name()))
+    }
+}
+
+/// The pose stage's output for one frame.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PoseFrame {
+    /// Landmarks normalized to the frame; visibility from the model (smoothed when enabled).
+    pub landmarks: [Landmark; NUM_LANDMARKS],
+    /// Presence per landmark.
+    pub presence: [f32; NUM_LANDMARKS],
+    /// World landmarks in metres, hip-centred.
+    pub world: [Landmark; NUM_LANDMARKS],
+    /// The ROI the landmarks were found in.
+    pub roi: NormRect,
+    /// Pose presence score from the landmark model.
+    pub score: f32,
+    /// Whether the detector ran on this frame (tracking was lost or just started).
+    pub detected: bool,
+}
+
+impl PoseFrame {
+    pub fn observation(&self) -> PoseObservation {
+        PoseObservation { landmarks: self.landmarks, world: Some(self.world) }
+    }
+}
+
+/// The whole pose pipeline with its tracking state. One per video stream; owns its sessions.
+pub struct PoseTracker {
+    cfg: PoseConfig,
+    detector: detector::Detector,
+    landmarker: Landmarker,
+    prev_roi: Option<NormRect>,
+    smoother: LandmarkSmoother<NUM_LANDMARKS>,
+    world_smoother: LandmarkSmoother<NUM_LANDMARKS>,
+    visibility: VisibilitySmoother<NUM_LANDMARKS>,
+    aux_smoother: LandmarkSmoother<2>,
+}
+
+impl PoseTracker {
+    pub fn new(cfg: PoseConfig) -> Result<Self, PoseError> {
+        let heavy_hint = if cfg.model == ModelKind::Heavy {
+            " (the heavy model is not bundled: run `python3 models/convert.py --src DIR --out models/ --heavy` as models/README.md describes)"
+                .to_string()
+        } else {
+            " (models/ ships with the repository; set THRUSTLINE_MODELS to another folder)".to_string()
+        };
+        let det = runtime::session(&cfg.detector_path(), cfg.threads, &heavy_hint)?;
+        let lm = runtime::session(&cfg.landmark_path(), cfg.threads, &heavy_hint)?;
+        Ok(Self {
+            detector: detector::Detector::new(det)?,
+            landmarker: Landmarker::new(lm)?,
+            prev_roi: None,
+            smoother: LandmarkSmoother::new(filter::LANDMARKS),
+            // World landmarks: MediaPipe's PoseWorldLandmarkFiltering uses min_cutoff 0.1,
+            // beta 40 without value scaling; metres, so the velocity scale is 1.
+            world_smoother: LandmarkSmoother::new(filter::LANDMARKS),
+            visibility: VisibilitySmoother::default(),
+            aux_smoother: LandmarkSmoother::new(filter::AUXILIARY),
+            cfg,
+        })
+    }
+
+    pub fn config(&self) -> &PoseConfig {
+        &self.cfg
+    }
+
+    /// Forgets the tracked person: the next frame runs the detector.
+    pub fn reset(&mut self) {
+        self.prev_roi = None;
+        self.smoother.reset();
+        self.world_smoother.reset();
+        self.visibility.reset();
+        self.aux_smoother.reset();
+    }
+
+    /// Runs one RGB frame (8-bit, 3 channels) taken at `t_ms`.
+    pub fn process(&mut self, rgb: &Mat, t_ms: f64) -> Result<Option<PoseFrame>, PoseError> {
+        if rgb.typ() != opencv::core::CV_8UC3 || rgb.empty() {
+            return Err(PoseError::Image("expected a non-empty 8-bit RGB frame".into()));
+        }
+        let (w, h) = (rgb.cols() as u32, rgb.rows() as u32);
+        let (roi, detected) = match self.prev_roi.take() {
+            Some(r) => (r, false),
+            None => match self.detector.detect(rgb)? {
+                Some(d) => (d.roi(w, h), true),
+                None => {
+                    self.reset();
+                    return Ok(None);
+                }
+            },
+        };
+        let Some(out) = self.landmarker.run(rgb, &roi)? else {
+            self.reset();
+            return Ok(None);
+        };
+        let t_s = t_ms / 1000.0;
+        self.prev_roi = Some(self.next_roi(&out, t_s, w, h));
+        Ok(Some(self.finish(out, roi, detected, t_s, w, h)))
+    }
+
+    /// ROI for the next frame from the (always smoothed) auxiliary landmarks 33 and 34.
+    fn next_roi(&mut self, out: &LandmarkOutput, t_s: f64, w: u32, h: u32) -> NormRect {
+        let (wf, hf) = (w as f32, h as f32);
+        let mut aux = [[0.0f32; 3]; 2];
+        for (a, lm) in aux.iter_mut().zip(&out.landmarks[33..35]) {
+            *a = [lm.x * wf, lm.y * hf, lm.z * wf];
+        }
+        self.aux_smoother.apply(t_s, &mut aux);
+        roi::from_alignment_points((aux[0][0] / wf, aux[0][1] / hf), (aux[1][0] / wf, aux[1][1] / hf), w, h)
+    }
+
+    fn finish(
+        &mut self,
+        out: LandmarkOutput,
+        roi: NormRect,
+        detected: bool,
+        t_s: f64,
+        w: u32,
+        h: u32,
+    ) -> PoseFrame {
+        let (wf, hf) = (w as f32, h as f32);
+        let mut pts = [[0.0f32; 3]; NUM_LANDMARKS];
+        let mut vis = [0.0f32; NUM_LANDMARKS];
+        let mut presence = [0.0f32; NUM_LANDMARKS];
+        let mut world = [[0.0f32; 3]; NUM_LANDMARKS];
+        for i in 0..NUM_LANDMARKS {
+            let lm = &out.landmarks[i];
+            pts[i] = [lm.x * wf, lm.y * hf, lm.z * wf];
+            vis[i] = lm.visibility;
+            presence[i] = lm.presence;
+            world[i] = out.world[i];
+        }
+        if self.cfg.smooth {
+            self.visibility.apply(&mut vis);
+            self.smoother.apply(t_s, &mut pts);
+            self.world_smoother.apply(t_s, &mut world);
+        }
+        let mut landmarks = [Landmark::default(); NUM_LANDMARKS];
+        let mut world_lm = [Landmark::default(); NUM_LANDMARKS];
+        for i in 0..NUM_LANDMARKS {
+            landmarks[i] =
+                Landmark { x: pts[i][0] / wf, y: pts[i][1] / hf, z: pts[i][2] / wf, visibility: vis[i] };
+            world_lm[i] = Landmark { x: world[i][0], y: world[i][1], z: world[i][2], visibility: vis[i] };
+        }
+        PoseFrame { landmarks, presence, world: world_lm, roi, score: out.presence_score, detected }
+    }
+}

@@ -1,0 +1,153 @@
+//! Video sources as timestamped RGB frames: files, cameras and streams through OpenCV's
+//! `VideoCapture`. Timestamps come from the container (`CAP_PROP_POS_MSEC`), falling back to
+//! index / fps where the container's stamps are 0 or do not increase.
+
+use std::path::Path;
+
+use opencv::core::Mat;
+use opencv::imgproc;
+use opencv::prelude::*;
+use opencv::videoio::{self, VideoCapture};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CaptureError {
+    #[error("{0}: no such file")]
+    NotFound(String),
+    #[error("{0}: cannot be opened as a video (unreadable, truncated or not a video)")]
+    Unreadable(String),
+    #[error("{0}: contains no decodable frames")]
+    NoFrames(String),
+    #[error("camera {0} cannot be opened{1}")]
+    Camera(String, String),
+    #[error("video error: {0}")]
+    OpenCv(String),
+}
+
+impl From<opencv::Error> for CaptureError {
+    fn from(e: opencv::Error) -> Self {
+        CaptureError::OpenCv(e.message)
+    }
+}
+
+/// One decoded frame.
+#[derive(Debug)]
+pub struct Frame {
+    /// 8-bit RGB pixels.
+    pub rgb: Mat,
+    /// Milliseconds since the start, strictly increasing.
+    pub t_ms: f64,
+    pub index: u64,
+}
+
+/// What a source says about itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceInfo {
+    pub name: String,
+    pub width: u32,
+    pub height: u32,
+    pub fps: f64,
+    /// Frame count the container declares (0 when unknown, as for cameras).
+    pub frame_count: u64,
+}
+
+/// Frame rate assumed when a source reports none.
+const FALLBACK_FPS: f64 = 30.0;
+
+pub struct VideoSource {
+    cap: VideoCapture,
+    info: SourceInfo,
+    bgr: Mat,
+    index: u64,
+    last_t: f64,
+}
+
+impl VideoSource {
+    /// Opens a video file.
+    pub fn open_file(path: &Path) -> Result<Self, CaptureError> {
+        let name = path.display().to_string();
+        if !path.is_file() {
+            return Err(CaptureError::NotFound(name));
+        }
+        let cap = VideoCapture::from_file(&name, videoio::CAP_ANY)
+            .map_err(|_| CaptureError::Unreadable(name.clone()))?;
+        if !cap.is_opened().unwrap_or(false) {
+            return Err(CaptureError::Unreadable(name));
+        }
+        Self::from_capture(cap, name)
+    }
+
+    /// Opens a camera by index, with a one-frame driver buffer so frames are fresh.
+    pub fn open_camera(index: i32) -> Result<Self, CaptureError> {
+        let cap = VideoCapture::new(index, videoio::CAP_ANY)
+            .map_err(|e| CaptureError::Camera(index.to_string(), format!(": {}", e.message)))?;
+        if !cap.is_opened().unwrap_or(false) {
+            let found = list_cameras();
+            let hint = if found.is_empty() {
+                ": no cameras found".to_string()
+            } else {
+                format!(
+                    "; cameras found: {}",
+                    found.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
+                )
+            };
+            return Err(CaptureError::Camera(index.to_string(), hint));
+        }
+        let mut cap = cap;
+        let _ = cap.set(videoio::CAP_PROP_BUFFERSIZE, 1.0);
+        Self::from_capture(cap, format!("camera {index}"))
+    }
+
+    fn from_capture(cap: VideoCapture, name: String) -> Result<Self, CaptureError> {
+        let fps = cap.get(videoio::CAP_PROP_FPS).unwrap_or(0.0);
+        let info = SourceInfo {
+            width: cap.get(videoio::CAP_PROP_FRAME_WIDTH).unwrap_or(0.0) as u32,
+            height: cap.get(videoio::CAP_PROP_FRAME_HEIGHT).unwrap_or(0.0) as u32,
+            fps: if fps.is_finite() && fps > 0.0 { fps } else { FALLBACK_FPS },
+            frame_count: cap.get(videoio::CAP_PROP_FRAME_COUNT).unwrap_or(0.0).max(0.0) as u64,
+            name,
+        };
+        Ok(Self { cap, info, bgr: Mat::default(), index: 0, last_t: f64::NEG_INFINITY })
+    }
+
+    pub fn info(&self) -> &SourceInfo {
+        &self.info
+    }
+
+    /// Decodes the next frame; `None` at the end of the stream.
+    pub fn next_frame(&mut self) -> Result<Option<Frame>, CaptureError> {
+        if !self.cap.read(&mut self.bgr)? || self.bgr.empty() {
+            if self.index == 0 {
+                return Err(CaptureError::NoFrames(self.info.name.clone()));
+            }
+            return Ok(None);
+        }
+        let mut rgb = Mat::default();
+        imgproc::cvt_color_def(&self.bgr, &mut rgb, imgproc::COLOR_BGR2RGB)?;
+        let by_index = self.index as f64 * 1000.0 / self.info.fps;
+        let pos = self.cap.get(videoio::CAP_PROP_POS_MSEC).unwrap_or(0.0);
+        // The container's stamp when it is usable, else index / fps.
+        let t = if pos.is_finite() && pos > self.last_t && (pos > 0.0 || self.index == 0) {
+            pos
+        } else {
+            by_index.max(self.last_t + 1e-3)
+        };
+        let t = if self.index == 0 { t.max(0.0) } else { t };
+        self.last_t = t;
+        let frame = Frame { rgb, t_ms: t, index: self.index };
+        self.index += 1;
+        if self.info.width == 0 {
+            self.info.width = frame.rgb.cols() as u32;
+            self.info.height = frame.rgb.rows() as u32;
+        }
+        Ok(Some(frame))
+    }
+}
+
+/// Camera indices 0..8 that open.
+pub fn list_cameras() -> Vec<i32> {
+    (0..8)
+        .filter(|&i| {
+            VideoCapture::new(i, videoio::CAP_V4L2).map(|c| c.is_opened().unwrap_or(false)).unwrap_or(false)
+        })
+        .collect()
+}

@@ -1,0 +1,223 @@
+//! The BlazePose person detector: letterboxed 224×224 input, SSD decoding, weighted NMS.
+
+use opencv::core::{Mat, Scalar, Size, BORDER_CONSTANT, CV_8UC3};
+use opencv::imgproc;
+use opencv::prelude::*;
+use ort::session::Session;
+use ort::value::TensorRef;
+
+use crate::anchors::{generate, Anchor, AnchorOptions};
+use crate::error::PoseError;
+use crate::roi::{from_alignment_points, NormRect};
+
+const INPUT: i32 = 224;
+const NUM_BOXES: usize = 2254;
+const NUM_COORDS: usize = 12;
+/// Box and keypoint decoding scale (tensors_to_detections options: x/y/w/h_scale 224).
+const COORD_SCALE: f32 = 224.0;
+/// Raw scores are clipped to ±100 before the sigmoid (score_clipping_thresh).
+const SCORE_CLIP: f32 = 100.0;
+/// Minimum detection score: MediaPipe Pose's default min_detection_confidence.
+pub const MIN_DETECTION_SCORE: f32 = 0.5;
+/// Weighted NMS merges boxes overlapping more than this IoU (min_suppression_threshold).
+const NMS_IOU: f32 = 0.3;
+
+/// A decoded detection, normalized to the frame: box and 4 keypoints (hip centre, full-body
+/// scale point, shoulder centre, upper-body scale point).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Detection {
+    pub score: f32,
+    pub xmin: f32,
+    pub ymin: f32,
+    pub width: f32,
+    pub height: f32,
+    pub keypoints: [(f32, f32); 4],
+}
+
+impl Detection {
+    /// The landmark model's ROI for this detection (pose_detection_to_roi.pbtxt).
+    pub fn roi(&self, w: u32, h: u32) -> NormRect {
+        from_alignment_points(self.keypoints[0], self.keypoints[1], w, h)
+    }
+}
+
+pub struct Detector {
+    session: Session,
+    anchors: Vec<Anchor>,
+    crop: Mat,
+    input: Vec<f32>,
+    candidates: Vec<Detection>,
+}
+
+fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+fn iou(a: &Detection, b: &Detection) -> f32 {
+    let ix = (a.xmin + a.width).min(b.xmin + b.width) - a.xmin.max(b.xmin);
+    let iy = (a.ymin + a.height).min(b.ymin + b.height) - a.ymin.max(b.ymin);
+    if ix <= 0.0 || iy <= 0.0 {
+        return 0.0;
+    }
+    let inter = ix * iy;
+    let union = a.width * a.height + b.width * b.height - inter;
+    if union > 0.0 {
+        inter / union
+    } else {
+        0.0
+    }
+}
+
+/// MediaPipe's WEIGHTED non-max suppression, returning only the best merged detection.
+pub fn weighted_nms_best(dets: &mut [Detection]) -> Option<Detection> {
+    dets.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let top = *dets.first()?;
+    let (mut total, mut acc) = (0.0f32, [0.0f32; 12]);
+    for d in dets.iter().filter(|d| iou(&top, d) > NMS_IOU) {
+        total += d.score;
+        let vals = [
+            d.xmin,
+            d.ymin,
+            d.xmin + d.width,
+            d.ymin + d.height,
+            d.keypoints[0].0,
+            d.keypoints[0].1,
+            d.keypoints[1].0,
+            d.keypoints[1].1,
+            d.keypoints[2].0,
+            d.keypoints[2].1,
+            d.keypoints[3].0,
+            d.keypoints[3].1,
+        ];
+        for (a, v) in acc.iter_mut().zip(vals) {
+            *a += d.score * v;
+        }
+    }
+    if total <= 0.0 {
+        return Some(top);
+    }
+    let m: Vec<f32> = acc.iter().map(|a| a / total).collect();
+    Some(Detection {
+        score: top.score,
+        xmin: m[0],
+        ymin: m[1],
+        width: m[2] - m[0],
+        height: m[3] - m[1],
+        keypoints: [(m[4], m[5]), (m[6], m[7]), (m[8], m[9]), (m[10], m[11])],
+    })
+}
+
+impl Detector {
+    pub fn new(session: Session) -> Result<Self, PoseError> {
+        Ok(Self {
+            session,
+            anchors: generate(&AnchorOptions::pose_detection()),
+            crop: Mat::new_rows_cols_with_default(INPUT, INPUT, CV_8UC3, Scalar::all(0.0))?,
+            input: vec![0.0; (INPUT * INPUT * 3) as usize],
+            candidates: Vec::with_capacity(64),
+        })
+    }
+
+    /// Runs the detector on an RGB frame; returns the best detection, normalized to the frame.
+    pub fn detect(&mut self, rgb: &Mat) -> Result<Option<Detection>, PoseError> {
+        let (w, h) = (rgb.cols() as f32, rgb.rows() as f32);
+        // Letterbox: the frame's long side fills the square input, centred, zero border.
+        let side = w.max(h);
+        let s = side / INPUT as f32;
+        let m = Mat::from_slice_2d(&[
+            [f64::from(s), 0.0, f64::from(w / 2.0 - side / 2.0)],
+            [0.0, f64::from(s), f64::from(h / 2.0 - side / 2.0)],
+        ])?;
+        imgproc::warp_affine(
+            rgb,
+            &mut self.crop,
+            &m,
+            Size::new(INPUT, INPUT),
+            imgproc::INTER_LINEAR | imgproc::WARP_INVERSE_MAP,
+            BORDER_CONSTANT,
+            Scalar::all(0.0),
+        )?;
+        let bytes = self.crop.data_bytes()?;
+        for (d, &b) in self.input.iter_mut().zip(bytes) {
+            *d = f32::from(b) * (2.0 / 255.0) - 1.0;
+        }
+        let pad_x = (1.0 - w / side) / 2.0;
+        let pad_y = (1.0 - h / side) / 2.0;
+        let input =
+            TensorRef::from_array_view(([1usize, INPUT as usize, INPUT as usize, 3], &self.input[..]))?;
+        let outputs = self.session.run(ort::inputs![input])?;
+        let boxes = outputs
+            .get("Identity")
+            .ok_or_else(|| PoseError::Inference("detector has no output Identity".into()))?
+            .try_extract_tensor::<f32>()?
+            .1;
+        let scores = outputs
+            .get("Identity_1")
+            .ok_or_else(|| PoseError::Inference("detector has no output Identity_1".into()))?
+            .try_extract_tensor::<f32>()?
+            .1;
+        if boxes.len() != NUM_BOXES * NUM_COORDS || scores.len() != NUM_BOXES {
+            return Err(PoseError::Inference(format!(
+                "detector outputs have {} and {} values, expected {} and {}",
+                boxes.len(),
+                scores.len(),
+                NUM_BOXES * NUM_COORDS,
+                NUM_BOXES
+            )));
+        }
+        self.candidates.clear();
+        // Undo the letterbox: map from the padded square back to the frame.
+        let unpad = |x: f32, y: f32| ((x - pad_x) / (1.0 - 2.0 * pad_x), (y - pad_y) / (1.0 - 2.0 * pad_y));
+        for (i, a) in self.anchors.iter().enumerate() {
+            let score = sigmoid(scores[i].clamp(-SCORE_CLIP, SCORE_CLIP));
+            if score < MIN_DETECTION_SCORE {
+                continue;
+            }
+            let r = &boxes[i * NUM_COORDS..(i + 1) * NUM_COORDS];
+            let xc = r[0] / COORD_SCALE * a.w + a.x_center;
+            let yc = r[1] / COORD_SCALE * a.h + a.y_center;
+            let bw = r[2] / COORD_SCALE * a.w;
+            let bh = r[3] / COORD_SCALE * a.h;
+            let (xmin, ymin) = unpad(xc - bw / 2.0, yc - bh / 2.0);
+            let mut keypoints = [(0.0, 0.0); 4];
+            for (k, kp) in keypoints.iter_mut().enumerate() {
+                let kx = r[4 + 2 * k] / COORD_SCALE * a.w + a.x_center;
+                let ky = r[5 + 2 * k] / COORD_SCALE * a.h + a.y_center;
+                *kp = unpad(kx, ky);
+            }
+            self.candidates.push(Detection {
+                score,
+                xmin,
+                ymin,
+                width: bw / (1.0 - 2.0 * pad_x),
+                height: bh / (1.0 - 2.0 * pad_y),
+                keypoints,
+            });
+        }
+        Ok(weighted_nms_best(&mut self.candidates))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn det(score: f32, x: f32) -> Detection {
+        Detection { score, xmin: x, ymin: 0.0, width: 1.0, height: 1.0, keypoints: [(x, 0.0); 4] }
+    }
+
+    #[test]
+    fn weighted_nms_averages_overlapping_boxes_by_score() {
+        let mut d = vec![det(0.6, 0.2), det(0.9, 0.0), det(0.7, 5.0)];
+        let best = weighted_nms_best(&mut d).unwrap();
+        assert_eq!(best.score, 0.9);
+        // The far box (x = 5) does not overlap; the other two merge: (0.9·0 + 0.6·0.2) / 1.5.
+        assert!((best.xmin - 0.08).abs() < 1e-6);
+        assert!((best.keypoints[0].0 - 0.08).abs() < 1e-6);
+    }
+
+    #[test]
+    fn no_candidates_no_detection() {
+        assert!(weighted_nms_best(&mut []).is_none());
+    }
+}

@@ -1,0 +1,172 @@
+//! The BlazePose landmark model on a rotated 256×256 crop: decoding, heatmap refinement and
+//! projection back to the frame (pose_landmark_by_roi_cpu.pbtxt and its post-processing).
+
+use opencv::core::{Mat, Scalar, Size, BORDER_REPLICATE, CV_8UC3};
+use opencv::imgproc;
+use opencv::prelude::*;
+use ort::session::Session;
+use ort::value::TensorRef;
+
+use crate::error::PoseError;
+use crate::roi::NormRect;
+
+const INPUT: i32 = 256;
+/// 33 body landmarks plus 2 auxiliary (ROI) points and 4 unused ones.
+pub const MODEL_LANDMARKS: usize = 39;
+/// Pose presence below this drops the pose and re-runs the detector (min_tracking_confidence).
+pub const MIN_PRESENCE: f32 = 0.5;
+/// Heatmap refinement window (RefineLandmarksFromHeatmapCalculator kernel_size).
+const HEATMAP_KERNEL: usize = 7;
+/// Heatmap refinement only where the heatmap is this confident (calculator default).
+const HEATMAP_MIN_CONFIDENCE: f32 = 0.5;
+
+/// One landmark in frame-normalized coordinates.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct RawLandmark {
+    pub x: f32,
+    pub y: f32,
+    pub z: f32,
+    pub visibility: f32,
+    pub presence: f32,
+}
+
+/// The landmark model's output for one ROI, projected to the frame.
+#[derive(Clone, Debug)]
+pub struct LandmarkOutput {
+    pub presence_score: f32,
+    pub landmarks: [RawLandmark; MODEL_LANDMARKS],
+    /// World landmarks in metres (hip-centred), rotated like the ROI.
+    pub world: [[f32; 3]; MODEL_LANDMARKS],
+}
+
+pub struct Landmarker {
+    session: Session,
+    has_heatmap: bool,
+    crop: Mat,
+    input: Vec<f32>,
+}
+
+fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// MediaPipe's heatmap refinement (including its quirks: column/width from the top-left
+/// corner of heatmap cells).
+fn refine(lms: &mut [RawLandmark; MODEL_LANDMARKS], hm: &[f32], hm_h: usize, hm_w: usize) {
+    let ch = MODEL_LANDMARKS;
+    let off = (HEATMAP_KERNEL - 1) / 2;
+    for (i, lm) in lms.iter_mut().enumerate() {
+        let col = (lm.x * hm_w as f32) as i64;
+        let row = (lm.y * hm_h as f32) as i64;
+        if col < 0 || col >= hm_w as i64 || row < 0 || row >= hm_h as i64 {
+            continue;
+        }
+        let (col, row) = (col as usize, row as usize);
+        let (c0, c1) = (col.saturating_sub(off), (col + off + 1).min(hm_w));
+        let (r0, r1) = (row.saturating_sub(off), (row + off + 1).min(hm_h));
+        let (mut sum, mut wc, mut wr, mut max) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+        for r in r0..r1 {
+            for c in c0..c1 {
+                let conf = sigmoid(hm[(r * hm_w + c) * ch + i]);
+                sum += conf;
+                max = max.max(conf);
+                wc += c as f32 * conf;
+                wr += r as f32 * conf;
+            }
+        }
+        if max >= HEATMAP_MIN_CONFIDENCE && sum > 0.0 {
+            lm.x = wc / hm_w as f32 / sum;
+            lm.y = wr / hm_h as f32 / sum;
+        }
+    }
+}
+
+impl Landmarker {
+    pub fn new(session: Session) -> Result<Self, PoseError> {
+        let has_heatmap = session.outputs().iter().any(|o| o.name() == "Identity_3");
+        Ok(Self {
+            session,
+            has_heatmap,
+            crop: Mat::new_rows_cols_with_default(INPUT, INPUT, CV_8UC3, Scalar::all(0.0))?,
+            input: vec![0.0; (INPUT * INPUT * 3) as usize],
+        })
+    }
+
+    /// Runs the model on `roi` of an RGB frame. `None` when no pose is present.
+    pub fn run(&mut self, rgb: &Mat, roi: &NormRect) -> Result<Option<LandmarkOutput>, PoseError> {
+        let (fw, fh) = (rgb.cols() as f32, rgb.rows() as f32);
+        let (sw, sh) = (roi.width * fw, roi.height * fh);
+        let (cx, cy) = (roi.x_center * fw, roi.y_center * fh);
+        let (s, c) = roi.rotation.sin_cos();
+        let n = INPUT as f32;
+        // Output pixel (u, v) samples the frame at centre + R·((u/n − ½)·sw, (v/n − ½)·sh),
+        // the same mapping as MediaPipe's corner-to-corner perspective warp.
+        let m = Mat::from_slice_2d(&[
+            [f64::from(c * sw / n), f64::from(-s * sh / n), f64::from(cx - c * sw / 2.0 + s * sh / 2.0)],
+            [f64::from(s * sw / n), f64::from(c * sh / n), f64::from(cy - s * sw / 2.0 - c * sh / 2.0)],
+        ])?;
+        imgproc::warp_affine(
+            rgb,
+            &mut self.crop,
+            &m,
+            Size::new(INPUT, INPUT),
+            imgproc::INTER_LINEAR | imgproc::WARP_INVERSE_MAP,
+            BORDER_REPLICATE,
+            Scalar::all(0.0),
+        )?;
+        let bytes = self.crop.data_bytes()?;
+        for (d, &b) in self.input.iter_mut().zip(bytes) {
+            *d = f32::from(b) * (1.0 / 255.0);
+        }
+        let input =
+            TensorRef::from_array_view(([1usize, INPUT as usize, INPUT as usize, 3], &self.input[..]))?;
+        let outputs = self.session.run(ort::inputs![input])?;
+        let get = |name: &str| -> Result<&[f32], PoseError> {
+            Ok(outputs
+                .get(name)
+                .ok_or_else(|| PoseError::Inference(format!("landmark model has no output {name}")))?
+                .try_extract_tensor::<f32>()?
+                .1)
+        };
+        let flag = get("Identity_1")?.first().copied().unwrap_or(0.0);
+        if flag < MIN_PRESENCE {
+            return Ok(None);
+        }
+        let raw = get("Identity")?;
+        let world_raw = get("Identity_4")?;
+        if raw.len() != MODEL_LANDMARKS * 5 || world_raw.len() != MODEL_LANDMARKS * 3 {
+            return Err(PoseError::Inference("landmark model outputs have unexpected sizes".into()));
+        }
+        let mut lms = [RawLandmark::default(); MODEL_LANDMARKS];
+        for (i, lm) in lms.iter_mut().enumerate() {
+            let r = &raw[i * 5..i * 5 + 5];
+            *lm = RawLandmark {
+                x: r[0] / n,
+                y: r[1] / n,
+                z: r[2] / n,
+                visibility: sigmoid(r[3]),
+                presence: sigmoid(r[4]),
+            };
+        }
+        if self.has_heatmap {
+            let hm = get("Identity_3")?;
+            let side = ((hm.len() / MODEL_LANDMARKS) as f64).sqrt() as usize;
+            if side * side * MODEL_LANDMARKS == hm.len() {
+                refine(&mut lms, hm, side, side);
+            }
+        }
+        // Project from the ROI to the frame (LandmarkProjectionCalculator).
+        for lm in lms.iter_mut() {
+            let (x, y) = roi.project(lm.x, lm.y);
+            lm.x = x;
+            lm.y = y;
+            lm.z *= roi.width;
+        }
+        let mut world = [[0.0f32; 3]; MODEL_LANDMARKS];
+        for (i, w) in world.iter_mut().enumerate() {
+            let (x, y, z) = (world_raw[i * 3], world_raw[i * 3 + 1], world_raw[i * 3 + 2]);
+            *w = [c * x - s * y, s * x + c * y, z];
+        }
+        Ok(Some(LandmarkOutput { presence_score: flag, landmarks: lms, world }))
+    }
+}

@@ -1,0 +1,82 @@
+//! `thrustline pose`: landmarks for every frame, in the schema of MediaPipe's reference files.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Result;
+use serde::Serialize;
+use thrustline_capture::VideoSource;
+use thrustline_pose::{ModelKind, PoseConfig, PoseTracker};
+
+#[derive(clap::Args, Debug)]
+pub struct PoseArgs {
+    /// Input video file.
+    pub video: PathBuf,
+    /// Output JSON file.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Landmark model: lite, full or heavy.
+    #[arg(long, default_value = "full")]
+    pub model: ModelKind,
+    /// Disable one-euro smoothing (MediaPipe's smooth_landmarks=False).
+    #[arg(long)]
+    pub no_smooth: bool,
+    /// ONNX Runtime threads per model.
+    #[arg(long, default_value_t = 2)]
+    pub threads: usize,
+}
+
+#[derive(Serialize)]
+struct OutFrame {
+    t: f64,
+    lm: Option<Vec<[f32; 4]>>,
+}
+
+#[derive(Serialize)]
+struct Out {
+    fps: f64,
+    width: u32,
+    height: u32,
+    complexity: u8,
+    ms_per_frame: f64,
+    frames: Vec<OutFrame>,
+}
+
+pub fn run(a: &PoseArgs) -> Result<()> {
+    let mut src = VideoSource::open_file(&a.video)?;
+    let cfg =
+        PoseConfig { model: a.model, smooth: !a.no_smooth, threads: a.threads, ..PoseConfig::default() };
+    let mut tracker = PoseTracker::new(cfg)?;
+    let mut frames = Vec::new();
+    let mut busy = 0.0f64;
+    while let Some(f) = src.next_frame()? {
+        let start = Instant::now();
+        let pose = tracker.process(&f.rgb, f.t_ms)?;
+        busy += start.elapsed().as_secs_f64();
+        frames.push(OutFrame {
+            t: (f.t_ms * 1000.0).round() / 1000.0,
+            lm: pose.map(|p| p.landmarks.iter().map(|l| [l.x, l.y, l.z, l.visibility]).collect()),
+        });
+    }
+    let info = src.info().clone();
+    let out = Out {
+        fps: info.fps,
+        width: info.width,
+        height: info.height,
+        complexity: a.model.complexity(),
+        ms_per_frame: if frames.is_empty() { 0.0 } else { busy * 1000.0 / frames.len() as f64 },
+        frames,
+    };
+    crate::atomic::write(&a.output, &serde_json::to_vec(&out)?)?;
+    let found = out.frames.iter().filter(|f| f.lm.is_some()).count();
+    eprintln!(
+        "{}: {} frames, pose on {}, {:.1} ms/frame ({} model) -> {}",
+        a.video.display(),
+        out.frames.len(),
+        found,
+        out.ms_per_frame,
+        a.model.name(),
+        a.output.display()
+    );
+    Ok(())
+}
