@@ -24,7 +24,15 @@ pub struct PoseArgs {
     /// ONNX Runtime threads per model.
     #[arg(long, default_value_t = 2)]
     pub threads: usize,
+    /// Drive the filters with MediaPipe Python's clock (a fixed 33.333 ms per frame whatever
+    /// the video's rate) instead of the video's timestamps: for parity with the legacy
+    /// `mp.solutions.pose` on videos that are not 30 fps. Output times stay the video's.
+    #[arg(long)]
+    pub mediapipe_clock: bool,
 }
+
+/// MediaPipe's legacy Python solutions stamp frame n at n × 33333 µs.
+const MEDIAPIPE_FRAME_MS: f64 = 33.333;
 
 #[derive(Serialize)]
 struct OutFrame {
@@ -51,7 +59,8 @@ pub fn run(a: &PoseArgs) -> Result<()> {
     let mut busy = 0.0f64;
     while let Some(f) = src.next_frame()? {
         let start = Instant::now();
-        let pose = tracker.process(&f.rgb, f.t_ms)?;
+        let clock = if a.mediapipe_clock { f.index as f64 * MEDIAPIPE_FRAME_MS } else { f.t_ms };
+        let pose = tracker.process(&f.rgb, clock)?;
         busy += start.elapsed().as_secs_f64();
         frames.push(OutFrame {
             t: (f.t_ms * 1000.0).round() / 1000.0,

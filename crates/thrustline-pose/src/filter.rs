@@ -10,9 +10,11 @@ pub struct OneEuroParams {
 }
 
 /// Pose landmarks (pose_landmark_filtering.pbtxt).
-pub const LANDMARKS: OneEuroParams = OneEuroParams { min_cutoff: 0.1, beta: 40.0, derivate_cutoff: 1.0 };
+pub const LANDMARKS: OneEuroParams = OneEuroParams { min_cutoff: 0.05, beta: 80.0, derivate_cutoff: 1.0 };
+/// World landmarks, in metres: no value scaling.
+pub const WORLD: OneEuroParams = OneEuroParams { min_cutoff: 0.1, beta: 40.0, derivate_cutoff: 1.0 };
 /// Auxiliary (ROI) landmarks: smoothed much harder so the crop stays still.
-pub const AUXILIARY: OneEuroParams = OneEuroParams { min_cutoff: 0.01, beta: 1.0, derivate_cutoff: 1.0 };
+pub const AUXILIARY: OneEuroParams = OneEuroParams { min_cutoff: 0.01, beta: 10.0, derivate_cutoff: 1.0 };
 /// Visibility low-pass weight of the new value.
 pub const VISIBILITY_ALPHA: f32 = 0.1;
 /// `OneEuroFilter`'s frequency before two timestamps are known (proto default).
@@ -71,7 +73,7 @@ impl OneEuro {
 }
 
 /// Smooths N points (x, y, z in pixels) as MediaPipe's `LandmarksSmoothingCalculator` does,
-/// scaling velocities by the inverse of the points' bounding-box size.
+/// scaling velocities by the inverse of the object's size.
 #[derive(Clone, Debug)]
 pub struct LandmarkSmoother<const N: usize> {
     params: OneEuroParams,
@@ -87,21 +89,15 @@ impl<const N: usize> LandmarkSmoother<N> {
         self.filters = None;
     }
 
-    /// Filters `pts` (pixels) in place.
-    pub fn apply(&mut self, t_s: f64, pts: &mut [[f32; 3]; N]) {
-        let (mut x0, mut x1, mut y0, mut y1) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
-        for p in pts.iter() {
-            x0 = x0.min(p[0]);
-            x1 = x1.max(p[0]);
-            y0 = y0.min(p[1]);
-            y1 = y1.max(p[1]);
-        }
-        let scale = ((x1 - x0) + (y1 - y0)) / 2.0;
-        // MediaPipe's min_allowed_object_scale default: below it, points pass unfiltered.
-        if scale < 1e-6 {
-            return;
-        }
-        let value_scale = 1.0 / f64::from(scale);
+    /// Filters `pts` in place. `object_scale`: the object's size in the points' units
+    /// (MediaPipe's OBJECT_SCALE_ROI); `None` disables value scaling (world landmarks).
+    pub fn apply(&mut self, t_s: f64, object_scale: Option<f32>, pts: &mut [[f32; 3]; N]) {
+        let value_scale = match object_scale {
+            // MediaPipe's min_allowed_object_scale default: below it, points pass unfiltered.
+            Some(s) if s < 1e-6 => return,
+            Some(s) => 1.0 / f64::from(s),
+            None => 1.0,
+        };
         let params = self.params;
         let filters = self.filters.get_or_insert_with(|| [[OneEuro::new(); 3]; N]);
         for (p, f) in pts.iter_mut().zip(filters.iter_mut()) {
@@ -153,7 +149,7 @@ mod tests {
         for i in 0..60 {
             let jitter = if i % 2 == 0 { 1.0 } else { -1.0 };
             let mut p = [[100.0 + jitter, 50.0, 0.0], [200.0, 150.0, 0.0]];
-            f.apply(i as f64 / 30.0, &mut p);
+            f.apply(i as f64 / 30.0, Some(100.0), &mut p);
             out.push(p[0][0]);
         }
         let tail = &out[40..];
@@ -169,7 +165,7 @@ mod tests {
         for i in 0..30 {
             let x = 100.0 + 10.0 * i as f32;
             let mut p = [[x, 50.0, 0.0], [x + 100.0, 150.0, 0.0]];
-            f.apply(i as f64 / 30.0, &mut p);
+            f.apply(i as f64 / 30.0, Some(100.0), &mut p);
             last = x - p[0][0];
         }
         assert!(last < 5.0, "lag {last} px at 300 px/s");

@@ -140,9 +140,7 @@ impl PoseTracker {
             landmarker: Landmarker::new(lm)?,
             prev_roi: None,
             smoother: LandmarkSmoother::new(filter::LANDMARKS),
-            // World landmarks: MediaPipe's PoseWorldLandmarkFiltering uses min_cutoff 0.1,
-            // beta 40 without value scaling; metres, so the velocity scale is 1.
-            world_smoother: LandmarkSmoother::new(filter::LANDMARKS),
+            world_smoother: LandmarkSmoother::new(filter::WORLD),
             visibility: VisibilitySmoother::default(),
             aux_smoother: LandmarkSmoother::new(filter::AUXILIARY),
             cfg,
@@ -183,18 +181,23 @@ impl PoseTracker {
             return Ok(None);
         };
         let t_s = t_ms / 1000.0;
-        self.prev_roi = Some(self.next_roi(&out, t_s, w, h));
-        Ok(Some(self.finish(out, roi, detected, t_s, w, h)))
+        // Object scale for smoothing: the unexpanded box of the raw auxiliary points, twice
+        // the distance between them (pose_landmark_filtering.pbtxt's OBJECT_SCALE_ROI).
+        let (wf, hf) = (w as f32, h as f32);
+        let (a0, a1) = (&out.landmarks[33], &out.landmarks[34]);
+        let scale = 2.0 * ((a1.x - a0.x) * wf).hypot((a1.y - a0.y) * hf);
+        self.prev_roi = Some(self.next_roi(&out, t_s, scale, w, h));
+        Ok(Some(self.finish(out, roi, detected, t_s, scale, w, h)))
     }
 
     /// ROI for the next frame from the (always smoothed) auxiliary landmarks 33 and 34.
-    fn next_roi(&mut self, out: &LandmarkOutput, t_s: f64, w: u32, h: u32) -> NormRect {
+    fn next_roi(&mut self, out: &LandmarkOutput, t_s: f64, scale: f32, w: u32, h: u32) -> NormRect {
         let (wf, hf) = (w as f32, h as f32);
         let mut aux = [[0.0f32; 3]; 2];
         for (a, lm) in aux.iter_mut().zip(&out.landmarks[33..35]) {
             *a = [lm.x * wf, lm.y * hf, lm.z * wf];
         }
-        self.aux_smoother.apply(t_s, &mut aux);
+        self.aux_smoother.apply(t_s, Some(scale), &mut aux);
         roi::from_alignment_points((aux[0][0] / wf, aux[0][1] / hf), (aux[1][0] / wf, aux[1][1] / hf), w, h)
     }
 
@@ -204,6 +207,7 @@ impl PoseTracker {
         roi: NormRect,
         detected: bool,
         t_s: f64,
+        scale: f32,
         w: u32,
         h: u32,
     ) -> PoseFrame {
@@ -221,8 +225,8 @@ impl PoseTracker {
         }
         if self.cfg.smooth {
             self.visibility.apply(&mut vis);
-            self.smoother.apply(t_s, &mut pts);
-            self.world_smoother.apply(t_s, &mut world);
+            self.smoother.apply(t_s, Some(scale), &mut pts);
+            self.world_smoother.apply(t_s, None, &mut world);
         }
         let mut landmarks = [Landmark::default(); NUM_LANDMARKS];
         let mut world_lm = [Landmark::default(); NUM_LANDMARKS];

@@ -1,0 +1,79 @@
+//! The pose stage against MediaPipe's own output on every shared clip (issue bar: median
+//! landmark error ≤ 0.5 % of the frame diagonal, 95th percentile ≤ 2 %, pose found on at
+//! least 98 % as many frames as MediaPipe found one).
+
+mod common;
+
+use serde_json::Value;
+
+struct Stats {
+    median: f64,
+    p95: f64,
+    ours: usize,
+    theirs: usize,
+}
+
+fn compare(ours: &Value, theirs: &Value) -> Stats {
+    let (w, h) = (theirs["width"].as_f64().unwrap(), theirs["height"].as_f64().unwrap());
+    let diag = w.hypot(h);
+    let (a, b) = (ours["frames"].as_array().unwrap(), theirs["frames"].as_array().unwrap());
+    assert_eq!(a.len(), b.len(), "frame count");
+    let mut errs = Vec::new();
+    let (mut na, mut nb) = (0, 0);
+    for (x, y) in a.iter().zip(b) {
+        na += usize::from(!x["lm"].is_null());
+        nb += usize::from(!y["lm"].is_null());
+        if let (Some(p), Some(q)) = (x["lm"].as_array(), y["lm"].as_array()) {
+            for (p, q) in p.iter().zip(q) {
+                let dx = (p[0].as_f64().unwrap() - q[0].as_f64().unwrap()) * w;
+                let dy = (p[1].as_f64().unwrap() - q[1].as_f64().unwrap()) * h;
+                errs.push(dx.hypot(dy) / diag * 100.0);
+            }
+        }
+    }
+    errs.sort_by(f64::total_cmp);
+    let pct = |p: f64| errs[((errs.len() - 1) as f64 * p).round() as usize];
+    Stats { median: pct(0.5), p95: pct(0.95), ours: na, theirs: nb }
+}
+
+#[test]
+fn landmarks_match_mediapipe_on_every_clip() {
+    let Some(shared) = common::shared() else { return };
+    let out = common::tmpdir("accuracy");
+    let mut failures = Vec::new();
+    for clip in common::clips(&shared) {
+        let stem = clip.trim_end_matches(".mp4");
+        let video = shared.join("footage").join(&clip);
+        for (smooth, reference) in [(true, "mediapipe"), (false, "mediapipe-raw")] {
+            let json = out.join(format!("{stem}.{reference}.json"));
+            let mut args =
+                vec!["pose", video.to_str().unwrap(), "-o", json.to_str().unwrap(), "--mediapipe-clock"];
+            if !smooth {
+                args.push("--no-smooth");
+            }
+            let o = common::thrustline(&args);
+            assert!(o.status.success(), "{clip}: {}", String::from_utf8_lossy(&o.stderr));
+            let ours: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+            let theirs: Value = serde_json::from_slice(
+                &std::fs::read(shared.join("reference").join(format!("{stem}.{reference}.json"))).unwrap(),
+            )
+            .unwrap();
+            for key in ["fps", "width", "height", "complexity"] {
+                assert_eq!(ours[key], theirs[key], "{clip}: {key}");
+            }
+            let s = compare(&ours, &theirs);
+            println!(
+                "{clip:45} {reference:14} median {:.3}% p95 {:.3}% poses {}/{}",
+                s.median, s.p95, s.ours, s.theirs
+            );
+            if s.median > 0.5 || s.p95 > 2.0 || (s.ours as f64) < 0.98 * s.theirs as f64 {
+                failures.push(format!(
+                    "{clip} {reference}: median {:.3} p95 {:.3} poses {}/{}",
+                    s.median, s.p95, s.ours, s.theirs
+                ));
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    assert!(failures.is_empty(), "{failures:#?}");
+}
