@@ -187,7 +187,7 @@ impl PoseTracker {
         let (a0, a1) = (&out.landmarks[33], &out.landmarks[34]);
         let scale = 2.0 * ((a1.x - a0.x) * wf).hypot((a1.y - a0.y) * hf);
         self.prev_roi = Some(self.next_roi(&out, t_s, scale, w, h));
-        Ok(Some(self.finish(out, roi, detected, t_s, scale, w, h)))
+        Ok(Some(self.finish(out, roi, detected, t_s, scale, (w, h))))
     }
 
     /// ROI for the next frame from the (always smoothed) auxiliary landmarks 33 and 34.
@@ -208,8 +208,7 @@ impl PoseTracker {
         detected: bool,
         t_s: f64,
         scale: f32,
-        w: u32,
-        h: u32,
+        (w, h): (u32, u32),
     ) -> PoseFrame {
         let (wf, hf) = (w as f32, h as f32);
         let mut pts = [[0.0f32; 3]; NUM_LANDMARKS];
