@@ -68,7 +68,8 @@ impl VideoSource {
         if !path.is_file() {
             return Err(CaptureError::NotFound(name));
         }
-        let cap = VideoCapture::from_file(&name, videoio::CAP_ANY)
+        quiet_backends();
+        let cap = VideoCapture::from_file(&name, videoio::CAP_FFMPEG)
             .map_err(|_| CaptureError::Unreadable(name.clone()))?;
         if !cap.is_opened().unwrap_or(false) {
             return Err(CaptureError::Unreadable(name));
@@ -78,7 +79,8 @@ impl VideoSource {
 
     /// Opens a camera by index, with a one-frame driver buffer so frames are fresh.
     pub fn open_camera(index: i32) -> Result<Self, CaptureError> {
-        let cap = VideoCapture::new(index, videoio::CAP_ANY)
+        quiet_backends();
+        let cap = VideoCapture::new(index, videoio::CAP_V4L2)
             .map_err(|e| CaptureError::Camera(index.to_string(), format!(": {}", e.message)))?;
         if !cap.is_opened().unwrap_or(false) {
             let found = list_cameras();
@@ -141,6 +143,17 @@ impl VideoSource {
         }
         Ok(Some(frame))
     }
+}
+
+/// OpenCV and FFmpeg print their own diagnostics to stderr; the user gets our one-line
+/// errors instead.
+pub fn quiet_backends() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // FFmpeg's log level is read from the environment when the backend first loads.
+        std::env::set_var("OPENCV_FFMPEG_LOGLEVEL", "-8");
+        let _ = opencv::core::set_log_level(opencv::core::LogLevel::LOG_LEVEL_SILENT);
+    });
 }
 
 /// Camera indices 0..8 that open.

@@ -1,0 +1,152 @@
+//! Bad input never panics: one clear line on stderr and a non-zero exit. Frames without a
+//! person give `"lm": null` and the detector finds the person again afterwards.
+
+mod common;
+
+use opencv::core::{Mat, Scalar, Size, CV_8UC3};
+use opencv::prelude::*;
+use opencv::videoio::{VideoCapture, VideoWriter, CAP_FFMPEG};
+
+fn sample() -> String {
+    common::root().join("assets/glute_bridge_bodyweight_1rep.mp4").to_string_lossy().into_owned()
+}
+
+fn assert_clean_failure(o: &std::process::Output, needle: &str) {
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "expected failure, got success: {err}");
+    assert!(!err.contains("panicked"), "panic: {err}");
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "expected one line, got: {err}");
+    assert!(lines[0].starts_with("error: ") && lines[0].contains(needle), "{err}");
+}
+
+#[test]
+fn missing_file() {
+    let d = common::tmpdir("missing");
+    let out = d.join("o.json");
+    let o = common::thrustline(&["pose", "/nonexistent/clip.mp4", "-o", out.to_str().unwrap()]);
+    assert_clean_failure(&o, "no such file");
+    assert!(!out.exists());
+}
+
+#[test]
+fn non_video_and_truncated_files() {
+    let d = common::tmpdir("nonvideo");
+    let text = d.join("notes.mp4");
+    std::fs::write(&text, "this is not a video\n").unwrap();
+    let o = common::thrustline(&["pose", text.to_str().unwrap(), "-o", d.join("o.json").to_str().unwrap()]);
+    assert_clean_failure(&o, "cannot be opened as a video");
+    let bytes = std::fs::read(sample()).unwrap();
+    let cut = d.join("cut.mp4");
+    std::fs::write(&cut, &bytes[..bytes.len() / 3]).unwrap();
+    let o = common::thrustline(&["pose", cut.to_str().unwrap(), "-o", d.join("o.json").to_str().unwrap()]);
+    assert_clean_failure(&o, "cannot be opened as a video");
+    let empty = d.join("empty.mp4");
+    std::fs::write(&empty, b"").unwrap();
+    let o = common::thrustline(&["pose", empty.to_str().unwrap(), "-o", d.join("o.json").to_str().unwrap()]);
+    assert_clean_failure(&o, "cannot be opened as a video");
+}
+
+#[test]
+fn unusable_model_files() {
+    let d = common::tmpdir("models");
+    std::fs::write(d.join("pose_detection.onnx"), b"garbage").unwrap();
+    std::fs::write(d.join("pose_landmark_full_noseg.onnx"), b"garbage").unwrap();
+    let o = common::thrustline_env(
+        &["pose", &sample(), "-o", d.join("o.json").to_str().unwrap()],
+        &[("THRUSTLINE_MODELS", d.to_str().unwrap())],
+    );
+    assert_clean_failure(&o, "cannot be loaded");
+    let o = common::thrustline(&[
+        "pose",
+        &sample(),
+        "-o",
+        d.join("o.json").to_str().unwrap(),
+        "--model",
+        "heavy",
+    ]);
+    assert_clean_failure(&o, "--heavy");
+    let o =
+        common::thrustline(&["pose", &sample(), "-o", d.join("o.json").to_str().unwrap(), "--model", "huge"]);
+    assert!(!o.status.success());
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"));
+}
+
+#[test]
+fn missing_or_wrong_onnx_runtime() {
+    let d = common::tmpdir("ort");
+    let out = d.join("o.json");
+    let o = common::thrustline_env(
+        &["pose", &sample(), "-o", out.to_str().unwrap()],
+        &[("ORT_DYLIB_PATH", "/nonexistent/libonnxruntime.so")],
+    );
+    assert_clean_failure(&o, "scripts/setup.sh");
+    // A real shared library that is not ONNX Runtime.
+    let not_ort = ["/lib/x86_64-linux-gnu/libz.so.1", "/usr/lib/x86_64-linux-gnu/libz.so.1"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).is_file())
+        .expect("libz on Debian");
+    let o = common::thrustline_env(
+        &["pose", &sample(), "-o", out.to_str().unwrap()],
+        &[("ORT_DYLIB_PATH", not_ort)],
+    );
+    assert_clean_failure(&o, "not an ONNX Runtime library");
+    assert!(!out.exists());
+}
+
+/// Writes the sample with `blank` black frames inserted after frame `at`.
+fn sample_with_gap(path: &std::path::Path, at: usize, blank: usize) -> usize {
+    let mut cap = VideoCapture::from_file(&sample(), CAP_FFMPEG).unwrap();
+    let fourcc = VideoWriter::fourcc('M', 'J', 'P', 'G').unwrap();
+    let mut w = VideoWriter::new(path.to_str().unwrap(), fourcc, 30.0, Size::new(640, 480), true).unwrap();
+    assert!(w.is_opened().unwrap());
+    let black = Mat::new_rows_cols_with_default(480, 640, CV_8UC3, Scalar::all(0.0)).unwrap();
+    let (mut i, mut frame) = (0, Mat::default());
+    while cap.read(&mut frame).unwrap() && !frame.empty() {
+        if i == at {
+            for _ in 0..blank {
+                w.write(&black).unwrap();
+            }
+        }
+        w.write(&frame).unwrap();
+        i += 1;
+    }
+    i + blank
+}
+
+#[test]
+fn nobody_in_frame_gives_null_then_detects_again() {
+    let d = common::tmpdir("gap");
+    let video = d.join("gap.avi");
+    let total = sample_with_gap(&video, 30, 8);
+    let out = d.join("o.json");
+    let o = common::thrustline(&["pose", video.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let frames = v["frames"].as_array().unwrap();
+    assert_eq!(frames.len(), total);
+    assert!(frames[..30].iter().all(|f| !f["lm"].is_null()));
+    assert!(frames[30..38].iter().all(|f| f["lm"].is_null()), "black frames must have no pose");
+    assert!(!frames[38]["lm"].is_null(), "the detector must find the person on the next frame");
+    assert!(frames[38..].iter().all(|f| !f["lm"].is_null()));
+}
+
+#[test]
+fn an_empty_scene_has_no_pose_anywhere() {
+    let d = common::tmpdir("empty");
+    let video = d.join("black.avi");
+    let fourcc = VideoWriter::fourcc('M', 'J', 'P', 'G').unwrap();
+    let mut w = VideoWriter::new(video.to_str().unwrap(), fourcc, 30.0, Size::new(320, 240), true).unwrap();
+    let grey = Mat::new_rows_cols_with_default(240, 320, CV_8UC3, Scalar::all(90.0)).unwrap();
+    for _ in 0..20 {
+        w.write(&grey).unwrap();
+    }
+    drop(w);
+    let out = d.join("o.json");
+    let o = common::thrustline(&["pose", video.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let frames = v["frames"].as_array().unwrap();
+    assert_eq!(frames.len(), 20);
+    assert!(frames.iter().all(|f| f["lm"].is_null()));
+}
