@@ -1,5 +1,6 @@
 //! The `thrustline` binary: one command per job, wiring the pipeline's stages together.
 
+mod analyze;
 mod atomic;
 mod pose_cmd;
 
@@ -20,6 +21,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Analyze recorded videos: reps, faults and a report per video.
+    Analyze(analyze::AnalyzeArgs),
     /// Landmarks for every frame of a video (MediaPipe reference schema).
     Pose(pose_cmd::PoseArgs),
 }
@@ -34,10 +37,12 @@ fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match &cli.cmd {
-        Command::Pose(a) => pose_cmd::run(a),
+        Command::Analyze(a) => analyze::run(a),
+        Command::Pose(a) => pose_cmd::run(a).map(|()| true),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(2),
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE

@@ -1,0 +1,135 @@
+//! The overlay drawn on video frames (annotated MP4, report key frames): skeleton with the
+//! working side highlighted, hip angle, rep counter, phase and the active fault's cue.
+
+use opencv::core::{Mat, Point, Rect, Scalar};
+use opencv::imgproc::{self, FONT_HERSHEY_DUPLEX, LINE_AA};
+use opencv::prelude::*;
+use thrustline_core::landmarks::idx;
+use thrustline_core::{FrameAnalysis, Landmark, Phase, Side, CONNECTIONS};
+
+use crate::ReportError;
+
+/// BGR colours.
+const ACCENT: (f64, f64, f64) = (80.0, 220.0, 120.0);
+const DIM: (f64, f64, f64) = (200.0, 200.0, 200.0);
+const FAULT: (f64, f64, f64) = (60.0, 60.0, 230.0);
+const PANEL: (f64, f64, f64) = (30.0, 30.0, 30.0);
+const WHITE: (f64, f64, f64) = (255.0, 255.0, 255.0);
+/// Landmarks under this visibility are not drawn (MediaPipe's drawing utilities use 0.5).
+const DRAW_MIN_VISIBILITY: f32 = 0.5;
+
+fn c(rgb: (f64, f64, f64)) -> Scalar {
+    Scalar::new(rgb.0, rgb.1, rgb.2, 0.0)
+}
+
+fn left_side(i: usize) -> bool {
+    // MediaPipe's odd indices (from 1) are left landmarks.
+    i > 0 && i % 2 == 1
+}
+
+/// What to show besides the skeleton.
+pub struct Hud<'a> {
+    pub analysis: Option<&'a FrameAnalysis>,
+    /// The cue of the fault raised most recently, while its banner is up.
+    pub banner: Option<&'a str>,
+}
+
+fn phase_name(p: Phase) -> &'static str {
+    match p {
+        Phase::Setup => "setup",
+        Phase::Ascent => "up",
+        Phase::Lockout => "lockout",
+        Phase::Descent => "down",
+        Phase::Bottom => "bottom",
+    }
+}
+
+fn text(img: &mut Mat, s: &str, at: Point, scale: f64, color: Scalar, thick: i32) -> Result<(), ReportError> {
+    imgproc::put_text(img, s, at, FONT_HERSHEY_DUPLEX, scale, color, thick, LINE_AA, false)?;
+    Ok(())
+}
+
+fn text_size(s: &str, scale: f64, thick: i32) -> Result<(i32, i32), ReportError> {
+    let mut base = 0;
+    let sz = imgproc::get_text_size(s, FONT_HERSHEY_DUPLEX, scale, thick, &mut base)?;
+    Ok((sz.width, sz.height + base))
+}
+
+/// Draws the skeleton and HUD onto a BGR frame in place.
+pub fn overlay(img: &mut Mat, lm: Option<&[Landmark; 33]>, hud: &Hud) -> Result<(), ReportError> {
+    let (w, h) = (img.cols(), img.rows());
+    let unit = f64::from(h.min(w)) / 480.0;
+    let lw = ((2.0 * unit).round() as i32).max(1);
+    let side = hud.analysis.and_then(|a| a.metrics).map(|m| m.side);
+    let working = |i: usize| match side {
+        Some(Side::Both) => true,
+        Some(Side::Left) => left_side(i),
+        Some(Side::Right) => i > 0 && i % 2 == 0,
+        None => false,
+    };
+    if let Some(lm) = lm {
+        let p = |i: usize| Point::new((lm[i].x * w as f32) as i32, (lm[i].y * h as f32) as i32);
+        for &(a, b) in CONNECTIONS.iter() {
+            if lm[a].visibility < DRAW_MIN_VISIBILITY || lm[b].visibility < DRAW_MIN_VISIBILITY {
+                continue;
+            }
+            let hot = working(a) && working(b);
+            let (col, t) = if hot { (c(ACCENT), lw * 2) } else { (c(DIM), lw) };
+            imgproc::line(img, p(a), p(b), col, t, LINE_AA, 0)?;
+        }
+        for (i, l) in lm.iter().enumerate().skip(11) {
+            if l.visibility >= DRAW_MIN_VISIBILITY {
+                let r = if working(i) { lw * 3 } else { lw * 2 };
+                imgproc::circle(img, p(i), r, c(WHITE), -1, LINE_AA, 0)?;
+            }
+        }
+        // Hip angle next to the working hip.
+        if let Some(m) = hud.analysis.and_then(|a| a.metrics) {
+            if let Some(hip) = m.hip_angle {
+                let i = if m.side == Side::Right { idx::RIGHT_HIP } else { idx::LEFT_HIP };
+                let s = format!("{:.0} deg", hip.value);
+                let at = p(i) + Point::new((10.0 * unit) as i32, (-10.0 * unit) as i32);
+                text(img, &s, at + Point::new(1, 1), 0.7 * unit, c(PANEL), lw + 1)?;
+                text(img, &s, at, 0.7 * unit, c(ACCENT), lw)?;
+            }
+        }
+    }
+    // Rep counter and phase, top left.
+    if let Some(a) = hud.analysis {
+        let reps = format!("REPS {}", a.reps);
+        let (tw, th) = text_size(&reps, 1.2 * unit, lw + 1)?;
+        let phase = phase_name(a.phase);
+        let (pw, ph) = text_size(phase, 0.7 * unit, lw)?;
+        let pad = (8.0 * unit) as i32;
+        let box_w = tw.max(pw) + 2 * pad;
+        let box_h = th + ph + 3 * pad;
+        imgproc::rectangle(img, Rect::new(pad, pad, box_w, box_h), c(PANEL), -1, LINE_AA, 0)?;
+        text(img, &reps, Point::new(2 * pad, pad + th + pad / 2), 1.2 * unit, c(WHITE), lw + 1)?;
+        text(img, phase, Point::new(2 * pad, pad + th + ph + 2 * pad), 0.7 * unit, c(ACCENT), lw)?;
+    }
+    // Fault banner, bottom, wrapped to the frame width.
+    if let Some(cue) = hud.banner {
+        let scale = 0.6 * unit;
+        let pad = (8.0 * unit) as i32;
+        let mut lines: Vec<String> = Vec::new();
+        for word in cue.split_whitespace() {
+            let candidate = match lines.last() {
+                Some(l) => format!("{l} {word}"),
+                None => word.to_string(),
+            };
+            if lines.is_empty() || text_size(&candidate, scale, lw)?.0 > w - 4 * pad {
+                lines.push(word.to_string());
+            } else if let Some(l) = lines.last_mut() {
+                *l = candidate;
+            }
+        }
+        let (_, lh) = text_size("Ag", scale, lw)?;
+        let box_h = lines.len() as i32 * (lh + pad / 2) + pad;
+        imgproc::rectangle(img, Rect::new(0, h - box_h - pad, w, box_h), c(FAULT), -1, LINE_AA, 0)?;
+        for (i, l) in lines.iter().enumerate() {
+            let y = h - box_h - pad + (i as i32 + 1) * (lh + pad / 2);
+            text(img, l, Point::new(2 * pad, y), scale, c(WHITE), lw)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,275 @@
+//! `report.html`: self-contained (inline CSS and SVG, images as base64), no script, no request.
+
+use std::fmt::Write as _;
+
+use base64::Engine;
+use thrustline_core::{FaultId, Severity};
+
+use crate::session::Session;
+
+/// A frame worth showing: at a rep's lockout or where a fault was raised.
+pub struct KeyFrame {
+    pub caption: String,
+    pub t_s: f64,
+    pub jpeg: Vec<u8>,
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn mmss(t: f64) -> String {
+    format!("{}:{:04.1}", (t / 60.0).floor() as u64, t % 60.0)
+}
+
+const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;background:#f4f5f7;color:#1d2330}
+header{background:#1d2330;color:#fff;padding:20px 32px}header h1{margin:0 0 4px;font-size:24px}header p{margin:0;color:#b8c0d0}
+main{padding:20px 32px;max-width:1100px}section{background:#fff;border-radius:10px;padding:16px 20px;margin:0 0 18px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
+h2{font-size:18px;margin:0 0 12px}.cards{display:flex;flex-wrap:wrap;gap:12px}.card{background:#f0f3f8;border-radius:8px;padding:10px 16px;min-width:120px}
+.card b{display:block;font-size:26px}.card span{color:#566;font-size:13px}table{border-collapse:collapse;width:100%;font-size:14px}
+th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e3e6ec}th{background:#f0f3f8}tr.faulty td:first-child{border-left:4px solid #d33}
+tr.clean td:first-child{border-left:4px solid #2a9d55}.cue{color:#b02525}.warn{background:#fff4d6;border-left:4px solid #e0a800;padding:8px 12px;margin:6px 0}
+.frames{display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));gap:12px}.frames figure{margin:0}.frames img{width:100%;border-radius:6px}
+figcaption{font-size:13px;color:#445;margin-top:4px}svg text{font-size:11px;fill:#445}";
+
+/// Inline SVG of the hip angle over time, the lockout band, rep and fault markers.
+fn plot(s: &Session, series: &[(f64, Option<f32>)]) -> String {
+    let (w, h, ml, mr, mt, mb) = (960.0, 280.0, 44.0, 12.0, 12.0, 28.0);
+    let t_end = series.last().map_or(1.0, |p| p.0).max(s.input.duration_s).max(1e-3);
+    let (a_lo, a_hi) = (80.0f64, 200.0f64);
+    let x = |t: f64| ml + (t / t_end) * (w - ml - mr);
+    let y = |a: f64| mt + (1.0 - (a.clamp(a_lo, a_hi) - a_lo) / (a_hi - a_lo)) * (h - mt - mb);
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        r#"<svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="Hip extension over time">"#
+    );
+    let band_lo = f64::from(s.thresholds.incomplete_lockout_deg);
+    let band_hi = 180.0 + f64::from(s.thresholds.overarch_hyperext_deg);
+    let _ = write!(
+        o,
+        r##"<rect x="{ml}" y="{:.1}" width="{:.1}" height="{:.1}" fill="#2a9d55" opacity="0.12"/><text x="{:.1}" y="{:.1}">lockout zone {band_lo:.0}-{band_hi:.0} deg</text>"##,
+        y(band_hi),
+        w - ml - mr,
+        y(band_lo) - y(band_hi),
+        ml + 6.0,
+        y(band_hi) + 12.0
+    );
+    for a in [90.0, 120.0, 150.0, 180.0] {
+        let _ = write!(
+            o,
+            r##"<line x1="{ml}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#dde"/><text x="4" y="{:.1}">{a:.0}</text>"##,
+            w - mr,
+            y(a),
+            y(a),
+            y(a) + 4.0
+        );
+    }
+    let step = if t_end > 60.0 {
+        10.0
+    } else if t_end > 20.0 {
+        5.0
+    } else {
+        1.0
+    };
+    let mut t = 0.0;
+    while t <= t_end {
+        let _ = write!(o, r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{t:.0}s</text>"#, x(t), h - 8.0);
+        t += step;
+    }
+    // The angle trace, broken where no pose was measured.
+    let mut d = String::new();
+    let mut pen = false;
+    for &(t, a) in series {
+        match a {
+            Some(a) => {
+                let _ = write!(d, "{}{:.1},{:.1} ", if pen { "L" } else { "M" }, x(t), y(f64::from(a)));
+                pen = true;
+            }
+            None => pen = false,
+        }
+    }
+    let _ = write!(o, r##"<path d="{d}" fill="none" stroke="#2458c6" stroke-width="1.8"/>"##);
+    for r in &s.reps {
+        let _ = write!(
+            o,
+            r##"<line x1="{0:.1}" x2="{0:.1}" y1="{mt}" y2="{1:.1}" stroke="#2a9d55" stroke-dasharray="3 3"/><text x="{0:.1}" y="{2:.1}" text-anchor="middle" style="fill:#2a9d55;font-weight:bold">{3}</text>"##,
+            x(r.lockout_s),
+            h - mb,
+            mt + 10.0,
+            r.index
+        );
+        for f in &r.faults {
+            let (fx, fy) = (x(f.start_s), y(f64::from(r.metrics.peak_hip_angle)) - 8.0);
+            let _ = write!(
+                o,
+                r##"<path d="M{:.1},{:.1} l5,-9 l5,9 z" fill="#d33"><title>rep {}: {} - {}</title></path>"##,
+                fx - 5.0,
+                fy,
+                r.index,
+                f.id.as_str(),
+                esc(&f.cue)
+            );
+        }
+    }
+    o.push_str("</svg>");
+    o
+}
+
+/// The whole report.
+pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -> String {
+    let mut o = String::with_capacity(64 * 1024);
+    let title = std::path::Path::new(&s.input.file)
+        .file_name()
+        .map_or(s.input.file.clone(), |n| n.to_string_lossy().into_owned());
+    let _ = write!(
+        o,
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Thrustline report: {}</title><style>{CSS}</style></head><body>"#,
+        esc(&title)
+    );
+    let load = s.load_kg.map(|l| format!(" · {l} kg")).unwrap_or_default();
+    let _ = write!(
+        o,
+        r#"<header><h1>Thrustline report</h1><p>{} · {:.1} s · {}×{} at {:.2} fps · {:?}{} · model {}</p></header><main>"#,
+        esc(&title),
+        s.input.duration_s,
+        s.input.width,
+        s.input.height,
+        s.input.fps,
+        s.variation,
+        load,
+        esc(&s.model.name)
+    );
+    // Summary.
+    let reps = s.reps.len();
+    let clean = s.clean_reps();
+    let ratio = if reps > 0 { format!("{:.0}%", 100.0 * clean as f64 / reps as f64) } else { "–".into() };
+    let mean = |f: &dyn Fn(&thrustline_core::Rep) -> Option<f64>| -> String {
+        let v: Vec<f64> = s.reps.iter().filter_map(f).collect();
+        if v.is_empty() {
+            "–".into()
+        } else {
+            format!("{:.1}", v.iter().sum::<f64>() / v.len() as f64)
+        }
+    };
+    let tempo = format!(
+        "{} / {} / {} s",
+        mean(&|r| Some(r.metrics.tempo.concentric_s)),
+        mean(&|r| Some(r.metrics.tempo.top_hold_s)),
+        mean(&|r| r.metrics.tempo.eccentric_s)
+    );
+    let _ = write!(
+        o,
+        r#"<section id="summary"><h2>Summary</h2><div class="cards"><div class="card"><b id="rep-count">{reps}</b><span>reps counted</span></div><div class="card"><b>{}</b><span>partial reps</span></div><div class="card"><b>{}</b><span>sets</span></div><div class="card"><b>{ratio}</b><span>clean reps ({clean} of {reps})</span></div><div class="card"><b>{tempo}</b><span>mean up / hold / down</span></div><div class="card"><b>{} deg</b><span>mean lockout hip angle</span></div></div>"#,
+        s.partial_reps.len(),
+        s.sets.len(),
+        mean(&|r| Some(f64::from(r.metrics.lockout_hip_angle)))
+    );
+    for w in &s.warnings {
+        let _ = write!(o, r#"<div class="warn">{}</div>"#, esc(&w.message));
+    }
+    if reps == 0 && s.warnings.is_empty() {
+        o.push_str(r#"<div class="warn">No completed rep was found in this video.</div>"#);
+    }
+    o.push_str("</section>");
+    // Plot.
+    let _ = write!(o, r#"<section id="plot"><h2>Hip extension over time</h2>{}</section>"#, plot(s, series));
+    // Cues.
+    let mut by_fault: Vec<(FaultId, Severity, &str, Vec<u32>)> = Vec::new();
+    for r in &s.reps {
+        for f in &r.faults {
+            match by_fault.iter_mut().find(|e| e.0 == f.id) {
+                Some(e) => e.3.push(r.index),
+                None => by_fault.push((f.id, f.severity, f.cue.as_str(), vec![r.index])),
+            }
+        }
+    }
+    by_fault.sort_by_key(|e| (std::cmp::Reverse(e.1), e.0));
+    o.push_str(r#"<section id="cues"><h2>What to work on</h2>"#);
+    if by_fault.is_empty() {
+        o.push_str("<p>No faults: every counted rep met the checks.</p>");
+    } else {
+        o.push_str("<ul>");
+        for (id, sev, cue, reps) in &by_fault {
+            let list: Vec<String> = reps.iter().map(|r| r.to_string()).collect();
+            let _ = write!(
+                o,
+                r#"<li><b class="cue">{}</b> <small>({}, {:?}, reps {})</small></li>"#,
+                esc(cue),
+                id.as_str(),
+                sev,
+                list.join(", ")
+            );
+        }
+        o.push_str("</ul>");
+    }
+    o.push_str("</section>");
+    // Rep table.
+    o.push_str(r#"<section id="reps"><h2>Reps</h2><table><thead><tr><th>Rep</th><th>Set</th><th>Time</th><th>Peak hip</th><th>Range</th><th>Knee at top</th><th>Up / hold / down (s)</th><th>Faults</th></tr></thead><tbody>"#);
+    for r in &s.reps {
+        let m = &r.metrics;
+        let faults: Vec<String> =
+            r.faults.iter().map(|f| format!(r#"<span class="cue">{}</span>"#, esc(&f.cue))).collect();
+        let _ = write!(
+            o,
+            r#"<tr class="rep {}"><td>{}</td><td>{}</td><td>{}</td><td>{:.0} deg</td><td>{:.0} deg</td><td>{}</td><td>{:.1} / {:.1} / {}</td><td>{}</td></tr>"#,
+            if r.faults.is_empty() { "clean" } else { "faulty" },
+            r.index,
+            r.set,
+            mmss(r.lockout_s),
+            m.peak_hip_angle,
+            m.rom_deg,
+            m.knee_angle_at_top.map(|k| format!("{k:.0} deg")).unwrap_or_else(|| "–".into()),
+            m.tempo.concentric_s,
+            m.tempo.top_hold_s,
+            m.tempo.eccentric_s.map(|e| format!("{e:.1}")).unwrap_or_else(|| "–".into()),
+            if faults.is_empty() { "clean".to_string() } else { faults.join("<br>") }
+        );
+    }
+    o.push_str("</tbody></table>");
+    if !s.partial_reps.is_empty() {
+        o.push_str("<h2>Partial reps (not counted)</h2><table><thead><tr><th>Time</th><th>Peak hip</th><th>Range</th></tr></thead><tbody>");
+        for p in &s.partial_reps {
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td>{:.0} deg</td><td>{:.0} deg</td></tr>",
+                mmss(p.peak_s),
+                p.peak_hip_angle,
+                p.rom_deg
+            );
+        }
+        o.push_str("</tbody></table>");
+    }
+    o.push_str("</section>");
+    // Comments.
+    if !s.comments.is_empty() {
+        o.push_str(r#"<section id="comments"><h2>Coach comments</h2><ul>"#);
+        for c in &s.comments {
+            let rep = c.rep.map(|r| format!(" (rep {r})")).unwrap_or_default();
+            let _ = write!(o, "<li><b>{}</b>{rep} {}: {}</li>", mmss(c.t_s), esc(&c.author), esc(&c.text));
+        }
+        o.push_str("</ul></section>");
+    }
+    // Key frames.
+    if !frames.is_empty() {
+        o.push_str(r#"<section id="frames"><h2>Key frames</h2><div class="frames">"#);
+        let b64 = base64::engine::general_purpose::STANDARD;
+        for f in frames {
+            let _ = write!(
+                o,
+                r#"<figure><img alt="{0}" src="data:image/jpeg;base64,{1}"><figcaption>{2} · {0}</figcaption></figure>"#,
+                esc(&f.caption),
+                b64.encode(&f.jpeg),
+                mmss(f.t_s)
+            );
+        }
+        o.push_str("</div></section>");
+    }
+    let _ = write!(
+        o,
+        "<p style=\"color:#889;font-size:12px\">Thrustline {} · session schema {}</p></main></body></html>",
+        esc(&s.thrustline_version),
+        s.schema_version
+    );
+    o
+}

@@ -1,0 +1,128 @@
+//! `session.json`: the core's session summary plus what it was measured on.
+
+use std::io::Read;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use thrustline_core::{PartialRep, Rep, SessionSummary, SetSummary, Thresholds, Variation, Warning};
+
+/// Bumped whenever a field changes meaning or disappears (docs/session-schema.md).
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InputMeta {
+    pub file: String,
+    pub duration_s: f64,
+    pub fps: f64,
+    pub width: u32,
+    pub height: u32,
+    pub frames: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelMeta {
+    /// lite, full or heavy.
+    pub name: String,
+    pub file: String,
+    pub sha256: String,
+    pub detector_sha256: String,
+}
+
+/// A warning with its message, for readers without the code.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WarningEntry {
+    pub id: Warning,
+    pub message: String,
+}
+
+/// A coach's timestamped comment (review mode).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Comment {
+    pub t_s: f64,
+    pub rep: Option<u32>,
+    pub author: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub schema_version: u32,
+    pub thrustline_version: String,
+    /// Seconds since the Unix epoch when the session was recorded or analyzed.
+    pub created_unix_s: u64,
+    pub input: InputMeta,
+    pub model: ModelMeta,
+    pub variation: Variation,
+    /// Load in kilograms, when the lifter gave one.
+    pub load_kg: Option<f64>,
+    pub reps: Vec<Rep>,
+    pub partial_reps: Vec<PartialRep>,
+    pub sets: Vec<SetSummary>,
+    pub warnings: Vec<WarningEntry>,
+    pub frames_with_pose: u64,
+    pub thresholds: Thresholds,
+    #[serde(default)]
+    pub comments: Vec<Comment>,
+}
+
+impl Session {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        summary: SessionSummary,
+        input: InputMeta,
+        model: ModelMeta,
+        variation: Variation,
+        load_kg: Option<f64>,
+        thresholds: Thresholds,
+        created_unix_s: u64,
+    ) -> Self {
+        Self {
+            schema_version: SCHEMA_VERSION,
+            thrustline_version: env!("CARGO_PKG_VERSION").to_string(),
+            created_unix_s,
+            input,
+            model,
+            variation,
+            load_kg,
+            warnings: summary
+                .warnings
+                .iter()
+                .map(|&id| WarningEntry { id, message: id.message().to_string() })
+                .collect(),
+            frames_with_pose: summary.frames_with_pose,
+            reps: summary.reps,
+            partial_reps: summary.partial_reps,
+            sets: summary.sets,
+            thresholds,
+            comments: Vec::new(),
+        }
+    }
+
+    pub fn clean_reps(&self) -> usize {
+        self.reps.iter().filter(|r| r.faults.is_empty()).count()
+    }
+
+    pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        serde_json::to_vec_pretty(self)
+    }
+
+    pub fn from_json(bytes: &[u8]) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice(bytes)
+    }
+}
+
+/// Hex sha256 of a file.
+pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}

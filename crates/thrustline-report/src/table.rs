@@ -1,0 +1,62 @@
+//! `reps.csv`: one row per rep, the columns a spreadsheet user wants.
+
+use crate::session::Session;
+use crate::ReportError;
+
+fn opt(v: Option<f32>) -> String {
+    v.map(|x| format!("{x:.1}")).unwrap_or_default()
+}
+
+pub fn reps_csv(s: &Session) -> Result<Vec<u8>, ReportError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "rep",
+        "set",
+        "start_s",
+        "lockout_s",
+        "end_s",
+        "complete",
+        "side",
+        "bottom_hip_angle_deg",
+        "peak_hip_angle_deg",
+        "rom_deg",
+        "lockout_hip_angle_deg",
+        "knee_angle_at_top_deg",
+        "shin_angle_at_top_deg",
+        "max_hyperextension_deg",
+        "concentric_s",
+        "top_hold_s",
+        "eccentric_s",
+        "bottom_pause_s",
+        "faults",
+        "cues",
+    ])?;
+    for r in &s.reps {
+        let m = &r.metrics;
+        let faults: Vec<&str> = r.faults.iter().map(|f| f.id.as_str()).collect();
+        let cues: Vec<&str> = r.faults.iter().map(|f| f.cue.as_str()).collect();
+        w.write_record([
+            r.index.to_string(),
+            r.set.to_string(),
+            format!("{:.3}", r.start_s),
+            format!("{:.3}", r.lockout_s),
+            format!("{:.3}", r.end_s),
+            r.complete.to_string(),
+            format!("{:?}", r.side).to_lowercase(),
+            format!("{:.1}", m.bottom_hip_angle),
+            format!("{:.1}", m.peak_hip_angle),
+            format!("{:.1}", m.rom_deg),
+            format!("{:.1}", m.lockout_hip_angle),
+            opt(m.knee_angle_at_top),
+            opt(m.shin_angle_at_top),
+            format!("{:.1}", m.max_hyperextension_deg),
+            format!("{:.2}", m.tempo.concentric_s),
+            format!("{:.2}", m.tempo.top_hold_s),
+            m.tempo.eccentric_s.map(|e| format!("{e:.2}")).unwrap_or_default(),
+            format!("{:.2}", m.tempo.bottom_pause_s),
+            faults.join(";"),
+            cues.join(" | "),
+        ])?;
+    }
+    w.into_inner().map_err(|e| ReportError::Io(e.into_error()))
+}

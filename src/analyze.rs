@@ -1,0 +1,370 @@
+//! `thrustline analyze`: recorded videos → session.json, frames.jsonl, reps.csv, annotated MP4
+//! and report.html. Decode, pose and the core+writers run as pipelined stages over bounded
+//! channels: a full channel blocks its producer, so no frame is ever dropped.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{anyhow, bail, Context, Result};
+use crossbeam_channel::bounded;
+use opencv::core::{Mat, Size, Vector};
+use opencv::prelude::*;
+use opencv::{imgcodecs, imgproc};
+use thrustline_capture::{Frame, VideoSource};
+use thrustline_core::{Analyzer, Event, FrameGeometry, Thresholds, Variation};
+use thrustline_pose::{ModelKind, PoseConfig, PoseFrame, PoseTracker};
+use thrustline_report::html::KeyFrame;
+use thrustline_report::session::{sha256_file, InputMeta, ModelMeta, Session};
+use thrustline_report::{draw, frames, html, table, video};
+
+/// Frames in flight between two stages: enough to absorb jitter, small enough for memory.
+const STAGE_QUEUE: usize = 8;
+/// A fault's cue stays on the annotated video this long after it is raised.
+const BANNER_S: f64 = 2.5;
+/// Key frames in the report are scaled to this height.
+const KEYFRAME_HEIGHT: i32 = 360;
+/// JPEG quality of report key frames.
+const KEYFRAME_QUALITY: i32 = 80;
+/// At most this many key frames per report (lockouts first, then faults).
+const MAX_KEYFRAMES: usize = 48;
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum VariationArg {
+    Barbell,
+    Dumbbell,
+    Bodyweight,
+    Banded,
+    Smith,
+    SingleLeg,
+    GluteBridge,
+}
+
+impl From<VariationArg> for Variation {
+    fn from(v: VariationArg) -> Self {
+        match v {
+            VariationArg::Barbell => Variation::Barbell,
+            VariationArg::Dumbbell => Variation::Dumbbell,
+            VariationArg::Bodyweight => Variation::Bodyweight,
+            VariationArg::Banded => Variation::Banded,
+            VariationArg::Smith => Variation::Smith,
+            VariationArg::SingleLeg => Variation::SingleLeg,
+            VariationArg::GluteBridge => Variation::GluteBridge,
+        }
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct AnalyzeArgs {
+    /// Video files to analyze.
+    #[arg(required = true)]
+    pub videos: Vec<PathBuf>,
+    /// Output folder (per-video subfolders when several videos are given).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Landmark model: lite, full or heavy.
+    #[arg(long, default_value = "full")]
+    pub model: ModelKind,
+    /// Hip-thrust variation.
+    #[arg(long, value_enum, default_value = "barbell")]
+    pub variation: VariationArg,
+    /// Load, e.g. 60kg or 135lb (a bare number is kilograms).
+    #[arg(long)]
+    pub load: Option<String>,
+    /// TOML file overriding fault thresholds.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Skip the annotated video.
+    #[arg(long)]
+    pub no_video: bool,
+    /// ONNX Runtime threads per model.
+    #[arg(long, default_value_t = 2)]
+    pub threads: usize,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Kilograms from "60kg", "135lb", "60".
+pub fn parse_load(s: &str) -> Result<f64> {
+    let t = s.trim().to_ascii_lowercase();
+    let (num, factor) = if let Some(n) = t.strip_suffix("kg") {
+        (n, 1.0)
+    } else if let Some(n) = t.strip_suffix("lbs").or_else(|| t.strip_suffix("lb")) {
+        (n, 0.453_592_37)
+    } else {
+        (t.as_str(), 1.0)
+    };
+    let v: f64 = num.trim().parse().map_err(|_| anyhow!("invalid load '{s}' (use e.g. 60kg or 135lb)"))?;
+    if !(0.0..=1000.0).contains(&v) {
+        bail!("invalid load '{s}' (between 0 and 1000)");
+    }
+    Ok((v * factor * 100.0).round() / 100.0)
+}
+
+/// What one video produced, for the terminal table.
+pub struct Outcome {
+    pub video: PathBuf,
+    pub dir: PathBuf,
+    pub session: Session,
+    pub fps: f64,
+    pub realtime: f64,
+}
+
+pub fn run(a: &AnalyzeArgs) -> Result<bool> {
+    let thresholds = match &a.config {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
+            Thresholds::from_toml_str(&text).with_context(|| format!("{}", p.display()))?
+        }
+        None => Thresholds::default(),
+    };
+    let load = a.load.as_deref().map(parse_load).transpose()?;
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let c = cancel.clone();
+        // A second Ctrl-C while stopping kills the process as usual.
+        let _ = ctrlc::set_handler(move || {
+            if c.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+        });
+    }
+    let cfg = PoseConfig { model: a.model, smooth: true, threads: a.threads, ..PoseConfig::default() };
+    // Load the models once, up front: a bad model or runtime fails before any video.
+    let mut tracker = PoseTracker::new(cfg.clone())?;
+    let model = ModelMeta {
+        name: a.model.name().to_string(),
+        file: cfg.landmark_path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        sha256: sha256_file(&cfg.landmark_path())?,
+        detector_sha256: sha256_file(&cfg.detector_path())?,
+    };
+    let mut outcomes = Vec::new();
+    let mut failed = 0;
+    for v in &a.videos {
+        if cancel.load(Ordering::SeqCst) {
+            break;
+        }
+        let dir = if a.videos.len() == 1 {
+            a.out.clone()
+        } else {
+            a.out.join(
+                v.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "video".into()),
+            )
+        };
+        tracker.reset();
+        match analyze_one(a, v, &dir, &mut tracker, &model, thresholds, load, &cancel) {
+            Ok(o) => outcomes.push(o),
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {}: {e:#}", v.display());
+            }
+        }
+    }
+    print_table(&outcomes);
+    if cancel.load(Ordering::SeqCst) {
+        bail!("interrupted: finished reports were kept, the one in progress was not written");
+    }
+    Ok(failed == 0)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn analyze_one(
+    a: &AnalyzeArgs,
+    video: &Path,
+    dir: &Path,
+    tracker: &mut PoseTracker,
+    model: &ModelMeta,
+    thresholds: Thresholds,
+    load: Option<f64>,
+    cancel: &Arc<AtomicBool>,
+) -> Result<Outcome> {
+    let mut src = VideoSource::open_file(video)?;
+    let info = src.info().clone();
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let started = Instant::now();
+    let progress = if a.quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let p = indicatif::ProgressBar::new(info.frame_count);
+        p.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} [{bar:30}] {pos}/{len} frames {per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        p.set_message(video.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        p
+    };
+
+    let (tx_frames, rx_frames) = bounded::<Frame>(STAGE_QUEUE);
+    let (tx_pose, rx_pose) = bounded::<(Frame, Option<PoseFrame>)>(STAGE_QUEUE);
+    let mut analyzer = Analyzer::new(thresholds, FrameGeometry { width: info.width, height: info.height });
+    let tmp_video = dir.join(".annotated.tmp.mp4");
+    let mut writer = if a.no_video {
+        None
+    } else {
+        Some(video::AnnotatedWriter::create(&tmp_video, info.fps, info.width, info.height)?)
+    };
+    let mut jsonl = Vec::with_capacity(1 << 20);
+    let mut series: Vec<(f64, Option<f32>)> = Vec::with_capacity(info.frame_count as usize);
+    let mut keyframes: Vec<KeyFrame> = Vec::new();
+    let mut banner: Option<(String, f64)> = None;
+    let mut frames_seen = 0u64;
+    let mut last_t = 0.0;
+
+    let result: Result<()> = std::thread::scope(|s| {
+        let decode = s.spawn(|| -> Result<()> {
+            while !cancel.load(Ordering::SeqCst) {
+                match src.next_frame()? {
+                    Some(f) => {
+                        if tx_frames.send(f).is_err() {
+                            break;
+                        }
+                    }
+                    None => break,
+                }
+            }
+            drop(tx_frames);
+            Ok(())
+        });
+        let pose = s.spawn(|| -> Result<()> {
+            for f in rx_frames.iter() {
+                let p = tracker.process(&f.rgb, f.t_ms)?;
+                if tx_pose.send((f, p)).is_err() {
+                    break;
+                }
+            }
+            drop(tx_pose);
+            Ok(())
+        });
+        let mut bgr = Mat::default();
+        for (f, p) in rx_pose.iter() {
+            let obs = p.as_ref().map(PoseFrame::observation);
+            let fa = analyzer.update(f.t_ms, obs.as_ref());
+            let t_s = f.t_ms / 1000.0;
+            last_t = t_s;
+            frames_seen += 1;
+            jsonl.extend_from_slice(frames::line(&fa, p.as_ref().map(|p| &p.landmarks))?.as_bytes());
+            series.push((t_s, fa.hip_angle_smoothed));
+            let mut capture: Vec<String> = Vec::new();
+            for e in fa.events.iter() {
+                match *e {
+                    Event::FaultRaised { rep, id } => {
+                        banner = Some((id.cue().to_string(), t_s + BANNER_S));
+                        capture.push(format!("rep {rep}: {}", id.cue()));
+                    }
+                    Event::RepCounted { rep } => capture.push(format!("rep {rep} lockout")),
+                    _ => {}
+                }
+            }
+            if banner.as_ref().is_some_and(|b| t_s > b.1) {
+                banner = None;
+            }
+            if writer.is_some() || !capture.is_empty() {
+                imgproc::cvt_color_def(&f.rgb, &mut bgr, imgproc::COLOR_RGB2BGR)?;
+                let hud = draw::Hud { analysis: Some(&fa), banner: banner.as_ref().map(|b| b.0.as_str()) };
+                draw::overlay(&mut bgr, p.as_ref().map(|p| &p.landmarks), &hud)?;
+                if let Some(w) = writer.as_mut() {
+                    w.write(&bgr)?;
+                }
+                for caption in capture {
+                    if keyframes.len() < MAX_KEYFRAMES {
+                        keyframes.push(KeyFrame { caption, t_s, jpeg: jpeg(&bgr)? });
+                    }
+                }
+            }
+            progress.inc(1);
+        }
+        let d = decode.join().map_err(|_| anyhow!("decoder thread failed"))?;
+        let p = pose.join().map_err(|_| anyhow!("pose thread failed"))?;
+        d?;
+        p?;
+        Ok(())
+    });
+    progress.finish_and_clear();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp_video);
+        return Err(e);
+    }
+    if cancel.load(Ordering::SeqCst) {
+        let _ = std::fs::remove_file(&tmp_video);
+        bail!("interrupted");
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let summary = analyzer.finish();
+    let duration = if frames_seen > 1 { last_t + 1.0 / info.fps } else { 0.0 };
+    let input = InputMeta {
+        file: video.display().to_string(),
+        duration_s: duration,
+        fps: info.fps,
+        width: info.width,
+        height: info.height,
+        frames: frames_seen,
+    };
+    let created = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let session = Session::new(summary, input, model.clone(), a.variation.into(), load, thresholds, created);
+    if let Some(w) = writer {
+        let n = w.finish()?;
+        if n != frames_seen {
+            bail!("annotated video has {n} of {frames_seen} frames");
+        }
+        std::fs::rename(&tmp_video, dir.join("annotated.mp4")).context("cannot write annotated.mp4")?;
+    }
+    crate::atomic::write(&dir.join("frames.jsonl"), &jsonl)?;
+    crate::atomic::write(&dir.join("reps.csv"), &table::reps_csv(&session)?)?;
+    crate::atomic::write(&dir.join("report.html"), html::render(&session, &series, &keyframes).as_bytes())?;
+    // session.json last: its presence means the folder is complete.
+    crate::atomic::write(&dir.join("session.json"), &session.to_json()?)?;
+    Ok(Outcome {
+        video: video.to_path_buf(),
+        dir: dir.to_path_buf(),
+        fps: frames_seen as f64 / elapsed.max(1e-9),
+        realtime: duration / elapsed.max(1e-9),
+        session,
+    })
+}
+
+fn jpeg(bgr: &Mat) -> Result<Vec<u8>> {
+    let scale = f64::from(KEYFRAME_HEIGHT) / f64::from(bgr.rows().max(1));
+    let mut small = Mat::default();
+    let size = Size::new((f64::from(bgr.cols()) * scale).round() as i32, KEYFRAME_HEIGHT);
+    imgproc::resize(bgr, &mut small, size, 0.0, 0.0, imgproc::INTER_AREA)?;
+    let mut buf = Vector::<u8>::new();
+    let params = Vector::from_slice(&[imgcodecs::IMWRITE_JPEG_QUALITY, KEYFRAME_QUALITY]);
+    imgcodecs::imencode(".jpg", &small, &mut buf, &params)?;
+    Ok(buf.to_vec())
+}
+
+fn print_table(outcomes: &[Outcome]) {
+    if outcomes.is_empty() {
+        return;
+    }
+    println!("{:<36} {:>5} {:>8} {:>6} {:>9}  faults", "video", "reps", "partial", "clean", "speed");
+    for o in outcomes {
+        let s = &o.session;
+        let mut faults: Vec<String> = Vec::new();
+        for r in &s.reps {
+            for f in &r.faults {
+                faults.push(format!("{}@{}", f.id.as_str(), r.index));
+            }
+        }
+        faults.sort();
+        let name = o.video.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        println!(
+            "{:<36} {:>5} {:>8} {:>6} {:>7.1}x  {}",
+            name,
+            s.reps.len(),
+            s.partial_reps.len(),
+            s.clean_reps(),
+            o.realtime,
+            if faults.is_empty() { "-".to_string() } else { faults.join(" ") }
+        );
+        for w in &s.warnings {
+            println!("  warning: {}", w.message);
+        }
+        println!("  -> {} ({:.0} frames/s)", o.dir.display(), o.fps);
+    }
+}

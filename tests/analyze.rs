@@ -1,0 +1,180 @@
+//! `thrustline analyze` end to end: the shared clips' labels come out in session.json, the
+//! annotated video has every frame, the CSV parses, the HTML renders; golden schema on the
+//! bundled sample.
+
+mod common;
+
+use opencv::prelude::*;
+use opencv::videoio::{VideoCapture, CAP_FFMPEG, CAP_PROP_FRAME_COUNT};
+use serde_json::Value;
+
+fn count_frames(path: &std::path::Path) -> u64 {
+    let mut cap = VideoCapture::from_file(path.to_str().unwrap(), CAP_FFMPEG).unwrap();
+    let (mut n, mut m) = (0, opencv::core::Mat::default());
+    while cap.read(&mut m).unwrap() && !m.empty() {
+        n += 1;
+    }
+    let declared = cap.get(CAP_PROP_FRAME_COUNT).unwrap();
+    assert!(declared >= 0.0);
+    n
+}
+
+/// Keys and value types only: the schema, stable across machines.
+fn skeleton(v: &Value) -> Value {
+    match v {
+        Value::Null => Value::String("null".into()),
+        Value::Bool(_) => Value::String("bool".into()),
+        Value::Number(_) => Value::String("number".into()),
+        Value::String(_) => Value::String("string".into()),
+        Value::Array(a) => Value::Array(a.first().map(skeleton).into_iter().collect()),
+        Value::Object(o) => Value::Object(o.iter().map(|(k, v)| (k.clone(), skeleton(v))).collect()),
+    }
+}
+
+#[test]
+fn shared_clips_reps_faults_and_outputs() {
+    let Some(shared) = common::shared() else { return };
+    let out = common::tmpdir("analyze");
+    let clips = common::clips(&shared);
+    let paths: Vec<String> =
+        clips.iter().map(|c| shared.join("footage").join(c).to_string_lossy().into_owned()).collect();
+    let mut args = vec!["analyze", "--quiet", "--out", out.to_str().unwrap()];
+    args.extend(paths.iter().map(String::as_str));
+    let o = common::thrustline(&args);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}\n{stdout}", String::from_utf8_lossy(&o.stderr));
+    let labels: Value =
+        serde_json::from_slice(&std::fs::read(shared.join("footage/LABELS.json")).unwrap()).unwrap();
+    for clip in &clips {
+        let stem = clip.trim_end_matches(".mp4");
+        let dir = out.join(stem);
+        let s: Value = serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap();
+        let label = &labels[clip];
+        let reps = s["reps"].as_array().unwrap();
+        assert_eq!(reps.len() as u64, label["reps"].as_u64().unwrap(), "{clip} rep count");
+        for f in label["faults"].as_array().unwrap() {
+            let id = f["id"].as_str().unwrap();
+            let with: Vec<u64> = reps
+                .iter()
+                .filter(|r| r["faults"].as_array().unwrap().iter().any(|x| x["id"] == id))
+                .map(|r| r["index"].as_u64().unwrap())
+                .collect();
+            if let Some(want) = f["reps"].as_array() {
+                let want: Vec<u64> = want.iter().map(|x| x.as_u64().unwrap()).collect();
+                assert_eq!(with, want, "{clip} {id}");
+            } else {
+                let (a, b) = (f["start_s"].as_f64().unwrap(), f["end_s"].as_f64().unwrap());
+                let hit = reps.iter().flat_map(|r| r["faults"].as_array().unwrap()).any(|x| {
+                    x["id"] == id && x["start_s"].as_f64().unwrap() < b && x["end_s"].as_f64().unwrap() > a
+                });
+                assert!(hit, "{clip}: {id} within {a}-{b} s");
+            }
+        }
+        if label["faults"].as_array().unwrap().is_empty() {
+            let any: Vec<&Value> = reps.iter().flat_map(|r| r["faults"].as_array().unwrap()).collect();
+            assert!(any.is_empty(), "{clip} is labelled clean: {any:?}");
+        }
+        // Every input frame is in the annotated video and in frames.jsonl.
+        let frames = s["input"]["frames"].as_u64().unwrap();
+        let original = count_frames(&shared.join("footage").join(clip));
+        assert_eq!(frames, original, "{clip}: frames analyzed");
+        assert_eq!(count_frames(&dir.join("annotated.mp4")), original, "{clip}: annotated frames");
+        let jsonl = std::fs::read_to_string(dir.join("frames.jsonl")).unwrap();
+        assert_eq!(jsonl.lines().count() as u64, original);
+        for line in jsonl.lines().take(3) {
+            let v: Value = serde_json::from_str(line).unwrap();
+            assert!(v["t"].is_number() && v.get("phase").is_some());
+        }
+        // The CSV parses, one row per rep.
+        let mut rdr = csv::Reader::from_path(dir.join("reps.csv")).unwrap();
+        let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+        assert_eq!(rows.len(), reps.len(), "{clip} csv rows");
+        // The report lists every rep and needs nothing from outside the file.
+        let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+        assert_eq!(html.matches(r#"<tr class="rep "#).count(), reps.len(), "{clip} report rows");
+        assert!(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"));
+        assert!(stdout.contains(clip), "terminal table lists {clip}");
+    }
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn session_schema_on_the_bundled_sample() {
+    let out = common::tmpdir("schema");
+    let sample = common::root().join("assets/glute_bridge_bodyweight_1rep.mp4");
+    let o = common::thrustline(&[
+        "analyze",
+        "--quiet",
+        "--no-video",
+        "--variation",
+        "glute-bridge",
+        "--load",
+        "20kg",
+        "--out",
+        out.to_str().unwrap(),
+        sample.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s: Value = serde_json::from_slice(&std::fs::read(out.join("session.json")).unwrap()).unwrap();
+    assert_eq!(s["reps"].as_array().unwrap().len(), 1);
+    assert_eq!(s["load_kg"], 20.0);
+    assert!(!out.join("annotated.mp4").exists());
+    insta::assert_json_snapshot!("session_schema", skeleton(&s));
+    let line: Value = serde_json::from_str(
+        std::fs::read_to_string(out.join("frames.jsonl")).unwrap().lines().nth(20).unwrap(),
+    )
+    .unwrap();
+    insta::assert_json_snapshot!("frame_schema", skeleton(&line));
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn a_bad_file_among_good_ones_is_reported_and_the_rest_processed() {
+    let out = common::tmpdir("mixed");
+    let bad = out.join("broken.mp4");
+    std::fs::write(&bad, b"not a video").unwrap();
+    let sample = common::root().join("assets/glute_bridge_bodyweight_1rep.mp4");
+    let o = common::thrustline(&[
+        "analyze",
+        "--quiet",
+        "--no-video",
+        "--out",
+        out.join("reports").to_str().unwrap(),
+        bad.to_str().unwrap(),
+        sample.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "some failed: exit status must say so");
+    assert!(err.contains("broken.mp4") && err.contains("cannot be opened as a video"), "{err}");
+    assert!(!err.contains("panicked"));
+    assert!(out.join("reports/glute_bridge_bodyweight_1rep/session.json").is_file());
+    assert!(!out.join("reports/broken/session.json").exists());
+}
+
+#[test]
+fn bad_load_and_config_are_one_line_errors() {
+    let out = common::tmpdir("badargs");
+    let sample = common::root().join("assets/glute_bridge_bodyweight_1rep.mp4");
+    let o = common::thrustline(&[
+        "analyze",
+        "--load",
+        "heavy",
+        "--out",
+        out.to_str().unwrap(),
+        sample.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("invalid load"));
+    let cfg = out.join("t.toml");
+    std::fs::write(&cfg, "lockout_enter = 3").unwrap();
+    let o = common::thrustline(&[
+        "analyze",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        sample.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("t.toml") && !err.contains("panicked"), "{err}");
+}
