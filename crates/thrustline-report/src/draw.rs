@@ -24,7 +24,7 @@ fn c(rgb: (f64, f64, f64)) -> Scalar {
 
 fn left_side(i: usize) -> bool {
     // MediaPipe's odd indices (from 1) are left landmarks.
-    i > 0 && i % 2 == 1
+    i > 0 && !i.is_multiple_of(2)
 }
 
 /// What to show besides the skeleton.
@@ -64,7 +64,7 @@ pub fn overlay(img: &mut Mat, lm: Option<&[Landmark; 33]>, hud: &Hud) -> Result<
     let working = |i: usize| match side {
         Some(Side::Both) => true,
         Some(Side::Left) => left_side(i),
-        Some(Side::Right) => i > 0 && i % 2 == 0,
+        Some(Side::Right) => i > 0 && i.is_multiple_of(2),
         None => false,
     };
     if let Some(lm) = lm {
