@@ -2,5 +2,5 @@
 # The project's test command: installs what is missing, then runs every test in the workspace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+THRUSTLINE_SETUP_EXTRA=1 bash scripts/setup.sh
 cargo test --workspace --release --locked "$@"

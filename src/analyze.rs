@@ -212,6 +212,8 @@ fn analyze_one(
     let mut series: Vec<(f64, Option<f32>)> = Vec::with_capacity(info.frame_count as usize);
     let mut keyframes: Vec<KeyFrame> = Vec::new();
     let mut banner: Option<(String, f64)> = None;
+    // The highest point of the current rep's top, kept until the hips come down.
+    let mut top: Option<(u32, f32, f64, Mat)> = None;
     let mut frames_seen = 0u64;
     let mut last_t = 0.0;
 
@@ -256,19 +258,27 @@ fn analyze_one(
                         banner = Some((id.cue().to_string(), t_s + BANNER_S));
                         capture.push(format!("rep {rep}: {}", id.cue()));
                     }
-                    Event::RepCounted { rep } => capture.push(format!("rep {rep} lockout")),
+                    Event::RepCounted { rep } => top = Some((rep, f32::MIN, t_s, Mat::default())),
                     _ => {}
                 }
             }
+            let at_top = matches!(fa.phase, thrustline_core::Phase::Lockout);
             if banner.as_ref().is_some_and(|b| t_s > b.1) {
                 banner = None;
             }
-            if writer.is_some() || !capture.is_empty() {
+            let higher =
+                at_top && top.as_ref().is_some_and(|tp| fa.hip_angle_smoothed.is_some_and(|h| h > tp.1));
+            if writer.is_some() || !capture.is_empty() || higher {
                 imgproc::cvt_color_def(&f.rgb, &mut bgr, imgproc::COLOR_RGB2BGR)?;
                 let hud = draw::Hud { analysis: Some(&fa), banner: banner.as_ref().map(|b| b.0.as_str()) };
                 draw::overlay(&mut bgr, p.as_ref().map(|p| &p.landmarks), &hud)?;
                 if let Some(w) = writer.as_mut() {
                     w.write(&bgr)?;
+                }
+                if let (true, Some(tp), Some(h)) = (higher, top.as_mut(), fa.hip_angle_smoothed) {
+                    tp.1 = h;
+                    tp.2 = t_s;
+                    bgr.copy_to(&mut tp.3)?;
                 }
                 for caption in capture {
                     if keyframes.len() < MAX_KEYFRAMES {
@@ -276,8 +286,26 @@ fn analyze_one(
                     }
                 }
             }
+            if !at_top && top.as_ref().is_some_and(|tp| tp.1 > f32::MIN) {
+                if let Some((rep, angle, t, img)) = top.take() {
+                    if keyframes.len() < MAX_KEYFRAMES {
+                        let caption = format!("rep {rep} top ({angle:.0} deg)");
+                        keyframes.push(KeyFrame { caption, t_s: t, jpeg: jpeg(&img)? });
+                    }
+                }
+            }
             progress.inc(1);
         }
+        if let Some((rep, angle, t, img)) = top.take().filter(|tp| tp.1 > f32::MIN) {
+            if keyframes.len() < MAX_KEYFRAMES {
+                keyframes.push(KeyFrame {
+                    caption: format!("rep {rep} top ({angle:.0} deg)"),
+                    t_s: t,
+                    jpeg: jpeg(&img)?,
+                });
+            }
+        }
+        keyframes.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
         let d = decode.join().map_err(|_| anyhow!("decoder thread failed"))?;
         let p = pose.join().map_err(|_| anyhow!("pose thread failed"))?;
         d?;

@@ -178,3 +178,53 @@ fn bad_load_and_config_are_one_line_errors() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success() && err.contains("t.toml") && !err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn report_renders_in_headless_chromium_without_console_errors() {
+    let chromium = std::path::Path::new("/usr/bin/chromium");
+    if !chromium.is_file() {
+        eprintln!("SKIP: /usr/bin/chromium not installed (scripts/test.sh installs it)");
+        return;
+    }
+    let Some(shared) = common::shared() else { return };
+    let out = common::tmpdir("chromium");
+    let clip = shared.join("footage/hip_thrust_feet_far.mp4");
+    let o = common::thrustline(&[
+        "analyze",
+        "--quiet",
+        "--no-video",
+        "--out",
+        out.to_str().unwrap(),
+        clip.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let url = format!("file://{}", out.join("report.html").display());
+    let o = std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--enable-logging=stderr",
+            "--v=0",
+            &format!("--user-data-dir={}", out.join("profile").display()),
+            "--dump-dom",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&o.stdout);
+    let log = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{log}");
+    assert_eq!(dom.matches(r#"<tr class="rep faulty">"#).count(), 2, "both reps rendered as rows");
+    assert!(dom.contains(r#"<b id="rep-count">2</b>"#));
+    assert!(dom.contains("Walk your feet in"));
+    let console: Vec<&str> =
+        log.lines().filter(|l| l.contains("CONSOLE") || l.contains("Uncaught")).collect();
+    assert!(console.is_empty(), "console messages: {console:?}");
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -218,6 +218,21 @@ pub enum Variation {
     GluteBridge,
 }
 
+impl Variation {
+    /// Plain words for reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Variation::Barbell => "barbell hip thrust",
+            Variation::Dumbbell => "dumbbell hip thrust",
+            Variation::Bodyweight => "bodyweight hip thrust",
+            Variation::Banded => "banded hip thrust",
+            Variation::Smith => "Smith-machine hip thrust",
+            Variation::SingleLeg => "single-leg hip thrust",
+            Variation::GluteBridge => "glute bridge",
+        }
+    }
+}
+
 /// The core's output for a whole stream.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SessionSummary {

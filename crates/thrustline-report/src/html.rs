@@ -130,13 +130,13 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     let load = s.load_kg.map(|l| format!(" · {l} kg")).unwrap_or_default();
     let _ = write!(
         o,
-        r#"<header><h1>Thrustline report</h1><p>{} · {:.1} s · {}×{} at {:.2} fps · {:?}{} · model {}</p></header><main>"#,
+        r#"<header><h1>Thrustline report</h1><p>{} · {:.1} s · {}×{} at {:.2} fps · {}{} · model {}</p></header><main>"#,
         esc(&title),
         s.input.duration_s,
         s.input.width,
         s.input.height,
         s.input.fps,
-        s.variation,
+        s.variation.label(),
         load,
         esc(&s.model.name)
     );
