@@ -29,6 +29,17 @@ def ensure_venv():
         subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
     if subprocess.run([py, "-c", "import mediapipe, cv2"], capture_output=True).returncode != 0:
         subprocess.run([py, "-m", "pip", "install", "-q", "mediapipe==0.10.14", "opencv-python-headless"], check=True)
+    # The wheel bundles only the full landmark model and downloads the others from the web at
+    # first use, which these machines cannot reach: take them from the npm package instead.
+    mod = subprocess.run([py, "-c", "import mediapipe, os; print(os.path.dirname(mediapipe.__file__))"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    dst = os.path.join(mod, "modules", "pose_landmark")
+    if not os.path.exists(os.path.join(dst, "pose_landmark_lite.tflite")):
+        with tempfile.TemporaryDirectory() as d:
+            subprocess.run(["npm", "pack", "--silent", "@mediapipe/pose@0.5.1675469404"], cwd=d, check=True, capture_output=True)
+            subprocess.run(["tar", "xzf", "mediapipe-pose-0.5.1675469404.tgz"], cwd=d, check=True)
+            for n in ("lite", "heavy"):
+                os.replace(os.path.join(d, "package", f"pose_landmark_{n}.tflite"), os.path.join(dst, f"pose_landmark_{n}.tflite"))
     return py
 
 

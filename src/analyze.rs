@@ -78,6 +78,10 @@ pub struct AnalyzeArgs {
     /// Skip the annotated video.
     #[arg(long)]
     pub no_video: bool,
+    /// Longest side of the annotated video in pixels (0: the input's size). Smaller encodes
+    /// faster; 720 keeps phone videos readable.
+    #[arg(long, default_value_t = 720)]
+    pub video_size: u32,
     /// ONNX Runtime threads per model.
     #[arg(long, default_value_t = 2)]
     pub threads: usize,
@@ -203,10 +207,21 @@ fn analyze_one(
     let (tx_pose, rx_pose) = bounded::<(Frame, Option<PoseFrame>)>(STAGE_QUEUE);
     let mut analyzer = Analyzer::new(thresholds, FrameGeometry { width: info.width, height: info.height });
     let tmp_video = dir.join(".annotated.tmp.mp4");
+    let long = info.width.max(info.height);
+    let scale =
+        if a.video_size > 0 && long > a.video_size { f64::from(a.video_size) / f64::from(long) } else { 1.0 };
+    // Even sizes: H.264 and MPEG-4 encoders need them.
+    let even = |v: u32| ((f64::from(v) * scale / 2.0).round() as i32 * 2).max(2);
+    let out_size = Size::new(even(info.width), even(info.height));
     let mut writer = if a.no_video {
         None
     } else {
-        Some(video::AnnotatedWriter::create(&tmp_video, info.fps, info.width, info.height)?)
+        Some(video::AnnotatedWriter::create(
+            &tmp_video,
+            info.fps,
+            out_size.width as u32,
+            out_size.height as u32,
+        )?)
     };
     let mut jsonl = Vec::with_capacity(1 << 20);
     let mut series: Vec<(f64, Option<f32>)> = Vec::with_capacity(info.frame_count as usize);
@@ -217,6 +232,7 @@ fn analyze_one(
     let mut frames_seen = 0u64;
     let mut last_t = 0.0;
 
+    let mut small = Mat::default();
     let result: Result<()> = std::thread::scope(|s| {
         let decode = s.spawn(|| -> Result<()> {
             while !cancel.load(Ordering::SeqCst) {
@@ -269,7 +285,13 @@ fn analyze_one(
             let higher =
                 at_top && top.as_ref().is_some_and(|tp| fa.hip_angle_smoothed.is_some_and(|h| h > tp.1));
             if writer.is_some() || !capture.is_empty() || higher {
-                imgproc::cvt_color_def(&f.rgb, &mut bgr, imgproc::COLOR_RGB2BGR)?;
+                // Draw at the output size: the overlay scales with it and costs less.
+                if out_size.width != f.rgb.cols() {
+                    imgproc::resize(&f.rgb, &mut small, out_size, 0.0, 0.0, imgproc::INTER_AREA)?;
+                    imgproc::cvt_color_def(&small, &mut bgr, imgproc::COLOR_RGB2BGR)?;
+                } else {
+                    imgproc::cvt_color_def(&f.rgb, &mut bgr, imgproc::COLOR_RGB2BGR)?;
+                }
                 let hud = draw::Hud { analysis: Some(&fa), banner: banner.as_ref().map(|b| b.0.as_str()) };
                 draw::overlay(&mut bgr, p.as_ref().map(|p| &p.landmarks), &hud)?;
                 if let Some(w) = writer.as_mut() {
