@@ -43,5 +43,31 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// `thrustline pose` on the bundled sample as a user runs it: process start, model load,
+/// decode and pose for all 91 frames, JSON written. Needs `cargo build --release` first.
+fn pose_command(c: &mut Criterion) {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let bin = std::path::Path::new(root).join("target/release/thrustline");
+    if !bin.is_file() {
+        eprintln!("SKIP pose_command: build the binary first (cargo build --release)");
+        return;
+    }
+    let sample = format!("{root}/assets/glute_bridge_bodyweight_1rep.mp4");
+    let out = std::env::temp_dir().join("thrustline-bench-pose.json");
+    let mut g = c.benchmark_group("pose_command");
+    g.sample_size(10);
+    g.throughput(criterion::Throughput::Elements(91));
+    g.bench_function("full_91_frames", |b| {
+        b.iter(|| {
+            let o = std::process::Command::new(&bin)
+                .args(["pose", &sample, "-o", out.to_str().unwrap_or("/tmp/p.json")])
+                .output()
+                .expect("run thrustline");
+            assert!(o.status.success());
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, pose_command);
 criterion_main!(benches);

@@ -88,6 +88,9 @@ pub struct AnalyzeArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Do not record the sessions in the training log.
+    #[arg(long)]
+    pub no_log: bool,
 }
 
 /// Kilograms from "60kg", "135lb", "60".
@@ -167,6 +170,9 @@ pub fn run(a: &AnalyzeArgs) -> Result<bool> {
         }
     }
     print_table(&outcomes);
+    if !a.no_log && !outcomes.is_empty() {
+        record(&outcomes)?;
+    }
     if cancel.load(Ordering::SeqCst) {
         bail!("interrupted: finished reports were kept, the one in progress was not written");
     }
@@ -375,6 +381,25 @@ fn analyze_one(
         realtime: duration / elapsed.max(1e-9),
         session,
     })
+}
+
+/// Adds each analyzed session to the training log (one transaction each).
+fn record(outcomes: &[Outcome]) -> Result<()> {
+    let mut log = thrustline_log::TrainingLog::open_in(&thrustline_log::data_dir())?;
+    for o in outcomes {
+        let s = &o.session;
+        let e = thrustline_log::entry_from(
+            &s.reps,
+            &s.sets,
+            s.partial_reps.len(),
+            s.variation,
+            s.load_kg,
+            &s.input.file,
+            s.created_unix_s as i64,
+        );
+        log.add(&e)?;
+    }
+    Ok(())
 }
 
 fn jpeg(bgr: &Mat) -> Result<Vec<u8>> {

@@ -2,6 +2,7 @@
 
 mod analyze;
 mod atomic;
+mod log_cmd;
 mod pose_cmd;
 
 use std::process::ExitCode;
@@ -23,6 +24,8 @@ struct Cli {
 enum Command {
     /// Analyze recorded videos: reps, faults and a report per video.
     Analyze(analyze::AnalyzeArgs),
+    /// The training log: history and guidance.
+    Log(log_cmd::LogArgs),
     /// Landmarks for every frame of a video (MediaPipe reference schema).
     Pose(pose_cmd::PoseArgs),
 }
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.cmd {
         Command::Analyze(a) => analyze::run(a),
+        Command::Log(a) => log_cmd::run(a).map(|()| true),
         Command::Pose(a) => pose_cmd::run(a).map(|()| true),
     };
     match result {

@@ -25,13 +25,18 @@ pub fn clips(shared: &std::path::Path) -> Vec<String> {
     labels.keys().cloned().collect()
 }
 
+/// The test run's own training log, so tests never write to the user's.
+fn test_data_dir() -> PathBuf {
+    std::env::temp_dir().join(format!("thrustline-test-data-{}", std::process::id()))
+}
+
 pub fn thrustline(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_thrustline")).args(args).output().unwrap()
+    thrustline_env(args, &[])
 }
 
 pub fn thrustline_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_thrustline"));
-    c.args(args);
+    c.args(args).env("THRUSTLINE_DATA", test_data_dir());
     for (k, v) in env {
         c.env(k, v);
     }

@@ -1,0 +1,260 @@
+//! The article's training guidance, applied to the log.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Entry;
+
+/// Rep ranges from the article: strength 3–5 reps × 3–5 sets; hypertrophy 8–12 × 3–4.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Goal {
+    Strength,
+    #[default]
+    Hypertrophy,
+}
+
+impl Goal {
+    pub fn name(self) -> &'static str {
+        match self {
+            Goal::Strength => "strength",
+            Goal::Hypertrophy => "hypertrophy",
+        }
+    }
+    /// (reps per set, sets), inclusive ranges.
+    pub fn ranges(self) -> ((u32, u32), (u32, u32)) {
+        match self {
+            Goal::Strength => ((3, 5), (3, 5)),
+            Goal::Hypertrophy => ((8, 12), (3, 4)),
+        }
+    }
+}
+
+impl std::str::FromStr for Goal {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "strength" => Ok(Goal::Strength),
+            "hypertrophy" => Ok(Goal::Hypertrophy),
+            o => Err(format!("unknown goal '{o}' (strength or hypertrophy)")),
+        }
+    }
+}
+
+/// The article: add load about every two weeks.
+pub const PROGRESSION_INTERVAL_DAYS: f64 = 14.0;
+/// The article: +2.5–5 lb per step, i.e. +1–2.5 kg.
+pub const LOAD_STEP_KG: (f64, f64) = (1.0, 2.5);
+/// The article: 48 h of rest between sessions.
+pub const MIN_REST_H: f64 = 48.0;
+/// The article: 2–3 sessions a week.
+pub const SESSIONS_PER_WEEK: (usize, usize) = (2, 3);
+/// Clean sessions at the current load needed before adding weight.
+const MIN_CLEAN_SESSIONS: usize = 2;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LoadSuggestion {
+    pub current_kg: f64,
+    /// Suggested next load range (equal to the current load when holding).
+    pub next_kg: (f64, f64),
+    pub increase: bool,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Guidance {
+    pub goal: Goal,
+    pub reps_per_set: (u32, u32),
+    pub sets: (u32, u32),
+    pub sessions_last_7_days: usize,
+    pub frequency: String,
+    /// Set when the latest session came less than 48 h after the one before.
+    pub rest_warning: Option<String>,
+    pub next_load: Option<LoadSuggestion>,
+    /// The latest session's sets outside the goal's ranges.
+    pub range_note: Option<String>,
+}
+
+const DAY: f64 = 86_400.0;
+
+/// Guidance from the whole history (oldest first) at time `now_unix_s`.
+pub fn advise(entries: &[Entry], goal: Goal, now_unix_s: i64) -> Guidance {
+    let ((rlo, rhi), (slo, shi)) = goal.ranges();
+    let week: usize = entries.iter().filter(|e| (now_unix_s - e.recorded_unix_s) as f64 <= 7.0 * DAY).count();
+    let frequency = if week < SESSIONS_PER_WEEK.0 {
+        format!(
+            "{week} session(s) in the last 7 days: aim for {}-{} a week",
+            SESSIONS_PER_WEEK.0, SESSIONS_PER_WEEK.1
+        )
+    } else if week > SESSIONS_PER_WEEK.1 {
+        format!(
+            "{week} sessions in the last 7 days: more than {} a week leaves too little recovery",
+            SESSIONS_PER_WEEK.1
+        )
+    } else {
+        format!(
+            "{week} sessions in the last 7 days: on target ({}-{} a week)",
+            SESSIONS_PER_WEEK.0, SESSIONS_PER_WEEK.1
+        )
+    };
+    let rest_warning = match entries {
+        [.., prev, last] => {
+            let h = (last.recorded_unix_s - prev.recorded_unix_s) as f64 / 3600.0;
+            (h < MIN_REST_H).then(|| {
+                format!("only {h:.0} h since the previous session: glutes need {MIN_REST_H:.0} h to recover")
+            })
+        }
+        _ => None,
+    };
+    let range_note = entries.last().and_then(|e| {
+        let sets_ok = (slo..=shi).contains(&e.sets);
+        let reps_ok = e.reps_per_set.iter().all(|r| (rlo..=rhi).contains(r));
+        (!(sets_ok && reps_ok)).then(|| {
+            format!(
+                "last session: {} set(s) of {:?} reps; the {} goal is {slo}-{shi} sets of {rlo}-{rhi} reps",
+                e.sets,
+                e.reps_per_set,
+                goal.name()
+            )
+        })
+    });
+    Guidance {
+        goal,
+        reps_per_set: (rlo, rhi),
+        sets: (slo, shi),
+        sessions_last_7_days: week,
+        frequency,
+        rest_warning,
+        next_load: next_load(entries),
+        range_note,
+    }
+}
+
+/// +1–2.5 kg once the current load has been used for two weeks and every rep of the
+/// sessions at that load in the last two weeks was clean; otherwise hold, saying why.
+pub fn next_load(entries: &[Entry]) -> Option<LoadSuggestion> {
+    let last = entries.iter().rev().find(|e| e.load_kg.is_some())?;
+    let current = last.load_kg?;
+    let same: Vec<&Entry> =
+        entries.iter().filter(|e| e.variation == last.variation && e.load_kg.is_some()).collect();
+    // Start of the run of sessions at the current load.
+    let mut since = last.recorded_unix_s;
+    for e in same.iter().rev() {
+        if e.load_kg.is_some_and(|l| (l - current).abs() < 1e-6) {
+            since = e.recorded_unix_s;
+        } else {
+            break;
+        }
+    }
+    let days = (last.recorded_unix_s - since) as f64 / DAY;
+    let recent: Vec<&&Entry> = same
+        .iter()
+        .filter(|e| {
+            e.load_kg.is_some_and(|l| (l - current).abs() < 1e-6)
+                && (last.recorded_unix_s - e.recorded_unix_s) as f64 <= PROGRESSION_INTERVAL_DAYS * DAY
+        })
+        .collect();
+    let all_clean = recent.iter().all(|e| e.reps > 0 && e.clean_reps == e.reps);
+    let hold = |reason: String| LoadSuggestion {
+        current_kg: current,
+        next_kg: (current, current),
+        increase: false,
+        reason,
+    };
+    Some(if !all_clean {
+        hold(
+            "not every rep was clean in the last two weeks at this load: fix the faults before adding weight"
+                .into(),
+        )
+    } else if recent.len() < MIN_CLEAN_SESSIONS {
+        hold(format!("{} clean session(s) at this load so far: {MIN_CLEAN_SESSIONS} needed", recent.len()))
+    } else if days < PROGRESSION_INTERVAL_DAYS {
+        hold(format!("{days:.0} of {PROGRESSION_INTERVAL_DAYS:.0} days at this load, all clean: keep going"))
+    } else {
+        LoadSuggestion {
+            current_kg: current,
+            next_kg: (current + LOAD_STEP_KG.0, current + LOAD_STEP_KG.1),
+            increase: true,
+            reason: format!("{days:.0} days at {current} kg with every rep clean: add 1-2.5 kg (2.5-5 lb)"),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(day: f64, load: f64, reps: u32, clean: u32) -> Entry {
+        Entry {
+            id: 0,
+            recorded_unix_s: (day * DAY) as i64,
+            source: "gen".into(),
+            variation: "barbell".into(),
+            load_kg: Some(load),
+            sets: 3,
+            reps_per_set: vec![reps / 3; 3],
+            reps,
+            partials: 0,
+            clean_reps: clean,
+            mean_lockout_angle: None,
+            faults: vec![],
+        }
+    }
+
+    /// Sessions every `gap` days from day 0 to `until`, all at `load`, clean or not.
+    fn history(gap: f64, until: f64, load: f64, clean: bool) -> Vec<Entry> {
+        let mut v = Vec::new();
+        let mut d = 0.0;
+        while d <= until {
+            v.push(e(d, load, 30, if clean { 30 } else { 28 }));
+            d += gap;
+        }
+        v
+    }
+
+    #[test]
+    fn two_clean_weeks_at_a_load_earn_an_increase() {
+        for gap in [2.5, 3.0, 3.5] {
+            let h = history(gap, 15.0, 60.0, true);
+            let s = next_load(&h).unwrap();
+            assert!(s.increase, "gap {gap}: {s:?}");
+            assert_eq!(s.next_kg, (61.0, 62.5));
+        }
+    }
+
+    #[test]
+    fn too_soon_or_faulty_holds_the_load() {
+        let s = next_load(&history(3.0, 9.0, 60.0, true)).unwrap();
+        assert!(!s.increase && s.reason.contains("days"), "{s:?}");
+        let s = next_load(&history(3.0, 21.0, 60.0, false)).unwrap();
+        assert!(!s.increase && s.reason.contains("clean"), "{s:?}");
+        // One faulty session within the last two weeks is enough to hold.
+        let mut h = history(3.0, 21.0, 60.0, true);
+        if let Some(x) = h.iter_mut().rev().nth(1) {
+            x.clean_reps -= 1;
+        }
+        assert!(!next_load(&h).unwrap().increase);
+    }
+
+    #[test]
+    fn the_clock_restarts_after_an_increase() {
+        let mut h = history(3.0, 15.0, 60.0, true);
+        h.push(e(18.0, 62.5, 30, 30));
+        h.push(e(21.0, 62.5, 30, 30));
+        let s = next_load(&h).unwrap();
+        assert!(!s.increase, "only 3 days at 62.5 kg: {s:?}");
+        assert_eq!(s.current_kg, 62.5);
+    }
+
+    #[test]
+    fn rest_and_frequency() {
+        let h = vec![e(0.0, 60.0, 30, 30), e(1.0, 60.0, 30, 30)];
+        let g = advise(&h, Goal::Hypertrophy, (1.0 * DAY) as i64);
+        assert!(g.rest_warning.is_some(), "24 h apart");
+        assert_eq!(g.sessions_last_7_days, 2);
+        let h = vec![e(0.0, 60.0, 30, 30), e(2.5, 60.0, 30, 30)];
+        assert!(advise(&h, Goal::Hypertrophy, (2.5 * DAY) as i64).rest_warning.is_none());
+        let g = advise(&h, Goal::Strength, (2.5 * DAY) as i64);
+        assert!(g.range_note.is_some(), "10-rep sets are outside strength's 3-5");
+        assert!(next_load(&[]).is_none());
+    }
+}

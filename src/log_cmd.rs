@@ -1,0 +1,101 @@
+//! `thrustline log`: the training history and the article's guidance.
+
+use anyhow::Result;
+use thrustline_log::{data_dir, guidance, Goal, TrainingLog};
+
+#[derive(clap::Args, Debug)]
+pub struct LogArgs {
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+    /// Set the training goal: strength (3-5 reps x 3-5 sets) or hypertrophy (8-12 x 3-4).
+    #[arg(long)]
+    pub goal: Option<Goal>,
+}
+
+fn date(unix: i64) -> String {
+    // Civil date from days since the epoch (Howard Hinnant's algorithm), UTC.
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", secs / 3600, secs % 3600 / 60)
+}
+
+pub fn run(a: &LogArgs) -> Result<()> {
+    let mut log = TrainingLog::open_in(&data_dir())?;
+    if let Some(g) = a.goal {
+        log.set_goal(g)?;
+    }
+    let entries = log.entries()?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let advice = guidance::advise(&entries, log.goal()?, now);
+    if a.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "sessions": entries, "guidance": advice }))?
+        );
+        return Ok(());
+    }
+    if entries.is_empty() {
+        println!("The training log is empty: `thrustline analyze` records every session it analyzes.");
+    } else {
+        println!(
+            "{:<17} {:<14} {:>8} {:>10} {:>8} {:>6}  faults",
+            "date (UTC)", "variation", "load", "sets x reps", "partial", "clean"
+        );
+        for e in &entries {
+            let load = e.load_kg.map(|l| format!("{l} kg")).unwrap_or_else(|| "-".into());
+            let sets: Vec<String> = e.reps_per_set.iter().map(|r| r.to_string()).collect();
+            let clean = e.clean_ratio().map(|c| format!("{:.0}%", c * 100.0)).unwrap_or_else(|| "-".into());
+            let faults: Vec<String> = e.faults.iter().map(|(id, n)| format!("{id} x{n}")).collect();
+            println!(
+                "{:<17} {:<14} {:>8} {:>10} {:>8} {:>6}  {}",
+                date(e.recorded_unix_s),
+                e.variation,
+                load,
+                format!("{} x {}", e.sets, sets.join("/")),
+                e.partials,
+                clean,
+                if faults.is_empty() { "-".into() } else { faults.join(", ") }
+            );
+        }
+    }
+    let (r, s) = (advice.reps_per_set, advice.sets);
+    println!("\ngoal: {} ({}-{} sets of {}-{} reps)", advice.goal.name(), s.0, s.1, r.0, r.1);
+    println!("frequency: {}", advice.frequency);
+    if let Some(w) = &advice.rest_warning {
+        println!("rest: {w}");
+    }
+    if let Some(n) = &advice.range_note {
+        println!("sets: {n}");
+    }
+    if let Some(l) = &advice.next_load {
+        if l.increase {
+            println!("next load: {:.1}-{:.1} kg ({})", l.next_kg.0, l.next_kg.1, l.reason);
+        } else {
+            println!("next load: stay at {} kg ({})", l.current_kg, l.reason);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates_are_utc_civil() {
+        assert_eq!(super::date(0), "1970-01-01 00:00");
+        assert_eq!(super::date(1_795_478_400), "2026-11-24 00:00");
+        assert_eq!(super::date(951_782_400 + 3_600), "2000-02-29 01:00");
+    }
+}
