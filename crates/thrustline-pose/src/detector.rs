@@ -1,7 +1,6 @@
 //! The BlazePose person detector: letterboxed 224×224 input, SSD decoding, weighted NMS.
 
-use opencv::core::{Mat, Scalar, Size, BORDER_CONSTANT, CV_8UC3};
-use opencv::imgproc;
+use opencv::core::{Mat, BORDER_CONSTANT};
 use opencv::prelude::*;
 use ort::session::Session;
 use ort::value::TensorRef;
@@ -9,6 +8,7 @@ use ort::value::TensorRef;
 use crate::anchors::{generate, Anchor, AnchorOptions};
 use crate::error::PoseError;
 use crate::roi::{from_alignment_points, NormRect};
+use crate::tensor::InputTensor;
 
 const INPUT: i32 = 224;
 const NUM_BOXES: usize = 2254;
@@ -44,8 +44,7 @@ impl Detection {
 pub struct Detector {
     session: Session,
     anchors: Vec<Anchor>,
-    crop: Mat,
-    input: Vec<f32>,
+    input: InputTensor,
     candidates: Vec<Detection>,
 }
 
@@ -112,8 +111,7 @@ impl Detector {
         Ok(Self {
             session,
             anchors: generate(&AnchorOptions::pose_detection()),
-            crop: Mat::new_rows_cols_with_default(INPUT, INPUT, CV_8UC3, Scalar::all(0.0))?,
-            input: vec![0.0; (INPUT * INPUT * 3) as usize],
+            input: InputTensor::new(INPUT)?,
             candidates: Vec::with_capacity(64),
         })
     }
@@ -124,27 +122,11 @@ impl Detector {
         // Letterbox: the frame's long side fills the square input, centred, zero border.
         let side = w.max(h);
         let s = side / INPUT as f32;
-        let m = Mat::from_slice_2d(&[
-            [f64::from(s), 0.0, f64::from(w / 2.0 - side / 2.0)],
-            [0.0, f64::from(s), f64::from(h / 2.0 - side / 2.0)],
-        ])?;
-        imgproc::warp_affine(
-            rgb,
-            &mut self.crop,
-            &m,
-            Size::new(INPUT, INPUT),
-            imgproc::INTER_LINEAR | imgproc::WARP_INVERSE_MAP,
-            BORDER_CONSTANT,
-            Scalar::all(0.0),
-        )?;
-        let bytes = self.crop.data_bytes()?;
-        for (d, &b) in self.input.iter_mut().zip(bytes) {
-            *d = f32::from(b) * (2.0 / 255.0) - 1.0;
-        }
+        let m = [[s, 0.0, w / 2.0 - side / 2.0], [0.0, s, h / 2.0 - side / 2.0]];
+        self.input.fill(rgb, m, BORDER_CONSTANT, -1.0, 1.0)?;
         let pad_x = (1.0 - w / side) / 2.0;
         let pad_y = (1.0 - h / side) / 2.0;
-        let input =
-            TensorRef::from_array_view(([1usize, INPUT as usize, INPUT as usize, 3], &self.input[..]))?;
+        let input = TensorRef::from_array_view((self.input.shape(), &self.input.data[..]))?;
         let outputs = self.session.run(ort::inputs![input])?;
         let boxes = outputs
             .get("Identity")

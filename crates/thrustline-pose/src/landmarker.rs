@@ -1,14 +1,14 @@
 //! The BlazePose landmark model on a rotated 256×256 crop: decoding, heatmap refinement and
 //! projection back to the frame (pose_landmark_by_roi_cpu.pbtxt and its post-processing).
 
-use opencv::core::{Mat, Scalar, Size, BORDER_REPLICATE, CV_8UC3};
-use opencv::imgproc;
+use opencv::core::{Mat, BORDER_REPLICATE};
 use opencv::prelude::*;
 use ort::session::Session;
 use ort::value::TensorRef;
 
 use crate::error::PoseError;
 use crate::roi::NormRect;
+use crate::tensor::InputTensor;
 
 const INPUT: i32 = 256;
 /// 33 body landmarks plus 2 auxiliary (ROI) points and 4 unused ones.
@@ -42,8 +42,7 @@ pub struct LandmarkOutput {
 pub struct Landmarker {
     session: Session,
     has_heatmap: bool,
-    crop: Mat,
-    input: Vec<f32>,
+    input: InputTensor,
 }
 
 fn sigmoid(x: f32) -> f32 {
@@ -84,12 +83,7 @@ fn refine(lms: &mut [RawLandmark; MODEL_LANDMARKS], hm: &[f32], hm_h: usize, hm_
 impl Landmarker {
     pub fn new(session: Session) -> Result<Self, PoseError> {
         let has_heatmap = session.outputs().iter().any(|o| o.name() == "Identity_3");
-        Ok(Self {
-            session,
-            has_heatmap,
-            crop: Mat::new_rows_cols_with_default(INPUT, INPUT, CV_8UC3, Scalar::all(0.0))?,
-            input: vec![0.0; (INPUT * INPUT * 3) as usize],
-        })
+        Ok(Self { session, has_heatmap, input: InputTensor::new(INPUT)? })
     }
 
     /// Runs the model on `roi` of an RGB frame. `None` when no pose is present.
@@ -101,25 +95,12 @@ impl Landmarker {
         let n = INPUT as f32;
         // Output pixel (u, v) samples the frame at centre + R·((u/n − ½)·sw, (v/n − ½)·sh),
         // the same mapping as MediaPipe's corner-to-corner perspective warp.
-        let m = Mat::from_slice_2d(&[
-            [f64::from(c * sw / n), f64::from(-s * sh / n), f64::from(cx - c * sw / 2.0 + s * sh / 2.0)],
-            [f64::from(s * sw / n), f64::from(c * sh / n), f64::from(cy - s * sw / 2.0 - c * sh / 2.0)],
-        ])?;
-        imgproc::warp_affine(
-            rgb,
-            &mut self.crop,
-            &m,
-            Size::new(INPUT, INPUT),
-            imgproc::INTER_LINEAR | imgproc::WARP_INVERSE_MAP,
-            BORDER_REPLICATE,
-            Scalar::all(0.0),
-        )?;
-        let bytes = self.crop.data_bytes()?;
-        for (d, &b) in self.input.iter_mut().zip(bytes) {
-            *d = f32::from(b) * (1.0 / 255.0);
-        }
-        let input =
-            TensorRef::from_array_view(([1usize, INPUT as usize, INPUT as usize, 3], &self.input[..]))?;
+        let m = [
+            [c * sw / n, -s * sh / n, cx - c * sw / 2.0 + s * sh / 2.0],
+            [s * sw / n, c * sh / n, cy - s * sw / 2.0 - c * sh / 2.0],
+        ];
+        self.input.fill(rgb, m, BORDER_REPLICATE, 0.0, 1.0)?;
+        let input = TensorRef::from_array_view((self.input.shape(), &self.input.data[..]))?;
         let outputs = self.session.run(ort::inputs![input])?;
         let get = |name: &str| -> Result<&[f32], PoseError> {
             Ok(outputs

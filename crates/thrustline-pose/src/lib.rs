@@ -10,6 +10,7 @@ pub mod filter;
 pub mod landmarker;
 pub mod roi;
 pub mod runtime;
+pub mod tensor;
 
 use std::path::PathBuf;
 
