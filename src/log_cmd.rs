@@ -11,6 +11,9 @@ pub struct LogArgs {
     /// Set the training goal: strength (3-5 reps x 3-5 sets) or hypertrophy (8-12 x 3-4).
     #[arg(long)]
     pub goal: Option<Goal>,
+    /// Also write progress plots (load, reps, lockout angle, fault rate) to this HTML file.
+    #[arg(long)]
+    pub html: Option<std::path::PathBuf>,
 }
 
 fn date(unix: i64) -> String {
@@ -40,6 +43,10 @@ pub fn run(a: &LogArgs) -> Result<()> {
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
     let advice = guidance::advise(&entries, log.goal()?, now);
+    if let Some(path) = &a.html {
+        crate::atomic::write(path, thrustline_log::html::render(&entries, &advice).as_bytes())?;
+        eprintln!("progress plots -> {}", path.display());
+    }
     if a.json {
         println!(
             "{}",

@@ -45,6 +45,12 @@ fn analyzing_two_clips_logs_two_sessions() {
     let o = common::thrustline_env(&["log"], &env);
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("feet_too_far x2") && text.contains("next load"), "{text}");
+    // Progress plots, one point per session.
+    let page = out.join("progress.html");
+    let o = common::thrustline_env(&["log", "--html", page.to_str().unwrap()], &env);
+    assert!(o.status.success());
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(html.matches("<svg").count(), 4);
     let _ = std::fs::remove_dir_all(&data);
     let _ = std::fs::remove_dir_all(&out);
 }

@@ -3,6 +3,7 @@
 //! rest, load progression).
 
 pub mod guidance;
+pub mod html;
 
 use std::path::{Path, PathBuf};
 

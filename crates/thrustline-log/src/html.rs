@@ -1,0 +1,115 @@
+//! `thrustline log --html FILE`: progress over time as a self-contained page (inline SVG).
+
+use std::fmt::Write as _;
+
+use crate::{Entry, Guidance};
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// One small line chart of `(unix time, value)` points.
+fn chart(title: &str, unit: &str, pts: &[(i64, f64)]) -> String {
+    let (w, h, ml, mr, mt, mb) = (460.0, 190.0, 56.0, 12.0, 34.0, 22.0);
+    let mut o =
+        format!(r#"<figure><svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{}">"#, esc(title));
+    let _ = write!(o, r#"<text x="{ml}" y="14" style="font-weight:bold">{}</text>"#, esc(title));
+    if pts.is_empty() {
+        o.push_str(r#"<text x="48" y="90">no data yet</text></svg></figure>"#);
+        return o;
+    }
+    let (t0, t1) = (pts.iter().map(|p| p.0).min().unwrap_or(0), pts.iter().map(|p| p.0).max().unwrap_or(0));
+    let (mut v0, mut v1) = pts.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    if (v1 - v0).abs() < 1e-9 {
+        v0 -= 1.0;
+        v1 += 1.0;
+    }
+    let x = |t: i64| {
+        if t1 > t0 {
+            ml + (t - t0) as f64 / (t1 - t0) as f64 * (w - ml - mr)
+        } else {
+            (w + ml - mr) / 2.0
+        }
+    };
+    let y = |v: f64| mt + (1.0 - (v - v0) / (v1 - v0)) * (h - mt - mb);
+    for v in [v0, (v0 + v1) / 2.0, v1] {
+        let _ = write!(
+            o,
+            r##"<line x1="{ml}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#dde"/><text x="2" y="{:.1}">{v:.1}{unit}</text>"##,
+            w - mr,
+            y(v),
+            y(v),
+            y(v) + 4.0
+        );
+    }
+    let path: Vec<String> = pts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, x(p.0), y(p.1)))
+        .collect();
+    let _ = write!(o, r##"<path d="{}" fill="none" stroke="#2458c6" stroke-width="2"/>"##, path.join(" "));
+    for p in pts {
+        let _ = write!(o, r##"<circle cx="{:.1}" cy="{:.1}" r="3" fill="#2458c6"/>"##, x(p.0), y(p.1));
+    }
+    o.push_str("</svg></figure>");
+    o
+}
+
+pub fn render(entries: &[Entry], g: &Guidance) -> String {
+    let load: Vec<(i64, f64)> =
+        entries.iter().filter_map(|e| e.load_kg.map(|l| (e.recorded_unix_s, l))).collect();
+    let reps: Vec<(i64, f64)> = entries.iter().map(|e| (e.recorded_unix_s, f64::from(e.reps))).collect();
+    let lockout: Vec<(i64, f64)> =
+        entries.iter().filter_map(|e| e.mean_lockout_angle.map(|a| (e.recorded_unix_s, a))).collect();
+    let fault_rate: Vec<(i64, f64)> = entries
+        .iter()
+        .filter_map(|e| e.clean_ratio().map(|c| (e.recorded_unix_s, 100.0 * (1.0 - c))))
+        .collect();
+    let mut o = String::from(
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Thrustline progress</title><style>body{font-family:system-ui,sans-serif;margin:24px;color:#1d2330;background:#f4f5f7}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:16px}figure{background:#fff;border-radius:10px;padding:8px;margin:0}svg text{font-size:11px;fill:#445}li{margin:4px 0}</style></head><body><h1>Training progress</h1>"#,
+    );
+    let _ = write!(o, "<p>{} session(s) logged. Goal: {}.</p><ul>", entries.len(), g.goal.name());
+    let _ = write!(o, "<li>{}</li>", esc(&g.frequency));
+    if let Some(w) = &g.rest_warning {
+        let _ = write!(o, "<li>{}</li>", esc(w));
+    }
+    if let Some(l) = &g.next_load {
+        let _ = write!(o, "<li>next load: {}</li>", esc(&l.reason));
+    }
+    o.push_str(r#"</ul><div class="grid">"#);
+    o.push_str(&chart("Load", " kg", &load));
+    o.push_str(&chart("Reps per session", "", &reps));
+    o.push_str(&chart("Mean lockout hip angle", " deg", &lockout));
+    o.push_str(&chart("Reps with a fault", " %", &fault_rate));
+    o.push_str("</div></body></html>");
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn four_charts_with_a_point_per_session() {
+        let e = |t: i64, load: f64| Entry {
+            id: 0,
+            recorded_unix_s: t,
+            source: "x".into(),
+            variation: "barbell".into(),
+            load_kg: Some(load),
+            sets: 1,
+            reps_per_set: vec![8],
+            reps: 8,
+            partials: 0,
+            clean_reps: 6,
+            mean_lockout_angle: Some(172.0),
+            faults: vec![],
+        };
+        let entries = vec![e(0, 60.0), e(200_000, 62.5), e(400_000, 62.5)];
+        let g = crate::guidance::advise(&entries, crate::Goal::Hypertrophy, 400_000);
+        let html = render(&entries, &g);
+        assert_eq!(html.matches("<svg").count(), 4);
+        assert_eq!(html.matches("<circle").count(), 12);
+        assert!(!html.contains("http") && !html.contains("<script"));
+    }
+}
