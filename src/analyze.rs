@@ -30,31 +30,6 @@ const KEYFRAME_QUALITY: i32 = 80;
 /// At most this many key frames per report (lockouts first, then faults).
 const MAX_KEYFRAMES: usize = 48;
 
-#[derive(Clone, Copy, Debug, clap::ValueEnum)]
-pub enum VariationArg {
-    Barbell,
-    Dumbbell,
-    Bodyweight,
-    Banded,
-    Smith,
-    SingleLeg,
-    GluteBridge,
-}
-
-impl From<VariationArg> for Variation {
-    fn from(v: VariationArg) -> Self {
-        match v {
-            VariationArg::Barbell => Variation::Barbell,
-            VariationArg::Dumbbell => Variation::Dumbbell,
-            VariationArg::Bodyweight => Variation::Bodyweight,
-            VariationArg::Banded => Variation::Banded,
-            VariationArg::Smith => Variation::Smith,
-            VariationArg::SingleLeg => Variation::SingleLeg,
-            VariationArg::GluteBridge => Variation::GluteBridge,
-        }
-    }
-}
-
 #[derive(clap::Args, Debug)]
 pub struct AnalyzeArgs {
     /// Video files to analyze.
@@ -66,9 +41,10 @@ pub struct AnalyzeArgs {
     /// Landmark model: lite, full or heavy.
     #[arg(long, default_value = "full")]
     pub model: ModelKind,
-    /// Hip-thrust variation.
-    #[arg(long, value_enum, default_value = "barbell")]
-    pub variation: VariationArg,
+    /// Hip-thrust variation: barbell, dumbbell, bodyweight, banded, smith, single-leg or
+    /// glute-bridge.
+    #[arg(long, default_value = "barbell")]
+    pub variation: Variation,
     /// Load, e.g. 60kg or 135lb (a bare number is kilograms).
     #[arg(long)]
     pub load: Option<String>,
@@ -361,7 +337,7 @@ fn analyze_one(
         frames: frames_seen,
     };
     let created = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let session = Session::new(summary, input, model.clone(), a.variation.into(), load, thresholds, created);
+    let session = Session::new(summary, input, model.clone(), a.variation, load, thresholds, created);
     if let Some(w) = writer {
         let n = w.finish()?;
         if n != frames_seen {

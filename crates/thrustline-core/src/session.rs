@@ -219,6 +219,29 @@ pub enum Variation {
 }
 
 impl Variation {
+    pub const ALL: [Variation; 7] = [
+        Variation::Barbell,
+        Variation::Dumbbell,
+        Variation::Bodyweight,
+        Variation::Banded,
+        Variation::Smith,
+        Variation::SingleLeg,
+        Variation::GluteBridge,
+    ];
+
+    /// The identifier used in files and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Variation::Barbell => "barbell",
+            Variation::Dumbbell => "dumbbell",
+            Variation::Bodyweight => "bodyweight",
+            Variation::Banded => "banded",
+            Variation::Smith => "smith",
+            Variation::SingleLeg => "single-leg",
+            Variation::GluteBridge => "glute-bridge",
+        }
+    }
+
     /// Plain words for reports.
     pub fn label(self) -> &'static str {
         match self {
@@ -230,6 +253,16 @@ impl Variation {
             Variation::SingleLeg => "single-leg hip thrust",
             Variation::GluteBridge => "glute bridge",
         }
+    }
+}
+
+impl std::str::FromStr for Variation {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Variation::ALL.into_iter().find(|v| v.name() == s).ok_or_else(|| {
+            let names: Vec<&str> = Variation::ALL.iter().map(|v| v.name()).collect();
+            format!("unknown variation '{s}' (one of {})", names.join(", "))
+        })
     }
 }
 
@@ -249,5 +282,27 @@ pub struct SessionSummary {
 impl SessionSummary {
     pub fn clean_reps(&self) -> usize {
         self.reps.iter().filter(|r| r.faults.is_empty()).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variation_names_match_the_file_format_and_parse_back() {
+        for v in Variation::ALL {
+            assert_eq!(serde_json::to_string(&v).unwrap(), format!("\"{}\"", v.name()));
+            assert_eq!(v.name().parse::<Variation>(), Ok(v));
+        }
+        assert!("squat".parse::<Variation>().is_err());
+    }
+
+    #[test]
+    fn fault_ids_match_the_file_format() {
+        for id in FaultId::ALL {
+            assert_eq!(serde_json::to_string(&id).unwrap(), format!("\"{}\"", id.as_str()));
+            assert!(!id.cue().is_empty());
+        }
     }
 }
