@@ -150,8 +150,11 @@ pub fn run(a: &AnalyzeArgs) -> Result<bool> {
         }
     }
     print_table(&outcomes);
+    // The reports are the job; a log that cannot be written is worth a warning, not a failure.
     if !a.no_log && !outcomes.is_empty() {
-        record(&outcomes)?;
+        if let Err(e) = record(&outcomes) {
+            eprintln!("warning: training log not updated: {e:#}");
+        }
     }
     if cancel.load(Ordering::SeqCst) {
         bail!("interrupted: finished reports were kept, the one in progress was not written");

@@ -54,3 +54,27 @@ fn analyzing_two_clips_logs_two_sessions() {
     let _ = std::fs::remove_dir_all(&data);
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn an_unwritable_log_warns_but_keeps_the_reports() {
+    let out = common::tmpdir("badlog");
+    let blocker = out.join("not-a-dir");
+    std::fs::write(&blocker, b"a file where the log folder should be").unwrap();
+    let sample = common::root().join("assets/glute_bridge_bodyweight_1rep.mp4");
+    let o = common::thrustline_env(
+        &[
+            "analyze",
+            "--quiet",
+            "--no-video",
+            "--out",
+            out.join("r").to_str().unwrap(),
+            sample.to_str().unwrap(),
+        ],
+        &[("THRUSTLINE_DATA", blocker.join("sub").to_str().unwrap())],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("warning: training log not updated"), "{err}");
+    assert!(out.join("r/session.json").is_file());
+    let _ = std::fs::remove_dir_all(&out);
+}
