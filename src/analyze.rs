@@ -298,23 +298,15 @@ fn analyze_one(
                 }
             }
             if !at_top && top.as_ref().is_some_and(|tp| tp.1 > f32::MIN) {
-                if let Some((rep, angle, t, img)) = top.take() {
-                    if keyframes.len() < MAX_KEYFRAMES {
-                        let caption = format!("rep {rep} top ({angle:.0} deg)");
-                        keyframes.push(KeyFrame { caption, t_s: t, jpeg: jpeg(&img)? });
-                    }
+                if let (Some(tp), true) = (top.take(), keyframes.len() < MAX_KEYFRAMES) {
+                    keyframes.push(top_keyframe(tp)?);
                 }
             }
             progress.inc(1);
         }
-        if let Some((rep, angle, t, img)) = top.take().filter(|tp| tp.1 > f32::MIN) {
-            if keyframes.len() < MAX_KEYFRAMES {
-                keyframes.push(KeyFrame {
-                    caption: format!("rep {rep} top ({angle:.0} deg)"),
-                    t_s: t,
-                    jpeg: jpeg(&img)?,
-                });
-            }
+        // A clip that ends at the top still gets that rep's key frame.
+        if let (Some(tp), true) = (top.take().filter(|tp| tp.1 > f32::MIN), keyframes.len() < MAX_KEYFRAMES) {
+            keyframes.push(top_keyframe(tp)?);
         }
         keyframes.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
         let d = decode.join().map_err(|_| anyhow!("decoder thread failed"))?;
@@ -383,6 +375,11 @@ fn record(outcomes: &[Outcome]) -> Result<()> {
         log.add(&e)?;
     }
     Ok(())
+}
+
+/// The key frame at a rep's highest point: (rep, hip angle, time, annotated frame).
+fn top_keyframe((rep, angle, t, img): (u32, f32, f64, Mat)) -> Result<KeyFrame> {
+    Ok(KeyFrame { caption: format!("rep {rep} top ({angle:.0} deg)"), t_s: t, jpeg: jpeg(&img)? })
 }
 
 fn jpeg(bgr: &Mat) -> Result<Vec<u8>> {

@@ -32,6 +32,8 @@ pub fn from_alignment_points(center: (f32, f32), scale_point: (f32, f32), w: u32
     let (x1, y1) = (scale_point.0 * w, scale_point.1 * h);
     let size = ((x1 - x0).powi(2) + (y1 - y0).powi(2)).sqrt() * 2.0;
     let rotation = normalize_radians(TARGET_ANGLE - (-(y1 - y0)).atan2(x1 - x0));
+    // RectTransformation's square_long on the normalized rect, float for float as MediaPipe
+    // computes it (the tracking loop amplifies even last-bit differences).
     let long = (size / w * w).max(size / h * h);
     NormRect {
         x_center: x0 / w,
