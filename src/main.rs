@@ -2,6 +2,8 @@
 
 mod analyze;
 mod atomic;
+mod cues_cmd;
+mod live_cmd;
 mod log_cmd;
 mod pose_cmd;
 
@@ -24,10 +26,15 @@ struct Cli {
 enum Command {
     /// Analyze recorded videos: reps, faults and a report per video.
     Analyze(analyze::AnalyzeArgs),
+    /// Live coaching from a camera (or a video played as one).
+    Live(live_cmd::LiveArgs),
     /// The training log: history and guidance.
     Log(log_cmd::LogArgs),
     /// Landmarks for every frame of a video (MediaPipe reference schema).
     Pose(pose_cmd::PoseArgs),
+    /// Render the spoken cues with espeak-ng (maintainers: assets/cues).
+    #[command(hide = true)]
+    RenderCues(cues_cmd::CuesArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +50,8 @@ fn main() -> ExitCode {
         Command::Analyze(a) => analyze::run(a),
         Command::Log(a) => log_cmd::run(a).map(|()| true),
         Command::Pose(a) => pose_cmd::run(a).map(|()| true),
+        Command::Live(a) => live_cmd::run(a),
+        Command::RenderCues(a) => cues_cmd::run(a).map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

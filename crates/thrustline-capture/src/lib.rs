@@ -61,7 +61,80 @@ pub struct VideoSource {
     last_t: f64,
 }
 
+/// Where frames come from, parsed from the command line's SOURCE.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SourceSpec {
+    /// A camera by index (`0`, `1`…).
+    Camera(i32),
+    /// A capture device by path (`/dev/video2`).
+    Device(String),
+    /// A network stream (`rtsp://…`, `http://…`).
+    Url(String),
+    /// A recorded video, played at its own frame rate by the live app.
+    File(std::path::PathBuf),
+}
+
+impl SourceSpec {
+    pub fn parse(s: &str) -> Self {
+        let t = s.trim();
+        if let Ok(i) = t.parse::<i32>() {
+            SourceSpec::Camera(i)
+        } else if t.contains("://") {
+            SourceSpec::Url(t.to_string())
+        } else if t.starts_with("/dev/") {
+            SourceSpec::Device(t.to_string())
+        } else {
+            SourceSpec::File(t.into())
+        }
+    }
+
+    pub fn is_file(&self) -> bool {
+        matches!(self, SourceSpec::File(_))
+    }
+}
+
+impl std::fmt::Display for SourceSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SourceSpec::Camera(i) => write!(f, "camera {i}"),
+            SourceSpec::Device(d) => write!(f, "{d}"),
+            SourceSpec::Url(u) => write!(f, "{u}"),
+            SourceSpec::File(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
 impl VideoSource {
+    /// Opens any source.
+    pub fn open(spec: &SourceSpec) -> Result<Self, CaptureError> {
+        match spec {
+            SourceSpec::Camera(i) => Self::open_camera(*i),
+            SourceSpec::File(p) => Self::open_file(p),
+            SourceSpec::Device(d) => {
+                if !Path::new(d).exists() {
+                    return Err(CaptureError::Camera(d.clone(), camera_hint()));
+                }
+                quiet_backends();
+                let mut cap = VideoCapture::from_file(d, videoio::CAP_V4L2)
+                    .map_err(|e| CaptureError::Camera(d.clone(), format!(": {}", e.message)))?;
+                if !cap.is_opened().unwrap_or(false) {
+                    return Err(CaptureError::Camera(d.clone(), camera_hint()));
+                }
+                let _ = cap.set(videoio::CAP_PROP_BUFFERSIZE, 1.0);
+                Self::from_capture(cap, d.clone())
+            }
+            SourceSpec::Url(u) => {
+                quiet_backends();
+                let cap = VideoCapture::from_file(u, videoio::CAP_FFMPEG)
+                    .map_err(|_| CaptureError::Unreadable(u.clone()))?;
+                if !cap.is_opened().unwrap_or(false) {
+                    return Err(CaptureError::Unreadable(u.clone()));
+                }
+                Self::from_capture(cap, u.clone())
+            }
+        }
+    }
+
     /// Opens a video file.
     pub fn open_file(path: &Path) -> Result<Self, CaptureError> {
         let name = path.display().to_string();
@@ -83,16 +156,7 @@ impl VideoSource {
         let cap = VideoCapture::new(index, videoio::CAP_V4L2)
             .map_err(|e| CaptureError::Camera(index.to_string(), format!(": {}", e.message)))?;
         if !cap.is_opened().unwrap_or(false) {
-            let found = list_cameras();
-            let hint = if found.is_empty() {
-                ": no cameras found".to_string()
-            } else {
-                format!(
-                    "; cameras found: {}",
-                    found.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
-                )
-            };
-            return Err(CaptureError::Camera(index.to_string(), hint));
+            return Err(CaptureError::Camera(index.to_string(), camera_hint()));
         }
         let mut cap = cap;
         let _ = cap.set(videoio::CAP_PROP_BUFFERSIZE, 1.0);
@@ -156,6 +220,16 @@ pub fn quiet_backends() {
     });
 }
 
+/// "; cameras found: 0, 2" or ": no cameras found", for errors.
+fn camera_hint() -> String {
+    let found = list_cameras();
+    if found.is_empty() {
+        ": no cameras found".to_string()
+    } else {
+        format!("; cameras found: {}", found.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", "))
+    }
+}
+
 /// Camera indices 0..8 that open.
 pub fn list_cameras() -> Vec<i32> {
     (0..8)
@@ -163,4 +237,24 @@ pub fn list_cameras() -> Vec<i32> {
             VideoCapture::new(i, videoio::CAP_V4L2).map(|c| c.is_opened().unwrap_or(false)).unwrap_or(false)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_specs() {
+        assert_eq!(SourceSpec::parse("0"), SourceSpec::Camera(0));
+        assert_eq!(SourceSpec::parse("/dev/video2"), SourceSpec::Device("/dev/video2".into()));
+        assert_eq!(SourceSpec::parse("rtsp://cam/1"), SourceSpec::Url("rtsp://cam/1".into()));
+        assert_eq!(SourceSpec::parse("a.mp4"), SourceSpec::File("a.mp4".into()));
+    }
+
+    #[test]
+    fn missing_camera_says_which_exist() {
+        let e = VideoSource::open(&SourceSpec::Camera(7)).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.starts_with("camera 7 cannot be opened"), "{e}");
+        assert!(e.contains("cameras found") || e.contains("no cameras found"), "{e}");
+    }
 }

@@ -155,6 +155,7 @@ impl RepTracker {
 /// Streaming analyzer: feed frames in time order with [`Analyzer::update`].
 #[derive(Debug)]
 pub struct Analyzer {
+    forced_side: Option<Side>,
     cfg: Thresholds,
     geom: FrameGeometry,
     phase: Phase,
@@ -225,7 +226,13 @@ impl Analyzer {
             frames_low_conf: 0,
             frames_upright: 0,
             warnings: Vec::with_capacity(4),
+            forced_side: None,
         }
+    }
+
+    /// Measures from this side instead of the one the camera sees best (`None`: automatic).
+    pub fn set_side(&mut self, side: Option<Side>) {
+        self.forced_side = side;
     }
 
     pub fn thresholds(&self) -> &Thresholds {
@@ -280,7 +287,7 @@ impl Analyzer {
         }
 
         let metrics = pose.map(|p| {
-            let (m, foot) = measure(p, self.geom, &self.cfg, self.foot_baseline);
+            let (m, foot) = measure(p, self.geom, &self.cfg, self.foot_baseline, self.forced_side);
             (m, foot)
         });
         let m = metrics.map(|(m, _)| m);

@@ -189,12 +189,14 @@ fn side_visibility(lm: &[Landmark], s: &SideIdx) -> f32 {
 }
 
 /// Measures one pose. `baseline` is the set's floor baseline for the feet, if established.
+/// `forced` overrides the side facing the camera (the live app's side picker).
 /// Returns the metrics and the raw foot sample of the working leg.
 pub fn measure(
     pose: &PoseObservation,
     g: FrameGeometry,
     t: &Thresholds,
     baseline: Option<FootSample>,
+    forced: Option<Side>,
 ) -> (FrameMetrics, Option<FootSample>) {
     let lm = &pose.landmarks;
     let (vl, vr) = (side_visibility(lm, &LEFT), side_visibility(lm, &RIGHT));
@@ -207,7 +209,9 @@ pub fn measure(
     let torso_len = norm(sub(mid_s, mid_h)).max(1.0);
     let hip_width = norm(sub(lh, rh));
     let frontal = vl.min(vr) >= t.min_visibility && hip_width / torso_len > t.frontal_hip_spread;
-    let side = if frontal {
+    let side = if let Some(f) = forced {
+        f
+    } else if frontal {
         Side::Both
     } else if vl >= vr {
         Side::Left
@@ -312,7 +316,7 @@ mod tests {
             (idx::LEFT_HEEL, 0.68, 0.82),
             (idx::LEFT_FOOT_INDEX, 0.8, 0.82),
         ]);
-        let (m, _) = measure(&p, G, &Thresholds::default(), None);
+        let (m, _) = measure(&p, G, &Thresholds::default(), None, None);
         assert_eq!(m.side, Side::Left);
         assert!((m.hip_angle.unwrap().value - 180.0).abs() < 0.01);
         assert!((m.knee_angle.unwrap().value - 90.0).abs() < 0.01);
@@ -327,7 +331,7 @@ mod tests {
             (idx::LEFT_HIP, 0.4, 0.45),
             (idx::LEFT_KNEE, 0.7, 0.5),
         ]);
-        let (m, _) = measure(&up, G, &Thresholds::default(), None);
+        let (m, _) = measure(&up, G, &Thresholds::default(), None, None);
         assert!(m.hip_angle.unwrap().value > 180.0);
         assert!(m.hip_line_offset.unwrap().value > 0.0);
         let down = pose_from(&[
@@ -335,7 +339,7 @@ mod tests {
             (idx::LEFT_HIP, 0.4, 0.55),
             (idx::LEFT_KNEE, 0.7, 0.5),
         ]);
-        let (m, _) = measure(&down, G, &Thresholds::default(), None);
+        let (m, _) = measure(&down, G, &Thresholds::default(), None, None);
         assert!(m.hip_angle.unwrap().value < 180.0);
         assert!(m.hip_line_offset.unwrap().value < 0.0);
     }
@@ -343,7 +347,7 @@ mod tests {
     #[test]
     fn invisible_landmarks_are_not_measured() {
         let p = pose_from(&[(idx::LEFT_SHOULDER, 0.1, 0.5), (idx::LEFT_HIP, 0.4, 0.5)]);
-        let (m, foot) = measure(&p, G, &Thresholds::default(), None);
+        let (m, foot) = measure(&p, G, &Thresholds::default(), None, None);
         assert!(m.hip_angle.is_none());
         assert!(m.knee_angle.is_none());
         assert!(foot.is_none());

@@ -1,6 +1,7 @@
 //! Thrustline's outputs: the session model on disk (`session.json`, shared by the analyzer,
 //! the live app, review mode and the training log) and the reports a coach reads.
 
+pub mod atomic;
 pub mod draw;
 pub mod frames;
 pub mod html;

@@ -1,0 +1,594 @@
+//! The live coach's engine, without any GUI: a capture thread (OpenCV `VideoCapture`) feeds a
+//! one-slot channel that drops the oldest frame, so the pose + core worker always works on the
+//! newest one; the worker sends overlay-ready frames to the UI (also drop-oldest) and notices
+//! (rep list, saves, end of stream) that are never dropped silently. Every frame captured is
+//! also recorded to `video.mkv` by its own thread, and the session is saved after every event,
+//! so a crash loses at most the rep in progress.
+
+pub mod audio;
+pub mod cues;
+pub mod latency;
+mod recorder;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use crossbeam_channel::{bounded, select, Receiver, Sender, TrySendError};
+use opencv::core::{Mat, Size};
+use opencv::imgproc;
+use opencv::prelude::*;
+use thrustline_capture::{CaptureError, Frame, SourceInfo, SourceSpec, VideoSource};
+use thrustline_core::metrics::measure;
+use thrustline_core::{
+    Analyzer, Event, FrameGeometry, FrameMetrics, Landmark, Phase, Rep, Side, Thresholds, Variation,
+};
+use thrustline_pose::{PoseConfig, PoseError, PoseTracker};
+
+pub use audio::{AudioOptions, Cue};
+pub use latency::LatencyStats;
+
+/// Frames between capture and the worker: one, so inference always starts on the newest frame.
+const CAPTURE_QUEUE: usize = 1;
+/// Frames between the worker and the UI: the UI shows the newest and drops the rest.
+const UI_QUEUE: usize = 2;
+/// Notices (rep list, saves, end) waiting for the UI; the rep list is sent whole each time,
+/// so a lost notice is repaired by the next one.
+const NOTICE_QUEUE: usize = 256;
+/// Frames waiting for the raw-video encoder: 2 s at 30 fps absorbs encoder hiccups.
+const RECORD_QUEUE: usize = 60;
+/// Frames shown in the UI are scaled down to this longest side: enough for a full-screen
+/// window, and uploads stay cheap.
+const DISPLAY_MAX_SIDE: i32 = 960;
+/// frames.jsonl is flushed at least this often even without events.
+const FLUSH_INTERVAL: Duration = Duration::from_secs(2);
+
+#[derive(Debug, thiserror::Error)]
+pub enum LiveError {
+    #[error("{0}")]
+    Capture(#[from] CaptureError),
+    #[error("{0}")]
+    Pose(#[from] PoseError),
+    #[error("cannot write {0}: {1}")]
+    Io(String, std::io::Error),
+    #[error("audio: {0}")]
+    Audio(String),
+    #[error("video: {0}")]
+    Video(String),
+    #[error("json: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("the live worker stopped unexpectedly")]
+    Worker,
+}
+
+impl From<opencv::Error> for LiveError {
+    fn from(e: opencv::Error) -> Self {
+        LiveError::Video(e.message)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct LiveConfig {
+    pub source: SourceSpec,
+    pub pose: PoseConfig,
+    pub thresholds: Thresholds,
+    pub variation: Variation,
+    pub load_kg: Option<f64>,
+    /// Each session is saved in its own folder under this one, named by its start time.
+    pub sessions_dir: PathBuf,
+    pub side: Option<Side>,
+    pub audio: AudioOptions,
+    /// Record the camera's frames to video.mkv.
+    pub record_video: bool,
+    /// Add the session to the training log when it ends.
+    pub training_log: bool,
+}
+
+/// What the UI asks of the worker.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Command {
+    StartSet,
+    StopSet,
+    /// Ends the set and starts the next at once: the counter starts from zero.
+    NewSet,
+    SetSide(Option<Side>),
+}
+
+/// One analyzed frame, ready to draw.
+#[derive(Clone, Debug)]
+pub struct LiveFrame {
+    /// RGB pixels at display size.
+    pub rgb: Vec<u8>,
+    pub width: usize,
+    pub height: usize,
+    /// Stream time.
+    pub t_ms: f64,
+    pub index: u64,
+    pub captured: Instant,
+    pub ready: Instant,
+    /// Normalized to the frame, so they draw at any size.
+    pub landmarks: Option<Box<[Landmark; 33]>>,
+    pub metrics: Option<FrameMetrics>,
+    pub hip_angle: Option<f32>,
+    pub phase: Phase,
+    pub set: u32,
+    pub set_reps: u32,
+    pub total_reps: u32,
+    pub set_active: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum EndReason {
+    /// A video file reached its end.
+    StreamEnded,
+    /// The camera or stream stopped delivering frames.
+    SourceLost(String),
+    /// The user closed the window or pressed Ctrl-C.
+    Stopped,
+}
+
+impl std::fmt::Display for EndReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EndReason::StreamEnded => write!(f, "end of the video"),
+            EndReason::SourceLost(e) => write!(f, "the camera stopped: {e}"),
+            EndReason::Stopped => write!(f, "stopped"),
+        }
+    }
+}
+
+/// What the session came to, when it ends.
+#[derive(Clone, Debug)]
+pub struct LiveSummary {
+    pub dir: PathBuf,
+    pub reps: usize,
+    pub partials: usize,
+    pub end: EndReason,
+    pub latency: LatencyStats,
+    pub frames_captured: u64,
+    pub frames_analyzed: u64,
+    pub frames_dropped: u64,
+}
+
+#[derive(Clone, Debug)]
+pub enum Notice {
+    Event { t_ms: f64, event: Event },
+    /// Every rep so far, after any change (counted, faults judged).
+    Reps(Vec<Rep>),
+    Saved(PathBuf),
+    Ended(LiveSummary),
+    Failed(String),
+}
+
+/// A sender that makes room by dropping the oldest queued item instead of blocking.
+struct DropOldest<T> {
+    tx: Sender<T>,
+    rx: Receiver<T>,
+    dropped: Arc<AtomicU64>,
+}
+
+impl<T> DropOldest<T> {
+    fn new(cap: usize) -> (Self, Receiver<T>) {
+        let (tx, rx) = bounded(cap);
+        (Self { tx, rx: rx.clone(), dropped: Arc::new(AtomicU64::new(0)) }, rx)
+    }
+
+    fn send(&self, mut v: T) {
+        loop {
+            match self.tx.try_send(v) {
+                Ok(()) | Err(TrySendError::Disconnected(_)) => return,
+                Err(TrySendError::Full(back)) => {
+                    if self.rx.try_recv().is_ok() {
+                        self.dropped.fetch_add(1, Ordering::Relaxed);
+                    }
+                    v = back;
+                }
+            }
+        }
+    }
+}
+
+enum Captured {
+    Frame(Arc<Frame>, Instant),
+    End(EndReason),
+}
+
+/// A running live session. Dropping it stops it (and saves).
+pub struct Engine {
+    cmd: Sender<Command>,
+    running: Arc<AtomicBool>,
+    frames: Receiver<LiveFrame>,
+    notices: Receiver<Notice>,
+    worker: Option<JoinHandle<Result<LiveSummary, LiveError>>>,
+    capture: Option<JoinHandle<()>>,
+    pub info: SourceInfo,
+    pub dir: PathBuf,
+    mute: Arc<AtomicBool>,
+    speech: Arc<AtomicBool>,
+}
+
+impl Engine {
+    /// Opens the source and the models (errors here are the user's: a missing camera, a
+    /// missing model) and starts the threads. `wake` is called whenever there is something
+    /// new to show (the UI's `request_repaint`).
+    pub fn start(cfg: LiveConfig, wake: Arc<dyn Fn() + Send + Sync>) -> Result<Self, LiveError> {
+        let mut src = VideoSource::open(&cfg.source)?;
+        let info = src.info().clone();
+        let tracker = PoseTracker::new(cfg.pose.clone())?;
+        let started_unix = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let dir = recorder::session_dir(&cfg.sessions_dir, started_unix)?;
+        let running = Arc::new(AtomicBool::new(true));
+        let (cap_tx, cap_rx) = DropOldest::<Captured>::new(CAPTURE_QUEUE);
+        let capture_dropped = cap_tx.dropped.clone();
+        let (rec_tx, rec_rx) = bounded::<Arc<Frame>>(RECORD_QUEUE);
+        let video = if cfg.record_video {
+            Some(recorder::spawn_video(dir.join(recorder::VIDEO_FILE), info.fps, rec_rx)?)
+        } else {
+            drop(rec_rx);
+            None
+        };
+        let captured = Arc::new(AtomicU64::new(0));
+
+        let capture = {
+            let running = running.clone();
+            let captured = captured.clone();
+            let pace = cfg.source.is_file();
+            let record = cfg.record_video;
+            std::thread::Builder::new()
+                .name("capture".into())
+                .spawn(move || {
+                    let t0 = Instant::now();
+                    let end = loop {
+                        if !running.load(Ordering::SeqCst) {
+                            break EndReason::Stopped;
+                        }
+                        match src.next_frame() {
+                            Ok(Some(mut f)) => {
+                                if pace {
+                                    // A file stands in for a camera: frames arrive at its own rate.
+                                    let due = t0 + Duration::from_secs_f64(f.t_ms.max(0.0) / 1000.0);
+                                    let now = Instant::now();
+                                    if due > now {
+                                        std::thread::sleep(due - now);
+                                    }
+                                } else {
+                                    // Camera stamps vary by driver; the arrival time is what the lifter lives by.
+                                    f.t_ms = t0.elapsed().as_secs_f64() * 1000.0;
+                                }
+                                let at = Instant::now();
+                                let f = Arc::new(f);
+                                captured.fetch_add(1, Ordering::Relaxed);
+                                if record {
+                                    // The encoder falling 2 s behind costs a recorded frame, never a live one.
+                                    let _ = rec_tx.try_send(f.clone());
+                                }
+                                cap_tx.send(Captured::Frame(f, at));
+                            }
+                            // A camera or stream has no end of its own: no more frames means it was lost.
+                            Ok(None) if pace => break EndReason::StreamEnded,
+                            Ok(None) => break EndReason::SourceLost("no more frames".into()),
+                            Err(e) => break EndReason::SourceLost(e.to_string()),
+                        }
+                    };
+                    drop(rec_tx);
+                    cap_tx.send(Captured::End(end));
+                })
+                .map_err(|e| LiveError::Io("capture thread".into(), e))?
+        };
+
+        let (cmd_tx, cmd_rx) = bounded::<Command>(16);
+        let (ui_tx, ui_rx) = DropOldest::<LiveFrame>::new(UI_QUEUE);
+        let (note_tx, note_rx) = bounded::<Notice>(NOTICE_QUEUE);
+        let audio = audio::Audio::new(&cfg.audio);
+        let mute = audio.mute_switch();
+        let speech = audio.speech_switch();
+        let mut worker = Worker {
+            analyzer: Analyzer::new(cfg.thresholds, FrameGeometry { width: info.width, height: info.height }),
+            recorder: recorder::Recorder::create(&dir, &cfg, &info, tracker.config(), started_unix)?,
+            cfg,
+            tracker,
+            audio,
+            ui: ui_tx,
+            notes: note_tx,
+            wake,
+            set_active: true,
+            set_number: 1,
+            latency: latency::Recorder::new(),
+            analyzed: 0,
+            last_reps: Vec::new(),
+        };
+        worker.analyzer.set_side(worker.cfg.side);
+        let worker = {
+            let running = running.clone();
+            std::thread::Builder::new()
+                .name("pose".into())
+                .spawn(move || {
+                    let r = worker.run(&cap_rx, &cmd_rx, &running, video, &captured, &capture_dropped);
+                    running.store(false, Ordering::SeqCst);
+                    match &r {
+                        Ok(s) => {
+                            let _ = worker.notes.try_send(Notice::Ended(s.clone()));
+                        }
+                        Err(e) => {
+                            let _ = worker.notes.try_send(Notice::Failed(e.to_string()));
+                        }
+                    }
+                    (worker.wake)();
+                    r
+                })
+                .map_err(|e| LiveError::Io("pose thread".into(), e))?
+        };
+        Ok(Self {
+            cmd: cmd_tx,
+            running,
+            frames: ui_rx,
+            notices: note_rx,
+            worker: Some(worker),
+            capture: Some(capture),
+            info,
+            dir,
+            mute,
+            speech,
+        })
+    }
+
+    pub fn send(&self, c: Command) {
+        let _ = self.cmd.try_send(c);
+    }
+
+    /// The newest analyzed frame, if one arrived since the last call.
+    pub fn latest_frame(&self) -> Option<LiveFrame> {
+        self.frames.try_iter().last()
+    }
+
+    pub fn notices(&self) -> Vec<Notice> {
+        self.notices.try_iter().collect()
+    }
+
+    /// Blocks for the next notice (headless use).
+    pub fn wait_notice(&self, timeout: Duration) -> Option<Notice> {
+        self.notices.recv_timeout(timeout).ok()
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.running.load(Ordering::SeqCst)
+    }
+
+    pub fn set_muted(&self, m: bool) {
+        self.mute.store(m, Ordering::Relaxed);
+    }
+
+    pub fn set_speech(&self, s: bool) {
+        self.speech.store(s, Ordering::Relaxed);
+    }
+
+    /// Stops capture, lets the worker save the session, and returns what it came to.
+    pub fn stop(&mut self) -> Result<LiveSummary, LiveError> {
+        self.running.store(false, Ordering::SeqCst);
+        if let Some(c) = self.capture.take() {
+            let _ = c.join();
+        }
+        match self.worker.take() {
+            Some(w) => w.join().map_err(|_| LiveError::Worker)?,
+            None => Err(LiveError::Worker),
+        }
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        if self.worker.is_some() {
+            if let Err(e) = self.stop() {
+                tracing::error!("live session not saved cleanly: {e}");
+            }
+        }
+    }
+}
+
+struct Worker {
+    cfg: LiveConfig,
+    tracker: PoseTracker,
+    analyzer: Analyzer,
+    recorder: recorder::Recorder,
+    audio: audio::Audio,
+    ui: DropOldest<LiveFrame>,
+    notes: Sender<Notice>,
+    wake: Arc<dyn Fn() + Send + Sync>,
+    set_active: bool,
+    set_number: u32,
+    latency: latency::Recorder,
+    analyzed: u64,
+    last_reps: Vec<Rep>,
+}
+
+impl Worker {
+    fn run(
+        &mut self,
+        frames: &Receiver<Captured>,
+        cmds: &Receiver<Command>,
+        running: &AtomicBool,
+        video: Option<JoinHandle<Result<u64, LiveError>>>,
+        captured: &AtomicU64,
+        dropped: &AtomicU64,
+    ) -> Result<LiveSummary, LiveError> {
+        let mut last_flush = Instant::now();
+        let end = loop {
+            select! {
+                recv(cmds) -> c => if let Ok(c) = c { self.command(c)?; },
+                recv(frames) -> m => match m {
+                    Ok(Captured::Frame(f, at)) => {
+                        self.frame(&f, at)?;
+                        if last_flush.elapsed() > FLUSH_INTERVAL {
+                            self.recorder.flush()?;
+                            last_flush = Instant::now();
+                        }
+                    }
+                    Ok(Captured::End(reason)) => break reason,
+                    Err(_) => break EndReason::Stopped,
+                },
+            }
+            if !running.load(Ordering::SeqCst) && frames.is_empty() {
+                // Capture was told to stop; its End message is on the way.
+                if let Ok(Captured::End(reason)) = frames.recv_timeout(Duration::from_secs(2)) {
+                    break reason;
+                }
+                break EndReason::Stopped;
+            }
+        };
+        let recorded = match video.map(|v| v.join()) {
+            Some(Ok(Ok(n))) => Some(n),
+            // The analysis is kept even when the recording failed.
+            Some(Ok(Err(e))) => {
+                eprintln!("warning: video not recorded: {e}");
+                None
+            }
+            Some(Err(_)) => {
+                eprintln!("warning: video not recorded: the recording thread failed");
+                None
+            }
+            None => None,
+        };
+        let summary = self.analyzer.summary();
+        let dir = self.recorder.finish(&summary, recorded, self.cfg.training_log)?;
+        self.audio.finish()?;
+        let latency = self.latency.stats();
+        let out = LiveSummary {
+            dir,
+            reps: summary.reps.len(),
+            partials: summary.partial_reps.len(),
+            end,
+            latency,
+            frames_captured: captured.load(Ordering::Relaxed),
+            frames_analyzed: self.analyzed,
+            frames_dropped: dropped.load(Ordering::Relaxed),
+        };
+        self.recorder.write_stats(&out)?;
+        Ok(out)
+    }
+
+    fn command(&mut self, c: Command) -> Result<(), LiveError> {
+        match c {
+            Command::StartSet => self.set_active = true,
+            Command::StopSet => {
+                self.set_active = false;
+                self.end_set()?;
+            }
+            Command::NewSet => {
+                self.set_active = true;
+                self.end_set()?;
+            }
+            Command::SetSide(s) => {
+                self.cfg.side = s;
+                self.analyzer.set_side(s);
+            }
+        }
+        Ok(())
+    }
+
+    fn set_reps(&self, set: u32) -> u32 {
+        self.analyzer.reps().iter().filter(|r| r.set == set).count() as u32
+    }
+
+    fn end_set(&mut self) -> Result<(), LiveError> {
+        if let Some(set) = self.analyzer.end_set() {
+            self.set_number = set + 1;
+            let _ = self.notes.try_send(Notice::Event { t_ms: 0.0, event: Event::SetEnded { set } });
+        }
+        self.save()
+    }
+
+    fn save(&mut self) -> Result<(), LiveError> {
+        let path = self.recorder.save(&self.analyzer.summary())?;
+        let _ = self.notes.try_send(Notice::Saved(path));
+        Ok(())
+    }
+
+    fn frame(&mut self, f: &Frame, captured_at: Instant) -> Result<(), LiveError> {
+        let pose = self.tracker.process(&f.rgb, f.t_ms)?;
+        let obs = pose.as_ref().map(|p| p.observation());
+        let geom = FrameGeometry { width: f.rgb.cols() as u32, height: f.rgb.rows() as u32 };
+        let (metrics, hip, phase, total, set, rep, events) = if self.set_active {
+            let fa = self.analyzer.update(f.t_ms, obs.as_ref());
+            (fa.metrics, fa.hip_angle_smoothed, fa.phase, fa.reps, fa.set, fa.rep_in_progress, Some(fa.events))
+        } else {
+            // Between sets the skeleton and angles still show; nothing is counted.
+            let m = obs.as_ref().map(|o| measure(o, geom, &self.cfg.thresholds, None, self.cfg.side).0);
+            let hip = m.as_ref().and_then(|m| m.hip_angle.map(|a| a.value));
+            (m, hip, Phase::Setup, self.analyzer.reps().len() as u32, self.set_number, None, None)
+        };
+        self.analyzed += 1;
+        self.recorder.frame(&thrustline_report::frames::FrameRecord {
+            t: (f.t_ms * 1000.0).round() / 1000.0,
+            lm: pose.as_ref().map(|p| p.landmarks.iter().map(|l| [l.x, l.y, l.z, l.visibility]).collect()),
+            metrics: metrics.as_ref(),
+            hip_angle_smoothed: hip,
+            phase,
+            rep,
+            reps_counted: total,
+        })?;
+        self.set_number = set;
+        let mut changed = false;
+        if let Some(ev) = events {
+            for e in ev.iter() {
+                match *e {
+                    Event::RepCounted { .. } => {
+                        // Spoken as the rep's number within its set, like the counter.
+                        self.audio.cue(Cue::Rep(self.set_reps(set)), f.t_ms)
+                    }
+                    Event::FaultRaised { id, .. } => self.audio.cue(Cue::Fault(id), f.t_ms),
+                    _ => {}
+                }
+                let _ = self.notes.try_send(Notice::Event { t_ms: f.t_ms, event: *e });
+                changed = true;
+            }
+        }
+        // Faults judged at the bottom (lowering) change a rep without an event of their own.
+        if changed || self.analyzer.reps() != self.last_reps.as_slice() {
+            self.last_reps = self.analyzer.reps().to_vec();
+            let _ = self.notes.try_send(Notice::Reps(self.last_reps.clone()));
+            self.save()?;
+        }
+        let (rgb, w, h) = display_pixels(&f.rgb)?;
+        let ready = Instant::now();
+        self.latency.add(ready.duration_since(captured_at));
+        self.ui.send(LiveFrame {
+            rgb,
+            width: w,
+            height: h,
+            t_ms: f.t_ms,
+            index: f.index,
+            captured: captured_at,
+            ready,
+            landmarks: pose.as_ref().map(|p| Box::new(p.landmarks)),
+            metrics,
+            hip_angle: hip,
+            phase,
+            set,
+            set_reps: self.set_reps(set),
+            total_reps: total,
+            set_active: self.set_active,
+        });
+        (self.wake)();
+        Ok(())
+    }
+}
+
+/// The frame's RGB bytes at display size.
+fn display_pixels(rgb: &Mat) -> Result<(Vec<u8>, usize, usize), LiveError> {
+    let (w, h) = (rgb.cols(), rgb.rows());
+    let long = w.max(h);
+    if long > DISPLAY_MAX_SIDE {
+        let s = f64::from(DISPLAY_MAX_SIDE) / f64::from(long);
+        let size = Size::new((f64::from(w) * s).round() as i32, (f64::from(h) * s).round() as i32);
+        let mut small = Mat::default();
+        imgproc::resize(rgb, &mut small, size, 0.0, 0.0, imgproc::INTER_AREA)?;
+        Ok((small.data_bytes()?.to_vec(), size.width as usize, size.height as usize))
+    } else if rgb.is_continuous() {
+        Ok((rgb.data_bytes()?.to_vec(), w as usize, h as usize))
+    } else {
+        let c = rgb.try_clone()?;
+        Ok((c.data_bytes()?.to_vec(), w as usize, h as usize))
+    }
+}

@@ -1,0 +1,585 @@
+//! The live coach's window: video with the skeleton and angles, the big rep counter, phase,
+//! fault banners, a rolling hip-extension plot, the rep table, and the controls.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use eframe::egui::{self, Color32, Key, RichText};
+use thrustline_capture::SourceSpec;
+use thrustline_core::{Event, Rep, Side, Variation};
+use thrustline_live::{Command, Engine, LiveConfig, LiveFrame, LiveSummary, Notice};
+use thrustline_pose::ModelKind;
+
+use crate::widgets::{self, ACCENT, DIM, FAULT};
+
+/// Seconds of hip extension on the rolling plot.
+const PLOT_WINDOW_S: f64 = 20.0;
+/// A fault's banner stays up this long (about one rep).
+const BANNER_S: f64 = 3.0;
+/// While idle, repaint this often anyway, to notice Ctrl-C.
+const IDLE_REPAINT: Duration = Duration::from_millis(200);
+/// Paint latencies kept for the debug panel's percentiles (about 30 s at 30 fps).
+const LATENCY_WINDOW: usize = 900;
+
+/// Where the engine's wake-up calls go once the window exists.
+#[derive(Clone, Default)]
+pub struct WakeSlot(Arc<std::sync::OnceLock<egui::Context>>);
+
+impl WakeSlot {
+    pub fn waker(&self) -> Arc<dyn Fn() + Send + Sync> {
+        let slot = self.0.clone();
+        Arc::new(move || {
+            if let Some(ctx) = slot.get() {
+                ctx.request_repaint();
+            }
+        })
+    }
+}
+
+/// Test and automation hooks.
+#[derive(Clone, Debug, Default)]
+pub struct Automation {
+    /// Close the window once the stream has ended and the session is saved.
+    pub exit_at_end: bool,
+    /// Save a screenshot here at the end, and `<stem>-fault.png` at the first fault banner.
+    pub screenshot: Option<PathBuf>,
+    /// Write what the window showed (counter, banners, skeleton frames) here as JSON.
+    pub trace: Option<PathBuf>,
+}
+
+/// What the window actually displayed, for tests.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Trace {
+    pub frames_shown: u64,
+    pub frames_with_skeleton: u64,
+    pub max_counter_shown: u32,
+    pub banners_shown: Vec<String>,
+    pub end_message: Option<String>,
+    pub session_dir: Option<String>,
+    pub paint_latency_p50_ms: f64,
+    pub paint_latency_p99_ms: f64,
+    pub screenshots: Vec<String>,
+}
+
+pub struct LiveApp {
+    cfg: LiveConfig,
+    engine: Option<Engine>,
+    wake: Arc<dyn Fn() + Send + Sync>,
+    texture: Option<egui::TextureHandle>,
+    frame: Option<LiveFrame>,
+    plot: VecDeque<(f64, Option<f32>)>,
+    reps: Vec<Rep>,
+    banner: Option<(String, Instant)>,
+    mirror: bool,
+    muted: bool,
+    speech: bool,
+    debug: bool,
+    error: Option<String>,
+    ended: Option<LiveSummary>,
+    last_saved: Option<PathBuf>,
+    paint_ms: VecDeque<f32>,
+    cameras: Option<Vec<i32>>,
+    stop: Arc<AtomicBool>,
+    auto: Automation,
+    trace: Trace,
+    shots_pending: Arc<Mutex<u32>>,
+    closing: bool,
+}
+
+impl LiveApp {
+    /// `stop` is raised by the SIGINT/SIGTERM handler.
+    pub fn new(
+        cc: &eframe::CreationContext<'_>,
+        cfg: LiveConfig,
+        engine: Engine,
+        slot: WakeSlot,
+        stop: Arc<AtomicBool>,
+        auto: Automation,
+    ) -> Self {
+        widgets::apply_theme(&cc.egui_ctx);
+        let _ = slot.0.set(cc.egui_ctx.clone());
+        let wake = slot.waker();
+        let muted = cfg.audio.mute;
+        let speech = cfg.audio.speech;
+        let app = Self {
+            cfg,
+            engine: Some(engine),
+            wake,
+            texture: None,
+            frame: None,
+            plot: VecDeque::new(),
+            reps: Vec::new(),
+            banner: None,
+            mirror: false,
+            muted,
+            speech,
+            debug: false,
+            error: None,
+            ended: None,
+            last_saved: None,
+            paint_ms: VecDeque::new(),
+            cameras: None,
+            stop,
+            auto,
+            trace: Trace::default(),
+            shots_pending: Arc::new(Mutex::new(0)),
+            closing: false,
+        };
+        if let Some(e) = &app.engine {
+            e.set_muted(app.muted);
+        }
+        app
+    }
+
+    fn start(&mut self) {
+        self.plot.clear();
+        self.reps.clear();
+        self.banner = None;
+        self.ended = None;
+        self.frame = None;
+        match Engine::start(self.cfg.clone(), self.wake.clone()) {
+            Ok(e) => {
+                e.set_muted(self.muted);
+                self.engine = Some(e);
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Stops the engine (which saves the session).
+    fn stop_engine(&mut self) {
+        if let Some(mut e) = self.engine.take() {
+            match e.stop() {
+                Ok(s) => self.finished(s),
+                Err(err) => self.error = Some(format!("session not saved: {err}")),
+            }
+        }
+    }
+
+    fn restart(&mut self) {
+        self.stop_engine();
+        self.start();
+    }
+
+    fn finished(&mut self, s: LiveSummary) {
+        let msg = format!("Session ended ({}): {} reps, saved to {}", s.end, s.reps, s.dir.display());
+        eprintln!("{msg}");
+        eprintln!("latency capture -> overlay: {}", s.latency);
+        self.trace.end_message = Some(msg);
+        self.trace.session_dir = Some(s.dir.display().to_string());
+        self.ended = Some(s);
+    }
+
+    fn screenshot(&mut self, ctx: &egui::Context, path: PathBuf) {
+        self.trace.screenshots.push(path.display().to_string());
+        let pending = self.shots_pending.clone();
+        if let Ok(mut n) = pending.lock() {
+            *n += 1;
+        }
+        ctx.request_screenshot(move |img| {
+            let size = img.size;
+            let bytes: Vec<u8> = img.pixels.iter().flat_map(|c| [c.r(), c.g(), c.b()]).collect();
+            if let Err(e) = image::save_buffer(&path, &bytes, size[0] as u32, size[1] as u32, image::ColorType::Rgb8) {
+                eprintln!("warning: screenshot not saved: {e}");
+            }
+            if let Ok(mut n) = pending.lock() {
+                *n = n.saturating_sub(1);
+            }
+        });
+    }
+
+    fn poll(&mut self, ctx: &egui::Context) {
+        let Some(engine) = self.engine.as_ref() else { return };
+        let notices = engine.notices();
+        let frame = engine.latest_frame();
+        let mut ended = None;
+        for n in notices {
+            match n {
+                Notice::Event { event: Event::FaultRaised { id, .. }, .. } => {
+                    let cue = id.cue().to_string();
+                    if !self.trace.banners_shown.contains(&cue) {
+                        self.trace.banners_shown.push(cue.clone());
+                        if self.trace.banners_shown.len() == 1 {
+                            if let Some(p) = self.auto.screenshot.clone() {
+                                let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                                self.screenshot(ctx, p.with_file_name(format!("{stem}-fault.png")));
+                            }
+                        }
+                    }
+                    self.banner = Some((cue, Instant::now() + Duration::from_secs_f64(BANNER_S)));
+                }
+                Notice::Event { .. } => {}
+                Notice::Reps(r) => self.reps = r,
+                Notice::Saved(p) => self.last_saved = Some(p),
+                Notice::Ended(s) => ended = Some(s),
+                Notice::Failed(e) => self.error = Some(e),
+            }
+        }
+        if let Some(f) = frame {
+            let img = egui::ColorImage::from_rgb([f.width, f.height], &f.rgb);
+            match self.texture.as_mut() {
+                Some(t) => t.set(img, egui::TextureOptions::LINEAR),
+                None => self.texture = Some(ctx.load_texture("video", img, egui::TextureOptions::LINEAR)),
+            }
+            let t_s = f.t_ms / 1000.0;
+            self.plot.push_back((t_s, f.hip_angle));
+            while self.plot.front().is_some_and(|p| p.0 < t_s - PLOT_WINDOW_S) {
+                self.plot.pop_front();
+            }
+            self.paint_ms.push_back(f.captured.elapsed().as_secs_f32() * 1000.0);
+            if self.paint_ms.len() > LATENCY_WINDOW {
+                self.paint_ms.pop_front();
+            }
+            self.trace.frames_shown += 1;
+            if f.landmarks.is_some() {
+                self.trace.frames_with_skeleton += 1;
+            }
+            self.trace.max_counter_shown = self.trace.max_counter_shown.max(f.set_reps);
+            self.frame = Some(f);
+        }
+        if let Some(s) = ended {
+            // The worker has saved and stopped; collect its thread.
+            if let Some(mut e) = self.engine.take() {
+                let _ = e.stop();
+            }
+            self.finished(s);
+        }
+    }
+
+    fn keys(&mut self, ctx: &egui::Context) {
+        let (space, new_set, mute, mirror, debug, quit) = ctx.input(|i| {
+            (
+                i.key_pressed(Key::Space),
+                i.key_pressed(Key::N),
+                i.key_pressed(Key::M),
+                i.key_pressed(Key::F),
+                i.key_pressed(Key::D),
+                i.key_pressed(Key::Escape) || i.key_pressed(Key::Q),
+            )
+        });
+        if space {
+            self.toggle_set();
+        }
+        if new_set {
+            self.send(Command::NewSet);
+        }
+        if mute {
+            self.set_muted(!self.muted);
+        }
+        if mirror {
+            self.mirror = !self.mirror;
+        }
+        if debug {
+            self.debug = !self.debug;
+        }
+        if quit {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+
+    fn set_active(&self) -> bool {
+        self.frame.as_ref().is_none_or(|f| f.set_active)
+    }
+
+    fn toggle_set(&mut self) {
+        self.send(if self.set_active() { Command::StopSet } else { Command::StartSet });
+    }
+
+    fn send(&self, c: Command) {
+        if let Some(e) = &self.engine {
+            e.send(c);
+        }
+    }
+
+    fn set_muted(&mut self, m: bool) {
+        self.muted = m;
+        if let Some(e) = &self.engine {
+            e.set_muted(m);
+        }
+    }
+
+    fn controls(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal_wrapped(|ui| {
+            ui.heading(RichText::new("Thrustline").color(ACCENT).strong());
+            ui.separator();
+            let running = self.engine.is_some();
+            let label = if self.set_active() { "Stop set (space)" } else { "Start set (space)" };
+            if ui.add_enabled(running, egui::Button::new(label)).clicked() {
+                self.toggle_set();
+            }
+            if ui.add_enabled(running, egui::Button::new("New set (N)")).on_hover_text("Counter back to zero; the reps so far stay in the session").clicked() {
+                self.send(Command::NewSet);
+            }
+            ui.separator();
+            let mut restart = false;
+            let source = match &self.cfg.source {
+                SourceSpec::File(p) => p.file_name().map_or(p.display().to_string(), |n| n.to_string_lossy().into_owned()),
+                s => s.to_string(),
+            };
+            egui::ComboBox::from_label("source").selected_text(source).show_ui(ui, |ui| {
+                let cams = self.cameras.get_or_insert_with(thrustline_capture::list_cameras);
+                if cams.is_empty() {
+                    ui.label("no cameras found");
+                }
+                for &c in cams.iter() {
+                    if ui.selectable_label(self.cfg.source == SourceSpec::Camera(c), format!("camera {c}")).clicked() {
+                        self.cfg.source = SourceSpec::Camera(c);
+                        restart = true;
+                    }
+                }
+            });
+            egui::ComboBox::from_label("model").selected_text(self.cfg.pose.model.name()).show_ui(ui, |ui| {
+                for m in [ModelKind::Lite, ModelKind::Full] {
+                    if ui.selectable_label(self.cfg.pose.model == m, m.name()).clicked() && self.cfg.pose.model != m {
+                        self.cfg.pose.model = m;
+                        restart = true;
+                    }
+                }
+            });
+            egui::ComboBox::from_label("variation").selected_text(self.cfg.variation.label()).show_ui(ui, |ui| {
+                for v in Variation::ALL {
+                    if ui.selectable_label(self.cfg.variation == v, v.label()).clicked() && self.cfg.variation != v {
+                        self.cfg.variation = v;
+                        restart = true;
+                    }
+                }
+            });
+            let side_name = |s: Option<Side>| match s {
+                None => "auto",
+                Some(Side::Left) => "left",
+                Some(Side::Right) => "right",
+                Some(Side::Both) => "both (front)",
+            };
+            egui::ComboBox::from_label("side").selected_text(side_name(self.cfg.side)).show_ui(ui, |ui| {
+                for s in [None, Some(Side::Left), Some(Side::Right), Some(Side::Both)] {
+                    if ui.selectable_label(self.cfg.side == s, side_name(s)).clicked() {
+                        self.cfg.side = s;
+                        self.send(Command::SetSide(s));
+                    }
+                }
+            });
+            ui.separator();
+            ui.checkbox(&mut self.mirror, "mirror (F)");
+            let mut muted = self.muted;
+            if ui.checkbox(&mut muted, "mute (M)").changed() {
+                self.set_muted(muted);
+            }
+            if ui.checkbox(&mut self.speech, "speak cues").changed() {
+                self.cfg.audio.speech = self.speech;
+                if let Some(e) = &self.engine {
+                    e.set_speech(self.speech);
+                }
+            }
+            ui.checkbox(&mut self.debug, "debug (D)");
+            if !running && ui.button("Start again").clicked() {
+                restart = true;
+            }
+            if restart {
+                self.restart();
+            }
+        });
+    }
+
+    fn side_panel(&mut self, ui: &mut egui::Ui) {
+        let (reps, set, phase, hip) = match &self.frame {
+            Some(f) => (f.set_reps, f.set, widgets::phase_name(f.phase), f.hip_angle),
+            None => (0, 1, "waiting", None),
+        };
+        widgets::counter(ui, reps, &format!("SET {set} · REPS"));
+        ui.vertical_centered(|ui| {
+            let active = self.set_active();
+            let (text, color) = if self.engine.is_none() {
+                ("stopped".to_string(), DIM)
+            } else if active {
+                (phase.to_uppercase(), ACCENT)
+            } else {
+                ("SET PAUSED".to_string(), widgets::WARN)
+            };
+            ui.label(RichText::new(text).size(30.0).strong().color(color));
+            let hip = hip.map_or("hip –".to_string(), |h| format!("hip {h:.0}°"));
+            ui.label(RichText::new(hip).size(26.0));
+        });
+        ui.separator();
+        if let Some(r) = widgets::rep_table(ui, &self.reps, "live-reps") {
+            tracing::debug!("rep {r} clicked");
+        }
+    }
+
+    fn debug_panel(&self, ui: &mut egui::Ui) {
+        let v: Vec<f32> = self.paint_ms.iter().copied().collect();
+        let s = thrustline_live::latency::percentiles(&v);
+        ui.label(format!("capture → screen: {s}"));
+        if let Some(f) = &self.frame {
+            ui.label(format!(
+                "capture → overlay ready: {:.1} ms · frame {} · {}×{}",
+                f.ready.duration_since(f.captured).as_secs_f64() * 1000.0,
+                f.index,
+                f.width,
+                f.height
+            ));
+        }
+        if let Some(p) = &self.last_saved {
+            ui.label(format!("saved: {}", p.display()));
+        }
+    }
+
+    fn finish_automation(&mut self, ctx: &egui::Context) {
+        if !self.auto.exit_at_end || self.ended.is_none() || self.engine.is_some() {
+            return;
+        }
+        if !self.closing {
+            self.closing = true;
+            if let Some(p) = self.auto.screenshot.clone() {
+                self.screenshot(ctx, p);
+            }
+            ctx.request_repaint();
+            return;
+        }
+        let pending = self.shots_pending.lock().map(|n| *n).unwrap_or(0);
+        if pending == 0 {
+            self.write_trace();
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        } else {
+            ctx.request_repaint_after(Duration::from_millis(30));
+        }
+    }
+
+    fn write_trace(&mut self) {
+        let v: Vec<f32> = self.paint_ms.iter().copied().collect();
+        let s = thrustline_live::latency::percentiles(&v);
+        self.trace.paint_latency_p50_ms = s.p50_ms;
+        self.trace.paint_latency_p99_ms = s.p99_ms;
+        if let Some(p) = &self.auto.trace {
+            match serde_json::to_vec_pretty(&self.trace) {
+                Ok(b) => {
+                    if let Err(e) = thrustline_report::atomic::write(p, &b) {
+                        eprintln!("warning: trace not written: {e}");
+                    }
+                }
+                Err(e) => eprintln!("warning: trace not written: {e}"),
+            }
+        }
+    }
+}
+
+impl eframe::App for LiveApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        if self.stop.load(Ordering::SeqCst) || ctx.input(|i| i.viewport().close_requested()) {
+            self.stop_engine();
+            if !self.closing {
+                self.write_trace();
+            }
+            self.closing = true;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+        self.poll(&ctx);
+        self.keys(&ctx);
+        if self.banner.as_ref().is_some_and(|b| Instant::now() > b.1) {
+            self.banner = None;
+        }
+
+        egui::Panel::top("controls").show(ui, |ui| {
+            ui.add_space(4.0);
+            self.controls(ui);
+            ui.add_space(4.0);
+        });
+        egui::Panel::right("reps").default_size(360.0).show(ui, |ui| self.side_panel(ui));
+        egui::Panel::bottom("plot").show(ui, |ui| {
+            ui.add_space(6.0);
+            let to = self.plot.back().map_or(PLOT_WINDOW_S, |p| p.0.max(PLOT_WINDOW_S));
+            let series: Vec<(f64, Option<f32>)> = self.plot.iter().copied().collect();
+            widgets::Plot {
+                series: &series,
+                from_s: to - PLOT_WINDOW_S,
+                to_s: to,
+                thresholds: &self.cfg.thresholds,
+                reps: &self.reps,
+                cursor_s: None,
+            }
+            .show(ui, 150.0);
+            if self.debug {
+                self.debug_panel(ui);
+            }
+            ui.add_space(4.0);
+        });
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            if let Some(e) = &self.error {
+                ui.label(RichText::new(e).size(22.0).color(FAULT));
+            }
+            match (&self.texture, &self.frame) {
+                (Some(tex), Some(f)) => {
+                    let rect = widgets::video(ui, tex, f.width, f.height, self.mirror);
+                    let painter = ui.painter_at(rect);
+                    if let Some(lm) = &f.landmarks {
+                        widgets::skeleton(&painter, rect, lm, f.metrics.as_ref(), self.mirror, None);
+                    } else {
+                        widgets::label_box(
+                            &painter,
+                            rect.left_top() + egui::vec2(12.0, 12.0),
+                            "no one in view",
+                            egui::FontId::proportional(24.0),
+                            widgets::WARN,
+                        );
+                    }
+                    if let Some((text, _)) = &self.banner {
+                        widgets::banner(&painter, rect, text);
+                    }
+                    if let Some(s) = &self.ended {
+                        widgets::label_box(
+                            &painter,
+                            rect.left_top() + egui::vec2(12.0, 12.0),
+                            &format!("{} · session saved", end_title(s)),
+                            egui::FontId::proportional(24.0),
+                            Color32::WHITE,
+                        );
+                    }
+                }
+                _ => {
+                    ui.centered_and_justified(|ui| {
+                        let msg = if self.engine.is_some() { "Starting the camera and the models…" } else { "Not running" };
+                        ui.label(RichText::new(msg).size(26.0).color(DIM));
+                    });
+                }
+            }
+        });
+        self.finish_automation(&ctx);
+        ctx.request_repaint_after(IDLE_REPAINT);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.stop_engine();
+    }
+}
+
+fn end_title(s: &LiveSummary) -> String {
+    match &s.end {
+        thrustline_live::EndReason::StreamEnded => "End of the video".to_string(),
+        thrustline_live::EndReason::SourceLost(e) => format!("Camera lost ({e})"),
+        thrustline_live::EndReason::Stopped => "Stopped".to_string(),
+    }
+}
+
+/// Opens the live window; returns when it closes.
+pub fn run(
+    cfg: LiveConfig,
+    engine: Engine,
+    slot: WakeSlot,
+    stop: Arc<AtomicBool>,
+    auto: Automation,
+) -> Result<(), String> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Thrustline — live")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([800.0, 560.0]),
+        renderer: eframe::Renderer::Glow,
+        ..Default::default()
+    };
+    eframe::run_native("thrustline-live", options, Box::new(move |cc| Ok(Box::new(LiveApp::new(cc, cfg, engine, slot, stop, auto)))))
+        .map_err(|e| format!("cannot open the window: {e}"))
+}

@@ -1,0 +1,279 @@
+//! Pieces both windows draw: the theme, the video with its skeleton, the hip-angle plot with
+//! the lockout band, the rep table and the fault banner.
+
+use eframe::egui::{
+    self, Align2, Color32, CornerRadius, FontId, Pos2, Rect, RichText, Sense, Shape, Stroke, StrokeKind, Vec2,
+};
+use thrustline_core::{FaultId, FrameMetrics, Landmark, Phase, Rep, Side, Thresholds, CONNECTIONS};
+
+pub const ACCENT: Color32 = Color32::from_rgb(80, 220, 120);
+pub const DIM: Color32 = Color32::from_rgb(170, 170, 170);
+pub const FAULT: Color32 = Color32::from_rgb(230, 70, 60);
+pub const WARN: Color32 = Color32::from_rgb(240, 180, 60);
+pub const PANEL_BG: Color32 = Color32::from_rgb(18, 20, 24);
+/// Landmarks under this visibility are not drawn (MediaPipe's drawing utilities use 0.5).
+const DRAW_MIN_VISIBILITY: f32 = 0.5;
+/// Skeleton line width relative to the video's height: readable at 2–3 m on a 1080p screen.
+const BONE_WIDTH_PER_HEIGHT: f32 = 1.0 / 160.0;
+
+/// Dark theme with large type, readable from a bench.
+pub fn apply_theme(ctx: &egui::Context) {
+    ctx.set_visuals(egui::Visuals::dark());
+    ctx.global_style_mut(|s| {
+        s.text_styles.insert(egui::TextStyle::Body, FontId::proportional(17.0));
+        s.text_styles.insert(egui::TextStyle::Button, FontId::proportional(17.0));
+        s.text_styles.insert(egui::TextStyle::Small, FontId::proportional(14.0));
+        s.text_styles.insert(egui::TextStyle::Heading, FontId::proportional(24.0));
+        s.text_styles.insert(egui::TextStyle::Monospace, FontId::monospace(16.0));
+        s.spacing.item_spacing = Vec2::new(10.0, 8.0);
+        s.spacing.button_padding = Vec2::new(10.0, 5.0);
+    });
+}
+
+pub fn phase_name(p: Phase) -> &'static str {
+    match p {
+        Phase::Setup => "setup",
+        Phase::Ascent => "up",
+        Phase::Lockout => "lockout",
+        Phase::Descent => "down",
+        Phase::Bottom => "bottom",
+    }
+}
+
+pub fn fault_label(id: FaultId) -> &'static str {
+    match id {
+        FaultId::OverarchLowerBack => "overarch",
+        FaultId::FeetTooFar => "feet far",
+        FaultId::FeetTooClose => "feet close",
+        FaultId::IncompleteLockout => "no lockout",
+        FaultId::NoTopSqueeze => "no squeeze",
+        FaultId::HeelsLifting => "heels up",
+        FaultId::ToesLifting => "toes up",
+        FaultId::UncontrolledLowering => "fast lowering",
+        FaultId::HipsUneven => "hips uneven",
+    }
+}
+
+fn left_side(i: usize) -> bool {
+    // MediaPipe's odd indices (from 1) are left landmarks.
+    i > 0 && i % 2 == 1
+}
+
+/// The largest rect of the image's aspect ratio centred in `avail`.
+pub fn fit(avail: Rect, w: usize, h: usize) -> Rect {
+    let aspect = w.max(1) as f32 / h.max(1) as f32;
+    let mut size = Vec2::new(avail.width(), avail.width() / aspect);
+    if size.y > avail.height() {
+        size = Vec2::new(avail.height() * aspect, avail.height());
+    }
+    Rect::from_center_size(avail.center(), size)
+}
+
+/// Draws the video frame and returns the rect it occupies.
+pub fn video(ui: &mut egui::Ui, tex: &egui::TextureHandle, w: usize, h: usize, mirror: bool) -> Rect {
+    let (avail, _) = ui.allocate_exact_size(ui.available_size(), Sense::hover());
+    let rect = fit(avail, w, h);
+    let uv = if mirror {
+        Rect::from_min_max(Pos2::new(1.0, 0.0), Pos2::new(0.0, 1.0))
+    } else {
+        Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0))
+    };
+    ui.painter().image(tex.id(), rect, uv, Color32::WHITE);
+    rect
+}
+
+/// Skeleton over the video: the working side in the accent colour, the other side dim, and the
+/// hip and knee angles beside their joints. Returns whether anything was drawn.
+pub fn skeleton(
+    painter: &egui::Painter,
+    rect: Rect,
+    lm: &[Landmark; 33],
+    metrics: Option<&FrameMetrics>,
+    mirror: bool,
+    color: Option<Color32>,
+) -> bool {
+    let at = |l: &Landmark| {
+        let x = if mirror { 1.0 - l.x } else { l.x };
+        Pos2::new(rect.left() + x * rect.width(), rect.top() + l.y * rect.height())
+    };
+    let side = metrics.map(|m| m.side);
+    let working = |i: usize| match side {
+        Some(Side::Left) => left_side(i),
+        Some(Side::Right) => !left_side(i) && i > 0,
+        _ => true,
+    };
+    let width = (rect.height() * BONE_WIDTH_PER_HEIGHT).max(2.0);
+    let mut drawn = false;
+    for &(a, b) in CONNECTIONS.iter() {
+        let (pa, pb) = (&lm[a], &lm[b]);
+        if pa.visibility < DRAW_MIN_VISIBILITY || pb.visibility < DRAW_MIN_VISIBILITY {
+            continue;
+        }
+        let c = color.unwrap_or(if working(a) && working(b) { ACCENT } else { DIM });
+        painter.line_segment([at(pa), at(pb)], Stroke::new(width, c));
+        drawn = true;
+    }
+    for (i, p) in lm.iter().enumerate() {
+        if p.visibility >= DRAW_MIN_VISIBILITY && i > 10 {
+            let c = color.unwrap_or(if working(i) { ACCENT } else { DIM });
+            painter.circle_filled(at(p), width * 0.9, c);
+        }
+    }
+    if color.is_none() {
+        if let Some(m) = metrics {
+            let (hip, knee) = match m.side {
+                Side::Right => (24, 26),
+                _ => (23, 25),
+            };
+            let font = FontId::proportional((rect.height() / 22.0).clamp(14.0, 34.0));
+            for (i, v, label) in [(hip, m.hip_angle, "hip"), (knee, m.knee_angle, "knee")] {
+                if let (Some(v), true) = (v, lm[i].visibility >= DRAW_MIN_VISIBILITY) {
+                    let p = at(&lm[i]) + Vec2::new(width * 3.0, -width * 3.0);
+                    label_box(painter, p, &format!("{label} {:.0}°", v.value), font.clone(), Color32::WHITE);
+                }
+            }
+        }
+    }
+    drawn
+}
+
+/// Text on a dark rounded box, so it reads on any video.
+pub fn label_box(painter: &egui::Painter, at: Pos2, text: &str, font: FontId, color: Color32) -> Rect {
+    let galley = painter.layout_no_wrap(text.to_string(), font, color);
+    let r = Rect::from_min_size(at, galley.size()).expand(4.0);
+    painter.rect_filled(r, CornerRadius::same(4), Color32::from_black_alpha(170));
+    painter.galley(at, galley, color);
+    r
+}
+
+/// The active fault's cue across the bottom of the video.
+pub fn banner(painter: &egui::Painter, video: Rect, text: &str) {
+    let font = FontId::proportional((video.height() / 16.0).clamp(18.0, 44.0));
+    let galley = painter.layout(text.to_string(), font, Color32::WHITE, video.width() * 0.9);
+    let size = galley.size() + Vec2::new(32.0, 20.0);
+    let r = Rect::from_center_size(
+        Pos2::new(video.center().x, video.bottom() - size.y / 2.0 - 12.0),
+        size,
+    );
+    painter.rect_filled(r, CornerRadius::same(8), FAULT.gamma_multiply(0.92));
+    painter.galley(r.min + Vec2::new(16.0, 10.0), galley, Color32::WHITE);
+}
+
+/// Hip angle over time with the lockout target band, rep marks and a cursor.
+pub struct Plot<'a> {
+    /// (seconds, smoothed hip angle).
+    pub series: &'a [(f64, Option<f32>)],
+    pub from_s: f64,
+    pub to_s: f64,
+    pub thresholds: &'a Thresholds,
+    pub reps: &'a [Rep],
+    pub cursor_s: Option<f64>,
+}
+
+/// Hip angles shown on the plot's vertical axis, degrees.
+const PLOT_MIN_DEG: f32 = 90.0;
+const PLOT_MAX_DEG: f32 = 200.0;
+
+impl Plot<'_> {
+    /// Draws into the available space; returns the time clicked, if any.
+    pub fn show(&self, ui: &mut egui::Ui, height: f32) -> Option<f64> {
+        let (rect, resp) = ui.allocate_exact_size(Vec2::new(ui.available_width(), height), Sense::click());
+        let p = ui.painter_at(rect);
+        p.rect_filled(rect, CornerRadius::same(6), PANEL_BG);
+        let span = (self.to_s - self.from_s).max(1e-3);
+        let x = |t: f64| rect.left() + ((t - self.from_s) / span) as f32 * rect.width();
+        let y = |a: f32| {
+            let f = (a.clamp(PLOT_MIN_DEG, PLOT_MAX_DEG) - PLOT_MIN_DEG) / (PLOT_MAX_DEG - PLOT_MIN_DEG);
+            rect.bottom() - f * rect.height()
+        };
+        // Lockout target: at least the incomplete-lockout limit, at most the overarch limit.
+        let band = Rect::from_x_y_ranges(
+            rect.x_range(),
+            y(180.0 + self.thresholds.overarch_hyperext_deg)..=y(self.thresholds.incomplete_lockout_deg),
+        );
+        p.rect_filled(band, CornerRadius::ZERO, ACCENT.gamma_multiply(0.16));
+        let small = FontId::proportional(13.0);
+        for deg in [120.0f32, 150.0, 180.0] {
+            p.line_segment(
+                [Pos2::new(rect.left(), y(deg)), Pos2::new(rect.right(), y(deg))],
+                Stroke::new(1.0, Color32::from_gray(55)),
+            );
+            p.text(Pos2::new(rect.left() + 4.0, y(deg) - 2.0), Align2::LEFT_BOTTOM, format!("{deg:.0}°"), small.clone(), DIM);
+        }
+        for r in self.reps {
+            if r.lockout_s >= self.from_s && r.lockout_s <= self.to_s {
+                let c = if r.faults.is_empty() { ACCENT } else { FAULT };
+                let px = x(r.lockout_s);
+                p.line_segment([Pos2::new(px, rect.top()), Pos2::new(px, rect.bottom())], Stroke::new(1.5, c));
+                p.text(Pos2::new(px + 3.0, rect.top() + 2.0), Align2::LEFT_TOP, r.index.to_string(), small.clone(), c);
+            }
+        }
+        let mut line: Vec<Pos2> = Vec::new();
+        let flush = |line: &mut Vec<Pos2>| {
+            if line.len() > 1 {
+                p.add(Shape::line(std::mem::take(line), Stroke::new(2.0, Color32::WHITE)));
+            }
+            line.clear();
+        };
+        for &(t, a) in self.series {
+            if t < self.from_s || t > self.to_s {
+                continue;
+            }
+            match a {
+                Some(a) => line.push(Pos2::new(x(t), y(a))),
+                None => flush(&mut line),
+            }
+        }
+        flush(&mut line);
+        if let Some(c) = self.cursor_s {
+            let px = x(c);
+            p.line_segment([Pos2::new(px, rect.top()), Pos2::new(px, rect.bottom())], Stroke::new(2.0, WARN));
+        }
+        p.rect_stroke(rect, CornerRadius::same(6), Stroke::new(1.0, Color32::from_gray(60)), StrokeKind::Inside);
+        p.text(rect.right_top() + Vec2::new(-6.0, 4.0), Align2::RIGHT_TOP, "hip extension", small, DIM);
+        if resp.clicked() {
+            resp.interact_pointer_pos().map(|pos| self.from_s + f64::from((pos.x - rect.left()) / rect.width()) * span)
+        } else {
+            None
+        }
+    }
+}
+
+/// The rep table: number, top angle, tempo, faults. Returns a clicked rep.
+pub fn rep_table(ui: &mut egui::Ui, reps: &[Rep], id: &str) -> Option<u32> {
+    let mut clicked = None;
+    egui::ScrollArea::vertical().id_salt(id).stick_to_bottom(true).show(ui, |ui| {
+        egui::Grid::new(id).num_columns(4).striped(true).spacing([14.0, 6.0]).show(ui, |ui| {
+            ui.label(RichText::new("set·rep").color(DIM));
+            ui.label(RichText::new("top").color(DIM));
+            ui.label(RichText::new("up/down").color(DIM));
+            ui.label(RichText::new("faults").color(DIM));
+            ui.end_row();
+            for r in reps {
+                if ui.link(RichText::new(format!("{}·{}", r.set, r.index)).strong()).clicked() {
+                    clicked = Some(r.index);
+                }
+                ui.label(format!("{:.0}°", r.metrics.peak_hip_angle));
+                let down = r.metrics.tempo.eccentric_s.map_or("-".to_string(), |e| format!("{e:.1}"));
+                ui.label(format!("{:.1}/{down}s", r.metrics.tempo.concentric_s));
+                if r.faults.is_empty() {
+                    ui.label(RichText::new("clean").color(ACCENT));
+                } else {
+                    let mut names: Vec<&str> = r.faults.iter().map(|f| fault_label(f.id)).collect();
+                    names.sort_unstable();
+                    ui.label(RichText::new(names.join(", ")).color(FAULT));
+                }
+                ui.end_row();
+            }
+        });
+    });
+    clicked
+}
+
+/// The big rep counter, readable from a bench 2–3 m away.
+pub fn counter(ui: &mut egui::Ui, reps: u32, caption: &str) {
+    ui.vertical_centered(|ui| {
+        ui.label(RichText::new(caption).size(20.0).color(DIM));
+        ui.label(RichText::new(reps.to_string()).size(120.0).strong().color(Color32::WHITE));
+    });
+}

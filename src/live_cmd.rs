@@ -1,0 +1,165 @@
+//! `thrustline live`: the coach at the bench. A window by default; `--no-window` coaches from
+//! the terminal (and the speakers) alone.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context, Result};
+use thrustline_capture::SourceSpec;
+use thrustline_core::{Event, Side, Thresholds, Variation};
+use thrustline_live::{AudioOptions, Engine, LiveConfig, Notice};
+use thrustline_pose::{ModelKind, PoseConfig};
+
+#[derive(clap::Args, Debug)]
+pub struct LiveArgs {
+    /// Camera index, device path (/dev/video2), video file (played at its own frame rate) or
+    /// stream URL.
+    #[arg(default_value = "0")]
+    pub source: String,
+    /// Landmark model: lite or full (heavy when converted).
+    #[arg(long, default_value = "full")]
+    pub model: ModelKind,
+    #[arg(long, default_value = "barbell")]
+    pub variation: Variation,
+    /// Load, e.g. 60kg or 135lb.
+    #[arg(long)]
+    pub load: Option<String>,
+    /// Sessions are saved in a folder per session under this one (default: the data
+    /// directory's sessions/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// TOML file overriding fault thresholds.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Side facing the camera: auto, left, right or both (front view).
+    #[arg(long, default_value = "auto")]
+    pub side: String,
+    /// No sound.
+    #[arg(long)]
+    pub mute: bool,
+    /// Speak the rep number and the fault's cue after each tone.
+    #[arg(long)]
+    pub speak: bool,
+    /// Also write the audio cues, at their times, to this WAV file.
+    #[arg(long)]
+    pub audio_wav: Option<PathBuf>,
+    /// Coach from the terminal, without a window.
+    #[arg(long)]
+    pub no_window: bool,
+    /// Do not record the camera's video.
+    #[arg(long)]
+    pub no_record: bool,
+    /// Do not add the session to the training log.
+    #[arg(long)]
+    pub no_log: bool,
+    /// ONNX Runtime threads for the pose models.
+    #[arg(long, default_value_t = 1)]
+    pub threads: usize,
+    /// Close the window when the video ends (for scripts and tests).
+    #[arg(long)]
+    pub exit_at_end: bool,
+    /// Save a screenshot of the window here when it closes (and <name>-fault.png at the first
+    /// fault banner).
+    #[arg(long)]
+    pub screenshot: Option<PathBuf>,
+    /// Write what the window showed to this JSON file (tests).
+    #[arg(long, hide = true)]
+    pub ui_trace: Option<PathBuf>,
+}
+
+fn parse_side(s: &str) -> Result<Option<Side>> {
+    Ok(match s {
+        "auto" => None,
+        "left" => Some(Side::Left),
+        "right" => Some(Side::Right),
+        "both" => Some(Side::Both),
+        _ => bail!("invalid side '{s}' (auto, left, right or both)"),
+    })
+}
+
+pub fn run(a: &LiveArgs) -> Result<bool> {
+    let thresholds = match &a.config {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
+            Thresholds::from_toml_str(&text).with_context(|| format!("{}", p.display()))?
+        }
+        None => Thresholds::default(),
+    };
+    let source = SourceSpec::parse(&a.source);
+    if let SourceSpec::File(p) = &source {
+        if !p.is_file() {
+            bail!("{}: no such file or camera (give a camera index like 0, a /dev/video path, a video file or a URL)", p.display());
+        }
+    }
+    let cfg = LiveConfig {
+        source,
+        pose: PoseConfig { model: a.model, smooth: true, threads: a.threads.max(1), ..PoseConfig::default() },
+        thresholds,
+        variation: a.variation,
+        load_kg: a.load.as_deref().map(crate::analyze::parse_load).transpose()?,
+        sessions_dir: a.out.clone().unwrap_or_else(|| thrustline_log::data_dir().join("sessions")),
+        side: parse_side(&a.side)?,
+        audio: AudioOptions { mute: a.mute, speech: a.speak, wav_out: a.audio_wav.clone() },
+        record_video: !a.no_record,
+        training_log: !a.no_log,
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let s = stop.clone();
+        // A second Ctrl-C while saving kills the process as usual.
+        let _ = ctrlc::set_handler(move || {
+            if s.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+        });
+    }
+    if a.no_window {
+        return headless(cfg, &stop);
+    }
+    // Start before the window opens: a bad camera or model is a one-line error, not a window.
+    let slot = thrustline_ui::live::WakeSlot::default();
+    let engine = Engine::start(cfg.clone(), slot.waker())?;
+    let auto = thrustline_ui::live::Automation {
+        exit_at_end: a.exit_at_end,
+        screenshot: a.screenshot.clone(),
+        trace: a.ui_trace.clone(),
+    };
+    thrustline_ui::live::run(cfg, engine, slot, stop, auto).map_err(|e| anyhow!(e))?;
+    Ok(true)
+}
+
+fn headless(cfg: LiveConfig, stop: &AtomicBool) -> Result<bool> {
+    let mut engine = Engine::start(cfg, Arc::new(|| {}))?;
+    println!("live: {} ({}x{} @ {:.0} fps) -> {}", engine.info.name, engine.info.width, engine.info.height, engine.info.fps, engine.dir.display());
+    let mut reps = Vec::new();
+    loop {
+        if stop.load(Ordering::SeqCst) {
+            let s = engine.stop()?;
+            println!("stopped: {} reps saved to {}", s.reps, s.dir.display());
+            println!("latency capture -> overlay: {}", s.latency);
+            return Ok(true);
+        }
+        match engine.wait_notice(Duration::from_millis(100)) {
+            Some(Notice::Event { event: Event::RepCounted { rep }, .. }) => println!("rep {rep}"),
+            Some(Notice::Event { event: Event::FaultRaised { rep, id }, .. }) => {
+                println!("  rep {rep}: {}", id.cue())
+            }
+            Some(Notice::Event { event: Event::Warning { id }, .. }) => println!("warning: {}", id.message()),
+            Some(Notice::Reps(r)) => reps = r,
+            Some(Notice::Ended(s)) => {
+                let _ = engine.stop();
+                let clean = reps.iter().filter(|r| r.faults.is_empty()).count();
+                println!("{}: {} reps ({clean} clean), {} partial, saved to {}", s.end, s.reps, s.partials, s.dir.display());
+                println!(
+                    "latency capture -> overlay: {}; {} of {} frames analyzed",
+                    s.latency, s.frames_analyzed, s.frames_captured
+                );
+                return Ok(true);
+            }
+            Some(Notice::Failed(e)) => bail!("{e}"),
+            _ => {}
+        }
+    }
+}
