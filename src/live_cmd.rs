@@ -132,7 +132,14 @@ pub fn run(a: &LiveArgs) -> Result<bool> {
 
 fn headless(cfg: LiveConfig, stop: &AtomicBool) -> Result<bool> {
     let mut engine = Engine::start(cfg, Arc::new(|| {}))?;
-    println!("live: {} ({}x{} @ {:.0} fps) -> {}", engine.info.name, engine.info.width, engine.info.height, engine.info.fps, engine.dir.display());
+    println!(
+        "live: {} ({}x{} @ {:.0} fps) -> {}",
+        engine.info.name,
+        engine.info.width,
+        engine.info.height,
+        engine.info.fps,
+        engine.dir.display()
+    );
     let mut reps = Vec::new();
     loop {
         if stop.load(Ordering::SeqCst) {
@@ -151,7 +158,13 @@ fn headless(cfg: LiveConfig, stop: &AtomicBool) -> Result<bool> {
             Some(Notice::Ended(s)) => {
                 let _ = engine.stop();
                 let clean = reps.iter().filter(|r| r.faults.is_empty()).count();
-                println!("{}: {} reps ({clean} clean), {} partial, saved to {}", s.end, s.reps, s.partials, s.dir.display());
+                println!(
+                    "{}: {} reps ({clean} clean), {} partial, saved to {}",
+                    s.end,
+                    s.reps,
+                    s.partials,
+                    s.dir.display()
+                );
                 println!(
                     "latency capture -> overlay: {}; {} of {} frames analyzed",
                     s.latency, s.frames_analyzed, s.frames_captured

@@ -118,7 +118,8 @@ impl Track {
         };
         let mut bytes = std::io::Cursor::new(Vec::new());
         {
-            let mut w = hound::WavWriter::new(&mut bytes, spec).map_err(|e| LiveError::Audio(e.to_string()))?;
+            let mut w =
+                hound::WavWriter::new(&mut bytes, spec).map_err(|e| LiveError::Audio(e.to_string()))?;
             for &s in &self.samples {
                 w.write_sample((s.clamp(-1.0, 1.0) * 32767.0) as i16)
                     .map_err(|e| LiveError::Audio(e.to_string()))?;

@@ -15,7 +15,9 @@ pub fn fault(id: FaultId) -> &'static [u8] {
         FaultId::NoTopSqueeze => include_bytes!("../../../assets/cues/fault_no_top_squeeze.wav"),
         FaultId::HeelsLifting => include_bytes!("../../../assets/cues/fault_heels_lifting.wav"),
         FaultId::ToesLifting => include_bytes!("../../../assets/cues/fault_toes_lifting.wav"),
-        FaultId::UncontrolledLowering => include_bytes!("../../../assets/cues/fault_uncontrolled_lowering.wav"),
+        FaultId::UncontrolledLowering => {
+            include_bytes!("../../../assets/cues/fault_uncontrolled_lowering.wav")
+        }
         FaultId::HipsUneven => include_bytes!("../../../assets/cues/fault_hips_uneven.wav"),
     }
 }

@@ -17,7 +17,11 @@ pub struct LatencyStats {
 
 impl std::fmt::Display for LatencyStats {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms over {} frames", self.p50_ms, self.p99_ms, self.max_ms, self.frames)
+        write!(
+            f,
+            "p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms over {} frames",
+            self.p50_ms, self.p99_ms, self.max_ms, self.frames
+        )
     }
 }
 

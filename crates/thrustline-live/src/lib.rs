@@ -154,7 +154,10 @@ pub struct LiveSummary {
 
 #[derive(Clone, Debug)]
 pub enum Notice {
-    Event { t_ms: f64, event: Event },
+    Event {
+        t_ms: f64,
+        event: Event,
+    },
     /// Every rep so far, after any change (counted, faults judged).
     Reps(Vec<Rep>),
     Saved(PathBuf),
@@ -511,7 +514,15 @@ impl Worker {
         let geom = FrameGeometry { width: f.rgb.cols() as u32, height: f.rgb.rows() as u32 };
         let (metrics, hip, phase, total, set, rep, events) = if self.set_active {
             let fa = self.analyzer.update(f.t_ms, obs.as_ref());
-            (fa.metrics, fa.hip_angle_smoothed, fa.phase, fa.reps, fa.set, fa.rep_in_progress, Some(fa.events))
+            (
+                fa.metrics,
+                fa.hip_angle_smoothed,
+                fa.phase,
+                fa.reps,
+                fa.set,
+                fa.rep_in_progress,
+                Some(fa.events),
+            )
         } else {
             // Between sets the skeleton and angles still show; nothing is counted.
             let m = obs.as_ref().map(|o| measure(o, geom, &self.cfg.thresholds, None, self.cfg.side).0);

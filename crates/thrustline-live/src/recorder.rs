@@ -59,7 +59,8 @@ pub fn spawn_video(
                 if writer.is_none() {
                     let (w, h) = (f.rgb.cols() as u32, f.rgb.rows() as u32);
                     writer = Some(
-                        AnnotatedWriter::create(&path, fps, w, h).map_err(|e| LiveError::Video(e.to_string()))?,
+                        AnnotatedWriter::create(&path, fps, w, h)
+                            .map_err(|e| LiveError::Video(e.to_string()))?,
                     );
                 }
                 imgproc::cvt_color_def(&f.rgb, &mut bgr, imgproc::COLOR_RGB2BGR)?;

@@ -183,7 +183,9 @@ impl LiveApp {
         ctx.request_screenshot(move |img| {
             let size = img.size;
             let bytes: Vec<u8> = img.pixels.iter().flat_map(|c| [c.r(), c.g(), c.b()]).collect();
-            if let Err(e) = image::save_buffer(&path, &bytes, size[0] as u32, size[1] as u32, image::ColorType::Rgb8) {
+            if let Err(e) =
+                image::save_buffer(&path, &bytes, size[0] as u32, size[1] as u32, image::ColorType::Rgb8)
+            {
                 eprintln!("warning: screenshot not saved: {e}");
             }
             if let Ok(mut n) = pending.lock() {
@@ -205,7 +207,10 @@ impl LiveApp {
                         self.trace.banners_shown.push(cue.clone());
                         if self.trace.banners_shown.len() == 1 {
                             if let Some(p) = self.auto.screenshot.clone() {
-                                let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                                let stem = p
+                                    .file_stem()
+                                    .map(|s| s.to_string_lossy().into_owned())
+                                    .unwrap_or_default();
                                 self.screenshot(ctx, p.with_file_name(format!("{stem}-fault.png")));
                             }
                         }
@@ -311,13 +316,19 @@ impl LiveApp {
             if ui.add_enabled(running, egui::Button::new(label)).clicked() {
                 self.toggle_set();
             }
-            if ui.add_enabled(running, egui::Button::new("New set (N)")).on_hover_text("Counter back to zero; the reps so far stay in the session").clicked() {
+            if ui
+                .add_enabled(running, egui::Button::new("New set (N)"))
+                .on_hover_text("Counter back to zero; the reps so far stay in the session")
+                .clicked()
+            {
                 self.send(Command::NewSet);
             }
             ui.separator();
             let mut restart = false;
             let source = match &self.cfg.source {
-                SourceSpec::File(p) => p.file_name().map_or(p.display().to_string(), |n| n.to_string_lossy().into_owned()),
+                SourceSpec::File(p) => {
+                    p.file_name().map_or(p.display().to_string(), |n| n.to_string_lossy().into_owned())
+                }
                 s => s.to_string(),
             };
             egui::ComboBox::from_label("source").selected_text(source).show_ui(ui, |ui| {
@@ -326,7 +337,10 @@ impl LiveApp {
                     ui.label("no cameras found");
                 }
                 for &c in cams.iter() {
-                    if ui.selectable_label(self.cfg.source == SourceSpec::Camera(c), format!("camera {c}")).clicked() {
+                    if ui
+                        .selectable_label(self.cfg.source == SourceSpec::Camera(c), format!("camera {c}"))
+                        .clicked()
+                    {
                         self.cfg.source = SourceSpec::Camera(c);
                         restart = true;
                     }
@@ -334,20 +348,27 @@ impl LiveApp {
             });
             egui::ComboBox::from_label("model").selected_text(self.cfg.pose.model.name()).show_ui(ui, |ui| {
                 for m in [ModelKind::Lite, ModelKind::Full] {
-                    if ui.selectable_label(self.cfg.pose.model == m, m.name()).clicked() && self.cfg.pose.model != m {
+                    if ui.selectable_label(self.cfg.pose.model == m, m.name()).clicked()
+                        && self.cfg.pose.model != m
+                    {
                         self.cfg.pose.model = m;
                         restart = true;
                     }
                 }
             });
-            egui::ComboBox::from_label("variation").selected_text(self.cfg.variation.label()).show_ui(ui, |ui| {
-                for v in Variation::ALL {
-                    if ui.selectable_label(self.cfg.variation == v, v.label()).clicked() && self.cfg.variation != v {
-                        self.cfg.variation = v;
-                        restart = true;
+            egui::ComboBox::from_label("variation").selected_text(self.cfg.variation.label()).show_ui(
+                ui,
+                |ui| {
+                    for v in Variation::ALL {
+                        if ui.selectable_label(self.cfg.variation == v, v.label()).clicked()
+                            && self.cfg.variation != v
+                        {
+                            self.cfg.variation = v;
+                            restart = true;
+                        }
                     }
-                }
-            });
+                },
+            );
             let side_name = |s: Option<Side>| match s {
                 None => "auto",
                 Some(Side::Left) => "left",
@@ -541,7 +562,11 @@ impl eframe::App for LiveApp {
                 }
                 _ => {
                     ui.centered_and_justified(|ui| {
-                        let msg = if self.engine.is_some() { "Starting the camera and the models…" } else { "Not running" };
+                        let msg = if self.engine.is_some() {
+                            "Starting the camera and the models…"
+                        } else {
+                            "Not running"
+                        };
                         ui.label(RichText::new(msg).size(26.0).color(DIM));
                     });
                 }
@@ -580,6 +605,10 @@ pub fn run(
         renderer: eframe::Renderer::Glow,
         ..Default::default()
     };
-    eframe::run_native("thrustline-live", options, Box::new(move |cc| Ok(Box::new(LiveApp::new(cc, cfg, engine, slot, stop, auto)))))
-        .map_err(|e| format!("cannot open the window: {e}"))
+    eframe::run_native(
+        "thrustline-live",
+        options,
+        Box::new(move |cc| Ok(Box::new(LiveApp::new(cc, cfg, engine, slot, stop, auto)))),
+    )
+    .map_err(|e| format!("cannot open the window: {e}"))
 }

@@ -151,10 +151,7 @@ pub fn banner(painter: &egui::Painter, video: Rect, text: &str) {
     let font = FontId::proportional((video.height() / 16.0).clamp(18.0, 44.0));
     let galley = painter.layout(text.to_string(), font, Color32::WHITE, video.width() * 0.9);
     let size = galley.size() + Vec2::new(32.0, 20.0);
-    let r = Rect::from_center_size(
-        Pos2::new(video.center().x, video.bottom() - size.y / 2.0 - 12.0),
-        size,
-    );
+    let r = Rect::from_center_size(Pos2::new(video.center().x, video.bottom() - size.y / 2.0 - 12.0), size);
     painter.rect_filled(r, CornerRadius::same(8), FAULT.gamma_multiply(0.92));
     painter.galley(r.min + Vec2::new(16.0, 10.0), galley, Color32::WHITE);
 }
@@ -198,14 +195,29 @@ impl Plot<'_> {
                 [Pos2::new(rect.left(), y(deg)), Pos2::new(rect.right(), y(deg))],
                 Stroke::new(1.0, Color32::from_gray(55)),
             );
-            p.text(Pos2::new(rect.left() + 4.0, y(deg) - 2.0), Align2::LEFT_BOTTOM, format!("{deg:.0}°"), small.clone(), DIM);
+            p.text(
+                Pos2::new(rect.left() + 4.0, y(deg) - 2.0),
+                Align2::LEFT_BOTTOM,
+                format!("{deg:.0}°"),
+                small.clone(),
+                DIM,
+            );
         }
         for r in self.reps {
             if r.lockout_s >= self.from_s && r.lockout_s <= self.to_s {
                 let c = if r.faults.is_empty() { ACCENT } else { FAULT };
                 let px = x(r.lockout_s);
-                p.line_segment([Pos2::new(px, rect.top()), Pos2::new(px, rect.bottom())], Stroke::new(1.5, c));
-                p.text(Pos2::new(px + 3.0, rect.top() + 2.0), Align2::LEFT_TOP, r.index.to_string(), small.clone(), c);
+                p.line_segment(
+                    [Pos2::new(px, rect.top()), Pos2::new(px, rect.bottom())],
+                    Stroke::new(1.5, c),
+                );
+                p.text(
+                    Pos2::new(px + 3.0, rect.top() + 2.0),
+                    Align2::LEFT_TOP,
+                    r.index.to_string(),
+                    small.clone(),
+                    c,
+                );
             }
         }
         let mut line: Vec<Pos2> = Vec::new();
@@ -229,10 +241,16 @@ impl Plot<'_> {
             let px = x(c);
             p.line_segment([Pos2::new(px, rect.top()), Pos2::new(px, rect.bottom())], Stroke::new(2.0, WARN));
         }
-        p.rect_stroke(rect, CornerRadius::same(6), Stroke::new(1.0, Color32::from_gray(60)), StrokeKind::Inside);
+        p.rect_stroke(
+            rect,
+            CornerRadius::same(6),
+            Stroke::new(1.0, Color32::from_gray(60)),
+            StrokeKind::Inside,
+        );
         p.text(rect.right_top() + Vec2::new(-6.0, 4.0), Align2::RIGHT_TOP, "hip extension", small, DIM);
         if resp.clicked() {
-            resp.interact_pointer_pos().map(|pos| self.from_s + f64::from((pos.x - rect.left()) / rect.width()) * span)
+            resp.interact_pointer_pos()
+                .map(|pos| self.from_s + f64::from((pos.x - rect.left()) / rect.width()) * span)
         } else {
             None
         }

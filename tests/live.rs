@@ -1,0 +1,294 @@
+//! `thrustline live` end to end, with shared clips standing in for a camera (played at their
+//! own frame rate): the real window under Xvfb, the terminal coach, audio cues on a WAV track,
+//! the recording, Ctrl-C, a lost stream, and missing cameras.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use opencv::prelude::*;
+use opencv::videoio::{VideoCapture, CAP_FFMPEG};
+use serde_json::Value;
+
+/// The live app runs in real time; one at a time keeps each test's timing like a user's.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn only_session(root: &Path) -> PathBuf {
+    let dirs: Vec<PathBuf> =
+        std::fs::read_dir(root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    assert_eq!(dirs.len(), 1, "{dirs:?}");
+    dirs[0].clone()
+}
+
+fn json(p: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))).unwrap()
+}
+
+fn count_frames(path: &Path) -> u64 {
+    let mut cap = VideoCapture::from_file(path.to_str().unwrap(), CAP_FFMPEG).unwrap();
+    let (mut n, mut m) = (0, opencv::core::Mat::default());
+    while cap.read(&mut m).unwrap() && !m.empty() {
+        n += 1;
+    }
+    n
+}
+
+fn fault_ids(rep: &Value) -> Vec<String> {
+    rep["faults"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_string()).collect()
+}
+
+/// Peak amplitude of a mono WAV between two times.
+fn loudness(samples: &[f32], from_s: f64, to_s: f64) -> f32 {
+    let sr = f64::from(thrustline_live::audio::SAMPLE_RATE);
+    let (a, b) = ((from_s * sr) as usize, ((to_s * sr) as usize).min(samples.len()));
+    samples.get(a..b).unwrap_or(&[]).iter().fold(0.0f32, |m, v| m.max(v.abs()))
+}
+
+#[test]
+fn window_under_xvfb_shows_skeleton_counter_and_fault_banner() {
+    let _serial = serial();
+    let Some(shared) = common::shared() else { return };
+    if !Path::new("/usr/bin/xvfb-run").is_file() {
+        eprintln!("SKIP: xvfb-run not installed (scripts/test.sh installs it)");
+        return;
+    }
+    let out = common::tmpdir("live-window");
+    let clip = shared.join("footage/hip_thrust_feet_far.mp4");
+    let shot = out.join("shot.png");
+    let trace = out.join("trace.json");
+    let o = std::process::Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1400x900x24", env!("CARGO_BIN_EXE_thrustline"), "live"])
+        .arg(&clip)
+        .args(["--mute", "--no-log", "--exit-at-end", "--out"])
+        .arg(out.join("sessions"))
+        .arg("--screenshot")
+        .arg(&shot)
+        .arg("--ui-trace")
+        .arg(&trace)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let t = json(&trace);
+    // The labelled count for this clip, shown on the counter.
+    assert_eq!(t["max_counter_shown"], 2, "{t}");
+    assert!(t["frames_with_skeleton"].as_u64().unwrap() > 100, "{t}");
+    let banners: Vec<&str> =
+        t["banners_shown"].as_array().unwrap().iter().map(|b| b.as_str().unwrap()).collect();
+    assert!(banners.contains(&thrustline_core::FaultId::FeetTooFar.cue()), "{banners:?}");
+    assert!(t["end_message"].as_str().unwrap().contains("end of the video"), "{t}");
+    // The screenshots are real renders: the skeleton's accent green and the banner's red are in them.
+    for p in [shot.clone(), out.join("shot-fault.png")] {
+        let img = image::open(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())).to_rgb8();
+        assert!(img.width() >= 800 && img.height() >= 560);
+        let count = |c: [u8; 3]| img.pixels().filter(|px| px.0 == c).count();
+        assert!(count([80, 220, 120]) > 200, "{}: no skeleton", p.display());
+        assert!(
+            img.pixels().filter(|px| px.0[0] > 200 && px.0[1] < 90 && px.0[2] < 90).count() > 500,
+            "{}: no banner",
+            p.display()
+        );
+    }
+    let session = json(&only_session(&out.join("sessions")).join("session.json"));
+    assert_eq!(session["reps"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn terminal_coach_counts_records_and_cues() {
+    let _serial = serial();
+    let Some(shared) = common::shared() else { return };
+    let out = common::tmpdir("live-headless");
+    let clip = shared.join("footage/hip_thrust_feet_far.mp4");
+    let wav = out.join("cues.wav");
+    let o = common::thrustline(&[
+        "live",
+        clip.to_str().unwrap(),
+        "--no-window",
+        "--mute",
+        "--speak",
+        "--no-log",
+        "--out",
+        out.join("sessions").to_str().unwrap(),
+        "--audio-wav",
+        wav.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{stdout}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        stdout.contains("rep 2") && stdout.contains(thrustline_core::FaultId::FeetTooFar.cue()),
+        "{stdout}"
+    );
+    let dir = only_session(&out.join("sessions"));
+    let s = json(&dir.join("session.json"));
+    let reps = s["reps"].as_array().unwrap();
+    assert_eq!(reps.len(), 2);
+    for r in reps {
+        assert!(fault_ids(r).contains(&"feet_too_far".to_string()), "{r}");
+    }
+    assert_eq!(s["schema_version"], 1);
+    assert_eq!(s["input"]["file"], "video.mkv");
+    // Every captured frame is in the recording, and every analyzed one in frames.jsonl.
+    let live = json(&dir.join("live.json"));
+    let captured = live["frames_captured"].as_u64().unwrap();
+    assert_eq!(count_frames(&dir.join("video.mkv")), captured);
+    let lines = std::fs::read_to_string(dir.join("frames.jsonl")).unwrap().lines().count() as u64;
+    assert_eq!(lines, live["frames_analyzed"].as_u64().unwrap());
+    assert!(live["latency_capture_to_overlay_ms"]["p99_ms"].as_f64().unwrap() > 0.0);
+    for f in ["reps.csv", "report.html"] {
+        assert!(dir.join(f).is_file(), "{f}");
+    }
+    // The cue track: a tone at each rep's lockout, then the spoken cue; silence before rep 1.
+    let samples = thrustline_live::audio::read_track(&wav).unwrap();
+    let first = reps[0]["lockout_s"].as_f64().unwrap();
+    assert!(loudness(&samples, 0.0, first - 0.3) < 1e-3);
+    for r in reps {
+        let t = r["lockout_s"].as_f64().unwrap();
+        assert!(loudness(&samples, t - 0.05, t + 0.3) > 0.3, "no tone at {t}");
+    }
+}
+
+#[test]
+fn ctrl_c_saves_the_session_so_far() {
+    let _serial = serial();
+    let Some(shared) = common::shared() else { return };
+    let out = common::tmpdir("live-sigint");
+    let clip = shared.join("footage/glute_bridge_dumbbell_6reps.mp4");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_thrustline"))
+        .args(["live", clip.to_str().unwrap(), "--no-window", "--mute", "--no-log", "--out"])
+        .arg(out.join("sessions"))
+        .env("THRUSTLINE_DATA", out.join("data"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(8));
+    let st = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(st.success());
+    let o = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{stdout}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout.contains("stopped:"), "{stdout}");
+    let dir = only_session(&out.join("sessions"));
+    let s = json(&dir.join("session.json"));
+    // 8 s into a 6-rep clip: some reps, not all, and the video up to the stop.
+    let n = s["reps"].as_array().unwrap().len();
+    assert!((1..6).contains(&n), "{n} reps");
+    let live = json(&dir.join("live.json"));
+    assert_eq!(live["end"], "stopped");
+    assert_eq!(count_frames(&dir.join("video.mkv")), live["frames_captured"].as_u64().unwrap());
+}
+
+#[test]
+fn a_crash_keeps_the_reps_saved_so_far() {
+    let _serial = serial();
+    let Some(shared) = common::shared() else { return };
+    let out = common::tmpdir("live-kill");
+    let clip = shared.join("footage/glute_bridge_dumbbell_6reps.mp4");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_thrustline"))
+        .args(["live", clip.to_str().unwrap(), "--no-window", "--mute", "--no-log", "--out"])
+        .arg(out.join("sessions"))
+        .env("THRUSTLINE_DATA", out.join("data"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(8));
+    // SIGKILL: no handler runs, as in a crash or a power cut.
+    child.kill().unwrap();
+    let o = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let announced = stdout.lines().filter(|l| l.starts_with("rep ")).count();
+    assert!(announced >= 1, "{stdout}");
+    let dir = only_session(&out.join("sessions"));
+    let s = json(&dir.join("session.json"));
+    // Every rep announced before the kill is in the saved session, except at most the last.
+    let saved = s["reps"].as_array().unwrap().len();
+    assert!(saved + 1 >= announced && saved >= 1, "saved {saved}, announced {announced}");
+    // Whole lines up to the kill (the last may be cut mid-line; readers skip it).
+    let text = std::fs::read_to_string(dir.join("frames.jsonl")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() > 30);
+    for l in &lines[..lines.len() - 1] {
+        serde_json::from_str::<Value>(l).unwrap();
+    }
+}
+
+#[test]
+fn a_stream_that_stops_is_reported_and_saved() {
+    let _serial = serial();
+    let Some(shared) = common::shared() else { return };
+    let out = common::tmpdir("live-stream");
+    // A network stream served locally; when it runs out the source is lost, as a camera
+    // unplugged. Matroska streams without seeking (Python's server has no range requests).
+    let stream = out.join("stream.mkv");
+    {
+        let clip = shared.join("footage/glute_bridge_bodyweight_1rep.mp4");
+        let mut cap = VideoCapture::from_file(clip.to_str().unwrap(), CAP_FFMPEG).unwrap();
+        let fourcc = opencv::videoio::VideoWriter::fourcc('m', 'p', '4', 'v').unwrap();
+        let mut w = opencv::videoio::VideoWriter::new_with_backend(
+            stream.to_str().unwrap(),
+            CAP_FFMPEG,
+            fourcc,
+            30.0,
+            opencv::core::Size::new(640, 480),
+            true,
+        )
+        .unwrap();
+        let mut m = opencv::core::Mat::default();
+        for _ in 0..60 {
+            assert!(cap.read(&mut m).unwrap());
+            w.write(&m).unwrap();
+        }
+        w.release().unwrap();
+    }
+    let port = 18_000 + (std::process::id() % 1000) as u16;
+    let mut server = std::process::Command::new("python3")
+        .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    let url = format!("http://127.0.0.1:{port}/stream.mkv");
+    let o = common::thrustline(&[
+        "live",
+        &url,
+        "--no-window",
+        "--mute",
+        "--no-log",
+        "--out",
+        out.join("s").to_str().unwrap(),
+    ]);
+    let _ = server.kill();
+    let _ = server.wait();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{stdout}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout.contains("the camera stopped"), "{stdout}");
+    let dir = only_session(&out.join("s"));
+    assert!(dir.join("session.json").is_file());
+    assert!(count_frames(&dir.join("video.mkv")) > 0);
+}
+
+#[test]
+fn missing_camera_or_file_is_one_line_and_lists_cameras() {
+    let _serial = serial();
+    let o = common::thrustline(&["live", "7", "--no-window", "--mute"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(err.contains("camera 7 cannot be opened") && err.contains("cameras"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let o = common::thrustline(&["live", "/dev/video42", "--no-window", "--mute"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("/dev/video42 cannot be opened"), "{err}");
+    let o = common::thrustline(&["live", "no-such-clip.mp4", "--no-window"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("no such file or camera"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
