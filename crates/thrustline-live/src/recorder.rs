@@ -59,7 +59,7 @@ pub fn spawn_video(
                 if writer.is_none() {
                     let (w, h) = (f.rgb.cols() as u32, f.rgb.rows() as u32);
                     writer = Some(
-                        AnnotatedWriter::create(&path, fps, w, h)
+                        AnnotatedWriter::create_fast(&path, fps, w, h)
                             .map_err(|e| LiveError::Video(e.to_string()))?,
                     );
                 }

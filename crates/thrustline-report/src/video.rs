@@ -9,6 +9,9 @@ use opencv::videoio::{VideoWriter, CAP_FFMPEG};
 
 use crate::ReportError;
 
+const H264: (&str, [char; 4]) = ("H.264", ['a', 'v', 'c', '1']);
+const MPEG4: (&str, [char; 4]) = ("MPEG-4", ['m', 'p', '4', 'v']);
+
 pub struct AnnotatedWriter {
     writer: VideoWriter,
     pub codec: &'static str,
@@ -17,8 +20,24 @@ pub struct AnnotatedWriter {
 
 impl AnnotatedWriter {
     pub fn create(path: &Path, fps: f64, width: u32, height: u32) -> Result<Self, ReportError> {
+        Self::create_with(path, fps, width, height, &[H264, MPEG4])
+    }
+
+    /// MPEG-4 Part 2 first: several times cheaper to encode than H.264, for recording live
+    /// while inference needs the CPU.
+    pub fn create_fast(path: &Path, fps: f64, width: u32, height: u32) -> Result<Self, ReportError> {
+        Self::create_with(path, fps, width, height, &[MPEG4, H264])
+    }
+
+    fn create_with(
+        path: &Path,
+        fps: f64,
+        width: u32,
+        height: u32,
+        codecs: &[(&'static str, [char; 4])],
+    ) -> Result<Self, ReportError> {
         let name = path.to_string_lossy();
-        for (codec, cc) in [("H.264", ['a', 'v', 'c', '1']), ("MPEG-4", ['m', 'p', '4', 'v'])] {
+        for &(codec, cc) in codecs {
             let fourcc = VideoWriter::fourcc(cc[0], cc[1], cc[2], cc[3])?;
             if let Ok(w) = VideoWriter::new_with_backend(
                 &name,
