@@ -347,6 +347,8 @@ fn analyze_one(
     crate::atomic::write(&dir.join("frames.jsonl"), &jsonl)?;
     crate::atomic::write(&dir.join("reps.csv"), &table::reps_csv(&session)?)?;
     crate::atomic::write(&dir.join("report.html"), html::render(&session, &series, &keyframes).as_bytes())?;
+    // Kept beside the report so review can rebuild it with the coach's comments.
+    thrustline_report::folder::write_keyframes(dir, &keyframes)?;
     // session.json last: its presence means the folder is complete.
     crate::atomic::write(&dir.join("session.json"), &session.to_json()?)?;
     Ok(Outcome {

@@ -2,6 +2,7 @@
 
 mod analyze;
 mod atomic;
+mod bundle_cmd;
 mod cues_cmd;
 mod live_cmd;
 mod log_cmd;
@@ -28,6 +29,10 @@ enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// Live coaching from a camera (or a video played as one).
     Live(live_cmd::LiveArgs),
+    /// Write a session folder as one shareable .thrust file.
+    Bundle(bundle_cmd::BundleArgs),
+    /// Add a timestamped comment to a session.
+    Comment(bundle_cmd::CommentArgs),
     /// The training log: history and guidance.
     Log(log_cmd::LogArgs),
     /// Landmarks for every frame of a video (MediaPipe reference schema).
@@ -51,6 +56,8 @@ fn main() -> ExitCode {
         Command::Log(a) => log_cmd::run(a).map(|()| true),
         Command::Pose(a) => pose_cmd::run(a).map(|()| true),
         Command::Live(a) => live_cmd::run(a),
+        Command::Bundle(a) => bundle_cmd::bundle(a).map(|()| true),
+        Command::Comment(a) => bundle_cmd::comment(a).map(|()| true),
         Command::RenderCues(a) => cues_cmd::run(a).map(|()| true),
     };
     match result {

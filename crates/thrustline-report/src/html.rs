@@ -246,7 +246,10 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         o.push_str(r#"<section id="comments"><h2>Coach comments</h2><ul>"#);
         for c in &s.comments {
             let rep = c.rep.map(|r| format!(" (rep {r})")).unwrap_or_default();
-            let _ = write!(o, "<li><b>{}</b>{rep} {}: {}</li>", mmss(c.t_s), esc(&c.author), esc(&c.text));
+            let mark =
+                c.mark.as_ref().map(|m| format!(" <i>({})</i>", esc(&m.describe()))).unwrap_or_default();
+            let _ =
+                write!(o, "<li><b>{}</b>{rep} {}: {}{mark}</li>", mmss(c.t_s), esc(&c.author), esc(&c.text));
         }
         o.push_str("</ul></section>");
     }

@@ -2,7 +2,9 @@
 //! the live app, review mode and the training log) and the reports a coach reads.
 
 pub mod atomic;
+pub mod bundle;
 pub mod draw;
+pub mod folder;
 pub mod frames;
 pub mod html;
 pub mod session;

@@ -36,13 +36,67 @@ pub struct WarningEntry {
     pub message: String,
 }
 
-/// A coach's timestamped comment (review mode).
+/// A coach's timestamped comment (review mode), optionally with a line or an angle drawn on
+/// the frame.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Comment {
     pub t_s: f64,
     pub rep: Option<u32>,
     pub author: String,
     pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mark: Option<Mark>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MarkKind {
+    /// Two points; the value is the line's angle from horizontal.
+    Line,
+    /// Three points, the vertex in the middle; the value is the angle at the vertex.
+    Angle,
+}
+
+/// A drawing on a frame, in coordinates normalized to the frame (0..1).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Mark {
+    pub kind: MarkKind,
+    pub points: Vec<[f32; 2]>,
+    /// Degrees, measured in pixels of the frame (not normalized units).
+    pub degrees: f32,
+}
+
+impl Mark {
+    /// Builds a mark from normalized points and the frame's size; `None` with the wrong count.
+    pub fn new(kind: MarkKind, points: Vec<[f32; 2]>, width: f32, height: f32) -> Option<Self> {
+        let px = |p: [f32; 2]| (p[0] * width, p[1] * height);
+        let degrees = match (kind, points.as_slice()) {
+            (MarkKind::Line, [a, b]) => {
+                let ((ax, ay), (bx, by)) = (px(*a), px(*b));
+                let d = (ay - by).atan2(bx - ax).to_degrees().abs();
+                if d > 90.0 {
+                    180.0 - d
+                } else {
+                    d
+                }
+            }
+            (MarkKind::Angle, [a, v, c]) => {
+                let ((ax, ay), (vx, vy), (cx, cy)) = (px(*a), px(*v), px(*c));
+                let (u, w) = ((ax - vx, ay - vy), (cx - vx, cy - vy));
+                let cos = (u.0 * w.0 + u.1 * w.1) / ((u.0.hypot(u.1) * w.0.hypot(w.1)).max(1e-6));
+                cos.clamp(-1.0, 1.0).acos().to_degrees()
+            }
+            _ => return None,
+        };
+        Some(Self { kind, points, degrees })
+    }
+
+    pub fn describe(&self) -> String {
+        match self.kind {
+            MarkKind::Line => format!("line at {:.0}° from horizontal", self.degrees),
+            MarkKind::Angle => format!("angle {:.0}°", self.degrees),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -125,4 +179,20 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
         h.update(&buf[..n]);
     }
     Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_measure_in_pixels() {
+        // A right angle in a 200×100 frame: (0.5,0) – (0.5,1) vertical, (0.5,1) – (1,1) horizontal.
+        let m = Mark::new(MarkKind::Angle, vec![[0.5, 0.0], [0.5, 1.0], [1.0, 1.0]], 200.0, 100.0).unwrap();
+        assert!((m.degrees - 90.0).abs() < 1e-3, "{}", m.degrees);
+        // The diagonal of a 200×100 frame is 26.57° from horizontal, not 45°.
+        let l = Mark::new(MarkKind::Line, vec![[0.0, 1.0], [1.0, 0.0]], 200.0, 100.0).unwrap();
+        assert!((l.degrees - 26.565).abs() < 1e-2, "{}", l.degrees);
+        assert!(Mark::new(MarkKind::Angle, vec![[0.0, 0.0]], 1.0, 1.0).is_none());
+    }
 }

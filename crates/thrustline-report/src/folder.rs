@@ -1,0 +1,196 @@
+//! A session folder on disk, as the analyzer and the live app write it: loading it for review,
+//! saving comments, and re-rendering report.html (key frames are kept in `keyframes/` so the
+//! report can be rebuilt with the comments).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use thrustline_core::Landmark;
+
+use crate::html::{self, KeyFrame};
+use crate::session::{Comment, Session};
+use crate::{atomic, ReportError};
+
+pub const SESSION_FILE: &str = "session.json";
+pub const FRAMES_FILE: &str = "frames.jsonl";
+pub const REPORT_FILE: &str = "report.html";
+pub const KEYFRAMES_DIR: &str = "keyframes";
+const KEYFRAMES_INDEX: &str = "keyframes/index.json";
+
+#[derive(Debug, thiserror::Error)]
+pub enum FolderError {
+    #[error("{0}: not a Thrustline session folder (no session.json)")]
+    NotASession(String),
+    #[error("{0}: {1}")]
+    Io(String, std::io::Error),
+    #[error("{0}: damaged ({1})")]
+    Damaged(String, String),
+    #[error("{0}")]
+    Report(#[from] ReportError),
+}
+
+fn io(p: &Path) -> impl FnOnce(std::io::Error) -> FolderError + '_ {
+    move |e| FolderError::Io(p.display().to_string(), e)
+}
+
+/// One line of frames.jsonl, as review needs it.
+#[derive(Clone, Debug, Deserialize)]
+pub struct FrameLine {
+    /// Milliseconds.
+    pub t: f64,
+    pub lm: Option<Vec<[f32; 4]>>,
+    pub hip_angle_smoothed: Option<f32>,
+    #[serde(default)]
+    pub reps_counted: u32,
+}
+
+impl FrameLine {
+    pub fn landmarks(&self) -> Option<[Landmark; 33]> {
+        let v = self.lm.as_ref()?;
+        if v.len() != 33 {
+            return None;
+        }
+        let mut out = [Landmark::default(); 33];
+        for (o, p) in out.iter_mut().zip(v) {
+            *o = Landmark { x: p[0], y: p[1], z: p[2], visibility: p[3] };
+        }
+        Some(out)
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct KeyFrameEntry {
+    caption: String,
+    t_s: f64,
+    file: String,
+}
+
+/// A loaded session folder.
+pub struct SessionFolder {
+    pub dir: PathBuf,
+    pub session: Session,
+    /// Sorted by time.
+    pub frames: Vec<FrameLine>,
+}
+
+impl SessionFolder {
+    pub fn open(dir: &Path) -> Result<Self, FolderError> {
+        let sp = dir.join(SESSION_FILE);
+        if !sp.is_file() {
+            return Err(FolderError::NotASession(dir.display().to_string()));
+        }
+        let bytes = std::fs::read(&sp).map_err(io(&sp))?;
+        let session = Session::from_json(&bytes)
+            .map_err(|e| FolderError::Damaged(sp.display().to_string(), e.to_string()))?;
+        let fp = dir.join(FRAMES_FILE);
+        let mut frames = Vec::new();
+        if fp.is_file() {
+            let text = std::fs::read_to_string(&fp).map_err(io(&fp))?;
+            let lines: Vec<&str> = text.lines().collect();
+            for (i, l) in lines.iter().enumerate() {
+                match serde_json::from_str::<FrameLine>(l) {
+                    Ok(f) => frames.push(f),
+                    // A live session cut by a crash may end mid-line.
+                    Err(_) if i + 1 == lines.len() => {}
+                    Err(e) => {
+                        return Err(FolderError::Damaged(
+                            fp.display().to_string(),
+                            format!("line {}: {e}", i + 1),
+                        ))
+                    }
+                }
+            }
+        }
+        frames.sort_by(|a, b| a.t.total_cmp(&b.t));
+        Ok(Self { dir: dir.to_path_buf(), session, frames })
+    }
+
+    /// The video the session was measured on: the recording beside it, or the analyzed file.
+    pub fn video(&self) -> Option<PathBuf> {
+        let p = Path::new(&self.session.input.file);
+        let candidates = [self.dir.join(p), p.to_path_buf()];
+        candidates.into_iter().find(|c| c.is_file())
+    }
+
+    /// The annotated video, when the analyzer wrote one.
+    pub fn annotated(&self) -> Option<PathBuf> {
+        Some(self.dir.join("annotated.mp4")).filter(|p| p.is_file())
+    }
+
+    /// The frame line nearest a time (ms).
+    pub fn frame_at(&self, t_ms: f64) -> Option<&FrameLine> {
+        if self.frames.is_empty() {
+            return None;
+        }
+        let i = self.frames.partition_point(|f| f.t < t_ms);
+        let cand = [i.checked_sub(1), Some(i).filter(|&i| i < self.frames.len())];
+        cand.into_iter()
+            .flatten()
+            .min_by(|&a, &b| (self.frames[a].t - t_ms).abs().total_cmp(&(self.frames[b].t - t_ms).abs()))
+            .map(|i| &self.frames[i])
+    }
+
+    /// (seconds, smoothed hip angle) for plots.
+    pub fn series(&self) -> Vec<(f64, Option<f32>)> {
+        self.frames.iter().map(|f| (f.t / 1000.0, f.hip_angle_smoothed)).collect()
+    }
+
+    /// Adds a comment, saves session.json and re-renders the report.
+    pub fn add_comment(&mut self, c: Comment) -> Result<(), FolderError> {
+        self.session.comments.push(c);
+        self.session.comments.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
+        self.save()
+    }
+
+    pub fn remove_comment(&mut self, i: usize) -> Result<(), FolderError> {
+        if i < self.session.comments.len() {
+            self.session.comments.remove(i);
+            self.save()?;
+        }
+        Ok(())
+    }
+
+    pub fn save(&self) -> Result<(), FolderError> {
+        let sp = self.dir.join(SESSION_FILE);
+        atomic::write(&sp, &self.session.to_json().map_err(ReportError::from)?).map_err(io(&sp))?;
+        let kf = read_keyframes(&self.dir)?;
+        let rp = self.dir.join(REPORT_FILE);
+        atomic::write(&rp, html::render(&self.session, &self.series(), &kf).as_bytes()).map_err(io(&rp))
+    }
+}
+
+/// Stores key frames beside the report, so it can be rebuilt later.
+pub fn write_keyframes(dir: &Path, frames: &[KeyFrame]) -> Result<(), FolderError> {
+    let kd = dir.join(KEYFRAMES_DIR);
+    std::fs::create_dir_all(&kd).map_err(io(&kd))?;
+    let mut index = Vec::with_capacity(frames.len());
+    for (i, f) in frames.iter().enumerate() {
+        let name = format!("{i:03}.jpg");
+        let p = kd.join(&name);
+        atomic::write(&p, &f.jpeg).map_err(io(&p))?;
+        index.push(KeyFrameEntry { caption: f.caption.clone(), t_s: f.t_s, file: name });
+    }
+    let ip = dir.join(KEYFRAMES_INDEX);
+    atomic::write(&ip, &serde_json::to_vec_pretty(&index).map_err(ReportError::from)?).map_err(io(&ip))
+}
+
+pub fn read_keyframes(dir: &Path) -> Result<Vec<KeyFrame>, FolderError> {
+    let ip = dir.join(KEYFRAMES_INDEX);
+    if !ip.is_file() {
+        return Ok(Vec::new());
+    }
+    let bytes = std::fs::read(&ip).map_err(io(&ip))?;
+    let index: Vec<KeyFrameEntry> = serde_json::from_slice(&bytes)
+        .map_err(|e| FolderError::Damaged(ip.display().to_string(), e.to_string()))?;
+    let mut out = Vec::with_capacity(index.len());
+    for e in index {
+        // Only plain names inside keyframes/: the index may come from someone else's bundle.
+        if e.file.contains(['/', '\\']) || e.file.starts_with('.') {
+            return Err(FolderError::Damaged(ip.display().to_string(), format!("bad file name {}", e.file)));
+        }
+        let p = dir.join(KEYFRAMES_DIR).join(&e.file);
+        let jpeg = std::fs::read(&p).map_err(io(&p))?;
+        out.push(KeyFrame { caption: e.caption, t_s: e.t_s, jpeg });
+    }
+    Ok(out)
+}
