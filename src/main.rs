@@ -7,6 +7,7 @@ mod cues_cmd;
 mod live_cmd;
 mod log_cmd;
 mod pose_cmd;
+mod review_cmd;
 
 use std::process::ExitCode;
 
@@ -29,6 +30,8 @@ enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// Live coaching from a camera (or a video played as one).
     Live(live_cmd::LiveArgs),
+    /// Review a session (folder, .thrust bundle or video): timeline, comments, drawings.
+    Review(review_cmd::ReviewArgs),
     /// Write a session folder as one shareable .thrust file.
     Bundle(bundle_cmd::BundleArgs),
     /// Add a timestamped comment to a session.
@@ -56,6 +59,7 @@ fn main() -> ExitCode {
         Command::Log(a) => log_cmd::run(a).map(|()| true),
         Command::Pose(a) => pose_cmd::run(a).map(|()| true),
         Command::Live(a) => live_cmd::run(a),
+        Command::Review(a) => review_cmd::run(a),
         Command::Bundle(a) => bundle_cmd::bundle(a).map(|()| true),
         Command::Comment(a) => bundle_cmd::comment(a).map(|()| true),
         Command::RenderCues(a) => cues_cmd::run(a).map(|()| true),

@@ -41,6 +41,8 @@ pub struct FrameLine {
     pub lm: Option<Vec<[f32; 4]>>,
     pub hip_angle_smoothed: Option<f32>,
     #[serde(default)]
+    pub metrics: Option<thrustline_core::FrameMetrics>,
+    #[serde(default)]
     pub reps_counted: u32,
 }
 

@@ -2,4 +2,5 @@
 //! and the binary depend on the GUI.
 
 pub mod live;
+pub mod review;
 pub mod widgets;

@@ -521,6 +521,7 @@ impl eframe::App for LiveApp {
                 thresholds: &self.cfg.thresholds,
                 reps: &self.reps,
                 cursor_s: None,
+                marks: &[],
             }
             .show(ui, 150.0);
             if self.debug {

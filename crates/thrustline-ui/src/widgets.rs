@@ -165,6 +165,8 @@ pub struct Plot<'a> {
     pub thresholds: &'a Thresholds,
     pub reps: &'a [Rep],
     pub cursor_s: Option<f64>,
+    /// Extra ticks along the bottom edge (faults, comments): time and colour.
+    pub marks: &'a [(f64, Color32)],
 }
 
 /// Hip angles shown on the plot's vertical axis, degrees.
@@ -237,6 +239,20 @@ impl Plot<'_> {
             }
         }
         flush(&mut line);
+        for &(t, c) in self.marks {
+            if t >= self.from_s && t <= self.to_s {
+                let px = x(t);
+                p.add(Shape::convex_polygon(
+                    vec![
+                        Pos2::new(px, rect.bottom() - 12.0),
+                        Pos2::new(px - 6.0, rect.bottom()),
+                        Pos2::new(px + 6.0, rect.bottom()),
+                    ],
+                    c,
+                    Stroke::NONE,
+                ));
+            }
+        }
         if let Some(c) = self.cursor_s {
             let px = x(c);
             p.line_segment([Pos2::new(px, rect.top()), Pos2::new(px, rect.bottom())], Stroke::new(2.0, WARN));

@@ -1,0 +1,760 @@
+//! Review mode: a recorded session's video with the overlay, a timeline of hip extension with
+//! rep, fault and comment marks, play/pause, frame stepping, 0.25×–2× speed, jumps to a rep
+//! or the next fault, the best rep as a ghost skeleton over the current one, and the coach's
+//! comments with a line or an angle drawn on the frame.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{bounded, Receiver, Sender, TrySendError};
+use eframe::egui::{self, Color32, Key, Pos2, RichText, Sense, Stroke};
+use opencv::core::{Mat, Size};
+use opencv::imgproc;
+use opencv::prelude::*;
+use opencv::videoio::{self, VideoCapture};
+use thrustline_report::folder::SessionFolder;
+use thrustline_report::session::{Comment, Mark, MarkKind};
+
+use crate::widgets::{self, ACCENT, DIM, FAULT, WARN};
+
+/// Playback speeds offered.
+const SPEEDS: [f32; 5] = [0.25, 0.5, 1.0, 1.5, 2.0];
+/// A comment shows on the video this long either side of its time.
+const COMMENT_SHOW_S: f64 = 1.0;
+/// Review frames are decoded at most this size (longest side).
+const DISPLAY_MAX_SIDE: i32 = 960;
+/// Ghost skeleton colour: white, translucent, distinct from the live skeleton's green.
+const GHOST: Color32 = Color32::from_rgba_premultiplied(150, 150, 220, 170);
+/// A comment's drawing.
+const MARK: Color32 = Color32::from_rgb(255, 210, 60);
+
+struct Decoded {
+    index: u64,
+    rgb: Vec<u8>,
+    width: usize,
+    height: usize,
+}
+
+/// Decodes requested frames on its own thread; only the newest request matters.
+struct Player {
+    req: Sender<u64>,
+    req_drain: Receiver<u64>,
+    frames: Receiver<Decoded>,
+    _thread: JoinHandle<()>,
+}
+
+impl Player {
+    fn open(path: &std::path::Path, wake: Arc<dyn Fn() + Send + Sync>) -> Result<(Self, f64, u64), String> {
+        thrustline_capture::quiet_backends();
+        let name = path.display().to_string();
+        let mut cap = VideoCapture::from_file(&name, videoio::CAP_FFMPEG)
+            .map_err(|e| format!("{name}: {}", e.message))?;
+        if !cap.is_opened().unwrap_or(false) {
+            return Err(format!("{name}: cannot be opened as a video"));
+        }
+        let fps = cap.get(videoio::CAP_PROP_FPS).unwrap_or(30.0);
+        let fps = if fps.is_finite() && fps > 0.0 { fps } else { 30.0 };
+        let count = cap.get(videoio::CAP_PROP_FRAME_COUNT).unwrap_or(0.0).max(0.0) as u64;
+        let (req, rx) = bounded::<u64>(1);
+        let (tx, frames) = bounded::<Decoded>(2);
+        let drain = rx.clone();
+        let thread = std::thread::Builder::new()
+            .name("review-decode".into())
+            .spawn(move || {
+                let mut next = 0u64;
+                let (mut bgr, mut rgb, mut small) = (Mat::default(), Mat::default(), Mat::default());
+                while let Ok(mut want) = rx.recv() {
+                    // Only the newest request is worth decoding.
+                    while let Ok(w) = rx.try_recv() {
+                        want = w;
+                    }
+                    if want != next && cap.set(videoio::CAP_PROP_POS_FRAMES, want as f64).is_err() {
+                        continue;
+                    }
+                    if !cap.read(&mut bgr).unwrap_or(false) || bgr.empty() {
+                        next = u64::MAX;
+                        continue;
+                    }
+                    next = want + 1;
+                    let (w, h) = (bgr.cols(), bgr.rows());
+                    let s = (f64::from(DISPLAY_MAX_SIDE) / f64::from(w.max(h))).min(1.0);
+                    let size =
+                        Size::new((f64::from(w) * s).round() as i32, (f64::from(h) * s).round() as i32);
+                    let src = if s < 1.0 {
+                        if imgproc::resize(&bgr, &mut small, size, 0.0, 0.0, imgproc::INTER_AREA).is_err() {
+                            continue;
+                        }
+                        &small
+                    } else {
+                        &bgr
+                    };
+                    if imgproc::cvt_color_def(src, &mut rgb, imgproc::COLOR_BGR2RGB).is_err() {
+                        continue;
+                    }
+                    let Ok(bytes) = rgb.data_bytes() else { continue };
+                    let d = Decoded {
+                        index: want,
+                        rgb: bytes.to_vec(),
+                        width: size.width as usize,
+                        height: size.height as usize,
+                    };
+                    if tx.send(d).is_err() {
+                        break;
+                    }
+                    wake();
+                }
+            })
+            .map_err(|e| e.to_string())?;
+        Ok((Self { req, req_drain: drain, frames, _thread: thread }, fps, count))
+    }
+
+    fn request(&self, index: u64) {
+        if let Err(TrySendError::Full(i)) = self.req.try_send(index) {
+            let _ = self.req_drain.try_recv();
+            let _ = self.req.try_send(i);
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tool {
+    None,
+    Line,
+    Angle,
+}
+
+/// Test and automation hooks.
+#[derive(Clone, Debug, Default)]
+pub struct ReviewAutomation {
+    /// Start at this time (seconds).
+    pub at_s: Option<f64>,
+    /// Save a screenshot once the frame at the start time is shown.
+    pub screenshot: Option<PathBuf>,
+    /// Close after the screenshot.
+    pub exit: bool,
+    /// Write what the window showed to this JSON file.
+    pub trace: Option<PathBuf>,
+}
+
+#[derive(Clone, Debug, Default, serde::Serialize)]
+struct Trace {
+    frame_shown: Option<u64>,
+    t_s: f64,
+    skeleton_drawn: bool,
+    ghost_drawn: bool,
+    comments_visible: Vec<String>,
+    rep_marks: usize,
+    fault_marks: usize,
+}
+
+pub struct ReviewApp {
+    folder: SessionFolder,
+    player: Option<Player>,
+    overlay_in_video: bool,
+    texture: Option<egui::TextureHandle>,
+    shown: Option<(u64, usize, usize)>,
+    fps: f64,
+    frames: u64,
+    duration: f64,
+    t_s: f64,
+    playing: bool,
+    speed: f32,
+    anchor: (Instant, f64),
+    overlay: bool,
+    ghost: bool,
+    best_rep: Option<usize>,
+    tool: Tool,
+    points: Vec<[f32; 2]>,
+    text: String,
+    author: String,
+    status: Option<(String, Color32)>,
+    series: Vec<(f64, Option<f32>)>,
+    auto: ReviewAutomation,
+    shot_pending: Arc<Mutex<Option<bool>>>,
+    trace: Trace,
+}
+
+impl ReviewApp {
+    pub fn new(
+        cc: &eframe::CreationContext<'_>,
+        folder: SessionFolder,
+        author: String,
+        auto: ReviewAutomation,
+    ) -> Self {
+        widgets::apply_theme(&cc.egui_ctx);
+        let ctx = cc.egui_ctx.clone();
+        let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || ctx.request_repaint());
+        // The raw video with our overlay drawn live; the annotated one when the raw is gone.
+        let (video, overlay_in_video) = match (folder.video(), folder.annotated()) {
+            (Some(v), _) => (Some(v), false),
+            (None, Some(a)) => (Some(a), true),
+            (None, None) => (None, false),
+        };
+        let mut status = None;
+        let (player, fps, frames) = match video.map(|v| Player::open(&v, wake)) {
+            Some(Ok((p, fps, n))) => (Some(p), fps, n),
+            Some(Err(e)) => {
+                status = Some((e, FAULT));
+                (None, folder.session.input.fps, 0)
+            }
+            None => {
+                status = Some(("the session's video is missing: timeline and comments only".into(), WARN));
+                (None, folder.session.input.fps, 0)
+            }
+        };
+        let s = &folder.session;
+        let duration = s.input.duration_s.max(frames as f64 / fps.max(1.0));
+        // The best rep: clean first, then the highest lockout.
+        let best_rep = s
+            .reps
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.complete)
+            .max_by(|a, b| {
+                (a.1.faults.is_empty(), a.1.metrics.peak_hip_angle)
+                    .partial_cmp(&(b.1.faults.is_empty(), b.1.metrics.peak_hip_angle))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })
+            .map(|(i, _)| i);
+        let series = folder.series();
+        let t0 = auto.at_s.unwrap_or(0.0).clamp(0.0, duration);
+        let mut app = Self {
+            folder,
+            player,
+            overlay_in_video,
+            texture: None,
+            shown: None,
+            fps,
+            frames,
+            duration,
+            t_s: t0,
+            playing: false,
+            speed: 1.0,
+            anchor: (Instant::now(), t0),
+            overlay: !overlay_in_video,
+            ghost: false,
+            best_rep,
+            tool: Tool::None,
+            points: Vec::new(),
+            text: String::new(),
+            author,
+            status,
+            series,
+            auto,
+            shot_pending: Arc::new(Mutex::new(None)),
+            trace: Trace::default(),
+        };
+        app.seek(t0);
+        app
+    }
+
+    fn index_at(&self, t_s: f64) -> u64 {
+        let i = (t_s * self.fps).floor().max(0.0) as u64;
+        if self.frames > 0 {
+            i.min(self.frames - 1)
+        } else {
+            i
+        }
+    }
+
+    fn seek(&mut self, t_s: f64) {
+        self.t_s = t_s.clamp(0.0, self.duration);
+        self.anchor = (Instant::now(), self.t_s);
+        self.points.clear();
+        if let Some(p) = &self.player {
+            p.request(self.index_at(self.t_s));
+        }
+    }
+
+    fn step(&mut self, frames: i64) {
+        self.playing = false;
+        let i = self.index_at(self.t_s) as i64 + frames;
+        // The middle of the frame, so rounding never lands on the neighbour.
+        self.seek((i.max(0) as f64 + 0.5) / self.fps);
+    }
+
+    fn toggle_play(&mut self) {
+        self.playing = !self.playing;
+        if self.playing && self.t_s >= self.duration - 1e-3 {
+            self.t_s = 0.0;
+        }
+        self.anchor = (Instant::now(), self.t_s);
+    }
+
+    fn current_rep(&self) -> Option<usize> {
+        self.folder.session.reps.iter().position(|r| self.t_s >= r.start_s && self.t_s <= r.end_s)
+    }
+
+    fn next_fault(&mut self, forward: bool) {
+        let mut starts: Vec<f64> =
+            self.folder.session.reps.iter().flat_map(|r| r.faults.iter().map(|f| f.start_s)).collect();
+        starts.sort_by(f64::total_cmp);
+        let t = self.t_s;
+        let target = if forward {
+            starts.iter().copied().find(|&s| s > t + 0.05)
+        } else {
+            starts.iter().rev().copied().find(|&s| s < t - 0.05)
+        };
+        match target {
+            Some(s) => self.seek(s),
+            None => self.status = Some(("no more faults that way".into(), DIM)),
+        }
+    }
+
+    fn keys(&mut self, ctx: &egui::Context) {
+        if ctx.egui_wants_keyboard_input() {
+            return;
+        }
+        let k = ctx.input(|i| {
+            [
+                i.key_pressed(Key::Space),
+                i.key_pressed(Key::ArrowRight),
+                i.key_pressed(Key::ArrowLeft),
+                i.key_pressed(Key::F),
+                i.key_pressed(Key::B),
+                i.key_pressed(Key::G),
+                i.key_pressed(Key::Escape),
+            ]
+        });
+        if k[0] {
+            self.toggle_play();
+        }
+        if k[1] {
+            self.step(1);
+        }
+        if k[2] {
+            self.step(-1);
+        }
+        if k[3] {
+            self.next_fault(true);
+        }
+        if k[4] {
+            self.next_fault(false);
+        }
+        if k[5] {
+            self.ghost = !self.ghost;
+        }
+        if k[6] {
+            self.tool = Tool::None;
+            self.points.clear();
+        }
+    }
+
+    fn pending_mark(&self) -> Option<Mark> {
+        let kind = match self.tool {
+            Tool::Line => MarkKind::Line,
+            Tool::Angle => MarkKind::Angle,
+            Tool::None => return None,
+        };
+        let i = &self.folder.session.input;
+        Mark::new(kind, self.points.clone(), i.width.max(1) as f32, i.height.max(1) as f32)
+    }
+
+    fn add_comment(&mut self) {
+        let text = self.text.trim().to_string();
+        let mark = self.pending_mark();
+        if text.is_empty() && mark.is_none() {
+            return;
+        }
+        let rep = self.current_rep().map(|i| self.folder.session.reps[i].index);
+        let c = Comment {
+            t_s: (self.t_s * 1000.0).round() / 1000.0,
+            rep,
+            author: self.author.clone(),
+            text,
+            mark,
+        };
+        match self.folder.add_comment(c) {
+            Ok(()) => {
+                self.status = Some((format!("comment saved in {}", self.folder.dir.display()), ACCENT));
+                self.text.clear();
+                self.points.clear();
+                self.tool = Tool::None;
+            }
+            Err(e) => self.status = Some((format!("comment not saved: {e}"), FAULT)),
+        }
+    }
+
+    fn controls(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal_wrapped(|ui| {
+            ui.heading(RichText::new("Thrustline review").color(ACCENT).strong());
+            ui.separator();
+            if ui.button(if self.playing { "Pause (space)" } else { "Play (space)" }).clicked() {
+                self.toggle_play();
+            }
+            if ui.button("< frame").on_hover_text("left arrow").clicked() {
+                self.step(-1);
+            }
+            if ui.button("frame >").on_hover_text("right arrow").clicked() {
+                self.step(1);
+            }
+            egui::ComboBox::from_id_salt("speed")
+                .selected_text(format!("{}×", self.speed))
+                .width(70.0)
+                .show_ui(ui, |ui| {
+                    for s in SPEEDS {
+                        if ui.selectable_label(self.speed == s, format!("{s}×")).clicked() {
+                            self.speed = s;
+                            self.anchor = (Instant::now(), self.t_s);
+                        }
+                    }
+                });
+            ui.separator();
+            ui.label("rep");
+            let starts: Vec<(u32, f64)> =
+                self.folder.session.reps.iter().map(|r| (r.index, r.start_s)).collect();
+            for (i, s) in starts {
+                if ui.button(i.to_string()).clicked() {
+                    self.seek(s);
+                }
+            }
+            if ui.button("< fault (B)").clicked() {
+                self.next_fault(false);
+            }
+            if ui.button("fault > (F)").clicked() {
+                self.next_fault(true);
+            }
+            ui.separator();
+            ui.add_enabled(!self.overlay_in_video, egui::Checkbox::new(&mut self.overlay, "skeleton"));
+            ui.add_enabled(
+                self.best_rep.is_some(),
+                egui::Checkbox::new(&mut self.ghost, "ghost of best rep (G)"),
+            );
+        });
+    }
+
+    fn side_panel(&mut self, ui: &mut egui::Ui) {
+        let s = &self.folder.session;
+        let clean = s.reps.iter().filter(|r| r.faults.is_empty()).count();
+        ui.label(
+            RichText::new(format!("{} reps · {} clean · {}", s.reps.len(), clean, s.variation.label()))
+                .size(20.0),
+        );
+        if let Some(i) = self.current_rep() {
+            let r = &s.reps[i];
+            ui.label(
+                RichText::new(format!("rep {} · top {:.0}°", r.index, r.metrics.peak_hip_angle)).strong(),
+            );
+            let mut faults: Vec<&thrustline_core::Fault> = r.faults.iter().collect();
+            faults.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+            for f in faults {
+                ui.label(RichText::new(format!("• {}", f.cue)).color(FAULT));
+            }
+        }
+        ui.separator();
+        let reps = s.reps.clone();
+        egui::Frame::NONE.show(ui, |ui| {
+            ui.set_max_height(180.0);
+            if let Some(idx) = widgets::rep_table(ui, &reps, "review-reps") {
+                if let Some(r) = reps.iter().find(|r| r.index == idx) {
+                    self.seek(r.start_s);
+                }
+            }
+        });
+        ui.separator();
+        ui.label(RichText::new("Comments").strong());
+        let mut jump = None;
+        let mut delete = None;
+        egui::ScrollArea::vertical().id_salt("comments").max_height(220.0).show(ui, |ui| {
+            for (i, c) in self.folder.session.comments.iter().enumerate() {
+                ui.horizontal_wrapped(|ui| {
+                    if ui.link(mmss(c.t_s)).clicked() {
+                        jump = Some(c.t_s);
+                    }
+                    let mark = c.mark.as_ref().map(|m| format!(" [{}]", m.describe())).unwrap_or_default();
+                    ui.label(format!("{}: {}{mark}", c.author, c.text));
+                    if ui.small_button("delete").on_hover_text("delete").clicked() {
+                        delete = Some(i);
+                    }
+                });
+            }
+        });
+        if let Some(t) = jump {
+            self.playing = false;
+            self.seek(t);
+        }
+        if let Some(i) = delete {
+            if let Err(e) = self.folder.remove_comment(i) {
+                self.status = Some((format!("not saved: {e}"), FAULT));
+            }
+        }
+        ui.separator();
+        ui.horizontal(|ui| {
+            ui.label("draw:");
+            for (t, name) in [(Tool::None, "none"), (Tool::Line, "line"), (Tool::Angle, "angle")] {
+                if ui.selectable_label(self.tool == t, name).clicked() {
+                    self.tool = t;
+                    self.points.clear();
+                }
+            }
+        });
+        if let Some(m) = self.pending_mark() {
+            ui.label(RichText::new(m.describe()).color(MARK));
+        } else if self.tool != Tool::None {
+            let need = if self.tool == Tool::Line { 2 } else { 3 };
+            ui.label(
+                RichText::new(format!("click {} points on the video", need - self.points.len().min(need)))
+                    .color(DIM),
+            );
+        }
+        ui.add(
+            egui::TextEdit::multiline(&mut self.text).hint_text("Comment for this moment…").desired_rows(2),
+        );
+        let rep = self
+            .current_rep()
+            .map(|i| format!(" (rep {})", self.folder.session.reps[i].index))
+            .unwrap_or_default();
+        if ui.button(format!("Add comment at {}{rep}", mmss(self.t_s))).clicked() {
+            self.add_comment();
+        }
+        if let Some((msg, c)) = &self.status {
+            ui.label(RichText::new(msg).color(*c));
+        }
+    }
+
+    fn video(&mut self, ui: &mut egui::Ui) {
+        let Some(tex) = &self.texture else {
+            ui.centered_and_justified(|ui| ui.label(RichText::new("No video").size(24.0).color(DIM)));
+            return;
+        };
+        let Some((idx, w, h)) = self.shown else { return };
+        let rect = widgets::video(ui, tex, w, h, false);
+        let resp = ui.interact(rect, ui.scope_id().with("video"), Sense::click());
+        let painter = ui.painter_at(rect);
+        let t_ms = (idx as f64 + 0.5) / self.fps * 1000.0;
+        self.trace.skeleton_drawn = false;
+        self.trace.ghost_drawn = false;
+        if self.overlay {
+            let line = self.folder.frame_at(t_ms).filter(|f| (f.t - t_ms).abs() < 1000.0 / self.fps);
+            if let Some((lm, f)) = line.and_then(|f| f.landmarks().map(|lm| (lm, f))) {
+                self.trace.skeleton_drawn =
+                    widgets::skeleton(&painter, rect, &lm, f.metrics.as_ref(), false, None);
+            }
+        }
+        if self.ghost {
+            if let (Some(b), Some(c)) = (self.best_rep, self.current_rep()) {
+                let reps = &self.folder.session.reps;
+                let (cur, best) = (&reps[c], &reps[b]);
+                // The same point of the movement: the same fraction of each rep's duration.
+                let p = ((self.t_s - cur.start_s) / (cur.end_s - cur.start_s).max(1e-3)).clamp(0.0, 1.0);
+                let tg = best.start_s + p * (best.end_s - best.start_s);
+                if let Some(lm) = self.folder.frame_at(tg * 1000.0).and_then(|f| f.landmarks()) {
+                    self.trace.ghost_drawn = widgets::skeleton(&painter, rect, &lm, None, false, Some(GHOST));
+                    widgets::label_box(
+                        &painter,
+                        rect.right_top() + egui::vec2(-200.0, 12.0),
+                        &format!("ghost: rep {}", best.index),
+                        egui::FontId::proportional(18.0),
+                        GHOST,
+                    );
+                }
+            }
+        }
+        // Comments near this moment, with their drawings.
+        let mut y = rect.top() + 12.0;
+        self.trace.comments_visible.clear();
+        for c in &self.folder.session.comments {
+            if (c.t_s - self.t_s).abs() <= COMMENT_SHOW_S {
+                let r = widgets::label_box(
+                    &painter,
+                    Pos2::new(rect.left() + 12.0, y),
+                    &format!("{}: {}", c.author, c.text),
+                    egui::FontId::proportional(20.0),
+                    MARK,
+                );
+                y = r.bottom() + 8.0;
+                self.trace.comments_visible.push(c.text.clone());
+                if let Some(m) = &c.mark {
+                    draw_mark(&painter, rect, &m.points, Some(m));
+                }
+            }
+        }
+        if self.tool != Tool::None {
+            if resp.clicked() {
+                if let Some(pos) = resp.interact_pointer_pos() {
+                    let need = if self.tool == Tool::Line { 2 } else { 3 };
+                    if self.points.len() >= need {
+                        self.points.clear();
+                    }
+                    self.points
+                        .push([(pos.x - rect.left()) / rect.width(), (pos.y - rect.top()) / rect.height()]);
+                }
+            }
+            let m = self.pending_mark();
+            draw_mark(&painter, rect, &self.points, m.as_ref());
+        }
+        let rep = self
+            .current_rep()
+            .map(|i| format!(" · rep {}", self.folder.session.reps[i].index))
+            .unwrap_or_default();
+        widgets::label_box(
+            &painter,
+            Pos2::new(rect.left() + 12.0, rect.bottom() - 40.0),
+            &format!("{} / {} · frame {}{rep} · {}×", mmss(self.t_s), mmss(self.duration), idx, self.speed),
+            egui::FontId::monospace(18.0),
+            Color32::WHITE,
+        );
+    }
+
+    fn automation(&mut self, ctx: &egui::Context) {
+        let Some(path) = self.auto.screenshot.clone() else {
+            if self.auto.exit && self.shown.is_some() {
+                self.write_trace();
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            return;
+        };
+        let state = self.shot_pending.lock().map(|s| *s).unwrap_or(None);
+        match state {
+            None if self.shown.is_some() || self.player.is_none() => {
+                if let Ok(mut s) = self.shot_pending.lock() {
+                    *s = Some(false);
+                }
+                let done = self.shot_pending.clone();
+                ctx.request_screenshot(move |img| {
+                    let bytes: Vec<u8> = img.pixels.iter().flat_map(|c| [c.r(), c.g(), c.b()]).collect();
+                    if let Err(e) = image::save_buffer(
+                        &path,
+                        &bytes,
+                        img.size[0] as u32,
+                        img.size[1] as u32,
+                        image::ColorType::Rgb8,
+                    ) {
+                        eprintln!("warning: screenshot not saved: {e}");
+                    }
+                    if let Ok(mut s) = done.lock() {
+                        *s = Some(true);
+                    }
+                });
+            }
+            Some(true) if self.auto.exit => {
+                self.write_trace();
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            _ => {}
+        }
+        ctx.request_repaint_after(Duration::from_millis(30));
+    }
+
+    fn write_trace(&mut self) {
+        let Some(p) = &self.auto.trace else { return };
+        self.trace.frame_shown = self.shown.map(|s| s.0);
+        self.trace.t_s = self.t_s;
+        self.trace.rep_marks = self.folder.session.reps.len();
+        self.trace.fault_marks = self.folder.session.reps.iter().map(|r| r.faults.len()).sum();
+        if let Ok(b) = serde_json::to_vec_pretty(&self.trace) {
+            if let Err(e) = thrustline_report::atomic::write(p, &b) {
+                eprintln!("warning: trace not written: {e}");
+            }
+        }
+    }
+}
+
+fn draw_mark(painter: &egui::Painter, rect: egui::Rect, points: &[[f32; 2]], mark: Option<&Mark>) {
+    let at = |p: &[f32; 2]| Pos2::new(rect.left() + p[0] * rect.width(), rect.top() + p[1] * rect.height());
+    let pts: Vec<Pos2> = points.iter().map(at).collect();
+    for w in pts.windows(2) {
+        painter.line_segment([w[0], w[1]], Stroke::new(3.0, MARK));
+    }
+    for p in &pts {
+        painter.circle_filled(*p, 5.0, MARK);
+    }
+    if let (Some(m), Some(anchor)) = (mark, pts.get(if pts.len() == 3 { 1 } else { 0 })) {
+        widgets::label_box(
+            painter,
+            *anchor + egui::vec2(10.0, 10.0),
+            &format!("{:.0}°", m.degrees),
+            egui::FontId::proportional(22.0),
+            MARK,
+        );
+    }
+}
+
+fn mmss(t: f64) -> String {
+    let t = t.max(0.0);
+    format!("{:02}:{:04.1}", (t / 60.0).floor() as u64, t % 60.0)
+}
+
+impl eframe::App for ReviewApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        self.keys(&ctx);
+        if self.playing {
+            let t = self.anchor.1 + self.anchor.0.elapsed().as_secs_f64() * f64::from(self.speed);
+            if t >= self.duration {
+                self.t_s = self.duration;
+                self.playing = false;
+            } else {
+                self.t_s = t;
+            }
+            if let Some(p) = &self.player {
+                p.request(self.index_at(self.t_s));
+            }
+            ctx.request_repaint();
+        }
+        if let Some(d) = self.player.as_ref().and_then(|p| p.frames.try_iter().last()) {
+            let img = egui::ColorImage::from_rgb([d.width, d.height], &d.rgb);
+            match self.texture.as_mut() {
+                Some(t) => t.set(img, egui::TextureOptions::LINEAR),
+                None => self.texture = Some(ctx.load_texture("review", img, egui::TextureOptions::LINEAR)),
+            }
+            self.shown = Some((d.index, d.width, d.height));
+        }
+
+        egui::Panel::top("review-controls").show(ui, |ui| {
+            ui.add_space(4.0);
+            self.controls(ui);
+            ui.add_space(4.0);
+        });
+        egui::Panel::right("review-side").default_size(380.0).show(ui, |ui| self.side_panel(ui));
+        egui::Panel::bottom("timeline").show(ui, |ui| {
+            ui.add_space(6.0);
+            let mut marks: Vec<(f64, Color32)> = Vec::new();
+            for r in &self.folder.session.reps {
+                for f in &r.faults {
+                    marks.push((f.start_s, FAULT));
+                }
+            }
+            for c in &self.folder.session.comments {
+                marks.push((c.t_s, MARK));
+            }
+            let clicked = widgets::Plot {
+                series: &self.series,
+                from_s: 0.0,
+                to_s: self.duration.max(1e-3),
+                thresholds: &self.folder.session.thresholds,
+                reps: &self.folder.session.reps,
+                cursor_s: Some(self.t_s),
+                marks: &marks,
+            }
+            .show(ui, 150.0);
+            if let Some(t) = clicked {
+                self.seek(t);
+            }
+            ui.add_space(4.0);
+        });
+        egui::CentralPanel::default_margins().show(ui, |ui| self.video(ui));
+        self.automation(&ctx);
+    }
+}
+
+/// Opens the review window on a session folder; returns when it closes.
+pub fn run(folder: SessionFolder, author: String, auto: ReviewAutomation) -> Result<(), String> {
+    let title = format!("Thrustline — review {}", folder.dir.display());
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title(title)
+            .with_inner_size([1360.0, 860.0])
+            .with_min_inner_size([900.0, 600.0]),
+        renderer: eframe::Renderer::Glow,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "thrustline-review",
+        options,
+        Box::new(move |cc| Ok(Box::new(ReviewApp::new(cc, folder, author, auto)))),
+    )
+    .map_err(|e| format!("cannot open the window: {e}"))
+}

@@ -1,0 +1,89 @@
+//! `thrustline review SESSION_DIR|VIDEO|FILE.thrust`: the review window. A bare video is
+//! analyzed first; a bundle is extracted (safely) into the data directory.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Result};
+use thrustline_core::Variation;
+use thrustline_pose::ModelKind;
+use thrustline_report::folder::SessionFolder;
+
+#[derive(clap::Args, Debug)]
+pub struct ReviewArgs {
+    /// A session folder, a .thrust bundle, or a video (analyzed first).
+    pub input: PathBuf,
+    /// Your name on the comments you add (default: $USER).
+    #[arg(long)]
+    pub author: Option<String>,
+    /// Variation, when a bare video is analyzed first.
+    #[arg(long, default_value = "barbell")]
+    pub variation: Variation,
+    /// Where a bare video's analysis or a bundle's contents go (default: the data directory).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Open at this time, in seconds.
+    #[arg(long)]
+    pub at: Option<f64>,
+    /// Save a screenshot once the first frame is shown.
+    #[arg(long)]
+    pub screenshot: Option<PathBuf>,
+    /// Close after the screenshot (scripts and tests).
+    #[arg(long)]
+    pub exit: bool,
+    #[arg(long, hide = true)]
+    pub ui_trace: Option<PathBuf>,
+}
+
+/// Where an input opens from: a session folder, ready to load.
+pub fn prepare(input: &Path, out: Option<&Path>, variation: Variation) -> Result<PathBuf> {
+    if input.is_dir() {
+        return Ok(input.to_path_buf());
+    }
+    if !input.is_file() {
+        bail!("{}: no such session folder, bundle or video", input.display());
+    }
+    let data = thrustline_log::data_dir();
+    if input.extension().is_some_and(|e| e.eq_ignore_ascii_case("thrust")) {
+        let root = out.map(Path::to_path_buf).unwrap_or_else(|| data.join("bundles"));
+        let dir = thrustline_report::bundle::extract(input, &root)?;
+        eprintln!("bundle opened into {}", dir.display());
+        return Ok(dir);
+    }
+    let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "video".into());
+    let unix =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let dir = out.map(Path::to_path_buf).unwrap_or_else(|| {
+        data.join("reviews").join(format!("{stem}-{}", thrustline_report::atomic::stamp(unix as i64)))
+    });
+    let args = crate::analyze::AnalyzeArgs {
+        videos: vec![input.to_path_buf()],
+        out: dir.clone(),
+        model: ModelKind::Full,
+        variation,
+        load: None,
+        config: None,
+        no_video: true,
+        video_size: 0,
+        threads: None,
+        quiet: false,
+        no_log: true,
+    };
+    if !crate::analyze::run(&args)? {
+        bail!("{}: could not be analyzed", input.display());
+    }
+    Ok(dir)
+}
+
+pub fn run(a: &ReviewArgs) -> Result<bool> {
+    let dir = prepare(&a.input, a.out.as_deref(), a.variation)?;
+    let folder = SessionFolder::open(&dir)?;
+    let auto = thrustline_ui::review::ReviewAutomation {
+        at_s: a.at,
+        screenshot: a.screenshot.clone(),
+        exit: a.exit,
+        trace: a.ui_trace.clone(),
+    };
+    let author = crate::bundle_cmd::author(a.author.as_deref());
+    thrustline_ui::review::run(folder, author, auto).map_err(|e| anyhow!(e))?;
+    Ok(true)
+}

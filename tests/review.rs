@@ -1,0 +1,201 @@
+//! Coach review: comments, `.thrust` bundles (round trip, hostile ones refused), and the review
+//! window under Xvfb showing a bundle's comment at its timestamp.
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use zip::write::SimpleFileOptions;
+
+fn sample() -> PathBuf {
+    common::root().join("assets/glute_bridge_bodyweight_1rep.mp4")
+}
+
+fn analyze(out: &Path) {
+    let o = common::thrustline(&[
+        "analyze",
+        sample().to_str().unwrap(),
+        "--variation",
+        "glute-bridge",
+        "--quiet",
+        "--no-log",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+fn xvfb() -> bool {
+    let ok = Path::new("/usr/bin/xvfb-run").is_file();
+    if !ok {
+        eprintln!("SKIP: xvfb-run not installed (scripts/test.sh installs it)");
+    }
+    ok
+}
+
+#[test]
+fn comments_survive_a_bundle_round_trip_and_show_in_review() {
+    let out = common::tmpdir("review-roundtrip");
+    let session = out.join("session");
+    analyze(&session);
+    for (at, text) in [("1.5", "Chin tucked here, good"), ("2.6", "Lower slower")] {
+        let o = common::thrustline(&[
+            "comment",
+            session.to_str().unwrap(),
+            "--at",
+            at,
+            "--text",
+            text,
+            "--author",
+            "Coach Ana",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    // The report is rebuilt with the comments, key frames kept.
+    let html = std::fs::read_to_string(session.join("report.html")).unwrap();
+    assert!(html.contains("Chin tucked here, good") && html.contains("Coach Ana"));
+    assert!(html.contains("data:image/jpeg;base64,"));
+    let bundle = out.join("share.thrust");
+    let o = common::thrustline(&["bundle", session.to_str().unwrap(), "-o", bundle.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    // Opened elsewhere: the original folder is gone, the bundle carries the video.
+    std::fs::remove_dir_all(&session).unwrap();
+    let opened = out.join("opened");
+    let rev = |extra: &[&str]| {
+        let mut c = std::process::Command::new("xvfb-run");
+        c.args(["-a", "-s", "-screen 0 1400x900x24", env!("CARGO_BIN_EXE_thrustline"), "review"]);
+        c.arg(&bundle).arg("--out").arg(&opened).args(["--exit", "--at", "1.5"]).args(extra);
+        c.env("THRUSTLINE_DATA", out.join("data"));
+        c.output().unwrap()
+    };
+    let dir = if xvfb() {
+        let shot = out.join("review.png");
+        let trace = out.join("trace.json");
+        let o = rev(&["--screenshot", shot.to_str().unwrap(), "--ui-trace", trace.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let t: Value = serde_json::from_slice(&std::fs::read(&trace).unwrap()).unwrap();
+        assert_eq!(t["comments_visible"], serde_json::json!(["Chin tucked here, good"]), "{t}");
+        assert_eq!(t["skeleton_drawn"], true, "{t}");
+        assert_eq!(t["frame_shown"], 45, "{t}");
+        let img = image::open(&shot).unwrap().to_rgb8();
+        assert!(img.pixels().filter(|p| p.0 == [255, 210, 60]).count() > 100, "comment text not on screen");
+        opened.join("share")
+    } else {
+        thrustline_report::bundle::extract(&bundle, &opened).unwrap()
+    };
+    let s: Value = serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap();
+    let comments = s["comments"].as_array().unwrap();
+    assert_eq!(comments.len(), 2);
+    assert_eq!(comments[0]["text"], "Chin tucked here, good");
+    assert_eq!(comments[0]["author"], "Coach Ana");
+    assert_eq!(comments[0]["rep"], 1);
+    assert_eq!(s["input"]["file"], "video.mp4");
+    assert_eq!(
+        std::fs::read(dir.join("video.mp4")).unwrap(),
+        std::fs::read(sample()).unwrap(),
+        "the video travels unchanged"
+    );
+}
+
+#[test]
+fn a_bare_video_is_analyzed_then_reviewed() {
+    if !xvfb() {
+        return;
+    }
+    let out = common::tmpdir("review-video");
+    let trace = out.join("trace.json");
+    let o = std::process::Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1400x900x24", env!("CARGO_BIN_EXE_thrustline"), "review"])
+        .arg(sample())
+        .args(["--variation", "glute-bridge", "--exit", "--at", "1.0", "--out"])
+        .arg(out.join("s"))
+        .arg("--ui-trace")
+        .arg(&trace)
+        .env("THRUSTLINE_DATA", out.join("data"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let t: Value = serde_json::from_slice(&std::fs::read(&trace).unwrap()).unwrap();
+    assert_eq!(t["rep_marks"], 1, "{t}");
+    assert_eq!(t["skeleton_drawn"], true, "{t}");
+}
+
+/// A zip with the given (name, bytes) entries.
+fn zip_with(path: &Path, entries: &[(&str, &[u8])]) {
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let opts = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1))
+        .large_file(true);
+    for (name, data) in entries {
+        z.start_file(*name, opts).unwrap();
+        z.write_all(data).unwrap();
+    }
+    z.finish().unwrap();
+}
+
+fn refused(bundle: &Path, root: &Path, expect: &str) {
+    let o = common::thrustline(&["review", bundle.to_str().unwrap(), "--out", root.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{err}");
+    assert!(err.contains(expect), "expected '{expect}' in: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    // Nothing escaped, nothing half-extracted is left.
+    let left: Vec<_> =
+        std::fs::read_dir(root).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn hostile_and_damaged_bundles_are_refused() {
+    let out = common::tmpdir("review-hostile");
+    let session = out.join("session");
+    analyze(&session);
+    let json = std::fs::read(session.join("session.json")).unwrap();
+    let root = out.join("root");
+
+    let p = out.join("traversal.thrust");
+    zip_with(&p, &[("session.json", &json), ("../escaped.txt", b"owned")]);
+    refused(&p, &root, "unsafe path");
+    assert!(!out.join("escaped.txt").exists() && !root.join("../escaped.txt").exists());
+
+    let p = out.join("absolute.thrust");
+    zip_with(&p, &[("session.json", &json), ("/tmp/thrustline-absolute.txt", b"owned")]);
+    refused(&p, &root, "refused:");
+    assert!(!Path::new("/tmp/thrustline-absolute.txt").exists());
+
+    let p = out.join("unexpected.thrust");
+    zip_with(&p, &[("session.json", &json), ("run.sh", b"rm -rf ~")]);
+    refused(&p, &root, "unexpected file");
+
+    // 300 MB of zeros squeezed into a few hundred kB.
+    let p = out.join("bomb.thrust");
+    zip_with(&p, &[("session.json", &json), ("frames.jsonl", &vec![0u8; 300 << 20])]);
+    assert!(std::fs::metadata(&p).unwrap().len() < 4 << 20);
+    refused(&p, &root, "zip bomb");
+
+    let p = out.join("notjson.thrust");
+    zip_with(&p, &[("session.json", b"{not json")]);
+    refused(&p, &root, "damaged bundle");
+
+    // A real bundle cut in half.
+    let good = out.join("good.thrust");
+    let o = common::thrustline(&["bundle", session.to_str().unwrap(), "-o", good.to_str().unwrap()]);
+    assert!(o.status.success());
+    let bytes = std::fs::read(&good).unwrap();
+    let p = out.join("truncated.thrust");
+    std::fs::write(&p, &bytes[..bytes.len() / 2]).unwrap();
+    refused(&p, &root, "damaged bundle");
+
+    let p = out.join("garbage.thrust");
+    std::fs::write(&p, b"PK\x03\x04 this is not a zip").unwrap();
+    refused(&p, &root, "damaged bundle");
+
+    // And the good one opens.
+    let dir = thrustline_report::bundle::extract(&good, &root).unwrap();
+    assert!(dir.join("session.json").is_file() && dir.join("video.mp4").is_file());
+}
