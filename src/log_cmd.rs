@@ -14,6 +14,12 @@ pub struct LogArgs {
     /// Also write progress plots (load, reps, lockout angle, fault rate) to this HTML file.
     #[arg(long)]
     pub html: Option<std::path::PathBuf>,
+    /// Open the progress window (plots, guidance, history).
+    #[arg(long)]
+    pub window: bool,
+    /// With --window: save a screenshot here and close (scripts and tests).
+    #[arg(long, requires = "window")]
+    pub screenshot: Option<std::path::PathBuf>,
 }
 
 fn date(unix: i64) -> String {
@@ -35,6 +41,10 @@ pub fn run(a: &LogArgs) -> Result<()> {
     if let Some(path) = &a.html {
         crate::atomic::write(path, thrustline_log::html::render(&entries, &advice).as_bytes())?;
         eprintln!("progress plots -> {}", path.display());
+    }
+    if a.window {
+        return thrustline_ui::progress::run(entries, advice, a.screenshot.clone())
+            .map_err(|e| anyhow::anyhow!(e));
     }
     if a.json {
         println!(

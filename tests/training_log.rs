@@ -78,3 +78,55 @@ fn an_unwritable_log_warns_but_keeps_the_reports() {
     assert!(out.join("r/session.json").is_file());
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn progress_window_plots_a_generated_history() {
+    if !std::path::Path::new("/usr/bin/xvfb-run").is_file() {
+        eprintln!("SKIP: xvfb-run not installed (scripts/test.sh installs it)");
+        return;
+    }
+    let data = common::tmpdir("progress-window");
+    {
+        // Six sessions over two weeks, load rising, faults falling.
+        let mut log = thrustline_log::TrainingLog::open_in(&data).unwrap();
+        for i in 0..6u32 {
+            let e = thrustline_log::Entry {
+                id: 0,
+                recorded_unix_s: 1_760_000_000 + i64::from(i) * 3 * 86_400,
+                source: format!("day{i}.mp4"),
+                variation: "barbell".into(),
+                load_kg: Some(60.0 + 2.5 * f64::from(i / 2)),
+                sets: 3,
+                reps_per_set: vec![8, 8, 8],
+                reps: 24,
+                partials: 0,
+                clean_reps: 18 + i,
+                mean_lockout_angle: Some(170.0 + f64::from(i)),
+                faults: vec![("no_top_squeeze".into(), 6 - i)],
+            };
+            log.add(&e).unwrap();
+        }
+    }
+    let shot = data.join("progress.png");
+    let o = std::process::Command::new("xvfb-run")
+        .args([
+            "-a",
+            "-s",
+            "-screen 0 1400x900x24",
+            env!("CARGO_BIN_EXE_thrustline"),
+            "log",
+            "--window",
+            "--screenshot",
+        ])
+        .arg(&shot)
+        .env("THRUSTLINE_DATA", &data)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let img = image::open(&shot).unwrap().to_rgb8();
+    // Each chart's line colour is on screen: load (blue), reps (green), lockout (white), faults (red).
+    for c in [[120u8, 180, 255], [80, 220, 120], [230, 70, 60]] {
+        assert!(img.pixels().filter(|p| p.0 == c).count() > 400, "{c:?} missing");
+    }
+    let _ = std::fs::remove_dir_all(&data);
+}

@@ -2,5 +2,6 @@
 //! and the binary depend on the GUI.
 
 pub mod live;
+pub mod progress;
 pub mod review;
 pub mod widgets;

@@ -1,0 +1,210 @@
+//! The progress window (`thrustline log --window`): load, reps, lockout angle and fault rate
+//! over time, the article's guidance, and the history.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use eframe::egui::{self, Align2, Color32, CornerRadius, FontId, Pos2, RichText, Sense, Shape, Stroke, Vec2};
+use thrustline_log::{Entry, Guidance};
+
+use crate::widgets::{self, ACCENT, DIM, FAULT, PANEL_BG, WARN};
+
+/// Height of each progress chart.
+const CHART_HEIGHT: f32 = 200.0;
+
+pub struct ProgressApp {
+    entries: Vec<Entry>,
+    guidance: Guidance,
+    screenshot: Option<PathBuf>,
+    shot: Arc<Mutex<Option<bool>>>,
+}
+
+/// A small time chart of (unix seconds, value) points.
+fn chart(ui: &mut egui::Ui, title: &str, unit: &str, pts: &[(i64, f64)], color: Color32) {
+    let (rect, _) = ui.allocate_exact_size(Vec2::new(ui.available_width(), CHART_HEIGHT), Sense::hover());
+    let p = ui.painter_at(rect);
+    p.rect_filled(rect, CornerRadius::same(6), PANEL_BG);
+    p.text(
+        rect.left_top() + Vec2::new(10.0, 6.0),
+        Align2::LEFT_TOP,
+        title,
+        FontId::proportional(17.0),
+        Color32::WHITE,
+    );
+    if pts.is_empty() {
+        p.text(rect.center(), Align2::CENTER_CENTER, "no data yet", FontId::proportional(16.0), DIM);
+        return;
+    }
+    let inner = egui::Rect::from_min_max(rect.min + Vec2::new(64.0, 34.0), rect.max - Vec2::new(14.0, 14.0));
+    let (t0, t1) = (pts.iter().map(|p| p.0).min().unwrap_or(0), pts.iter().map(|p| p.0).max().unwrap_or(0));
+    let (mut v0, mut v1) = pts.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    if (v1 - v0).abs() < 1e-9 {
+        v0 -= 1.0;
+        v1 += 1.0;
+    }
+    let x = |t: i64| {
+        if t1 > t0 {
+            inner.left() + (t - t0) as f32 / (t1 - t0) as f32 * inner.width()
+        } else {
+            inner.center().x
+        }
+    };
+    let y = |v: f64| inner.bottom() - ((v - v0) / (v1 - v0)) as f32 * inner.height();
+    for v in [v0, (v0 + v1) / 2.0, v1] {
+        p.line_segment(
+            [Pos2::new(inner.left(), y(v)), Pos2::new(inner.right(), y(v))],
+            Stroke::new(1.0, Color32::from_gray(55)),
+        );
+        p.text(
+            Pos2::new(inner.left() - 6.0, y(v)),
+            Align2::RIGHT_CENTER,
+            format!("{v:.1}{unit}"),
+            FontId::proportional(13.0),
+            DIM,
+        );
+    }
+    let line: Vec<Pos2> = pts.iter().map(|&(t, v)| Pos2::new(x(t), y(v))).collect();
+    if line.len() > 1 {
+        p.add(Shape::line(line.clone(), Stroke::new(2.5, color)));
+    }
+    for q in line {
+        p.circle_filled(q, 4.0, color);
+    }
+}
+
+impl ProgressApp {
+    pub fn new(
+        cc: &eframe::CreationContext<'_>,
+        entries: Vec<Entry>,
+        guidance: Guidance,
+        screenshot: Option<PathBuf>,
+    ) -> Self {
+        widgets::apply_theme(&cc.egui_ctx);
+        Self { entries, guidance, screenshot, shot: Arc::new(Mutex::new(None)) }
+    }
+
+    fn series(&self, f: impl Fn(&Entry) -> Option<f64>) -> Vec<(i64, f64)> {
+        self.entries.iter().filter_map(|e| f(e).map(|v| (e.recorded_unix_s, v))).collect()
+    }
+
+    fn automation(&mut self, ctx: &egui::Context) {
+        let Some(path) = self.screenshot.clone() else { return };
+        let state = self.shot.lock().map(|s| *s).unwrap_or(None);
+        match state {
+            None => {
+                if let Ok(mut s) = self.shot.lock() {
+                    *s = Some(false);
+                }
+                let done = self.shot.clone();
+                ctx.request_screenshot(move |img| {
+                    let bytes: Vec<u8> = img.pixels.iter().flat_map(|c| [c.r(), c.g(), c.b()]).collect();
+                    if let Err(e) = image::save_buffer(
+                        &path,
+                        &bytes,
+                        img.size[0] as u32,
+                        img.size[1] as u32,
+                        image::ColorType::Rgb8,
+                    ) {
+                        eprintln!("warning: screenshot not saved: {e}");
+                    }
+                    if let Ok(mut s) = done.lock() {
+                        *s = Some(true);
+                    }
+                });
+            }
+            Some(true) => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Some(false) => {}
+        }
+        ctx.request_repaint_after(Duration::from_millis(30));
+    }
+}
+
+impl eframe::App for ProgressApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        let g = self.guidance.clone();
+        egui::Panel::right("guidance").default_size(380.0).show(ui, |ui| {
+            ui.heading(RichText::new("Guidance").color(ACCENT));
+            let (r, s) = (g.reps_per_set, g.sets);
+            ui.label(format!("Goal: {} — {}–{} sets of {}–{} reps", g.goal.name(), s.0, s.1, r.0, r.1));
+            ui.label(format!("Frequency: {}", g.frequency));
+            if let Some(w) = &g.rest_warning {
+                ui.label(RichText::new(format!("Rest: {w}")).color(WARN));
+            }
+            if let Some(n) = &g.range_note {
+                ui.label(RichText::new(format!("Sets: {n}")).color(WARN));
+            }
+            if let Some(l) = &g.next_load {
+                let color = if l.increase { ACCENT } else { DIM };
+                ui.label(
+                    RichText::new(format!(
+                        "Next load: {:.1}–{:.1} kg — {}",
+                        l.next_kg.0, l.next_kg.1, l.reason
+                    ))
+                    .color(color),
+                );
+            }
+            ui.separator();
+            ui.heading("History");
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                for e in self.entries.iter().rev() {
+                    let (y, m, d, h, mi, _) = thrustline_report::atomic::civil(e.recorded_unix_s);
+                    let load = e.load_kg.map_or("-".to_string(), |l| format!("{l} kg"));
+                    let clean =
+                        e.clean_ratio().map_or("-".to_string(), |c| format!("{:.0}% clean", c * 100.0));
+                    ui.label(RichText::new(format!("{y:04}-{m:02}-{d:02} {h:02}:{mi:02}")).strong());
+                    ui.label(format!("{} · {load} · {} reps · {clean}", e.variation, e.reps));
+                    if !e.faults.is_empty() {
+                        let f: Vec<String> = e.faults.iter().map(|(id, n)| format!("{id} ×{n}")).collect();
+                        ui.label(RichText::new(f.join(", ")).color(FAULT));
+                    }
+                    ui.add_space(4.0);
+                }
+            });
+        });
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            ui.heading(RichText::new(format!("Progress · {} sessions", self.entries.len())).color(ACCENT));
+            let load = self.series(|e| e.load_kg);
+            let reps = self.series(|e| Some(f64::from(e.reps)));
+            let lockout = self.series(|e| e.mean_lockout_angle);
+            let fault_rate = self.series(|e| e.clean_ratio().map(|c| (1.0 - c) * 100.0));
+            let w = (ui.available_width() - 12.0) / 2.0;
+            let charts = [
+                ("Load", " kg", &load, Color32::from_rgb(120, 180, 255)),
+                ("Reps per session", "", &reps, ACCENT),
+                ("Mean lockout angle", "°", &lockout, Color32::WHITE),
+                ("Reps with a fault", "%", &fault_rate, FAULT),
+            ];
+            for row in charts.chunks(2) {
+                ui.horizontal(|ui| {
+                    for (title, unit, pts, color) in row {
+                        ui.allocate_ui(Vec2::new(w, CHART_HEIGHT), |ui| {
+                            ui.set_width(w);
+                            chart(ui, title, unit, pts, *color);
+                        });
+                    }
+                });
+                ui.add_space(12.0);
+            }
+        });
+        self.automation(&ctx);
+    }
+}
+
+/// Opens the progress window; returns when it closes.
+pub fn run(entries: Vec<Entry>, guidance: Guidance, screenshot: Option<PathBuf>) -> Result<(), String> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Thrustline — progress")
+            .with_inner_size([1280.0, 720.0]),
+        renderer: eframe::Renderer::Glow,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "thrustline-progress",
+        options,
+        Box::new(move |cc| Ok(Box::new(ProgressApp::new(cc, entries, guidance, screenshot)))),
+    )
+    .map_err(|e| format!("cannot open the window: {e}"))
+}
