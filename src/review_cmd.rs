@@ -30,6 +30,9 @@ pub struct ReviewArgs {
     /// Close after the screenshot (scripts and tests).
     #[arg(long)]
     pub exit: bool,
+    /// Start with the best rep's ghost skeleton over the current one.
+    #[arg(long)]
+    pub ghost: bool,
     #[arg(long, hide = true)]
     pub ui_trace: Option<PathBuf>,
 }
@@ -82,6 +85,7 @@ pub fn run(a: &ReviewArgs) -> Result<bool> {
         screenshot: a.screenshot.clone(),
         exit: a.exit,
         trace: a.ui_trace.clone(),
+        ghost: a.ghost,
     };
     let author = crate::bundle_cmd::author(a.author.as_deref());
     thrustline_ui::review::run(folder, author, auto).map_err(|e| anyhow!(e))?;

@@ -123,6 +123,52 @@ fn a_bare_video_is_analyzed_then_reviewed() {
     assert_eq!(t["skeleton_drawn"], true, "{t}");
 }
 
+#[test]
+fn the_best_rep_is_a_ghost_over_another_rep() {
+    let Some(shared) = common::shared() else { return };
+    if !xvfb() {
+        return;
+    }
+    let out = common::tmpdir("review-ghost");
+    let clip = shared.join("footage/glute_bridge_side_5reps.mp4");
+    let session = out.join("s");
+    let o = common::thrustline(&[
+        "analyze",
+        clip.to_str().unwrap(),
+        "--quiet",
+        "--no-log",
+        "--no-video",
+        "--out",
+        session.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s: Value = serde_json::from_slice(&std::fs::read(session.join("session.json")).unwrap()).unwrap();
+    let reps = s["reps"].as_array().unwrap();
+    // The best rep: complete, clean first, then the highest lockout.
+    let key = |r: &Value| {
+        (r["faults"].as_array().unwrap().is_empty(), r["metrics"]["peak_hip_angle"].as_f64().unwrap())
+    };
+    let best = reps
+        .iter()
+        .filter(|r| r["complete"] == true)
+        .max_by(|a, b| key(a).partial_cmp(&key(b)).unwrap())
+        .unwrap();
+    let other = reps.iter().find(|r| r["index"] != best["index"]).unwrap();
+    let at = (other["start_s"].as_f64().unwrap() + other["end_s"].as_f64().unwrap()) / 2.0;
+    let trace = out.join("trace.json");
+    let o = std::process::Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1400x900x24", env!("CARGO_BIN_EXE_thrustline"), "review"])
+        .arg(&session)
+        .args(["--ghost", "--exit", "--at", &format!("{at:.3}"), "--ui-trace"])
+        .arg(&trace)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let t: Value = serde_json::from_slice(&std::fs::read(&trace).unwrap()).unwrap();
+    assert_eq!(t["ghost_drawn"], true, "{t}");
+    assert_eq!(t["rep_marks"], 5, "{t}");
+}
+
 /// A zip with the given (name, bytes) entries.
 fn zip_with(path: &Path, entries: &[(&str, &[u8])]) {
     let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());

@@ -136,6 +136,8 @@ pub struct ReviewAutomation {
     pub exit: bool,
     /// Write what the window showed to this JSON file.
     pub trace: Option<PathBuf>,
+    /// Start with the best rep's ghost on.
+    pub ghost: bool,
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -234,7 +236,7 @@ impl ReviewApp {
             speed: 1.0,
             anchor: (Instant::now(), t0),
             overlay: !overlay_in_video,
-            ghost: false,
+            ghost: auto.ghost,
             best_rep,
             tool: Tool::None,
             points: Vec::new(),
@@ -534,7 +536,9 @@ impl ReviewApp {
             }
         }
         if self.ghost {
-            if let (Some(b), Some(c)) = (self.best_rep, self.current_rep()) {
+            if let (Some(b), Some(c)) =
+                (self.best_rep, self.current_rep().filter(|&c| Some(c) != self.best_rep))
+            {
                 let reps = &self.folder.session.reps;
                 let (cur, best) = (&reps[c], &reps[b]);
                 // The same point of the movement: the same fraction of each rep's duration.
