@@ -106,18 +106,24 @@ fn terminal_coach_counts_records_and_cues() {
     let out = common::tmpdir("live-headless");
     let clip = shared.join("footage/hip_thrust_feet_far.mp4");
     let wav = out.join("cues.wav");
-    let o = common::thrustline(&[
-        "live",
-        clip.to_str().unwrap(),
-        "--no-window",
-        "--mute",
-        "--speak",
-        "--no-log",
-        "--out",
-        out.join("sessions").to_str().unwrap(),
-        "--audio-wav",
-        wav.to_str().unwrap(),
-    ]);
+    let data = out.join("data");
+    let env = [("THRUSTLINE_DATA", data.to_str().unwrap())];
+    let o = common::thrustline_env(
+        &[
+            "live",
+            clip.to_str().unwrap(),
+            "--no-window",
+            "--mute",
+            "--speak",
+            "--load",
+            "40kg",
+            "--out",
+            out.join("sessions").to_str().unwrap(),
+            "--audio-wav",
+            wav.to_str().unwrap(),
+        ],
+        &env,
+    );
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{stdout}{}", String::from_utf8_lossy(&o.stderr));
     assert!(
@@ -143,6 +149,13 @@ fn terminal_coach_counts_records_and_cues() {
     for f in ["reps.csv", "report.html"] {
         assert!(dir.join(f).is_file(), "{f}");
     }
+    // The training log has the live session.
+    let o = common::thrustline_env(&["log", "--json"], &env);
+    let log: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let sessions = log["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 1, "{log}");
+    assert_eq!(sessions[0]["reps"], 2);
+    assert_eq!(sessions[0]["load_kg"], 40.0);
     // The cue track: a tone at each rep's lockout, then the spoken cue; silence before rep 1.
     let samples = thrustline_live::audio::read_track(&wav).unwrap();
     let first = reps[0]["lockout_s"].as_f64().unwrap();
