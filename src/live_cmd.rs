@@ -118,6 +118,9 @@ pub fn run(a: &LiveArgs) -> Result<bool> {
     if a.no_window {
         return headless(cfg, &stop);
     }
+    if !thrustline_ui::has_display() {
+        bail!("no display to open the window on (DISPLAY is not set): use --no-window to coach from the terminal");
+    }
     // Start before the window opens: a bad camera or model is a one-line error, not a window.
     let slot = thrustline_ui::live::WakeSlot::default();
     let engine = Engine::start(cfg.clone(), slot.waker())?;

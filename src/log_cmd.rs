@@ -43,6 +43,9 @@ pub fn run(a: &LogArgs) -> Result<()> {
         eprintln!("progress plots -> {}", path.display());
     }
     if a.window {
+        if !thrustline_ui::has_display() {
+            anyhow::bail!("no display to open the progress window on (DISPLAY is not set): use --html FILE");
+        }
         return thrustline_ui::progress::run(entries, advice, a.screenshot.clone())
             .map_err(|e| anyhow::anyhow!(e));
     }

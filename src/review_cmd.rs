@@ -78,7 +78,18 @@ pub fn prepare(input: &Path, out: Option<&Path>, variation: Variation) -> Result
 }
 
 pub fn run(a: &ReviewArgs) -> Result<bool> {
+    let no_display = || {
+        anyhow!("no display to open the review window on (DISPLAY is not set); `thrustline comment` and `thrustline bundle` work without one")
+    };
+    let bundle = a.input.extension().is_some_and(|e| e.eq_ignore_ascii_case("thrust"));
+    // A bundle is checked (and extracted) first: a bad one is worth knowing about anyway.
+    if !thrustline_ui::has_display() && !bundle {
+        return Err(no_display());
+    }
     let dir = prepare(&a.input, a.out.as_deref(), a.variation)?;
+    if !thrustline_ui::has_display() {
+        return Err(no_display());
+    }
     let folder = SessionFolder::open(&dir)?;
     let auto = thrustline_ui::review::ReviewAutomation {
         at_s: a.at,

@@ -300,6 +300,18 @@ fn missing_camera_or_file_is_one_line_and_lists_cameras() {
     let o = common::thrustline(&["live", "/dev/video42", "--no-window", "--mute"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success() && err.contains("/dev/video42 cannot be opened"), "{err}");
+    // No display: a clear pointer to the terminal mode, and no empty session folder.
+    let out = common::tmpdir("live-nodisplay");
+    let sample = common::root().join("assets/glute_bridge_bodyweight_1rep.mp4");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_thrustline"))
+        .args(["live", sample.to_str().unwrap(), "--mute", "--out", out.join("s").to_str().unwrap()])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("--no-window"), "{err}");
+    assert!(!out.join("s").exists());
     let o = common::thrustline(&["live", "no-such-clip.mp4", "--no-window"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success() && err.contains("no such file or camera"), "{err}");

@@ -5,3 +5,8 @@ pub mod live;
 pub mod progress;
 pub mod review;
 pub mod widgets;
+
+/// Whether a window can open here: X11 or Wayland must be named in the environment.
+pub fn has_display() -> bool {
+    std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some()
+}
