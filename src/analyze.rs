@@ -14,7 +14,7 @@ use opencv::prelude::*;
 use opencv::{imgcodecs, imgproc};
 use thrustline_capture::{Frame, VideoSource};
 use thrustline_core::{Analyzer, Event, FrameGeometry, Thresholds, Variation};
-use thrustline_pose::{ModelKind, PoseConfig, PoseFrame, PoseTracker};
+use thrustline_pose::{ModelKind, PoseConfig, PoseFrame, PoseMask, PoseTracker};
 use thrustline_report::html::KeyFrame;
 use thrustline_report::session::{sha256_file, InputMeta, ModelMeta, Session};
 use thrustline_report::{draw, frames, html, table, video};
@@ -27,6 +27,9 @@ const BANNER_S: f64 = 2.5;
 const KEYFRAME_HEIGHT: i32 = 360;
 /// JPEG quality of report key frames.
 const KEYFRAME_QUALITY: i32 = 80;
+/// One frame in this many near the top of a rep gets a segmentation mask (each costs a second
+/// landmark-model run); 5 per second at 30 fps is plenty for a hold of half a second or more.
+const MASK_EVERY: u64 = 6;
 /// At most this many key frames per report (lockouts first, then faults).
 const MAX_KEYFRAMES: usize = 48;
 
@@ -68,6 +71,10 @@ pub struct AnalyzeArgs {
     /// Do not record the sessions in the training log.
     #[arg(long)]
     pub no_log: bool,
+    /// Also measure the back's outline (segmentation mask) near the top of each rep: adds
+    /// `back_curvature` to frames.jsonl; costs a second model run on 1 top frame in 6.
+    #[arg(long)]
+    pub back_outline: bool,
 }
 
 /// Kilograms from "60kg", "135lb", "60".
@@ -193,7 +200,7 @@ fn analyze_one(
     };
 
     let (tx_frames, rx_frames) = bounded::<Frame>(STAGE_QUEUE);
-    let (tx_pose, rx_pose) = bounded::<(Frame, Option<PoseFrame>)>(STAGE_QUEUE);
+    let (tx_pose, rx_pose) = bounded::<(Frame, Option<PoseFrame>, Option<PoseMask>)>(STAGE_QUEUE);
     let mut analyzer = Analyzer::new(thresholds, FrameGeometry { width: info.width, height: info.height });
     let tmp_video = dir.join(".annotated.tmp.mp4");
     let long = info.width.max(info.height);
@@ -239,9 +246,34 @@ fn analyze_one(
             Ok(())
         });
         let pose = s.spawn(|| -> Result<()> {
+            let geom = FrameGeometry { width: info.width, height: info.height };
+            let mut top_frames = 0u64;
             for f in rx_frames.iter() {
                 let p = tracker.process(&f.rgb, f.t_ms)?;
-                if tx_pose.send((f, p)).is_err() {
+                // The back's outline where it matters, the top of a rep, on a sample of frames.
+                let near_top = a.back_outline
+                    && p.as_ref().is_some_and(|p| {
+                        let (m, _) = thrustline_core::metrics::measure(
+                            &p.observation(),
+                            geom,
+                            &thresholds,
+                            None,
+                            None,
+                        );
+                        m.hip_angle.is_some_and(|h| h.value >= thresholds.lockout_enter_deg)
+                    });
+                let mask = match (&p, near_top) {
+                    (Some(pf), true) => {
+                        top_frames += 1;
+                        if top_frames % MASK_EVERY == 1 || MASK_EVERY == 1 {
+                            tracker.mask(&f.rgb, &pf.roi)?
+                        } else {
+                            None
+                        }
+                    }
+                    _ => None,
+                };
+                if tx_pose.send((f, p, mask)).is_err() {
                     break;
                 }
             }
@@ -249,9 +281,10 @@ fn analyze_one(
             Ok(())
         });
         let mut bgr = Mat::default();
-        for (f, p) in rx_pose.iter() {
+        for (f, p, mask) in rx_pose.iter() {
             let obs = p.as_ref().map(PoseFrame::observation);
-            let fa = analyzer.update(f.t_ms, obs.as_ref());
+            let view = mask.as_ref().map(PoseMask::view);
+            let fa = analyzer.update_masked(f.t_ms, obs.as_ref(), view.as_ref());
             let t_s = f.t_ms / 1000.0;
             last_t = t_s;
             frames_seen += 1;

@@ -70,6 +70,7 @@ pub fn prepare(input: &Path, out: Option<&Path>, variation: Variation) -> Result
         threads: None,
         quiet: false,
         no_log: true,
+        back_outline: false,
     };
     if !crate::analyze::run(&args)? {
         bail!("{}: could not be analyzed", input.display());

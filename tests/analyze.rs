@@ -228,3 +228,35 @@ fn report_renders_in_headless_chromium_without_console_errors() {
     assert!(console.is_empty(), "console messages: {console:?}");
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn back_outline_is_measured_at_the_top_of_reps() {
+    let Some(shared) = common::shared() else { return };
+    let out = common::tmpdir("back-outline");
+    let clip = shared.join("footage/glute_bridge_faults_lumbar_then_quad.mp4");
+    let o = common::thrustline(&[
+        "analyze",
+        clip.to_str().unwrap(),
+        "--quiet",
+        "--no-log",
+        "--no-video",
+        "--back-outline",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lockout = thrustline_core::config::LOCKOUT_ENTER_DEG as f64;
+    let mut n = 0;
+    for l in std::fs::read_to_string(out.join("frames.jsonl")).unwrap().lines() {
+        let f: Value = serde_json::from_str(l).unwrap();
+        if let Some(c) = f["metrics"].get("back_curvature") {
+            n += 1;
+            let v = c["value"].as_f64().unwrap();
+            assert!(v.is_finite() && v.abs() < 1.0, "{v}");
+            // Only near the top: the raw hip angle past the lockout threshold.
+            assert!(f["metrics"]["hip_angle"]["value"].as_f64().unwrap() >= lockout - 1e-3, "{l}");
+        }
+    }
+    // Two reps with holds: at least a few sampled top frames each.
+    assert!(n >= 6, "{n} frames with a back outline");
+}

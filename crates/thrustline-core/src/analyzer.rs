@@ -270,6 +270,17 @@ impl Analyzer {
 
     /// Feeds one frame. `t_ms` must increase; `pose` is `None` when nobody was found.
     pub fn update(&mut self, t_ms: f64, pose: Option<&PoseObservation>) -> FrameAnalysis {
+        self.update_masked(t_ms, pose, None)
+    }
+
+    /// As [`Self::update`], with the person's segmentation mask when the pose stage gives one
+    /// (it adds the back's curvature to the metrics).
+    pub fn update_masked(
+        &mut self,
+        t_ms: f64,
+        pose: Option<&PoseObservation>,
+        mask: Option<&crate::mask::SegmentationMask>,
+    ) -> FrameAnalysis {
         let mut ev = Events::default();
         let t = t_ms / 1000.0;
         self.frames += 1;
@@ -287,7 +298,16 @@ impl Analyzer {
         }
 
         let metrics = pose.map(|p| {
-            let (m, foot) = measure(p, self.geom, &self.cfg, self.foot_baseline, self.forced_side);
+            let (mut m, foot) = measure(p, self.geom, &self.cfg, self.foot_baseline, self.forced_side);
+            if let Some(mask) = mask {
+                m.back_curvature = crate::mask::back_curvature(
+                    &p.landmarks,
+                    self.geom,
+                    m.side,
+                    mask,
+                    self.cfg.min_visibility,
+                );
+            }
             (m, foot)
         });
         let m = metrics.map(|(m, _)| m);

@@ -4,12 +4,14 @@
 pub mod analyzer;
 pub mod config;
 pub mod landmarks;
+pub mod mask;
 pub mod metrics;
 pub mod session;
 
 pub use analyzer::{Analyzer, Event, Events, FrameAnalysis, Phase};
 pub use config::{ConfigError, Thresholds};
 pub use landmarks::{FrameGeometry, Landmark, PoseObservation, CONNECTIONS, NUM_LANDMARKS};
+pub use mask::SegmentationMask;
 pub use metrics::{FrameMetrics, Metric, Side};
 pub use session::{
     Evidence, Fault, FaultCount, FaultId, PartialRep, Rep, RepMetrics, SessionSummary, SetSummary, Severity,

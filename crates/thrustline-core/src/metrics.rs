@@ -47,6 +47,10 @@ pub struct FrameMetrics {
     pub toe_lift: Option<Metric>,
     /// Left/right hip height difference over hip width (frontal views only).
     pub hip_asymmetry: Option<Metric>,
+    /// Inward bow of the back's outline over the shoulder–hip distance, on frames given a
+    /// segmentation mask (the top of a rep).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub back_curvature: Option<Metric>,
 }
 
 impl FrameMetrics {
@@ -285,6 +289,7 @@ pub fn measure(
         heel_lift: lift(foot, |f| f.heel_y),
         toe_lift: lift(foot, |f| f.toe_y),
         hip_asymmetry,
+        back_curvature: None,
     };
     (m, foot)
 }

@@ -86,19 +86,55 @@ impl Landmarker {
         Ok(Self { session, has_heatmap, input: InputTensor::new(INPUT)? })
     }
 
-    /// Runs the model on `roi` of an RGB frame. `None` when no pose is present.
-    pub fn run(&mut self, rgb: &Mat, roi: &NormRect) -> Result<Option<LandmarkOutput>, PoseError> {
-        let (fw, fh) = (rgb.cols() as f32, rgb.rows() as f32);
+    /// Crop pixel → frame pixel for `roi` of a `fw`×`fh` frame.
+    fn crop_matrix(roi: &NormRect, fw: f32, fh: f32) -> [[f32; 3]; 2] {
         let (sw, sh) = (roi.width * fw, roi.height * fh);
         let (cx, cy) = (roi.x_center * fw, roi.y_center * fh);
         let (s, c) = roi.rotation.sin_cos();
         let n = INPUT as f32;
         // Output pixel (u, v) samples the frame at centre + R·((u/n − ½)·sw, (v/n − ½)·sh),
         // the same mapping as MediaPipe's corner-to-corner perspective warp.
-        let m = [
+        [
             [c * sw / n, -s * sh / n, cx - c * sw / 2.0 + s * sh / 2.0],
             [s * sw / n, c * sh / n, cy - s * sw / 2.0 - c * sh / 2.0],
-        ];
+        ]
+    }
+
+    /// The segmentation head's person probabilities on `roi` (row-major, square) and the
+    /// frame pixel → mask pixel affine. Needs a model with the head (`pose_landmark_*.onnx`).
+    pub fn mask(&mut self, rgb: &Mat, roi: &NormRect) -> Result<Option<crate::PoseMask>, PoseError> {
+        let m = Self::crop_matrix(roi, rgb.cols() as f32, rgb.rows() as f32);
+        self.input.fill(rgb, m, BORDER_REPLICATE, 0.0, 1.0)?;
+        let input = TensorRef::from_array_view((self.input.shape(), &self.input.data[..]))?;
+        let outputs = self.session.run(ort::inputs![input])?;
+        let Some(seg) = outputs.get("Identity_2") else {
+            return Err(PoseError::Inference("landmark model has no segmentation output Identity_2".into()));
+        };
+        let raw = seg.try_extract_tensor::<f32>()?.1;
+        let side = (raw.len() as f64).sqrt() as usize;
+        if side * side != raw.len() || side == 0 {
+            return Err(PoseError::Inference("segmentation output is not square".into()));
+        }
+        // Logits (TensorsToSegmentationCalculator's sigmoid activation).
+        let prob: Vec<f32> = raw.iter().map(|&v| sigmoid(v)).collect();
+        // Invert crop → frame, then scale crop pixels (INPUT) to mask pixels (side).
+        let (a, b, c, d) = (m[0][0], m[0][1], m[1][0], m[1][1]);
+        let det = a * d - b * c;
+        if det.abs() < 1e-12 {
+            return Ok(None);
+        }
+        let k = side as f32 / INPUT as f32;
+        let (ia, ib, ic, id) = (d / det, -b / det, -c / det, a / det);
+        let (tx, ty) = (m[0][2], m[1][2]);
+        let inv = [k * ia, k * ib, -k * (ia * tx + ib * ty), k * ic, k * id, -k * (ic * tx + id * ty)];
+        Ok(Some(crate::PoseMask { prob, side, frame_to_mask: inv }))
+    }
+
+    /// Runs the model on `roi` of an RGB frame. `None` when no pose is present.
+    pub fn run(&mut self, rgb: &Mat, roi: &NormRect) -> Result<Option<LandmarkOutput>, PoseError> {
+        let m = Self::crop_matrix(roi, rgb.cols() as f32, rgb.rows() as f32);
+        let (s, c) = roi.rotation.sin_cos();
+        let n = INPUT as f32;
         self.input.fill(rgb, m, BORDER_REPLICATE, 0.0, 1.0)?;
         let input = TensorRef::from_array_view((self.input.shape(), &self.input.data[..]))?;
         let outputs = self.session.run(ort::inputs![input])?;

@@ -85,6 +85,11 @@ impl PoseConfig {
         self.models_dir.join("pose_detection.onnx")
     }
 
+    /// The model with every head, for the segmentation mask on chosen frames.
+    pub fn segmentation_path(&self) -> PathBuf {
+        self.models_dir.join(format!("pose_landmark_{}.onnx", self.model.name()))
+    }
+
     /// The per-frame landmark model: without the segmentation head, with the heatmap.
     pub fn landmark_path(&self) -> PathBuf {
         self.models_dir.join(format!("pose_landmark_{}_noseg.onnx", self.model.name()))
@@ -124,6 +129,28 @@ pub struct PoseTracker {
     world_smoother: LandmarkSmoother<NUM_LANDMARKS>,
     visibility: VisibilitySmoother<NUM_LANDMARKS>,
     aux_smoother: LandmarkSmoother<2>,
+    /// The model with the segmentation head, loaded on first use.
+    segmenter: Option<Landmarker>,
+}
+
+/// A person mask for one frame: probabilities on a square grid and where it sits.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PoseMask {
+    pub prob: Vec<f32>,
+    pub side: usize,
+    /// Frame pixel → mask pixel affine (see `thrustline_core::SegmentationMask`).
+    pub frame_to_mask: [f32; 6],
+}
+
+impl PoseMask {
+    pub fn view(&self) -> thrustline_core::SegmentationMask<'_> {
+        thrustline_core::SegmentationMask {
+            width: self.side,
+            height: self.side,
+            prob: &self.prob,
+            frame_to_mask: self.frame_to_mask,
+        }
+    }
 }
 
 impl PoseTracker {
@@ -144,8 +171,20 @@ impl PoseTracker {
             world_smoother: LandmarkSmoother::new(filter::WORLD),
             visibility: VisibilitySmoother::default(),
             aux_smoother: LandmarkSmoother::new(filter::AUXILIARY),
+            segmenter: None,
             cfg,
         })
+    }
+
+    /// The person mask on a frame's ROI (the segmentation head of the same landmark model).
+    /// Costs one more landmark-model run; meant for the frames that need it (top of a rep).
+    pub fn mask(&mut self, rgb: &Mat, roi: &NormRect) -> Result<Option<PoseMask>, PoseError> {
+        if self.segmenter.is_none() {
+            let s = runtime::session(&self.cfg.segmentation_path(), self.cfg.threads, "")?;
+            self.segmenter = Some(Landmarker::new(s)?);
+        }
+        let Some(seg) = self.segmenter.as_mut() else { return Ok(None) };
+        seg.mask(rgb, roi)
     }
 
     pub fn config(&self) -> &PoseConfig {
