@@ -57,11 +57,13 @@ pub fn run(a: &PoseArgs) -> Result<()> {
     let mut tracker = PoseTracker::new(cfg)?;
     let mut frames = Vec::new();
     let mut busy = 0.0f64;
+    let mut detections = 0usize;
     while let Some(f) = src.next_frame()? {
         let start = Instant::now();
         let clock = if a.mediapipe_clock { f.index as f64 * MEDIAPIPE_FRAME_MS } else { f.t_ms };
         let pose = tracker.process(&f.rgb, clock)?;
         busy += start.elapsed().as_secs_f64();
+        detections += usize::from(pose.as_ref().is_some_and(|p| p.detected));
         frames.push(OutFrame {
             t: (f.t_ms * 1000.0).round() / 1000.0,
             lm: pose.map(|p| p.landmarks.iter().map(|l| [l.x, l.y, l.z, l.visibility]).collect()),
@@ -79,10 +81,11 @@ pub fn run(a: &PoseArgs) -> Result<()> {
     crate::atomic::write(&a.output, &serde_json::to_vec(&out)?)?;
     let found = out.frames.iter().filter(|f| f.lm.is_some()).count();
     eprintln!(
-        "{}: {} frames, pose on {}, {:.1} ms/frame ({} model) -> {}",
+        "{}: {} frames, pose on {} ({} by the detector), {:.1} ms/frame ({} model) -> {}",
         a.video.display(),
         out.frames.len(),
         found,
+        detections,
         out.ms_per_frame,
         a.model.name(),
         a.output.display()

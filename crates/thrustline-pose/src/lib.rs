@@ -72,11 +72,20 @@ pub struct PoseConfig {
     pub models_dir: PathBuf,
     /// ONNX Runtime intra-op threads per session.
     pub threads: usize,
+    /// Whether idle inference threads spin: lowest latency live, but a spinning thread takes
+    /// the core that other stages of an offline run need.
+    pub spin: bool,
 }
 
 impl Default for PoseConfig {
     fn default() -> Self {
-        Self { model: ModelKind::Full, smooth: true, models_dir: runtime::models_dir(), threads: 2 }
+        Self {
+            model: ModelKind::Full,
+            smooth: true,
+            models_dir: runtime::models_dir(),
+            threads: 2,
+            spin: true,
+        }
     }
 }
 
@@ -161,8 +170,8 @@ impl PoseTracker {
         } else {
             " (models/ ships with the repository; set THRUSTLINE_MODELS to another folder)".to_string()
         };
-        let det = runtime::session(&cfg.detector_path(), cfg.threads, &heavy_hint)?;
-        let lm = runtime::session(&cfg.landmark_path(), cfg.threads, &heavy_hint)?;
+        let det = runtime::session(&cfg.detector_path(), cfg.threads, cfg.spin, &heavy_hint)?;
+        let lm = runtime::session(&cfg.landmark_path(), cfg.threads, cfg.spin, &heavy_hint)?;
         Ok(Self {
             detector: detector::Detector::new(det)?,
             landmarker: Landmarker::new(lm)?,
@@ -180,7 +189,7 @@ impl PoseTracker {
     /// Costs one more landmark-model run; meant for the frames that need it (top of a rep).
     pub fn mask(&mut self, rgb: &Mat, roi: &NormRect) -> Result<Option<PoseMask>, PoseError> {
         if self.segmenter.is_none() {
-            let s = runtime::session(&self.cfg.segmentation_path(), self.cfg.threads, "")?;
+            let s = runtime::session(&self.cfg.segmentation_path(), self.cfg.threads, self.cfg.spin, "")?;
             self.segmenter = Some(Landmarker::new(s)?);
         }
         let Some(seg) = self.segmenter.as_mut() else { return Ok(None) };

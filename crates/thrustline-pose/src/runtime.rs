@@ -87,8 +87,8 @@ pub fn models_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("models"))
 }
 
-/// Creates a session for `path` with `threads` intra-op threads.
-pub fn session(path: &Path, threads: usize, hint: &str) -> Result<Session, PoseError> {
+/// Creates a session for `path` with `threads` intra-op threads, spinning when idle or not.
+pub fn session(path: &Path, threads: usize, spin: bool, hint: &str) -> Result<Session, PoseError> {
     if !path.is_file() {
         return Err(PoseError::ModelMissing { path: path.to_path_buf(), hint: hint.to_string() });
     }
@@ -101,6 +101,8 @@ pub fn session(path: &Path, threads: usize, hint: &str) -> Result<Session, PoseE
         .with_intra_threads(threads)
         .map_err(|e| unusable(e.to_string()))?
         .with_inter_threads(1)
+        .map_err(|e| unusable(e.to_string()))?
+        .with_intra_op_spinning(spin)
         .map_err(|e| unusable(e.to_string()))?
         .commit_from_file(path)
         .map_err(|e| unusable(e.to_string()))
