@@ -257,13 +257,10 @@ fn analyze_one(
                 // The back's outline where it matters, the top of a rep, on a sample of frames.
                 let near_top = a.back_outline
                     && p.as_ref().is_some_and(|p| {
-                        let (m, _) = thrustline_core::metrics::measure(
-                            &p.observation(),
-                            geom,
-                            &thresholds,
-                            None,
-                            None,
-                        );
+                        let obs = p.observation();
+                        let yaw = thrustline_core::metrics::view_yaw(&obs);
+                        let (m, _) =
+                            thrustline_core::metrics::measure(&obs, geom, &thresholds, None, None, yaw);
                         m.hip_angle.is_some_and(|h| h.value >= thresholds.lockout_enter_deg)
                     });
                 let mask = match (&p, near_top) {

@@ -29,6 +29,9 @@ pub struct PoseArgs {
     /// `mp.solutions.pose` on videos that are not 30 fps. Output times stay the video's.
     #[arg(long)]
     pub mediapipe_clock: bool,
+    /// Also write the world landmarks (metres, hip-centred, camera-aligned axes) per frame.
+    #[arg(long)]
+    pub world: bool,
 }
 
 /// MediaPipe's legacy Python solutions stamp frame n at n × 33333 µs.
@@ -38,6 +41,8 @@ const MEDIAPIPE_FRAME_MS: f64 = 33.333;
 struct OutFrame {
     t: f64,
     lm: Option<Vec<[f32; 4]>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    world: Option<Vec<[f32; 3]>>,
 }
 
 #[derive(Serialize)]
@@ -66,7 +71,11 @@ pub fn run(a: &PoseArgs) -> Result<()> {
         detections += usize::from(pose.as_ref().is_some_and(|p| p.detected));
         frames.push(OutFrame {
             t: (f.t_ms * 1000.0).round() / 1000.0,
-            lm: pose.map(|p| p.landmarks.iter().map(|l| [l.x, l.y, l.z, l.visibility]).collect()),
+            lm: pose.as_ref().map(|p| p.landmarks.iter().map(|l| [l.x, l.y, l.z, l.visibility]).collect()),
+            world: pose
+                .as_ref()
+                .filter(|_| a.world)
+                .map(|p| p.world.iter().map(|l| [l.x, l.y, l.z]).collect()),
         });
     }
     let info = src.info().clone();

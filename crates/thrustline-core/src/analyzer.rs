@@ -183,6 +183,8 @@ pub struct Analyzer {
     frames_low_conf: u64,
     frames_upright: u64,
     warnings: Vec<Warning>,
+    /// Steady estimate of the camera's yaw from a side view (degrees).
+    view_yaw: Option<f32>,
 }
 
 /// A pose gap longer than this inside the lowering leaves its speed unjudged.
@@ -195,6 +197,9 @@ const BOTTOM_SETTLE_S: f64 = 0.3;
 const FOOT_BASELINE_ALPHA: f32 = 0.2;
 /// Share of posed frames with an upright torso beyond which the clip is not a hip thrust.
 const UPRIGHT_SHARE: f64 = 0.5;
+/// Time constant of the camera-yaw estimate: the camera stays put within a set while each
+/// frame's world landmarks wobble by several degrees (side-view clips: p5–p95 spans 2–12°).
+const VIEW_YAW_SMOOTHING_S: f64 = 1.0;
 /// Posed frames needed before judging the movement type (1 s at 30 fps).
 const MIN_FRAMES_FOR_MOVEMENT_CHECK: u64 = 30;
 
@@ -227,6 +232,7 @@ impl Analyzer {
             frames_upright: 0,
             warnings: Vec::with_capacity(4),
             forced_side: None,
+            view_yaw: None,
         }
     }
 
@@ -297,8 +303,13 @@ impl Analyzer {
             }
         }
 
+        if let Some(y) = pose.and_then(crate::metrics::view_yaw) {
+            let alpha = (1.0 - (-dt / VIEW_YAW_SMOOTHING_S).exp()) as f32;
+            self.view_yaw = Some(self.view_yaw.map_or(y, |v| v + alpha * (y - v)));
+        }
+        let yaw = self.view_yaw;
         let metrics = pose.map(|p| {
-            let (mut m, foot) = measure(p, self.geom, &self.cfg, self.foot_baseline, self.forced_side);
+            let (mut m, foot) = measure(p, self.geom, &self.cfg, self.foot_baseline, self.forced_side, yaw);
             if let Some(mask) = mask {
                 m.back_curvature = crate::mask::back_curvature(
                     &p.landmarks,

@@ -77,6 +77,10 @@ pub const HIP_ASYMMETRY_MAX: f32 = 0.25;
 /// Both sides count as visible (frontal view) when the hips are this far apart horizontally,
 /// relative to torso length; in a side view they overlap.
 pub const FRONTAL_HIP_SPREAD: f32 = 0.35;
+/// The sagittal angles are corrected for a yawed camera up to this yaw from a side view: the
+/// issue's range ends at a front three-quarter view (45°); past 60° the correction (1/cos)
+/// more than doubles the landmarks' noise and the view is frontal.
+pub const MAX_VIEW_YAW_DEG: f32 = 60.0;
 /// Single-leg: the raised leg's ankle sits this far (in thigh lengths) above the other.
 pub const SINGLE_LEG_ANKLE_GAP: f32 = 0.5;
 
@@ -112,6 +116,7 @@ pub struct Thresholds {
     pub toe_lift_max: f32,
     pub hip_asymmetry_max: f32,
     pub frontal_hip_spread: f32,
+    pub max_view_yaw_deg: f32,
     pub single_leg_ankle_gap: f32,
 }
 
@@ -146,6 +151,7 @@ impl Default for Thresholds {
             toe_lift_max: TOE_LIFT_MAX,
             hip_asymmetry_max: HIP_ASYMMETRY_MAX,
             frontal_hip_spread: FRONTAL_HIP_SPREAD,
+            max_view_yaw_deg: MAX_VIEW_YAW_DEG,
             single_leg_ankle_gap: SINGLE_LEG_ANKLE_GAP,
         }
     }
@@ -177,6 +183,9 @@ impl Thresholds {
         }
         if !(0.0..=1.0).contains(&self.min_visibility) {
             return Err(ConfigError::Inconsistent("min_visibility must be within 0..1"));
+        }
+        if !(0.0..85.0).contains(&self.max_view_yaw_deg) {
+            return Err(ConfigError::Inconsistent("max_view_yaw_deg must be within 0..85"));
         }
         Ok(())
     }

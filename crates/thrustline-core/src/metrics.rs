@@ -47,6 +47,10 @@ pub struct FrameMetrics {
     pub toe_lift: Option<Metric>,
     /// Left/right hip height difference over hip width (frontal views only).
     pub hip_asymmetry: Option<Metric>,
+    /// Camera's yaw away from a pure side view, in degrees (0 side, 90 frontal), from the world
+    /// landmarks; the sagittal metrics above are corrected for its foreshortening.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view_yaw: Option<Metric>,
     /// Inward bow of the back's outline over the shoulder–hip distance, on frames given a
     /// segmentation mask (the top of a rep).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,8 +79,42 @@ struct P {
     y: f32,
 }
 
-fn px(l: &Landmark, g: FrameGeometry) -> P {
-    P { x: l.x * g.width as f32, y: l.y * g.height as f32 }
+/// Pixel scale of the normalized coordinates; `w` carries the view's foreshortening correction.
+#[derive(Clone, Copy, Debug)]
+struct Px {
+    w: f32,
+    h: f32,
+}
+
+fn px(l: &Landmark, g: Px) -> P {
+    P { x: l.x * g.w, y: l.y * g.h }
+}
+
+/// The camera's yaw away from a pure side view (degrees, 0–90) from the world landmarks: the
+/// body's left–right axis (hips and shoulders) lies along the camera's depth in a side view
+/// and across the image in a frontal one. `None` without world landmarks.
+pub fn view_yaw(pose: &PoseObservation) -> Option<f32> {
+    let w = pose.world.as_ref()?;
+    let across = |i: usize| (w[i].x, w[i].z);
+    let (rh, lh, rs, ls) = (
+        across(idx::RIGHT_HIP),
+        across(idx::LEFT_HIP),
+        across(idx::RIGHT_SHOULDER),
+        across(idx::LEFT_SHOULDER),
+    );
+    let x = (rh.0 - lh.0) + (rs.0 - ls.0);
+    let z = (rh.1 - lh.1) + (rs.1 - ls.1);
+    let yaw = x.abs().atan2(z.abs()).to_degrees();
+    (x.hypot(z) > f32::EPSILON && yaw.is_finite()).then_some(yaw)
+}
+
+/// Horizontal stretch that undoes a yawed camera's foreshortening of the sagittal plane: its
+/// forward axis projects at cos(yaw) of its length while the vertical keeps its own.
+fn stretch(yaw_deg: Option<f32>, t: &Thresholds) -> f32 {
+    match yaw_deg {
+        Some(y) if y.is_finite() => 1.0 / y.clamp(0.0, t.max_view_yaw_deg).to_radians().cos(),
+        _ => 1.0,
+    }
 }
 
 fn sub(a: P, b: P) -> P {
@@ -157,7 +195,7 @@ struct Chain {
 }
 
 /// Upper-body chain from `body` side, leg chain from `leg` side (they differ in single-leg work).
-fn chain(lm: &[Landmark], g: FrameGeometry, body: &SideIdx, leg: &SideIdx, min_vis: f32) -> Chain {
+fn chain(lm: &[Landmark], g: Px, body: &SideIdx, leg: &SideIdx, min_vis: f32) -> Chain {
     let v = |i: usize| lm[i].visibility;
     let (e, s, h) = (px(&lm[body.ear], g), px(&lm[body.shoulder], g), px(&lm[body.hip], g));
     let (k, a) = (px(&lm[leg.knee], g), px(&lm[leg.ankle], g));
@@ -193,21 +231,27 @@ fn side_visibility(lm: &[Landmark], s: &SideIdx) -> f32 {
 }
 
 /// Measures one pose. `baseline` is the set's floor baseline for the feet, if established.
-/// `forced` overrides the side facing the camera (the live app's side picker).
+/// `forced` overrides the side facing the camera (the live app's side picker). `yaw_deg` is
+/// the camera's yaw away from a side view (the analyzer's steady estimate of [`view_yaw`]);
+/// the sagittal angles are measured with its foreshortening undone.
 /// Returns the metrics and the raw foot sample of the working leg.
 pub fn measure(
     pose: &PoseObservation,
-    g: FrameGeometry,
+    geom: FrameGeometry,
     t: &Thresholds,
     baseline: Option<FootSample>,
     forced: Option<Side>,
+    yaw_deg: Option<f32>,
 ) -> (FrameMetrics, Option<FootSample>) {
     let lm = &pose.landmarks;
+    // Which side faces the camera is judged on the image as seen.
+    let seen = Px { w: geom.width as f32, h: geom.height as f32 };
+    let g = Px { w: seen.w * stretch(yaw_deg, t), h: seen.h };
     let (vl, vr) = (side_visibility(lm, &LEFT), side_visibility(lm, &RIGHT));
-    let (lh, rh) = (px(&lm[idx::LEFT_HIP], g), px(&lm[idx::RIGHT_HIP], g));
+    let (lh, rh) = (px(&lm[idx::LEFT_HIP], seen), px(&lm[idx::RIGHT_HIP], seen));
     let mid_s = P {
-        x: 0.5 * (px(&lm[idx::LEFT_SHOULDER], g).x + px(&lm[idx::RIGHT_SHOULDER], g).x),
-        y: 0.5 * (px(&lm[idx::LEFT_SHOULDER], g).y + px(&lm[idx::RIGHT_SHOULDER], g).y),
+        x: 0.5 * (px(&lm[idx::LEFT_SHOULDER], seen).x + px(&lm[idx::RIGHT_SHOULDER], seen).x),
+        y: 0.5 * (px(&lm[idx::LEFT_SHOULDER], seen).y + px(&lm[idx::RIGHT_SHOULDER], seen).y),
     };
     let mid_h = P { x: 0.5 * (lh.x + rh.x), y: 0.5 * (lh.y + rh.y) };
     let torso_len = norm(sub(mid_s, mid_h)).max(1.0);
@@ -289,6 +333,7 @@ pub fn measure(
         heel_lift: lift(foot, |f| f.heel_y),
         toe_lift: lift(foot, |f| f.toe_y),
         hip_asymmetry,
+        view_yaw: yaw_deg.and_then(|y| metric(y, 1.0, mv)),
         back_curvature: None,
     };
     (m, foot)
@@ -321,7 +366,7 @@ mod tests {
             (idx::LEFT_HEEL, 0.68, 0.82),
             (idx::LEFT_FOOT_INDEX, 0.8, 0.82),
         ]);
-        let (m, _) = measure(&p, G, &Thresholds::default(), None, None);
+        let (m, _) = measure(&p, G, &Thresholds::default(), None, None, None);
         assert_eq!(m.side, Side::Left);
         assert!((m.hip_angle.unwrap().value - 180.0).abs() < 0.01);
         assert!((m.knee_angle.unwrap().value - 90.0).abs() < 0.01);
@@ -336,7 +381,7 @@ mod tests {
             (idx::LEFT_HIP, 0.4, 0.45),
             (idx::LEFT_KNEE, 0.7, 0.5),
         ]);
-        let (m, _) = measure(&up, G, &Thresholds::default(), None, None);
+        let (m, _) = measure(&up, G, &Thresholds::default(), None, None, None);
         assert!(m.hip_angle.unwrap().value > 180.0);
         assert!(m.hip_line_offset.unwrap().value > 0.0);
         let down = pose_from(&[
@@ -344,7 +389,7 @@ mod tests {
             (idx::LEFT_HIP, 0.4, 0.55),
             (idx::LEFT_KNEE, 0.7, 0.5),
         ]);
-        let (m, _) = measure(&down, G, &Thresholds::default(), None, None);
+        let (m, _) = measure(&down, G, &Thresholds::default(), None, None, None);
         assert!(m.hip_angle.unwrap().value < 180.0);
         assert!(m.hip_line_offset.unwrap().value < 0.0);
     }
@@ -352,7 +397,7 @@ mod tests {
     #[test]
     fn invisible_landmarks_are_not_measured() {
         let p = pose_from(&[(idx::LEFT_SHOULDER, 0.1, 0.5), (idx::LEFT_HIP, 0.4, 0.5)]);
-        let (m, foot) = measure(&p, G, &Thresholds::default(), None, None);
+        let (m, foot) = measure(&p, G, &Thresholds::default(), None, None, None);
         assert!(m.hip_angle.is_none());
         assert!(m.knee_angle.is_none());
         assert!(foot.is_none());

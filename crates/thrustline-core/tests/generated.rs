@@ -84,7 +84,31 @@ fn body_at(u: f64, inject: Inject) -> Body {
     }
 }
 
+/// How the camera sees the lifter: yaw away from a pure side view (0 side, 45 front
+/// three-quarter), and whether the pose stage gives world landmarks (as ours does).
+#[derive(Clone, Copy, Debug)]
+struct View {
+    yaw_deg: f64,
+    world: bool,
+}
+
+const SIDE: View = View { yaw_deg: 0.0, world: false };
+/// Vertical axis the camera turns about (px): the middle of the lifter.
+const PIVOT_X: f64 = 600.0;
+/// Half the distance between left and right joints (px): hips (and legs), shoulders.
+const HALF_WIDTH_HIPS: f64 = 60.0;
+const HALF_WIDTH_SHOULDERS: f64 = 80.0;
+/// Metres per pixel of the generated skeleton (a 260 px torso is about half a metre).
+const METRES_PER_PX: f64 = 0.0019;
+
 fn landmarks(b: &Body, jitter: &mut impl FnMut() -> f32) -> [Landmark; NUM_LANDMARKS] {
+    observe(b, SIDE, jitter).landmarks
+}
+
+/// The generated body seen from `view`: the sagittal skeleton turned by the view's yaw about a
+/// vertical axis and projected orthographically; world landmarks in metres, hip-centred, with
+/// a few degrees of wobble on the left–right axis as the pose model's depth has.
+fn observe(b: &Body, view: View, jitter: &mut impl FnMut() -> f32) -> PoseObservation {
     let (w, h) = (G.width as f64, G.height as f64);
     let rad = |d: f64| d.to_radians();
     // Pixel-space skeleton, side view, head on the left; the feet stay planted on the floor.
@@ -97,31 +121,45 @@ fn landmarks(b: &Body, jitter: &mut impl FnMut() -> f32) -> [Landmark; NUM_LANDM
     let heel = (ankle.0 - 15.0, floor - b.heel_up * lf);
     let toe = (ankle.0 + lf - 15.0, floor - b.toe_up * lf);
     let ear = (s.0 - 70.0, s.1 - 25.0);
+    let (sin, cos) = rad(view.yaw_deg).sin_cos();
     let mut lm = [Landmark { x: 0.5, y: 0.5, z: 0.0, visibility: 0.9 }; NUM_LANDMARKS];
-    let mut put = |i: usize, p: (f64, f64), vis: f32, dx: f64| {
-        lm[i] = Landmark {
-            x: ((p.0 + dx) / w) as f32 + jitter(),
-            y: (p.1 / h) as f32 + jitter(),
-            z: 0.0,
-            visibility: vis,
+    let mut world = [Landmark { x: 0.0, y: 0.0, z: 0.0, visibility: 0.9 }; NUM_LANDMARKS];
+    let mut put =
+        |i: usize, p: (f64, f64), vis: f32, lateral: f64, dx: f64, jitter: &mut dyn FnMut() -> f32| {
+            let fwd = p.0 - PIVOT_X;
+            let x = PIVOT_X + fwd * cos + lateral * sin;
+            let depth = -fwd * sin + lateral * cos;
+            lm[i] = Landmark {
+                x: ((x + dx) / w) as f32 + jitter(),
+                y: (p.1 / h) as f32 + jitter(),
+                z: 0.0,
+                visibility: vis,
+            };
+            let wobble = 400.0 * f64::from(jitter());
+            world[i] = Landmark {
+                x: ((x - PIVOT_X) * METRES_PER_PX + 0.02 * wobble) as f32,
+                y: ((p.1 - hip.1) * METRES_PER_PX) as f32,
+                z: (depth * METRES_PER_PX - 0.02 * wobble) as f32,
+                visibility: vis,
+            };
         };
-    };
     // Near (left) side clearly visible; far side slightly offset and less visible, as MediaPipe
-    // reports it in a side view.
-    for (near, far, p) in [
-        (idx::LEFT_EAR, idx::RIGHT_EAR, ear),
-        (idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER, s),
-        (idx::LEFT_HIP, idx::RIGHT_HIP, hip),
-        (idx::LEFT_KNEE, idx::RIGHT_KNEE, knee),
-        (idx::LEFT_ANKLE, idx::RIGHT_ANKLE, ankle),
-        (idx::LEFT_HEEL, idx::RIGHT_HEEL, heel),
-        (idx::LEFT_FOOT_INDEX, idx::RIGHT_FOOT_INDEX, toe),
+    // reports it in a side view, and more visible as the camera turns toward the front.
+    let far_vis = (0.4 + 0.55 * (sin / rad(45.0).sin())).min(0.95) as f32;
+    for (near, far, p, half) in [
+        (idx::LEFT_EAR, idx::RIGHT_EAR, ear, HALF_WIDTH_SHOULDERS),
+        (idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER, s, HALF_WIDTH_SHOULDERS),
+        (idx::LEFT_HIP, idx::RIGHT_HIP, hip, HALF_WIDTH_HIPS),
+        (idx::LEFT_KNEE, idx::RIGHT_KNEE, knee, HALF_WIDTH_HIPS),
+        (idx::LEFT_ANKLE, idx::RIGHT_ANKLE, ankle, HALF_WIDTH_HIPS),
+        (idx::LEFT_HEEL, idx::RIGHT_HEEL, heel, HALF_WIDTH_HIPS),
+        (idx::LEFT_FOOT_INDEX, idx::RIGHT_FOOT_INDEX, toe, HALF_WIDTH_HIPS),
     ] {
-        put(near, p, 0.98, 0.0);
-        put(far, p, 0.4, 8.0);
+        put(near, p, 0.98, -half, 0.0, jitter);
+        put(far, p, far_vis, half, 8.0, jitter);
     }
-    put(idx::NOSE, (ear.0 - 20.0, ear.1), 0.98, 0.0);
-    lm
+    put(idx::NOSE, (ear.0 - 20.0, ear.1), 0.98, 0.0, 0.0, jitter);
+    PoseObservation { landmarks: lm, world: view.world.then_some(world) }
 }
 
 struct Clip {
@@ -137,6 +175,19 @@ fn smoothstep(x: f64) -> f64 {
 
 /// Renders reps at `fps`. `start_mid`: the clip opens at the top of an extra, uncounted rep.
 fn generate(reps: &[RepSpec], fps: f64, noise: f32, drop_p: f64, start_mid: bool, seed: u64) -> Clip {
+    generate_view(reps, fps, noise, drop_p, start_mid, seed, SIDE)
+}
+
+/// As [`generate`], seen from `view`.
+fn generate_view(
+    reps: &[RepSpec],
+    fps: f64,
+    noise: f32,
+    drop_p: f64,
+    start_mid: bool,
+    seed: u64,
+    view: View,
+) -> Clip {
     let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     let mut rnd = move || {
         state ^= state << 13;
@@ -184,7 +235,7 @@ fn generate(reps: &[RepSpec], fps: f64, noise: f32, drop_p: f64, start_mid: bool
                 let u = a + (b - a) * ease;
                 let body = body_at(u, inj);
                 let mut jitter = || ((rnd() * 2.0 - 1.0) as f32) * noise;
-                pose = Some(PoseObservation::new(landmarks(&body, &mut jitter)));
+                pose = Some(observe(&body, view, &mut jitter));
                 break;
             }
             acc += d;
@@ -232,7 +283,11 @@ fn with_tempo(inject: Inject) -> RepSpec {
 }
 
 fn check(reps: &[RepSpec], fps: f64, noise: f32, drop_p: f64, start_mid: bool, seed: u64) {
-    let clip = generate(reps, fps, noise, drop_p, start_mid, seed);
+    check_view(reps, fps, noise, drop_p, start_mid, seed, SIDE);
+}
+
+fn check_view(reps: &[RepSpec], fps: f64, noise: f32, drop_p: f64, start_mid: bool, seed: u64, view: View) {
+    let clip = generate_view(reps, fps, noise, drop_p, start_mid, seed, view);
     let s = run(&clip);
     assert_eq!(s.reps.len(), reps.len(), "rep count; partials {:?}", s.partial_reps);
     for ((spec, got), &obscured) in reps.iter().zip(&s.reps).zip(&clip.obscured) {
@@ -278,6 +333,36 @@ fn every_injected_fault_is_found_on_its_rep() {
         let reps = [clean(Inject::Clean), with_tempo(inj), clean(Inject::Clean)];
         check(&reps, 30.0, 0.001, 0.0, false, 7);
     }
+}
+
+#[test]
+fn front_three_quarter_views_count_and_judge_like_the_side_view() {
+    let reps = [
+        clean(Inject::Clean),
+        clean(Inject::FeetFar),
+        clean(Inject::FeetClose),
+        clean(Inject::Incomplete),
+        clean(Inject::Overarch),
+        clean(Inject::HeelLift),
+        clean(Inject::Clean),
+    ];
+    for yaw_deg in [0.0, 15.0, 30.0, 45.0] {
+        eprintln!("yaw {yaw_deg}");
+        check_view(&reps, 30.0, 0.001, 0.0, false, 11, View { yaw_deg, world: true });
+        // The yaw the core estimated from the world landmarks, on every posed frame.
+        let clip = generate_view(&reps, 30.0, 0.001, 0.0, false, 11, View { yaw_deg, world: true });
+        let mut a = Analyzer::new(Thresholds::default(), G);
+        let mut last = None;
+        for (t, p) in &clip.frames {
+            last = a.update(*t, p.as_ref()).metrics.and_then(|m| m.view_yaw).map(|y| y.value);
+        }
+        let est = last.unwrap();
+        assert!((f64::from(est) - yaw_deg).abs() < 3.0, "yaw {yaw_deg}: estimated {est}");
+    }
+    // Without the correction a 45° camera foreshortens the movement: the incomplete rep's top
+    // (153°) reads as 142° and that rep is no longer seen as a rep at all.
+    let clip = generate_view(&reps, 30.0, 0.001, 0.0, false, 11, View { yaw_deg: 45.0, world: false });
+    assert_ne!(run(&clip).reps.len(), reps.len());
 }
 
 #[test]
@@ -402,7 +487,9 @@ proptest! {
         drop_p in 0.0f64..0.04,
         start_mid in any::<bool>(),
         seed in any::<u64>(),
+        yaw_deg in prop_oneof![Just(0.0), 0.0f64..45.0],
     ) {
-        check(&reps, fps, noise, drop_p, start_mid, seed);
+        let view = if yaw_deg == 0.0 { SIDE } else { View { yaw_deg, world: true } };
+        check_view(&reps, fps, noise, drop_p, start_mid, seed, view);
     }
 }

@@ -525,7 +525,17 @@ impl Worker {
             )
         } else {
             // Between sets the skeleton and angles still show; nothing is counted.
-            let m = obs.as_ref().map(|o| measure(o, geom, &self.cfg.thresholds, None, self.cfg.side).0);
+            let m = obs.as_ref().map(|o| {
+                measure(
+                    o,
+                    geom,
+                    &self.cfg.thresholds,
+                    None,
+                    self.cfg.side,
+                    thrustline_core::metrics::view_yaw(o),
+                )
+                .0
+            });
             let hip = m.as_ref().and_then(|m| m.hip_angle.map(|a| a.value));
             (m, hip, Phase::Setup, self.analyzer.reps().len() as u32, self.set_number, None, None)
         };
