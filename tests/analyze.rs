@@ -93,6 +93,12 @@ fn shared_clips_reps_faults_and_outputs() {
         let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
         assert_eq!(html.matches(r#"<tr class="rep "#).count(), reps.len(), "{clip} report rows");
         assert!(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"));
+        // Every shared clip is filmed from the side (MANIFEST.md): the camera's yaw from the
+        // world landmarks says so, and so does the report.
+        let yaw = s["camera_yaw_deg"].as_f64().unwrap();
+        eprintln!("{clip}: camera yaw {yaw:.1} deg");
+        assert!(yaw < 15.0, "{clip}: camera yaw {yaw}");
+        assert!(html.contains("Camera: side view"), "{clip}: camera line in the report");
         assert!(stdout.contains(clip), "terminal table lists {clip}");
     }
     let _ = std::fs::remove_dir_all(&out);

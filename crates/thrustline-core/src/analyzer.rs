@@ -185,6 +185,8 @@ pub struct Analyzer {
     warnings: Vec<Warning>,
     /// Steady estimate of the camera's yaw from a side view (degrees).
     view_yaw: Option<f32>,
+    /// Per-frame yaw readings by whole degree (0–90), for the session's median.
+    yaw_histogram: [u32; 91],
 }
 
 /// A pose gap longer than this inside the lowering leaves its speed unjudged.
@@ -202,6 +204,19 @@ const UPRIGHT_SHARE: f64 = 0.5;
 const VIEW_YAW_SMOOTHING_S: f64 = 1.0;
 /// Posed frames needed before judging the movement type (1 s at 30 fps).
 const MIN_FRAMES_FOR_MOVEMENT_CHECK: u64 = 30;
+
+/// Median of a histogram of whole-degree readings; `None` when it is empty.
+fn median_bin(h: &[u32]) -> Option<f32> {
+    let n: u64 = h.iter().map(|&c| u64::from(c)).sum();
+    let mut seen = 0u64;
+    for (deg, &c) in h.iter().enumerate() {
+        seen += u64::from(c);
+        if n > 0 && 2 * seen >= n {
+            return Some(deg as f32);
+        }
+    }
+    None
+}
 
 impl Analyzer {
     pub fn new(cfg: Thresholds, geom: FrameGeometry) -> Self {
@@ -233,6 +248,7 @@ impl Analyzer {
             warnings: Vec::with_capacity(4),
             forced_side: None,
             view_yaw: None,
+            yaw_histogram: [0; 91],
         }
     }
 
@@ -304,6 +320,7 @@ impl Analyzer {
         }
 
         if let Some(y) = pose.and_then(crate::metrics::view_yaw) {
+            self.yaw_histogram[(y.round() as usize).min(90)] += 1;
             let alpha = (1.0 - (-dt / VIEW_YAW_SMOOTHING_S).exp()) as f32;
             self.view_yaw = Some(self.view_yaw.map_or(y, |v| v + alpha * (y - v)));
         }
@@ -873,6 +890,7 @@ impl Analyzer {
                 (Some(a), Some(b)) => b - a,
                 _ => 0.0,
             },
+            camera_yaw_deg: median_bin(&self.yaw_histogram),
         }
     }
 

@@ -277,6 +277,10 @@ pub struct SessionSummary {
     pub frames: u64,
     pub frames_with_pose: u64,
     pub duration_s: f64,
+    /// The camera's yaw from a side view (degrees, median over the frames), when world
+    /// landmarks gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub camera_yaw_deg: Option<f32>,
 }
 
 impl SessionSummary {

@@ -358,11 +358,16 @@ fn front_three_quarter_views_count_and_judge_like_the_side_view() {
         }
         let est = last.unwrap();
         assert!((f64::from(est) - yaw_deg).abs() < 3.0, "yaw {yaw_deg}: estimated {est}");
+        // ...and the session's median, for the report.
+        let median = a.finish().camera_yaw_deg.unwrap();
+        assert!((f64::from(median) - yaw_deg).abs() <= 2.0, "yaw {yaw_deg}: session median {median}");
     }
     // Without the correction a 45° camera foreshortens the movement: the incomplete rep's top
     // (153°) reads as 142° and that rep is no longer seen as a rep at all.
     let clip = generate_view(&reps, 30.0, 0.001, 0.0, false, 11, View { yaw_deg: 45.0, world: false });
-    assert_ne!(run(&clip).reps.len(), reps.len());
+    let uncorrected = run(&clip);
+    assert_ne!(uncorrected.reps.len(), reps.len());
+    assert_eq!(uncorrected.camera_yaw_deg, None);
 }
 
 #[test]

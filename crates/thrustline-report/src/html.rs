@@ -28,7 +28,7 @@ main{padding:20px 32px;max-width:1100px}section{background:#fff;border-radius:10
 h2{font-size:18px;margin:0 0 12px}.cards{display:flex;flex-wrap:wrap;gap:12px}.card{background:#f0f3f8;border-radius:8px;padding:10px 16px;min-width:120px}
 .card b{display:block;font-size:26px}.card span{color:#566;font-size:13px}table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e3e6ec}th{background:#f0f3f8}tr.faulty td:first-child{border-left:4px solid #d33}
-tr.clean td:first-child{border-left:4px solid #2a9d55}.cue{color:#b02525}.warn{background:#fff4d6;border-left:4px solid #e0a800;padding:8px 12px;margin:6px 0}
+tr.clean td:first-child{border-left:4px solid #2a9d55}.cue{color:#b02525}.view{color:#555;margin:6px 0}.warn{background:#fff4d6;border-left:4px solid #e0a800;padding:8px 12px;margin:6px 0}
 .frames{display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));gap:12px}.frames figure{margin:0}.frames img{width:100%;border-radius:6px}
 figcaption{font-size:13px;color:#445;margin-top:4px}svg text{font-size:11px;fill:#445}";
 
@@ -168,6 +168,13 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     for w in &s.warnings {
         let _ = write!(o, r#"<div class="warn">{}</div>"#, esc(&w.message));
     }
+    if let Some(y) = s.camera_yaw_deg {
+        let _ = write!(
+            o,
+            r#"<p class="view" id="camera-view">Camera: {}</p>"#,
+            esc(&camera_view(y, s.thresholds.max_view_yaw_deg))
+        );
+    }
     if reps == 0 && s.warnings.is_empty() {
         o.push_str(r#"<div class="warn">No completed rep was found in this video.</div>"#);
     }
@@ -275,4 +282,19 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         s.schema_version
     );
     o
+}
+
+/// Below this yaw the camera counts as a side view (our pose stage reads 1.5–10.7° on the
+/// shared side-view clips).
+const SIDE_VIEW_MAX_YAW_DEG: f32 = 15.0;
+/// The camera's angle in words, for the report; `corrected_up_to` is the core's limit.
+pub fn camera_view(yaw_deg: f32, corrected_up_to: f32) -> String {
+    let kind = if yaw_deg < SIDE_VIEW_MAX_YAW_DEG {
+        "side view"
+    } else if yaw_deg <= corrected_up_to {
+        "three-quarter view (angles corrected for it)"
+    } else {
+        "nearly frontal (side-view angles are unreliable; film from the side)"
+    };
+    format!("{kind}, {yaw_deg:.0}° from side-on")
 }

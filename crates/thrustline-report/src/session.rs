@@ -116,6 +116,10 @@ pub struct Session {
     pub warnings: Vec<WarningEntry>,
     pub frames_with_pose: u64,
     pub thresholds: Thresholds,
+    /// The camera's yaw from a side view (degrees; 0 side, 45 front three-quarter), when the
+    /// pose stage's world landmarks gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub camera_yaw_deg: Option<f32>,
     #[serde(default)]
     pub comments: Vec<Comment>,
 }
@@ -149,6 +153,7 @@ impl Session {
             partial_reps: summary.partial_reps,
             sets: summary.sets,
             thresholds,
+            camera_yaw_deg: summary.camera_yaw_deg,
             comments: Vec::new(),
         }
     }
