@@ -2,16 +2,19 @@
 """Runs MediaPipe's own Python Pose and Thrustline on the same clip, in the same run, and
 prints ms/frame, throughput and the ratios.
 
-  python3 benches/mediapipe_compare.py [CLIP ...] [--models lite,full]
+  python3 benches/mediapipe_compare.py [CLIP ...] [--models lite,full] [--repeat N]
 
 Needs `bash scripts/setup.sh`, a release build (`cargo build --release`) and a venv with
 mediapipe==0.10.14 (made in .cache/bench-venv on first use). Per-frame times are the same
 span on both sides: from a decoded RGB frame to its landmarks (MediaPipe's `Pose.process`).
 Throughput is the whole job: MediaPipe + OpenCV decode, against `thrustline analyze`.
+With --repeat N both sides run N times, alternating, and the medians are printed: these
+shared machines are noisy, and a 3 s clip's single run swings by ±15 %.
 """
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -75,26 +78,32 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("clips", nargs="*", default=[os.path.join(ROOT, "assets", "glute_bridge_bodyweight_1rep.mp4")])
     ap.add_argument("--models", default="lite,full")
+    ap.add_argument("--repeat", type=int, default=1)
     a = ap.parse_args()
     py = ensure_venv()
     print(f"{'clip':36} {'model':5} {'MP ms/f':>8} {'ours ms/f':>9} {'ratio':>6} {'MP fps':>7} {'ours fps':>8} {'x MP':>6} {'x real':>6}")
     for clip in a.clips:
         for model in a.models.split(","):
-            mp_out = subprocess.run([py, "-c", MP_SCRIPT, clip, str(COMPLEXITY[model])], capture_output=True, text=True, check=True)
-            mp = json.loads(mp_out.stdout.strip().splitlines()[-1])
-            with tempfile.TemporaryDirectory() as d:
-                out = os.path.join(d, "pose.json")
-                subprocess.run([BIN, "pose", clip, "-o", out, "--model", model], check=True, capture_output=True)
-                ours = json.load(open(out))
-                t = time.perf_counter()
-                subprocess.run([BIN, "analyze", "--quiet", "--model", model, "--out", os.path.join(d, "a"), clip], check=True, capture_output=True)
-                wall = time.perf_counter() - t
-                session = json.load(open(os.path.join(d, "a", "session.json")))
+            mps, ours_pf, walls = [], [], []
+            for _ in range(max(1, a.repeat)):
+                mp_out = subprocess.run([py, "-c", MP_SCRIPT, clip, str(COMPLEXITY[model])], capture_output=True, text=True, check=True)
+                mps.append(json.loads(mp_out.stdout.strip().splitlines()[-1]))
+                with tempfile.TemporaryDirectory() as d:
+                    out = os.path.join(d, "pose.json")
+                    subprocess.run([BIN, "pose", clip, "-o", out, "--model", model], check=True, capture_output=True)
+                    ours_pf.append(json.load(open(out))["ms_per_frame"])
+                    t = time.perf_counter()
+                    subprocess.run([BIN, "analyze", "--quiet", "--no-log", "--model", model, "--out", os.path.join(d, "a"), clip], check=True, capture_output=True)
+                    walls.append(time.perf_counter() - t)
+                    session = json.load(open(os.path.join(d, "a", "session.json")))
+            mp = {"ms_per_frame": statistics.median(m["ms_per_frame"] for m in mps), "fps": statistics.median(m["fps"] for m in mps)}
+            ours_ms = statistics.median(ours_pf)
+            wall = statistics.median(walls)
             frames = session["input"]["frames"]
             fps = frames / wall
-            print(f"{os.path.basename(clip)[:36]:36} {model:5} {mp['ms_per_frame']:8.1f} {ours['ms_per_frame']:9.1f} "
-                  f"{ours['ms_per_frame'] / mp['ms_per_frame']:6.2f} {mp['fps']:7.1f} {fps:8.1f} {fps / mp['fps']:6.2f} "
-                  f"{session['input']['duration_s'] / wall:6.2f}")
+            print(f"{os.path.basename(clip)[:36]:36} {model:5} {mp['ms_per_frame']:8.1f} {ours_ms:9.1f} "
+                  f"{ours_ms / mp['ms_per_frame']:6.2f} {mp['fps']:7.1f} {fps:8.1f} {fps / mp['fps']:6.2f} "
+                  f"{session['input']['duration_s'] / wall:6.2f}", flush=True)
     print("ratio = ours / MediaPipe per-frame time (lower is better); x MP = our analyze throughput "
           "(incl. process start, model load, annotated video and reports) over MediaPipe + OpenCV decode")
 

@@ -170,8 +170,17 @@ impl PoseTracker {
         } else {
             " (models/ ships with the repository; set THRUSTLINE_MODELS to another folder)".to_string()
         };
-        let det = runtime::session(&cfg.detector_path(), cfg.threads, cfg.spin, &heavy_hint)?;
-        let lm = runtime::session(&cfg.landmark_path(), cfg.threads, cfg.spin, &heavy_hint)?;
+        // ONNX Runtime loads and optimizes the two models side by side: start-up weighs on
+        // short clips.
+        let (det, lm) = std::thread::scope(|s| {
+            let det = s.spawn(|| runtime::session(&cfg.detector_path(), cfg.threads, cfg.spin, &heavy_hint));
+            let lm = runtime::session(&cfg.landmark_path(), cfg.threads, cfg.spin, &heavy_hint);
+            let det = det
+                .join()
+                .unwrap_or_else(|_| Err(PoseError::Inference("the model loading thread failed".into())));
+            (det, lm)
+        });
+        let (det, lm) = (det?, lm?);
         Ok(Self {
             detector: detector::Detector::new(det)?,
             landmarker: Landmarker::new(lm)?,
