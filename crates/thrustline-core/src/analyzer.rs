@@ -325,6 +325,11 @@ impl Analyzer {
             self.view_yaw = Some(self.view_yaw.map_or(y, |v| v + alpha * (y - v)));
         }
         let yaw = self.view_yaw;
+        if yaw.is_some_and(|y| y > self.cfg.max_view_yaw_deg)
+            && self.frames_with_pose >= MIN_FRAMES_FOR_MOVEMENT_CHECK
+        {
+            self.warn(Warning::CameraFrontal, &mut ev);
+        }
         let metrics = pose.map(|p| {
             let (mut m, foot) = measure(p, self.geom, &self.cfg, self.foot_baseline, self.forced_side, yaw);
             if let Some(mask) = mask {

@@ -175,8 +175,14 @@ fn metric(value: f32, confidence: f32, min_vis: f32) -> Option<Metric> {
     (value.is_finite() && confidence >= min_vis).then_some(Metric { value, confidence })
 }
 
-fn avg(a: Option<Metric>, b: Option<Metric>) -> Option<Metric> {
+/// Both sides' value, averaged; but when only one side is seen well enough to judge faults on
+/// (`trusted`), that side alone: in a three-quarter view the half-seen far side would only
+/// lower the trust in what the near side shows clearly.
+fn avg(a: Option<Metric>, b: Option<Metric>, trusted: f32) -> Option<Metric> {
     match (a, b) {
+        (Some(a), Some(b)) if (a.confidence >= trusted) != (b.confidence >= trusted) => {
+            Some(if a.confidence >= trusted { a } else { b })
+        }
         (Some(a), Some(b)) => {
             Some(Metric { value: 0.5 * (a.value + b.value), confidence: a.confidence.min(b.confidence) })
         }
@@ -285,13 +291,14 @@ pub fn measure(
     let mv = t.min_visibility;
     let c = if side == Side::Both && working_leg == Side::Both {
         let (a, b) = (chain(lm, g, &LEFT, &LEFT, mv), chain(lm, g, &RIGHT, &RIGHT, mv));
+        let ft = t.fault_min_visibility;
         Chain {
-            hip_angle: avg(a.hip_angle, b.hip_angle),
-            offset: avg(a.offset, b.offset),
-            knee: avg(a.knee, b.knee),
-            shin: avg(a.shin, b.shin),
-            neck: avg(a.neck, b.neck),
-            torso: avg(a.torso, b.torso),
+            hip_angle: avg(a.hip_angle, b.hip_angle, ft),
+            offset: avg(a.offset, b.offset, ft),
+            knee: avg(a.knee, b.knee, ft),
+            shin: avg(a.shin, b.shin, ft),
+            neck: avg(a.neck, b.neck, ft),
+            torso: avg(a.torso, b.torso, ft),
         }
     } else {
         let body = if side == Side::Both { working_leg } else { side };

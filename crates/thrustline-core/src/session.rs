@@ -190,6 +190,9 @@ pub enum Warning {
     NoPose,
     /// Landmarks too uncertain on most frames to measure.
     LowConfidence,
+    /// The camera faces the lifter (yaw past the correctable range): side-view angles are
+    /// unreliable.
+    CameraFrontal,
 }
 
 impl Warning {
@@ -200,6 +203,9 @@ impl Warning {
             }
             Warning::NoPose => "Nobody was found in the video.",
             Warning::LowConfidence => "The body was hard to see on most frames; measurements are uncertain.",
+            Warning::CameraFrontal => {
+                "The camera faces you: angles need a side view. Put it at your side, level with your hips."
+            }
         }
     }
 }

@@ -371,6 +371,18 @@ fn front_three_quarter_views_count_and_judge_like_the_side_view() {
 }
 
 #[test]
+fn a_camera_facing_the_lifter_is_flagged_and_a_three_quarter_one_is_not() {
+    let reps = [clean(Inject::Clean), clean(Inject::Clean)];
+    let warned = |yaw_deg: f64| {
+        let clip = generate_view(&reps, 30.0, 0.001, 0.0, false, 5, View { yaw_deg, world: true });
+        run(&clip).warnings.contains(&thrustline_core::Warning::CameraFrontal)
+    };
+    assert!(warned(80.0));
+    assert!(!warned(45.0));
+    assert!(!warned(0.0));
+}
+
+#[test]
 fn partial_rep_is_reported_not_counted() {
     // A rep that rises only to 135 deg between two full ones.
     let mut clip = generate(&[clean(Inject::Clean)], 30.0, 0.0, 0.0, false, 1);

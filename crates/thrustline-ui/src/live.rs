@@ -217,6 +217,12 @@ impl LiveApp {
                     }
                     self.banner = Some((cue, Instant::now() + Duration::from_secs_f64(BANNER_S)));
                 }
+                // Warnings (a frontal camera, not a hip thrust) take the banner too: the lifter
+                // can fix the set-up only if told.
+                Notice::Event { event: Event::Warning { id }, .. } => {
+                    self.banner =
+                        Some((id.message().to_string(), Instant::now() + Duration::from_secs_f64(BANNER_S)));
+                }
                 Notice::Event { .. } => {}
                 Notice::Reps(r) => self.reps = r,
                 Notice::Saved(p) => self.last_saved = Some(p),
