@@ -4,10 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Thresholds;
 use crate::landmarks::{FrameGeometry, PoseObservation};
-use crate::metrics::{measure, FootSample, FrameMetrics, Side};
+use crate::metrics::{lateral_axis, measure_in_view, FootSample, FrameMetrics, Side, ViewAxis};
 use crate::session::{
-    Evidence, Fault, FaultCount, FaultId, PartialRep, Rep, RepMetrics, SessionSummary, SetSummary, Tempo,
-    Warning,
+    CameraView, Evidence, Fault, FaultCount, FaultId, Judgement, NotJudgedReason, PartialRep, Rep, RepMetrics,
+    SessionSummary, SetSummary, Tempo, Verdict, Warning,
 };
 
 /// Phase of the movement.
@@ -84,7 +84,10 @@ struct Sample {
     shin: f32,
     heel: f32,
     toe: f32,
-    asym: f32,
+    roll: f32,
+    /// Steady lateral spread and view obliquity (world landmarks; NaN when unknown) at this frame.
+    spread: f32,
+    yaw: f32,
 }
 
 /// Frames a rep may hold (ascent to bottom): 60 s at 60 fps; later frames only extend times.
@@ -108,6 +111,12 @@ struct RepTracker {
     /// The video cut somewhere inside this rep.
     cut: bool,
     side: Side,
+    /// Frames of the rise, and those with a hand bearing weight (a look-alike movement).
+    rise_frames: u32,
+    hand_frames: u32,
+    /// Frames of the rise where the feet could be placed, and those with them planted.
+    foot_frames: u32,
+    planted_frames: u32,
     samples: Vec<Sample>,
 }
 
@@ -129,6 +138,10 @@ impl RepTracker {
             max_hyper: 0.0,
             cut: false,
             side: Side::Left,
+            rise_frames: 0,
+            hand_frames: 0,
+            foot_frames: 0,
+            planted_frames: 0,
             samples: Vec::with_capacity(REP_BUFFER_FRAMES),
         }
     }
@@ -148,6 +161,10 @@ impl RepTracker {
         self.overarch_raised = false;
         self.max_hyper = 0.0;
         self.cut = false;
+        self.rise_frames = 0;
+        self.hand_frames = 0;
+        self.foot_frames = 0;
+        self.planted_frames = 0;
         self.samples.clear();
     }
 }
@@ -187,7 +204,25 @@ pub struct Analyzer {
     view_yaw: Option<f32>,
     /// Per-frame yaw readings by whole degree (0–90), for the session's median.
     yaw_histogram: [u32; 91],
+    /// Steady estimate of the body's left–right axis in camera coordinates (world landmarks).
+    axis: Option<[f32; 3]>,
+    /// Steady estimate of the lateral spread (see [`FrameMetrics::lateral_spread`]).
+    view_spread: Option<f32>,
+    /// Posed frames by the view they were seen from (side, oblique, frontal).
+    view_frames: [u64; 3],
+    /// Peak of the last rep (or rise) and the Setup phase's own range, for the adaptive
+    /// thresholds.
+    last_peak: Option<f32>,
+    setup_lo: f32,
+    setup_hi: f32,
+    still_ref: f32,
+    still_since: f64,
+    /// Tops of look-alike movements per set (index = set - 1; later sets share the last slot).
+    look_alikes: [u32; MAX_SETS],
 }
+
+/// Sets tracked for look-alike counts without allocating.
+const MAX_SETS: usize = 64;
 
 /// A pose gap longer than this inside the lowering leaves its speed unjudged.
 const LOWERING_MAX_GAP_S: f64 = 0.2;
@@ -204,6 +239,21 @@ const UPRIGHT_SHARE: f64 = 0.5;
 const VIEW_YAW_SMOOTHING_S: f64 = 1.0;
 /// Posed frames needed before judging the movement type (1 s at 30 fps).
 const MIN_FRAMES_FOR_MOVEMENT_CHECK: u64 = 30;
+
+/// The view a steady lateral spread and camera yaw describe (see [`CameraView`]).
+fn classify_view(spread: Option<f32>, yaw: Option<f32>, c: &Thresholds) -> Option<CameraView> {
+    if spread.is_none() && yaw.is_none() {
+        return None;
+    }
+    let (sp, y) = (spread.unwrap_or(0.0), yaw.unwrap_or(0.0));
+    Some(if sp >= c.frontal_view_min_spread || y > c.max_view_yaw_deg {
+        CameraView::Frontal
+    } else if sp > c.side_view_max_spread || y > c.side_view_max_yaw_deg {
+        CameraView::Oblique
+    } else {
+        CameraView::Side
+    })
+}
 
 /// Median of a histogram of whole-degree readings; `None` when it is empty.
 fn median_bin(h: &[u32]) -> Option<f32> {
@@ -249,6 +299,15 @@ impl Analyzer {
             forced_side: None,
             view_yaw: None,
             yaw_histogram: [0; 91],
+            axis: None,
+            view_spread: None,
+            view_frames: [0; 3],
+            last_peak: None,
+            setup_lo: f32::MAX,
+            setup_hi: f32::MIN,
+            still_ref: f32::NAN,
+            still_since: 0.0,
+            look_alikes: [0; MAX_SETS],
         }
     }
 
@@ -324,14 +383,23 @@ impl Analyzer {
             let alpha = (1.0 - (-dt / VIEW_YAW_SMOOTHING_S).exp()) as f32;
             self.view_yaw = Some(self.view_yaw.map_or(y, |v| v + alpha * (y - v)));
         }
-        let yaw = self.view_yaw;
-        if yaw.is_some_and(|y| y > self.cfg.max_view_yaw_deg)
-            && self.frames_with_pose >= MIN_FRAMES_FOR_MOVEMENT_CHECK
-        {
-            self.warn(Warning::CameraFrontal, &mut ev);
+        if let Some(l) = pose.and_then(lateral_axis) {
+            let alpha = (1.0 - (-dt / VIEW_YAW_SMOOTHING_S).exp()) as f32;
+            let next = match self.axis {
+                None => l,
+                Some(a) => {
+                    let m = [a[0] + alpha * (l[0] - a[0]), a[1] + alpha * (l[1] - a[1]), a[2] + alpha * (l[2] - a[2])];
+                    let n = (m[0] * m[0] + m[1] * m[1] + m[2] * m[2]).sqrt().max(f32::EPSILON);
+                    [m[0] / n, m[1] / n, m[2] / n]
+                }
+            };
+            self.axis = Some(next);
         }
+        let yaw = self.view_yaw;
+        let axis = self.view_axis();
         let metrics = pose.map(|p| {
-            let (mut m, foot) = measure(p, self.geom, &self.cfg, self.foot_baseline, self.forced_side, yaw);
+            let (mut m, foot) =
+                measure_in_view(p, self.geom, &self.cfg, self.foot_baseline, self.forced_side, axis, yaw);
             if let Some(mask) = mask {
                 m.back_curvature = crate::mask::back_curvature(
                     &p.landmarks,
@@ -344,17 +412,35 @@ impl Analyzer {
             (m, foot)
         });
         let m = metrics.map(|(m, _)| m);
-        let hip = m.and_then(|m| m.hip_angle).map(|h| h.value);
+        // Frames without the whole body in view (close-ups, title cards) pause the judgement.
+        let in_view = m.is_some_and(|m| m.body_in_view);
+        let hip = m.filter(|_| in_view).and_then(|m| m.hip_angle).map(|h| h.value);
+
+        if let Some(sp) = m.filter(|_| in_view).and_then(|m| m.lateral_spread) {
+            let alpha = (1.0 - (-dt / VIEW_YAW_SMOOTHING_S).exp()) as f32;
+            self.view_spread = Some(self.view_spread.map_or(sp.value, |v| v + alpha * (sp.value - v)));
+        }
+        if in_view {
+            if let Some(v) = self.current_view() {
+                self.view_frames[v as usize] += 1;
+                let seen: u64 = self.view_frames.iter().sum();
+                let off_side = seen - self.view_frames[CameraView::Side as usize];
+                if seen >= MIN_FRAMES_FOR_MOVEMENT_CHECK && 2 * off_side > seen {
+                    self.warn(Warning::CameraFrontal, &mut ev);
+                }
+            }
+        }
 
         if let Some((m, foot)) = metrics {
             self.frames_with_pose += 1;
             if m.hip_angle.is_none() {
                 self.frames_low_conf += 1;
             }
-            if m.torso_incline.is_some_and(|ti| ti.value > self.cfg.max_torso_incline_deg) {
+            if in_view && m.torso_incline.is_some_and(|ti| ti.value > self.cfg.max_torso_incline_deg) {
                 self.frames_upright += 1;
             }
-            if self.frames_with_pose >= MIN_FRAMES_FOR_MOVEMENT_CHECK
+            if self.reps.is_empty()
+                && self.frames_with_pose >= MIN_FRAMES_FOR_MOVEMENT_CHECK
                 && self.frames_upright as f64 > UPRIGHT_SHARE * self.frames_with_pose as f64
             {
                 self.warn(Warning::NotAHipThrust, &mut ev);
@@ -399,7 +485,9 @@ impl Analyzer {
                     && (self.phase == Phase::Descent || self.pending_lowering.is_some())
                 {
                     self.rep.cut = self.rep.cut || self.phase == Phase::Descent;
-                    self.pending_lowering = None;
+                    if let Some((idx, _)) = self.pending_lowering.take() {
+                        self.set_verdict(idx, FaultId::UncontrolledLowering, Judgement::not_judged(FaultId::UncontrolledLowering, NotJudgedReason::Cut));
+                    }
                 }
                 self.last_raw_hip = Some(h);
                 self.last_pose_t = Some(t);
@@ -447,13 +535,53 @@ impl Analyzer {
         }
     }
 
+    /// The view the steady estimates describe now: side (sagittal angles judged), oblique, or
+    /// frontal (the left–right axis seen). `None` before anything was measured.
+    fn current_view(&self) -> Option<CameraView> {
+        classify_view(self.view_spread, self.view_axis().map(|v| v.obliquity_deg), &self.cfg)
+    }
+
+    /// The steady view axis (world landmarks), if any.
+    fn view_axis(&self) -> Option<ViewAxis> {
+        self.axis.and_then(ViewAxis::from_axis)
+    }
+
+    /// Bottom, lockout-exit and lockout-enter thresholds for this moment. They keep their
+    /// absolute values unless the set's own range of motion (at least `min_excursion_deg`)
+    /// sits higher: then all three shift up so the bottom threshold lies
+    /// `bottom_range_fraction` of the range above the observed bottom.
+    fn thresholds_now(&self) -> (f32, f32, f32) {
+        let c = &self.cfg;
+        let (lo, hi) = match self.phase {
+            Phase::Setup => (self.setup_lo, self.setup_hi),
+            Phase::Bottom => (self.bottom_min, self.last_peak.unwrap_or(self.bottom_min)),
+            _ => (self.rep.bottom_angle, self.rep.peak.max(self.last_peak.unwrap_or(f32::MIN))),
+        };
+        let range = hi - lo;
+        let shift = if range.is_finite() && range >= c.min_excursion_deg {
+            (lo + c.bottom_range_fraction * range - c.bottom_max_deg).max(0.0)
+        } else {
+            0.0
+        };
+        (c.bottom_max_deg + shift, c.lockout_exit_deg + shift, c.lockout_enter_deg + shift)
+    }
+
     /// `a`: smoothed hip angle, for thresholds and the top of the rep; `h`: this frame's own
     /// angle, for the bottom's timing (the smoothing lag would stretch the lowering).
     fn step(&mut self, t: f64, a: f32, h: f32, m: &FrameMetrics, ev: &mut Events) {
         let c = self.cfg;
+        let (bottom_max, lockout_exit, lockout_enter) = self.thresholds_now();
         match self.phase {
             Phase::Setup => {
-                if a < c.bottom_max_deg {
+                self.setup_lo = self.setup_lo.min(a);
+                self.setup_hi = self.setup_hi.max(a);
+                if !(self.still_ref.is_finite() && (a - self.still_ref).abs() <= BOTTOM_SETTLE_DEG) {
+                    self.still_ref = a;
+                    self.still_since = t;
+                }
+                // Hips held still below lockout before any rep: a bottom, even above 140°.
+                let still_low = t - self.still_since >= c.setup_still_s && a < c.lockout_enter_deg;
+                if a < bottom_max || still_low {
                     self.enter_bottom(t, h);
                 }
             }
@@ -486,7 +614,7 @@ impl Analyzer {
             }
             Phase::Ascent => {
                 self.record(t, a, m, ev);
-                if a >= c.lockout_enter_deg {
+                if a >= lockout_enter {
                     self.reach_lockout(t, m, ev);
                 } else if a < self.rep.peak - c.partial_turn_delta_deg {
                     self.phase = Phase::Descent;
@@ -495,7 +623,7 @@ impl Analyzer {
             }
             Phase::Lockout => {
                 self.record(t, a, m, ev);
-                if a < c.lockout_exit_deg {
+                if a < lockout_exit {
                     self.phase = Phase::Descent;
                     self.rep.lockout_exit_t = Some(t);
                     if self.rep.counted.is_some() {
@@ -505,15 +633,15 @@ impl Analyzer {
             }
             Phase::Descent => {
                 self.record(t, a, m, ev);
-                if a < c.bottom_max_deg {
+                if a < bottom_max {
                     self.finish_rep(t, true, ev);
                     self.enter_bottom(t, h);
-                } else if a >= c.lockout_enter_deg {
+                } else if a >= lockout_enter {
                     if self.rep.counted.is_some() {
                         // Re-squeeze at the top: same rep, not a new count.
                         self.phase = Phase::Lockout;
                         self.rep.lockout_exit_t = None;
-                    } else {
+                    } else if !self.rep.top_checked {
                         self.reach_lockout(t, m, ev);
                     }
                 }
@@ -526,6 +654,9 @@ impl Analyzer {
     }
 
     fn enter_bottom(&mut self, t: f64, a: f32) {
+        if self.phase == Phase::Setup && self.setup_hi - self.setup_lo >= self.cfg.min_excursion_deg {
+            self.last_peak = Some(self.setup_hi);
+        }
         self.phase = Phase::Bottom;
         self.bottom_settle_angle = a;
         self.bottom_settle_t = t;
@@ -535,10 +666,22 @@ impl Analyzer {
     }
 
     fn reach_lockout(&mut self, t: f64, m: &FrameMetrics, ev: &mut Events) {
-        let upright = m.torso_incline.is_some_and(|ti| ti.value > self.cfg.max_torso_incline_deg);
-        if upright || self.warnings.contains(&Warning::NotAHipThrust) {
-            // Standing up from a squat also reaches a straight hip: not a rep.
-            self.warn(Warning::NotAHipThrust, ev);
+        let c = &self.cfg;
+        let upright = m.torso_incline.is_some_and(|ti| ti.value > c.max_torso_incline_deg);
+        let hands = self.rep.rise_frames > 0
+            && self.rep.hand_frames as f32 >= c.hand_support_share * self.rep.rise_frames as f32;
+        // Feet off the floor through most of the rise: lying prone, a leg curl, not a bridge.
+        let feet_up = self.rep.foot_frames > 0 && 2 * self.rep.planted_frames < self.rep.foot_frames;
+        if upright || hands || feet_up {
+            // Standing up from a squat, hips raised on straight arms (a reverse tabletop, a
+            // get-up) or legs curled while lying prone also reach a straight hip: not a rep.
+            let slot = (self.set as usize).clamp(1, MAX_SETS) - 1;
+            self.look_alikes[slot] += 1;
+            if self.reps.is_empty() {
+                self.warn(Warning::NotAHipThrust, ev);
+            } else {
+                self.warn(Warning::LookAlikeMovement, ev);
+            }
             self.phase = Phase::Lockout;
             self.rep.counted = None;
             self.rep.top_checked = true;
@@ -548,6 +691,9 @@ impl Analyzer {
         self.rep.lockout_t = t;
         let index = self.reps.len() as u32 + 1;
         self.rep.counted = Some(index);
+        // Every fault starts unjudged until its moment has been seen.
+        let judgements =
+            FaultId::ALL.iter().map(|&id| Judgement::not_judged(id, NotJudgedReason::ClipEnded)).collect();
         self.reps.push(Rep {
             index,
             set: self.set,
@@ -558,6 +704,8 @@ impl Analyzer {
             complete: false,
             metrics: RepMetrics::default(),
             faults: Vec::new(),
+            judgements,
+            view: None,
         });
         ev.push(Event::RepCounted { rep: index });
     }
@@ -575,17 +723,33 @@ impl Analyzer {
                 shin: val(m.shin_angle),
                 heel: val(m.heel_lift),
                 toe: val(m.toe_lift),
-                asym: val(m.hip_asymmetry),
+                roll: m.hip_roll.map_or(f32::NAN, |x| x.value),
+                spread: self.view_spread.unwrap_or(f32::NAN),
+                yaw: self.view_axis().map_or(f32::NAN, |v| v.obliquity_deg),
             });
+        }
+        if self.rep.counted.is_none() && matches!(self.phase, Phase::Ascent) {
+            self.rep.rise_frames += 1;
+            if m.hand_support.is_some_and(|h| h.value > self.cfg.hand_support_min) {
+                self.rep.hand_frames += 1;
+            }
+            if let Some(f) = m.foot_below_knee {
+                self.rep.foot_frames += 1;
+                if f.value >= self.cfg.foot_planted_min {
+                    self.rep.planted_frames += 1;
+                }
+            }
         }
         if a > self.rep.peak {
             self.rep.peak = a;
             self.rep.peak_t = t;
         }
-        // Overarch: sustained extension past the shoulder-knee line, raised as soon as it is sure.
+        // Overarch: sustained extension past the shoulder-knee line by more than the noise,
+        // raised as soon as it is sure, and only where the view shows the sagittal plane.
         let hyper = a - 180.0;
         self.rep.max_hyper = self.rep.max_hyper.max(hyper);
-        if hyper > self.cfg.overarch_hyperext_deg {
+        let side_view = self.current_view() == Some(CameraView::Side);
+        if side_view && hyper > self.cfg.overarch_hyperext_deg + self.cfg.hip_angle_margin_deg {
             let start = *self.rep.overarch_start.get_or_insert(t);
             if !self.rep.overarch_raised && t - start >= self.cfg.overarch_min_s {
                 if let Some(idx) = self.rep.counted {
@@ -620,12 +784,28 @@ impl Analyzer {
         }
     }
 
+    /// Records a fault's verdict on a rep (in place: the list was sized when the rep was counted).
+    fn set_verdict(&mut self, rep: u32, id: FaultId, j: Judgement) {
+        if let Some(r) = self.reps.get_mut(rep as usize - 1) {
+            if let Some(slot) = r.judgements.iter_mut().find(|x| x.id == id) {
+                // A raised fault stays raised, and what the view hides stays hidden for that reason.
+                let view_hidden = slot.reason == Some(NotJudgedReason::View);
+                if slot.verdict != Verdict::Raised && !view_hidden {
+                    *slot = j;
+                }
+            }
+        }
+    }
+
     fn push_fault(&mut self, rep: u32, f: Fault, ev: &mut Events) {
         if let Some(r) = self.reps.get_mut(rep as usize - 1) {
             if r.faults.iter().any(|x| x.id == f.id) {
                 return;
             }
             ev.push(Event::FaultRaised { rep, id: f.id });
+            if let Some(slot) = r.judgements.iter_mut().find(|x| x.id == f.id) {
+                *slot = Judgement { id: f.id, verdict: Verdict::Raised, reason: None };
+            }
             r.faults.push(f);
         }
     }
@@ -668,34 +848,32 @@ impl Analyzer {
                 top.iter().map(f).filter(|v| v.is_finite()).fold((0.0, 0), |(s, n), v| (s + v, n + 1));
             (n > 0 && 2 * n >= top.len()).then(|| sum / n as f32)
         };
-        let max_of = |f: fn(&Sample) -> f32| -> Option<(f32, f64, f64)> {
-            // Largest value over the rep, with the span where it exceeds half of it.
-            let mut best: Option<(f32, f64)> = None;
-            for x in s.iter() {
-                let v = f(x);
-                if v.is_finite() && best.is_none_or(|(b, _)| v > b) {
-                    best = Some((v, x.t));
-                }
-            }
-            best.map(|(v, bt)| {
-                let (mut st, mut en) = (bt, bt);
-                for x in s.iter() {
-                    if f(x) >= 0.5 * v {
-                        st = st.min(x.t);
-                        en = en.max(x.t);
-                    }
-                }
-                (v, st, en)
-            })
-        };
         let knee = mean(|x| x.knee);
         let shin = mean(|x| x.shin);
         let lockout_angle = mean(|x| x.hip).unwrap_or(self.rep.peak);
         let heel = mean(|x| x.heel);
         let toe = mean(|x| x.toe);
-        let asym = max_of(|x| x.asym);
+        let roll = mean(|x| x.roll);
+        let yaw = mean(|x| x.yaw);
+        let view = classify_view(mean(|x| x.spread), yaw, &c);
+        let side_view = view == Some(CameraView::Side);
+        // The 1/cos correction of a turned camera grows the landmarks' noise with it.
+        let noise_scale = 1.0 / yaw.unwrap_or(0.0).clamp(0.0, c.max_view_yaw_deg).to_radians().cos();
+        let (hip_m, knee_m, shin_m) = (
+            c.hip_angle_margin_deg * noise_scale,
+            c.knee_angle_margin_deg * noise_scale,
+            c.shin_angle_margin_deg * noise_scale,
+        );
         let peak = self.rep.peak;
         let mut faults: Vec<Fault> = Vec::new();
+        let mut verdicts = [(FaultId::IncompleteLockout, Judgement::clear(FaultId::IncompleteLockout)); 8];
+        let mut nv = 0;
+        let mut verdict = |id: FaultId, j: Judgement| {
+            if nv < verdicts.len() {
+                verdicts[nv] = (id, j);
+                nv += 1;
+            }
+        };
         let mk = |id: FaultId, st: f64, en: f64, evidence: Vec<Evidence>| Fault {
             id,
             severity: id.severity(),
@@ -710,69 +888,121 @@ impl Analyzer {
             op: op.into(),
             threshold: f64::from(threshold),
         };
-        if peak < c.incomplete_lockout_deg {
-            faults.push(mk(
-                FaultId::IncompleteLockout,
-                top_start,
-                top_end,
-                vec![e("peak_hip_angle_deg", peak, "<", c.incomplete_lockout_deg)],
-            ));
-        }
-        if let (Some(k), Some(sh)) = (knee, shin) {
-            if k < c.feet_close_knee_max_deg && sh < c.feet_close_shin_max_deg {
+        let not_seen = |id: FaultId| Judgement::not_judged(id, NotJudgedReason::View);
+        let hidden = |id: FaultId| Judgement::not_judged(id, NotJudgedReason::Occlusion);
+        let sagittal = [
+            FaultId::IncompleteLockout,
+            FaultId::FeetTooClose,
+            FaultId::FeetTooFar,
+            FaultId::NoTopSqueeze,
+            FaultId::HeelsLifting,
+            FaultId::ToesLifting,
+            FaultId::OverarchLowerBack,
+        ];
+        if !side_view {
+            for id in sagittal {
+                verdict(id, not_seen(id));
+            }
+        } else {
+            verdict(FaultId::OverarchLowerBack, Judgement::clear(FaultId::OverarchLowerBack));
+            if peak < c.incomplete_lockout_deg - hip_m {
                 faults.push(mk(
-                    FaultId::FeetTooClose,
+                    FaultId::IncompleteLockout,
                     top_start,
                     top_end,
-                    vec![
-                        e("knee_angle_at_top_deg", k, "<", c.feet_close_knee_max_deg),
-                        e("shin_angle_at_top_deg", sh, "<", c.feet_close_shin_max_deg),
-                    ],
+                    vec![e("peak_hip_angle_deg", peak, "<", c.incomplete_lockout_deg)],
                 ));
+            } else {
+                verdict(FaultId::IncompleteLockout, Judgement::clear(FaultId::IncompleteLockout));
             }
-            if k > c.feet_far_knee_min_deg && sh > c.feet_far_shin_min_deg {
+            if let (Some(k), Some(sh)) = (knee, shin) {
+                if k < c.feet_close_knee_max_deg - knee_m && sh < c.feet_close_shin_max_deg - shin_m {
+                    faults.push(mk(
+                        FaultId::FeetTooClose,
+                        top_start,
+                        top_end,
+                        vec![
+                            e("knee_angle_at_top_deg", k, "<", c.feet_close_knee_max_deg),
+                            e("shin_angle_at_top_deg", sh, "<", c.feet_close_shin_max_deg),
+                        ],
+                    ));
+                } else {
+                    verdict(FaultId::FeetTooClose, Judgement::clear(FaultId::FeetTooClose));
+                }
+                if k > c.feet_far_knee_min_deg + knee_m && sh > c.feet_far_shin_min_deg + shin_m {
+                    faults.push(mk(
+                        FaultId::FeetTooFar,
+                        top_start,
+                        top_end,
+                        vec![
+                            e("knee_angle_at_top_deg", k, ">", c.feet_far_knee_min_deg),
+                            e("shin_angle_at_top_deg", sh, ">", c.feet_far_shin_min_deg),
+                        ],
+                    ));
+                } else {
+                    verdict(FaultId::FeetTooFar, Judgement::clear(FaultId::FeetTooFar));
+                }
+            } else {
+                verdict(FaultId::FeetTooClose, hidden(FaultId::FeetTooClose));
+                verdict(FaultId::FeetTooFar, hidden(FaultId::FeetTooFar));
+            }
+            if top_gap {
+                verdict(FaultId::NoTopSqueeze, Judgement::not_judged(FaultId::NoTopSqueeze, NotJudgedReason::Cut));
+            } else if !hold_ended {
+                verdict(
+                    FaultId::NoTopSqueeze,
+                    Judgement::not_judged(FaultId::NoTopSqueeze, NotJudgedReason::ClipEnded),
+                );
+            } else if hold < c.min_top_hold_s - c.timing_margin_s {
                 faults.push(mk(
-                    FaultId::FeetTooFar,
+                    FaultId::NoTopSqueeze,
                     top_start,
                     top_end,
-                    vec![
-                        e("knee_angle_at_top_deg", k, ">", c.feet_far_knee_min_deg),
-                        e("shin_angle_at_top_deg", sh, ">", c.feet_far_shin_min_deg),
-                    ],
+                    vec![Evidence {
+                        metric: "top_hold_s".into(),
+                        value: hold,
+                        op: "<".into(),
+                        threshold: c.min_top_hold_s,
+                    }],
                 ));
+            } else {
+                verdict(FaultId::NoTopSqueeze, Judgement::clear(FaultId::NoTopSqueeze));
+            }
+            // A heel (or toe) lifts when the foot tips about the ankle: one end rises over the
+            // other. Both ends up together is the foot sliding, or a floor baseline taken off a
+            // moving foot, not a lift.
+            let tip = |a: Option<f32>, b: Option<f32>| a.zip(b).map(|(a, b)| a - b);
+            for (id, v, max, name) in [
+                (FaultId::HeelsLifting, tip(heel, toe), c.heel_lift_max, "heel_over_toe_lift_at_top_foot_lengths"),
+                (FaultId::ToesLifting, tip(toe, heel), c.toe_lift_max, "toe_over_heel_lift_at_top_foot_lengths"),
+            ] {
+                match v {
+                    Some(v) if v > max + c.foot_lift_margin => {
+                        faults.push(mk(id, top_start, top_end, vec![e(name, v, ">", max)]));
+                    }
+                    Some(_) => verdict(id, Judgement::clear(id)),
+                    None => verdict(id, hidden(id)),
+                }
             }
         }
-        if hold_ended && !top_gap && hold < c.min_top_hold_s {
-            faults.push(mk(
-                FaultId::NoTopSqueeze,
-                top_start,
-                top_end,
-                vec![Evidence {
-                    metric: "top_hold_s".into(),
-                    value: hold,
-                    op: "<".into(),
-                    threshold: c.min_top_hold_s,
-                }],
-            ));
-        }
-        if let Some(v) = heel.filter(|&h| h > c.heel_lift_max) {
-            let ev = vec![e("heel_lift_at_top_foot_lengths", v, ">", c.heel_lift_max)];
-            faults.push(mk(FaultId::HeelsLifting, top_start, top_end, ev));
-        }
-        if let Some(v) = toe.filter(|&h| h > c.toe_lift_max) {
-            let ev = vec![e("toe_lift_at_top_foot_lengths", v, ">", c.toe_lift_max)];
-            faults.push(mk(FaultId::ToesLifting, top_start, top_end, ev));
-        }
-        if let Some((v, st, en)) = asym.filter(|h| h.0 > c.hip_asymmetry_max) {
-            faults.push(mk(
-                FaultId::HipsUneven,
-                st,
-                en,
-                vec![e("hip_asymmetry", v, ">", c.hip_asymmetry_max)],
-            ));
+        // Uneven hips: the pelvis against the shoulders in the body's own frame, where the
+        // view shows the left–right axis.
+        let uneven = FaultId::HipsUneven;
+        match (roll, yaw) {
+            (Some(r), Some(y)) if y >= c.lateral_view_min_yaw_deg => {
+                if r > c.hip_roll_max_deg + c.hip_roll_margin_deg {
+                    faults.push(mk(uneven, top_start, top_end, vec![e("hip_roll_deg", r, ">", c.hip_roll_max_deg)]));
+                } else {
+                    verdict(uneven, Judgement::clear(uneven));
+                }
+            }
+            (Some(_), _) => verdict(uneven, not_seen(uneven)),
+            (None, Some(_)) => verdict(uneven, hidden(uneven)),
+            (None, None) => verdict(uneven, Judgement::not_judged(uneven, NotJudgedReason::NoDepth)),
         }
         self.rep.top_end_t = top_end;
         if let Some(r) = self.reps.get_mut(idx as usize - 1) {
+            r.view = view;
             r.metrics.bottom_hip_angle = self.rep.bottom_angle;
             r.metrics.peak_hip_angle = peak;
             r.metrics.rom_deg = peak - self.rep.bottom_angle;
@@ -782,13 +1012,20 @@ impl Analyzer {
             r.metrics.max_hyperextension_deg = self.rep.max_hyper.max(0.0);
             r.metrics.heel_lift_at_top = heel;
             r.metrics.toe_lift_at_top = toe;
-            r.metrics.max_hip_asymmetry = asym.map(|h| h.0);
+            r.metrics.max_hip_roll_deg = roll;
             r.metrics.tempo = Tempo {
                 concentric_s: (top_start - self.rep.start_t).max(0.0),
                 top_hold_s: hold,
                 eccentric_s: None,
                 bottom_pause_s: (self.rep.start_t - self.rep.bottom_enter_t).max(0.0),
             };
+        }
+        for (id, j) in verdicts.into_iter().take(nv) {
+            self.set_verdict(idx, id, j);
+        }
+        if !side_view {
+            // The lowering is timed on the hip angle too.
+            self.set_verdict(idx, FaultId::UncontrolledLowering, not_seen(FaultId::UncontrolledLowering));
         }
         for f in faults {
             self.push_fault(idx, f, ev);
@@ -807,14 +1044,15 @@ impl Analyzer {
                 }
                 if complete && !self.rep.cut {
                     self.pending_lowering = Some((idx, self.rep.top_end_t));
+                } else if self.rep.cut {
+                    let id = FaultId::UncontrolledLowering;
+                    self.set_verdict(idx, id, Judgement::not_judged(id, NotJudgedReason::Cut));
                 }
             }
             None => {
                 let rom = self.rep.peak - self.rep.bottom_angle;
-                if complete
-                    && rom >= self.cfg.partial_min_rom_deg
-                    && !self.warnings.contains(&Warning::NotAHipThrust)
-                {
+                let slot = (self.set as usize).clamp(1, MAX_SETS) - 1;
+                if complete && rom >= self.cfg.partial_min_rom_deg && self.look_alikes[slot] == 0 {
                     self.partials.push(PartialRep {
                         set: self.set,
                         start_s: self.rep.start_t,
@@ -827,6 +1065,7 @@ impl Analyzer {
                 }
             }
         }
+        self.last_peak = Some(self.rep.peak);
         self.rep.counted = None;
     }
 
@@ -838,7 +1077,10 @@ impl Analyzer {
         let ecc = (r.end_s - top_end).max(0.0);
         r.metrics.tempo.eccentric_s = Some(ecc);
         let conc = r.metrics.tempo.concentric_s;
-        if ecc < c.uncontrolled_eccentric_ratio * conc && ecc < c.uncontrolled_eccentric_max_s {
+        if r.view != Some(CameraView::Side) {
+            return;
+        }
+        if ecc < c.uncontrolled_eccentric_ratio * conc && ecc < c.uncontrolled_eccentric_max_s - c.timing_margin_s {
             let f = Fault {
                 id: FaultId::UncontrolledLowering,
                 severity: FaultId::UncontrolledLowering.severity(),
@@ -861,6 +1103,8 @@ impl Analyzer {
                 ],
             };
             self.push_fault(idx, f, ev);
+        } else {
+            self.set_verdict(idx, FaultId::UncontrolledLowering, Judgement::clear(FaultId::UncontrolledLowering));
         }
     }
 
@@ -868,9 +1112,23 @@ impl Analyzer {
         let mut ev = Events::default();
         self.judge_lowering(&mut ev);
         if matches!(self.phase, Phase::Ascent | Phase::Lockout | Phase::Descent) {
+            let counted = self.rep.counted;
             self.finish_rep(last_pose_t, false, &mut ev);
+            // The pose was lost: what the rep still had to show went unseen.
+            if let Some(idx) = counted {
+                for id in FaultId::ALL {
+                    if self.reps.get(idx as usize - 1).and_then(|r| r.judgement(id)).is_some_and(|j| {
+                        j.verdict == Verdict::NotJudged && j.reason == Some(NotJudgedReason::ClipEnded)
+                    }) {
+                        self.set_verdict(idx, id, Judgement::not_judged(id, NotJudgedReason::Cut));
+                    }
+                }
+            }
         }
         self.phase = Phase::Setup;
+        self.setup_lo = f32::MAX;
+        self.setup_hi = f32::MIN;
+        self.still_ref = f32::NAN;
     }
 
     /// Snapshot of the session so far (the live app saves this incrementally).
@@ -880,6 +1138,33 @@ impl Analyzer {
             warnings.push(Warning::NoPose);
         } else if self.frames_with_pose > 0 && self.frames_low_conf * 2 > self.frames_with_pose {
             warnings.push(Warning::LowConfidence);
+        }
+        // One story per session: counted reps and "not a hip thrust" never stand together, and
+        // the camera warning follows the view most frames were seen from.
+        let look_alikes: u32 = self.look_alikes.iter().sum();
+        if !self.reps.is_empty() {
+            warnings.retain(|w| *w != Warning::NotAHipThrust);
+            if look_alikes > 0 {
+                warnings.push(Warning::LookAlikeMovement);
+            }
+        } else {
+            warnings.retain(|w| *w != Warning::LookAlikeMovement);
+            if look_alikes > 0 {
+                warnings.push(Warning::NotAHipThrust);
+            }
+        }
+        // The camera warning stands exactly when the view hid something: a rep seen from off
+        // the side (its side-view faults are "not judged"), or, with no reps, most frames.
+        let camera_view = self.camera_view();
+        warnings.retain(|w| *w != Warning::CameraFrontal);
+        let off_side = |v: Option<CameraView>| v.is_some_and(|v| v != CameraView::Side);
+        let hid = if self.reps.is_empty() {
+            off_side(camera_view)
+        } else {
+            self.reps.iter().any(|r| off_side(r.view))
+        };
+        if hid {
+            warnings.push(Warning::CameraFrontal);
         }
         warnings.sort();
         warnings.dedup();
@@ -896,7 +1181,15 @@ impl Analyzer {
                 _ => 0.0,
             },
             camera_yaw_deg: median_bin(&self.yaw_histogram),
+            camera_view,
         }
+    }
+
+    /// The view most posed frames were seen from.
+    fn camera_view(&self) -> Option<CameraView> {
+        let views = [CameraView::Side, CameraView::Oblique, CameraView::Frontal];
+        let (i, n) = self.view_frames.iter().enumerate().max_by_key(|&(i, n)| (*n, usize::MAX - i))?;
+        (*n > 0).then_some(views[i])
     }
 
     /// Ends the stream: closes a rep cut off by the end of the clip and returns the session.
@@ -915,13 +1208,22 @@ impl Analyzer {
     }
 
     fn set_summaries(&self) -> Vec<SetSummary> {
-        let max_set =
-            self.reps.iter().map(|r| r.set).chain(self.partials.iter().map(|p| p.set)).max().unwrap_or(0);
+        let look_alike_sets =
+            self.look_alikes.iter().enumerate().filter(|(_, n)| **n > 0).map(|(i, _)| i as u32 + 1);
+        let max_set = self
+            .reps
+            .iter()
+            .map(|r| r.set)
+            .chain(self.partials.iter().map(|p| p.set))
+            .chain(look_alike_sets)
+            .max()
+            .unwrap_or(0);
         (1..=max_set)
             .filter_map(|set| {
                 let reps: Vec<&Rep> = self.reps.iter().filter(|r| r.set == set).collect();
                 let partials: Vec<&PartialRep> = self.partials.iter().filter(|p| p.set == set).collect();
-                if reps.is_empty() && partials.is_empty() {
+                let look_alikes = self.look_alikes[(set as usize).clamp(1, MAX_SETS) - 1];
+                if reps.is_empty() && partials.is_empty() && look_alikes == 0 {
                     return None;
                 }
                 let start = reps
@@ -929,6 +1231,7 @@ impl Analyzer {
                     .map(|r| r.start_s)
                     .chain(partials.iter().map(|p| p.start_s))
                     .fold(f64::MAX, f64::min);
+                let start = if start == f64::MAX { 0.0 } else { start };
                 let end =
                     reps.iter().map(|r| r.end_s).chain(partials.iter().map(|p| p.end_s)).fold(0.0, f64::max);
                 let n = reps.len().max(1) as f64;
@@ -963,6 +1266,8 @@ impl Analyzer {
                     mean_top_hold_s: reps.iter().map(|r| r.metrics.tempo.top_hold_s).sum::<f64>() / n,
                     mean_eccentric_s: (!ecc.is_empty()).then(|| ecc.iter().sum::<f64>() / ecc.len() as f64),
                     faults,
+                    look_alikes,
+                    not_a_hip_thrust: look_alikes > 0 && reps.is_empty(),
                 })
             })
             .collect()

@@ -72,8 +72,9 @@ pub const HEEL_LIFT_MAX: f32 = 0.3;
 /// Mean toe lift over the top hold above this fraction of foot length is toes lifting
 /// (clean reps on the shared clips stay under 0.2).
 pub const TOE_LIFT_MAX: f32 = 0.3;
-/// Left/right hip height difference over this fraction of hip width is uneven hips.
-pub const HIP_ASYMMETRY_MAX: f32 = 0.25;
+/// Pelvis rolled against the shoulders by more than this is uneven hips: one hip ~4 cm higher
+/// across the ~0.2 m between the hip joints, which a coach sees from the feet.
+pub const HIP_ROLL_MAX_DEG: f32 = 12.0;
 /// Both sides count as visible (frontal view) when the hips are this far apart horizontally,
 /// relative to torso length; in a side view they overlap.
 pub const FRONTAL_HIP_SPREAD: f32 = 0.35;
@@ -81,6 +82,59 @@ pub const FRONTAL_HIP_SPREAD: f32 = 0.35;
 /// issue's range ends at a front three-quarter view (45°); past 60° the correction (1/cos)
 /// more than doubles the landmarks' noise and the view is frontal.
 pub const MAX_VIEW_YAW_DEG: f32 = 60.0;
+/// Lateral spread (shoulder + hip widths over shoulder–hip + hip–knee lengths, in the image)
+/// above which the sagittal plane is seen too obliquely to judge its angles. MediaPipe's
+/// landmarks on the side-view shared clips: median 0.11–0.28, p90 at most 0.33 (the slightly
+/// oblique dumbbell clip); the from-the-feet oblique clip 0.66. A body's widths are about 0.58
+/// of those lengths, so 0.45 is about 25° of yaw over a side view's own spread.
+pub const SIDE_VIEW_MAX_SPREAD: f32 = 0.45;
+/// From this lateral spread on, the view is frontal (facing the lifter, or along the body
+/// from the feet or the head): the left–right axis is seen at least as long as the body.
+pub const FRONTAL_VIEW_MIN_SPREAD: f32 = 0.6;
+/// Sagittal faults are judged only up to this camera yaw (world landmarks): the 1/cos
+/// correction grows the landmarks' noise by 15 % at 30°, and clean front three-quarter reps
+/// raised faults past it (issue 11).
+pub const SIDE_VIEW_MAX_YAW_DEG: f32 = 30.0;
+/// `hips_uneven` is judged only from this yaw on: the left–right axis must be seen at
+/// sin(45°) = 71 % of its length or more; from the side it points at the camera and its
+/// depth is the pose model's guess.
+pub const LATERAL_VIEW_MIN_YAW_DEG: f32 = 45.0;
+/// A top where a straight-armed wrist sits this far below its shoulder (torso lengths) is
+/// held up by the hands: a reverse tabletop, a dip or a get-up, not a hip thrust. Shared
+/// clips at the top: bridges' straight arms 0.07–0.18 (lying on the floor), hip thrusts hold
+/// the bar with bent arms; a hand bearing weight is about an arm's length (~1.0) below.
+pub const HAND_SUPPORT_MIN: f32 = 0.6;
+/// Feet planted: at the top of a hip thrust or bridge the ankle sits under the knee, a shin's
+/// cos(tilt) below it (0.9 for the feet-far clip's 25°, 0.7 even at 45°). Below this share of
+/// the shin the lower leg lies flat or is curled up: prone work (leg curls), not a bridge.
+pub const FOOT_PLANTED_MIN: f32 = 0.4;
+/// Share of a rise's frames with a hand bearing weight that makes it a look-alike.
+pub const HAND_SUPPORT_SHARE: f32 = 0.5;
+/// Noise margins: a fault is raised only when its evidence clears the threshold by this
+/// much. Measured at the top of reps (hip angle over 165°) on the side-view shared clips as
+/// the residual from a 7-frame moving mean (tests/noise.rs): MediaPipe's references σ =
+/// 0.65° for the hip angle, 1.15° knee, 1.05° shin, 0.095 foot lengths heel/toe; our pose
+/// stage in README. Margin = 2σ (3σ for the roll, from world landmarks' depth), rounded up.
+pub const HIP_ANGLE_MARGIN_DEG: f32 = 2.0;
+pub const KNEE_ANGLE_MARGIN_DEG: f32 = 2.5;
+pub const SHIN_ANGLE_MARGIN_DEG: f32 = 2.5;
+/// Heel/toe lift is a mean over the top hold (≥ 8 frames, correlated over ~3), so 2σ of a
+/// frame shrinks to about 1.2σ.
+pub const FOOT_LIFT_MARGIN: f32 = 0.12;
+pub const HIP_ROLL_MARGIN_DEG: f32 = 4.0;
+/// Timing faults: one frame at 30 fps either way.
+pub const TIMING_MARGIN_S: f64 = 0.034;
+/// A set's own range of motion (hip angle, top minus bottom) must be at least this for the
+/// rep thresholds to adapt to it; smaller wobbles are not reps (pelvic tilts move 10–15°).
+pub const MIN_EXCURSION_DEG: f32 = 25.0;
+/// With an adapted set, the bottom threshold sits this fraction of the range above the
+/// observed bottom (lockout and its exit keep their offsets above it).
+pub const BOTTOM_RANGE_FRACTION: f32 = 0.3;
+/// Hips still (within the bottom's settle band) this long before any rep, lower than this
+/// far above lockout, are a bottom: a set starting at the bottom above 140° (a bridge
+/// filmed from the head end bottoms at 145°).
+pub const SETUP_STILL_S: f64 = 0.5;
+
 /// Single-leg: the raised leg's ankle sits this far (in thigh lengths) above the other.
 pub const SINGLE_LEG_ANKLE_GAP: f32 = 0.5;
 
@@ -114,10 +168,26 @@ pub struct Thresholds {
     pub uncontrolled_eccentric_max_s: f64,
     pub heel_lift_max: f32,
     pub toe_lift_max: f32,
-    pub hip_asymmetry_max: f32,
+    pub hip_roll_max_deg: f32,
     pub frontal_hip_spread: f32,
     pub max_view_yaw_deg: f32,
     pub single_leg_ankle_gap: f32,
+    pub side_view_max_spread: f32,
+    pub frontal_view_min_spread: f32,
+    pub side_view_max_yaw_deg: f32,
+    pub lateral_view_min_yaw_deg: f32,
+    pub hand_support_min: f32,
+    pub hand_support_share: f32,
+    pub foot_planted_min: f32,
+    pub hip_angle_margin_deg: f32,
+    pub knee_angle_margin_deg: f32,
+    pub shin_angle_margin_deg: f32,
+    pub foot_lift_margin: f32,
+    pub hip_roll_margin_deg: f32,
+    pub timing_margin_s: f64,
+    pub min_excursion_deg: f32,
+    pub bottom_range_fraction: f32,
+    pub setup_still_s: f64,
 }
 
 impl Default for Thresholds {
@@ -149,10 +219,26 @@ impl Default for Thresholds {
             uncontrolled_eccentric_max_s: UNCONTROLLED_ECCENTRIC_MAX_S,
             heel_lift_max: HEEL_LIFT_MAX,
             toe_lift_max: TOE_LIFT_MAX,
-            hip_asymmetry_max: HIP_ASYMMETRY_MAX,
+            hip_roll_max_deg: HIP_ROLL_MAX_DEG,
             frontal_hip_spread: FRONTAL_HIP_SPREAD,
             max_view_yaw_deg: MAX_VIEW_YAW_DEG,
             single_leg_ankle_gap: SINGLE_LEG_ANKLE_GAP,
+            side_view_max_spread: SIDE_VIEW_MAX_SPREAD,
+            frontal_view_min_spread: FRONTAL_VIEW_MIN_SPREAD,
+            side_view_max_yaw_deg: SIDE_VIEW_MAX_YAW_DEG,
+            lateral_view_min_yaw_deg: LATERAL_VIEW_MIN_YAW_DEG,
+            hand_support_min: HAND_SUPPORT_MIN,
+            hand_support_share: HAND_SUPPORT_SHARE,
+            foot_planted_min: FOOT_PLANTED_MIN,
+            hip_angle_margin_deg: HIP_ANGLE_MARGIN_DEG,
+            knee_angle_margin_deg: KNEE_ANGLE_MARGIN_DEG,
+            shin_angle_margin_deg: SHIN_ANGLE_MARGIN_DEG,
+            foot_lift_margin: FOOT_LIFT_MARGIN,
+            hip_roll_margin_deg: HIP_ROLL_MARGIN_DEG,
+            timing_margin_s: TIMING_MARGIN_S,
+            min_excursion_deg: MIN_EXCURSION_DEG,
+            bottom_range_fraction: BOTTOM_RANGE_FRACTION,
+            setup_still_s: SETUP_STILL_S,
         }
     }
 }
@@ -164,6 +250,8 @@ pub enum ConfigError {
     Parse(#[from] toml::de::Error),
     #[error("inconsistent thresholds: {0}")]
     Inconsistent(&'static str),
+    #[error("threshold {name} = {value} is out of range ({lo} to {hi})")]
+    OutOfRange { name: &'static str, value: f64, lo: f64, hi: f64 },
 }
 
 impl Thresholds {
@@ -175,6 +263,7 @@ impl Thresholds {
     }
 
     pub fn validate(&self) -> Result<(), ConfigError> {
+        self.check_ranges()?;
         if self.bottom_max_deg >= self.lockout_exit_deg {
             return Err(ConfigError::Inconsistent("bottom_max_deg must be below lockout_exit_deg"));
         }
@@ -186,6 +275,68 @@ impl Thresholds {
         }
         if !(0.0..85.0).contains(&self.max_view_yaw_deg) {
             return Err(ConfigError::Inconsistent("max_view_yaw_deg must be within 0..85"));
+        }
+        Ok(())
+    }
+}
+
+impl Thresholds {
+    /// Every threshold must be finite and within a range that means something (NaN, infinity
+    /// or a negative duration would leave the session full of nulls).
+    fn check_ranges(&self) -> Result<(), ConfigError> {
+        let f = |v: f32| f64::from(v);
+        let table: [(&'static str, f64, f64, f64); 46] = [
+            ("min_visibility", f(self.min_visibility), 0.0, 1.0),
+            ("fault_min_visibility", f(self.fault_min_visibility), 0.0, 1.0),
+            ("hip_smoothing_s", self.hip_smoothing_s, 0.0, 2.0),
+            ("bottom_max_deg", f(self.bottom_max_deg), 0.0, 360.0),
+            ("lockout_enter_deg", f(self.lockout_enter_deg), 0.0, 360.0),
+            ("lockout_exit_deg", f(self.lockout_exit_deg), 0.0, 360.0),
+            ("ascent_start_delta_deg", f(self.ascent_start_delta_deg), 0.0, 90.0),
+            ("partial_turn_delta_deg", f(self.partial_turn_delta_deg), 0.0, 90.0),
+            ("partial_min_rom_deg", f(self.partial_min_rom_deg), 0.0, 180.0),
+            ("max_hip_speed_deg_s", f(self.max_hip_speed_deg_s), 1.0, 1e5),
+            ("max_pose_gap_s", self.max_pose_gap_s, 0.0, 3600.0),
+            ("set_rest_s", self.set_rest_s, 0.0, 86400.0),
+            ("max_torso_incline_deg", f(self.max_torso_incline_deg), 0.0, 90.0),
+            ("incomplete_lockout_deg", f(self.incomplete_lockout_deg), 0.0, 360.0),
+            ("overarch_hyperext_deg", f(self.overarch_hyperext_deg), 0.0, 90.0),
+            ("overarch_min_s", self.overarch_min_s, 0.0, 60.0),
+            ("feet_close_knee_max_deg", f(self.feet_close_knee_max_deg), 0.0, 180.0),
+            ("feet_close_shin_max_deg", f(self.feet_close_shin_max_deg), -90.0, 90.0),
+            ("feet_far_knee_min_deg", f(self.feet_far_knee_min_deg), 0.0, 180.0),
+            ("feet_far_shin_min_deg", f(self.feet_far_shin_min_deg), -90.0, 90.0),
+            ("top_band_deg", f(self.top_band_deg), 0.0, 90.0),
+            ("min_top_hold_s", self.min_top_hold_s, 0.0, 60.0),
+            ("uncontrolled_eccentric_ratio", self.uncontrolled_eccentric_ratio, 0.0, 100.0),
+            ("uncontrolled_eccentric_max_s", self.uncontrolled_eccentric_max_s, 0.0, 60.0),
+            ("heel_lift_max", f(self.heel_lift_max), 0.0, 10.0),
+            ("toe_lift_max", f(self.toe_lift_max), 0.0, 10.0),
+            ("hip_roll_max_deg", f(self.hip_roll_max_deg), 0.0, 90.0),
+            ("frontal_hip_spread", f(self.frontal_hip_spread), 0.0, 10.0),
+            ("max_view_yaw_deg", f(self.max_view_yaw_deg), 0.0, 85.0),
+            ("single_leg_ankle_gap", f(self.single_leg_ankle_gap), 0.0, 10.0),
+            ("side_view_max_spread", f(self.side_view_max_spread), 0.0, 10.0),
+            ("frontal_view_min_spread", f(self.frontal_view_min_spread), 0.0, 10.0),
+            ("side_view_max_yaw_deg", f(self.side_view_max_yaw_deg), 0.0, 90.0),
+            ("lateral_view_min_yaw_deg", f(self.lateral_view_min_yaw_deg), 0.0, 90.0),
+            ("hand_support_min", f(self.hand_support_min), -10.0, 10.0),
+            ("hand_support_share", f(self.hand_support_share), 0.0, 1.0),
+            ("foot_planted_min", f(self.foot_planted_min), -1.0, 1.0),
+            ("hip_angle_margin_deg", f(self.hip_angle_margin_deg), 0.0, 90.0),
+            ("knee_angle_margin_deg", f(self.knee_angle_margin_deg), 0.0, 90.0),
+            ("shin_angle_margin_deg", f(self.shin_angle_margin_deg), 0.0, 90.0),
+            ("foot_lift_margin", f(self.foot_lift_margin), 0.0, 10.0),
+            ("hip_roll_margin_deg", f(self.hip_roll_margin_deg), 0.0, 90.0),
+            ("timing_margin_s", self.timing_margin_s, 0.0, 10.0),
+            ("min_excursion_deg", f(self.min_excursion_deg), 0.0, 180.0),
+            ("bottom_range_fraction", f(self.bottom_range_fraction), 0.0, 1.0),
+            ("setup_still_s", self.setup_still_s, 0.0, 60.0),
+        ];
+        for (name, value, lo, hi) in table {
+            if !value.is_finite() || value < lo || value > hi {
+                return Err(ConfigError::OutOfRange { name, value, lo, hi });
+            }
         }
         Ok(())
     }

@@ -45,8 +45,28 @@ pub struct FrameMetrics {
     pub heel_lift: Option<Metric>,
     /// Toe (foot index) height above its set baseline, in foot lengths.
     pub toe_lift: Option<Metric>,
-    /// Left/right hip height difference over hip width (frontal views only).
-    pub hip_asymmetry: Option<Metric>,
+    /// Roll of the pelvis against the shoulders about the spine, in the body's own frame
+    /// (world landmarks), degrees: one hip higher than the other. `None` without world landmarks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hip_roll: Option<Metric>,
+    /// Shoulder and hip widths over the shoulder–hip and hip–knee lengths, in the image: near
+    /// its floor in a side view (the left–right axis points at the camera), large when the
+    /// camera faces the lifter or looks along the body from the feet or the head.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lateral_spread: Option<Metric>,
+    /// How far a straight-armed wrist sits below its shoulder, in torso lengths (world
+    /// landmarks when given, else the image in side views): a hand bearing weight.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hand_support: Option<Metric>,
+    /// How far the working leg's ankle sits below its knee, over the shin's length (world
+    /// landmarks when given, else the image in side views): near 1 with a foot planted under a
+    /// vertical shin, 0 or less with the lower leg lying flat or curled up (prone work).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub foot_below_knee: Option<Metric>,
+    /// Shoulders, hips, knees and ankles are all inside the frame and seen (not a close-up, a
+    /// title card or a cut-away).
+    #[serde(default = "yes")]
+    pub body_in_view: bool,
     /// Camera's yaw away from a pure side view, in degrees (0 side, 90 frontal), from the world
     /// landmarks; the sagittal metrics above are corrected for its foreshortening.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -55,6 +75,10 @@ pub struct FrameMetrics {
     /// segmentation mask (the top of a rep).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub back_curvature: Option<Metric>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl FrameMetrics {
@@ -79,15 +103,73 @@ struct P {
     y: f32,
 }
 
-/// Pixel scale of the normalized coordinates; `w` carries the view's foreshortening correction.
+/// Pixel scale of the normalized coordinates, and the stretch `k` along the image direction
+/// `(ux, uy)` that undoes the view's foreshortening of the sagittal plane (1: none).
 #[derive(Clone, Copy, Debug)]
 struct Px {
     w: f32,
     h: f32,
+    ux: f32,
+    uy: f32,
+    k: f32,
+}
+
+impl Px {
+    fn plain(w: f32, h: f32) -> Self {
+        Self { w, h, ux: 1.0, uy: 0.0, k: 1.0 }
+    }
 }
 
 fn px(l: &Landmark, g: Px) -> P {
-    P { x: l.x * g.w, y: l.y * g.h }
+    let (x, y) = (l.x * g.w, l.y * g.h);
+    let along = (g.k - 1.0) * (x * g.ux + y * g.uy);
+    P { x: x + along * g.ux, y: y + along * g.uy }
+}
+
+/// Where the sagittal plane faces, from the world landmarks: its normal (the body's left–right
+/// axis) makes `obliquity_deg` with the camera's axis, and leans towards image direction
+/// `(ux, uy)`. A yawed camera leans it sideways, a raised or low one up or down; the plane is
+/// foreshortened by cos(obliquity) along that direction.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ViewAxis {
+    pub obliquity_deg: f32,
+    pub ux: f32,
+    pub uy: f32,
+}
+
+/// The body's left–right axis in camera coordinates (unit, z ≥ 0), from the world landmarks.
+pub fn lateral_axis(pose: &PoseObservation) -> Option<[f32; 3]> {
+    let w = pose.world.as_ref()?;
+    let d = |a: usize, b: usize| [w[a].x - w[b].x, w[a].y - w[b].y, w[a].z - w[b].z];
+    let (h, s) = (d(idx::RIGHT_HIP, idx::LEFT_HIP), d(idx::RIGHT_SHOULDER, idx::LEFT_SHOULDER));
+    let mut l = [h[0] + s[0], h[1] + s[1], h[2] + s[2]];
+    let n = (l[0] * l[0] + l[1] * l[1] + l[2] * l[2]).sqrt();
+    if !(n > f32::EPSILON && n.is_finite()) {
+        return None;
+    }
+    let sign = if l[2] < 0.0 { -1.0 } else { 1.0 };
+    for c in &mut l {
+        *c *= sign / n;
+    }
+    Some(l)
+}
+
+impl ViewAxis {
+    /// From a (steady) unit left–right axis in camera coordinates.
+    pub fn from_axis(l: [f32; 3]) -> Option<Self> {
+        let across = l[0].hypot(l[1]);
+        let obliquity_deg = across.atan2(l[2].abs()).to_degrees();
+        if !obliquity_deg.is_finite() {
+            return None;
+        }
+        let (ux, uy) = if across > f32::EPSILON { (l[0] / across, l[1] / across) } else { (1.0, 0.0) };
+        Some(Self { obliquity_deg, ux, uy })
+    }
+
+    /// A pure yaw (the camera turned about the vertical axis).
+    pub fn yaw(yaw_deg: f32) -> Self {
+        Self { obliquity_deg: yaw_deg, ux: 1.0, uy: 0.0 }
+    }
 }
 
 /// The camera's yaw away from a pure side view (degrees, 0–90) from the world landmarks: the
@@ -108,11 +190,169 @@ pub fn view_yaw(pose: &PoseObservation) -> Option<f32> {
     (x.hypot(z) > f32::EPSILON && yaw.is_finite()).then_some(yaw)
 }
 
-/// Horizontal stretch that undoes a yawed camera's foreshortening of the sagittal plane: its
-/// forward axis projects at cos(yaw) of its length while the vertical keeps its own.
-fn stretch(yaw_deg: Option<f32>, t: &Thresholds) -> f32 {
-    match yaw_deg {
-        Some(y) if y.is_finite() => 1.0 / y.clamp(0.0, t.max_view_yaw_deg).to_radians().cos(),
+/// Roll of the pelvis against the shoulders about the spine axis (degrees, unsigned), from
+/// the world landmarks: both left–right lines are projected onto the plane across the spine,
+/// so the lifter's own posture, not the camera, decides it.
+pub fn hip_roll(pose: &PoseObservation, min_vis: f32) -> Option<Metric> {
+    let w = pose.world.as_ref()?;
+    let v = |i: usize| [w[i].x, w[i].y, w[i].z];
+    let (lh, rh, ls, rs) = (v(idx::LEFT_HIP), v(idx::RIGHT_HIP), v(idx::LEFT_SHOULDER), v(idx::RIGHT_SHOULDER));
+    let mid = |a: [f32; 3], b: [f32; 3]| [0.5 * (a[0] + b[0]), 0.5 * (a[1] + b[1]), 0.5 * (a[2] + b[2])];
+    let d = |a: [f32; 3], b: [f32; 3]| [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
+    let dot = |a: [f32; 3], b: [f32; 3]| a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+    let spine = d(mid(ls, rs), mid(lh, rh));
+    let sl = dot(spine, spine).sqrt();
+    if sl <= f32::EPSILON {
+        return None;
+    }
+    let a = [spine[0] / sl, spine[1] / sl, spine[2] / sl];
+    let across = |x: [f32; 3]| {
+        let k = dot(x, a);
+        [x[0] - k * a[0], x[1] - k * a[1], x[2] - k * a[2]]
+    };
+    let (h, s) = (across(d(rh, lh)), across(d(rs, ls)));
+    let n = dot(h, h).sqrt() * dot(s, s).sqrt();
+    if n <= f32::EPSILON {
+        return None;
+    }
+    let deg = (dot(h, s) / n).clamp(-1.0, 1.0).acos().to_degrees();
+    let lm = &pose.landmarks;
+    let conf = [idx::LEFT_HIP, idx::RIGHT_HIP, idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER]
+        .iter()
+        .map(|&i| lm[i].visibility)
+        .fold(1.0f32, f32::min);
+    metric(deg, conf, min_vis)
+}
+
+/// Lateral spread of the body in the image (see [`FrameMetrics::lateral_spread`]).
+fn lateral_spread(lm: &[Landmark], g: Px, min_vis: f32) -> Option<Metric> {
+    let p = |i: usize| px(&lm[i], g);
+    let mid = |a: P, b: P| P { x: 0.5 * (a.x + b.x), y: 0.5 * (a.y + b.y) };
+    let (ls, rs, lh, rh) = (p(idx::LEFT_SHOULDER), p(idx::RIGHT_SHOULDER), p(idx::LEFT_HIP), p(idx::RIGHT_HIP));
+    let (ms, mh) = (mid(ls, rs), mid(lh, rh));
+    let mk = mid(p(idx::LEFT_KNEE), p(idx::RIGHT_KNEE));
+    let lengths = norm(sub(ms, mh)) + norm(sub(mk, mh));
+    let widths = norm(sub(ls, rs)) + norm(sub(lh, rh));
+    // One side seen is enough: in a side view the far side is placed behind the near one with
+    // a low visibility, which is itself a sign of the view. The knees only give the scale.
+    let v = |i: usize| lm[i].visibility;
+    let conf = v(idx::LEFT_SHOULDER).min(v(idx::LEFT_HIP)).max(v(idx::RIGHT_SHOULDER).min(v(idx::RIGHT_HIP)));
+    if lengths <= 1.0 {
+        return None;
+    }
+    metric(widths / lengths, conf, min_vis)
+}
+
+/// Elbow straighter than this counts as a straight arm (a hand bearing weight locks it;
+/// hands holding a bar or resting beside the hips keep it bent or lie flat).
+const STRAIGHT_ELBOW_DEG: f32 = 150.0;
+
+/// Largest drop of a straight-armed wrist below its shoulder, in torso lengths. World
+/// landmarks (metres, camera-aligned, y down) when given; else the image, trusted only when
+/// `side_view` (from the feet, straight arms lying beside the body drop in the image too).
+fn hand_support(pose: &PoseObservation, g: Px, side_view: bool, min_vis: f32) -> Option<Metric> {
+    let lm = &pose.landmarks;
+    let arms = [
+        (idx::LEFT_SHOULDER, idx::LEFT_ELBOW, idx::LEFT_WRIST, idx::LEFT_HIP),
+        (idx::RIGHT_SHOULDER, idx::RIGHT_ELBOW, idx::RIGHT_WRIST, idx::RIGHT_HIP),
+    ];
+    let mut best: Option<Metric> = None;
+    for (s, e, w, h) in arms {
+        let conf = lm[s].visibility.min(lm[e].visibility).min(lm[w].visibility);
+        if conf < min_vis {
+            continue;
+        }
+        let drop = match pose.world.as_ref() {
+            Some(wl) => {
+                let d3 = |a: usize, b: usize| {
+                    let (x, y, z) = (wl[a].x - wl[b].x, wl[a].y - wl[b].y, wl[a].z - wl[b].z);
+                    (x * x + y * y + z * z).sqrt()
+                };
+                let elbow = {
+                    let (u, v) = (
+                        [wl[s].x - wl[e].x, wl[s].y - wl[e].y, wl[s].z - wl[e].z],
+                        [wl[w].x - wl[e].x, wl[w].y - wl[e].y, wl[w].z - wl[e].z],
+                    );
+                    let n = d3(s, e) * d3(w, e);
+                    if n <= f32::EPSILON {
+                        continue;
+                    }
+                    ((u[0] * v[0] + u[1] * v[1] + u[2] * v[2]) / n).clamp(-1.0, 1.0).acos().to_degrees()
+                };
+                let torso = d3(s, h);
+                if !(elbow >= STRAIGHT_ELBOW_DEG) || torso <= f32::EPSILON {
+                    continue;
+                }
+                (wl[w].y - wl[s].y) / torso
+            }
+            None => {
+                if !side_view {
+                    continue;
+                }
+                let (ps, pe, pw, ph) = (px(&lm[s], g), px(&lm[e], g), px(&lm[w], g), px(&lm[h], g));
+                let torso = norm(sub(ps, ph));
+                if !(angle(ps, pe, pw) >= STRAIGHT_ELBOW_DEG) || torso <= 1.0 {
+                    continue;
+                }
+                (pw.y - ps.y) / torso
+            }
+        };
+        if drop.is_finite() && best.is_none_or(|b| drop > b.value) {
+            best = Some(Metric { value: drop, confidence: conf });
+        }
+    }
+    best
+}
+
+/// Ankle below knee over shin length (see [`FrameMetrics::foot_below_knee`]).
+fn foot_below_knee(pose: &PoseObservation, leg: &SideIdx, g: Px, side_view: bool, min_vis: f32) -> Option<Metric> {
+    let lm = &pose.landmarks;
+    let conf = lm[leg.knee].visibility.min(lm[leg.ankle].visibility);
+    let v = match pose.world.as_ref() {
+        Some(w) => {
+            let (k, a) = (&w[leg.knee], &w[leg.ankle]);
+            let len = ((a.x - k.x).powi(2) + (a.y - k.y).powi(2) + (a.z - k.z).powi(2)).sqrt();
+            (a.y - k.y) / len
+        }
+        None if side_view => {
+            let (k, a) = (px(&lm[leg.knee], g), px(&lm[leg.ankle], g));
+            (a.y - k.y) / norm(sub(a, k))
+        }
+        None => return None,
+    };
+    metric(v, conf, min_vis)
+}
+
+/// Margin outside the frame (normalized) within which a landmark still counts as in view.
+const IN_FRAME_MARGIN: f32 = 0.02;
+/// Ankles may sit further out: BlazePose places a foot cut by the frame's edge just outside it,
+/// while a close-up or a cut-away puts the feet far out of the picture.
+const ANKLE_IN_FRAME_MARGIN: f32 = 0.1;
+
+/// The body from shoulders to ankles is inside the frame and one side's shoulder, hip and knee
+/// are seen (not a close-up, a title card or a cut-away).
+fn body_in_view(lm: &[Landmark], min_vis: f32) -> bool {
+    let inside = |i: usize, m: f32| {
+        let l = &lm[i];
+        (-m..=1.0 + m).contains(&l.x) && (-m..=1.0 + m).contains(&l.y)
+    };
+    let chains = [
+        [idx::LEFT_SHOULDER, idx::LEFT_HIP, idx::LEFT_KNEE],
+        [idx::RIGHT_SHOULDER, idx::RIGHT_HIP, idx::RIGHT_KNEE],
+    ];
+    // One side seen whole is enough (the far side hides behind the near one in a side view).
+    chains.iter().any(|c| c.iter().all(|&i| lm[i].visibility >= min_vis))
+        && chains.iter().flatten().all(|&i| inside(i, IN_FRAME_MARGIN))
+        && [idx::LEFT_ANKLE, idx::RIGHT_ANKLE].iter().all(|&i| inside(i, ANKLE_IN_FRAME_MARGIN))
+}
+
+/// Stretch that undoes a turned camera's foreshortening of the sagittal plane: along the
+/// direction its normal leans, the plane projects at cos(obliquity) of its length.
+fn stretch(view: Option<ViewAxis>, t: &Thresholds) -> f32 {
+    match view {
+        Some(v) if v.obliquity_deg.is_finite() => {
+            1.0 / v.obliquity_deg.clamp(0.0, t.max_view_yaw_deg).to_radians().cos()
+        }
         _ => 1.0,
     }
 }
@@ -123,6 +363,17 @@ fn sub(a: P, b: P) -> P {
 
 fn norm(a: P) -> f32 {
     (a.x * a.x + a.y * a.y).sqrt()
+}
+
+/// Unsigned angle at `b` in degrees, in 3D (world landmarks).
+fn angle3(a: &Landmark, b: &Landmark, c: &Landmark) -> f32 {
+    let u = [a.x - b.x, a.y - b.y, a.z - b.z];
+    let v = [c.x - b.x, c.y - b.y, c.z - b.z];
+    let d = (u[0] * u[0] + u[1] * u[1] + u[2] * u[2]).sqrt() * (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
+    if d <= f32::EPSILON {
+        return f32::NAN;
+    }
+    ((u[0] * v[0] + u[1] * v[1] + u[2] * v[2]) / d).clamp(-1.0, 1.0).acos().to_degrees()
 }
 
 /// Unsigned angle at `b` in degrees.
@@ -249,10 +500,27 @@ pub fn measure(
     forced: Option<Side>,
     yaw_deg: Option<f32>,
 ) -> (FrameMetrics, Option<FootSample>) {
+    measure_in_view(pose, geom, t, baseline, forced, yaw_deg.map(ViewAxis::yaw), yaw_deg)
+}
+
+/// As [`measure`], with the view's full axis (yaw and pitch) for the foreshortening correction
+/// and the choice of angles; `yaw_deg` is only reported.
+pub fn measure_in_view(
+    pose: &PoseObservation,
+    geom: FrameGeometry,
+    t: &Thresholds,
+    baseline: Option<FootSample>,
+    forced: Option<Side>,
+    view: Option<ViewAxis>,
+    yaw_deg: Option<f32>,
+) -> (FrameMetrics, Option<FootSample>) {
     let lm = &pose.landmarks;
     // Which side faces the camera is judged on the image as seen.
-    let seen = Px { w: geom.width as f32, h: geom.height as f32 };
-    let g = Px { w: seen.w * stretch(yaw_deg, t), h: seen.h };
+    let seen = Px::plain(geom.width as f32, geom.height as f32);
+    let g = match view {
+        Some(v) => Px { ux: v.ux, uy: v.uy, k: stretch(view, t), ..seen },
+        None => seen,
+    };
     let (vl, vr) = (side_visibility(lm, &LEFT), side_visibility(lm, &RIGHT));
     let (lh, rh) = (px(&lm[idx::LEFT_HIP], seen), px(&lm[idx::RIGHT_HIP], seen));
     let mid_s = P {
@@ -322,24 +590,53 @@ pub fn measure(
             _ => None,
         }
     };
-    let asym_conf = lm[idx::LEFT_HIP].visibility.min(lm[idx::RIGHT_HIP].visibility);
-    let hip_asymmetry = if frontal && hip_width > 1.0 {
-        metric((lh.y - rh.y).abs() / hip_width, asym_conf, mv)
-    } else {
-        None
+    let spread = lateral_spread(lm, seen, mv);
+    let side_view = spread.is_some_and(|s| s.value <= t.side_view_max_spread);
+    // Turned past the side view, the image foreshortens the sagittal plane beyond what the
+    // stretch can undo; the world landmarks' own 3D angle keeps the count (unsigned: the
+    // overarch it cannot show is not judged from there).
+    let (hip_angle, torso_incline) = match (view.map(|v| v.obliquity_deg), pose.world.as_ref()) {
+        (Some(y), Some(w)) if y > t.side_view_max_yaw_deg => {
+            // On the body's midline, which lies in the sagittal plane (the shoulders sit wider
+            // than the hips, so one side's shoulder–hip–knee bends sideways in 3D).
+            let mid = |a: usize, b: usize| Landmark {
+                x: 0.5 * (w[a].x + w[b].x),
+                y: 0.5 * (w[a].y + w[b].y),
+                z: 0.5 * (w[a].z + w[b].z),
+                visibility: lm[a].visibility.max(lm[b].visibility),
+            };
+            let (s3, h3, k3) = (
+                mid(idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER),
+                mid(idx::LEFT_HIP, idx::RIGHT_HIP),
+                mid(idx::LEFT_KNEE, idx::RIGHT_KNEE),
+            );
+            let conf = s3.visibility.min(h3.visibility).min(k3.visibility);
+            // Camera-aligned world axes: y is the vertical of a level camera.
+            let (dx, dy, dz) = (s3.x - h3.x, s3.y - h3.y, s3.z - h3.z);
+            let incline = dy.abs().atan2(dx.hypot(dz)).to_degrees();
+            (
+                metric(angle3(&s3, &h3, &k3), conf, mv),
+                metric(incline, s3.visibility.min(h3.visibility), mv),
+            )
+        }
+        _ => (c.hip_angle, c.torso),
     };
     let m = FrameMetrics {
         side,
         working_leg,
-        hip_angle: c.hip_angle,
+        hip_angle,
         hip_line_offset: c.offset,
         knee_angle: c.knee,
         shin_angle: c.shin,
         neck_angle: c.neck,
-        torso_incline: c.torso,
+        torso_incline,
         heel_lift: lift(foot, |f| f.heel_y),
         toe_lift: lift(foot, |f| f.toe_y),
-        hip_asymmetry,
+        hip_roll: hip_roll(pose, mv),
+        lateral_spread: spread,
+        hand_support: hand_support(pose, seen, side_view, mv),
+        foot_below_knee: foot_below_knee(pose, side_idx(working_leg), seen, side_view, mv),
+        body_in_view: body_in_view(lm, mv),
         view_yaw: yaw_deg.and_then(|y| metric(y, 1.0, mv)),
         back_curvature: None,
     };

@@ -79,6 +79,100 @@ impl FaultId {
     }
 }
 
+/// What the core concluded about one fault on one rep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Seen, and past its threshold by more than the landmarks' noise.
+    Raised,
+    /// Seen, and not past its threshold by more than the noise.
+    Clear,
+    /// Not seen well enough to say: see the reason.
+    NotJudged,
+}
+
+/// Why a fault could not be judged on a rep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotJudgedReason {
+    /// The camera's angle hides the measure (the side-view angles from the front or the feet,
+    /// the hips' level from the side).
+    View,
+    /// The landmarks it needs were hidden or uncertain (a plate, the far side, out of frame).
+    Occlusion,
+    /// The video cut away, or the pose was lost, while it happened.
+    Cut,
+    /// The clip ended before it happened.
+    ClipEnded,
+    /// It needs the pose's 3D (world) landmarks, which this pose source did not give.
+    NoDepth,
+}
+
+impl NotJudgedReason {
+    /// Plain words for reports and the live banner.
+    pub fn message(self) -> &'static str {
+        match self {
+            NotJudgedReason::View => "not judged from this angle: put the camera at your side",
+            NotJudgedReason::Occlusion => "not judged: that part of the body was hidden",
+            NotJudgedReason::Cut => "not judged: the video cut away",
+            NotJudgedReason::ClipEnded => "not judged: the clip ended first",
+            NotJudgedReason::NoDepth => "not judged: needs 3D landmarks",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotJudgedReason::View => "view",
+            NotJudgedReason::Occlusion => "occlusion",
+            NotJudgedReason::Cut => "cut",
+            NotJudgedReason::ClipEnded => "clip_ended",
+            NotJudgedReason::NoDepth => "no_depth",
+        }
+    }
+}
+
+/// One fault's verdict on one rep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Judgement {
+    pub id: FaultId,
+    pub verdict: Verdict,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<NotJudgedReason>,
+}
+
+impl Judgement {
+    pub fn clear(id: FaultId) -> Self {
+        Self { id, verdict: Verdict::Clear, reason: None }
+    }
+
+    pub fn not_judged(id: FaultId, reason: NotJudgedReason) -> Self {
+        Self { id, verdict: Verdict::NotJudged, reason: Some(reason) }
+    }
+}
+
+/// How the camera saw the lifter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CameraView {
+    /// The sagittal plane faces the camera: hip, knee and foot angles are judged.
+    Side,
+    /// Turned away from the side: the sagittal angles are foreshortened past trust.
+    Oblique,
+    /// Facing the lifter, or from the feet or the head: the left–right axis is seen, the
+    /// sagittal plane edge-on.
+    Frontal,
+}
+
+impl CameraView {
+    pub fn label(self) -> &'static str {
+        match self {
+            CameraView::Side => "side view",
+            CameraView::Oblique => "oblique view (hip, knee and foot angles not judged)",
+            CameraView::Frontal => "frontal view, or from the feet or head (hip, knee and foot angles not judged)",
+        }
+    }
+}
+
 /// A measured value set against the threshold it crossed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
@@ -126,7 +220,10 @@ pub struct RepMetrics {
     /// Mean heel and toe height over the top hold, in foot lengths above the set's floor.
     pub heel_lift_at_top: Option<f32>,
     pub toe_lift_at_top: Option<f32>,
-    pub max_hip_asymmetry: Option<f32>,
+    /// Largest roll of the pelvis against the shoulders about the spine, in the body's own
+    /// frame (world landmarks), degrees; only where the view shows the left–right axis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_hip_roll_deg: Option<f32>,
     pub tempo: Tempo,
 }
 
@@ -145,6 +242,23 @@ pub struct Rep {
     pub complete: bool,
     pub metrics: RepMetrics,
     pub faults: Vec<Fault>,
+    /// Every fault's verdict on this rep: raised, clear or not judged (with the reason).
+    #[serde(default)]
+    pub judgements: Vec<Judgement>,
+    /// How the camera saw this rep's top.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<CameraView>,
+}
+
+impl Rep {
+    pub fn judgement(&self, id: FaultId) -> Option<Judgement> {
+        self.judgements.iter().copied().find(|j| j.id == id)
+    }
+
+    /// Faults that could not be judged on this rep, with the reason.
+    pub fn not_judged(&self) -> impl Iterator<Item = (FaultId, NotJudgedReason)> + '_ {
+        self.judgements.iter().filter_map(|j| j.reason.filter(|_| j.verdict == Verdict::NotJudged).map(|r| (j.id, r)))
+    }
 }
 
 /// A top that fell short of lockout: reported, not counted.
@@ -179,6 +293,14 @@ pub struct SetSummary {
     pub mean_eccentric_s: Option<f64>,
     /// Faults in this set, sorted by id, with the reps they hit.
     pub faults: Vec<FaultCount>,
+    /// Tops reached by a movement that is not a hip thrust (hands bearing weight, sitting or
+    /// standing up): not counted.
+    #[serde(default)]
+    pub look_alikes: u32,
+    /// This set's movement was judged not to be a hip thrust or bridge (all its tops were
+    /// look-alikes); nothing in it is counted.
+    #[serde(default)]
+    pub not_a_hip_thrust: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -193,6 +315,8 @@ pub enum Warning {
     /// The camera faces the lifter (yaw past the correctable range): side-view angles are
     /// unreliable.
     CameraFrontal,
+    /// Some tops in a counted session came from a look-alike movement and were not counted.
+    LookAlikeMovement,
 }
 
 impl Warning {
@@ -204,7 +328,10 @@ impl Warning {
             Warning::NoPose => "Nobody was found in the video.",
             Warning::LowConfidence => "The body was hard to see on most frames; measurements are uncertain.",
             Warning::CameraFrontal => {
-                "The camera faces you: angles need a side view. Put it at your side, level with your hips."
+                "The camera does not see you from the side: hip, knee and foot faults are not judged from this angle. Put it at your side, level with your hips."
+            }
+            Warning::LookAlikeMovement => {
+                "Some movements did not look like a hip thrust (hands bearing weight, sitting or standing up) and were not counted."
             }
         }
     }
@@ -287,6 +414,9 @@ pub struct SessionSummary {
     /// landmarks gave it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub camera_yaw_deg: Option<f32>,
+    /// How the camera saw the lifter over the session (the most common view of its posed frames).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub camera_view: Option<CameraView>,
 }
 
 impl SessionSummary {

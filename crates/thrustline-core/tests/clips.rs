@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use thrustline_core::{FaultId, Thresholds};
+use thrustline_core::{CameraView, FaultId, NotJudgedReason, Thresholds, Verdict, Warning};
 
 fn fault_reps(s: &thrustline_core::SessionSummary, id: FaultId) -> Vec<u32> {
     s.reps.iter().filter(|r| r.faults.iter().any(|f| f.id == id)).map(|r| r.index).collect()
@@ -17,7 +17,12 @@ fn exact_rep_count_on_every_clip() {
         for raw in [false, true] {
             let s = analyze(&load(&shared, &clip, raw), Thresholds::default());
             assert_eq!(s.reps.len() as u32, label.reps, "{clip} raw={raw}");
-            assert!(s.warnings.is_empty(), "{clip}: {:?}", s.warnings);
+            if label.side_view() {
+                assert!(s.warnings.is_empty(), "{clip}: {:?}", s.warnings);
+            } else {
+                // A view that hides the side angles may say so, and nothing else.
+                assert!(s.warnings.iter().all(|w| *w == Warning::CameraFrontal), "{clip}: {:?}", s.warnings);
+            }
             assert!(!label.kind.is_empty());
         }
     }
@@ -47,6 +52,46 @@ fn labelled_faults_are_found_and_clean_clips_stay_clean() {
                 let all: Vec<_> =
                     s.reps.iter().flat_map(|r| r.faults.iter().map(move |f| (r.index, f.id))).collect();
                 assert!(all.is_empty(), "{clip} raw={raw}: labelled clean, got {all:?}");
+            }
+        }
+    }
+}
+
+/// Every rep carries a verdict for every fault; the raised ones are exactly its faults; no
+/// rep raises a fault its own view cannot show, and a session that warns the camera is not at
+/// the side raises no side-view fault on a rep seen from that angle.
+#[test]
+fn every_fault_is_raised_clear_or_not_judged_and_never_contradicts_the_view() {
+    let Some(shared) = shared_dir() else { return };
+    for (clip, label) in labels(&shared) {
+        for raw in [false, true] {
+            let s = analyze(&load(&shared, &clip, raw), Thresholds::default());
+            for r in &s.reps {
+                assert_eq!(r.judgements.len(), FaultId::ALL.len(), "{clip} rep {}", r.index);
+                for id in FaultId::ALL {
+                    let j = r.judgement(id).unwrap();
+                    let raised = r.faults.iter().any(|f| f.id == id);
+                    assert_eq!(j.verdict == Verdict::Raised, raised, "{clip} rep {} {id:?}", r.index);
+                    assert_eq!(j.verdict == Verdict::NotJudged, j.reason.is_some(), "{clip} {id:?}");
+                    if r.view != Some(CameraView::Side) && SAGITTAL.contains(&id) {
+                        assert_ne!(j.verdict, Verdict::Raised, "{clip} rep {} {id:?} from {:?}", r.index, r.view);
+                    }
+                }
+            }
+            if !label.side_view() && label.reps > 0 {
+                // The oblique clip: what this view hides is reported as hidden, for every rep.
+                assert!(s.warnings.contains(&Warning::CameraFrontal), "{clip} raw={raw}");
+                assert_ne!(s.camera_view, Some(CameraView::Side), "{clip}");
+                for r in &s.reps {
+                    for id in SAGITTAL {
+                        let j = r.judgement(id).unwrap();
+                        assert_eq!(j.verdict, Verdict::NotJudged, "{clip} rep {} {id:?}", r.index);
+                        assert_eq!(j.reason, Some(NotJudgedReason::View), "{clip} rep {} {id:?}", r.index);
+                    }
+                }
+            }
+            if label.side_view() {
+                assert_eq!(s.camera_view, Some(CameraView::Side), "{clip} raw={raw}");
             }
         }
     }

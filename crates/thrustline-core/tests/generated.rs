@@ -3,7 +3,8 @@
 use proptest::prelude::*;
 use thrustline_core::landmarks::idx;
 use thrustline_core::{
-    Analyzer, FaultId, FrameGeometry, Landmark, PoseObservation, Thresholds, NUM_LANDMARKS,
+    Analyzer, CameraView, FaultId, FrameGeometry, Landmark, NotJudgedReason, PoseObservation, Thresholds, Verdict,
+    NUM_LANDMARKS,
 };
 
 const G: FrameGeometry = FrameGeometry { width: 1280, height: 720 };
@@ -61,7 +62,8 @@ struct Body {
 fn body_at(u: f64, inject: Inject) -> Body {
     let (top_torso, top_thigh) = match inject {
         Inject::Overarch => (-8.0, -4.0),
-        Inject::Incomplete => (14.0, 13.0),
+        // Tops at 152°: counted (≥ 150°) and short of 155° by more than the 2° noise margin.
+        Inject::Incomplete => (14.5, 13.5),
         _ => (0.0, 0.0),
     };
     let shin = match inject {
@@ -84,15 +86,25 @@ fn body_at(u: f64, inject: Inject) -> Body {
     }
 }
 
-/// How the camera sees the lifter: yaw away from a pure side view (0 side, 45 front
-/// three-quarter), and whether the pose stage gives world landmarks (as ours does).
+/// How the camera sees the lifter: yaw away from a pure side view about the vertical axis (0
+/// side, 45 three-quarter, 90 from the feet, -90 from the head), pitch (positive: a raised
+/// camera looking down, negative: a low camera looking along the thighs), and whether the pose
+/// stage gives world landmarks (as ours does).
 #[derive(Clone, Copy, Debug)]
 struct View {
     yaw_deg: f64,
+    pitch_deg: f64,
     world: bool,
 }
 
-const SIDE: View = View { yaw_deg: 0.0, world: false };
+const SIDE: View = View { yaw_deg: 0.0, pitch_deg: 0.0, world: false };
+
+fn turned(yaw_deg: f64) -> View {
+    View { yaw_deg, pitch_deg: 0.0, world: true }
+}
+
+/// Vertical pivot of the camera's pitch (px): the lifter's hip height.
+const PIVOT_Y: f64 = 450.0;
 /// Vertical axis the camera turns about (px): the middle of the lifter.
 const PIVOT_X: f64 = 600.0;
 /// Half the distance between left and right joints (px): hips (and legs), shoulders.
@@ -122,30 +134,36 @@ fn observe(b: &Body, view: View, jitter: &mut impl FnMut() -> f32) -> PoseObserv
     let toe = (ankle.0 + lf - 15.0, floor - b.toe_up * lf);
     let ear = (s.0 - 70.0, s.1 - 25.0);
     let (sin, cos) = rad(view.yaw_deg).sin_cos();
+    let (psin, pcos) = rad(view.pitch_deg).sin_cos();
     let mut lm = [Landmark { x: 0.5, y: 0.5, z: 0.0, visibility: 0.9 }; NUM_LANDMARKS];
     let mut world = [Landmark { x: 0.0, y: 0.0, z: 0.0, visibility: 0.9 }; NUM_LANDMARKS];
     let mut put =
         |i: usize, p: (f64, f64), vis: f32, lateral: f64, dx: f64, jitter: &mut dyn FnMut() -> f32| {
             let fwd = p.0 - PIVOT_X;
             let x = PIVOT_X + fwd * cos + lateral * sin;
-            let depth = -fwd * sin + lateral * cos;
+            let depth0 = -fwd * sin + lateral * cos;
+            // Then the pitch, about the horizontal image axis through the hips' height.
+            let vert = p.1 - PIVOT_Y;
+            let y = PIVOT_Y + vert * pcos + depth0 * psin;
+            let depth = -vert * psin + depth0 * pcos;
+            let hip_y = PIVOT_Y + (hip.1 - PIVOT_Y) * pcos;
             lm[i] = Landmark {
                 x: ((x + dx) / w) as f32 + jitter(),
-                y: (p.1 / h) as f32 + jitter(),
+                y: (y / h) as f32 + jitter(),
                 z: 0.0,
                 visibility: vis,
             };
             let wobble = 400.0 * f64::from(jitter());
             world[i] = Landmark {
                 x: ((x - PIVOT_X) * METRES_PER_PX + 0.02 * wobble) as f32,
-                y: ((p.1 - hip.1) * METRES_PER_PX) as f32,
+                y: ((y - hip_y) * METRES_PER_PX) as f32,
                 z: (depth * METRES_PER_PX - 0.02 * wobble) as f32,
                 visibility: vis,
             };
         };
     // Near (left) side clearly visible; far side slightly offset and less visible, as MediaPipe
     // reports it in a side view, and more visible as the camera turns toward the front.
-    let far_vis = (0.4 + 0.55 * (sin / rad(45.0).sin())).min(0.95) as f32;
+    let far_vis = (0.4 + 0.55 * (sin.abs() / rad(45.0).sin())).min(0.95) as f32;
     for (near, far, p, half) in [
         (idx::LEFT_EAR, idx::RIGHT_EAR, ear, HALF_WIDTH_SHOULDERS),
         (idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER, s, HALF_WIDTH_SHOULDERS),
@@ -286,34 +304,57 @@ fn check(reps: &[RepSpec], fps: f64, noise: f32, drop_p: f64, start_mid: bool, s
     check_view(reps, fps, noise, drop_p, start_mid, seed, SIDE);
 }
 
+/// Yaw up to which the view must judge the side-view faults, and from which it must not
+/// (`SIDE_VIEW_MAX_YAW_DEG` is 30°; the estimate wobbles by a few degrees around it).
+const JUDGED_UP_TO_YAW: f64 = 25.0;
+const HIDDEN_FROM_YAW: f64 = 35.0;
+const INCOMPLETE_JUDGED_UP_TO: f64 = 15.0;
+
 fn check_view(reps: &[RepSpec], fps: f64, noise: f32, drop_p: f64, start_mid: bool, seed: u64, view: View) {
     let clip = generate_view(reps, fps, noise, drop_p, start_mid, seed, view);
     let s = run(&clip);
     assert_eq!(s.reps.len(), reps.len(), "rep count; partials {:?}", s.partial_reps);
     for ((spec, got), &obscured) in reps.iter().zip(&s.reps).zip(&clip.obscured) {
         let ids: Vec<FaultId> = got.faults.iter().map(|f| f.id).collect();
-        // Dropped frames at the top or in the lowering hide timing faults: nobody can see them.
-        let timing = matches!(spec.inject, Inject::NoSqueeze | Inject::Uncontrolled);
-        match spec.inject.fault() {
-            Some(want) if !(timing && obscured) => assert!(
-                ids.contains(&want),
-                "rep {} injected {:?}, got {:?}; {:?}",
-                got.index,
-                want,
-                ids,
-                got.metrics.tempo
-            ),
-            Some(_) => {}
-            None => assert!(ids.is_empty(), "clean rep {} got {:?} ({:?})", got.index, ids, got.metrics),
-        }
-        // No fault beyond the injected one.
+        assert_eq!(got.judgements.len(), FaultId::ALL.len());
+        // Clean reps are clean from every angle; no fault beyond the injected one, ever.
         assert!(
             ids.iter().all(|id| Some(*id) == spec.inject.fault()),
-            "rep {}: {:?} for {:?}",
+            "rep {}: {:?} for {:?} at {view:?}",
             got.index,
             ids,
             spec.inject
         );
+        let Some(want) = spec.inject.fault() else { continue };
+        let j = got.judgement(want).unwrap();
+        // Dropped frames at the top or in the lowering hide timing faults: nobody can see them.
+        let timing = matches!(spec.inject, Inject::NoSqueeze | Inject::Uncontrolled);
+        // How far the sagittal plane is turned from the camera, yaw and pitch together.
+        let obliquity = (view.yaw_deg.to_radians().cos() * view.pitch_deg.to_radians().cos()).acos().to_degrees();
+        // The incomplete-lockout band (counted at 150°, a fault under 155° less the noise) is
+        // narrower than a turned view's geometric error (the shoulders sit wider than the hips:
+        // 1–2° at 26°), so it must be raised only in views close to the side.
+        let up_to = if spec.inject == Inject::Incomplete { INCOMPLETE_JUDGED_UP_TO } else { JUDGED_UP_TO_YAW };
+        let judged = obliquity <= up_to || (obliquity < HIDDEN_FROM_YAW && got.view == Some(CameraView::Side));
+        if judged {
+            assert_eq!(got.view, Some(CameraView::Side), "rep {} at {view:?}", got.index);
+            let borderline = spec.inject == Inject::Incomplete && obliquity > INCOMPLETE_JUDGED_UP_TO;
+            if !(timing && obscured) && !borderline {
+                assert_eq!(
+                    j.verdict,
+                    Verdict::Raised,
+                    "rep {} injected {:?}, got {:?}; {:?} {:?}",
+                    got.index,
+                    want,
+                    ids,
+                    got.metrics.tempo,
+                    j
+                );
+            }
+        } else {
+            assert_eq!(j.verdict, Verdict::NotJudged, "rep {} {want:?} at {view:?}", got.index);
+            assert_eq!(j.reason, Some(NotJudgedReason::View), "rep {} {want:?} at {view:?}", got.index);
+        }
     }
 }
 
@@ -336,7 +377,7 @@ fn every_injected_fault_is_found_on_its_rep() {
 }
 
 #[test]
-fn front_three_quarter_views_count_and_judge_like_the_side_view() {
+fn turned_views_count_and_judge_what_they_show() {
     let reps = [
         clean(Inject::Clean),
         clean(Inject::FeetFar),
@@ -346,11 +387,11 @@ fn front_three_quarter_views_count_and_judge_like_the_side_view() {
         clean(Inject::HeelLift),
         clean(Inject::Clean),
     ];
-    for yaw_deg in [0.0, 15.0, 30.0, 45.0] {
+    for yaw_deg in [0.0, 15.0, 30.0, 45.0, 60.0, 75.0, 90.0] {
         eprintln!("yaw {yaw_deg}");
-        check_view(&reps, 30.0, 0.001, 0.0, false, 11, View { yaw_deg, world: true });
+        check_view(&reps, 30.0, 0.001, 0.0, false, 11, turned(yaw_deg));
         // The yaw the core estimated from the world landmarks, on every posed frame.
-        let clip = generate_view(&reps, 30.0, 0.001, 0.0, false, 11, View { yaw_deg, world: true });
+        let clip = generate_view(&reps, 30.0, 0.001, 0.0, false, 11, turned(yaw_deg));
         let mut a = Analyzer::new(Thresholds::default(), G);
         let mut last = None;
         for (t, p) in &clip.frames {
@@ -364,21 +405,23 @@ fn front_three_quarter_views_count_and_judge_like_the_side_view() {
     }
     // Without the correction a 45° camera foreshortens the movement: the incomplete rep's top
     // (153°) reads as 142° and that rep is no longer seen as a rep at all.
-    let clip = generate_view(&reps, 30.0, 0.001, 0.0, false, 11, View { yaw_deg: 45.0, world: false });
+    let clip = generate_view(&reps, 30.0, 0.001, 0.0, false, 11, View { world: false, ..turned(45.0) });
     let uncorrected = run(&clip);
     assert_ne!(uncorrected.reps.len(), reps.len());
     assert_eq!(uncorrected.camera_yaw_deg, None);
 }
 
 #[test]
-fn a_camera_facing_the_lifter_is_flagged_and_a_three_quarter_one_is_not() {
+fn a_camera_away_from_the_side_is_flagged_and_a_side_one_is_not() {
     let reps = [clean(Inject::Clean), clean(Inject::Clean)];
     let warned = |yaw_deg: f64| {
-        let clip = generate_view(&reps, 30.0, 0.001, 0.0, false, 5, View { yaw_deg, world: true });
+        let clip = generate_view(&reps, 30.0, 0.001, 0.0, false, 5, turned(yaw_deg));
         run(&clip).warnings.contains(&thrustline_core::Warning::CameraFrontal)
     };
     assert!(warned(80.0));
-    assert!(!warned(45.0));
+    assert!(warned(-90.0));
+    assert!(warned(45.0));
+    assert!(!warned(20.0));
     assert!(!warned(0.0));
 }
 
@@ -504,9 +547,11 @@ proptest! {
         drop_p in 0.0f64..0.04,
         start_mid in any::<bool>(),
         seed in any::<u64>(),
-        yaw_deg in prop_oneof![Just(0.0), 0.0f64..45.0],
+        yaw_deg in prop_oneof![Just(0.0), -90.0f64..90.0],
+        pitch_deg in prop_oneof![Just(0.0), -15.0f64..25.0],
     ) {
-        let view = if yaw_deg == 0.0 { SIDE } else { View { yaw_deg, world: true } };
+        let view = if yaw_deg == 0.0 { SIDE } else { View { yaw_deg, pitch_deg, world: true } };
         check_view(&reps, fps, noise, drop_p, start_mid, seed, view);
     }
 }
+

@@ -66,7 +66,29 @@ pub struct Label {
     pub reps: u32,
     pub kind: String,
     pub faults: Vec<LabelFault>,
+    /// Where the camera stands, in words ("side", "near side", "front-oblique from the feet").
+    pub view: String,
 }
+
+impl Label {
+    /// The labelled view shows the sagittal plane (a side view, straight or slightly turned).
+    pub fn side_view(&self) -> bool {
+        self.view.starts_with("side") || self.view.starts_with("near side")
+    }
+}
+
+/// Faults measured on the sagittal plane (hip, knee, shin angles and foot lift, and timing
+/// read off the hip angle): a view that does not show that plane cannot judge them.
+pub const SAGITTAL: [thrustline_core::FaultId; 8] = [
+    thrustline_core::FaultId::OverarchLowerBack,
+    thrustline_core::FaultId::FeetTooFar,
+    thrustline_core::FaultId::FeetTooClose,
+    thrustline_core::FaultId::IncompleteLockout,
+    thrustline_core::FaultId::NoTopSqueeze,
+    thrustline_core::FaultId::HeelsLifting,
+    thrustline_core::FaultId::ToesLifting,
+    thrustline_core::FaultId::UncontrolledLowering,
+];
 
 pub fn labels(shared: &std::path::Path) -> std::collections::BTreeMap<String, Label> {
     let text = std::fs::read_to_string(shared.join("footage/LABELS.json")).unwrap();

@@ -1,0 +1,74 @@
+//! Runs the core on a MediaPipe reference file (`../shared/reference/NAME.mediapipe.json`) and
+//! prints reps, views, verdicts and warnings: the quickest way to see why a clip is judged as
+//! it is. `cargo run -p thrustline-core --example reference -- FILE.json [--frames]`
+
+use thrustline_core::{Analyzer, FrameGeometry, Landmark, PoseObservation, Thresholds, Verdict};
+
+#[derive(serde::Deserialize)]
+struct RefFrame {
+    t: f64,
+    lm: Option<Vec<[f32; 4]>>,
+    #[serde(default)]
+    world: Option<Vec<[f32; 3]>>,
+}
+
+#[derive(serde::Deserialize)]
+struct Reference {
+    width: u32,
+    height: u32,
+    frames: Vec<RefFrame>,
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let path = args.first().ok_or("usage: reference FILE.json [--frames]")?;
+    let frames_too = args.iter().any(|a| a == "--frames");
+    let r: Reference = serde_json::from_str(&std::fs::read_to_string(path)?)?;
+    let mut a = Analyzer::new(Thresholds::default(), FrameGeometry { width: r.width, height: r.height });
+    for f in &r.frames {
+        let pose = f.lm.as_ref().map(|lm| {
+            let mut arr = [Landmark::default(); 33];
+            for (d, s) in arr.iter_mut().zip(lm) {
+                *d = Landmark::from(*s);
+            }
+            let world = f.world.as_ref().map(|w| {
+                let mut arr = [Landmark::default(); 33];
+                for ((d, s), l) in arr.iter_mut().zip(w).zip(lm) {
+                    *d = Landmark { x: s[0], y: s[1], z: s[2], visibility: l[3] };
+                }
+                arr
+            });
+            PoseObservation { landmarks: arr, world }
+        });
+        let fa = a.update(f.t, pose.as_ref());
+        if frames_too {
+            let m = fa.metrics;
+            println!(
+                "{:8.0} {:?} hip {:?} sm {:?} spread {:?} roll {:?} hand {:?} inview {:?}",
+                f.t,
+                fa.phase,
+                m.and_then(|m| m.hip_angle).map(|x| x.value),
+                fa.hip_angle_smoothed,
+                m.and_then(|m| m.lateral_spread).map(|x| x.value),
+                m.and_then(|m| m.hip_roll).map(|x| x.value),
+                m.and_then(|m| m.hand_support).map(|x| x.value),
+                m.map(|m| m.body_in_view)
+            );
+        }
+    }
+    let s = a.finish();
+    println!("reps {} partials {} view {:?} yaw {:?} warnings {:?}", s.reps.len(), s.partial_reps.len(), s.camera_view, s.camera_yaw_deg, s.warnings);
+    for r in &s.reps {
+        let raised: Vec<_> = r.judgements.iter().filter(|j| j.verdict == Verdict::Raised).map(|j| j.id.as_str()).collect();
+        let nj: Vec<_> = r.not_judged().map(|(id, why)| format!("{}:{}", id.as_str(), why.as_str())).collect();
+        println!(
+            "rep {} set {} {:.2}-{:.2}s view {:?} bottom {:.0} peak {:.1} knee {:?} shin {:?} roll {:?} hold {:.2} raised {:?} not_judged {:?}",
+            r.index, r.set, r.start_s, r.end_s, r.view, r.metrics.bottom_hip_angle, r.metrics.peak_hip_angle,
+            r.metrics.knee_angle_at_top, r.metrics.shin_angle_at_top, r.metrics.max_hip_roll_deg, r.metrics.tempo.top_hold_s, raised, nj
+        );
+    }
+    for set in &s.sets {
+        println!("set {} reps {} look_alikes {} not_a_hip_thrust {}", set.index, set.reps, set.look_alikes, set.not_a_hip_thrust);
+    }
+    Ok(())
+}
