@@ -137,7 +137,7 @@ fn terminal_coach_counts_records_and_cues() {
     for r in reps {
         assert!(fault_ids(r).contains(&"feet_too_far".to_string()), "{r}");
     }
-    assert_eq!(s["schema_version"], 1);
+    assert_eq!(s["schema_version"], 2);
     assert_eq!(s["input"]["file"], "video.mkv");
     // Every captured frame is in the recording, and every analyzed one in frames.jsonl.
     let live = json(&dir.join("live.json"));

@@ -44,7 +44,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if frames_too {
             let m = fa.metrics;
             println!(
-                "{:8.0} {:?} hip {:?} sm {:?} spread {:?} roll {:?} hand {:?} inview {:?}",
+                "{:8.0} {:?} hip {:?} sm {:?} spread {:?} roll {:?} hand {:?} foot {:?} inview {:?}",
                 f.t,
                 fa.phase,
                 m.and_then(|m| m.hip_angle).map(|x| x.value),
@@ -52,6 +52,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 m.and_then(|m| m.lateral_spread).map(|x| x.value),
                 m.and_then(|m| m.hip_roll).map(|x| x.value),
                 m.and_then(|m| m.hand_support).map(|x| x.value),
+                m.and_then(|m| m.foot_below_knee).map(|x| x.value),
                 m.map(|m| m.body_in_view)
             );
         }

@@ -553,7 +553,9 @@ impl Analyzer {
     fn thresholds_now(&self) -> (f32, f32, f32) {
         let c = &self.cfg;
         let (lo, hi) = match self.phase {
-            Phase::Setup => (self.setup_lo, self.setup_hi),
+            // Before the first bottom the range may be anyone getting into position: the
+            // absolute thresholds (or hips held still below lockout) find the first bottom.
+            Phase::Setup => return (c.bottom_max_deg, c.lockout_exit_deg, c.lockout_enter_deg),
             Phase::Bottom => (self.bottom_min, self.last_peak.unwrap_or(self.bottom_min)),
             _ => (self.rep.bottom_angle, self.rep.peak.max(self.last_peak.unwrap_or(f32::MIN))),
         };

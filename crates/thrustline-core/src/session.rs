@@ -53,6 +53,21 @@ impl FaultId {
         }
     }
 
+    /// The fault's name in plain words.
+    pub fn label(self) -> &'static str {
+        match self {
+            FaultId::OverarchLowerBack => "lower-back overarch",
+            FaultId::FeetTooFar => "feet too far",
+            FaultId::FeetTooClose => "feet too close",
+            FaultId::IncompleteLockout => "incomplete lockout",
+            FaultId::NoTopSqueeze => "no squeeze at the top",
+            FaultId::HeelsLifting => "heels lifting",
+            FaultId::ToesLifting => "toes lifting",
+            FaultId::UncontrolledLowering => "uncontrolled lowering",
+            FaultId::HipsUneven => "uneven hips",
+        }
+    }
+
     /// The one-line cue a lifter understands mid-set.
     pub fn cue(self) -> &'static str {
         match self {
@@ -251,6 +266,22 @@ pub struct Rep {
 }
 
 impl Rep {
+    /// The rep's not-judged faults grouped by reason, in plain words: one line per reason,
+    /// e.g. "not judged from this angle: put the camera at your side (lower-back overarch, …)".
+    pub fn not_judged_lines(&self) -> Vec<String> {
+        let mut reasons: Vec<NotJudgedReason> = self.not_judged().map(|(_, r)| r).collect();
+        reasons.sort();
+        reasons.dedup();
+        reasons
+            .into_iter()
+            .map(|why| {
+                let names: Vec<&str> =
+                    self.not_judged().filter(|(_, r)| *r == why).map(|(id, _)| id.label()).collect();
+                format!("{} ({})", why.message(), names.join(", "))
+            })
+            .collect()
+    }
+
     pub fn judgement(&self, id: FaultId) -> Option<Judgement> {
         self.judgements.iter().copied().find(|j| j.id == id)
     }

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use base64::Engine;
-use thrustline_core::{FaultId, Severity};
+use thrustline_core::{CameraView, FaultId, Severity};
 
 use crate::session::Session;
 
@@ -28,7 +28,7 @@ main{padding:20px 32px;max-width:1100px}section{background:#fff;border-radius:10
 h2{font-size:18px;margin:0 0 12px}.cards{display:flex;flex-wrap:wrap;gap:12px}.card{background:#f0f3f8;border-radius:8px;padding:10px 16px;min-width:120px}
 .card b{display:block;font-size:26px}.card span{color:#566;font-size:13px}table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e3e6ec}th{background:#f0f3f8}tr.faulty td:first-child{border-left:4px solid #d33}
-tr.clean td:first-child{border-left:4px solid #2a9d55}.cue{color:#b02525}.view{color:#555;margin:6px 0}.warn{background:#fff4d6;border-left:4px solid #e0a800;padding:8px 12px;margin:6px 0}
+tr.clean td:first-child{border-left:4px solid #2a9d55}.cue{color:#b02525}.view{color:#555;margin:6px 0}.not-judged{color:#7a6a2a}.warn{background:#fff4d6;border-left:4px solid #e0a800;padding:8px 12px;margin:6px 0}
 .frames{display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));gap:12px}.frames figure{margin:0}.frames img{width:100%;border-radius:6px}
 figcaption{font-size:13px;color:#445;margin-top:4px}svg text{font-size:11px;fill:#445}";
 
@@ -168,12 +168,8 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     for w in &s.warnings {
         let _ = write!(o, r#"<div class="warn">{}</div>"#, esc(&w.message));
     }
-    if let Some(y) = s.camera_yaw_deg {
-        let _ = write!(
-            o,
-            r#"<p class="view" id="camera-view">Camera: {}</p>"#,
-            esc(&camera_view(y, s.thresholds.max_view_yaw_deg))
-        );
+    if let Some(line) = camera_line(s.camera_view, s.camera_yaw_deg) {
+        let _ = write!(o, r#"<p class="view" id="camera-view">Camera: {}</p>"#, esc(&line));
     }
     if reps == 0 && s.warnings.is_empty() {
         o.push_str(r#"<div class="warn">No completed rep was found in this video.</div>"#);
@@ -193,8 +189,14 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     }
     by_fault.sort_by_key(|e| (std::cmp::Reverse(e.1), e.0));
     o.push_str(r#"<section id="cues"><h2>What to work on</h2>"#);
-    if by_fault.is_empty() {
+    let unjudged = s.reps.iter().filter(|r| r.not_judged().next().is_some()).count();
+    if by_fault.is_empty() && unjudged == 0 {
         o.push_str("<p>No faults: every counted rep met the checks.</p>");
+    } else if by_fault.is_empty() {
+        let _ = write!(
+            o,
+            r#"<p>No fault seen. Some checks could not be made on {unjudged} of {reps} reps; the table below says which and why.</p>"#
+        );
     } else {
         o.push_str("<ul>");
         for (id, sev, cue, reps) in &by_fault {
@@ -217,9 +219,14 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         let m = &r.metrics;
         let faults: Vec<String> =
             r.faults.iter().map(|f| format!(r#"<span class="cue">{}</span>"#, esc(&f.cue))).collect();
+        let unseen: String = r
+            .not_judged_lines()
+            .iter()
+            .map(|l| format!(r#"<br><small class="not-judged">{}</small>"#, esc(l)))
+            .collect();
         let _ = write!(
             o,
-            r#"<tr class="rep {}"><td>{}</td><td>{}</td><td>{}</td><td>{:.0} deg</td><td>{:.0} deg</td><td>{}</td><td>{:.1} / {:.1} / {}</td><td>{}</td></tr>"#,
+            r#"<tr class="rep {}"><td>{}</td><td>{}</td><td>{}</td><td>{:.0} deg</td><td>{:.0} deg</td><td>{}</td><td>{:.1} / {:.1} / {}</td><td>{}{}</td></tr>"#,
             if r.faults.is_empty() { "clean" } else { "faulty" },
             r.index,
             r.set,
@@ -230,7 +237,8 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
             m.tempo.concentric_s,
             m.tempo.top_hold_s,
             m.tempo.eccentric_s.map(|e| format!("{e:.1}")).unwrap_or_else(|| "–".into()),
-            if faults.is_empty() { "clean".to_string() } else { faults.join("<br>") }
+            if faults.is_empty() { "no fault seen".to_string() } else { faults.join("<br>") },
+            unseen
         );
     }
     o.push_str("</tbody></table>");
@@ -284,17 +292,9 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     o
 }
 
-/// Below this yaw the camera counts as a side view (our pose stage reads 1.5–10.7° on the
-/// shared side-view clips).
-const SIDE_VIEW_MAX_YAW_DEG: f32 = 15.0;
-/// The camera's angle in words, for the report; `corrected_up_to` is the core's limit.
-pub fn camera_view(yaw_deg: f32, corrected_up_to: f32) -> String {
-    let kind = if yaw_deg < SIDE_VIEW_MAX_YAW_DEG {
-        "side view"
-    } else if yaw_deg <= corrected_up_to {
-        "three-quarter view (angles corrected for it)"
-    } else {
-        "nearly frontal (side-view angles are unreliable; film from the side)"
-    };
-    format!("{kind}, {yaw_deg:.0}° from side-on")
+/// The camera's view in words, for the report: what the core classified it as, with the yaw
+/// the world landmarks gave.
+pub fn camera_line(view: Option<CameraView>, yaw_deg: Option<f32>) -> Option<String> {
+    let yaw = yaw_deg.map(|y| format!(", {y:.0}° from side-on")).unwrap_or_default();
+    view.map(|v| format!("{}{yaw}", v.label()))
 }

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use thrustline_core::{PartialRep, Rep, SessionSummary, SetSummary, Thresholds, Variation, Warning};
 
 /// Bumped whenever a field changes meaning or disappears (docs/session-schema.md).
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InputMeta {
@@ -120,6 +120,9 @@ pub struct Session {
     /// pose stage's world landmarks gave it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub camera_yaw_deg: Option<f32>,
+    /// How the camera saw the lifter (side, oblique, frontal): what it could judge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub camera_view: Option<thrustline_core::CameraView>,
     #[serde(default)]
     pub comments: Vec<Comment>,
 }
@@ -154,6 +157,7 @@ impl Session {
             sets: summary.sets,
             thresholds,
             camera_yaw_deg: summary.camera_yaw_deg,
+            camera_view: summary.camera_view,
             comments: Vec::new(),
         }
     }

@@ -28,13 +28,18 @@ pub fn reps_csv(s: &Session) -> Result<Vec<u8>, ReportError> {
         "top_hold_s",
         "eccentric_s",
         "bottom_pause_s",
+        "view",
         "faults",
         "cues",
+        "not_judged",
     ])?;
     for r in &s.reps {
         let m = &r.metrics;
         let faults: Vec<&str> = r.faults.iter().map(|f| f.id.as_str()).collect();
         let cues: Vec<&str> = r.faults.iter().map(|f| f.cue.as_str()).collect();
+        // "fault:reason" for every fault the rep could not show.
+        let not_judged: Vec<String> =
+            r.not_judged().map(|(id, why)| format!("{}:{}", id.as_str(), why.as_str())).collect();
         w.write_record([
             r.index.to_string(),
             r.set.to_string(),
@@ -54,8 +59,10 @@ pub fn reps_csv(s: &Session) -> Result<Vec<u8>, ReportError> {
             format!("{:.2}", m.tempo.top_hold_s),
             m.tempo.eccentric_s.map(|e| format!("{e:.2}")).unwrap_or_default(),
             format!("{:.2}", m.tempo.bottom_pause_s),
+            r.view.map(|v| format!("{v:?}").to_lowercase()).unwrap_or_default(),
             faults.join(";"),
             cues.join(" | "),
+            not_judged.join(";"),
         ])?;
     }
     w.into_inner().map_err(|e| ReportError::Io(e.into_error()))

@@ -17,6 +17,8 @@ use crate::widgets::{self, ACCENT, DIM, FAULT};
 
 /// Seconds of hip extension on the rolling plot.
 const PLOT_WINDOW_S: f64 = 20.0;
+/// Shown after a rep whose side-view faults the camera's angle hid.
+const NOT_JUDGED_BANNER: &str = "Form not judged from this angle: put the camera at your side";
 /// A fault's banner stays up this long (about one rep).
 const BANNER_S: f64 = 3.0;
 /// While idle, repaint this often anyway, to notice Ctrl-C.
@@ -224,7 +226,23 @@ impl LiveApp {
                         Some((id.message().to_string(), Instant::now() + Duration::from_secs_f64(BANNER_S)));
                 }
                 Notice::Event { .. } => {}
-                Notice::Reps(r) => self.reps = r,
+                Notice::Reps(r) => {
+                    // A rep whose side-view faults this angle could not show: tell the lifter
+                    // where to put the camera instead of staying silent (or guessing).
+                    let newest_hidden = r.last().is_some_and(|rep| {
+                        rep.faults.is_empty()
+                            && rep.not_judged().any(|(_, why)| why == thrustline_core::NotJudgedReason::View)
+                    });
+                    let newer = r.last().map(|x| x.index) > self.reps.last().map(|x| x.index)
+                        || r.last().map(|x| x.judgements.clone()) != self.reps.last().map(|x| x.judgements.clone());
+                    if newest_hidden && newer {
+                        self.banner = Some((
+                            NOT_JUDGED_BANNER.to_string(),
+                            Instant::now() + Duration::from_secs_f64(BANNER_S),
+                        ));
+                    }
+                    self.reps = r;
+                }
                 Notice::Saved(p) => self.last_saved = Some(p),
                 Notice::Ended(s) => ended = Some(s),
                 Notice::Failed(e) => self.error = Some(e),
