@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Thresholds;
 use crate::landmarks::{FrameGeometry, PoseObservation};
-use crate::metrics::{lateral_axis, measure_in_view, FootSample, FrameMetrics, Side, ViewAxis};
+use crate::metrics::{
+    lateral_axis, measure_in_view, FootSample, FrameMetrics, Side, ViewAxis, WORLD_ANGLES_HYSTERESIS_DEG,
+};
 use crate::session::{
     CameraView, Evidence, Fault, FaultCount, FaultId, Judgement, NotJudgedReason, PartialRep, Rep, RepMetrics,
     SessionSummary, SetSummary, Tempo, Verdict, Warning,
@@ -206,6 +208,8 @@ pub struct Analyzer {
     yaw_histogram: [u32; 91],
     /// Steady estimate of the body's left–right axis in camera coordinates (world landmarks).
     axis: Option<[f32; 3]>,
+    /// Hip angle and torso incline come from the world landmarks (a view turned far off the side).
+    world_angles: bool,
     /// Steady estimate of the lateral spread (see [`FrameMetrics::lateral_spread`]).
     view_spread: Option<f32>,
     /// Posed frames by the view they were seen from (side, oblique, frontal).
@@ -300,6 +304,7 @@ impl Analyzer {
             view_yaw: None,
             yaw_histogram: [0; 91],
             axis: None,
+            world_angles: false,
             view_spread: None,
             view_frames: [0; 3],
             last_peak: None,
@@ -394,6 +399,15 @@ impl Analyzer {
                 }
             };
             self.axis = Some(next);
+        }
+        if let Some(v) = self.axis.and_then(ViewAxis::from_axis) {
+            // Past the stretch's limit the image angles give way to the world's, with hysteresis.
+            let limit = self.cfg.max_view_yaw_deg;
+            if v.obliquity_deg > limit + WORLD_ANGLES_HYSTERESIS_DEG {
+                self.world_angles = true;
+            } else if v.obliquity_deg < limit - WORLD_ANGLES_HYSTERESIS_DEG {
+                self.world_angles = false;
+            }
         }
         let yaw = self.view_yaw;
         let axis = self.view_axis();
@@ -543,7 +557,7 @@ impl Analyzer {
 
     /// The steady view axis (world landmarks), if any.
     fn view_axis(&self) -> Option<ViewAxis> {
-        self.axis.and_then(ViewAxis::from_axis)
+        self.axis.and_then(ViewAxis::from_axis).map(|v| ViewAxis { world_angles: self.world_angles, ..v })
     }
 
     /// Bottom, lockout-exit and lockout-enter thresholds for this moment. They keep their
@@ -907,12 +921,13 @@ impl Analyzer {
             }
         } else {
             verdict(FaultId::OverarchLowerBack, Judgement::clear(FaultId::OverarchLowerBack));
-            if peak < c.incomplete_lockout_deg - hip_m {
+            // The hold's mean, not its peak: a peak is biased up by the landmarks' noise.
+            if lockout_angle < c.incomplete_lockout_deg - hip_m {
                 faults.push(mk(
                     FaultId::IncompleteLockout,
                     top_start,
                     top_end,
-                    vec![e("peak_hip_angle_deg", peak, "<", c.incomplete_lockout_deg)],
+                    vec![e("lockout_hip_angle_deg", lockout_angle, "<", c.incomplete_lockout_deg)],
                 ));
             } else {
                 verdict(FaultId::IncompleteLockout, Judgement::clear(FaultId::IncompleteLockout));
@@ -1028,6 +1043,16 @@ impl Analyzer {
         if !side_view {
             // The lowering is timed on the hip angle too.
             self.set_verdict(idx, FaultId::UncontrolledLowering, not_seen(FaultId::UncontrolledLowering));
+            // An overarch raised while the view still read as side-on, in a rep whose top turned
+            // out oblique (a view at the limit): the rep's own view decides, so the session never
+            // holds a fault its view cannot show.
+            if let Some(r) = self.reps.get_mut(idx as usize - 1) {
+                let id = FaultId::OverarchLowerBack;
+                r.faults.retain(|f| f.id != id);
+                if let Some(slot) = r.judgements.iter_mut().find(|j| j.id == id) {
+                    *slot = not_seen(id);
+                }
+            }
         }
         for f in faults {
             self.push_fault(idx, f, ev);

@@ -135,9 +135,16 @@ pub struct ViewAxis {
     pub obliquity_deg: f32,
     pub ux: f32,
     pub uy: f32,
+    /// Measure the hip angle and torso incline on the world landmarks' midline instead of the
+    /// image (views turned past what the image's stretch can undo). The analyzer sets it with
+    /// hysteresis so the signal never flips between the two near the limit.
+    pub world_angles: bool,
 }
 
-/// The body's left–right axis in camera coordinates (unit, z ≥ 0), from the world landmarks.
+/// The body's left–right axis in camera coordinates (unit, right minus left), from the world
+/// landmarks. Its sign is the body's own (never flipped towards the camera): near a view
+/// along the body the depth component crosses zero and a flip would make a steady estimate
+/// average opposite vectors away.
 pub fn lateral_axis(pose: &PoseObservation) -> Option<[f32; 3]> {
     let w = pose.world.as_ref()?;
     let d = |a: usize, b: usize| [w[a].x - w[b].x, w[a].y - w[b].y, w[a].z - w[b].z];
@@ -147,9 +154,8 @@ pub fn lateral_axis(pose: &PoseObservation) -> Option<[f32; 3]> {
     if !(n > f32::EPSILON && n.is_finite()) {
         return None;
     }
-    let sign = if l[2] < 0.0 { -1.0 } else { 1.0 };
     for c in &mut l {
-        *c *= sign / n;
+        *c /= n;
     }
     Some(l)
 }
@@ -163,12 +169,12 @@ impl ViewAxis {
             return None;
         }
         let (ux, uy) = if across > f32::EPSILON { (l[0] / across, l[1] / across) } else { (1.0, 0.0) };
-        Some(Self { obliquity_deg, ux, uy })
+        Some(Self { obliquity_deg, ux, uy, world_angles: false })
     }
 
     /// A pure yaw (the camera turned about the vertical axis).
-    pub fn yaw(yaw_deg: f32) -> Self {
-        Self { obliquity_deg: yaw_deg, ux: 1.0, uy: 0.0 }
+    pub fn yaw(yaw_deg: f32, t: &Thresholds) -> Self {
+        Self { obliquity_deg: yaw_deg, ux: 1.0, uy: 0.0, world_angles: yaw_deg > t.max_view_yaw_deg }
     }
 }
 
@@ -346,12 +352,18 @@ fn body_in_view(lm: &[Landmark], min_vis: f32) -> bool {
         && [idx::LEFT_ANKLE, idx::RIGHT_ANKLE].iter().all(|&i| inside(i, ANKLE_IN_FRAME_MARGIN))
 }
 
+/// Half-width of the band around `max_view_yaw_deg` in which the hip angle's source (image or
+/// world landmarks) keeps its last choice: the steady yaw wobbles by a few degrees.
+pub const WORLD_ANGLES_HYSTERESIS_DEG: f32 = 5.0;
+
 /// Stretch that undoes a turned camera's foreshortening of the sagittal plane: along the
 /// direction its normal leans, the plane projects at cos(obliquity) of its length.
 fn stretch(view: Option<ViewAxis>, t: &Thresholds) -> f32 {
     match view {
         Some(v) if v.obliquity_deg.is_finite() => {
-            1.0 / v.obliquity_deg.clamp(0.0, t.max_view_yaw_deg).to_radians().cos()
+            // Exact while the image angles are in use (up to the hysteresis band's top).
+            let cap = t.max_view_yaw_deg + WORLD_ANGLES_HYSTERESIS_DEG;
+            1.0 / v.obliquity_deg.clamp(0.0, cap).to_radians().cos()
         }
         _ => 1.0,
     }
@@ -500,7 +512,7 @@ pub fn measure(
     forced: Option<Side>,
     yaw_deg: Option<f32>,
 ) -> (FrameMetrics, Option<FootSample>) {
-    measure_in_view(pose, geom, t, baseline, forced, yaw_deg.map(ViewAxis::yaw), yaw_deg)
+    measure_in_view(pose, geom, t, baseline, forced, yaw_deg.map(|y| ViewAxis::yaw(y, t)), yaw_deg)
 }
 
 /// As [`measure`], with the view's full axis (yaw and pitch) for the foreshortening correction
@@ -557,9 +569,16 @@ pub fn measure_in_view(
     };
 
     let mv = t.min_visibility;
-    let c = if side == Side::Both && working_leg == Side::Both {
+    // Turned past the side view (nothing judged, only counted), both sides are seen: their mean
+    // cancels the error of one side's chain bending sideways out of the sagittal plane (the
+    // shoulders sit wider than the hips).
+    let oblique = view.is_some_and(|v| v.obliquity_deg > t.side_view_max_yaw_deg)
+        && vl.min(vr) >= t.min_visibility
+        && forced.is_none()
+        && working_leg == side;
+    let c = if (side == Side::Both && working_leg == Side::Both) || oblique {
         let (a, b) = (chain(lm, g, &LEFT, &LEFT, mv), chain(lm, g, &RIGHT, &RIGHT, mv));
-        let ft = t.fault_min_visibility;
+        let ft = if oblique { 0.0 } else { t.fault_min_visibility };
         Chain {
             hip_angle: avg(a.hip_angle, b.hip_angle, ft),
             offset: avg(a.offset, b.offset, ft),
@@ -595,8 +614,8 @@ pub fn measure_in_view(
     // Turned past the side view, the image foreshortens the sagittal plane beyond what the
     // stretch can undo; the world landmarks' own 3D angle keeps the count (unsigned: the
     // overarch it cannot show is not judged from there).
-    let (hip_angle, torso_incline) = match (view.map(|v| v.obliquity_deg), pose.world.as_ref()) {
-        (Some(y), Some(w)) if y > t.side_view_max_yaw_deg => {
+    let (hip_angle, torso_incline) = match (view.map(|v| v.world_angles), pose.world.as_ref()) {
+        (Some(true), Some(w)) => {
             // On the body's midline, which lies in the sagittal plane (the shoulders sit wider
             // than the hips, so one side's shoulder–hip–knee bends sideways in 3D).
             let mid = |a: usize, b: usize| Landmark {
