@@ -245,3 +245,61 @@ fn hostile_and_damaged_bundles_are_refused() {
     let dir = thrustline_report::bundle::extract(&good, &root).unwrap();
     assert!(dir.join("session.json").is_file() && dir.join("video.mp4").is_file());
 }
+
+/// Issue 12.1: a received bundle's `input.file` is data, never a path to follow. A bundle whose
+/// session names a local file (a secret, or a video elsewhere on the recipient's disk) opens
+/// with its own video only, and a reply bundled from it carries nothing from outside.
+#[test]
+fn a_bundle_cannot_make_the_recipient_ship_a_local_file() {
+    let out = common::tmpdir("review-leak");
+    let session = out.join("session");
+    analyze(&session);
+    let mut s: Value = serde_json::from_slice(&std::fs::read(session.join("session.json")).unwrap()).unwrap();
+    // Stand-ins for the recipient's private files: a secret, and a video outside the folder.
+    let secret = out.join("secret.txt");
+    std::fs::write(&secret, b"the recipient's secret").unwrap();
+    let private_video = out.join("private.mp4");
+    std::fs::copy(sample(), &private_video).unwrap();
+    let root = out.join("root");
+    for (i, target) in [
+        secret.to_str().unwrap().to_string(),
+        "/etc/passwd".to_string(),
+        private_video.to_str().unwrap().to_string(),
+        "../../private.mp4".to_string(),
+    ]
+    .iter()
+    .enumerate()
+    {
+        s["input"]["file"] = Value::String(target.clone());
+        let json = serde_json::to_vec(&s).unwrap();
+        let theirs = out.join(format!("theirs-{i}.thrust"));
+        zip_with(&theirs, &[("session.json", &json)]);
+        // What review does first: open the bundle.
+        let dir = thrustline_report::bundle::extract(&theirs, &root).unwrap();
+        let opened: Value = serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap();
+        assert_eq!(opened["input"]["file"], "", "{target}: the opened session still names it");
+        // The reply bundled from the opened session.
+        let reply = out.join(format!("reply-{i}.thrust"));
+        let o = common::thrustline(&["bundle", dir.to_str().unwrap(), "-o", reply.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let mut z = zip::ZipArchive::new(std::fs::File::open(&reply).unwrap()).unwrap();
+        let names: Vec<String> = (0..z.len()).map(|k| z.by_index(k).unwrap().name().to_string()).collect();
+        assert!(!names.iter().any(|n| n.starts_with("video.")), "{target}: reply carries {names:?}");
+        for k in 0..z.len() {
+            let mut e = z.by_index(k).unwrap();
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut e, &mut bytes).unwrap();
+            assert!(!bytes.windows(22).any(|w| w == b"the recipient's secret"), "{target}: secret leaked");
+        }
+    }
+    // A session folder handed over as is (not a bundle) that names a non-video file: refused
+    // as the video, so the bundle carries none.
+    s["input"]["file"] = Value::String(secret.to_str().unwrap().to_string());
+    std::fs::write(session.join("session.json"), serde_json::to_vec(&s).unwrap()).unwrap();
+    let reply = out.join("folder-reply.thrust");
+    let o = common::thrustline(&["bundle", session.to_str().unwrap(), "-o", reply.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let z = zip::ZipArchive::new(std::fs::File::open(&reply).unwrap()).unwrap();
+    assert!(!z.file_names().any(|n| n.starts_with("video.")));
+    let _ = std::fs::remove_dir_all(&out);
+}

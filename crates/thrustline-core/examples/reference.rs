@@ -1,8 +1,13 @@
 //! Runs the core on a MediaPipe reference file (`../shared/reference/NAME.mediapipe.json`) and
 //! prints reps, views, verdicts and warnings: the quickest way to see why a clip is judged as
-//! it is. `cargo run -p thrustline-core --example reference -- FILE.json [--frames]`
+//! it is. `cargo run -p thrustline-core --example reference -- FILE.json... [--frames] [--noise]`
+//! (`thrustline pose VIDEO -o FILE.json --world` makes such a file from our pose stage);
+//! `--noise` prints the landmark noise at the top of reps over all the files given.
 
-use thrustline_core::{Analyzer, FrameGeometry, Landmark, PoseObservation, Thresholds, Verdict};
+#[path = "../tests/common/noise.rs"]
+mod noise;
+
+use thrustline_core::{Analyzer, FrameAnalysis, FrameGeometry, Landmark, PoseObservation, Thresholds, Verdict};
 
 #[derive(serde::Deserialize)]
 struct RefFrame {
@@ -21,9 +26,30 @@ struct Reference {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let path = args.first().ok_or("usage: reference FILE.json [--frames]")?;
     let frames_too = args.iter().any(|a| a == "--frames");
+    let noise_only = args.iter().any(|a| a == "--noise");
+    let files: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    if files.is_empty() {
+        return Err("usage: reference FILE.json... [--frames] [--noise]".into());
+    }
+    let mut meter = noise::NoiseMeter::default();
+    for path in files {
+        let analyses = run(path, frames_too, !noise_only)?;
+        meter.add_clip(&analyses);
+    }
+    if noise_only {
+        let n = meter.noise();
+        println!(
+            "noise at the top over {} frames: hip {:.2}° knee {:.2}° shin {:.2}° heel {:.3} toe {:.3} foot lengths",
+            n.frames, n.hip, n.knee, n.shin, n.heel, n.toe
+        );
+    }
+    Ok(())
+}
+
+fn run(path: &str, frames_too: bool, report: bool) -> Result<Vec<FrameAnalysis>, Box<dyn std::error::Error>> {
     let r: Reference = serde_json::from_str(&std::fs::read_to_string(path)?)?;
+    let mut analyses = Vec::with_capacity(r.frames.len());
     let mut a = Analyzer::new(Thresholds::default(), FrameGeometry { width: r.width, height: r.height });
     for f in &r.frames {
         let pose = f.lm.as_ref().map(|lm| {
@@ -41,6 +67,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             PoseObservation { landmarks: arr, world }
         });
         let fa = a.update(f.t, pose.as_ref());
+        analyses.push(fa);
         if frames_too {
             let m = fa.metrics;
             println!(
@@ -58,6 +85,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let s = a.finish();
+    if !report {
+        return Ok(analyses);
+    }
     println!("reps {} partials {} view {:?} yaw {:?} warnings {:?}", s.reps.len(), s.partial_reps.len(), s.camera_view, s.camera_yaw_deg, s.warnings);
     for r in &s.reps {
         let raised: Vec<_> = r.judgements.iter().filter(|j| j.verdict == Verdict::Raised).map(|j| j.id.as_str()).collect();
@@ -71,5 +101,5 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for set in &s.sets {
         println!("set {} reps {} look_alikes {} not_a_hip_thrust {}", set.index, set.reps, set.look_alikes, set.not_a_hip_thrust);
     }
-    Ok(())
+    Ok(analyses)
 }

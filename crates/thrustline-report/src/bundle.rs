@@ -27,7 +27,7 @@ const MAX_TOTAL_BYTES: u64 = 12 << 30;
 const MAX_RATIO: u64 = 100;
 /// Files this small are never refused for their ratio.
 const RATIO_FLOOR_BYTES: u64 = 1 << 20;
-const VIDEO_EXTS: [&str; 5] = ["mp4", "mkv", "mov", "avi", "webm"];
+pub(crate) const VIDEO_EXTS: [&str; 5] = ["mp4", "mkv", "mov", "avi", "webm"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum BundleError {
@@ -203,7 +203,17 @@ pub fn extract(bundle: &Path, root: &Path) -> Result<PathBuf, BundleError> {
             }
         }
         // It must be a session folder that opens.
-        SessionFolder::open(&partial).map_err(|e| BundleError::Damaged(name.clone(), e.to_string()))?;
+        let mut folder =
+            SessionFolder::open(&partial).map_err(|e| BundleError::Damaged(name.clone(), e.to_string()))?;
+        // Its contents are data, never paths to follow: the video is the one it carries, if any,
+        // whatever `input.file` claimed (a hostile bundle names `/etc/passwd` there, to be
+        // packed into the recipient's reply).
+        let carried = VIDEO_EXTS.iter().map(|e| format!("video.{e}")).find(|n| partial.join(n).is_file());
+        let file = carried.unwrap_or_default();
+        if folder.session.input.file != file {
+            folder.session.input.file = file;
+            folder.save().map_err(|e| BundleError::Damaged(name.clone(), e.to_string()))?;
+        }
         Ok(())
     })();
     if let Err(e) = result {

@@ -107,11 +107,26 @@ impl SessionFolder {
         Ok(Self { dir: dir.to_path_buf(), session, frames })
     }
 
-    /// The video the session was measured on: the recording beside it, or the analyzed file.
+    /// The video the session was measured on: the folder's own recording (a bare file name in
+    /// `input.file`, a regular file inside the folder), or the analyzed original outside it,
+    /// which must be a video file by its extension. Nothing else is followed: a session's
+    /// `input.file` may come from someone else's bundle.
     pub fn video(&self) -> Option<PathBuf> {
         let p = Path::new(&self.session.input.file);
-        let candidates = [self.dir.join(p), p.to_path_buf()];
-        candidates.into_iter().find(|c| c.is_file())
+        let is_video = |q: &Path| {
+            q.extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                .is_some_and(|e| crate::bundle::VIDEO_EXTS.contains(&e.as_str()))
+        };
+        let regular = |q: &Path| std::fs::symlink_metadata(q).is_ok_and(|m| m.file_type().is_file());
+        let bare = p.file_name().is_some_and(|n| Path::new(n) == p);
+        if bare {
+            let inside = self.dir.join(p);
+            if regular(&inside) {
+                return Some(inside);
+            }
+        }
+        (is_video(p) && p.is_file()).then(|| p.to_path_buf())
     }
 
     /// The annotated video, when the analyzer wrote one.

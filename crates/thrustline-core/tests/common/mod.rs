@@ -1,6 +1,8 @@
 //! Reads the shared MediaPipe reference landmarks in place (`../shared` beside the checkout).
 #![allow(dead_code)]
 
+pub mod noise;
+
 use std::path::PathBuf;
 
 use thrustline_core::{Analyzer, FrameGeometry, Landmark, PoseObservation, SessionSummary, Thresholds};
