@@ -283,7 +283,7 @@ fn a_bundle_cannot_make_the_recipient_ship_a_local_file() {
         let o = common::thrustline(&["bundle", dir.to_str().unwrap(), "-o", reply.to_str().unwrap()]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let mut z = zip::ZipArchive::new(std::fs::File::open(&reply).unwrap()).unwrap();
-        let names: Vec<String> = (0..z.len()).map(|k| z.by_index(k).unwrap().name().to_string()).collect();
+        let names: Vec<String> = (0..z.len()).map(|k| z.by_index(k).unwrap().name().unwrap().to_string()).collect();
         assert!(!names.iter().any(|n| n.starts_with("video.")), "{target}: reply carries {names:?}");
         for k in 0..z.len() {
             let mut e = z.by_index(k).unwrap();
@@ -300,6 +300,6 @@ fn a_bundle_cannot_make_the_recipient_ship_a_local_file() {
     let o = common::thrustline(&["bundle", session.to_str().unwrap(), "-o", reply.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let z = zip::ZipArchive::new(std::fs::File::open(&reply).unwrap()).unwrap();
-    assert!(!z.file_names().any(|n| n.starts_with("video.")));
+    assert!(!z.file_names().any(|n| n.unwrap().starts_with("video.")));
     let _ = std::fs::remove_dir_all(&out);
 }
