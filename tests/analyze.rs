@@ -124,7 +124,10 @@ fn shared_clips_reps_faults_and_outputs() {
                     assert_eq!(j["reason"], "view", "{clip} rep {} {id}", r["index"]);
                 }
             }
-            assert!(html.contains("not judged from this angle: put the camera at your side"), "{clip}: report");
+            assert!(
+                html.contains("not judged from this angle: put the camera at your side"),
+                "{clip}: report"
+            );
             assert!(csv_text.contains("overarch_lower_back:view"), "{clip}: csv not_judged column");
         }
         // Every rep has a verdict for every fault, and the raised ones are its faults.

@@ -276,14 +276,16 @@ fn a_bundle_cannot_make_the_recipient_ship_a_local_file() {
         zip_with(&theirs, &[("session.json", &json)]);
         // What review does first: open the bundle.
         let dir = thrustline_report::bundle::extract(&theirs, &root).unwrap();
-        let opened: Value = serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap();
+        let opened: Value =
+            serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap();
         assert_eq!(opened["input"]["file"], "", "{target}: the opened session still names it");
         // The reply bundled from the opened session.
         let reply = out.join(format!("reply-{i}.thrust"));
         let o = common::thrustline(&["bundle", dir.to_str().unwrap(), "-o", reply.to_str().unwrap()]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let mut z = zip::ZipArchive::new(std::fs::File::open(&reply).unwrap()).unwrap();
-        let names: Vec<String> = (0..z.len()).map(|k| z.by_index(k).unwrap().name().unwrap().to_string()).collect();
+        let names: Vec<String> =
+            (0..z.len()).map(|k| z.by_index(k).unwrap().name().unwrap().to_string()).collect();
         assert!(!names.iter().any(|n| n.starts_with("video.")), "{target}: reply carries {names:?}");
         for k in 0..z.len() {
             let mut e = z.by_index(k).unwrap();

@@ -7,7 +7,9 @@
 #[path = "../tests/common/noise.rs"]
 mod noise;
 
-use thrustline_core::{Analyzer, FrameAnalysis, FrameGeometry, Landmark, PoseObservation, Thresholds, Verdict};
+use thrustline_core::{
+    Analyzer, FrameAnalysis, FrameGeometry, Landmark, PoseObservation, Thresholds, Verdict,
+};
 
 #[derive(serde::Deserialize)]
 struct RefFrame {
@@ -88,10 +90,19 @@ fn run(path: &str, frames_too: bool, report: bool) -> Result<Vec<FrameAnalysis>,
     if !report {
         return Ok(analyses);
     }
-    println!("reps {} partials {} view {:?} yaw {:?} warnings {:?}", s.reps.len(), s.partial_reps.len(), s.camera_view, s.camera_yaw_deg, s.warnings);
+    println!(
+        "reps {} partials {} view {:?} yaw {:?} warnings {:?}",
+        s.reps.len(),
+        s.partial_reps.len(),
+        s.camera_view,
+        s.camera_yaw_deg,
+        s.warnings
+    );
     for r in &s.reps {
-        let raised: Vec<_> = r.judgements.iter().filter(|j| j.verdict == Verdict::Raised).map(|j| j.id.as_str()).collect();
-        let nj: Vec<_> = r.not_judged().map(|(id, why)| format!("{}:{}", id.as_str(), why.as_str())).collect();
+        let raised: Vec<_> =
+            r.judgements.iter().filter(|j| j.verdict == Verdict::Raised).map(|j| j.id.as_str()).collect();
+        let nj: Vec<_> =
+            r.not_judged().map(|(id, why)| format!("{}:{}", id.as_str(), why.as_str())).collect();
         println!(
             "rep {} set {} {:.2}-{:.2}s view {:?} bottom {:.0} peak {:.1} knee {:?} shin {:?} roll {:?} hold {:.2} raised {:?} not_judged {:?}",
             r.index, r.set, r.start_s, r.end_s, r.view, r.metrics.bottom_hip_angle, r.metrics.peak_hip_angle,
@@ -99,7 +110,10 @@ fn run(path: &str, frames_too: bool, report: bool) -> Result<Vec<FrameAnalysis>,
         );
     }
     for set in &s.sets {
-        println!("set {} reps {} look_alikes {} not_a_hip_thrust {}", set.index, set.reps, set.look_alikes, set.not_a_hip_thrust);
+        println!(
+            "set {} reps {} look_alikes {} not_a_hip_thrust {}",
+            set.index, set.reps, set.look_alikes, set.not_a_hip_thrust
+        );
     }
     Ok(analyses)
 }

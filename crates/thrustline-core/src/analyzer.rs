@@ -8,8 +8,8 @@ use crate::metrics::{
     lateral_axis, measure_in_view, FootSample, FrameMetrics, Side, ViewAxis, WORLD_ANGLES_HYSTERESIS_DEG,
 };
 use crate::session::{
-    CameraView, Evidence, Fault, FaultCount, FaultId, Judgement, NotJudgedReason, PartialRep, Rep, RepMetrics,
-    SessionSummary, SetSummary, Tempo, Verdict, Warning,
+    CameraView, Evidence, Fault, FaultCount, FaultId, Judgement, NotJudgedReason, PartialRep, Rep,
+    RepMetrics, SessionSummary, SetSummary, Tempo, Verdict, Warning,
 };
 
 /// Phase of the movement.
@@ -393,7 +393,11 @@ impl Analyzer {
             let next = match self.axis {
                 None => l,
                 Some(a) => {
-                    let m = [a[0] + alpha * (l[0] - a[0]), a[1] + alpha * (l[1] - a[1]), a[2] + alpha * (l[2] - a[2])];
+                    let m = [
+                        a[0] + alpha * (l[0] - a[0]),
+                        a[1] + alpha * (l[1] - a[1]),
+                        a[2] + alpha * (l[2] - a[2]),
+                    ];
                     let n = (m[0] * m[0] + m[1] * m[1] + m[2] * m[2]).sqrt().max(f32::EPSILON);
                     [m[0] / n, m[1] / n, m[2] / n]
                 }
@@ -500,7 +504,11 @@ impl Analyzer {
                 {
                     self.rep.cut = self.rep.cut || self.phase == Phase::Descent;
                     if let Some((idx, _)) = self.pending_lowering.take() {
-                        self.set_verdict(idx, FaultId::UncontrolledLowering, Judgement::not_judged(FaultId::UncontrolledLowering, NotJudgedReason::Cut));
+                        self.set_verdict(
+                            idx,
+                            FaultId::UncontrolledLowering,
+                            Judgement::not_judged(FaultId::UncontrolledLowering, NotJudgedReason::Cut),
+                        );
                     }
                 }
                 self.last_raw_hip = Some(h);
@@ -964,7 +972,10 @@ impl Analyzer {
                 verdict(FaultId::FeetTooFar, hidden(FaultId::FeetTooFar));
             }
             if top_gap {
-                verdict(FaultId::NoTopSqueeze, Judgement::not_judged(FaultId::NoTopSqueeze, NotJudgedReason::Cut));
+                verdict(
+                    FaultId::NoTopSqueeze,
+                    Judgement::not_judged(FaultId::NoTopSqueeze, NotJudgedReason::Cut),
+                );
             } else if !hold_ended {
                 verdict(
                     FaultId::NoTopSqueeze,
@@ -990,8 +1001,18 @@ impl Analyzer {
             // moving foot, not a lift.
             let tip = |a: Option<f32>, b: Option<f32>| a.zip(b).map(|(a, b)| a - b);
             for (id, v, max, name) in [
-                (FaultId::HeelsLifting, tip(heel, toe), c.heel_lift_max, "heel_over_toe_lift_at_top_foot_lengths"),
-                (FaultId::ToesLifting, tip(toe, heel), c.toe_lift_max, "toe_over_heel_lift_at_top_foot_lengths"),
+                (
+                    FaultId::HeelsLifting,
+                    tip(heel, toe),
+                    c.heel_lift_max,
+                    "heel_over_toe_lift_at_top_foot_lengths",
+                ),
+                (
+                    FaultId::ToesLifting,
+                    tip(toe, heel),
+                    c.toe_lift_max,
+                    "toe_over_heel_lift_at_top_foot_lengths",
+                ),
             ] {
                 match v {
                     Some(v) if v > max + c.foot_lift_margin => {
@@ -1008,7 +1029,12 @@ impl Analyzer {
         match (roll, yaw) {
             (Some(r), Some(y)) if y >= c.lateral_view_min_yaw_deg => {
                 if r > c.hip_roll_max_deg + c.hip_roll_margin_deg {
-                    faults.push(mk(uneven, top_start, top_end, vec![e("hip_roll_deg", r, ">", c.hip_roll_max_deg)]));
+                    faults.push(mk(
+                        uneven,
+                        top_start,
+                        top_end,
+                        vec![e("hip_roll_deg", r, ">", c.hip_roll_max_deg)],
+                    ));
                 } else {
                     verdict(uneven, Judgement::clear(uneven));
                 }
@@ -1107,7 +1133,9 @@ impl Analyzer {
         if r.view != Some(CameraView::Side) {
             return;
         }
-        if ecc < c.uncontrolled_eccentric_ratio * conc && ecc < c.uncontrolled_eccentric_max_s - c.timing_margin_s {
+        if ecc < c.uncontrolled_eccentric_ratio * conc
+            && ecc < c.uncontrolled_eccentric_max_s - c.timing_margin_s
+        {
             let f = Fault {
                 id: FaultId::UncontrolledLowering,
                 severity: FaultId::UncontrolledLowering.severity(),
@@ -1131,7 +1159,11 @@ impl Analyzer {
             };
             self.push_fault(idx, f, ev);
         } else {
-            self.set_verdict(idx, FaultId::UncontrolledLowering, Judgement::clear(FaultId::UncontrolledLowering));
+            self.set_verdict(
+                idx,
+                FaultId::UncontrolledLowering,
+                Judgement::clear(FaultId::UncontrolledLowering),
+            );
         }
     }
 

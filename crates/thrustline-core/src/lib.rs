@@ -14,6 +14,6 @@ pub use landmarks::{FrameGeometry, Landmark, PoseObservation, CONNECTIONS, NUM_L
 pub use mask::SegmentationMask;
 pub use metrics::{FrameMetrics, Metric, Side};
 pub use session::{
-    CameraView, Evidence, Fault, FaultCount, FaultId, Judgement, NotJudgedReason, PartialRep, Rep, RepMetrics,
-    SessionSummary, SetSummary, Severity, Tempo, Variation, Verdict, Warning,
+    CameraView, Evidence, Fault, FaultCount, FaultId, Judgement, NotJudgedReason, PartialRep, Rep,
+    RepMetrics, SessionSummary, SetSummary, Severity, Tempo, Variation, Verdict, Warning,
 };

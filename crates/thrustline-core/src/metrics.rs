@@ -202,7 +202,8 @@ pub fn view_yaw(pose: &PoseObservation) -> Option<f32> {
 pub fn hip_roll(pose: &PoseObservation, min_vis: f32) -> Option<Metric> {
     let w = pose.world.as_ref()?;
     let v = |i: usize| [w[i].x, w[i].y, w[i].z];
-    let (lh, rh, ls, rs) = (v(idx::LEFT_HIP), v(idx::RIGHT_HIP), v(idx::LEFT_SHOULDER), v(idx::RIGHT_SHOULDER));
+    let (lh, rh, ls, rs) =
+        (v(idx::LEFT_HIP), v(idx::RIGHT_HIP), v(idx::LEFT_SHOULDER), v(idx::RIGHT_SHOULDER));
     let mid = |a: [f32; 3], b: [f32; 3]| [0.5 * (a[0] + b[0]), 0.5 * (a[1] + b[1]), 0.5 * (a[2] + b[2])];
     let d = |a: [f32; 3], b: [f32; 3]| [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
     let dot = |a: [f32; 3], b: [f32; 3]| a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
@@ -234,7 +235,8 @@ pub fn hip_roll(pose: &PoseObservation, min_vis: f32) -> Option<Metric> {
 fn lateral_spread(lm: &[Landmark], g: Px, min_vis: f32) -> Option<Metric> {
     let p = |i: usize| px(&lm[i], g);
     let mid = |a: P, b: P| P { x: 0.5 * (a.x + b.x), y: 0.5 * (a.y + b.y) };
-    let (ls, rs, lh, rh) = (p(idx::LEFT_SHOULDER), p(idx::RIGHT_SHOULDER), p(idx::LEFT_HIP), p(idx::RIGHT_HIP));
+    let (ls, rs, lh, rh) =
+        (p(idx::LEFT_SHOULDER), p(idx::RIGHT_SHOULDER), p(idx::LEFT_HIP), p(idx::RIGHT_HIP));
     let (ms, mh) = (mid(ls, rs), mid(lh, rh));
     let mk = mid(p(idx::LEFT_KNEE), p(idx::RIGHT_KNEE));
     let lengths = norm(sub(ms, mh)) + norm(sub(mk, mh));
@@ -286,7 +288,8 @@ fn hand_support(pose: &PoseObservation, g: Px, side_view: bool, min_vis: f32) ->
                     ((u[0] * v[0] + u[1] * v[1] + u[2] * v[2]) / n).clamp(-1.0, 1.0).acos().to_degrees()
                 };
                 let torso = d3(s, h);
-                if !(elbow >= STRAIGHT_ELBOW_DEG) || torso <= f32::EPSILON {
+                // NaN (a degenerate arm) is not straight either.
+                if elbow.is_nan() || elbow < STRAIGHT_ELBOW_DEG || torso <= f32::EPSILON {
                     continue;
                 }
                 (wl[w].y - wl[s].y) / torso
@@ -297,7 +300,8 @@ fn hand_support(pose: &PoseObservation, g: Px, side_view: bool, min_vis: f32) ->
                 }
                 let (ps, pe, pw, ph) = (px(&lm[s], g), px(&lm[e], g), px(&lm[w], g), px(&lm[h], g));
                 let torso = norm(sub(ps, ph));
-                if !(angle(ps, pe, pw) >= STRAIGHT_ELBOW_DEG) || torso <= 1.0 {
+                let elbow = angle(ps, pe, pw);
+                if elbow.is_nan() || elbow < STRAIGHT_ELBOW_DEG || torso <= 1.0 {
                     continue;
                 }
                 (pw.y - ps.y) / torso
@@ -311,7 +315,13 @@ fn hand_support(pose: &PoseObservation, g: Px, side_view: bool, min_vis: f32) ->
 }
 
 /// Ankle below knee over shin length (see [`FrameMetrics::foot_below_knee`]).
-fn foot_below_knee(pose: &PoseObservation, leg: &SideIdx, g: Px, side_view: bool, min_vis: f32) -> Option<Metric> {
+fn foot_below_knee(
+    pose: &PoseObservation,
+    leg: &SideIdx,
+    g: Px,
+    side_view: bool,
+    min_vis: f32,
+) -> Option<Metric> {
     let lm = &pose.landmarks;
     let conf = lm[leg.knee].visibility.min(lm[leg.ankle].visibility);
     let v = match pose.world.as_ref() {
@@ -381,7 +391,8 @@ fn norm(a: P) -> f32 {
 fn angle3(a: &Landmark, b: &Landmark, c: &Landmark) -> f32 {
     let u = [a.x - b.x, a.y - b.y, a.z - b.z];
     let v = [c.x - b.x, c.y - b.y, c.z - b.z];
-    let d = (u[0] * u[0] + u[1] * u[1] + u[2] * u[2]).sqrt() * (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
+    let d =
+        (u[0] * u[0] + u[1] * u[1] + u[2] * u[2]).sqrt() * (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
     if d <= f32::EPSILON {
         return f32::NAN;
     }
@@ -633,10 +644,7 @@ pub fn measure_in_view(
             // Camera-aligned world axes: y is the vertical of a level camera.
             let (dx, dy, dz) = (s3.x - h3.x, s3.y - h3.y, s3.z - h3.z);
             let incline = dy.abs().atan2(dx.hypot(dz)).to_degrees();
-            (
-                metric(angle3(&s3, &h3, &k3), conf, mv),
-                metric(incline, s3.visibility.min(h3.visibility), mv),
-            )
+            (metric(angle3(&s3, &h3, &k3), conf, mv), metric(incline, s3.visibility.min(h3.visibility), mv))
         }
         _ => (c.hip_angle, c.torso),
     };

@@ -183,7 +183,9 @@ impl CameraView {
         match self {
             CameraView::Side => "side view",
             CameraView::Oblique => "oblique view (hip, knee and foot angles not judged)",
-            CameraView::Frontal => "frontal view, or from the feet or head (hip, knee and foot angles not judged)",
+            CameraView::Frontal => {
+                "frontal view, or from the feet or head (hip, knee and foot angles not judged)"
+            }
         }
     }
 }
@@ -288,7 +290,9 @@ impl Rep {
 
     /// Faults that could not be judged on this rep, with the reason.
     pub fn not_judged(&self) -> impl Iterator<Item = (FaultId, NotJudgedReason)> + '_ {
-        self.judgements.iter().filter_map(|j| j.reason.filter(|_| j.verdict == Verdict::NotJudged).map(|r| (j.id, r)))
+        self.judgements
+            .iter()
+            .filter_map(|j| j.reason.filter(|_| j.verdict == Verdict::NotJudged).map(|r| (j.id, r)))
     }
 }
 

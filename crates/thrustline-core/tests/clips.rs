@@ -74,7 +74,13 @@ fn every_fault_is_raised_clear_or_not_judged_and_never_contradicts_the_view() {
                     assert_eq!(j.verdict == Verdict::Raised, raised, "{clip} rep {} {id:?}", r.index);
                     assert_eq!(j.verdict == Verdict::NotJudged, j.reason.is_some(), "{clip} {id:?}");
                     if r.view != Some(CameraView::Side) && SAGITTAL.contains(&id) {
-                        assert_ne!(j.verdict, Verdict::Raised, "{clip} rep {} {id:?} from {:?}", r.index, r.view);
+                        assert_ne!(
+                            j.verdict,
+                            Verdict::Raised,
+                            "{clip} rep {} {id:?} from {:?}",
+                            r.index,
+                            r.view
+                        );
                     }
                 }
             }

@@ -3,8 +3,8 @@
 use proptest::prelude::*;
 use thrustline_core::landmarks::idx;
 use thrustline_core::{
-    Analyzer, CameraView, FaultId, FrameGeometry, Landmark, NotJudgedReason, PoseObservation, Thresholds, Verdict,
-    NUM_LANDMARKS,
+    Analyzer, CameraView, FaultId, FrameGeometry, Landmark, NotJudgedReason, PoseObservation, Thresholds,
+    Verdict, NUM_LANDMARKS,
 };
 
 const G: FrameGeometry = FrameGeometry { width: 1280, height: 720 };
@@ -368,12 +368,15 @@ fn check_view(reps: &[RepSpec], fps: f64, noise: f32, drop_p: f64, start_mid: bo
         // The incomplete-lockout band (counted at 150°, a fault under 155° less the noise) is
         // narrower than a turned view's geometric error (the shoulders sit wider than the hips:
         // 1–2° at 26°), so it must be raised only in views close to the side.
-        let up_to = if spec.inject == Inject::Incomplete { INCOMPLETE_JUDGED_UP_TO } else { JUDGED_UP_TO_YAW };
-        let judged = obliquity <= up_to || (obliquity < HIDDEN_FROM_YAW && got.view == Some(CameraView::Side));
+        let up_to =
+            if spec.inject == Inject::Incomplete { INCOMPLETE_JUDGED_UP_TO } else { JUDGED_UP_TO_YAW };
+        let judged =
+            obliquity <= up_to || (obliquity < HIDDEN_FROM_YAW && got.view == Some(CameraView::Side));
         if judged {
             assert_eq!(got.view, Some(CameraView::Side), "rep {} at {view:?}", got.index);
             let borderline = spec.inject == Inject::Incomplete && obliquity > INCOMPLETE_JUDGED_UP_TO;
-            if !(timing && obscured) && !borderline {
+            let unseen = (timing && obscured) || borderline;
+            if !unseen {
                 assert_eq!(
                     j.verdict,
                     Verdict::Raised,
@@ -589,10 +592,14 @@ proptest! {
     }
 }
 
-
 /// Renders frames of a body moving through `bodies(u)` for each rep's progress `u` (0 bottom,
 /// 1 top), a rep every 3 s, seen from `view`.
-fn movement(reps: usize, fps: f64, view: View, bodies: impl Fn(f64) -> Body) -> Vec<(f64, Option<PoseObservation>)> {
+fn movement(
+    reps: usize,
+    fps: f64,
+    view: View,
+    bodies: impl Fn(f64) -> Body,
+) -> Vec<(f64, Option<PoseObservation>)> {
     movement_with(reps, fps, view, bodies, |_| {})
 }
 
@@ -611,9 +618,7 @@ fn movement_with(
             let t = i as f64 / fps;
             let phase = (t % period) / period;
             // Bottom pause, up, hold, down.
-            let u = if t >= reps as f64 * period {
-                0.0
-            } else if phase < 0.2 {
+            let u = if t >= reps as f64 * period || phase < 0.2 {
                 0.0
             } else if phase < 0.45 {
                 smoothstep((phase - 0.2) / 0.25)
@@ -726,10 +731,15 @@ fn close_ups_pause_judgement_and_counting_resumes_in_full_view() {
         frames.push((t, None));
     }
     let t0 = t + 1000.0 / 30.0;
-    frames.extend(movement(2, 30.0, SIDE, |u| body_at(u, Inject::Clean)).into_iter().map(|(tt, p)| (tt + t0, p)));
+    frames.extend(
+        movement(2, 30.0, SIDE, |u| body_at(u, Inject::Clean)).into_iter().map(|(tt, p)| (tt + t0, p)),
+    );
     let s = run_frames(&frames);
     assert_eq!(s.reps.len(), 4, "partials {:?}", s.partial_reps);
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
-    assert!(s.reps.iter().all(|r| r.faults.is_empty()), "{:?}", s.reps.iter().map(|r| &r.faults).collect::<Vec<_>>());
+    assert!(
+        s.reps.iter().all(|r| r.faults.is_empty()),
+        "{:?}",
+        s.reps.iter().map(|r| &r.faults).collect::<Vec<_>>()
+    );
 }
-

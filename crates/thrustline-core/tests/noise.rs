@@ -20,7 +20,8 @@ fn margins_cover_the_landmark_noise_at_the_top_of_reps() {
                 continue;
             }
             let r = load(&shared, &clip, raw);
-            let mut a = Analyzer::new(Thresholds::default(), FrameGeometry { width: r.width, height: r.height });
+            let mut a =
+                Analyzer::new(Thresholds::default(), FrameGeometry { width: r.width, height: r.height });
             let frames: Vec<FrameAnalysis> =
                 r.frames.iter().map(|f| a.update(f.t, f.lm.as_deref().map(to_pose).as_ref())).collect();
             meter.add_clip(&frames);

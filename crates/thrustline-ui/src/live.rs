@@ -234,7 +234,8 @@ impl LiveApp {
                             && rep.not_judged().any(|(_, why)| why == thrustline_core::NotJudgedReason::View)
                     });
                     let newer = r.last().map(|x| x.index) > self.reps.last().map(|x| x.index)
-                        || r.last().map(|x| x.judgements.clone()) != self.reps.last().map(|x| x.judgements.clone());
+                        || r.last().map(|x| x.judgements.clone())
+                            != self.reps.last().map(|x| x.judgements.clone());
                     if newest_hidden && newer {
                         self.banner = Some((
                             NOT_JUDGED_BANNER.to_string(),

@@ -290,7 +290,8 @@ pub fn rep_table(ui: &mut egui::Ui, reps: &[Rep], id: &str) -> Option<u32> {
                 ui.label(format!("{:.0}°", r.metrics.peak_hip_angle));
                 let down = r.metrics.tempo.eccentric_s.map_or("-".to_string(), |e| format!("{e:.1}"));
                 ui.label(format!("{:.1}/{down}s", r.metrics.tempo.concentric_s));
-                let view_hidden = r.not_judged().any(|(_, why)| why == thrustline_core::NotJudgedReason::View);
+                let view_hidden =
+                    r.not_judged().any(|(_, why)| why == thrustline_core::NotJudgedReason::View);
                 if r.faults.is_empty() && view_hidden {
                     // Clean only as far as this angle shows: say so rather than "clean".
                     ui.label(RichText::new("not judged from this angle").color(DIM))

@@ -48,7 +48,9 @@ impl NoiseMeter {
             for (k, get) in pick.iter().enumerate() {
                 let vals: Vec<f64> = win
                     .iter()
-                    .filter_map(|f| get(f).filter(|m| m.confidence >= MIN_CONFIDENCE).map(|m| f64::from(m.value)))
+                    .filter_map(|f| {
+                        get(f).filter(|m| m.confidence >= MIN_CONFIDENCE).map(|m| f64::from(m.value))
+                    })
                     .collect();
                 if vals.len() < n {
                     continue;
@@ -63,7 +65,13 @@ impl NoiseMeter {
     }
 
     pub fn noise(&self) -> Noise {
-        let sd = |k: usize| if self.counts[k] > 0 { (self.sums[k] / self.counts[k] as f64).sqrt() } else { f64::NAN };
+        let sd = |k: usize| {
+            if self.counts[k] > 0 {
+                (self.sums[k] / self.counts[k] as f64).sqrt()
+            } else {
+                f64::NAN
+            }
+        };
         Noise { hip: sd(0), knee: sd(1), shin: sd(2), heel: sd(3), toe: sd(4), frames: self.counts[0] }
     }
 }
