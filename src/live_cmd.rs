@@ -160,7 +160,7 @@ fn headless(cfg: LiveConfig, stop: &AtomicBool) -> Result<bool> {
             Some(Notice::Reps(r)) => reps = r,
             Some(Notice::Ended(s)) => {
                 let _ = engine.stop();
-                let clean = reps.iter().filter(|r| r.faults.is_empty()).count();
+                let clean = reps.iter().filter(|r| r.is_clean()).count();
                 println!(
                     "{}: {} reps ({clean} clean), {} partial, saved to {}",
                     s.end,

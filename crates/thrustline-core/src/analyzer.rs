@@ -1314,7 +1314,7 @@ impl Analyzer {
                     end_s: end,
                     reps: reps.len() as u32,
                     partials: partials.len() as u32,
-                    clean_reps: reps.iter().filter(|r| r.faults.is_empty()).count() as u32,
+                    clean_reps: reps.iter().filter(|r| r.is_clean()).count() as u32,
                     mean_rom_deg: (reps.iter().map(|r| f64::from(r.metrics.rom_deg)).sum::<f64>() / n) as f32,
                     mean_lockout_angle: (reps
                         .iter()

@@ -146,6 +146,9 @@ impl NotJudgedReason {
     }
 }
 
+/// Uneven hips from a side view: the one check a side view cannot make.
+const HIPS_FROM_THE_SIDE: &str = "uneven hips: not judged from the side (needs a camera at your feet)";
+
 /// One fault's verdict on one rep.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Judgement {
@@ -268,20 +271,47 @@ pub struct Rep {
 }
 
 impl Rep {
+    /// Its form was judged (seen from the side; sessions older than views count as judged).
+    pub fn form_judged(&self) -> bool {
+        self.view.is_none_or(|v| v == CameraView::Side)
+    }
+
+    /// Clean: judged, and no fault raised. A rep seen from an angle that hides its form is
+    /// not called clean, whatever it did.
+    pub fn is_clean(&self) -> bool {
+        self.faults.is_empty() && self.form_judged()
+    }
+
     /// The rep's not-judged faults grouped by reason, in plain words: one line per reason,
     /// e.g. "not judged from this angle: put the camera at your side (lower-back overarch, …)".
     pub fn not_judged_lines(&self) -> Vec<String> {
-        let mut reasons: Vec<NotJudgedReason> = self.not_judged().map(|(_, r)| r).collect();
+        // Uneven hips need the opposite camera (the front or the feet): their own line.
+        let hips =
+            |id: FaultId, why: NotJudgedReason| id == FaultId::HipsUneven && why == NotJudgedReason::View;
+        let mut reasons: Vec<NotJudgedReason> =
+            self.not_judged().filter(|&(id, r)| !hips(id, r)).map(|(_, r)| r).collect();
         reasons.sort();
         reasons.dedup();
-        reasons
+        let mut lines: Vec<String> = reasons
             .into_iter()
             .map(|why| {
-                let names: Vec<&str> =
-                    self.not_judged().filter(|(_, r)| *r == why).map(|(id, _)| id.label()).collect();
+                let names: Vec<&str> = self
+                    .not_judged()
+                    .filter(|&(id, r)| r == why && !hips(id, r))
+                    .map(|(id, _)| id.label())
+                    .collect();
                 format!("{} ({})", why.message(), names.join(", "))
             })
-            .collect()
+            .collect();
+        if self.not_judged().any(|(id, r)| hips(id, r)) {
+            lines.push(HIPS_FROM_THE_SIDE.to_string());
+        }
+        lines
+    }
+
+    /// Something about its form went unseen, beyond the uneven hips a side view never shows.
+    pub fn form_partly_unseen(&self) -> bool {
+        self.not_judged().any(|(id, r)| !(id == FaultId::HipsUneven && r == NotJudgedReason::View))
     }
 
     pub fn judgement(&self, id: FaultId) -> Option<Judgement> {
@@ -456,7 +486,7 @@ pub struct SessionSummary {
 
 impl SessionSummary {
     pub fn clean_reps(&self) -> usize {
-        self.reps.iter().filter(|r| r.faults.is_empty()).count()
+        self.reps.iter().filter(|r| r.is_clean()).count()
     }
 }
 

@@ -28,7 +28,7 @@ main{padding:20px 32px;max-width:1100px}section{background:#fff;border-radius:10
 h2{font-size:18px;margin:0 0 12px}.cards{display:flex;flex-wrap:wrap;gap:12px}.card{background:#f0f3f8;border-radius:8px;padding:10px 16px;min-width:120px}
 .card b{display:block;font-size:26px}.card span{color:#566;font-size:13px}table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e3e6ec}th{background:#f0f3f8}tr.faulty td:first-child{border-left:4px solid #d33}
-tr.clean td:first-child{border-left:4px solid #2a9d55}.cue{color:#b02525}.view{color:#555;margin:6px 0}.not-judged{color:#7a6a2a}.warn{background:#fff4d6;border-left:4px solid #e0a800;padding:8px 12px;margin:6px 0}
+tr.clean td:first-child{border-left:4px solid #2a9d55}tr.unjudged td:first-child{border-left:4px solid #e0a800}.cue{color:#b02525}.view{color:#555;margin:6px 0}.not-judged{color:#7a6a2a}.warn{background:#fff4d6;border-left:4px solid #e0a800;padding:8px 12px;margin:6px 0}
 .frames{display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));gap:12px}.frames figure{margin:0}.frames img{width:100%;border-radius:6px}
 figcaption{font-size:13px;color:#445;margin-top:4px}svg text{font-size:11px;fill:#445}";
 
@@ -143,7 +143,18 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     // Summary.
     let reps = s.reps.len();
     let clean = s.clean_reps();
-    let ratio = if reps > 0 { format!("{:.0}%", 100.0 * clean as f64 / reps as f64) } else { "–".into() };
+    // Clean is a share of the reps whose form was judged; a view that hid it says so.
+    let judged = s.reps.iter().filter(|r| r.form_judged()).count();
+    let (ratio, ratio_caption) = if judged > 0 {
+        (
+            format!("{:.0}%", 100.0 * clean as f64 / judged as f64),
+            format!("clean reps ({clean} of {judged} judged)"),
+        )
+    } else if reps > 0 {
+        ("–".into(), "clean reps: form not judged from this angle".to_string())
+    } else {
+        ("–".into(), "clean reps".to_string())
+    };
     let mean = |f: &dyn Fn(&thrustline_core::Rep) -> Option<f64>| -> String {
         let v: Vec<f64> = s.reps.iter().filter_map(f).collect();
         if v.is_empty() {
@@ -160,7 +171,7 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     );
     let _ = write!(
         o,
-        r#"<section id="summary"><h2>Summary</h2><div class="cards"><div class="card"><b id="rep-count">{reps}</b><span>reps counted</span></div><div class="card"><b>{}</b><span>partial reps</span></div><div class="card"><b>{}</b><span>sets</span></div><div class="card"><b>{ratio}</b><span>clean reps ({clean} of {reps})</span></div><div class="card"><b>{tempo}</b><span>mean up / hold / down</span></div><div class="card"><b>{} deg</b><span>mean lockout hip angle</span></div></div>"#,
+        r#"<section id="summary"><h2>Summary</h2><div class="cards"><div class="card"><b id="rep-count">{reps}</b><span>reps counted</span></div><div class="card"><b>{}</b><span>partial reps</span></div><div class="card"><b>{}</b><span>sets</span></div><div class="card"><b>{ratio}</b><span>{ratio_caption}</span></div><div class="card"><b>{tempo}</b><span>mean up / hold / down</span></div><div class="card"><b>{} deg</b><span>mean lockout hip angle</span></div></div>"#,
         s.partial_reps.len(),
         s.sets.len(),
         mean(&|r| Some(f64::from(r.metrics.lockout_hip_angle)))
@@ -189,7 +200,7 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     }
     by_fault.sort_by_key(|e| (std::cmp::Reverse(e.1), e.0));
     o.push_str(r#"<section id="cues"><h2>What to work on</h2>"#);
-    let unjudged = s.reps.iter().filter(|r| r.not_judged().next().is_some()).count();
+    let unjudged = s.reps.iter().filter(|r| r.form_partly_unseen()).count();
     if by_fault.is_empty() && unjudged == 0 {
         o.push_str("<p>No faults: every counted rep met the checks.</p>");
     } else if by_fault.is_empty() {
@@ -227,7 +238,13 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         let _ = write!(
             o,
             r#"<tr class="rep {}"><td>{}</td><td>{}</td><td>{}</td><td>{:.0} deg</td><td>{:.0} deg</td><td>{}</td><td>{:.1} / {:.1} / {}</td><td>{}{}</td></tr>"#,
-            if r.faults.is_empty() { "clean" } else { "faulty" },
+            if r.is_clean() {
+                "clean"
+            } else if r.faults.is_empty() {
+                "unjudged"
+            } else {
+                "faulty"
+            },
             r.index,
             r.set,
             mmss(r.lockout_s),

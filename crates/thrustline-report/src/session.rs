@@ -163,7 +163,7 @@ impl Session {
     }
 
     pub fn clean_reps(&self) -> usize {
-        self.reps.iter().filter(|r| r.faults.is_empty()).count()
+        self.reps.iter().filter(|r| r.is_clean()).count()
     }
 
     pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {

@@ -74,7 +74,8 @@ pub struct LiveApp {
     frame: Option<LiveFrame>,
     plot: VecDeque<(f64, Option<f32>)>,
     reps: Vec<Rep>,
-    banner: Option<(String, Instant)>,
+    /// Text, until when, and whether it is a notice (amber) rather than a fault (red).
+    banner: Option<(String, Instant, bool)>,
     mirror: bool,
     muted: bool,
     speech: bool,
@@ -217,13 +218,16 @@ impl LiveApp {
                             }
                         }
                     }
-                    self.banner = Some((cue, Instant::now() + Duration::from_secs_f64(BANNER_S)));
+                    self.banner = Some((cue, Instant::now() + Duration::from_secs_f64(BANNER_S), false));
                 }
                 // Warnings (a frontal camera, not a hip thrust) take the banner too: the lifter
                 // can fix the set-up only if told.
                 Notice::Event { event: Event::Warning { id }, .. } => {
-                    self.banner =
-                        Some((id.message().to_string(), Instant::now() + Duration::from_secs_f64(BANNER_S)));
+                    self.banner = Some((
+                        id.message().to_string(),
+                        Instant::now() + Duration::from_secs_f64(BANNER_S),
+                        true,
+                    ));
                 }
                 Notice::Event { .. } => {}
                 Notice::Reps(r) => {
@@ -240,6 +244,7 @@ impl LiveApp {
                         self.banner = Some((
                             NOT_JUDGED_BANNER.to_string(),
                             Instant::now() + Duration::from_secs_f64(BANNER_S),
+                            true,
                         ));
                     }
                     self.reps = r;
@@ -573,8 +578,8 @@ impl eframe::App for LiveApp {
                             widgets::WARN,
                         );
                     }
-                    if let Some((text, _)) = &self.banner {
-                        widgets::banner(&painter, rect, text);
+                    if let Some((text, _, notice)) = &self.banner {
+                        widgets::banner(&painter, rect, text, *notice);
                     }
                     if let Some(s) = &self.ended {
                         widgets::label_box(

@@ -429,7 +429,7 @@ impl ReviewApp {
 
     fn side_panel(&mut self, ui: &mut egui::Ui) {
         let s = &self.folder.session;
-        let clean = s.reps.iter().filter(|r| r.faults.is_empty()).count();
+        let clean = s.reps.iter().filter(|r| r.is_clean()).count();
         ui.label(
             RichText::new(format!("{} reps · {} clean · {}", s.reps.len(), clean, s.variation.label()))
                 .size(20.0),

@@ -147,13 +147,17 @@ pub fn label_box(painter: &egui::Painter, at: Pos2, text: &str, font: FontId, co
 }
 
 /// The active fault's cue across the bottom of the video.
-pub fn banner(painter: &egui::Painter, video: Rect, text: &str) {
+/// A banner over the bottom of the video: red for a fault's cue, amber for a notice (the camera's
+/// angle, a look-alike movement) that is not a fault of the lifter's.
+pub fn banner(painter: &egui::Painter, video: Rect, text: &str, notice: bool) {
     let font = FontId::proportional((video.height() / 16.0).clamp(18.0, 44.0));
-    let galley = painter.layout(text.to_string(), font, Color32::WHITE, video.width() * 0.9);
+    let ink = if notice { Color32::BLACK } else { Color32::WHITE };
+    let galley = painter.layout(text.to_string(), font, ink, video.width() * 0.9);
     let size = galley.size() + Vec2::new(32.0, 20.0);
     let r = Rect::from_center_size(Pos2::new(video.center().x, video.bottom() - size.y / 2.0 - 12.0), size);
-    painter.rect_filled(r, CornerRadius::same(8), FAULT.gamma_multiply(0.92));
-    painter.galley(r.min + Vec2::new(16.0, 10.0), galley, Color32::WHITE);
+    let fill = if notice { WARN } else { FAULT };
+    painter.rect_filled(r, CornerRadius::same(8), fill.gamma_multiply(0.92));
+    painter.galley(r.min + Vec2::new(16.0, 10.0), galley, ink);
 }
 
 /// Hip angle over time with the lockout target band, rep marks and a cursor.
