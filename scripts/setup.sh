@@ -11,7 +11,7 @@ ORT_LIB="$ORT_DIR/libonnxruntime.so.$ORT_VERSION"
 # Build: OpenCV bindings (clang), ALSA for audio cues. Run: GL and X11 for the egui window.
 APT_PACKAGES=(libopencv-dev clang libclang-dev pkg-config libasound2-dev libgl1-mesa-dri libegl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6)
 # Extra packages for GUI, audio and report tests; a missing one only skips those tests.
-APT_EXTRA=(xvfb espeak-ng chromium)
+APT_EXTRA=(xvfb espeak-ng chromium ffmpeg)
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -57,6 +57,9 @@ pub struct VideoSource {
     cap: VideoCapture,
     info: SourceInfo,
     bgr: Mat,
+    /// The frame turned upright, when the container asks for a rotation.
+    upright: Mat,
+    rotation: Rotation,
     index: u64,
     last_t: f64,
 }
@@ -124,30 +127,30 @@ impl VideoSource {
                 Self::from_capture(cap, d.clone())
             }
             SourceSpec::Url(u) => {
-                quiet_backends();
-                let cap = VideoCapture::from_file(u, videoio::CAP_FFMPEG)
-                    .map_err(|_| CaptureError::Unreadable(u.clone()))?;
-                if !cap.is_opened().unwrap_or(false) {
-                    return Err(CaptureError::Unreadable(u.clone()));
+                let (cap, rotation) = open_upright(u).ok_or_else(|| CaptureError::Unreadable(u.clone()))?;
+                let mut s = Self::from_capture(cap, u.clone())?;
+                s.rotation = rotation;
+                if rotation.swaps_sides() {
+                    std::mem::swap(&mut s.info.width, &mut s.info.height);
                 }
-                Self::from_capture(cap, u.clone())
+                Ok(s)
             }
         }
     }
 
-    /// Opens a video file.
+    /// Opens a video file, upright as players show it (its display rotation applied).
     pub fn open_file(path: &Path) -> Result<Self, CaptureError> {
         let name = path.display().to_string();
         if !path.is_file() {
             return Err(CaptureError::NotFound(name));
         }
-        quiet_backends();
-        let cap = VideoCapture::from_file(&name, videoio::CAP_FFMPEG)
-            .map_err(|_| CaptureError::Unreadable(name.clone()))?;
-        if !cap.is_opened().unwrap_or(false) {
-            return Err(CaptureError::Unreadable(name));
+        let (cap, rotation) = open_upright(&name).ok_or_else(|| CaptureError::Unreadable(name.clone()))?;
+        let mut s = Self::from_capture(cap, name)?;
+        s.rotation = rotation;
+        if rotation.swaps_sides() {
+            std::mem::swap(&mut s.info.width, &mut s.info.height);
         }
-        Self::from_capture(cap, name)
+        Ok(s)
     }
 
     /// Opens a camera by index, with a one-frame driver buffer so frames are fresh.
@@ -172,7 +175,15 @@ impl VideoSource {
             frame_count: cap.get(videoio::CAP_PROP_FRAME_COUNT).unwrap_or(0.0).max(0.0) as u64,
             name,
         };
-        Ok(Self { cap, info, bgr: Mat::default(), index: 0, last_t: f64::NEG_INFINITY })
+        Ok(Self {
+            cap,
+            info,
+            bgr: Mat::default(),
+            upright: Mat::default(),
+            rotation: Rotation::None,
+            index: 0,
+            last_t: f64::NEG_INFINITY,
+        })
     }
 
     pub fn info(&self) -> &SourceInfo {
@@ -188,7 +199,13 @@ impl VideoSource {
             return Ok(None);
         }
         let mut rgb = Mat::default();
-        imgproc::cvt_color_def(&self.bgr, &mut rgb, imgproc::COLOR_BGR2RGB)?;
+        let bgr = if self.rotation == Rotation::None {
+            &self.bgr
+        } else {
+            self.rotation.apply(&self.bgr, &mut self.upright)?;
+            &self.upright
+        };
+        imgproc::cvt_color_def(bgr, &mut rgb, imgproc::COLOR_BGR2RGB)?;
         let by_index = self.index as f64 * 1000.0 / self.info.fps;
         let pos = self.cap.get(videoio::CAP_PROP_POS_MSEC).unwrap_or(0.0);
         // The container's stamp when it is usable, else index / fps.
@@ -207,6 +224,60 @@ impl VideoSource {
         }
         Ok(Some(frame))
     }
+}
+
+/// A video's display rotation: how its stored frames must turn to stand as players show them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rotation {
+    None,
+    Clockwise90,
+    Half,
+    CounterClockwise90,
+}
+
+impl Rotation {
+    /// From the container's rotation as OpenCV reads it (`CAP_PROP_ORIENTATION_META`, degrees).
+    pub fn from_meta_degrees(deg: f64) -> Self {
+        if !deg.is_finite() {
+            return Rotation::None;
+        }
+        match (deg.round() as i64).rem_euclid(360) {
+            90 => Rotation::CounterClockwise90,
+            180 => Rotation::Half,
+            270 => Rotation::Clockwise90,
+            _ => Rotation::None,
+        }
+    }
+
+    /// Width and height trade places.
+    pub fn swaps_sides(self) -> bool {
+        matches!(self, Rotation::Clockwise90 | Rotation::CounterClockwise90)
+    }
+
+    /// Turns `src` upright into `dst`.
+    pub fn apply(self, src: &Mat, dst: &mut Mat) -> opencv::Result<()> {
+        let code = match self {
+            Rotation::None => return src.copy_to(dst),
+            Rotation::Clockwise90 => opencv::core::ROTATE_90_CLOCKWISE,
+            Rotation::Half => opencv::core::ROTATE_180,
+            Rotation::CounterClockwise90 => opencv::core::ROTATE_90_COUNTERCLOCKWISE,
+        };
+        opencv::core::rotate(src, dst, code)
+    }
+}
+
+/// Opens a file or stream with FFmpeg and the rotation its frames need. OpenCV's own
+/// auto-rotation is turned off: with the FFmpeg 5 of Debian 12 it turns a display-matrix
+/// rotation of 90° the wrong way (a portrait phone clip came out upside down).
+pub fn open_upright(name: &str) -> Option<(VideoCapture, Rotation)> {
+    quiet_backends();
+    let mut cap = VideoCapture::from_file(name, videoio::CAP_FFMPEG).ok()?;
+    if !cap.is_opened().unwrap_or(false) {
+        return None;
+    }
+    let _ = cap.set(videoio::CAP_PROP_ORIENTATION_AUTO, 0.0);
+    let meta = cap.get(videoio::CAP_PROP_ORIENTATION_META).unwrap_or(0.0);
+    Some((cap, Rotation::from_meta_degrees(meta)))
 }
 
 /// OpenCV and FFmpeg print their own diagnostics to stderr; the user gets our one-line

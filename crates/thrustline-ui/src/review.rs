@@ -13,7 +13,7 @@ use eframe::egui::{self, Color32, Key, Pos2, RichText, Sense, Stroke};
 use opencv::core::{Mat, Size};
 use opencv::imgproc;
 use opencv::prelude::*;
-use opencv::videoio::{self, VideoCapture};
+use opencv::videoio;
 use thrustline_report::folder::SessionFolder;
 use thrustline_report::session::{Comment, Mark, MarkKind};
 
@@ -47,13 +47,10 @@ struct Player {
 
 impl Player {
     fn open(path: &std::path::Path, wake: Arc<dyn Fn() + Send + Sync>) -> Result<(Self, f64, u64), String> {
-        thrustline_capture::quiet_backends();
         let name = path.display().to_string();
-        let mut cap = VideoCapture::from_file(&name, videoio::CAP_FFMPEG)
-            .map_err(|e| format!("{name}: {}", e.message))?;
-        if !cap.is_opened().unwrap_or(false) {
-            return Err(format!("{name}: cannot be opened as a video"));
-        }
+        // Upright as players show it, as analyze and live saw it.
+        let (mut cap, rotation) = thrustline_capture::open_upright(&name)
+            .ok_or_else(|| format!("{name}: cannot be opened as a video"))?;
         let fps = cap.get(videoio::CAP_PROP_FPS).unwrap_or(30.0);
         let fps = if fps.is_finite() && fps > 0.0 { fps } else { 30.0 };
         let count = cap.get(videoio::CAP_PROP_FRAME_COUNT).unwrap_or(0.0).max(0.0) as u64;
@@ -64,7 +61,8 @@ impl Player {
             .name("review-decode".into())
             .spawn(move || {
                 let mut next = 0u64;
-                let (mut bgr, mut rgb, mut small) = (Mat::default(), Mat::default(), Mat::default());
+                let (mut raw, mut bgr, mut rgb, mut small) =
+                    (Mat::default(), Mat::default(), Mat::default(), Mat::default());
                 while let Ok(mut want) = rx.recv() {
                     // Only the newest request is worth decoding.
                     while let Ok(w) = rx.try_recv() {
@@ -73,8 +71,11 @@ impl Player {
                     if want != next && cap.set(videoio::CAP_PROP_POS_FRAMES, want as f64).is_err() {
                         continue;
                     }
-                    if !cap.read(&mut bgr).unwrap_or(false) || bgr.empty() {
+                    if !cap.read(&mut raw).unwrap_or(false) || raw.empty() {
                         next = u64::MAX;
+                        continue;
+                    }
+                    if rotation.apply(&raw, &mut bgr).is_err() {
                         continue;
                     }
                     next = want + 1;
