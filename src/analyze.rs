@@ -75,6 +75,69 @@ pub struct AnalyzeArgs {
     /// `back_curvature` to frames.jsonl; costs a second model run on 1 top frame in 6.
     #[arg(long)]
     pub back_outline: bool,
+    /// Replace a session folder that already exists: the old one is moved aside
+    /// (`<folder>.replaced-<time>`) and its coach comments are carried over.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// One folder per video: `out` itself for one video, else `out/<stem>`, made unique when two
+/// inputs share a stem (`a/clip.mp4 b/clip.mp4 b/clip.mov` → `clip`, `clip-mp4`, `clip-mov`,
+/// then numbered).
+pub fn session_dirs(videos: &[PathBuf], out: &Path) -> Vec<PathBuf> {
+    if videos.len() == 1 {
+        return vec![out.to_path_buf()];
+    }
+    let mut taken: Vec<String> = Vec::with_capacity(videos.len());
+    for v in videos {
+        let stem = v.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "video".into());
+        let ext = v.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+        let mut name = stem.clone();
+        if taken.contains(&name) {
+            name = if ext.is_empty() { stem.clone() } else { format!("{stem}-{ext}") };
+        }
+        let base = name.clone();
+        let mut n = 2;
+        while taken.contains(&name) {
+            name = format!("{base}-{n}");
+            n += 1;
+        }
+        taken.push(name);
+    }
+    taken.into_iter().map(|n| out.join(n)).collect()
+}
+
+/// Makes `dir` ready for a new session. A folder holding anything is refused without `force`
+/// (a re-analysis would wipe its comments and leave a stale video and key frames to be
+/// bundled); with it, an old session folder is moved aside and its comments returned.
+fn prepare_dir(dir: &Path, force: bool) -> Result<Vec<thrustline_report::session::Comment>> {
+    let busy = std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
+    if !busy {
+        return Ok(Vec::new());
+    }
+    let is_session = dir.join("session.json").is_file();
+    if !force {
+        if is_session {
+            bail!("{} already holds a session: use --force to replace it (it is moved aside and its comments kept)", dir.display());
+        }
+        bail!("{} is not empty: choose an empty or new folder (or --force to write into it)", dir.display());
+    }
+    if !is_session {
+        return Ok(Vec::new());
+    }
+    let comments = std::fs::read(dir.join("session.json"))
+        .ok()
+        .and_then(|b| Session::from_json(&b).ok())
+        .map(|s| s.comments)
+        .unwrap_or_default();
+    let unix = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "session".into());
+    let aside =
+        dir.with_file_name(format!("{name}.replaced-{}", thrustline_report::atomic::stamp(unix as i64)));
+    std::fs::rename(dir, &aside)
+        .with_context(|| format!("cannot move {} aside to {}", dir.display(), aside.display()))?;
+    eprintln!("the previous session was moved to {}", aside.display());
+    Ok(comments)
 }
 
 /// Kilograms from "60kg", "135lb", "60".
@@ -140,19 +203,20 @@ pub fn run(a: &AnalyzeArgs) -> Result<bool> {
     };
     let mut outcomes = Vec::new();
     let mut failed = 0;
-    for v in &a.videos {
+    for (v, dir) in a.videos.iter().zip(session_dirs(&a.videos, &a.out)) {
         if cancel.load(Ordering::SeqCst) {
             break;
         }
-        let dir = if a.videos.len() == 1 {
-            a.out.clone()
-        } else {
-            a.out.join(
-                v.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "video".into()),
-            )
+        let comments = match prepare_dir(&dir, a.force) {
+            Ok(c) => c,
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {}: {e:#}", v.display());
+                continue;
+            }
         };
         tracker.reset();
-        match analyze_one(a, v, &dir, &mut tracker, &model, thresholds, load, &cancel) {
+        match analyze_one(a, v, &dir, &mut tracker, &model, thresholds, load, &cancel, comments) {
             Ok(o) => outcomes.push(o),
             Err(e) => {
                 failed += 1;
@@ -183,6 +247,7 @@ fn analyze_one(
     thresholds: Thresholds,
     load: Option<f64>,
     cancel: &Arc<AtomicBool>,
+    comments: Vec<thrustline_report::session::Comment>,
 ) -> Result<Outcome> {
     let mut src = VideoSource::open_file(video)?;
     let info = src.info().clone();
@@ -388,7 +453,9 @@ fn analyze_one(
         frames: frames_seen,
     };
     let created = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let session = Session::new(summary, input, model.clone(), a.variation, load, thresholds, created);
+    let mut session = Session::new(summary, input, model.clone(), a.variation, load, thresholds, created);
+    // A replaced session's coach comments stay with the video they were made on.
+    session.comments = comments;
     if let Some(w) = writer {
         let n = w.finish()?;
         if n != frames_seen {
@@ -414,8 +481,13 @@ fn analyze_one(
 
 /// Adds each analyzed session to the training log (one transaction each).
 fn record(outcomes: &[Outcome]) -> Result<()> {
+    // Only sessions with a lifter in them: a video of nobody is not a training session.
+    let lifted: Vec<&Outcome> = outcomes.iter().filter(|o| o.session.frames_with_pose > 0).collect();
+    if lifted.is_empty() {
+        return Ok(());
+    }
     let mut log = thrustline_log::TrainingLog::open_in(&thrustline_log::data_dir())?;
-    for o in outcomes {
+    for o in lifted {
         let s = &o.session;
         let e = thrustline_log::entry_from(
             &s.reps,

@@ -28,16 +28,29 @@ fn date(unix: i64) -> String {
 }
 
 pub fn run(a: &LogArgs) -> Result<()> {
-    let mut log = TrainingLog::open_in(&data_dir())?;
-    if let Some(g) = a.goal {
-        log.set_goal(g)?;
-    }
-    let entries = log.entries()?;
+    // Reading needs no write access (a read-only or full disk still shows the log); setting the
+    // goal does.
+    let log = match a.goal {
+        Some(g) => {
+            let mut log = TrainingLog::open_in(&data_dir())?;
+            log.set_goal(g)?;
+            Some(log)
+        }
+        None => TrainingLog::open_read_only(&data_dir())?,
+    };
+    let entries = match &log {
+        Some(l) => l.entries()?,
+        None => Vec::new(),
+    };
+    let goal = match &log {
+        Some(l) => l.goal()?,
+        None => Default::default(),
+    };
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
-    let advice = guidance::advise(&entries, log.goal()?, now);
+    let advice = guidance::advise(&entries, goal, now);
     if let Some(path) = &a.html {
         crate::atomic::write(path, thrustline_log::html::render(&entries, &advice).as_bytes())?;
         eprintln!("progress plots -> {}", path.display());

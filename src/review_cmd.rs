@@ -71,6 +71,7 @@ pub fn prepare(input: &Path, out: Option<&Path>, variation: Variation) -> Result
         quiet: false,
         no_log: true,
         back_outline: false,
+        force: false,
     };
     if !crate::analyze::run(&args)? {
         bail!("{}: could not be analyzed", input.display());

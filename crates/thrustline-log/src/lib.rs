@@ -7,7 +7,7 @@ pub mod html;
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
 pub use guidance::{Goal, Guidance};
@@ -20,6 +20,10 @@ pub enum LogError {
     TooNew(String, i64),
     #[error("cannot create {0}: {1}")]
     Dir(String, std::io::Error),
+    #[error("training log {0} is damaged ({1}); move it aside to start a new one")]
+    Damaged(String, String),
+    #[error("training log {0} is from an older Thrustline; open it once with write access to update it")]
+    NeedsUpgrade(String),
 }
 
 /// One logged session.
@@ -78,34 +82,122 @@ pub fn data_dir() -> PathBuf {
         .map_or_else(|| PathBuf::from(".thrustline"), |h| PathBuf::from(h).join(".local/share/thrustline"))
 }
 
+/// Pause between attempts of a first open that lost a race.
+const RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
+/// How long an open waits for another process holding the log (a concurrent first open).
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// `PRAGMA quick_check`: a damaged log is reported, never written to.
+fn check_integrity(conn: &Connection, path: &str) -> Result<(), LogError> {
+    let verdict: Result<String, rusqlite::Error> = conn.query_row("PRAGMA quick_check", [], |r| r.get(0));
+    match verdict {
+        Ok(v) if v == "ok" => Ok(()),
+        Ok(v) => Err(LogError::Damaged(path.to_string(), v.lines().next().unwrap_or("").to_string())),
+        Err(e) => Err(LogError::Damaged(path.to_string(), sqlite_words(&e))),
+    }
+}
+
+/// A corrupt file is `Damaged` (with SQLite's words), anything else a database error.
+fn damaged_or(source: rusqlite::Error, path: &str) -> LogError {
+    let corrupt = matches!(
+        source.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    );
+    if corrupt {
+        LogError::Damaged(path.to_string(), sqlite_words(&source))
+    } else {
+        LogError::Db { path: path.to_string(), source }
+    }
+}
+
+/// SQLite's own words for an error, without the Rust debug wrapping.
+fn sqlite_words(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqliteFailure(_, Some(m)) => m.clone(),
+        other => other.to_string(),
+    }
+}
+
 pub struct TrainingLog {
     conn: Connection,
     path: String,
 }
 
 impl TrainingLog {
-    /// Opens (creating and migrating) the log in `dir`.
+    /// Opens (creating and migrating) the log in `dir`. A first open racing another process's
+    /// (the WAL switch and the schema both want the file alone) is retried until it wins.
     pub fn open_in(dir: &Path) -> Result<Self, LogError> {
+        let start = std::time::Instant::now();
+        loop {
+            match Self::try_open(dir) {
+                Err(LogError::Db { source, .. })
+                    if start.elapsed() < BUSY_TIMEOUT
+                        && matches!(
+                            source.sqlite_error_code(),
+                            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                        ) =>
+                {
+                    std::thread::sleep(RETRY_PAUSE);
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn try_open(dir: &Path) -> Result<Self, LogError> {
         std::fs::create_dir_all(dir).map_err(|e| LogError::Dir(dir.display().to_string(), e))?;
         let path = dir.join("training_log.sqlite3");
         let p = path.display().to_string();
-        let db = |source| LogError::Db { path: p.clone(), source };
+        let db = |source| damaged_or(source, &p);
         let mut conn = Connection::open(&path).map_err(db)?;
+        // Before anything else: a second process opening the log at the same moment waits.
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(db)?;
         // WAL: readers never block the writer, and a crash mid-write never corrupts the log.
         conn.pragma_update(None, "journal_mode", "WAL").map_err(db)?;
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(db)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(db)?;
+        check_integrity(&conn, &p)?;
+        // All migrations in one write transaction taken up front (BEGIN IMMEDIATE), the version
+        // read inside it: two first opens at once run them once, never twice.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+        let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(db)?;
+        if version > MIGRATIONS.len() as i64 {
+            return Err(LogError::TooNew(p, version));
+        }
+        if version < MIGRATIONS.len() as i64 {
+            for m in MIGRATIONS.iter().skip(version as usize) {
+                tx.execute_batch(m).map_err(db)?;
+            }
+            tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64).map_err(db)?;
+        }
+        tx.commit().map_err(db)?;
+        Ok(Self { conn, path: p })
+    }
+
+    /// Opens the log in `dir` only to read it (`thrustline log` on a read-only or full disk):
+    /// no migration, no write. `None` when there is no log yet.
+    pub fn open_read_only(dir: &Path) -> Result<Option<Self>, LogError> {
+        let path = dir.join("training_log.sqlite3");
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let p = path.display().to_string();
+        let db = |source| damaged_or(source, &p);
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(db)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(db)?;
+        check_integrity(&conn, &p)?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(db)?;
         if version > MIGRATIONS.len() as i64 {
             return Err(LogError::TooNew(p, version));
         }
-        for (i, m) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = conn.transaction().map_err(db)?;
-            tx.execute_batch(m).map_err(db)?;
-            tx.pragma_update(None, "user_version", (i + 1) as i64).map_err(db)?;
-            tx.commit().map_err(db)?;
+        if version < MIGRATIONS.len() as i64 {
+            // An older log that only a writer can bring up to date.
+            return Err(LogError::NeedsUpgrade(p));
         }
-        Ok(Self { conn, path: p })
+        Ok(Some(Self { conn, path: p }))
     }
 
     fn err(&self, source: rusqlite::Error) -> LogError {
@@ -282,6 +374,81 @@ mod tests {
         c.pragma_update(None, "user_version", 99).unwrap();
         drop(c);
         assert!(matches!(TrainingLog::open_in(&d), Err(LogError::TooNew(_, 99))));
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    /// Issue 12.5: two processes creating the log at once used to fail with "table sessions
+    /// already exists" (11 of 30 tries). Twenty first opens at once, each adding a session.
+    #[test]
+    fn twenty_first_opens_at_once_all_succeed() {
+        for round in 0..3 {
+            let d = tmp(&format!("race{round}"));
+            let barrier = std::sync::Arc::new(std::sync::Barrier::new(20));
+            let handles: Vec<_> = (0..20)
+                .map(|i| {
+                    let (d, barrier) = (d.clone(), barrier.clone());
+                    std::thread::spawn(move || {
+                        barrier.wait();
+                        let mut log = TrainingLog::open_in(&d).map_err(|e| e.to_string())?;
+                        log.add(&entry(i, 60.0, 8, 8)).map_err(|e| e.to_string())
+                    })
+                })
+                .collect();
+            for h in handles {
+                h.join().unwrap().unwrap();
+            }
+            assert_eq!(TrainingLog::open_in(&d).unwrap().entries().unwrap().len(), 20);
+            let _ = std::fs::remove_dir_all(&d);
+        }
+    }
+
+    /// Issue 12.6: a damaged log is reported on open, never written to, and the read-only
+    /// open says the same.
+    #[test]
+    fn a_damaged_log_is_reported_and_never_written() {
+        let d = tmp("damaged");
+        {
+            let mut log = TrainingLog::open_in(&d).unwrap();
+            for i in 0..400 {
+                log.add(&entry(i, 60.0, 8, 8)).unwrap();
+            }
+        }
+        let path = d.join("training_log.sqlite3");
+        let mut bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.len() > 3 * 4096, "{} bytes", bytes.len());
+        // Scribble over the second page (a b-tree page of the sessions table).
+        for b in &mut bytes[4096..8192] {
+            *b = 0xA5;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let e = TrainingLog::open_in(&d).err().expect("a damaged log must not open for writing");
+        assert!(matches!(e, LogError::Damaged(..)), "{e}");
+        assert!(e.to_string().contains("is damaged"), "{e}");
+        assert!(TrainingLog::open_read_only(&d).is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), before, "the damaged log was written to");
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    /// Issue 12.11: the log reads on a read-only folder.
+    #[test]
+    fn the_log_reads_without_write_access() {
+        let d = tmp("readonly");
+        {
+            let mut log = TrainingLog::open_in(&d).unwrap();
+            log.add(&entry(1, 60.0, 8, 8)).unwrap();
+        }
+        assert!(TrainingLog::open_read_only(&tmp("none")).unwrap().is_none());
+        let file = d.join("training_log.sqlite3");
+        let mut perm = std::fs::metadata(&file).unwrap().permissions();
+        perm.set_readonly(true);
+        std::fs::set_permissions(&file, perm.clone()).unwrap();
+        let log = TrainingLog::open_read_only(&d).unwrap().unwrap();
+        assert_eq!(log.entries().unwrap().len(), 1);
+        drop(log);
+        #[allow(clippy::permissions_set_readonly_false)]
+        perm.set_readonly(false);
+        std::fs::set_permissions(&file, perm).unwrap();
         let _ = std::fs::remove_dir_all(&d);
     }
 }
