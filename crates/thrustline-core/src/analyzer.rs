@@ -119,6 +119,8 @@ struct RepTracker {
     /// Frames of the rise where the feet could be placed, and those with them planted.
     foot_frames: u32,
     planted_frames: u32,
+    /// Hip height above the ankle (thigh lengths) at the bottom the rise left from.
+    start_hip_height: Option<f32>,
     samples: Vec<Sample>,
 }
 
@@ -144,6 +146,7 @@ impl RepTracker {
             hand_frames: 0,
             foot_frames: 0,
             planted_frames: 0,
+            start_hip_height: None,
             samples: Vec::with_capacity(REP_BUFFER_FRAMES),
         }
     }
@@ -167,6 +170,7 @@ impl RepTracker {
         self.hand_frames = 0;
         self.foot_frames = 0;
         self.planted_frames = 0;
+        self.start_hip_height = None;
         self.samples.clear();
     }
 }
@@ -210,6 +214,8 @@ pub struct Analyzer {
     axis: Option<[f32; 3]>,
     /// Hip angle and torso incline come from the world landmarks (a view turned far off the side).
     world_angles: bool,
+    /// Hip height above the ankle at the current bottom's low (see `FrameMetrics::hip_height`).
+    bottom_hip_height: Option<f32>,
     /// Steady estimate of the lateral spread (see [`FrameMetrics::lateral_spread`]).
     view_spread: Option<f32>,
     /// Posed frames by the view they were seen from (side, oblique, frontal).
@@ -225,6 +231,8 @@ pub struct Analyzer {
     look_alikes: [u32; MAX_SETS],
 }
 
+/// Hip opening (degrees) below which the hips' climb per degree is too noisy to read.
+const MIN_OPENING_FOR_RISE_DEG: f32 = 5.0;
 /// Sets tracked for look-alike counts without allocating.
 const MAX_SETS: usize = 64;
 
@@ -305,6 +313,7 @@ impl Analyzer {
             yaw_histogram: [0; 91],
             axis: None,
             world_angles: false,
+            bottom_hip_height: None,
             view_spread: None,
             view_frames: [0; 3],
             last_peak: None,
@@ -616,6 +625,9 @@ impl Analyzer {
                 // The ascent starts when the hips last sat within BOTTOM_SETTLE_DEG of the bottom.
                 if h <= self.bottom_min + BOTTOM_SETTLE_DEG {
                     self.bottom_min_t = t;
+                    if let Some(hh) = m.hip_height {
+                        self.bottom_hip_height = Some(hh.value);
+                    }
                 }
                 // The lowering ends once the hips settle: the last drop of BOTTOM_SETTLE_DEG.
                 if h < self.bottom_settle_angle - BOTTOM_SETTLE_DEG {
@@ -631,6 +643,7 @@ impl Analyzer {
                     self.judge_lowering(ev);
                     self.rep.begin(self.bottom_enter_t, self.bottom_min_t, self.bottom_min);
                     self.rep.side = m.side;
+                    self.rep.start_hip_height = self.bottom_hip_height;
                     self.phase = Phase::Ascent;
                     self.set_last_activity = Some(t);
                     self.record(t, a, m, ev);
@@ -678,6 +691,7 @@ impl Analyzer {
     }
 
     fn enter_bottom(&mut self, t: f64, a: f32) {
+        self.bottom_hip_height = None;
         if self.phase == Phase::Setup && self.setup_hi - self.setup_lo >= self.cfg.min_excursion_deg {
             self.last_peak = Some(self.setup_hi);
         }
@@ -696,7 +710,15 @@ impl Analyzer {
             && self.rep.hand_frames as f32 >= c.hand_support_share * self.rep.rise_frames as f32;
         // Feet off the floor through most of the rise: lying prone, a leg curl, not a bridge.
         let feet_up = self.rep.foot_frames > 0 && 2 * self.rep.planted_frames < self.rep.foot_frames;
-        if upright || hands || feet_up {
+        // The hips stayed down while the hip opened: the torso lay back (a sit-up), not a bridge.
+        let opened = m.hip_angle.map(|h| h.value - self.rep.bottom_angle);
+        let hips_stayed = match (self.rep.start_hip_height, m.hip_height, opened) {
+            (Some(a), Some(b), Some(deg)) if deg >= MIN_OPENING_FOR_RISE_DEG => {
+                (b.value - a) / deg < c.min_hip_rise_per_deg
+            }
+            _ => false,
+        };
+        if upright || hands || feet_up || hips_stayed {
             // Standing up from a squat, hips raised on straight arms (a reverse tabletop, a
             // get-up) or legs curled while lying prone also reach a straight hip: not a rep.
             let slot = (self.set as usize).clamp(1, MAX_SETS) - 1;

@@ -110,6 +110,12 @@ pub const HAND_SUPPORT_MIN: f32 = 0.6;
 /// cos(tilt) below it (0.9 for the feet-far clip's 25°, 0.7 even at 45°). Below this share of
 /// the shin the lower leg lies flat or is curled up: prone work (leg curls), not a bridge.
 pub const FOOT_PLANTED_MIN: f32 = 0.4;
+/// The hips must climb as the hip opens, at least this much (thigh lengths above the ankle per
+/// degree of hip angle, from the bottom to the count): a bridge's thigh swings up about the
+/// knee, lifting the hips ~0.008 per degree (0.57 over 70° from a 110° bottom, 0.34 over 40°
+/// from a 145° one); a sit-up or crunch opens the hip by lowering the torso while the hips
+/// stay on the floor (~0, the landmarks' noise ±0.02 over the ≥ 8° of a rise).
+pub const MIN_HIP_RISE_PER_DEG: f32 = 0.003;
 /// Share of a rise's frames with a hand bearing weight that makes it a look-alike.
 pub const HAND_SUPPORT_SHARE: f32 = 0.5;
 /// Noise margins: a fault is raised only when its evidence clears the threshold by this
@@ -185,6 +191,7 @@ pub struct Thresholds {
     pub hand_support_min: f32,
     pub hand_support_share: f32,
     pub foot_planted_min: f32,
+    pub min_hip_rise_per_deg: f32,
     pub hip_angle_margin_deg: f32,
     pub knee_angle_margin_deg: f32,
     pub shin_angle_margin_deg: f32,
@@ -236,6 +243,7 @@ impl Default for Thresholds {
             hand_support_min: HAND_SUPPORT_MIN,
             hand_support_share: HAND_SUPPORT_SHARE,
             foot_planted_min: FOOT_PLANTED_MIN,
+            min_hip_rise_per_deg: MIN_HIP_RISE_PER_DEG,
             hip_angle_margin_deg: HIP_ANGLE_MARGIN_DEG,
             knee_angle_margin_deg: KNEE_ANGLE_MARGIN_DEG,
             shin_angle_margin_deg: SHIN_ANGLE_MARGIN_DEG,
@@ -291,7 +299,7 @@ impl Thresholds {
     /// or a negative duration would leave the session full of nulls).
     fn check_ranges(&self) -> Result<(), ConfigError> {
         let f = |v: f32| f64::from(v);
-        let table: [(&'static str, f64, f64, f64); 46] = [
+        let table: [(&'static str, f64, f64, f64); 47] = [
             ("min_visibility", f(self.min_visibility), 0.0, 1.0),
             ("fault_min_visibility", f(self.fault_min_visibility), 0.0, 1.0),
             ("hip_smoothing_s", self.hip_smoothing_s, 0.0, 2.0),
@@ -329,6 +337,7 @@ impl Thresholds {
             ("hand_support_min", f(self.hand_support_min), -10.0, 10.0),
             ("hand_support_share", f(self.hand_support_share), 0.0, 1.0),
             ("foot_planted_min", f(self.foot_planted_min), -1.0, 1.0),
+            ("min_hip_rise_per_deg", f(self.min_hip_rise_per_deg), -1.0, 1.0),
             ("hip_angle_margin_deg", f(self.hip_angle_margin_deg), 0.0, 90.0),
             ("knee_angle_margin_deg", f(self.knee_angle_margin_deg), 0.0, 90.0),
             ("shin_angle_margin_deg", f(self.shin_angle_margin_deg), 0.0, 90.0),

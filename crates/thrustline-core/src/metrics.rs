@@ -58,6 +58,11 @@ pub struct FrameMetrics {
     /// landmarks when given, else the image in side views): a hand bearing weight.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hand_support: Option<Metric>,
+    /// Height of the hips above the working leg's ankle, in thigh lengths (world landmarks when
+    /// given, else the image in side views): it climbs through a bridge's rise, and stays put
+    /// when only the torso moves (a sit-up, a crunch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hip_height: Option<Metric>,
     /// How far the working leg's ankle sits below its knee, over the shin's length (world
     /// landmarks when given, else the image in side views): near 1 with a foot planted under a
     /// vertical shin, 0 or less with the lower leg lying flat or curled up (prone work).
@@ -312,6 +317,32 @@ fn hand_support(pose: &PoseObservation, g: Px, side_view: bool, min_vis: f32) ->
         }
     }
     best
+}
+
+/// Hip height above the ankle in thigh lengths (see [`FrameMetrics::hip_height`]).
+fn hip_height(
+    pose: &PoseObservation,
+    body: &SideIdx,
+    leg: &SideIdx,
+    g: Px,
+    side_view: bool,
+    min_vis: f32,
+) -> Option<Metric> {
+    let lm = &pose.landmarks;
+    let conf = lm[body.hip].visibility.min(lm[leg.knee].visibility).min(lm[leg.ankle].visibility);
+    let v = match pose.world.as_ref() {
+        Some(w) => {
+            let (h, k, a) = (&w[body.hip], &w[leg.knee], &w[leg.ankle]);
+            let thigh = ((h.x - k.x).powi(2) + (h.y - k.y).powi(2) + (h.z - k.z).powi(2)).sqrt();
+            (a.y - h.y) / thigh
+        }
+        None if side_view => {
+            let (h, k, a) = (px(&lm[body.hip], g), px(&lm[leg.knee], g), px(&lm[leg.ankle], g));
+            (a.y - h.y) / norm(sub(h, k))
+        }
+        None => return None,
+    };
+    metric(v, conf, min_vis)
 }
 
 /// Ankle below knee over shin length (see [`FrameMetrics::foot_below_knee`]).
@@ -663,6 +694,14 @@ pub fn measure_in_view(
         lateral_spread: spread,
         hand_support: hand_support(pose, seen, side_view, mv),
         foot_below_knee: foot_below_knee(pose, side_idx(working_leg), seen, side_view, mv),
+        hip_height: hip_height(
+            pose,
+            side_idx(if side == Side::Both { working_leg } else { side }),
+            side_idx(working_leg),
+            seen,
+            side_view,
+            mv,
+        ),
         body_in_view: body_in_view(lm, mv),
         view_yaw: yaw_deg.and_then(|y| metric(y, 1.0, mv)),
         back_curvature: None,

@@ -743,3 +743,16 @@ fn close_ups_pause_judgement_and_counting_resumes_in_full_view() {
         s.reps.iter().map(|r| &r.faults).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn a_sit_up_opens_the_hip_without_lifting_it_and_counts_nothing() {
+    // Lying back from sitting up: the hip angle climbs from 90° to 160° while the hips stay on
+    // the floor (thigh and shin fixed), the torso doing all the moving.
+    let sit_up =
+        |u: f64| Body { torso: 70.0 - 70.0 * u, thigh: 20.0, shin: 3.0, ..body_at(0.0, Inject::Clean) };
+    for view in [SIDE, turned(20.0), turned(70.0)] {
+        let s = run_frames(&movement(4, 30.0, view, sit_up));
+        assert!(s.reps.is_empty(), "{view:?}: {} reps", s.reps.len());
+        assert!(s.warnings.contains(&thrustline_core::Warning::NotAHipThrust), "{view:?}: {:?}", s.warnings);
+    }
+}
