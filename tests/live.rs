@@ -317,3 +317,55 @@ fn missing_camera_or_file_is_one_line_and_lists_cameras() {
     assert!(!o.status.success() && err.contains("no such file or camera"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
+
+/// Issue 12.7: a comment added while live is recording was lost at the next save. The
+/// recording rewrites session.json after every rep; the comment must survive them all and
+/// reach the final report.
+#[test]
+fn a_comment_added_while_recording_survives_the_saves() {
+    let _serial = serial();
+    let Some(shared) = common::shared() else { return };
+    let out = common::tmpdir("live-comment");
+    let clip = shared.join("footage/glute_bridge_dumbbell_6reps.mp4");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_thrustline"))
+        .args(["live", clip.to_str().unwrap(), "--no-window", "--mute", "--no-log", "--out"])
+        .arg(out.join("sessions"))
+        .env("THRUSTLINE_DATA", out.join("data"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the first save (after the first rep), then comment from another process.
+    let sessions = out.join("sessions");
+    let mut dir = None;
+    for _ in 0..100 {
+        std::thread::sleep(Duration::from_millis(100));
+        if let Some(d) = std::fs::read_dir(&sessions).ok().and_then(|mut r| r.next()).and_then(|e| e.ok()) {
+            if d.path().join("session.json").is_file() {
+                dir = Some(d.path());
+                break;
+            }
+        }
+    }
+    let dir = dir.expect("the recording saved session.json");
+    let o = common::thrustline(&[
+        "comment",
+        dir.to_str().unwrap(),
+        "--at",
+        "1.0",
+        "--text",
+        "Drive through the heels",
+        "--author",
+        "Coach",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Several saves later (one per rep, then the last), the comment is still there.
+    let s = json(&dir.join("session.json"));
+    assert!(s["reps"].as_array().unwrap().len() >= 5);
+    assert_eq!(s["comments"].as_array().unwrap().len(), 1, "{}", s["comments"]);
+    assert_eq!(s["comments"][0]["text"], "Drive through the heels");
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("Drive through the heels"));
+}

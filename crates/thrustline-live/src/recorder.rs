@@ -147,7 +147,7 @@ impl Recorder {
         if input.frames == 0 {
             input.frames = self.analyzed;
         }
-        Session::new(
+        let mut s = Session::new(
             summary.clone(),
             input,
             self.model.clone(),
@@ -155,7 +155,20 @@ impl Recorder {
             self.cfg.load_kg,
             self.cfg.thresholds,
             self.started_unix,
-        )
+        );
+        // The recording owns everything in session.json but the comments: a coach may add
+        // them (`thrustline comment`, review) while it records, and each save keeps them.
+        s.comments = self.comments_on_disk();
+        s
+    }
+
+    /// The comments in the session.json written so far (another process may have added some).
+    fn comments_on_disk(&self) -> Vec<thrustline_report::session::Comment> {
+        std::fs::read(self.dir.join("session.json"))
+            .ok()
+            .and_then(|b| Session::from_json(&b).ok())
+            .map(|s| s.comments)
+            .unwrap_or_default()
     }
 
     /// Rewrites session.json (and flushes frames.jsonl) so a crash keeps everything up to now.
