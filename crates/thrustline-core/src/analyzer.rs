@@ -87,6 +87,8 @@ struct Sample {
     heel: f32,
     toe: f32,
     roll: f32,
+    /// The hip angle's landmarks were seen well enough to judge on (not a hidden hip).
+    hip_seen: bool,
     /// Steady lateral spread and view obliquity (world landmarks; NaN when unknown) at this frame.
     spread: f32,
     yaw: f32,
@@ -441,7 +443,8 @@ impl Analyzer {
         let m = metrics.map(|(m, _)| m);
         // Frames without the whole body in view (close-ups, title cards) pause the judgement.
         let in_view = m.is_some_and(|m| m.body_in_view);
-        let hip = m.filter(|_| in_view).and_then(|m| m.hip_angle).map(|h| h.value);
+        // Hips hidden behind a plate still count (never judged: see `record`).
+        let hip = m.filter(|_| in_view).and_then(|m| m.hip_angle.or(m.hip_angle_hidden)).map(|h| h.value);
 
         if let Some(sp) = m.filter(|_| in_view).and_then(|m| m.lateral_spread) {
             let alpha = (1.0 - (-dt / VIEW_YAW_SMOOTHING_S).exp()) as f32;
@@ -765,6 +768,7 @@ impl Analyzer {
             self.rep.samples.push(Sample {
                 t,
                 hip: a,
+                hip_seen: m.hip_angle.is_some_and(|h| h.confidence >= min_conf),
                 knee: val(m.knee_angle),
                 shin: val(m.shin_angle),
                 heel: val(m.heel_lift),
@@ -795,7 +799,8 @@ impl Analyzer {
         let hyper = a - 180.0;
         self.rep.max_hyper = self.rep.max_hyper.max(hyper);
         let side_view = self.current_view() == Some(CameraView::Side);
-        if side_view && hyper > self.cfg.overarch_hyperext_deg + self.cfg.hip_angle_margin_deg {
+        let seen = m.hip_angle.is_some_and(|h| h.confidence >= min_conf);
+        if side_view && seen && hyper > self.cfg.overarch_hyperext_deg + self.cfg.hip_angle_margin_deg {
             let start = *self.rep.overarch_start.get_or_insert(t);
             if !self.rep.overarch_raised && t - start >= self.cfg.overarch_min_s {
                 if let Some(idx) = self.rep.counted {
@@ -945,9 +950,26 @@ impl Analyzer {
             FaultId::ToesLifting,
             FaultId::OverarchLowerBack,
         ];
-        if !side_view {
+        // The hip angle itself hidden over the top (a plate in front of the hips): the count
+        // went on, but nothing read off that angle is judged.
+        let hip_hidden = 2 * top.iter().filter(|x| x.hip_seen).count() < top.len();
+        if view.is_none() {
+            // Not even the view could be read (shoulders and hips barely seen): hidden.
+            for id in sagittal {
+                verdict(id, hidden(id));
+            }
+        } else if !side_view {
             for id in sagittal {
                 verdict(id, not_seen(id));
+            }
+        } else if hip_hidden {
+            for id in [FaultId::OverarchLowerBack, FaultId::IncompleteLockout, FaultId::NoTopSqueeze] {
+                verdict(id, hidden(id));
+            }
+            for id in
+                [FaultId::FeetTooClose, FaultId::FeetTooFar, FaultId::HeelsLifting, FaultId::ToesLifting]
+            {
+                verdict(id, hidden(id));
             }
         } else {
             verdict(FaultId::OverarchLowerBack, Judgement::clear(FaultId::OverarchLowerBack));
@@ -1090,7 +1112,8 @@ impl Analyzer {
         }
         if !side_view {
             // The lowering is timed on the hip angle too.
-            self.set_verdict(idx, FaultId::UncontrolledLowering, not_seen(FaultId::UncontrolledLowering));
+            let id = FaultId::UncontrolledLowering;
+            self.set_verdict(idx, id, if view.is_none() { hidden(id) } else { not_seen(id) });
             // An overarch raised while the view still read as side-on, in a rep whose top turned
             // out oblique (a view at the limit): the rep's own view decides, so the session never
             // holds a fault its view cannot show.
@@ -1098,7 +1121,7 @@ impl Analyzer {
                 let id = FaultId::OverarchLowerBack;
                 r.faults.retain(|f| f.id != id);
                 if let Some(slot) = r.judgements.iter_mut().find(|j| j.id == id) {
-                    *slot = not_seen(id);
+                    *slot = if view.is_none() { hidden(id) } else { not_seen(id) };
                 }
             }
         }

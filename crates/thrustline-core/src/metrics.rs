@@ -31,6 +31,11 @@ pub struct FrameMetrics {
     pub working_leg: Side,
     /// Shoulder-hip-knee angle, signed: 180 = straight line, above 180 = hyperextended.
     pub hip_angle: Option<Metric>,
+    /// The hip angle read off landmarks the model placed but barely sees (a plate in front of
+    /// the hips): only when `hip_angle` is unmeasurable, only to keep the count going; no
+    /// fault is ever judged on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hip_angle_hidden: Option<Metric>,
     /// Hip's distance from the shoulder-knee line over that line's length; + above, - below.
     pub hip_line_offset: Option<Metric>,
     /// Hip-knee-ankle angle.
@@ -370,6 +375,15 @@ fn foot_below_knee(
     metric(v, conf, min_vis)
 }
 
+/// Landmarks at least this visible still place a hidden hip for counting (BlazePose infers an
+/// occluded joint from the body around it; under 0.2 it is a guess).
+const HIDDEN_MIN_VISIBILITY: f32 = 0.2;
+
+/// Plausible range of a hidden hip's angle: a bridge's or thrust's hips never fold under 45°
+/// (the deepest shared bottom is 58°) nor open past 230°.
+const HIDDEN_MIN_DEG: f32 = 45.0;
+const HIDDEN_MAX_DEG: f32 = 230.0;
+
 /// Margin outside the frame (normalized) within which a landmark still counts as in view.
 const IN_FRAME_MARGIN: f32 = 0.02;
 /// Ankles may sit further out: BlazePose places a foot cut by the frame's edge just outside it,
@@ -387,8 +401,9 @@ fn body_in_view(lm: &[Landmark], min_vis: f32) -> bool {
         [idx::LEFT_SHOULDER, idx::LEFT_HIP, idx::LEFT_KNEE],
         [idx::RIGHT_SHOULDER, idx::RIGHT_HIP, idx::RIGHT_KNEE],
     ];
-    // One side seen whole is enough (the far side hides behind the near one in a side view).
-    chains.iter().any(|c| c.iter().all(|&i| lm[i].visibility >= min_vis))
+    // One side placed is enough (the far side hides behind the near one in a side view, a
+    // plate may hide the hips): what leaves the picture is a close-up or a cut-away.
+    chains.iter().any(|c| c.iter().all(|&i| lm[i].visibility >= min_vis.min(HIDDEN_MIN_VISIBILITY)))
         && chains.iter().flatten().all(|&i| inside(i, IN_FRAME_MARGIN))
         && [idx::LEFT_ANKLE, idx::RIGHT_ANKLE].iter().all(|&i| inside(i, ANKLE_IN_FRAME_MARGIN))
 }
@@ -679,10 +694,41 @@ pub fn measure_in_view(
         }
         _ => (c.hip_angle, c.torso),
     };
+    // Hips hidden (a plate, a bench upright): the same angle on landmarks barely seen, for the
+    // count alone.
+    let hip_angle_hidden = if hip_angle.is_some() {
+        None
+    } else if view.is_some_and(|v| v.world_angles) {
+        pose.world.as_ref().and_then(|w| {
+            let mid = |a: usize, b: usize| Landmark {
+                x: 0.5 * (w[a].x + w[b].x),
+                y: 0.5 * (w[a].y + w[b].y),
+                z: 0.5 * (w[a].z + w[b].z),
+                visibility: lm[a].visibility.max(lm[b].visibility),
+            };
+            let (s3, h3, k3) = (
+                mid(idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER),
+                mid(idx::LEFT_HIP, idx::RIGHT_HIP),
+                mid(idx::LEFT_KNEE, idx::RIGHT_KNEE),
+            );
+            let conf = s3.visibility.min(h3.visibility).min(k3.visibility);
+            metric(angle3(&s3, &h3, &k3), conf, HIDDEN_MIN_VISIBILITY)
+        })
+    } else {
+        let body = if side == Side::Both { working_leg } else { side };
+        chain(lm, g, side_idx(body), side_idx(working_leg), HIDDEN_MIN_VISIBILITY).hip_angle
+    }
+    // A plate hides the hips, not the shoulders; and a folded-over reading is a mix-up (another
+    // person, a cut), not a hip.
+    .filter(|h| {
+        let body = side_idx(if side == Side::Both { working_leg } else { side });
+        lm[body.shoulder].visibility >= mv && (HIDDEN_MIN_DEG..=HIDDEN_MAX_DEG).contains(&h.value)
+    });
     let m = FrameMetrics {
         side,
         working_leg,
         hip_angle,
+        hip_angle_hidden,
         hip_line_offset: c.offset,
         knee_angle: c.knee,
         shin_angle: c.shin,
@@ -693,14 +739,16 @@ pub fn measure_in_view(
         hip_roll: hip_roll(pose, mv),
         lateral_spread: spread,
         hand_support: hand_support(pose, seen, side_view, mv),
-        foot_below_knee: foot_below_knee(pose, side_idx(working_leg), seen, side_view, mv),
+        // The movement checks read what the count reads, hidden hips included: a rep counted on
+        // barely seen landmarks is checked on them too.
+        foot_below_knee: foot_below_knee(pose, side_idx(working_leg), seen, side_view, HIDDEN_MIN_VISIBILITY),
         hip_height: hip_height(
             pose,
             side_idx(if side == Side::Both { working_leg } else { side }),
             side_idx(working_leg),
             seen,
             side_view,
-            mv,
+            HIDDEN_MIN_VISIBILITY,
         ),
         body_in_view: body_in_view(lm, mv),
         view_yaw: yaw_deg.and_then(|y| metric(y, 1.0, mv)),

@@ -756,3 +756,27 @@ fn a_sit_up_opens_the_hip_without_lifting_it_and_counts_nothing() {
         assert!(s.warnings.contains(&thrustline_core::Warning::NotAHipThrust), "{view:?}: {:?}", s.warnings);
     }
 }
+
+#[test]
+fn hips_hidden_behind_a_plate_still_count_and_are_not_judged() {
+    // A plate in front of the hips: the model still places them, seen at 0.3 (issue 11: five
+    // reps counted as one).
+    let plate = |p: &mut PoseObservation| {
+        for i in [idx::LEFT_HIP, idx::RIGHT_HIP, idx::LEFT_KNEE, idx::RIGHT_KNEE] {
+            p.landmarks[i].visibility = 0.3;
+        }
+    };
+    for view in [SIDE, turned(20.0)] {
+        let s = run_frames(&movement_with(5, 30.0, view, |u| body_at(u, Inject::Overarch), plate));
+        assert_eq!(s.reps.len(), 5, "{view:?}: partials {:?}", s.partial_reps);
+        for r in &s.reps {
+            assert!(r.faults.is_empty(), "{view:?} rep {}: {:?}", r.index, r.faults);
+            let j = r.judgement(FaultId::OverarchLowerBack).unwrap();
+            assert_eq!(
+                (j.verdict, j.reason),
+                (Verdict::NotJudged, Some(NotJudgedReason::Occlusion)),
+                "{view:?}"
+            );
+        }
+    }
+}
