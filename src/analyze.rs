@@ -30,6 +30,9 @@ const KEYFRAME_QUALITY: i32 = 80;
 /// One frame in this many near the top of a rep gets a segmentation mask (each costs a second
 /// landmark-model run); 5 per second at 30 fps is plenty for a hold of half a second or more.
 const MASK_EVERY: u64 = 6;
+/// Frames read under this share of what the container claims: a truncated file (containers'
+/// counts are estimates from the duration, off by a frame or two).
+const TRUNCATED_SHARE: f64 = 0.98;
 /// At most this many key frames per report (lockouts first, then faults).
 const MAX_KEYFRAMES: usize = 48;
 
@@ -59,11 +62,11 @@ pub struct AnalyzeArgs {
     pub no_video: bool,
     /// Longest side of the annotated video in pixels (0: the input's size). Smaller encodes
     /// faster; 720 keeps phone videos readable.
-    #[arg(long, default_value_t = 720)]
+    #[arg(long, default_value_t = 720, value_parser = parse_video_size)]
     pub video_size: u32,
     /// ONNX Runtime threads per model (default: 1 while an annotated video is encoded, which
     /// needs the other core; 2 with --no-video).
-    #[arg(long)]
+    #[arg(long, value_parser = crate::analyze::parse_threads)]
     pub threads: Option<usize>,
     /// No progress bar.
     #[arg(long)]
@@ -138,6 +141,26 @@ fn prepare_dir(dir: &Path, force: bool) -> Result<Vec<thrustline_report::session
         .with_context(|| format!("cannot move {} aside to {}", dir.display(), aside.display()))?;
     eprintln!("the previous session was moved to {}", aside.display());
     Ok(comments)
+}
+
+/// `--threads`: 1 to 64 (more than the machine's cores only slows ONNX Runtime down).
+pub fn parse_threads(s: &str) -> std::result::Result<usize, String> {
+    let v: usize = s.trim().parse().map_err(|_| format!("'{s}' is not a number of threads"))?;
+    if (1..=64).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is out of range (1 to 64)"))
+    }
+}
+
+/// `--video-size`: 0 (the input's size) or a longest side from 64 to 8192 pixels.
+fn parse_video_size(s: &str) -> std::result::Result<u32, String> {
+    let v: u32 = s.trim().parse().map_err(|_| format!("'{s}' is not a number of pixels"))?;
+    if v == 0 || (64..=8192).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is out of range (0 for the input's size, or 64 to 8192)"))
+    }
 }
 
 /// Kilograms from "60kg", "135lb", "60".
@@ -443,6 +466,14 @@ fn analyze_one(
     }
     let elapsed = started.elapsed().as_secs_f64();
     let summary = analyzer.finish();
+    // A cut-off file decodes short without an error: say how much of it was read.
+    if info.frame_count > 0 && (frames_seen as f64) < TRUNCATED_SHARE * info.frame_count as f64 {
+        eprintln!(
+            "warning: {}: read {frames_seen} of the {} frames the file claims (truncated?); the analysis covers what was read",
+            video.display(),
+            info.frame_count
+        );
+    }
     let duration = if frames_seen > 1 { last_t + 1.0 / info.fps } else { 0.0 };
     let input = InputMeta {
         file: video.display().to_string(),

@@ -55,7 +55,7 @@ pub struct LiveArgs {
     #[arg(long)]
     pub no_log: bool,
     /// ONNX Runtime threads for the pose models.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = crate::analyze::parse_threads)]
     pub threads: usize,
     /// Close the window when the video ends (for scripts and tests).
     #[arg(long)]
@@ -87,6 +87,14 @@ pub fn run(a: &LiveArgs) -> Result<bool> {
         }
         None => Thresholds::default(),
     };
+    // An audio track that cannot be written fails now, not after the whole session.
+    if let Some(p) = &a.audio_wav {
+        let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        let probe = dir.join(format!(".thrustline-audio-probe.{}", std::process::id()));
+        std::fs::write(&probe, b"")
+            .with_context(|| format!("--audio-wav {}: cannot write in {}", p.display(), dir.display()))?;
+        let _ = std::fs::remove_file(&probe);
+    }
     let source = SourceSpec::parse(&a.source);
     if let SourceSpec::File(p) = &source {
         if !p.is_file() {

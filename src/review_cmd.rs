@@ -90,6 +90,11 @@ pub fn run(a: &ReviewArgs) -> Result<bool> {
     }
     let dir = prepare(&a.input, a.out.as_deref(), a.variation)?;
     if !thrustline_ui::has_display() {
+        // The bundle opened fine; without a window to show it in, leave no copy behind (only
+        // the copy just extracted: never a folder the user named).
+        if bundle {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
         return Err(no_display());
     }
     let folder = SessionFolder::open(&dir)?;

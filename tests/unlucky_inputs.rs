@@ -218,3 +218,47 @@ fn a_damaged_training_log_is_reported_and_the_reports_kept() {
     one_error_line(&o, "is damaged");
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// Issue 12 (also): `comment` dropped session.json fields it did not know.
+#[test]
+fn a_comment_keeps_fields_this_version_does_not_know() {
+    let d = common::tmpdir("unknown-fields");
+    let out = d.join("s");
+    let o = common::thrustline(&[
+        "analyze",
+        "--quiet",
+        "--no-video",
+        "--no-log",
+        "--out",
+        out.to_str().unwrap(),
+        sample().to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let mut s = session(&out);
+    s["coach_app"] = serde_json::json!({"plan": "week 3", "rpe": [7, 8]});
+    std::fs::write(out.join("session.json"), serde_json::to_vec(&s).unwrap()).unwrap();
+    let o = common::thrustline(&["comment", out.to_str().unwrap(), "--at", "0.5", "--text", "Good depth"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s = session(&out);
+    assert_eq!(s["coach_app"]["plan"], "week 3");
+    assert_eq!(s["comments"][0]["text"], "Good depth");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// Issue 12 (also): `--threads` and `--video-size` had no bounds.
+#[test]
+fn threads_and_video_size_are_bounded() {
+    for args in
+        [["--threads", "0"], ["--threads", "100000"], ["--video-size", "5"], ["--video-size", "99999"]]
+    {
+        let mut all = vec!["analyze", "--out", "/tmp/never-written"];
+        all.extend_from_slice(&args);
+        let s = sample();
+        all.push(s.to_str().unwrap());
+        let o = common::thrustline(&all);
+        assert!(!o.status.success(), "{args:?} accepted");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.starts_with("error: ") && err.contains("out of range"), "{args:?}: {err}");
+        assert!(!Path::new("/tmp/never-written/session.json").exists());
+    }
+}

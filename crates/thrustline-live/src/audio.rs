@@ -154,7 +154,7 @@ impl Audio {
         let muted = Arc::new(AtomicBool::new(opts.mute));
         let speech = Arc::new(AtomicBool::new(opts.speech));
         let track = opts.wav_out.as_ref().map(|p| Track { path: p.clone(), samples: Vec::new() });
-        let device = if opts.mute && opts.wav_out.is_some() { None } else { open_device() };
+        let device = if opts.mute && opts.wav_out.is_some() { None } else { open_device(!opts.mute) };
         Self { device, track, muted, speech }
     }
 
@@ -192,9 +192,12 @@ impl Audio {
     }
 }
 
-fn open_device() -> Option<Sender<Vec<f32>>> {
+fn open_device(warn: bool) -> Option<Sender<Vec<f32>>> {
     if !has_audio_device() {
-        eprintln!("warning: no audio device found; audio cues are off (the screen still shows them)");
+        // Muted from the start, the lifter asked for silence: no need to say there is no sound.
+        if warn {
+            eprintln!("warning: no audio device found; audio cues are off (the screen still shows them)");
+        }
         return None;
     }
     let (tx, rx) = bounded::<Vec<f32>>(AUDIO_QUEUE);

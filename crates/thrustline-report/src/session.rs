@@ -125,6 +125,10 @@ pub struct Session {
     pub camera_view: Option<thrustline_core::CameraView>,
     #[serde(default)]
     pub comments: Vec<Comment>,
+    /// Fields this version does not know (a newer Thrustline's, another tool's): kept as they
+    /// were, so adding a comment never drops them.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Session {
@@ -159,6 +163,7 @@ impl Session {
             camera_yaw_deg: summary.camera_yaw_deg,
             camera_view: summary.camera_view,
             comments: Vec::new(),
+            extra: serde_json::Map::new(),
         }
     }
 
