@@ -487,18 +487,31 @@ fn analyze_one(
     let mut session = Session::new(summary, input, model.clone(), a.variation, load, thresholds, created);
     // A replaced session's coach comments stay with the video they were made on.
     session.comments = comments;
-    if let Some(w) = writer {
-        let n = w.finish()?;
-        if n != frames_seen {
-            bail!("annotated video has {n} of {frames_seen} frames");
+    let video_done = match writer {
+        Some(w) => {
+            let n = w.finish()?;
+            // The encoder drops what a full disk refuses without a word: the file itself must
+            // hold every frame before it takes its final name.
+            let kept = if n == frames_seen { frames_in(&tmp_video) } else { 0 };
+            if n != frames_seen || kept + 1 < frames_seen {
+                let _ = std::fs::remove_file(&tmp_video);
+                bail!(
+                    "annotated video could not be completed ({} of {frames_seen} frames written; is the disk full?)",
+                    if n != frames_seen { n } else { kept }
+                );
+            }
+            true
         }
-        std::fs::rename(&tmp_video, dir.join("annotated.mp4")).context("cannot write annotated.mp4")?;
-    }
+        None => false,
+    };
     crate::atomic::write(&dir.join("frames.jsonl"), &jsonl)?;
     crate::atomic::write(&dir.join("reps.csv"), &table::reps_csv(&session)?)?;
     crate::atomic::write(&dir.join("report.html"), html::render(&session, &series, &keyframes).as_bytes())?;
     // Kept beside the report so review can rebuild it with the coach's comments.
     thrustline_report::folder::write_keyframes(dir, &keyframes)?;
+    if video_done {
+        std::fs::rename(&tmp_video, dir.join("annotated.mp4")).context("cannot write annotated.mp4")?;
+    }
     // session.json last: its presence means the folder is complete.
     crate::atomic::write(&dir.join("session.json"), &session.to_json()?)?;
     Ok(Outcome {
@@ -507,6 +520,19 @@ fn analyze_one(
         fps: frames_seen as f64 / elapsed.max(1e-9),
         realtime: duration / elapsed.max(1e-9),
         session,
+    })
+}
+
+/// Frames a finished video file holds, as its container says (0 when it cannot be opened: a
+/// file cut short before its index was written).
+fn frames_in(path: &Path) -> u64 {
+    let Some((cap, _)) = thrustline_capture::open_upright(&path.display().to_string()) else { return 0 };
+    cap.get(opencv::videoio::CAP_PROP_FRAME_COUNT).map_or(0, |n| {
+        if n.is_finite() && n > 0.0 {
+            n as u64
+        } else {
+            0
+        }
     })
 }
 

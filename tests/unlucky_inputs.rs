@@ -262,3 +262,40 @@ fn threads_and_video_size_are_bounded() {
         assert!(!Path::new("/tmp/never-written/session.json").exists());
     }
 }
+
+/// Issue 12.8: on a full disk a truncated annotated.mp4 stayed under its final name. A 300 kB
+/// tmpfs (root only; otherwise a skip notice) fills while the annotated video is written.
+#[test]
+fn a_full_disk_never_leaves_a_truncated_video_under_its_name() {
+    let d = common::tmpdir("full-disk");
+    let mnt = d.join("small");
+    std::fs::create_dir_all(&mnt).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=300k", "tmpfs", mnt.to_str().unwrap()])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("SKIP: cannot mount a small tmpfs here (needs root): full-disk test not run");
+        return;
+    }
+    let out = mnt.join("s");
+    let o = common::thrustline(&[
+        "analyze",
+        "--quiet",
+        "--no-log",
+        "--out",
+        out.to_str().unwrap(),
+        sample().to_str().unwrap(),
+    ]);
+    let listing: Vec<String> = std::fs::read_dir(&out)
+        .map(|r| r.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    let _ = std::process::Command::new("umount").arg(&mnt).status();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("is the disk full") || err.contains("No space left"), "{err}");
+    assert_eq!(err.lines().filter(|l| !l.trim().is_empty()).count(), 1, "{err}");
+    assert!(!listing.iter().any(|n| n == "annotated.mp4" || n == "session.json"), "{listing:?}");
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -227,7 +227,7 @@ impl Engine {
         let capture_dropped = cap_tx.dropped.clone();
         let (rec_tx, rec_rx) = bounded::<Arc<Frame>>(RECORD_QUEUE);
         let video = if cfg.record_video {
-            Some(recorder::spawn_video(dir.join(recorder::VIDEO_FILE), info.fps, rec_rx)?)
+            Some(recorder::spawn_video(dir.join(recorder::VIDEO_PARTIAL), info.fps, rec_rx)?)
         } else {
             drop(rec_rx);
             None

@@ -23,6 +23,10 @@ use thrustline_report::{atomic, html, table};
 use crate::{LiveConfig, LiveError, LiveSummary};
 
 pub const VIDEO_FILE: &str = "video.mkv";
+/// The recording's name until it is complete: a crash or a full disk leaves it under this
+/// name (Matroska plays up to where it stopped, and session.json points at it), never a cut
+/// file under the final one.
+pub const VIDEO_PARTIAL: &str = "video.partial.mkv";
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> LiveError + '_ {
     move |e| LiveError::Io(path.display().to_string(), e)
@@ -107,7 +111,7 @@ impl Recorder {
             detector_sha256: sha256_file(&dp).map_err(io(&dp))?,
         };
         let input = InputMeta {
-            file: if cfg.record_video { VIDEO_FILE.to_string() } else { cfg.source.to_string() },
+            file: if cfg.record_video { VIDEO_PARTIAL.to_string() } else { cfg.source.to_string() },
             duration_s: 0.0,
             fps: info.fps,
             width: info.width,
@@ -188,6 +192,12 @@ impl Recorder {
     ) -> Result<PathBuf, LiveError> {
         if let Some(n) = recorded {
             self.input.frames = n;
+            // Complete: the recording takes its final name.
+            let (from, to) = (self.dir.join(VIDEO_PARTIAL), self.dir.join(VIDEO_FILE));
+            if from.is_file() {
+                std::fs::rename(&from, &to).map_err(io(&to))?;
+                self.input.file = VIDEO_FILE.to_string();
+            }
         }
         let session = self.session(summary);
         let csv = table::reps_csv(&session).map_err(|e| LiveError::Video(e.to_string()))?;
