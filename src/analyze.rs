@@ -114,6 +114,7 @@ pub fn session_dirs(videos: &[PathBuf], out: &Path) -> Vec<PathBuf> {
 /// (a re-analysis would wipe its comments and leave a stale video and key frames to be
 /// bundled); with it, an old session folder is moved aside and its comments returned.
 fn prepare_dir(dir: &Path, force: bool) -> Result<Vec<thrustline_report::session::Comment>> {
+    thrustline_report::atomic::sweep_stale(dir);
     let busy = std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
     if !busy {
         return Ok(Vec::new());

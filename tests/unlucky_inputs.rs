@@ -299,3 +299,30 @@ fn a_full_disk_never_leaves_a_truncated_video_under_its_name() {
     assert!(!listing.iter().any(|n| n == "annotated.mp4" || n == "session.json"), "{listing:?}");
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// Issue 12 (also): `.tmp` files left by a kill were never cleaned.
+#[test]
+fn temp_files_left_by_a_killed_run_are_swept() {
+    let d = common::tmpdir("stale-tmp");
+    let out = d.join("s");
+    let o = common::thrustline(&[
+        "analyze",
+        "--quiet",
+        "--no-video",
+        "--no-log",
+        "--out",
+        out.to_str().unwrap(),
+        sample().to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    // A writer killed mid-write (its pid long gone), and one still running (this test).
+    let dead = out.join(".session.json.4194300.tmp");
+    let live = out.join(format!(".report.html.{}.tmp", std::process::id()));
+    std::fs::write(&dead, b"half").unwrap();
+    std::fs::write(&live, b"in progress").unwrap();
+    let o = common::thrustline(&["comment", out.to_str().unwrap(), "--at", "0.5", "--text", "ok"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!dead.exists(), "a dead writer's temp file was left");
+    assert!(live.exists(), "a running writer's temp file was removed");
+    let _ = std::fs::remove_dir_all(&d);
+}

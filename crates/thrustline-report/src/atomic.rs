@@ -21,6 +21,24 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// Removes the temp files `write` left in `dir` when its process was killed mid-write
+/// (`.<name>.<pid>.tmp` whose process is gone); a running writer's are left alone. Returns how
+/// many went.
+pub fn sweep_stale(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let mut removed = 0;
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(stem) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else { continue };
+        let Some(pid) = stem.rsplit('.').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
+        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+        if !alive && e.file_type().is_ok_and(|t| t.is_file()) && std::fs::remove_file(e.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 /// UTC civil date and time of a Unix time: (year, month, day, hour, minute, second).
 pub fn civil(unix: i64) -> (i64, i64, i64, i64, i64, i64) {
     // Days since the epoch to a civil date (Howard Hinnant's algorithm).

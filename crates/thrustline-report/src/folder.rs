@@ -77,6 +77,8 @@ pub struct SessionFolder {
 
 impl SessionFolder {
     pub fn open(dir: &Path) -> Result<Self, FolderError> {
+        // What a killed run left half-written here goes first.
+        crate::atomic::sweep_stale(dir);
         let sp = dir.join(SESSION_FILE);
         if !sp.is_file() {
             return Err(FolderError::NotASession(dir.display().to_string()));
