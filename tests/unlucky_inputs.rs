@@ -112,6 +112,9 @@ fn nan_infinite_and_negative_thresholds_are_one_clear_line() {
         ("min_top_hold_s = inf", "min_top_hold_s = inf is out of range"),
         ("set_rest_s = -5.0", "set_rest_s = -5 is out of range"),
         ("fault_min_visibility = 1.5", "fault_min_visibility = 1.5 is out of range"),
+        // TOML's own errors: one line (they used to print twice, with a caret drawing).
+        ("lockout_enter = 3", "line 1, column 1: unknown field `lockout_enter`"),
+        ("nonsense ===", "line 1, column 11: invalid string"),
     ] {
         let cfg = d.join("t.toml");
         std::fs::write(&cfg, toml).unwrap();

@@ -260,8 +260,9 @@ impl Default for Thresholds {
 /// A threshold file that could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("invalid thresholds TOML: {0}")]
-    Parse(#[from] toml::de::Error),
+    /// One line: where, and what (TOML's own report spans several lines with a caret drawing).
+    #[error("invalid thresholds TOML at line {line}, column {column}: {message}")]
+    Parse { line: usize, column: usize, message: String },
     #[error("inconsistent thresholds: {0}")]
     Inconsistent(&'static str),
     #[error("threshold {name} = {value} is out of range ({lo} to {hi})")]
@@ -271,7 +272,16 @@ pub enum ConfigError {
 impl Thresholds {
     /// Parses a TOML document of overrides, e.g. `lockout_enter_deg = 155.0`.
     pub fn from_toml_str(s: &str) -> Result<Self, ConfigError> {
-        let t: Thresholds = toml::from_str(s)?;
+        let t: Thresholds = toml::from_str(s).map_err(|e| {
+            let at = e.span().map_or(0, |r| r.start.min(s.len()));
+            let before = &s[..at];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            // The first line says it; an unknown key's list of every known one is left out.
+            let first = e.message().lines().next().unwrap_or("").trim();
+            let message = first.split(", expected one of").next().unwrap_or(first).to_string();
+            ConfigError::Parse { line, column, message }
+        })?;
         t.validate()?;
         Ok(t)
     }
