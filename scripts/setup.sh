@@ -19,6 +19,10 @@ missing=()
 for p in "${APT_PACKAGES[@]}" ${THRUSTLINE_SETUP_EXTRA:+"${APT_EXTRA[@]}"}; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
+# The ONNX Runtime wheel is fetched with pip, and the MediaPipe benchmark makes a venv: a stock
+# Debian 12 has neither (a Python of its own, like pyenv's, may bring both).
+python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
+python3 -c "import venv, ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq

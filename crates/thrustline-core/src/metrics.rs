@@ -81,6 +81,13 @@ pub struct FrameMetrics {
     /// landmarks; the sagittal metrics above are corrected for its foreshortening.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view_yaw: Option<Metric>,
+    /// How well this view shows the sagittal plane the hip, knee and foot angles live in, 0–1:
+    /// the share of the plane's foreshortened axis that reaches the image (cos of the obliquity
+    /// from the world landmarks: a camera turned or pitched, a low camera along the thighs),
+    /// lowered further as the lateral spread grows past a side view's (the plane edge-on from
+    /// the feet or the head). Its `confidence` is the landmarks' behind the estimate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sagittal_view: Option<Metric>,
     /// Inward bow of the back's outline over the shoulder–hip distance, on frames given a
     /// segmentation mask (the top of a rep).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -239,6 +246,26 @@ pub fn hip_roll(pose: &PoseObservation, min_vis: f32) -> Option<Metric> {
         .map(|&i| lm[i].visibility)
         .fold(1.0f32, f32::min);
     metric(deg, conf, min_vis)
+}
+
+/// How well the view shows the sagittal plane (see [`FrameMetrics::sagittal_view`]): the
+/// world's cos(obliquity) when known, times the share of the way from a side view's spread to
+/// a frontal one still left.
+fn sagittal_view(view: Option<ViewAxis>, spread: Option<Metric>, t: &Thresholds) -> Option<Metric> {
+    let from_axis = view.map(|v| v.obliquity_deg.to_radians().cos().clamp(0.0, 1.0));
+    let from_spread = spread.map(|s| {
+        let (side, frontal) =
+            (t.side_view_max_spread, t.frontal_view_min_spread.max(t.side_view_max_spread + 1e-3));
+        // Full up to half a side view's limit (the spread's own floor), nothing when frontal.
+        (1.0 - (s.value - 0.5 * side) / (frontal - 0.5 * side)).clamp(0.0, 1.0)
+    });
+    let q = match (from_axis, from_spread) {
+        (Some(a), Some(b)) => a * b,
+        (Some(a), None) => a,
+        (None, Some(b)) => b,
+        (None, None) => return None,
+    };
+    Some(Metric { value: q, confidence: spread.map_or(1.0, |s| s.confidence) })
 }
 
 /// Lateral spread of the body in the image (see [`FrameMetrics::lateral_spread`]).
@@ -752,6 +779,7 @@ pub fn measure_in_view(
         ),
         body_in_view: body_in_view(lm, mv),
         view_yaw: yaw_deg.and_then(|y| metric(y, 1.0, mv)),
+        sagittal_view: sagittal_view(view, spread, t),
         back_curvature: None,
     };
     (m, foot)

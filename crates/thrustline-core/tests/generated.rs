@@ -780,3 +780,27 @@ fn hips_hidden_behind_a_plate_still_count_and_are_not_judged() {
         }
     }
 }
+
+#[test]
+fn the_sagittal_views_confidence_falls_as_the_camera_turns_or_pitches() {
+    let reps = [clean(Inject::Clean)];
+    let mean_view = |view: View| {
+        let clip = generate_view(&reps, 30.0, 0.0005, 0.0, false, 3, view);
+        let mut a = Analyzer::new(Thresholds::default(), G);
+        let v: Vec<f32> = clip
+            .frames
+            .iter()
+            .filter_map(|(t, p)| {
+                a.update(*t, p.as_ref()).metrics.and_then(|m| m.sagittal_view).map(|s| s.value)
+            })
+            .collect();
+        v.iter().sum::<f32>() / v.len() as f32
+    };
+    let by_yaw: Vec<f32> = [0.0, 30.0, 60.0, 90.0].iter().map(|&y| mean_view(turned(y))).collect();
+    assert!(by_yaw[0] > 0.95, "{by_yaw:?}");
+    assert!(by_yaw[1] < by_yaw[0] && by_yaw[2] < by_yaw[1], "{by_yaw:?}");
+    assert!(by_yaw[2] < 0.1 && by_yaw[3] < 0.1, "{by_yaw:?}");
+    // A low camera looking along the thighs shows the plane less than a level one.
+    let low = mean_view(View { yaw_deg: 0.0, pitch_deg: -40.0, world: true });
+    assert!(low < 0.85 && low < by_yaw[0], "{low}");
+}
