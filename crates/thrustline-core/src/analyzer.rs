@@ -800,7 +800,7 @@ impl Analyzer {
         self.rep.max_hyper = self.rep.max_hyper.max(hyper);
         let side_view = self.current_view() == Some(CameraView::Side);
         let seen = m.hip_angle.is_some_and(|h| h.confidence >= min_conf);
-        if side_view && seen && hyper > self.cfg.overarch_hyperext_deg + self.cfg.hip_angle_margin_deg {
+        if side_view && seen && hyper > self.cfg.overarch_hyperext_deg + self.cfg.overarch_margin_deg {
             let start = *self.rep.overarch_start.get_or_insert(t);
             if !self.rep.overarch_raised && t - start >= self.cfg.overarch_min_s {
                 if let Some(idx) = self.rep.counted {

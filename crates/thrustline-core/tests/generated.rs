@@ -64,7 +64,8 @@ struct Body {
 
 fn body_at(u: f64, inject: Inject) -> Body {
     let (top_torso, top_thigh) = match inject {
-        Inject::Overarch => (-8.0, -4.0),
+        // 15° past the line, as the shared lumbar-driven bridge reads (clean tops reach 10.6°).
+        Inject::Overarch => (-10.0, -5.0),
         // Tops at 152°: counted (≥ 150°) and short of 155° by more than the 2° noise margin.
         Inject::Incomplete => (14.5, 13.5),
         _ => (0.0, 0.0),
