@@ -123,6 +123,9 @@ struct RepTracker {
     planted_frames: u32,
     /// Hip height above the ankle (thigh lengths) at the bottom the rise left from.
     start_hip_height: Option<f32>,
+    /// Frames of the rise where the face's side could be read, and those with it down.
+    face_frames: u32,
+    face_down_frames: u32,
     samples: Vec<Sample>,
 }
 
@@ -149,6 +152,8 @@ impl RepTracker {
             foot_frames: 0,
             planted_frames: 0,
             start_hip_height: None,
+            face_frames: 0,
+            face_down_frames: 0,
             samples: Vec::with_capacity(REP_BUFFER_FRAMES),
         }
     }
@@ -173,6 +178,8 @@ impl RepTracker {
         self.foot_frames = 0;
         self.planted_frames = 0;
         self.start_hip_height = None;
+        self.face_frames = 0;
+        self.face_down_frames = 0;
         self.samples.clear();
     }
 }
@@ -509,6 +516,13 @@ impl Analyzer {
                 if cut {
                     self.smoothed = None;
                     self.rep.cut = true;
+                    // A new scene (or another person): a rise or a bottom seen across it is no
+                    // movement. A counted rep keeps its count; anything else starts over.
+                    if self.rep.counted.is_none() && self.phase != Phase::Setup {
+                        if let Some(lp) = self.last_pose_t {
+                            self.abandon(lp);
+                        }
+                    }
                 }
                 // The lowering's duration is unknowable across a long gap in the poses.
                 if self.last_pose_t.is_some_and(|lp| t - lp > LOWERING_MAX_GAP_S)
@@ -721,7 +735,9 @@ impl Analyzer {
             }
             _ => false,
         };
-        if upright || hands || feet_up || hips_stayed {
+        // Lying face down through most of the rise (prone work on a bench or the floor).
+        let face_down = self.rep.face_frames > 0 && 2 * self.rep.face_down_frames > self.rep.face_frames;
+        if upright || hands || feet_up || hips_stayed || face_down {
             // Standing up from a squat, hips raised on straight arms (a reverse tabletop, a
             // get-up) or legs curled while lying prone also reach a straight hip: not a rep.
             let slot = (self.set as usize).clamp(1, MAX_SETS) - 1;
@@ -782,6 +798,12 @@ impl Analyzer {
             self.rep.rise_frames += 1;
             if m.hand_support.is_some_and(|h| h.value > self.cfg.hand_support_min) {
                 self.rep.hand_frames += 1;
+            }
+            if let Some(f) = m.face_up {
+                self.rep.face_frames += 1;
+                if f.value < self.cfg.face_up_min {
+                    self.rep.face_down_frames += 1;
+                }
             }
             if let Some(f) = m.foot_below_knee {
                 self.rep.foot_frames += 1;

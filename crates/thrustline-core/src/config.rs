@@ -116,6 +116,10 @@ pub const FOOT_PLANTED_MIN: f32 = 0.4;
 /// from a 145° one); a sit-up or crunch opens the hip by lowering the torso while the hips
 /// stay on the floor (~0, the landmarks' noise ±0.02 over the ≥ 8° of a rise).
 pub const MIN_HIP_RISE_PER_DEG: f32 = 0.003;
+/// Lying face up: the nose sits this far (torso lengths) on the up side of the shoulder–hip
+/// line or more. Every supine shared clip reads 0.22–0.57 (10th to 90th percentiles, MediaPipe's
+/// landmarks); the prone leg curl 0.0–0.12 at its median (face down on the bench).
+pub const FACE_UP_MIN: f32 = 0.1;
 /// Share of a rise's frames with a hand bearing weight that makes it a look-alike.
 pub const HAND_SUPPORT_SHARE: f32 = 0.5;
 /// Noise margins: a fault is raised only when its evidence clears the threshold by this
@@ -201,6 +205,7 @@ pub struct Thresholds {
     pub hand_support_share: f32,
     pub foot_planted_min: f32,
     pub min_hip_rise_per_deg: f32,
+    pub face_up_min: f32,
     pub hip_angle_margin_deg: f32,
     pub overarch_margin_deg: f32,
     pub knee_angle_margin_deg: f32,
@@ -254,6 +259,7 @@ impl Default for Thresholds {
             hand_support_share: HAND_SUPPORT_SHARE,
             foot_planted_min: FOOT_PLANTED_MIN,
             min_hip_rise_per_deg: MIN_HIP_RISE_PER_DEG,
+            face_up_min: FACE_UP_MIN,
             hip_angle_margin_deg: HIP_ANGLE_MARGIN_DEG,
             overarch_margin_deg: OVERARCH_MARGIN_DEG,
             knee_angle_margin_deg: KNEE_ANGLE_MARGIN_DEG,
@@ -320,7 +326,7 @@ impl Thresholds {
     /// or a negative duration would leave the session full of nulls).
     fn check_ranges(&self) -> Result<(), ConfigError> {
         let f = |v: f32| f64::from(v);
-        let table: [(&'static str, f64, f64, f64); 48] = [
+        let table: [(&'static str, f64, f64, f64); 49] = [
             ("min_visibility", f(self.min_visibility), 0.0, 1.0),
             ("fault_min_visibility", f(self.fault_min_visibility), 0.0, 1.0),
             ("hip_smoothing_s", self.hip_smoothing_s, 0.0, 2.0),
@@ -359,6 +365,7 @@ impl Thresholds {
             ("hand_support_share", f(self.hand_support_share), 0.0, 1.0),
             ("foot_planted_min", f(self.foot_planted_min), -1.0, 1.0),
             ("min_hip_rise_per_deg", f(self.min_hip_rise_per_deg), -1.0, 1.0),
+            ("face_up_min", f(self.face_up_min), -10.0, 10.0),
             ("hip_angle_margin_deg", f(self.hip_angle_margin_deg), 0.0, 90.0),
             ("overarch_margin_deg", f(self.overarch_margin_deg), 0.0, 90.0),
             ("knee_angle_margin_deg", f(self.knee_angle_margin_deg), 0.0, 90.0),

@@ -63,6 +63,11 @@ pub struct FrameMetrics {
     /// landmarks when given, else the image in side views): a hand bearing weight.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hand_support: Option<Metric>,
+    /// Which way the face points: the nose's distance from the shoulder–hip line on its up side,
+    /// in torso lengths (world landmarks when given, else the image in side views); positive
+    /// lying face up, about zero or negative face down.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub face_up: Option<Metric>,
     /// Height of the hips above the working leg's ankle, in thigh lengths (world landmarks when
     /// given, else the image in side views): it climbs through a bridge's rise, and stays put
     /// when only the torso moves (a sit-up, a crunch).
@@ -349,6 +354,40 @@ fn hand_support(pose: &PoseObservation, g: Px, side_view: bool, min_vis: f32) ->
         }
     }
     best
+}
+
+/// The nose's side of the shoulder–hip line (see [`FrameMetrics::face_up`]).
+fn face_up(pose: &PoseObservation, body: &SideIdx, g: Px, side_view: bool, min_vis: f32) -> Option<Metric> {
+    let lm = &pose.landmarks;
+    let conf = lm[idx::NOSE].visibility.min(lm[body.shoulder].visibility).min(lm[body.hip].visibility);
+    // (shoulder, hip, nose) with y down: the world's 3D landmarks, or the image in side views.
+    let pt = |p: P| [p.x, p.y, 0.0];
+    let (s, h, n) = match pose.world.as_ref() {
+        Some(w) => {
+            let v = |i: usize| [w[i].x, w[i].y, w[i].z];
+            (v(body.shoulder), v(body.hip), v(idx::NOSE))
+        }
+        None if side_view => {
+            (pt(px(&lm[body.shoulder], g)), pt(px(&lm[body.hip], g)), pt(px(&lm[idx::NOSE], g)))
+        }
+        None => return None,
+    };
+    let dot = |a: [f32; 3], b: [f32; 3]| a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+    let d = [h[0] - s[0], h[1] - s[1], h[2] - s[2]];
+    let len2 = dot(d, d);
+    if len2 <= f32::EPSILON {
+        return None;
+    }
+    // "Up" (−y) with its share along the torso removed: the side of the shoulder–hip line the
+    // ceiling is on, whatever the camera's angle.
+    let k = -d[1] / len2;
+    let up = [-k * d[0], -1.0 - k * d[1], -k * d[2]];
+    let up_len = dot(up, up).sqrt();
+    if up_len <= f32::EPSILON {
+        return None;
+    }
+    let v = [n[0] - s[0], n[1] - s[1], n[2] - s[2]];
+    metric(dot(v, up) / (up_len * len2.sqrt()), conf, min_vis)
 }
 
 /// Hip height above the ankle in thigh lengths (see [`FrameMetrics::hip_height`]).
@@ -769,6 +808,13 @@ pub fn measure_in_view(
         // The movement checks read what the count reads, hidden hips included: a rep counted on
         // barely seen landmarks is checked on them too.
         foot_below_knee: foot_below_knee(pose, side_idx(working_leg), seen, side_view, HIDDEN_MIN_VISIBILITY),
+        face_up: face_up(
+            pose,
+            side_idx(if side == Side::Both { working_leg } else { side }),
+            seen,
+            side_view,
+            mv,
+        ),
         hip_height: hip_height(
             pose,
             side_idx(if side == Side::Both { working_leg } else { side }),

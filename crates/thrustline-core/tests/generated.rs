@@ -181,7 +181,11 @@ fn observe(b: &Body, view: View, jitter: &mut impl FnMut() -> f32) -> PoseObserv
         put(near, p, 0.98, -half, 0.0, jitter);
         put(far, p, far_vis, half, 8.0, jitter);
     }
-    put(idx::NOSE, (ear.0 - 20.0, ear.1), 0.98, 0.0, 0.0, jitter);
+    // Lying face up, the nose points at the ceiling: about a third of a torso above the
+    // shoulder–hip line, as on every supine shared clip (0.22–0.57).
+    // The shoulder→hip direction is (cos, sin) of the torso angle; its normal pointing up:
+    let (nx, ny) = (rad(b.torso).sin(), -rad(b.torso).cos());
+    put(idx::NOSE, (ear.0 + 90.0 * nx, ear.1 + 90.0 * ny), 0.98, 0.0, 0.0, jitter);
     // Arms: bent at 90° holding the bar over the hips, or straight down to the floor.
     let (elbow, wrist) = if b.arms_support {
         let drop = floor - s.1;
@@ -804,4 +808,25 @@ fn the_sagittal_views_confidence_falls_as_the_camera_turns_or_pitches() {
     // A low camera looking along the thighs shows the plane less than a level one.
     let low = mean_view(View { yaw_deg: 0.0, pitch_deg: -40.0, world: true });
     assert!(low < 0.85 && low < by_yaw[0], "{low}");
+}
+
+#[test]
+fn lying_face_down_is_a_look_alike_and_counts_nothing() {
+    // The same hip motion with the face to the floor (prone work: a reverse hyper, a leg curl
+    // on a bench): the nose below the shoulder–hip line.
+    let prone = |p: &mut PoseObservation| {
+        let (s, h) = (p.landmarks[idx::LEFT_SHOULDER], p.landmarks[idx::LEFT_HIP]);
+        let n = &mut p.landmarks[idx::NOSE];
+        // Reflect the nose across the shoulder–hip line (image coordinates, y down).
+        let (dx, dy) = (h.x - s.x, h.y - s.y);
+        let t = ((n.x - s.x) * dx + (n.y - s.y) * dy) / (dx * dx + dy * dy);
+        let (fx, fy) = (s.x + t * dx, s.y + t * dy);
+        n.x = 2.0 * fx - n.x;
+        n.y = 2.0 * fy - n.y;
+    };
+    let s = run_frames(&movement_with(4, 30.0, SIDE, |u| body_at(u, Inject::Clean), prone));
+    assert!(s.reps.is_empty(), "{} reps", s.reps.len());
+    assert!(s.warnings.contains(&thrustline_core::Warning::NotAHipThrust), "{:?}", s.warnings);
+    // Face up, the same motion counts.
+    assert_eq!(run_frames(&movement(4, 30.0, SIDE, |u| body_at(u, Inject::Clean))).reps.len(), 4);
 }
