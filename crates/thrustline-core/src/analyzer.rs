@@ -225,6 +225,9 @@ pub struct Analyzer {
     world_angles: bool,
     /// Hip height above the ankle at the current bottom's low (see `FrameMetrics::hip_height`).
     bottom_hip_height: Option<f32>,
+    /// Timing faults' margin for the rep being judged: the threshold's, or one frame interval
+    /// when frames come further apart.
+    timing_margin_s: f64,
     /// Steady estimate of the lateral spread (see [`FrameMetrics::lateral_spread`]).
     view_spread: Option<f32>,
     /// Posed frames by the view they were seen from (side, oblique, frontal).
@@ -323,6 +326,7 @@ impl Analyzer {
             axis: None,
             world_angles: false,
             bottom_hip_height: None,
+            timing_margin_s: cfg.timing_margin_s,
             view_spread: None,
             view_frames: [0; 3],
             last_peak: None,
@@ -1047,7 +1051,7 @@ impl Analyzer {
                     FaultId::NoTopSqueeze,
                     Judgement::not_judged(FaultId::NoTopSqueeze, NotJudgedReason::ClipEnded),
                 );
-            } else if hold < c.min_top_hold_s - c.timing_margin_s {
+            } else if hold < c.min_top_hold_s - c.timing_margin_s.max(frame_dt) {
                 faults.push(mk(
                     FaultId::NoTopSqueeze,
                     top_start,
@@ -1110,6 +1114,8 @@ impl Analyzer {
             (None, None) => verdict(uneven, Judgement::not_judged(uneven, NotJudgedReason::NoDepth)),
         }
         self.rep.top_end_t = top_end;
+        // A duration read off frames is uncertain by one frame: at 15 fps that is 67 ms.
+        self.timing_margin_s = c.timing_margin_s.max(frame_dt);
         if let Some(r) = self.reps.get_mut(idx as usize - 1) {
             r.view = view;
             r.metrics.bottom_hip_angle = self.rep.bottom_angle;
@@ -1201,7 +1207,7 @@ impl Analyzer {
             return;
         }
         if ecc < c.uncontrolled_eccentric_ratio * conc
-            && ecc < c.uncontrolled_eccentric_max_s - c.timing_margin_s
+            && ecc < c.uncontrolled_eccentric_max_s - self.timing_margin_s
         {
             let f = Fault {
                 id: FaultId::UncontrolledLowering,

@@ -147,7 +147,8 @@ pub const FOOT_LIFT_MARGIN: f32 = 0.12;
 /// Hip roll in the body frame (world landmarks): clean reps filmed from the feet scatter by
 /// ±2° around their bias (10.6–14.4°); twice that, as the world's depth is its noisiest axis.
 pub const HIP_ROLL_MARGIN_DEG: f32 = 4.0;
-/// Timing faults: one frame at 30 fps either way.
+/// Timing faults: a duration read off frames is uncertain by one frame; this at 30 fps, and one
+/// frame interval whenever frames come further apart (a 15 fps clip: 67 ms).
 pub const TIMING_MARGIN_S: f64 = 0.034;
 /// A set's own range of motion (hip angle, top minus bottom) must be at least this for the
 /// rep thresholds to adapt to it; smaller wobbles are not reps (pelvic tilts move 10–15°).
