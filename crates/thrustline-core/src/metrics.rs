@@ -452,12 +452,10 @@ const HIDDEN_MAX_DEG: f32 = 230.0;
 
 /// Margin outside the frame (normalized) within which a landmark still counts as in view.
 const IN_FRAME_MARGIN: f32 = 0.02;
-/// Ankles may sit further out: BlazePose places a foot cut by the frame's edge just outside it,
-/// while a close-up or a cut-away puts the feet far out of the picture.
-const ANKLE_IN_FRAME_MARGIN: f32 = 0.1;
 
-/// The body from shoulders to ankles is inside the frame and one side's shoulder, hip and knee
-/// are seen (not a close-up, a title card or a cut-away).
+/// Shoulders, hips and knees are inside the frame and one side's are seen (not a close-up, a
+/// title card or a cut-away). Feet cut off by the frame's edge still leave the hips countable;
+/// what needs them is not judged (`in_frame`).
 fn body_in_view(lm: &[Landmark], min_vis: f32) -> bool {
     let inside = |i: usize, m: f32| {
         let l = &lm[i];
@@ -471,7 +469,20 @@ fn body_in_view(lm: &[Landmark], min_vis: f32) -> bool {
     // plate may hide the hips): what leaves the picture is a close-up or a cut-away.
     chains.iter().any(|c| c.iter().all(|&i| lm[i].visibility >= min_vis.min(HIDDEN_MIN_VISIBILITY)))
         && chains.iter().flatten().all(|&i| inside(i, IN_FRAME_MARGIN))
-        && [idx::LEFT_ANKLE, idx::RIGHT_ANKLE].iter().all(|&i| inside(i, ANKLE_IN_FRAME_MARGIN))
+}
+
+/// The pose with every landmark outside the frame marked unseen: BlazePose places a joint the
+/// frame cuts off (feet below its edge) with a visibility of its own, but nothing measured on
+/// it can be trusted.
+fn in_frame(pose: &PoseObservation) -> PoseObservation {
+    let mut p = *pose;
+    let r = -IN_FRAME_MARGIN..=1.0 + IN_FRAME_MARGIN;
+    for l in p.landmarks.iter_mut() {
+        if !(r.contains(&l.x) && r.contains(&l.y)) {
+            l.visibility = 0.0;
+        }
+    }
+    p
 }
 
 /// Half-width of the band around `max_view_yaw_deg` in which the hip angle's source (image or
@@ -649,6 +660,8 @@ pub fn measure_in_view(
     view: Option<ViewAxis>,
     yaw_deg: Option<f32>,
 ) -> (FrameMetrics, Option<FootSample>) {
+    let framed = in_frame(pose);
+    let pose = &framed;
     let lm = &pose.landmarks;
     // Which side faces the camera is judged on the image as seen.
     let seen = Px::plain(geom.width as f32, geom.height as f32);

@@ -830,3 +830,34 @@ fn lying_face_down_is_a_look_alike_and_counts_nothing() {
     // Face up, the same motion counts.
     assert_eq!(run_frames(&movement(4, 30.0, SIDE, |u| body_at(u, Inject::Clean))).reps.len(), 4);
 }
+
+#[test]
+fn feet_cut_off_by_the_frame_still_count_and_leave_the_foot_faults_unjudged() {
+    // The camera framed too tight: ankles, heels and toes below the picture's edge (issue 14's
+    // zoomed-in clips; before, nothing was counted at all).
+    let cropped = |p: &mut PoseObservation| {
+        for i in [
+            idx::LEFT_ANKLE,
+            idx::RIGHT_ANKLE,
+            idx::LEFT_HEEL,
+            idx::RIGHT_HEEL,
+            idx::LEFT_FOOT_INDEX,
+            idx::RIGHT_FOOT_INDEX,
+        ] {
+            p.landmarks[i].y = 1.08 + 0.05 * (i % 2) as f32;
+        }
+    };
+    let s = run_frames(&movement_with(5, 30.0, SIDE, |u| body_at(u, Inject::FeetFar), cropped));
+    assert_eq!(s.reps.len(), 5, "partials {:?}", s.partial_reps);
+    for r in &s.reps {
+        assert!(r.faults.is_empty(), "rep {}: {:?}", r.index, r.faults);
+        for id in [FaultId::FeetTooFar, FaultId::HeelsLifting] {
+            let j = r.judgement(id).unwrap();
+            assert_eq!(
+                (j.verdict, j.reason),
+                (Verdict::NotJudged, Some(NotJudgedReason::Occlusion)),
+                "{id:?}"
+            );
+        }
+    }
+}
