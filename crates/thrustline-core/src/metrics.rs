@@ -204,16 +204,7 @@ impl ViewAxis {
 /// body's left–right axis (hips and shoulders) lies along the camera's depth in a side view
 /// and across the image in a frontal one. `None` without world landmarks.
 pub fn view_yaw(pose: &PoseObservation) -> Option<f32> {
-    let w = pose.world.as_ref()?;
-    let across = |i: usize| (w[i].x, w[i].z);
-    let (rh, lh, rs, ls) = (
-        across(idx::RIGHT_HIP),
-        across(idx::LEFT_HIP),
-        across(idx::RIGHT_SHOULDER),
-        across(idx::LEFT_SHOULDER),
-    );
-    let x = (rh.0 - lh.0) + (rs.0 - ls.0);
-    let z = (rh.1 - lh.1) + (rs.1 - ls.1);
+    let [x, _, z] = lateral_axis(pose)?;
     let yaw = x.abs().atan2(z.abs()).to_degrees();
     (x.hypot(z) > f32::EPSILON && yaw.is_finite()).then_some(yaw)
 }
@@ -314,22 +305,11 @@ fn hand_support(pose: &PoseObservation, g: Px, side_view: bool, min_vis: f32) ->
         }
         let drop = match pose.world.as_ref() {
             Some(wl) => {
-                let d3 = |a: usize, b: usize| {
-                    let (x, y, z) = (wl[a].x - wl[b].x, wl[a].y - wl[b].y, wl[a].z - wl[b].z);
+                let elbow = angle3(&wl[s], &wl[e], &wl[w]);
+                let torso = {
+                    let (x, y, z) = (wl[s].x - wl[h].x, wl[s].y - wl[h].y, wl[s].z - wl[h].z);
                     (x * x + y * y + z * z).sqrt()
                 };
-                let elbow = {
-                    let (u, v) = (
-                        [wl[s].x - wl[e].x, wl[s].y - wl[e].y, wl[s].z - wl[e].z],
-                        [wl[w].x - wl[e].x, wl[w].y - wl[e].y, wl[w].z - wl[e].z],
-                    );
-                    let n = d3(s, e) * d3(w, e);
-                    if n <= f32::EPSILON {
-                        continue;
-                    }
-                    ((u[0] * v[0] + u[1] * v[1] + u[2] * v[2]) / n).clamp(-1.0, 1.0).acos().to_degrees()
-                };
-                let torso = d3(s, h);
                 // NaN (a degenerate arm) is not straight either.
                 if elbow.is_nan() || elbow < STRAIGHT_ELBOW_DEG || torso <= f32::EPSILON {
                     continue;
@@ -750,49 +730,42 @@ pub fn measure_in_view(
     // Turned past the side view, the image foreshortens the sagittal plane beyond what the
     // stretch can undo; the world landmarks' own 3D angle keeps the count (unsigned: the
     // overarch it cannot show is not judged from there).
-    let (hip_angle, torso_incline) = match (view.map(|v| v.world_angles), pose.world.as_ref()) {
-        (Some(true), Some(w)) => {
-            // On the body's midline, which lies in the sagittal plane (the shoulders sit wider
-            // than the hips, so one side's shoulder–hip–knee bends sideways in 3D).
-            let mid = |a: usize, b: usize| Landmark {
-                x: 0.5 * (w[a].x + w[b].x),
-                y: 0.5 * (w[a].y + w[b].y),
-                z: 0.5 * (w[a].z + w[b].z),
-                visibility: lm[a].visibility.max(lm[b].visibility),
-            };
-            let (s3, h3, k3) = (
-                mid(idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER),
-                mid(idx::LEFT_HIP, idx::RIGHT_HIP),
-                mid(idx::LEFT_KNEE, idx::RIGHT_KNEE),
-            );
-            let conf = s3.visibility.min(h3.visibility).min(k3.visibility);
+    let world_angles = view.is_some_and(|v| v.world_angles);
+    // On the body's midline, which lies in the sagittal plane (the shoulders sit wider than the
+    // hips, so one side's shoulder–hip–knee bends sideways in 3D).
+    let midline = pose.world.as_ref().filter(|_| world_angles).map(|w| {
+        let mid = |a: usize, b: usize| Landmark {
+            x: 0.5 * (w[a].x + w[b].x),
+            y: 0.5 * (w[a].y + w[b].y),
+            z: 0.5 * (w[a].z + w[b].z),
+            visibility: lm[a].visibility.max(lm[b].visibility),
+        };
+        (
+            mid(idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER),
+            mid(idx::LEFT_HIP, idx::RIGHT_HIP),
+            mid(idx::LEFT_KNEE, idx::RIGHT_KNEE),
+        )
+    });
+    let midline_conf =
+        |(s3, h3, k3): &(Landmark, Landmark, Landmark)| s3.visibility.min(h3.visibility).min(k3.visibility);
+    let (hip_angle, torso_incline) = match &midline {
+        Some(m @ (s3, h3, k3)) => {
+            let conf = midline_conf(m);
             // Camera-aligned world axes: y is the vertical of a level camera.
             let (dx, dy, dz) = (s3.x - h3.x, s3.y - h3.y, s3.z - h3.z);
             let incline = dy.abs().atan2(dx.hypot(dz)).to_degrees();
-            (metric(angle3(&s3, &h3, &k3), conf, mv), metric(incline, s3.visibility.min(h3.visibility), mv))
+            (metric(angle3(s3, h3, k3), conf, mv), metric(incline, s3.visibility.min(h3.visibility), mv))
         }
-        _ => (c.hip_angle, c.torso),
+        None => (c.hip_angle, c.torso),
     };
     // Hips hidden (a plate, a bench upright): the same angle on landmarks barely seen, for the
     // count alone.
     let hip_angle_hidden = if hip_angle.is_some() {
         None
-    } else if view.is_some_and(|v| v.world_angles) {
-        pose.world.as_ref().and_then(|w| {
-            let mid = |a: usize, b: usize| Landmark {
-                x: 0.5 * (w[a].x + w[b].x),
-                y: 0.5 * (w[a].y + w[b].y),
-                z: 0.5 * (w[a].z + w[b].z),
-                visibility: lm[a].visibility.max(lm[b].visibility),
-            };
-            let (s3, h3, k3) = (
-                mid(idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER),
-                mid(idx::LEFT_HIP, idx::RIGHT_HIP),
-                mid(idx::LEFT_KNEE, idx::RIGHT_KNEE),
-            );
-            let conf = s3.visibility.min(h3.visibility).min(k3.visibility);
-            metric(angle3(&s3, &h3, &k3), conf, HIDDEN_MIN_VISIBILITY)
-        })
+    } else if world_angles {
+        midline
+            .as_ref()
+            .and_then(|m @ (s3, h3, k3)| metric(angle3(s3, h3, k3), midline_conf(m), HIDDEN_MIN_VISIBILITY))
     } else {
         let body = if side == Side::Both { working_leg } else { side };
         chain(lm, g, side_idx(body), side_idx(working_leg), HIDDEN_MIN_VISIBILITY).hip_angle
