@@ -62,30 +62,8 @@ fn shared_clips_reps_faults_and_outputs() {
         let dir = out.join(stem);
         let s: Value = serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap();
         let label = &labels[clip];
+        common::assert_labels(clip, &s, label);
         let reps = s["reps"].as_array().unwrap();
-        assert_eq!(reps.len() as u64, label["reps"].as_u64().unwrap(), "{clip} rep count");
-        for f in label["faults"].as_array().unwrap() {
-            let id = f["id"].as_str().unwrap();
-            let with: Vec<u64> = reps
-                .iter()
-                .filter(|r| r["faults"].as_array().unwrap().iter().any(|x| x["id"] == id))
-                .map(|r| r["index"].as_u64().unwrap())
-                .collect();
-            if let Some(want) = f["reps"].as_array() {
-                let want: Vec<u64> = want.iter().map(|x| x.as_u64().unwrap()).collect();
-                assert_eq!(with, want, "{clip} {id}");
-            } else {
-                let (a, b) = (f["start_s"].as_f64().unwrap(), f["end_s"].as_f64().unwrap());
-                let hit = reps.iter().flat_map(|r| r["faults"].as_array().unwrap()).any(|x| {
-                    x["id"] == id && x["start_s"].as_f64().unwrap() < b && x["end_s"].as_f64().unwrap() > a
-                });
-                assert!(hit, "{clip}: {id} within {a}-{b} s");
-            }
-        }
-        if label["faults"].as_array().unwrap().is_empty() {
-            let any: Vec<&Value> = reps.iter().flat_map(|r| r["faults"].as_array().unwrap()).collect();
-            assert!(any.is_empty(), "{clip} is labelled clean: {any:?}");
-        }
         // Every input frame is in the annotated video and in frames.jsonl.
         let frames = s["input"]["frames"].as_u64().unwrap();
         let original = count_frames(&shared.join("footage").join(clip));

@@ -49,3 +49,34 @@ pub fn tmpdir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+/// A session.json against its clip's entry in LABELS.json: the exact rep count, every labelled
+/// fault on its reps (or within its time span), and no fault at all on a clip labelled clean.
+/// `what` names the clip (and how it was made) in the messages.
+pub fn assert_labels(what: &str, s: &serde_json::Value, label: &serde_json::Value) {
+    let reps = s["reps"].as_array().unwrap();
+    assert_eq!(reps.len() as u64, label["reps"].as_u64().unwrap(), "{what} rep count");
+    for f in label["faults"].as_array().unwrap() {
+        let id = f["id"].as_str().unwrap();
+        if let Some(want) = f["reps"].as_array() {
+            let with: Vec<u64> = reps
+                .iter()
+                .filter(|r| r["faults"].as_array().unwrap().iter().any(|x| x["id"] == id))
+                .map(|r| r["index"].as_u64().unwrap())
+                .collect();
+            let want: Vec<u64> = want.iter().map(|x| x.as_u64().unwrap()).collect();
+            assert_eq!(with, want, "{what} {id}");
+        } else {
+            let (a, b) = (f["start_s"].as_f64().unwrap(), f["end_s"].as_f64().unwrap());
+            let hit = reps.iter().flat_map(|r| r["faults"].as_array().unwrap()).any(|x| {
+                x["id"] == id && x["start_s"].as_f64().unwrap() < b && x["end_s"].as_f64().unwrap() > a
+            });
+            assert!(hit, "{what}: {id} within {a}-{b} s");
+        }
+    }
+    if label["faults"].as_array().unwrap().is_empty() {
+        let any: Vec<&serde_json::Value> =
+            reps.iter().flat_map(|r| r["faults"].as_array().unwrap()).collect();
+        assert!(any.is_empty(), "{what} is labelled clean: {any:?}");
+    }
+}

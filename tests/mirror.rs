@@ -44,30 +44,7 @@ fn mirrored_clips_give_the_labelled_counts_and_faults() {
             &std::fs::read(out.join(clip.trim_end_matches(".mp4")).join("session.json")).unwrap(),
         )
         .unwrap();
-        let label = &labels[clip];
-        let reps = s["reps"].as_array().unwrap();
-        assert_eq!(reps.len() as u64, label["reps"].as_u64().unwrap(), "mirrored {clip}: rep count");
-        for f in label["faults"].as_array().unwrap() {
-            let id = f["id"].as_str().unwrap();
-            if let Some(want) = f["reps"].as_array() {
-                let with: Vec<&Value> = reps
-                    .iter()
-                    .filter(|r| r["faults"].as_array().unwrap().iter().any(|x| x["id"] == id))
-                    .map(|r| &r["index"])
-                    .collect();
-                assert_eq!(with, want.iter().collect::<Vec<_>>(), "mirrored {clip} {id}");
-            } else {
-                let (a, b) = (f["start_s"].as_f64().unwrap(), f["end_s"].as_f64().unwrap());
-                let hit = reps.iter().flat_map(|r| r["faults"].as_array().unwrap()).any(|x| {
-                    x["id"] == id && x["start_s"].as_f64().unwrap() < b && x["end_s"].as_f64().unwrap() > a
-                });
-                assert!(hit, "mirrored {clip}: {id} within {a}-{b} s");
-            }
-        }
-        if label["faults"].as_array().unwrap().is_empty() {
-            let any: Vec<&Value> = reps.iter().flat_map(|r| r["faults"].as_array().unwrap()).collect();
-            assert!(any.is_empty(), "mirrored {clip} is labelled clean: {any:?}");
-        }
+        common::assert_labels(&format!("mirrored {clip}"), &s, &labels[clip]);
     }
     let _ = std::fs::remove_dir_all(&d);
 }
