@@ -91,6 +91,9 @@ fn shared_clips_reps_faults_and_outputs() {
         let csv_text = std::fs::read_to_string(dir.join("reps.csv")).unwrap();
         if side {
             assert_eq!(s["camera_view"], "side", "{clip}: camera view");
+            // As before this change: the world landmarks' yaw reads a side view too.
+            let yaw = s["camera_yaw_deg"].as_f64().unwrap();
+            assert!(yaw < 15.0, "{clip}: camera yaw {yaw}");
             assert!(html.contains("Camera: side view"), "{clip}: camera line in the report");
         } else if !reps.is_empty() {
             assert_ne!(s["camera_view"], "side", "{clip}: camera view");
