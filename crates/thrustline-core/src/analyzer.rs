@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use crate::config::Thresholds;
 use crate::landmarks::{FrameGeometry, PoseObservation};
 use crate::metrics::{
-    lateral_axis, measure_in_view, FootSample, FrameMetrics, Side, ViewAxis, WORLD_ANGLES_HYSTERESIS_DEG,
+    lateral_axis, measure_in_view, Baseline, FootSample, FrameMetrics, Proportions, Side, ViewAxis,
+    WORLD_ANGLES_HYSTERESIS_DEG,
 };
 use crate::session::{
     CameraView, Evidence, Fault, FaultCount, FaultId, Judgement, NotJudgedReason, PartialRep, Rep,
@@ -210,6 +211,8 @@ pub struct Analyzer {
     set: u32,
     set_last_activity: Option<f64>,
     foot_baseline: Option<FootSample>,
+    /// The lifter's segment proportions (for the hip angle read off the shoulder–knee reach).
+    proportions: Proportions,
     frames: u64,
     frames_with_pose: u64,
     frames_low_conf: u64,
@@ -256,6 +259,9 @@ const BOTTOM_SETTLE_DEG: f32 = 3.0;
 const BOTTOM_SETTLE_S: f64 = 0.3;
 /// Weight of a new bottom-phase foot sample in the set's floor baseline.
 const FOOT_BASELINE_ALPHA: f32 = 0.2;
+/// Per-frame weight of a new reading of the lifter's proportions: about 2 s at 30 fps to settle,
+/// so frame noise (a few percent on a segment's length) averages out.
+const PROPORTIONS_ALPHA: f32 = 0.02;
 /// Share of posed frames with an upright torso beyond which the clip is not a hip thrust.
 const UPRIGHT_SHARE: f64 = 0.5;
 /// Time constant of the camera-yaw estimate: the camera stays put within a set while each
@@ -315,6 +321,7 @@ impl Analyzer {
             set: 1,
             set_last_activity: None,
             foot_baseline: None,
+            proportions: Proportions::default(),
             frames: 0,
             frames_with_pose: 0,
             frames_low_conf: 0,
@@ -438,8 +445,15 @@ impl Analyzer {
         let yaw = self.view_yaw;
         let axis = self.view_axis();
         let metrics = pose.map(|p| {
-            let (mut m, foot) =
-                measure_in_view(p, self.geom, &self.cfg, self.foot_baseline, self.forced_side, axis, yaw);
+            let baseline = Baseline { foot: self.foot_baseline, proportions: self.proportions };
+            let (mut m, foot, proportions) =
+                measure_in_view(p, self.geom, &self.cfg, baseline, self.forced_side, axis, yaw);
+            if let Some(q) = proportions {
+                let a = PROPORTIONS_ALPHA;
+                let p = &mut self.proportions;
+                p.torso_per_shin += a * (q.torso_per_shin - p.torso_per_shin);
+                p.thigh_per_shin += a * (q.thigh_per_shin - p.thigh_per_shin);
+            }
             if let Some(mask) = mask {
                 m.back_curvature = crate::mask::back_curvature(
                     &p.landmarks,
@@ -782,13 +796,13 @@ impl Analyzer {
     fn record(&mut self, t: f64, a: f32, m: &FrameMetrics, ev: &mut Events) {
         let min_conf = self.cfg.fault_min_visibility;
         let val = |o: Option<crate::metrics::Metric>| {
-            o.filter(|x| x.confidence >= min_conf).map_or(f32::NAN, |x| x.value)
+            o.filter(|x| x.visibility >= min_conf).map_or(f32::NAN, |x| x.value)
         };
         if self.rep.samples.len() < REP_BUFFER_FRAMES {
             self.rep.samples.push(Sample {
                 t,
                 hip: a,
-                hip_seen: m.hip_angle.is_some_and(|h| h.confidence >= min_conf),
+                hip_seen: m.hip_angle.is_some_and(|h| h.visibility >= min_conf),
                 knee: val(m.knee_angle),
                 shin: val(m.shin_angle),
                 heel: val(m.heel_lift),
@@ -825,7 +839,7 @@ impl Analyzer {
         let hyper = a - 180.0;
         self.rep.max_hyper = self.rep.max_hyper.max(hyper);
         let side_view = self.current_view() == Some(CameraView::Side);
-        let seen = m.hip_angle.is_some_and(|h| h.confidence >= min_conf);
+        let seen = m.hip_angle.is_some_and(|h| h.visibility >= min_conf);
         if side_view && seen && hyper > self.cfg.overarch_hyperext_deg + self.cfg.overarch_margin_deg {
             let start = *self.rep.overarch_start.get_or_insert(t);
             if !self.rep.overarch_raised && t - start >= self.cfg.overarch_min_s {

@@ -100,7 +100,7 @@ pub fn back_curvature(
         .iter()
         .map(|&(t, d)| a.1 + (b.1 - a.1) * (t - a.0) / (b.0 - a.0).max(1e-6) - d)
         .fold(f32::MIN, f32::max);
-    Some(Metric { value: bow / len, confidence: conf })
+    Some(Metric::seen(bow / len, conf))
 }
 
 #[cfg(test)]

@@ -15,11 +15,44 @@ pub enum Side {
     Both,
 }
 
-/// A measured value with the confidence (minimum landmark visibility) behind it.
+/// A measured value with the trust behind it.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "MetricRecord")]
 pub struct Metric {
     pub value: f32,
+    /// How far this value can be trusted from this camera: the landmarks' `visibility` times
+    /// how well the view shows what the metric measures (the sagittal plane for the hip, knee,
+    /// shin, head and foot angles; the left–right axis for the hips' roll).
     pub confidence: f32,
+    /// Lowest visibility of the landmarks behind the value (occlusion alone, whatever the view).
+    pub visibility: f32,
+}
+
+impl Metric {
+    /// A value whose view shows it fully: confidence is the landmarks' visibility.
+    pub fn seen(value: f32, visibility: f32) -> Self {
+        Self { value, confidence: visibility, visibility }
+    }
+
+    /// The same value from a view that shows `quality` (0–1) of it.
+    fn in_view(self, quality: f32) -> Self {
+        Self { confidence: self.visibility * quality.clamp(0.0, 1.0), ..self }
+    }
+}
+
+/// `Metric` as stored: files written before `visibility` existed carry the landmarks'
+/// visibility as `confidence`.
+#[derive(Deserialize)]
+struct MetricRecord {
+    value: f32,
+    confidence: f32,
+    visibility: Option<f32>,
+}
+
+impl From<MetricRecord> for Metric {
+    fn from(r: MetricRecord) -> Self {
+        Self { value: r.value, confidence: r.confidence, visibility: r.visibility.unwrap_or(r.confidence) }
+    }
 }
 
 /// Everything measured on one frame. `None` means "not measurable with confidence here".
@@ -31,9 +64,9 @@ pub struct FrameMetrics {
     pub working_leg: Side,
     /// Shoulder-hip-knee angle, signed: 180 = straight line, above 180 = hyperextended.
     pub hip_angle: Option<Metric>,
-    /// The hip angle read off landmarks the model placed but barely sees (a plate in front of
-    /// the hips): only when `hip_angle` is unmeasurable, only to keep the count going; no
-    /// fault is ever judged on it.
+    /// The hip angle where the hips are hidden (a plate in front of them): read off landmarks
+    /// the model placed but barely sees, else off the shoulder–knee reach; only when
+    /// `hip_angle` is unmeasurable, only to keep the count going; no fault is judged on it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hip_angle_hidden: Option<Metric>,
     /// Hip's distance from the shoulder-knee line over that line's length; + above, - below.
@@ -261,7 +294,7 @@ fn sagittal_view(view: Option<ViewAxis>, spread: Option<Metric>, t: &Thresholds)
         (None, Some(b)) => b,
         (None, None) => return None,
     };
-    Some(Metric { value: q, confidence: spread.map_or(1.0, |s| s.confidence) })
+    Some(Metric::seen(q, spread.map_or(1.0, |s| s.visibility)))
 }
 
 /// Lateral spread of the body in the image (see [`FrameMetrics::lateral_spread`]).
@@ -330,7 +363,7 @@ fn hand_support(pose: &PoseObservation, g: Px, side_view: bool, min_vis: f32) ->
             }
         };
         if drop.is_finite() && best.is_none_or(|b| drop > b.value) {
-            best = Some(Metric { value: drop, confidence: conf });
+            best = Some(Metric::seen(drop, conf));
         }
     }
     best
@@ -430,10 +463,71 @@ const HIDDEN_MIN_VISIBILITY: f32 = 0.2;
 const HIDDEN_MIN_DEG: f32 = 45.0;
 const HIDDEN_MAX_DEG: f32 = 230.0;
 
+/// Torso (shoulder–hip) and thigh (hip–knee) lengths over the shin's (knee–ankle): Drillis and
+/// Contini's segment heights (Winter, *Biomechanics and Motor Control of Human Movement*,
+/// fig. 4.1: shoulder 0.818 H, hip 0.530 H, knee 0.285 H, ankle 0.039 H).
+pub const TORSO_PER_SHIN: f32 = 1.17;
+pub const THIGH_PER_SHIN: f32 = 1.0;
+
+/// How far the shoulder–knee distance may exceed the torso and thigh laid end to end before
+/// the reading is a mix-up, not a straight hip: people's proportions spread about 10 % around
+/// the anthropometric means (Winter, table 4.1's segment lengths across subjects).
+const REACH_SLACK: f32 = 0.10;
+
+/// The lifter's own segment proportions (torso and thigh over the shin), measured on frames
+/// where the whole chain is seen; the anthropometric means until then.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Proportions {
+    pub torso_per_shin: f32,
+    pub thigh_per_shin: f32,
+}
+
+impl Default for Proportions {
+    fn default() -> Self {
+        Self { torso_per_shin: TORSO_PER_SHIN, thigh_per_shin: THIGH_PER_SHIN }
+    }
+}
+
+/// What the analyzer has learned about the lifter that one frame cannot show.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Baseline {
+    /// The set's floor baseline for the feet.
+    pub foot: Option<FootSample>,
+    /// Segment proportions, for the hip angle read off the shoulder–knee reach.
+    pub proportions: Proportions,
+}
+
+fn dist3(a: [f32; 3], b: [f32; 3]) -> f32 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
+}
+
+/// The hip angle a plate cannot hide: with the torso and thigh lengths known (proportions times
+/// the seen shin), the shoulder–knee distance fixes the angle between them (law of cosines).
+/// Unsigned (it cannot tell hips above the shoulder–knee line from below), for the count alone.
+fn hip_angle_from_reach(
+    shoulder: [f32; 3],
+    knee: [f32; 3],
+    ankle: [f32; 3],
+    p: Proportions,
+    visibility: f32,
+    min_vis: f32,
+) -> Option<Metric> {
+    let shin = dist3(knee, ankle);
+    if shin <= f32::EPSILON {
+        return None;
+    }
+    let (t, f, d) = (p.torso_per_shin * shin, p.thigh_per_shin * shin, dist3(shoulder, knee));
+    if d > (t + f) * (1.0 + REACH_SLACK) || d < (t - f).abs() {
+        return None;
+    }
+    let c = ((t * t + f * f - d * d) / (2.0 * t * f)).clamp(-1.0, 1.0);
+    metric(c.acos().to_degrees(), visibility, min_vis)
+}
+
 /// Margin outside the frame (normalized) within which a landmark still counts as in view.
 const IN_FRAME_MARGIN: f32 = 0.02;
 
-/// Shoulders, hips and knees are inside the frame and one side's are seen (not a close-up, a
+/// Shoulders, hips and knees are inside the frame and one side's shoulder and knee are seen (not a close-up, a
 /// title card or a cut-away). Feet cut off by the frame's edge still leave the hips countable;
 /// what needs them is not judged (`in_frame`).
 fn body_in_view(lm: &[Landmark], min_vis: f32) -> bool {
@@ -445,9 +539,12 @@ fn body_in_view(lm: &[Landmark], min_vis: f32) -> bool {
         [idx::LEFT_SHOULDER, idx::LEFT_HIP, idx::LEFT_KNEE],
         [idx::RIGHT_SHOULDER, idx::RIGHT_HIP, idx::RIGHT_KNEE],
     ];
-    // One side placed is enough (the far side hides behind the near one in a side view, a
-    // plate may hide the hips): what leaves the picture is a close-up or a cut-away.
-    chains.iter().any(|c| c.iter().all(|&i| lm[i].visibility >= min_vis.min(HIDDEN_MIN_VISIBILITY)))
+    // One side's shoulder and knee seen is enough (the far side hides behind the near one in a
+    // side view, a plate may hide the hips wholly): what leaves the picture is a close-up or a
+    // cut-away.
+    chains
+        .iter()
+        .any(|c| [c[0], c[2]].iter().all(|&i| lm[i].visibility >= min_vis.min(HIDDEN_MIN_VISIBILITY)))
         && chains.iter().flatten().all(|&i| inside(i, IN_FRAME_MARGIN))
 }
 
@@ -548,8 +645,8 @@ fn side_idx(s: Side) -> &'static SideIdx {
     }
 }
 
-fn metric(value: f32, confidence: f32, min_vis: f32) -> Option<Metric> {
-    (value.is_finite() && confidence >= min_vis).then_some(Metric { value, confidence })
+fn metric(value: f32, visibility: f32, min_vis: f32) -> Option<Metric> {
+    (value.is_finite() && visibility >= min_vis).then_some(Metric::seen(value, visibility))
 }
 
 /// Both sides' value, averaged; but when only one side is seen well enough to judge faults on
@@ -557,12 +654,10 @@ fn metric(value: f32, confidence: f32, min_vis: f32) -> Option<Metric> {
 /// lower the trust in what the near side shows clearly.
 fn avg(a: Option<Metric>, b: Option<Metric>, trusted: f32) -> Option<Metric> {
     match (a, b) {
-        (Some(a), Some(b)) if (a.confidence >= trusted) != (b.confidence >= trusted) => {
-            Some(if a.confidence >= trusted { a } else { b })
+        (Some(a), Some(b)) if (a.visibility >= trusted) != (b.visibility >= trusted) => {
+            Some(if a.visibility >= trusted { a } else { b })
         }
-        (Some(a), Some(b)) => {
-            Some(Metric { value: 0.5 * (a.value + b.value), confidence: a.confidence.min(b.confidence) })
-        }
+        (Some(a), Some(b)) => Some(Metric::seen(0.5 * (a.value + b.value), a.visibility.min(b.visibility))),
         (a, None) => a,
         (None, b) => b,
     }
@@ -626,20 +721,24 @@ pub fn measure(
     forced: Option<Side>,
     yaw_deg: Option<f32>,
 ) -> (FrameMetrics, Option<FootSample>) {
-    measure_in_view(pose, geom, t, baseline, forced, yaw_deg.map(|y| ViewAxis::yaw(y, t)), yaw_deg)
+    let baseline = Baseline { foot: baseline, ..Baseline::default() };
+    let (m, foot, _) =
+        measure_in_view(pose, geom, t, baseline, forced, yaw_deg.map(|y| ViewAxis::yaw(y, t)), yaw_deg);
+    (m, foot)
 }
 
 /// As [`measure`], with the view's full axis (yaw and pitch) for the foreshortening correction
-/// and the choice of angles; `yaw_deg` is only reported.
+/// and the choice of angles, and the lifter's proportions; `yaw_deg` is only reported. Also
+/// returns the proportions this frame shows, when its whole chain is seen well.
 pub fn measure_in_view(
     pose: &PoseObservation,
     geom: FrameGeometry,
     t: &Thresholds,
-    baseline: Option<FootSample>,
+    baseline: Baseline,
     forced: Option<Side>,
     view: Option<ViewAxis>,
     yaw_deg: Option<f32>,
-) -> (FrameMetrics, Option<FootSample>) {
+) -> (FrameMetrics, Option<FootSample>, Option<Proportions>) {
     let framed = in_frame(pose);
     let pose = &framed;
     let lm = &pose.landmarks;
@@ -718,7 +817,7 @@ pub fn measure_in_view(
         confidence: foot_conf,
     });
     let lift = |f: Option<FootSample>, sel: fn(&FootSample) -> f32| -> Option<Metric> {
-        match (f, baseline) {
+        match (f, baseline.foot) {
             (Some(f), Some(b)) if b.foot_len > 1.0 => {
                 metric((sel(&b) - sel(&f)) / b.foot_len, f.confidence.min(b.confidence), mv)
             }
@@ -758,63 +857,102 @@ pub fn measure_in_view(
         }
         None => (c.hip_angle, c.torso),
     };
-    // Hips hidden (a plate, a bench upright): the same angle on landmarks barely seen, for the
-    // count alone.
+    // Hips hidden (a plate, a bench upright): for the count alone, the same angle on landmarks
+    // barely seen, else the angle the shoulder–knee reach implies (no hip landmark needed).
+    let body = side_idx(if side == Side::Both { working_leg } else { side });
     let hip_angle_hidden = if hip_angle.is_some() {
         None
-    } else if world_angles {
-        midline
-            .as_ref()
-            .and_then(|m @ (s3, h3, k3)| metric(angle3(s3, h3, k3), midline_conf(m), HIDDEN_MIN_VISIBILITY))
     } else {
-        let body = if side == Side::Both { working_leg } else { side };
-        chain(lm, g, side_idx(body), side_idx(working_leg), HIDDEN_MIN_VISIBILITY).hip_angle
-    }
-    // A plate hides the hips, not the shoulders; and a folded-over reading is a mix-up (another
-    // person, a cut), not a hip.
-    .filter(|h| {
-        let body = side_idx(if side == Side::Both { working_leg } else { side });
-        lm[body.shoulder].visibility >= mv && (HIDDEN_MIN_DEG..=HIDDEN_MAX_DEG).contains(&h.value)
+        let placed = if world_angles {
+            midline.as_ref().and_then(|m @ (s3, h3, k3)| {
+                metric(angle3(s3, h3, k3), midline_conf(m), HIDDEN_MIN_VISIBILITY)
+            })
+        } else {
+            chain(lm, g, body, leg, HIDDEN_MIN_VISIBILITY).hip_angle
+        };
+        // A plate hides the hips, not the shoulders; and a folded-over reading is a mix-up
+        // (another person, a cut), not a hip.
+        let plausible = |h: &Metric| (HIDDEN_MIN_DEG..=HIDDEN_MAX_DEG).contains(&h.value);
+        let reach_vis =
+            lm[body.shoulder].visibility.min(lm[leg.knee].visibility).min(lm[leg.ankle].visibility);
+        let reach = || match (world_angles, pose.world.as_ref()) {
+            (true, Some(w)) => {
+                let mid = |a: usize, b: usize| {
+                    [0.5 * (w[a].x + w[b].x), 0.5 * (w[a].y + w[b].y), 0.5 * (w[a].z + w[b].z)]
+                };
+                hip_angle_from_reach(
+                    mid(idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER),
+                    mid(idx::LEFT_KNEE, idx::RIGHT_KNEE),
+                    mid(idx::LEFT_ANKLE, idx::RIGHT_ANKLE),
+                    baseline.proportions,
+                    reach_vis,
+                    mv,
+                )
+            }
+            _ => {
+                let p3 = |i: usize| {
+                    let p = px(&lm[i], g);
+                    [p.x, p.y, 0.0]
+                };
+                hip_angle_from_reach(
+                    p3(body.shoulder),
+                    p3(leg.knee),
+                    p3(leg.ankle),
+                    baseline.proportions,
+                    reach_vis,
+                    mv,
+                )
+            }
+        };
+        placed
+            .filter(|h| lm[body.shoulder].visibility >= mv && plausible(h))
+            .or_else(|| reach().filter(plausible))
+    };
+    // This lifter's proportions, where the whole chain is seen well enough to judge on.
+    let chain_vis = [body.shoulder, body.hip, leg.knee, leg.ankle]
+        .iter()
+        .map(|&i| lm[i].visibility)
+        .fold(1.0f32, f32::min);
+    let proportions = (chain_vis >= t.fault_min_visibility).then(|| {
+        let (s, h, k, a) =
+            (px(&lm[body.shoulder], g), px(&lm[body.hip], g), px(&lm[leg.knee], g), px(&lm[leg.ankle], g));
+        let shin = norm(sub(k, a));
+        (shin > 1.0).then(|| Proportions {
+            torso_per_shin: norm(sub(s, h)) / shin,
+            thigh_per_shin: norm(sub(h, k)) / shin,
+        })
     });
+    // Each metric's confidence says how well this view shows it: the sagittal angles by the
+    // share of the plane the image shows, the hips' roll by the share of the left–right axis.
+    let sagittal = sagittal_view(view, spread, t);
+    let plane = |m: Option<Metric>| m.map(|m| m.in_view(sagittal.map_or(1.0, |q| q.value)));
+    let across = view.map_or(1.0, |v| v.obliquity_deg.to_radians().sin());
     let m = FrameMetrics {
         side,
         working_leg,
-        hip_angle,
-        hip_angle_hidden,
-        hip_line_offset: c.offset,
-        knee_angle: c.knee,
-        shin_angle: c.shin,
-        neck_angle: c.neck,
-        torso_incline,
-        heel_lift: lift(foot, |f| f.heel_y),
-        toe_lift: lift(foot, |f| f.toe_y),
-        hip_roll: hip_roll(pose, mv),
+        hip_angle: plane(hip_angle),
+        hip_angle_hidden: plane(hip_angle_hidden),
+        hip_line_offset: plane(c.offset),
+        knee_angle: plane(c.knee),
+        shin_angle: plane(c.shin),
+        neck_angle: plane(c.neck),
+        torso_incline: plane(torso_incline),
+        heel_lift: plane(lift(foot, |f| f.heel_y)),
+        toe_lift: plane(lift(foot, |f| f.toe_y)),
+        hip_roll: hip_roll(pose, mv).map(|m| m.in_view(across)),
         lateral_spread: spread,
         hand_support: hand_support(pose, seen, side_view, mv),
         // The movement checks read what the count reads, hidden hips included: a rep counted on
         // barely seen landmarks is checked on them too.
-        foot_below_knee: foot_below_knee(pose, side_idx(working_leg), seen, side_view, HIDDEN_MIN_VISIBILITY),
-        face_up: face_up(
-            pose,
-            side_idx(if side == Side::Both { working_leg } else { side }),
-            seen,
-            side_view,
-            mv,
-        ),
-        hip_height: hip_height(
-            pose,
-            side_idx(if side == Side::Both { working_leg } else { side }),
-            side_idx(working_leg),
-            seen,
-            side_view,
-            HIDDEN_MIN_VISIBILITY,
-        ),
+        foot_below_knee: foot_below_knee(pose, leg, seen, side_view, HIDDEN_MIN_VISIBILITY),
+        face_up: face_up(pose, body, seen, side_view, mv),
+        hip_height: hip_height(pose, body, leg, seen, side_view, HIDDEN_MIN_VISIBILITY),
         body_in_view: body_in_view(lm, mv),
         view_yaw: yaw_deg.and_then(|y| metric(y, 1.0, mv)),
-        sagittal_view: sagittal_view(view, spread, t),
+        sagittal_view: sagittal,
         back_curvature: None,
     };
-    (m, foot)
+    (m, foot, proportions.flatten())
 }
 
 #[cfg(test)]

@@ -787,6 +787,59 @@ fn hips_hidden_behind_a_plate_still_count_and_are_not_judged() {
 }
 
 #[test]
+fn hips_wholly_hidden_count_off_the_shoulder_knee_reach() {
+    // A plate hides the hips entirely: the model places them nowhere near the body (frozen where
+    // the plate is) and says it does not see them. Shoulders, knees and feet are seen; the
+    // shoulder–knee reach still shows the hip opening and closing (issue 11: one signal only).
+    let plate = |p: &mut PoseObservation| {
+        for i in [idx::LEFT_HIP, idx::RIGHT_HIP] {
+            p.landmarks[i] = Landmark { x: 0.45, y: 0.55, z: 0.0, visibility: 0.05 };
+            if let Some(w) = p.world.as_mut() {
+                w[i] = Landmark { x: 0.0, y: 0.3, z: 0.1, visibility: 0.05 };
+            }
+        }
+    };
+    for view in [SIDE, turned(20.0), turned(75.0)] {
+        let s = run_frames(&movement_with(5, 30.0, view, |u| body_at(u, Inject::Overarch), plate));
+        assert_eq!(s.reps.len(), 5, "{view:?}: partials {:?}", s.partial_reps);
+        for r in &s.reps {
+            assert!(r.faults.is_empty(), "{view:?} rep {}: {:?}", r.index, r.faults);
+            let j = r.judgement(FaultId::OverarchLowerBack).unwrap();
+            assert_eq!(j.verdict, Verdict::NotJudged, "{view:?}");
+        }
+    }
+    // The same hidden hips on a body that never moves: the reach invents no rep.
+    let still = |_: f64| body_at(0.0, Inject::Clean);
+    let s = run_frames(&movement_with(3, 30.0, SIDE, still, plate));
+    assert!(s.reps.is_empty(), "{} reps from a body that never moved", s.reps.len());
+}
+
+#[test]
+fn metric_confidence_reflects_how_well_the_view_shows_it() {
+    // Same landmarks' visibility, the camera turned: the sagittal angles' confidence falls with
+    // the view, the landmarks' visibility does not; the hips' roll gains as the left–right axis
+    // comes into view.
+    let reps = [clean(Inject::Clean)];
+    let at_top = |view: View| {
+        let clip = generate_view(&reps, 30.0, 0.0, 0.0, false, 5, view);
+        let mut a = Analyzer::new(Thresholds::default(), G);
+        let mut last = None;
+        for (t, p) in &clip.frames {
+            if let Some(m) = a.update(*t, p.as_ref()).metrics {
+                last = Some(m);
+            }
+        }
+        last.expect("metrics")
+    };
+    let (side, quarter) = (at_top(turned(10.0)), at_top(turned(50.0)));
+    let (k0, k1) = (side.knee_angle.unwrap(), quarter.knee_angle.unwrap());
+    assert!(k0.confidence > 0.9 && (k0.confidence - k0.visibility).abs() < 0.05, "{k0:?}");
+    assert!(k1.confidence < 0.75 * k1.visibility, "10 deg {k0:?}, 50 deg {k1:?}");
+    let (r0, r1) = (side.hip_roll.unwrap(), quarter.hip_roll.unwrap());
+    assert!(r0.confidence < 0.2 && r1.confidence > 0.6, "10 deg {r0:?}, 50 deg {r1:?}");
+}
+
+#[test]
 fn the_sagittal_views_confidence_falls_as_the_camera_turns_or_pitches() {
     let reps = [clean(Inject::Clean)];
     let mean_view = |view: View| {

@@ -49,7 +49,7 @@ impl NoiseMeter {
                 let vals: Vec<f64> = win
                     .iter()
                     .filter_map(|f| {
-                        get(f).filter(|m| m.confidence >= MIN_CONFIDENCE).map(|m| f64::from(m.value))
+                        get(f).filter(|m| m.visibility >= MIN_CONFIDENCE).map(|m| f64::from(m.value))
                     })
                     .collect();
                 if vals.len() < n {
