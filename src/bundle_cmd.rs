@@ -46,11 +46,6 @@ pub fn author(given: Option<&str>) -> String {
         .unwrap_or_else(|| "coach".to_string())
 }
 
-/// The rep whose span holds a time, if any.
-pub fn rep_at(session: &thrustline_report::Session, t_s: f64) -> Option<u32> {
-    session.reps.iter().find(|r| t_s >= r.start_s && t_s <= r.end_s).map(|r| r.index)
-}
-
 pub fn comment(a: &CommentArgs) -> Result<()> {
     let mut f = SessionFolder::open(&a.session)?;
     if !(0.0..=f.session.input.duration_s + 1.0).contains(&a.at) {
@@ -59,7 +54,7 @@ pub fn comment(a: &CommentArgs) -> Result<()> {
     if a.text.trim().is_empty() {
         bail!("empty comment");
     }
-    let rep = rep_at(&f.session, a.at);
+    let rep = f.session.rep_at(a.at).map(|r| r.index);
     f.add_comment(Comment {
         t_s: a.at,
         rep,

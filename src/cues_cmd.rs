@@ -21,7 +21,7 @@ pub fn run(a: &CuesArgs) -> Result<()> {
     std::fs::create_dir_all(&a.dir).with_context(|| format!("cannot create {}", a.dir.display()))?;
     let mut items: Vec<(String, String)> =
         FaultId::ALL.iter().map(|id| (format!("fault_{}", id.as_str()), id.cue().to_string())).collect();
-    for n in 1..=thrustline_live::audio::SPOKEN_REPS {
+    for n in 1..=thrustline_engine::audio::SPOKEN_REPS {
         items.push((format!("rep_{n}"), n.to_string()));
     }
     let mut manifest = String::new();

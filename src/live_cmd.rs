@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
 use thrustline_capture::SourceSpec;
-use thrustline_core::{Event, Side, Thresholds, Variation};
-use thrustline_live::{AudioOptions, Engine, LiveConfig, Notice};
+use thrustline_core::{Event, Side, Variation};
+use thrustline_engine::{AudioOptions, Engine, LiveConfig, Notice};
 use thrustline_pose::{ModelKind, PoseConfig};
 
 #[derive(clap::Args, Debug)]
@@ -80,13 +80,7 @@ fn parse_side(s: &str) -> Result<Option<Side>> {
 }
 
 pub fn run(a: &LiveArgs) -> Result<bool> {
-    let thresholds = match &a.config {
-        Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
-            Thresholds::from_toml_str(&text).with_context(|| format!("{}", p.display()))?
-        }
-        None => Thresholds::default(),
-    };
+    let thresholds = thrustline_engine::setup::thresholds(a.config.as_deref())?;
     // An audio track that cannot be written fails now, not after the whole session.
     if let Some(p) = &a.audio_wav {
         let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
@@ -113,16 +107,7 @@ pub fn run(a: &LiveArgs) -> Result<bool> {
         record_video: !a.no_record,
         training_log: !a.no_log,
     };
-    let stop = Arc::new(AtomicBool::new(false));
-    {
-        let s = stop.clone();
-        // A second Ctrl-C while saving kills the process as usual.
-        let _ = ctrlc::set_handler(move || {
-            if s.swap(true, Ordering::SeqCst) {
-                std::process::exit(130);
-            }
-        });
-    }
+    let stop = crate::stop_on_ctrl_c();
     if a.no_window {
         return headless(cfg, &stop);
     }
@@ -168,7 +153,7 @@ fn headless(cfg: LiveConfig, stop: &AtomicBool) -> Result<bool> {
             Some(Notice::Reps(r)) => reps = r,
             Some(Notice::Ended(s)) => {
                 let _ = engine.stop();
-                let clean = reps.iter().filter(|r| r.is_clean()).count();
+                let clean = thrustline_core::session::clean_reps(&reps);
                 println!(
                     "{}: {} reps ({clean} clean), {} partial, saved to {}",
                     s.end,

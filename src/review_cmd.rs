@@ -4,8 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Result};
-use thrustline_core::Variation;
-use thrustline_pose::ModelKind;
+use thrustline_core::{Thresholds, Variation};
+use thrustline_engine::offline::Offline;
+use thrustline_engine::OfflineConfig;
+use thrustline_pose::{ModelKind, PoseConfig};
 use thrustline_report::folder::SessionFolder;
 
 #[derive(clap::Args, Debug)]
@@ -58,24 +60,20 @@ pub fn prepare(input: &Path, out: Option<&Path>, variation: Variation) -> Result
     let dir = out.map(Path::to_path_buf).unwrap_or_else(|| {
         data.join("reviews").join(format!("{stem}-{}", thrustline_report::atomic::stamp(unix as i64)))
     });
-    let args = crate::analyze::AnalyzeArgs {
-        videos: vec![input.to_path_buf()],
-        out: dir.clone(),
-        model: ModelKind::Full,
+    let cfg = OfflineConfig {
+        pose: PoseConfig { model: ModelKind::Full, smooth: true, spin: false, ..PoseConfig::default() },
+        thresholds: Thresholds::default(),
         variation,
-        load: None,
-        config: None,
-        no_video: true,
-        video_size: 0,
-        threads: None,
-        quiet: false,
-        no_log: true,
+        load_kg: None,
+        video_size: None,
         back_outline: false,
         force: false,
+        training_log: false,
     };
-    if !crate::analyze::run(&args)? {
-        bail!("{}: could not be analyzed", input.display());
-    }
+    let cancel = crate::stop_on_ctrl_c();
+    Offline::new(cfg)?
+        .analyze(input, &dir, &cancel, &crate::analyze::Bar::new(false))
+        .map_err(|e| anyhow!("{}: could not be analyzed: {e}", input.display()))?;
     Ok(dir)
 }
 

@@ -44,7 +44,7 @@ fn fault_ids(rep: &Value) -> Vec<String> {
 
 /// Peak amplitude of a mono WAV between two times.
 fn loudness(samples: &[f32], from_s: f64, to_s: f64) -> f32 {
-    let sr = f64::from(thrustline_live::audio::SAMPLE_RATE);
+    let sr = f64::from(thrustline_engine::audio::SAMPLE_RATE);
     let (a, b) = ((from_s * sr) as usize, ((to_s * sr) as usize).min(samples.len()));
     samples.get(a..b).unwrap_or(&[]).iter().fold(0.0f32, |m, v| m.max(v.abs()))
 }
@@ -157,7 +157,7 @@ fn terminal_coach_counts_records_and_cues() {
     assert_eq!(sessions[0]["reps"], 2);
     assert_eq!(sessions[0]["load_kg"], 40.0);
     // The cue track: a tone at each rep's lockout, then the spoken cue; silence before rep 1.
-    let samples = thrustline_live::audio::read_track(&wav).unwrap();
+    let samples = thrustline_engine::audio::read_track(&wav).unwrap();
     let first = reps[0]["lockout_s"].as_f64().unwrap();
     assert!(loudness(&samples, 0.0, first - 0.3) < 1e-3);
     for r in reps {

@@ -25,6 +25,19 @@ pub enum Phase {
     Bottom,
 }
 
+impl Phase {
+    /// The phase as the overlay and the live window name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Setup => "setup",
+            Phase::Ascent => "up",
+            Phase::Lockout => "lockout",
+            Phase::Descent => "down",
+            Phase::Bottom => "bottom",
+        }
+    }
+}
+
 /// Something that happened on this frame.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -386,6 +399,35 @@ impl Analyzer {
     /// Feeds one frame. `t_ms` must increase; `pose` is `None` when nobody was found.
     pub fn update(&mut self, t_ms: f64, pose: Option<&PoseObservation>) -> FrameAnalysis {
         self.update_masked(t_ms, pose, None)
+    }
+
+    /// Measures one frame the way [`Self::update`] would (same view, side, floor baseline and
+    /// proportions) without counting or judging it: between sets the angles shown match those
+    /// in a set. Phase `Setup`, no events, nothing learned.
+    pub fn observe(&self, t_ms: f64, pose: Option<&PoseObservation>) -> FrameAnalysis {
+        let baseline = Baseline { foot: self.foot_baseline, proportions: self.proportions };
+        let metrics = pose.map(|p| {
+            measure_in_view(
+                p,
+                self.geom,
+                &self.cfg,
+                baseline,
+                self.forced_side,
+                self.view_axis(),
+                self.view_yaw,
+            )
+            .0
+        });
+        FrameAnalysis {
+            t_ms,
+            metrics,
+            hip_angle_smoothed: metrics.and_then(|m| m.hip_angle.or(m.hip_angle_hidden)).map(|h| h.value),
+            phase: Phase::Setup,
+            reps: self.reps.len() as u32,
+            rep_in_progress: None,
+            set: self.set,
+            events: Events::default(),
+        }
     }
 
     /// As [`Self::update`], with the person's segmentation mask when the pose stage gives one

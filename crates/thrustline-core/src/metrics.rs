@@ -727,6 +727,13 @@ pub fn measure(
     (m, foot)
 }
 
+/// The hips at or above the lockout threshold on this pose alone (no set context): where a
+/// pipeline samples extra work for the top of a rep (the back's outline).
+pub fn near_lockout(pose: &PoseObservation, geom: FrameGeometry, t: &Thresholds) -> bool {
+    let (m, _) = measure(pose, geom, t, None, None, view_yaw(pose));
+    m.hip_angle.is_some_and(|h| h.value >= t.lockout_enter_deg)
+}
+
 /// As [`measure`], with the view's full axis (yaw and pitch) for the foreshortening correction
 /// and the choice of angles, and the lifter's proportions; `yaw_deg` is only reported. Also
 /// returns the proportions this frame shows, when its whole chain is seen well.

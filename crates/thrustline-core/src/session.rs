@@ -486,8 +486,36 @@ pub struct SessionSummary {
 
 impl SessionSummary {
     pub fn clean_reps(&self) -> usize {
-        self.reps.iter().filter(|r| r.is_clean()).count()
+        clean_reps(&self.reps)
     }
+
+    pub fn rep_at(&self, t_s: f64) -> Option<&Rep> {
+        rep_at(&self.reps, t_s)
+    }
+
+    pub fn best_rep(&self) -> Option<&Rep> {
+        best_rep(&self.reps)
+    }
+}
+
+/// Reps with no fault raised and every fault judged (a rep whose form was not seen is not
+/// called clean).
+pub fn clean_reps(reps: &[Rep]) -> usize {
+    reps.iter().filter(|r| r.is_clean()).count()
+}
+
+/// The rep whose span (start to end) holds a time, if any.
+pub fn rep_at(reps: &[Rep], t_s: f64) -> Option<&Rep> {
+    reps.iter().find(|r| t_s >= r.start_s && t_s <= r.end_s)
+}
+
+/// The rep to model the others on: complete, without faults first, then the highest lockout.
+pub fn best_rep(reps: &[Rep]) -> Option<&Rep> {
+    reps.iter().filter(|r| r.complete).max_by(|a, b| {
+        (a.faults.is_empty(), a.metrics.peak_hip_angle)
+            .partial_cmp(&(b.faults.is_empty(), b.metrics.peak_hip_angle))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    })
 }
 
 #[cfg(test)]

@@ -315,7 +315,7 @@ pub fn entry_from(
         reps_per_set: sets.iter().map(|s| s.reps).collect(),
         reps: summary_reps.len() as u32,
         partials: partials as u32,
-        clean_reps: summary_reps.iter().filter(|r| r.is_clean()).count() as u32,
+        clean_reps: thrustline_core::session::clean_reps(summary_reps) as u32,
         mean_lockout_angle: (!lockouts.is_empty())
             .then(|| lockouts.iter().sum::<f64>() / lockouts.len() as f64),
         faults: faults.into_iter().collect(),

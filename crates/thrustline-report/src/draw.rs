@@ -16,13 +16,37 @@ const FAULT: (f64, f64, f64) = (60.0, 60.0, 230.0);
 const PANEL: (f64, f64, f64) = (30.0, 30.0, 30.0);
 const WHITE: (f64, f64, f64) = (255.0, 255.0, 255.0);
 /// Landmarks under this visibility are not drawn (MediaPipe's drawing utilities use 0.5).
-const DRAW_MIN_VISIBILITY: f32 = 0.5;
+pub const DRAW_MIN_VISIBILITY: f32 = 0.5;
+/// How long a fault's cue stays up after it is raised: time for a lifter on the bench to look
+/// over and read a short cue (live window and annotated video alike).
+pub const BANNER_S: f64 = 3.0;
+
+/// The fault banner: the latest cue, until `BANNER_S` after it was raised (stream time, s).
+#[derive(Clone, Debug, Default)]
+pub struct Banner {
+    shown: Option<(String, f64)>,
+}
+
+impl Banner {
+    pub fn show(&mut self, cue: &str, t_s: f64) {
+        self.shown = Some((cue.to_string(), t_s + BANNER_S));
+    }
+
+    /// The cue up at `t_s`, if any.
+    pub fn at(&mut self, t_s: f64) -> Option<&str> {
+        if self.shown.as_ref().is_some_and(|b| t_s > b.1) {
+            self.shown = None;
+        }
+        self.shown.as_ref().map(|b| b.0.as_str())
+    }
+}
 
 fn c(rgb: (f64, f64, f64)) -> Scalar {
     Scalar::new(rgb.0, rgb.1, rgb.2, 0.0)
 }
 
-fn left_side(i: usize) -> bool {
+/// MediaPipe's left landmarks (drawn in the working side's colour when it is the left).
+pub fn left_side(i: usize) -> bool {
     // MediaPipe's odd indices (from 1) are left landmarks.
     i > 0 && !i.is_multiple_of(2)
 }
@@ -32,16 +56,6 @@ pub struct Hud<'a> {
     pub analysis: Option<&'a FrameAnalysis>,
     /// The cue of the fault raised most recently, while its banner is up.
     pub banner: Option<&'a str>,
-}
-
-fn phase_name(p: Phase) -> &'static str {
-    match p {
-        Phase::Setup => "setup",
-        Phase::Ascent => "up",
-        Phase::Lockout => "lockout",
-        Phase::Descent => "down",
-        Phase::Bottom => "bottom",
-    }
 }
 
 fn text(img: &mut Mat, s: &str, at: Point, scale: f64, color: Scalar, thick: i32) -> Result<(), ReportError> {
@@ -98,7 +112,7 @@ pub fn overlay(img: &mut Mat, lm: Option<&[Landmark; 33]>, hud: &Hud) -> Result<
     if let Some(a) = hud.analysis {
         let reps = format!("REPS {}", a.reps);
         let (tw, th) = text_size(&reps, 1.2 * unit, lw + 1)?;
-        let phase = phase_name(a.phase);
+        let phase = Phase::label(a.phase);
         let (pw, ph) = text_size(phase, 0.7 * unit, lw)?;
         let pad = (8.0 * unit) as i32;
         let box_w = tw.max(pw) + 2 * pad;

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use thrustline_core::Landmark;
 
+pub use crate::frames::FrameLine;
 use crate::html::{self, KeyFrame};
 use crate::session::{Comment, Session};
 use crate::{atomic, ReportError};
@@ -31,33 +31,6 @@ pub enum FolderError {
 
 fn io(p: &Path) -> impl FnOnce(std::io::Error) -> FolderError + '_ {
     move |e| FolderError::Io(p.display().to_string(), e)
-}
-
-/// One line of frames.jsonl, as review needs it.
-#[derive(Clone, Debug, Deserialize)]
-pub struct FrameLine {
-    /// Milliseconds.
-    pub t: f64,
-    pub lm: Option<Vec<[f32; 4]>>,
-    pub hip_angle_smoothed: Option<f32>,
-    #[serde(default)]
-    pub metrics: Option<thrustline_core::FrameMetrics>,
-    #[serde(default)]
-    pub reps_counted: u32,
-}
-
-impl FrameLine {
-    pub fn landmarks(&self) -> Option<[Landmark; 33]> {
-        let v = self.lm.as_ref()?;
-        if v.len() != 33 {
-            return None;
-        }
-        let mut out = [Landmark::default(); 33];
-        for (o, p) in out.iter_mut().zip(v) {
-            *o = Landmark { x: p[0], y: p[1], z: p[2], visibility: p[3] };
-        }
-        Some(out)
-    }
 }
 
 #[derive(Serialize, Deserialize)]

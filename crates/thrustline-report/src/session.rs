@@ -168,7 +168,17 @@ impl Session {
     }
 
     pub fn clean_reps(&self) -> usize {
-        self.reps.iter().filter(|r| r.is_clean()).count()
+        thrustline_core::session::clean_reps(&self.reps)
+    }
+
+    /// The rep whose span holds a time, if any.
+    pub fn rep_at(&self, t_s: f64) -> Option<&thrustline_core::Rep> {
+        thrustline_core::session::rep_at(&self.reps, t_s)
+    }
+
+    /// The rep to model the others on (see [`thrustline_core::session::best_rep`]).
+    pub fn best_rep(&self) -> Option<&thrustline_core::Rep> {
+        thrustline_core::session::best_rep(&self.reps)
     }
 
     pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {

@@ -10,8 +10,10 @@ use std::time::{Duration, Instant};
 use eframe::egui::{self, Color32, Key, RichText};
 use thrustline_capture::SourceSpec;
 use thrustline_core::{Event, Rep, Side, Variation};
-use thrustline_live::{Command, Engine, LiveConfig, LiveFrame, LiveSummary, Notice};
+use thrustline_engine::{Command, Engine, LiveConfig, LiveFrame, LiveSummary, Notice};
 use thrustline_pose::ModelKind;
+
+use thrustline_report::draw::BANNER_S;
 
 use crate::widgets::{self, ACCENT, DIM, FAULT};
 
@@ -19,8 +21,6 @@ use crate::widgets::{self, ACCENT, DIM, FAULT};
 const PLOT_WINDOW_S: f64 = 20.0;
 /// Shown after a rep whose side-view faults the camera's angle hid.
 const NOT_JUDGED_BANNER: &str = "Form not judged from this angle: put the camera at your side";
-/// A fault's banner stays up this long (about one rep).
-const BANNER_S: f64 = 3.0;
 /// While idle, repaint this often anyway, to notice Ctrl-C.
 const IDLE_REPAINT: Duration = Duration::from_millis(200);
 /// Paint latencies kept for the debug panel's percentiles (about 30 s at 30 fps).
@@ -189,7 +189,7 @@ impl LiveApp {
             if let Err(e) =
                 image::save_buffer(&path, &bytes, size[0] as u32, size[1] as u32, image::ColorType::Rgb8)
             {
-                eprintln!("warning: screenshot not saved: {e}");
+                tracing::warn!("screenshot not saved: {e}");
             }
             if let Ok(mut n) = pending.lock() {
                 *n = n.saturating_sub(1);
@@ -437,7 +437,7 @@ impl LiveApp {
 
     fn side_panel(&mut self, ui: &mut egui::Ui) {
         let (reps, set, phase, hip) = match &self.frame {
-            Some(f) => (f.set_reps, f.set, widgets::phase_name(f.phase), f.hip_angle),
+            Some(f) => (f.set_reps, f.set, f.phase.label(), f.hip_angle),
             None => (0, 1, "waiting", None),
         };
         widgets::counter(ui, reps, &format!("SET {set} · REPS"));
@@ -462,7 +462,7 @@ impl LiveApp {
 
     fn debug_panel(&self, ui: &mut egui::Ui) {
         let v: Vec<f32> = self.paint_ms.iter().copied().collect();
-        let s = thrustline_live::latency::percentiles(&v);
+        let s = thrustline_engine::latency::percentiles(&v);
         ui.label(format!("capture → screen: {s}"));
         if let Some(f) = &self.frame {
             ui.label(format!(
@@ -501,17 +501,17 @@ impl LiveApp {
 
     fn write_trace(&mut self) {
         let v: Vec<f32> = self.paint_ms.iter().copied().collect();
-        let s = thrustline_live::latency::percentiles(&v);
+        let s = thrustline_engine::latency::percentiles(&v);
         self.trace.paint_latency_p50_ms = s.p50_ms;
         self.trace.paint_latency_p99_ms = s.p99_ms;
         if let Some(p) = &self.auto.trace {
             match serde_json::to_vec_pretty(&self.trace) {
                 Ok(b) => {
                     if let Err(e) = thrustline_report::atomic::write(p, &b) {
-                        eprintln!("warning: trace not written: {e}");
+                        tracing::warn!("trace not written: {e}");
                     }
                 }
-                Err(e) => eprintln!("warning: trace not written: {e}"),
+                Err(e) => tracing::warn!("trace not written: {e}"),
             }
         }
     }
@@ -614,9 +614,9 @@ impl eframe::App for LiveApp {
 
 fn end_title(s: &LiveSummary) -> String {
     match &s.end {
-        thrustline_live::EndReason::StreamEnded => "End of the video".to_string(),
-        thrustline_live::EndReason::SourceLost(e) => format!("Camera lost ({e})"),
-        thrustline_live::EndReason::Stopped => "Stopped".to_string(),
+        thrustline_engine::EndReason::StreamEnded => "End of the video".to_string(),
+        thrustline_engine::EndReason::SourceLost(e) => format!("Camera lost ({e})"),
+        thrustline_engine::EndReason::Stopped => "Stopped".to_string(),
     }
 }
 
@@ -637,7 +637,7 @@ pub fn run(
         ..Default::default()
     };
     eframe::run_native(
-        "thrustline-live",
+        "thrustline-engine",
         options,
         Box::new(move |cc| Ok(Box::new(LiveApp::new(cc, cfg, engine, slot, stop, auto)))),
     )

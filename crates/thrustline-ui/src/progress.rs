@@ -106,7 +106,7 @@ impl ProgressApp {
                         img.size[1] as u32,
                         image::ColorType::Rgb8,
                     ) {
-                        eprintln!("warning: screenshot not saved: {e}");
+                        tracing::warn!("screenshot not saved: {e}");
                     }
                     if let Ok(mut s) = done.lock() {
                         *s = Some(true);

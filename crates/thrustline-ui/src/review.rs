@@ -17,14 +17,14 @@ use opencv::videoio;
 use thrustline_report::folder::SessionFolder;
 use thrustline_report::session::{Comment, Mark, MarkKind};
 
+use thrustline_engine::live::DISPLAY_MAX_SIDE;
+
 use crate::widgets::{self, ACCENT, DIM, FAULT, WARN};
 
 /// Playback speeds offered.
 const SPEEDS: [f32; 5] = [0.25, 0.5, 1.0, 1.5, 2.0];
 /// A comment shows on the video this long either side of its time.
 const COMMENT_SHOW_S: f64 = 1.0;
-/// Review frames are decoded at most this size (longest side).
-const DISPLAY_MAX_SIDE: i32 = 960;
 /// Ghost skeleton colour: white, translucent, distinct from the live skeleton's green.
 const GHOST: Color32 = Color32::from_rgba_premultiplied(150, 150, 220, 170);
 /// A comment's drawing.
@@ -209,18 +209,7 @@ impl ReviewApp {
         };
         let s = &folder.session;
         let duration = s.input.duration_s.max(frames as f64 / fps.max(1.0));
-        // The best rep: clean first, then the highest lockout.
-        let best_rep = s
-            .reps
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.complete)
-            .max_by(|a, b| {
-                (a.1.faults.is_empty(), a.1.metrics.peak_hip_angle)
-                    .partial_cmp(&(b.1.faults.is_empty(), b.1.metrics.peak_hip_angle))
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            })
-            .map(|(i, _)| i);
+        let best_rep = s.best_rep().and_then(|b| s.reps.iter().position(|r| r.index == b.index));
         let series = folder.series();
         let t0 = auto.at_s.unwrap_or(0.0).clamp(0.0, duration);
         let mut app = Self {
@@ -287,7 +276,8 @@ impl ReviewApp {
     }
 
     fn current_rep(&self) -> Option<usize> {
-        self.folder.session.reps.iter().position(|r| self.t_s >= r.start_s && self.t_s <= r.end_s)
+        let s = &self.folder.session;
+        s.rep_at(self.t_s).and_then(|c| s.reps.iter().position(|r| r.index == c.index))
     }
 
     fn next_fault(&mut self, forward: bool) {
@@ -430,7 +420,7 @@ impl ReviewApp {
 
     fn side_panel(&mut self, ui: &mut egui::Ui) {
         let s = &self.folder.session;
-        let clean = s.reps.iter().filter(|r| r.is_clean()).count();
+        let clean = s.clean_reps();
         ui.label(
             RichText::new(format!("{} reps · {} clean · {}", s.reps.len(), clean, s.variation.label()))
                 .size(20.0),
@@ -627,7 +617,7 @@ impl ReviewApp {
                         img.size[1] as u32,
                         image::ColorType::Rgb8,
                     ) {
-                        eprintln!("warning: screenshot not saved: {e}");
+                        tracing::warn!("screenshot not saved: {e}");
                     }
                     if let Ok(mut s) = done.lock() {
                         *s = Some(true);
@@ -651,7 +641,7 @@ impl ReviewApp {
         self.trace.fault_marks = self.folder.session.reps.iter().map(|r| r.faults.len()).sum();
         if let Ok(b) = serde_json::to_vec_pretty(&self.trace) {
             if let Err(e) = thrustline_report::atomic::write(p, &b) {
-                eprintln!("warning: trace not written: {e}");
+                tracing::warn!("trace not written: {e}");
             }
         }
     }

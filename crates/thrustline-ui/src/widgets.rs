@@ -4,15 +4,14 @@
 use eframe::egui::{
     self, Align2, Color32, CornerRadius, FontId, Pos2, Rect, RichText, Sense, Shape, Stroke, StrokeKind, Vec2,
 };
-use thrustline_core::{FaultId, FrameMetrics, Landmark, Phase, Rep, Side, Thresholds, CONNECTIONS};
+use thrustline_core::{FaultId, FrameMetrics, Landmark, Rep, Side, Thresholds, CONNECTIONS};
 
 pub const ACCENT: Color32 = Color32::from_rgb(80, 220, 120);
 pub const DIM: Color32 = Color32::from_rgb(170, 170, 170);
 pub const FAULT: Color32 = Color32::from_rgb(230, 70, 60);
 pub const WARN: Color32 = Color32::from_rgb(240, 180, 60);
 pub const PANEL_BG: Color32 = Color32::from_rgb(18, 20, 24);
-/// Landmarks under this visibility are not drawn (MediaPipe's drawing utilities use 0.5).
-const DRAW_MIN_VISIBILITY: f32 = 0.5;
+use thrustline_report::draw::DRAW_MIN_VISIBILITY;
 /// Skeleton line width relative to the video's height: readable at 2–3 m on a 1080p screen.
 const BONE_WIDTH_PER_HEIGHT: f32 = 1.0 / 160.0;
 
@@ -28,16 +27,6 @@ pub fn apply_theme(ctx: &egui::Context) {
         s.spacing.item_spacing = Vec2::new(10.0, 8.0);
         s.spacing.button_padding = Vec2::new(10.0, 5.0);
     });
-}
-
-pub fn phase_name(p: Phase) -> &'static str {
-    match p {
-        Phase::Setup => "setup",
-        Phase::Ascent => "up",
-        Phase::Lockout => "lockout",
-        Phase::Descent => "down",
-        Phase::Bottom => "bottom",
-    }
 }
 
 pub fn fault_label(id: FaultId) -> &'static str {

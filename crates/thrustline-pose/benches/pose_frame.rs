@@ -8,8 +8,10 @@ use thrustline_capture::VideoSource;
 use thrustline_pose::{ModelKind, PoseConfig, PoseTracker};
 
 fn bench(c: &mut Criterion) {
-    let sample =
-        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/glute_bridge_bodyweight_1rep.mp4"));
+    let sample = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../assets/glute_bridge_bodyweight_1rep.mp4"
+    ));
     let mut src = VideoSource::open_file(sample).expect("bundled sample");
     let mut frames = Vec::new();
     while let Some(f) = src.next_frame().expect("decode") {

@@ -1,14 +1,13 @@
-//! The live coach's engine, without any GUI: a capture thread (OpenCV `VideoCapture`) feeds a
-//! one-slot channel that drops the oldest frame, so the pose + core worker always works on the
-//! newest one; the worker sends overlay-ready frames to the UI (also drop-oldest) and notices
-//! (rep list, saves, end of stream) that are never dropped silently. Every frame captured is
-//! also recorded to `video.mkv` by its own thread, and the session is saved after every event,
-//! so a crash loses at most the rep in progress.
-
-pub mod audio;
-pub mod cues;
-pub mod latency;
-mod recorder;
+//! Live coaching: a capture thread (OpenCV `VideoCapture`) feeds a one-slot channel that drops
+//! the oldest frame, so the pose + core worker always works on the newest one; the worker sends
+//! overlay-ready frames to the UI (also drop-oldest) and notices. The session writer runs on
+//! its own thread (frames.jsonl, session.json after every event, the last save), as does the
+//! raw-video recorder (every captured frame in `video.mkv`) and the audio cues: the inference
+//! thread only analyzes. A crash loses at most the rep in progress.
+//!
+//! Notices: events and the rep list may be dropped when the UI falls 256 behind (the rep list
+//! is sent whole each time, so the next one repairs it); the latest save and the end of the
+//! session each have a slot of their own and are never lost.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -20,54 +19,38 @@ use crossbeam_channel::{bounded, select, Receiver, Sender, TrySendError};
 use opencv::core::{Mat, Size};
 use opencv::imgproc;
 use opencv::prelude::*;
-use thrustline_capture::{CaptureError, Frame, SourceInfo, SourceSpec, VideoSource};
-use thrustline_core::metrics::measure;
+use thrustline_capture::{Frame, SourceInfo, SourceSpec, VideoSource};
 use thrustline_core::{
-    Analyzer, Event, FrameGeometry, FrameMetrics, Landmark, Phase, Rep, Side, Thresholds, Variation,
+    Analyzer, Event, FrameGeometry, FrameMetrics, Landmark, Phase, Rep, SessionSummary, Side, Thresholds,
+    Variation,
 };
-use thrustline_pose::{PoseConfig, PoseError, PoseTracker};
+use thrustline_pose::{PoseConfig, PoseTracker};
+use thrustline_report::folder::FrameLine;
+use thrustline_report::session::InputMeta;
 
-pub use audio::{AudioOptions, Cue};
-pub use latency::LatencyStats;
+use crate::audio::{self, AudioOptions, Cue};
+use crate::latency::{self, LatencyStats};
+use crate::recorder;
+use crate::writer::{SessionMeta, SessionWriter};
+use crate::EngineError;
 
 /// Frames between capture and the worker: one, so inference always starts on the newest frame.
 const CAPTURE_QUEUE: usize = 1;
 /// Frames between the worker and the UI: the UI shows the newest and drops the rest.
 const UI_QUEUE: usize = 2;
-/// Notices (rep list, saves, end) waiting for the UI; the rep list is sent whole each time,
-/// so a lost notice is repaired by the next one.
+/// Events and rep lists waiting for the UI; the rep list is sent whole each time, so a lost
+/// one is repaired by the next.
 const NOTICE_QUEUE: usize = 256;
 /// Frames waiting for the raw-video encoder: 2 s at 30 fps absorbs encoder hiccups.
 const RECORD_QUEUE: usize = 60;
+/// Lines and saves waiting for the session writer: 4 s at 60 fps; a full queue blocks the
+/// worker (back-pressure: nothing the session records is dropped).
+const SINK_QUEUE: usize = 256;
 /// Frames shown in the UI are scaled down to this longest side: enough for a full-screen
 /// window, and uploads stay cheap.
-const DISPLAY_MAX_SIDE: i32 = 960;
+pub const DISPLAY_MAX_SIDE: i32 = 960;
 /// frames.jsonl is flushed at least this often even without events.
 const FLUSH_INTERVAL: Duration = Duration::from_secs(2);
-
-#[derive(Debug, thiserror::Error)]
-pub enum LiveError {
-    #[error("{0}")]
-    Capture(#[from] CaptureError),
-    #[error("{0}")]
-    Pose(#[from] PoseError),
-    #[error("cannot write {0}: {1}")]
-    Io(String, std::io::Error),
-    #[error("audio: {0}")]
-    Audio(String),
-    #[error("video: {0}")]
-    Video(String),
-    #[error("json: {0}")]
-    Json(#[from] serde_json::Error),
-    #[error("the live worker stopped unexpectedly")]
-    Worker,
-}
-
-impl From<opencv::Error> for LiveError {
-    fn from(e: opencv::Error) -> Self {
-        LiveError::Video(e.message)
-    }
-}
 
 #[derive(Clone, Debug)]
 pub struct LiveConfig {
@@ -172,6 +155,12 @@ struct DropOldest<T> {
     dropped: Arc<AtomicU64>,
 }
 
+impl<T> Clone for DropOldest<T> {
+    fn clone(&self) -> Self {
+        Self { tx: self.tx.clone(), rx: self.rx.clone(), dropped: self.dropped.clone() }
+    }
+}
+
 impl<T> DropOldest<T> {
     fn new(cap: usize) -> (Self, Receiver<T>) {
         let (tx, rx) = bounded(cap);
@@ -204,7 +193,9 @@ pub struct Engine {
     running: Arc<AtomicBool>,
     frames: Receiver<LiveFrame>,
     notices: Receiver<Notice>,
-    worker: Option<JoinHandle<Result<LiveSummary, LiveError>>>,
+    saved: Receiver<Notice>,
+    end: Receiver<Notice>,
+    worker: Option<JoinHandle<Result<LiveSummary, EngineError>>>,
     capture: Option<JoinHandle<()>>,
     pub info: SourceInfo,
     pub dir: PathBuf,
@@ -212,14 +203,31 @@ pub struct Engine {
     speech: Arc<AtomicBool>,
 }
 
+/// Where the worker's notices go: events and rep lists (dropped when the UI is far behind) and
+/// the end (sent once). The latest save has a slot of its own, filled by the session writer.
+struct Notices {
+    events: Sender<Notice>,
+    end: Sender<Notice>,
+    wake: Arc<dyn Fn() + Send + Sync>,
+}
+
+impl Notices {
+    fn event(&self, n: Notice) {
+        if self.events.try_send(n).is_err() {
+            tracing::debug!("UI far behind: a notice was dropped (the next rep list repairs it)");
+        }
+    }
+}
+
 impl Engine {
     /// Opens the source and the models (errors here are the user's: a missing camera, a
     /// missing model) and starts the threads. `wake` is called whenever there is something
     /// new to show (the UI's `request_repaint`).
-    pub fn start(cfg: LiveConfig, wake: Arc<dyn Fn() + Send + Sync>) -> Result<Self, LiveError> {
+    pub fn start(cfg: LiveConfig, wake: Arc<dyn Fn() + Send + Sync>) -> Result<Self, EngineError> {
         let mut src = VideoSource::open(&cfg.source)?;
         let info = src.info().clone();
         let tracker = PoseTracker::new(cfg.pose.clone())?;
+        let model = crate::setup::model_meta(tracker.config())?;
         let started_unix = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
         let dir = recorder::session_dir(&cfg.sessions_dir, started_unix)?;
         let running = Arc::new(AtomicBool::new(true));
@@ -278,31 +286,54 @@ impl Engine {
                     drop(rec_tx);
                     cap_tx.send(Captured::End(end));
                 })
-                .map_err(|e| LiveError::Io("capture thread".into(), e))?
+                .map_err(|e| EngineError::Io("capture thread".into(), e))?
         };
 
         let (cmd_tx, cmd_rx) = bounded::<Command>(16);
         let (ui_tx, ui_rx) = DropOldest::<LiveFrame>::new(UI_QUEUE);
         let (note_tx, note_rx) = bounded::<Notice>(NOTICE_QUEUE);
+        let (saved_tx, saved_rx) = DropOldest::<Notice>::new(1);
+        let (end_tx, end_rx) = bounded::<Notice>(1);
+        let notices = Notices { events: note_tx, end: end_tx, wake };
         let audio = audio::Audio::new(&cfg.audio);
         let mute = audio.mute_switch();
         let speech = audio.speech_switch();
+        let meta = SessionMeta {
+            input: InputMeta {
+                file: if cfg.record_video {
+                    recorder::VIDEO_PARTIAL.to_string()
+                } else {
+                    cfg.source.to_string()
+                },
+                duration_s: 0.0,
+                fps: info.fps,
+                width: info.width,
+                height: info.height,
+                frames: 0,
+            },
+            model,
+            variation: cfg.variation,
+            load_kg: cfg.load_kg,
+            thresholds: cfg.thresholds,
+            created_unix: started_unix,
+        };
+        let sink = Sink::spawn(SessionWriter::create(&dir, meta, Vec::new())?, saved_tx)?;
+        let mut analyzer =
+            Analyzer::new(cfg.thresholds, FrameGeometry { width: info.width, height: info.height });
+        analyzer.set_side(cfg.side);
         let mut worker = Worker {
-            analyzer: Analyzer::new(cfg.thresholds, FrameGeometry { width: info.width, height: info.height }),
-            recorder: recorder::Recorder::create(&dir, &cfg, &info, tracker.config(), started_unix)?,
+            analyzer,
             cfg,
             tracker,
             audio,
             ui: ui_tx,
-            notes: note_tx,
-            wake,
+            notices,
+            sink,
             set_active: true,
-            set_number: 1,
             latency: latency::Recorder::new(),
             analyzed: 0,
             last_reps: Vec::new(),
         };
-        worker.analyzer.set_side(worker.cfg.side);
         let worker = {
             let running = running.clone();
             std::thread::Builder::new()
@@ -310,24 +341,23 @@ impl Engine {
                 .spawn(move || {
                     let r = worker.run(&cap_rx, &cmd_rx, &running, video, &captured, &capture_dropped);
                     running.store(false, Ordering::SeqCst);
-                    match &r {
-                        Ok(s) => {
-                            let _ = worker.notes.try_send(Notice::Ended(s.clone()));
-                        }
-                        Err(e) => {
-                            let _ = worker.notes.try_send(Notice::Failed(e.to_string()));
-                        }
-                    }
-                    (worker.wake)();
+                    // Capacity one, sent once: the end always arrives.
+                    let _ = worker.notices.end.try_send(match &r {
+                        Ok(s) => Notice::Ended(s.clone()),
+                        Err(e) => Notice::Failed(e.to_string()),
+                    });
+                    (worker.notices.wake)();
                     r
                 })
-                .map_err(|e| LiveError::Io("pose thread".into(), e))?
+                .map_err(|e| EngineError::Io("pose thread".into(), e))?
         };
         Ok(Self {
             cmd: cmd_tx,
             running,
             frames: ui_rx,
             notices: note_rx,
+            saved: saved_rx,
+            end: end_rx,
             worker: Some(worker),
             capture: Some(capture),
             info,
@@ -346,13 +376,23 @@ impl Engine {
         self.frames.try_iter().last()
     }
 
+    /// Every notice since the last call, in order: events and rep lists, the latest save, the
+    /// end.
     pub fn notices(&self) -> Vec<Notice> {
-        self.notices.try_iter().collect()
+        let mut v: Vec<Notice> = self.notices.try_iter().collect();
+        v.extend(self.saved.try_iter());
+        v.extend(self.end.try_iter());
+        v
     }
 
     /// Blocks for the next notice (headless use).
     pub fn wait_notice(&self, timeout: Duration) -> Option<Notice> {
-        self.notices.recv_timeout(timeout).ok()
+        select! {
+            recv(self.notices) -> n => n.ok(),
+            recv(self.saved) -> n => n.ok(),
+            recv(self.end) -> n => n.ok(),
+            default(timeout) => None,
+        }
     }
 
     pub fn is_running(&self) -> bool {
@@ -368,14 +408,14 @@ impl Engine {
     }
 
     /// Stops capture, lets the worker save the session, and returns what it came to.
-    pub fn stop(&mut self) -> Result<LiveSummary, LiveError> {
+    pub fn stop(&mut self) -> Result<LiveSummary, EngineError> {
         self.running.store(false, Ordering::SeqCst);
         if let Some(c) = self.capture.take() {
             let _ = c.join();
         }
         match self.worker.take() {
-            Some(w) => w.join().map_err(|_| LiveError::Worker)?,
-            None => Err(LiveError::Worker),
+            Some(w) => w.join().map_err(|_| EngineError::Worker("pose"))?,
+            None => Err(EngineError::Worker("pose")),
         }
     }
 }
@@ -390,17 +430,92 @@ impl Drop for Engine {
     }
 }
 
+/// What the session writer's thread is asked to do.
+enum SinkMsg {
+    Frame(Box<FrameLine>),
+    Flush,
+    Save(Box<SessionSummary>),
+    /// The last save; `recorded`: frames in the complete raw video.
+    Finish {
+        summary: Box<SessionSummary>,
+        recorded: Option<u64>,
+        training_log: bool,
+    },
+}
+
+/// The session writer on its own thread, off the inference thread.
+struct Sink {
+    tx: Sender<SinkMsg>,
+    handle: Option<JoinHandle<Result<PathBuf, EngineError>>>,
+}
+
+impl Sink {
+    fn spawn(mut w: SessionWriter, saved: DropOldest<Notice>) -> Result<Self, EngineError> {
+        let (tx, rx) = bounded::<SinkMsg>(SINK_QUEUE);
+        let handle = std::thread::Builder::new()
+            .name("session-writer".into())
+            .spawn(move || -> Result<PathBuf, EngineError> {
+                for m in rx.iter() {
+                    match m {
+                        SinkMsg::Frame(l) => w.frame(&l)?,
+                        SinkMsg::Flush => w.flush()?,
+                        SinkMsg::Save(s) => saved.send(Notice::Saved(w.save(&s)?)),
+                        SinkMsg::Finish { summary, recorded, training_log } => {
+                            if let Some(n) = recorded {
+                                complete_recording(&mut w, n)?;
+                            }
+                            let dir = w.dir().to_path_buf();
+                            let log_as = dir.display().to_string();
+                            w.finish(&summary, &[], training_log.then_some(log_as.as_str()))?;
+                            saved.send(Notice::Saved(dir.join(thrustline_report::folder::SESSION_FILE)));
+                            return Ok(dir);
+                        }
+                    }
+                }
+                Err(EngineError::Worker("session writer"))
+            })
+            .map_err(|e| EngineError::Io("session writer thread".into(), e))?;
+        Ok(Self { tx, handle: Some(handle) })
+    }
+
+    /// Queues a message; the writer gone (it failed) is reported when the sink is finished.
+    fn send(&self, m: SinkMsg) {
+        let _ = self.tx.send(m);
+    }
+
+    /// The last save, and the writer's result.
+    fn finish(
+        &mut self,
+        summary: SessionSummary,
+        recorded: Option<u64>,
+        training_log: bool,
+    ) -> Result<PathBuf, EngineError> {
+        self.send(SinkMsg::Finish { summary: Box::new(summary), recorded, training_log });
+        let handle = self.handle.take().ok_or(EngineError::Worker("session writer"))?;
+        handle.join().map_err(|_| EngineError::Worker("session writer"))?
+    }
+}
+
+/// The raw recording is complete: it takes its final name and the session points at it.
+fn complete_recording(w: &mut SessionWriter, frames: u64) -> Result<(), EngineError> {
+    w.input_mut().frames = frames;
+    let (from, to) = (w.dir().join(recorder::VIDEO_PARTIAL), w.dir().join(recorder::VIDEO_FILE));
+    if from.is_file() {
+        std::fs::rename(&from, &to).map_err(|e| EngineError::Io(to.display().to_string(), e))?;
+        w.input_mut().file = recorder::VIDEO_FILE.to_string();
+    }
+    Ok(())
+}
+
 struct Worker {
     cfg: LiveConfig,
     tracker: PoseTracker,
     analyzer: Analyzer,
-    recorder: recorder::Recorder,
     audio: audio::Audio,
     ui: DropOldest<LiveFrame>,
-    notes: Sender<Notice>,
-    wake: Arc<dyn Fn() + Send + Sync>,
+    notices: Notices,
+    sink: Sink,
     set_active: bool,
-    set_number: u32,
     latency: latency::Recorder,
     analyzed: u64,
     last_reps: Vec<Rep>,
@@ -412,19 +527,19 @@ impl Worker {
         frames: &Receiver<Captured>,
         cmds: &Receiver<Command>,
         running: &AtomicBool,
-        video: Option<JoinHandle<Result<u64, LiveError>>>,
+        video: Option<JoinHandle<Result<u64, EngineError>>>,
         captured: &AtomicU64,
         dropped: &AtomicU64,
-    ) -> Result<LiveSummary, LiveError> {
+    ) -> Result<LiveSummary, EngineError> {
         let mut last_flush = Instant::now();
         let end = loop {
             select! {
-                recv(cmds) -> c => if let Ok(c) = c { self.command(c)?; },
+                recv(cmds) -> c => if let Ok(c) = c { self.command(c); },
                 recv(frames) -> m => match m {
                     Ok(Captured::Frame(f, at)) => {
                         self.frame(&f, at)?;
                         if last_flush.elapsed() > FLUSH_INTERVAL {
-                            self.recorder.flush()?;
+                            self.sink.send(SinkMsg::Flush);
                             last_flush = Instant::now();
                         }
                     }
@@ -444,132 +559,90 @@ impl Worker {
             Some(Ok(Ok(n))) => Some(n),
             // The analysis is kept even when the recording failed.
             Some(Ok(Err(e))) => {
-                eprintln!("warning: video not recorded: {e}");
+                tracing::warn!("video not recorded: {e}");
                 None
             }
             Some(Err(_)) => {
-                eprintln!("warning: video not recorded: the recording thread failed");
+                tracing::warn!("video not recorded: the recording thread failed");
                 None
             }
             None => None,
         };
         let summary = self.analyzer.summary();
-        let dir = self.recorder.finish(&summary, recorded, self.cfg.training_log)?;
+        let (reps, partials) = (summary.reps.len(), summary.partial_reps.len());
+        let dir = self.sink.finish(summary, recorded, self.cfg.training_log)?;
         self.audio.finish()?;
-        let latency = self.latency.stats();
         let out = LiveSummary {
             dir,
-            reps: summary.reps.len(),
-            partials: summary.partial_reps.len(),
+            reps,
+            partials,
             end,
-            latency,
+            latency: self.latency.stats(),
             frames_captured: captured.load(Ordering::Relaxed),
             frames_analyzed: self.analyzed,
             frames_dropped: dropped.load(Ordering::Relaxed),
         };
-        self.recorder.write_stats(&out)?;
+        recorder::write_stats(&out)?;
         Ok(out)
     }
 
-    fn command(&mut self, c: Command) -> Result<(), LiveError> {
+    fn command(&mut self, c: Command) {
         match c {
             Command::StartSet => self.set_active = true,
             Command::StopSet => {
                 self.set_active = false;
-                self.end_set()?;
+                self.end_set();
             }
             Command::NewSet => {
                 self.set_active = true;
-                self.end_set()?;
+                self.end_set();
             }
             Command::SetSide(s) => {
                 self.cfg.side = s;
                 self.analyzer.set_side(s);
             }
         }
-        Ok(())
     }
 
     fn set_reps(&self, set: u32) -> u32 {
         self.analyzer.reps().iter().filter(|r| r.set == set).count() as u32
     }
 
-    fn end_set(&mut self) -> Result<(), LiveError> {
+    fn end_set(&mut self) {
         if let Some(set) = self.analyzer.end_set() {
-            self.set_number = set + 1;
-            let _ = self.notes.try_send(Notice::Event { t_ms: 0.0, event: Event::SetEnded { set } });
+            self.notices.event(Notice::Event { t_ms: 0.0, event: Event::SetEnded { set } });
         }
-        self.save()
+        self.sink.send(SinkMsg::Save(Box::new(self.analyzer.summary())));
     }
 
-    fn save(&mut self) -> Result<(), LiveError> {
-        let path = self.recorder.save(&self.analyzer.summary())?;
-        let _ = self.notes.try_send(Notice::Saved(path));
-        Ok(())
-    }
-
-    fn frame(&mut self, f: &Frame, captured_at: Instant) -> Result<(), LiveError> {
+    fn frame(&mut self, f: &Frame, captured_at: Instant) -> Result<(), EngineError> {
         let pose = self.tracker.process(&f.rgb, f.t_ms)?;
         let obs = pose.as_ref().map(|p| p.observation());
-        let geom = FrameGeometry { width: f.rgb.cols() as u32, height: f.rgb.rows() as u32 };
-        let (metrics, hip, phase, total, set, rep, events) = if self.set_active {
-            let fa = self.analyzer.update(f.t_ms, obs.as_ref());
-            (
-                fa.metrics,
-                fa.hip_angle_smoothed,
-                fa.phase,
-                fa.reps,
-                fa.set,
-                fa.rep_in_progress,
-                Some(fa.events),
-            )
+        // Between sets the skeleton and angles still show, measured as in a set; nothing is
+        // counted.
+        let fa = if self.set_active {
+            self.analyzer.update(f.t_ms, obs.as_ref())
         } else {
-            // Between sets the skeleton and angles still show; nothing is counted.
-            let m = obs.as_ref().map(|o| {
-                measure(
-                    o,
-                    geom,
-                    &self.cfg.thresholds,
-                    None,
-                    self.cfg.side,
-                    thrustline_core::metrics::view_yaw(o),
-                )
-                .0
-            });
-            let hip = m.as_ref().and_then(|m| m.hip_angle.map(|a| a.value));
-            (m, hip, Phase::Setup, self.analyzer.reps().len() as u32, self.set_number, None, None)
+            self.analyzer.observe(f.t_ms, obs.as_ref())
         };
         self.analyzed += 1;
-        self.recorder.frame(&thrustline_report::frames::FrameRecord {
-            t: (f.t_ms * 1000.0).round() / 1000.0,
-            lm: pose.as_ref().map(|p| p.landmarks.iter().map(|l| [l.x, l.y, l.z, l.visibility]).collect()),
-            metrics: metrics.as_ref(),
-            hip_angle_smoothed: hip,
-            phase,
-            rep,
-            reps_counted: total,
-        })?;
-        self.set_number = set;
+        self.sink.send(SinkMsg::Frame(Box::new(FrameLine::new(&fa, pose.as_ref().map(|p| &p.landmarks)))));
         let mut changed = false;
-        if let Some(ev) = events {
-            for e in ev.iter() {
-                match *e {
-                    Event::RepCounted { .. } => {
-                        // Spoken as the rep's number within its set, like the counter.
-                        self.audio.cue(Cue::Rep(self.set_reps(set)), f.t_ms)
-                    }
-                    Event::FaultRaised { id, .. } => self.audio.cue(Cue::Fault(id), f.t_ms),
-                    _ => {}
-                }
-                let _ = self.notes.try_send(Notice::Event { t_ms: f.t_ms, event: *e });
-                changed = true;
+        for e in fa.events.iter() {
+            match *e {
+                // Spoken as the rep's number within its set, like the counter.
+                Event::RepCounted { .. } => self.audio.cue(Cue::Rep(self.set_reps(fa.set)), f.t_ms),
+                Event::FaultRaised { id, .. } => self.audio.cue(Cue::Fault(id), f.t_ms),
+                _ => {}
             }
+            self.notices.event(Notice::Event { t_ms: f.t_ms, event: *e });
+            changed = true;
         }
         // Faults judged at the bottom (lowering) change a rep without an event of their own.
         if changed || self.analyzer.reps() != self.last_reps.as_slice() {
             self.last_reps = self.analyzer.reps().to_vec();
-            let _ = self.notes.try_send(Notice::Reps(self.last_reps.clone()));
-            self.save()?;
+            self.notices.event(Notice::Reps(self.last_reps.clone()));
+            self.sink.send(SinkMsg::Save(Box::new(self.analyzer.summary())));
         }
         let (rgb, w, h) = display_pixels(&f.rgb)?;
         let ready = Instant::now();
@@ -583,21 +656,21 @@ impl Worker {
             captured: captured_at,
             ready,
             landmarks: pose.as_ref().map(|p| Box::new(p.landmarks)),
-            metrics,
-            hip_angle: hip,
-            phase,
-            set,
-            set_reps: self.set_reps(set),
-            total_reps: total,
+            metrics: fa.metrics,
+            hip_angle: fa.hip_angle_smoothed,
+            phase: fa.phase,
+            set: fa.set,
+            set_reps: self.set_reps(fa.set),
+            total_reps: fa.reps,
             set_active: self.set_active,
         });
-        (self.wake)();
+        (self.notices.wake)();
         Ok(())
     }
 }
 
 /// The frame's RGB bytes at display size.
-fn display_pixels(rgb: &Mat) -> Result<(Vec<u8>, usize, usize), LiveError> {
+fn display_pixels(rgb: &Mat) -> Result<(Vec<u8>, usize, usize), EngineError> {
     let (w, h) = (rgb.cols(), rgb.rows());
     let long = w.max(h);
     if long > DISPLAY_MAX_SIDE {

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use crossbeam_channel::{bounded, Sender, TrySendError};
 use thrustline_core::FaultId;
 
-use crate::LiveError;
+use crate::EngineError;
 
 /// espeak-ng's output rate; tones are made at the same rate so nothing is resampled.
 pub const SAMPLE_RATE: u32 = 22_050;
@@ -109,7 +109,7 @@ impl Track {
         }
     }
 
-    fn write(&self) -> Result<(), LiveError> {
+    fn write(&self) -> Result<(), EngineError> {
         let spec = hound::WavSpec {
             channels: 1,
             sample_rate: SAMPLE_RATE,
@@ -119,15 +119,15 @@ impl Track {
         let mut bytes = std::io::Cursor::new(Vec::new());
         {
             let mut w =
-                hound::WavWriter::new(&mut bytes, spec).map_err(|e| LiveError::Audio(e.to_string()))?;
+                hound::WavWriter::new(&mut bytes, spec).map_err(|e| EngineError::Audio(e.to_string()))?;
             for &s in &self.samples {
                 w.write_sample((s.clamp(-1.0, 1.0) * 32767.0) as i16)
-                    .map_err(|e| LiveError::Audio(e.to_string()))?;
+                    .map_err(|e| EngineError::Audio(e.to_string()))?;
             }
-            w.finalize().map_err(|e| LiveError::Audio(e.to_string()))?;
+            w.finalize().map_err(|e| EngineError::Audio(e.to_string()))?;
         }
         thrustline_report::atomic::write(&self.path, bytes.get_ref())
-            .map_err(|e| LiveError::Io(self.path.display().to_string(), e))
+            .map_err(|e| EngineError::Io(self.path.display().to_string(), e))
     }
 }
 
@@ -184,7 +184,7 @@ impl Audio {
     }
 
     /// Writes the WAV track, if one was asked for.
-    pub fn finish(&mut self) -> Result<(), LiveError> {
+    pub fn finish(&mut self) -> Result<(), EngineError> {
         match self.track.take() {
             Some(t) => t.write(),
             None => Ok(()),
@@ -196,7 +196,7 @@ fn open_device(warn: bool) -> Option<Sender<Vec<f32>>> {
     if !has_audio_device() {
         // Muted from the start, the lifter asked for silence: no need to say there is no sound.
         if warn {
-            eprintln!("warning: no audio device found; audio cues are off (the screen still shows them)");
+            tracing::warn!("no audio device found; audio cues are off (the screen still shows them)");
         }
         return None;
     }
@@ -224,13 +224,13 @@ fn open_device(warn: bool) -> Option<Sender<Vec<f32>>> {
         sink.sleep_until_end();
     });
     if spawned.is_err() {
-        eprintln!("warning: audio thread could not start; audio cues are off");
+        tracing::warn!("audio thread could not start; audio cues are off");
         return None;
     }
     match ready_rx.recv() {
         Ok(Ok(())) => Some(tx),
         Ok(Err(e)) => {
-            eprintln!("warning: audio device unavailable ({e}); audio cues are off");
+            tracing::warn!("audio device unavailable ({e}); audio cues are off");
             None
         }
         Err(_) => None,
@@ -238,10 +238,10 @@ fn open_device(warn: bool) -> Option<Sender<Vec<f32>>> {
 }
 
 /// Reads a WAV track back (tests and the bench).
-pub fn read_track(path: &Path) -> Result<Vec<f32>, LiveError> {
-    let r = hound::WavReader::open(path).map_err(|e| LiveError::Audio(e.to_string()))?;
+pub fn read_track(path: &Path) -> Result<Vec<f32>, EngineError> {
+    let r = hound::WavReader::open(path).map_err(|e| EngineError::Audio(e.to_string()))?;
     r.into_samples::<i16>()
-        .map(|s| s.map(|v| f32::from(v) / 32768.0).map_err(|e| LiveError::Audio(e.to_string())))
+        .map(|s| s.map(|v| f32::from(v) / 32768.0).map_err(|e| EngineError::Audio(e.to_string())))
         .collect()
 }
 

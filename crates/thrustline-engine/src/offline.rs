@@ -1,0 +1,477 @@
+//! Offline analysis of recorded videos: decode → pose → core + writers as pipelined stages
+//! over bounded channels. A full channel blocks its producer, so no frame is ever dropped.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use crossbeam_channel::bounded;
+use opencv::core::{Mat, Size, Vector};
+use opencv::prelude::*;
+use opencv::{imgcodecs, imgproc};
+use thrustline_capture::{Frame, VideoSource};
+use thrustline_core::{Analyzer, Event, FrameGeometry, Phase, Thresholds, Variation};
+use thrustline_pose::{PoseConfig, PoseFrame, PoseMask, PoseTracker};
+use thrustline_report::folder::{self, FrameLine};
+use thrustline_report::html::KeyFrame;
+use thrustline_report::session::{Comment, InputMeta, ModelMeta, Session};
+use thrustline_report::{atomic, draw, video};
+
+use crate::writer::{SessionMeta, SessionWriter};
+use crate::EngineError;
+
+/// Frames in flight between two stages: enough to absorb jitter, small enough for memory.
+const STAGE_QUEUE: usize = 8;
+/// Key frames in the report are scaled to this height.
+const KEYFRAME_HEIGHT: i32 = 360;
+/// JPEG quality of report key frames.
+const KEYFRAME_QUALITY: i32 = 80;
+/// One frame in this many near the top of a rep gets a segmentation mask (each costs a second
+/// landmark-model run); 5 per second at 30 fps is plenty for a hold of half a second or more.
+const MASK_EVERY: u64 = 6;
+/// Frames read under this share of what the container claims: a truncated file (containers'
+/// counts are estimates from the duration, off by a frame or two).
+const TRUNCATED_SHARE: f64 = 0.98;
+/// At most this many key frames per report (lockouts first, then faults).
+const MAX_KEYFRAMES: usize = 48;
+/// The annotated video's temp name until it holds every frame.
+const ANNOTATED_TMP: &str = ".annotated.tmp.mp4";
+const ANNOTATED: &str = "annotated.mp4";
+
+/// How to analyze.
+#[derive(Clone, Debug)]
+pub struct OfflineConfig {
+    pub pose: PoseConfig,
+    pub thresholds: Thresholds,
+    pub variation: Variation,
+    pub load_kg: Option<f64>,
+    /// The annotated video's longest side (0: the input's size); `None`: no annotated video.
+    pub video_size: Option<u32>,
+    /// Measure the back's outline near the top of each rep (segmentation mask).
+    pub back_outline: bool,
+    /// Replace a folder that already holds a session (moved aside, comments kept).
+    pub force: bool,
+    /// Add each session to the training log.
+    pub training_log: bool,
+}
+
+/// What one video produced.
+pub struct Outcome {
+    pub video: PathBuf,
+    pub dir: PathBuf,
+    pub session: Session,
+    /// Frames analyzed per second of wall time, and the video's duration over that time.
+    pub fps: f64,
+    pub realtime: f64,
+    /// A previous session in `dir`, moved aside here.
+    pub replaced: Option<PathBuf>,
+    /// Frames read, when fewer than the file claims (a truncated file): (read, claimed).
+    pub truncated: Option<(u64, u64)>,
+}
+
+/// Progress of one video: frames analyzed of the total the file claims.
+pub trait Progress: Sync {
+    fn start(&self, name: &str, total: u64);
+    fn frame(&self);
+    fn finish(&self);
+}
+
+/// Loaded models and the settings they run with; analyzes one video after another.
+pub struct Offline {
+    cfg: OfflineConfig,
+    tracker: PoseTracker,
+    model: ModelMeta,
+}
+
+impl Offline {
+    /// Loads the models once, up front: a bad model or runtime fails before any video.
+    pub fn new(cfg: OfflineConfig) -> Result<Self, EngineError> {
+        let meta = {
+            let pose = cfg.pose.clone();
+            std::thread::spawn(move || crate::setup::model_meta(&pose))
+        };
+        let tracker = PoseTracker::new(cfg.pose.clone())?;
+        let model = meta.join().map_err(|_| EngineError::Worker("checksum"))??;
+        Ok(Self { cfg, tracker, model })
+    }
+
+    /// Analyzes `video` into `dir`.
+    pub fn analyze(
+        &mut self,
+        video: &Path,
+        dir: &Path,
+        cancel: &AtomicBool,
+        progress: &dyn Progress,
+    ) -> Result<Outcome, EngineError> {
+        let (comments, replaced) = prepare_dir(dir, self.cfg.force)?;
+        self.tracker.reset();
+        let mut src = VideoSource::open_file(video)?;
+        let info = src.info().clone();
+        std::fs::create_dir_all(dir).map_err(|e| EngineError::Io(dir.display().to_string(), e))?;
+        let created = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let meta = SessionMeta {
+            input: InputMeta {
+                file: video.display().to_string(),
+                duration_s: 0.0,
+                fps: info.fps,
+                width: info.width,
+                height: info.height,
+                frames: 0,
+            },
+            model: self.model.clone(),
+            variation: self.cfg.variation,
+            load_kg: self.cfg.load_kg,
+            thresholds: self.cfg.thresholds,
+            created_unix: created,
+        };
+        let mut writer = SessionWriter::create(dir, meta, comments)?;
+        let started = Instant::now();
+        progress.start(
+            &video.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            info.frame_count,
+        );
+        let run = Run {
+            cfg: &self.cfg,
+            geom: FrameGeometry { width: info.width, height: info.height },
+            fps: info.fps,
+            tmp_video: dir.join(ANNOTATED_TMP),
+            cancel,
+            progress,
+        };
+        let result = run.pipeline(&mut src, &mut self.tracker, &mut writer);
+        progress.finish();
+        let (summary, keyframes, video_done) = match result {
+            Ok(r) if !cancel.load(Ordering::SeqCst) => r,
+            other => {
+                let _ = std::fs::remove_file(&run.tmp_video);
+                writer.abandon();
+                return Err(other.err().unwrap_or(EngineError::Interrupted));
+            }
+        };
+        let elapsed = started.elapsed().as_secs_f64().max(1e-9);
+        let read = writer.frames_written();
+        // A cut-off file decodes short without an error: say how much of it was read.
+        let truncated = (info.frame_count > 0 && (read as f64) < TRUNCATED_SHARE * info.frame_count as f64)
+            .then_some((read, info.frame_count));
+        writer.input_mut().frames = read;
+        if video_done {
+            std::fs::rename(&run.tmp_video, dir.join(ANNOTATED))
+                .map_err(|e| EngineError::Io(dir.join(ANNOTATED).display().to_string(), e))?;
+        }
+        let log_as = video.display().to_string();
+        let session =
+            writer.finish(&summary, &keyframes, self.cfg.training_log.then_some(log_as.as_str()))?;
+        Ok(Outcome {
+            video: video.to_path_buf(),
+            dir: dir.to_path_buf(),
+            fps: read as f64 / elapsed,
+            realtime: session.input.duration_s / elapsed,
+            session,
+            replaced,
+            truncated,
+        })
+    }
+}
+
+/// One video's run through the stages.
+struct Run<'a> {
+    cfg: &'a OfflineConfig,
+    geom: FrameGeometry,
+    fps: f64,
+    tmp_video: PathBuf,
+    cancel: &'a AtomicBool,
+    progress: &'a dyn Progress,
+}
+
+/// The highest point of the current rep's top, kept until the hips come down: (rep, hip angle,
+/// time, annotated frame).
+type Top = (u32, f32, f64, Mat);
+
+impl Run<'_> {
+    /// Decode, pose and core + writers on three threads. Returns the summary, the key frames
+    /// and whether the annotated video holds every frame.
+    fn pipeline(
+        &self,
+        src: &mut VideoSource,
+        tracker: &mut PoseTracker,
+        writer: &mut SessionWriter,
+    ) -> Result<(thrustline_core::SessionSummary, Vec<KeyFrame>, bool), EngineError> {
+        let (tx_frames, rx_frames) = bounded::<Frame>(STAGE_QUEUE);
+        let (tx_pose, rx_pose) = bounded::<(Frame, Option<PoseFrame>, Option<PoseMask>)>(STAGE_QUEUE);
+        let cancel = self.cancel;
+        std::thread::scope(|s| {
+            let decode = s.spawn(move || -> Result<(), EngineError> {
+                lower_priority();
+                while !cancel.load(Ordering::SeqCst) {
+                    match src.next_frame()? {
+                        Some(f) => {
+                            if tx_frames.send(f).is_err() {
+                                break;
+                            }
+                        }
+                        None => break,
+                    }
+                }
+                Ok(())
+            });
+            let pose = s.spawn(move || self.pose_stage(tracker, rx_frames, tx_pose));
+            let consume = s.spawn(move || self.sink_stage(rx_pose, writer));
+            let c = consume.join().map_err(|_| EngineError::Worker("writer"))?;
+            let d = decode.join().map_err(|_| EngineError::Worker("decoder"))?;
+            let p = pose.join().map_err(|_| EngineError::Worker("pose"))?;
+            d?;
+            p?;
+            c
+        })
+    }
+
+    fn pose_stage(
+        &self,
+        tracker: &mut PoseTracker,
+        rx: crossbeam_channel::Receiver<Frame>,
+        tx: crossbeam_channel::Sender<(Frame, Option<PoseFrame>, Option<PoseMask>)>,
+    ) -> Result<(), EngineError> {
+        let mut top_frames = 0u64;
+        // `rx` is owned here so that an error below drops it and unblocks the decoder.
+        for f in rx.iter() {
+            let p = tracker.process(&f.rgb, f.t_ms)?;
+            // The back's outline where it matters, the top of a rep, on a sample of frames.
+            let near_top = self.cfg.back_outline
+                && p.as_ref().is_some_and(|p| {
+                    thrustline_core::metrics::near_lockout(&p.observation(), self.geom, &self.cfg.thresholds)
+                });
+            let mask = match (&p, near_top) {
+                (Some(pf), true) => {
+                    top_frames += 1;
+                    if top_frames % MASK_EVERY == 1 || MASK_EVERY == 1 {
+                        tracker.mask(&f.rgb, &pf.roi)?
+                    } else {
+                        None
+                    }
+                }
+                _ => None,
+            };
+            if tx.send((f, p, mask)).is_err() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Core, session writer, key frames and the annotated video. The pose stage is the
+    /// bottleneck: drawing and encoding fill the gaps it leaves.
+    fn sink_stage(
+        &self,
+        rx: crossbeam_channel::Receiver<(Frame, Option<PoseFrame>, Option<PoseMask>)>,
+        writer: &mut SessionWriter,
+    ) -> Result<(thrustline_core::SessionSummary, Vec<KeyFrame>, bool), EngineError> {
+        lower_priority();
+        let mut analyzer = Analyzer::new(self.cfg.thresholds, self.geom);
+        let long = self.geom.width.max(self.geom.height);
+        let scale = match self.cfg.video_size {
+            Some(v) if v > 0 && long > v => f64::from(v) / f64::from(long),
+            _ => 1.0,
+        };
+        // Even sizes: H.264 and MPEG-4 encoders need them.
+        let even = |v: u32| ((f64::from(v) * scale / 2.0).round() as i32 * 2).max(2);
+        let out_size = Size::new(even(self.geom.width), even(self.geom.height));
+        let mut video = match self.cfg.video_size {
+            // MPEG-4 Part 2 first: on the 60 fps clip H.264 cost 1.5 s of 6.6 (measured, README).
+            Some(_) => Some(video::AnnotatedWriter::create_fast(
+                &self.tmp_video,
+                self.fps,
+                out_size.width as u32,
+                out_size.height as u32,
+            )?),
+            None => None,
+        };
+        let mut keyframes: Vec<KeyFrame> = Vec::new();
+        let mut banner = draw::Banner::default();
+        let mut top: Option<Top> = None;
+        let (mut bgr, mut small) = (Mat::default(), Mat::default());
+        for (f, p, mask) in rx.iter() {
+            let obs = p.as_ref().map(PoseFrame::observation);
+            let view = mask.as_ref().map(PoseMask::view);
+            let fa = analyzer.update_masked(f.t_ms, obs.as_ref(), view.as_ref());
+            let t_s = f.t_ms / 1000.0;
+            writer.frame(&FrameLine::new(&fa, p.as_ref().map(|p| &p.landmarks)))?;
+            let mut capture: Vec<String> = Vec::new();
+            for e in fa.events.iter() {
+                match *e {
+                    Event::FaultRaised { rep, id } => {
+                        banner.show(id.cue(), t_s);
+                        capture.push(format!("rep {rep}: {}", id.cue()));
+                    }
+                    Event::RepCounted { rep } => top = Some((rep, f32::MIN, t_s, Mat::default())),
+                    _ => {}
+                }
+            }
+            let at_top = matches!(fa.phase, Phase::Lockout);
+            let higher =
+                at_top && top.as_ref().is_some_and(|tp| fa.hip_angle_smoothed.is_some_and(|h| h > tp.1));
+            if video.is_some() || !capture.is_empty() || higher {
+                // Draw at the output size: the overlay scales with it and costs less.
+                if out_size.width != f.rgb.cols() {
+                    // Bilinear: INTER_AREA at a non-integer ratio cost 8 ms a frame (720×1280 → 720
+                    // high), more than the pose stage's share; the overlay is drawn after it.
+                    imgproc::resize(&f.rgb, &mut small, out_size, 0.0, 0.0, imgproc::INTER_LINEAR)?;
+                    imgproc::cvt_color_def(&small, &mut bgr, imgproc::COLOR_RGB2BGR)?;
+                } else {
+                    imgproc::cvt_color_def(&f.rgb, &mut bgr, imgproc::COLOR_RGB2BGR)?;
+                }
+                let hud = draw::Hud { analysis: Some(&fa), banner: banner.at(t_s) };
+                draw::overlay(&mut bgr, p.as_ref().map(|p| &p.landmarks), &hud)?;
+                if let Some(w) = video.as_mut() {
+                    w.write(&bgr)?;
+                }
+                if let (true, Some(tp), Some(h)) = (higher, top.as_mut(), fa.hip_angle_smoothed) {
+                    tp.1 = h;
+                    tp.2 = t_s;
+                    bgr.copy_to(&mut tp.3)?;
+                }
+                for caption in capture {
+                    if keyframes.len() < MAX_KEYFRAMES {
+                        keyframes.push(KeyFrame { caption, t_s, jpeg: jpeg(&bgr)? });
+                    }
+                }
+            }
+            if !at_top && top.as_ref().is_some_and(|tp| tp.1 > f32::MIN) {
+                if let (Some(tp), true) = (top.take(), keyframes.len() < MAX_KEYFRAMES) {
+                    keyframes.push(top_keyframe(tp)?);
+                }
+            }
+            self.progress.frame();
+        }
+        // A clip that ends at the top still gets that rep's key frame.
+        if let (Some(tp), true) = (top.take().filter(|tp| tp.1 > f32::MIN), keyframes.len() < MAX_KEYFRAMES) {
+            keyframes.push(top_keyframe(tp)?);
+        }
+        keyframes.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
+        let video_done = match video {
+            Some(w) => {
+                let n = w.finish()?;
+                let frames = writer.frames_written();
+                // The encoder drops what a full disk refuses without a word: the file itself must
+                // hold every frame before it takes its final name.
+                let kept = if n == frames { frames_in(&self.tmp_video) } else { 0 };
+                if n != frames || kept + 1 < frames {
+                    return Err(EngineError::Refused(format!(
+                        "annotated video could not be completed ({} of {frames} frames written; is the disk full?)",
+                        if n != frames { n } else { kept }
+                    )));
+                }
+                true
+            }
+            None => false,
+        };
+        Ok((analyzer.finish(), keyframes, video_done))
+    }
+}
+
+/// One folder per video: `out` itself for one video, else `out/<stem>`, made unique when two
+/// inputs share a stem (`a/clip.mp4 b/clip.mp4 b/clip.mov` → `clip`, `clip-mp4`, `clip-mov`,
+/// then numbered).
+pub fn session_dirs(videos: &[PathBuf], out: &Path) -> Vec<PathBuf> {
+    if videos.len() == 1 {
+        return vec![out.to_path_buf()];
+    }
+    let mut taken: Vec<String> = Vec::with_capacity(videos.len());
+    for v in videos {
+        let stem = v.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "video".into());
+        let ext = v.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+        let mut name = stem.clone();
+        if taken.contains(&name) {
+            name = if ext.is_empty() { stem.clone() } else { format!("{stem}-{ext}") };
+        }
+        let base = name.clone();
+        let mut n = 2;
+        while taken.contains(&name) {
+            name = format!("{base}-{n}");
+            n += 1;
+        }
+        taken.push(name);
+    }
+    taken.into_iter().map(|n| out.join(n)).collect()
+}
+
+/// Makes `dir` ready for a new session. A folder holding anything is refused without `force`
+/// (a re-analysis would wipe its comments and leave a stale video and key frames to be
+/// bundled); with it, an old session folder is moved aside and its comments returned, with
+/// where it went.
+fn prepare_dir(dir: &Path, force: bool) -> Result<(Vec<Comment>, Option<PathBuf>), EngineError> {
+    atomic::sweep_stale(dir);
+    let busy = std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
+    if !busy {
+        return Ok((Vec::new(), None));
+    }
+    let session_file = dir.join(folder::SESSION_FILE);
+    let is_session = session_file.is_file();
+    if !force {
+        return Err(EngineError::Refused(if is_session {
+            format!("{} already holds a session: use --force to replace it (it is moved aside and its comments kept)", dir.display())
+        } else {
+            format!(
+                "{} is not empty: choose an empty or new folder (or --force to write into it)",
+                dir.display()
+            )
+        }));
+    }
+    if !is_session {
+        return Ok((Vec::new(), None));
+    }
+    let comments = std::fs::read(&session_file)
+        .ok()
+        .and_then(|b| Session::from_json(&b).ok())
+        .map(|s| s.comments)
+        .unwrap_or_default();
+    let unix = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "session".into());
+    let aside = dir.with_file_name(format!("{name}.replaced-{}", atomic::stamp(unix as i64)));
+    std::fs::rename(dir, &aside).map_err(|e| {
+        EngineError::Refused(format!("cannot move {} aside to {}: {e}", dir.display(), aside.display()))
+    })?;
+    Ok((comments, Some(aside)))
+}
+
+/// Frames a finished video file holds, as its container says (0 when it cannot be opened: a
+/// file cut short before its index was written).
+fn frames_in(path: &Path) -> u64 {
+    let Some((cap, _)) = thrustline_capture::open_upright(&path.display().to_string()) else { return 0 };
+    cap.get(opencv::videoio::CAP_PROP_FRAME_COUNT).map_or(0, |n| {
+        if n.is_finite() && n > 0.0 {
+            n as u64
+        } else {
+            0
+        }
+    })
+}
+
+fn top_keyframe((rep, angle, t, img): Top) -> Result<KeyFrame, EngineError> {
+    Ok(KeyFrame { caption: format!("rep {rep} top ({angle:.0} deg)"), t_s: t, jpeg: jpeg(&img)? })
+}
+
+fn jpeg(bgr: &Mat) -> Result<Vec<u8>, EngineError> {
+    let scale = f64::from(KEYFRAME_HEIGHT) / f64::from(bgr.rows().max(1));
+    let mut small = Mat::default();
+    let size = Size::new((f64::from(bgr.cols()) * scale).round() as i32, KEYFRAME_HEIGHT);
+    imgproc::resize(bgr, &mut small, size, 0.0, 0.0, imgproc::INTER_AREA)?;
+    let mut buf = Vector::<u8>::new();
+    let params = Vector::from_slice(&[imgcodecs::IMWRITE_JPEG_QUALITY, KEYFRAME_QUALITY]);
+    imgcodecs::imencode(".jpg", &small, &mut buf, &params)?;
+    Ok(buf.to_vec())
+}
+
+/// Nice value of the decode and writer threads: below the inference threads, so the pose
+/// stage (the bottleneck) gets a core whenever it can use one and the others fill its gaps.
+/// Measured on the 60 fps clip: see README (Speed).
+const HELPER_NICE: libc::c_int = 5;
+
+/// Lowers the calling thread's scheduling priority (Linux: the nice value is per thread).
+fn lower_priority() {
+    // SAFETY: setpriority only changes the calling thread's scheduling attribute; a failure
+    // (not permitted, other OS) leaves the priority as it was, which is harmless.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, HELPER_NICE);
+    }
+}
