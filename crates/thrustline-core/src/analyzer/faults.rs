@@ -1,0 +1,431 @@
+//! The fault rules: each rep's evidence recorded frame by frame, then every fault raised,
+//! clear or not judged (with the reason) at the top and after the lowering.
+
+use super::view::classify_view;
+use super::*;
+
+impl Analyzer {
+    pub(super) fn record(&mut self, t: f64, a: f32, m: &FrameMetrics, ev: &mut Events) {
+        let min_conf = self.cfg.fault_min_visibility;
+        let val = |o: Option<crate::metrics::Metric>| {
+            o.filter(|x| x.visibility >= min_conf).map_or(f32::NAN, |x| x.value)
+        };
+        if self.rep.samples.len() < REP_BUFFER_FRAMES {
+            self.rep.samples.push(Sample {
+                t,
+                hip: a,
+                hip_seen: m.hip_angle.is_some_and(|h| h.visibility >= min_conf),
+                knee: val(m.knee_angle),
+                shin: val(m.shin_angle),
+                heel: val(m.heel_lift),
+                toe: val(m.toe_lift),
+                roll: m.hip_roll.map_or(f32::NAN, |x| x.value),
+                spread: self.view_spread.unwrap_or(f32::NAN),
+                yaw: self.view_axis().map_or(f32::NAN, |v| v.obliquity_deg),
+            });
+        }
+        if self.rep.counted.is_none() && matches!(self.phase, Phase::Ascent) {
+            self.rep.rise_frames += 1;
+            if m.hand_support.is_some_and(|h| h.value > self.cfg.hand_support_min) {
+                self.rep.hand_frames += 1;
+            }
+            if let Some(f) = m.face_up {
+                self.rep.face_frames += 1;
+                if f.value < self.cfg.face_up_min {
+                    self.rep.face_down_frames += 1;
+                }
+            }
+            if let Some(f) = m.foot_below_knee {
+                self.rep.foot_frames += 1;
+                if f.value >= self.cfg.foot_planted_min {
+                    self.rep.planted_frames += 1;
+                }
+            }
+        }
+        if a > self.rep.peak {
+            self.rep.peak = a;
+            self.rep.peak_t = t;
+        }
+        // Overarch: sustained extension past the shoulder-knee line by more than the noise,
+        // raised as soon as it is sure, and only where the view shows the sagittal plane.
+        let hyper = a - 180.0;
+        self.rep.max_hyper = self.rep.max_hyper.max(hyper);
+        let side_view = self.current_view() == Some(CameraView::Side);
+        let seen = m.hip_angle.is_some_and(|h| h.visibility >= min_conf);
+        if side_view && seen && hyper > self.cfg.overarch_hyperext_deg + self.cfg.overarch_margin_deg {
+            let start = *self.rep.overarch_start.get_or_insert(t);
+            if !self.rep.overarch_raised && t - start >= self.cfg.overarch_min_s {
+                if let Some(idx) = self.rep.counted {
+                    self.rep.overarch_raised = true;
+                    let f = Fault {
+                        id: FaultId::OverarchLowerBack,
+                        severity: FaultId::OverarchLowerBack.severity(),
+                        cue: FaultId::OverarchLowerBack.cue().to_string(),
+                        start_s: start,
+                        end_s: t,
+                        evidence: vec![Evidence {
+                            metric: "hip_hyperextension_deg".into(),
+                            value: f64::from(hyper),
+                            op: ">".into(),
+                            threshold: f64::from(self.cfg.overarch_hyperext_deg),
+                        }],
+                    };
+                    self.push_fault(idx, f, ev);
+                }
+            }
+        } else if let Some(start) = self.rep.overarch_start.take() {
+            // Close the span of a raised overarch fault.
+            if let Some(idx) = self.rep.counted {
+                if let Some(r) = self.reps.get_mut(idx as usize - 1) {
+                    if let Some(f) = r.faults.iter_mut().find(|f| f.id == FaultId::OverarchLowerBack) {
+                        if (f.start_s - start).abs() < 1e-9 {
+                            f.end_s = t;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Records a fault's verdict on a rep (in place: the list was sized when the rep was counted).
+    pub(super) fn set_verdict(&mut self, rep: u32, id: FaultId, j: Judgement) {
+        if let Some(r) = self.reps.get_mut(rep as usize - 1) {
+            if let Some(slot) = r.judgements.iter_mut().find(|x| x.id == id) {
+                // A raised fault stays raised, and what the view hides stays hidden for that reason.
+                let view_hidden = slot.reason == Some(NotJudgedReason::View);
+                if slot.verdict != Verdict::Raised && !view_hidden {
+                    *slot = j;
+                }
+            }
+        }
+    }
+
+    pub(super) fn push_fault(&mut self, rep: u32, f: Fault, ev: &mut Events) {
+        if let Some(r) = self.reps.get_mut(rep as usize - 1) {
+            if r.faults.iter().any(|x| x.id == f.id) {
+                return;
+            }
+            ev.push(Event::FaultRaised { rep, id: f.id });
+            if let Some(slot) = r.judgements.iter_mut().find(|x| x.id == f.id) {
+                *slot = Judgement { id: f.id, verdict: Verdict::Raised, reason: None };
+            }
+            r.faults.push(f);
+        }
+    }
+
+    /// Faults judged over the top of the rep. `hold_ended` is false when the clip stopped at the top.
+    pub(super) fn check_top(&mut self, t: f64, hold_ended: bool, ev: &mut Events) {
+        if self.rep.top_checked {
+            return;
+        }
+        self.rep.top_checked = true;
+        let Some(idx) = self.rep.counted else { return };
+        let c = self.cfg;
+        let band_lo = self.rep.peak - c.top_band_deg;
+        let s = &self.rep.samples;
+        // Longest run of frames within the top band.
+        let (mut best, mut run_start): ((usize, usize), Option<usize>) = ((0, 0), None);
+        for (i, x) in s.iter().enumerate() {
+            if x.hip >= band_lo {
+                let st = *run_start.get_or_insert(i);
+                if i + 1 - st > best.1 - best.0 {
+                    best = (st, i + 1);
+                }
+            } else {
+                run_start = None;
+            }
+        }
+        let top = &s[best.0..best.1];
+        let (top_start, top_end) = match (top.first(), top.last()) {
+            (Some(a), Some(b)) => (a.t, b.t),
+            _ => (self.rep.lockout_t, t),
+        };
+        let frame_dt = if s.len() > 1 { (s[s.len() - 1].t - s[0].t) / (s.len() - 1) as f64 } else { 0.0 };
+        let hold = top_end - top_start + frame_dt;
+        // A gap in the poses around the top hides how long the hips stayed there.
+        let top_gap = s
+            .windows(2)
+            .any(|w| w[1].t >= top_start && w[0].t <= top_end && w[1].t - w[0].t > 2.5 * frame_dt);
+        let mean = |f: fn(&Sample) -> f32| -> Option<f32> {
+            let (sum, n) =
+                top.iter().map(f).filter(|v| v.is_finite()).fold((0.0, 0), |(s, n), v| (s + v, n + 1));
+            (n > 0 && 2 * n >= top.len()).then(|| sum / n as f32)
+        };
+        let knee = mean(|x| x.knee);
+        let shin = mean(|x| x.shin);
+        let lockout_angle = mean(|x| x.hip).unwrap_or(self.rep.peak);
+        let heel = mean(|x| x.heel);
+        let toe = mean(|x| x.toe);
+        let roll = mean(|x| x.roll);
+        let yaw = mean(|x| x.yaw);
+        let view = classify_view(mean(|x| x.spread), yaw, &c);
+        let side_view = view == Some(CameraView::Side);
+        // The 1/cos correction of a turned camera grows the landmarks' noise with it.
+        let noise_scale = 1.0 / yaw.unwrap_or(0.0).clamp(0.0, c.max_view_yaw_deg).to_radians().cos();
+        let (hip_m, knee_m, shin_m) = (
+            c.hip_angle_margin_deg * noise_scale,
+            c.knee_angle_margin_deg * noise_scale,
+            c.shin_angle_margin_deg * noise_scale,
+        );
+        let peak = self.rep.peak;
+        let mut faults: Vec<Fault> = Vec::new();
+        let mut verdicts = [(FaultId::IncompleteLockout, Judgement::clear(FaultId::IncompleteLockout)); 8];
+        let mut nv = 0;
+        let mut verdict = |id: FaultId, j: Judgement| {
+            if nv < verdicts.len() {
+                verdicts[nv] = (id, j);
+                nv += 1;
+            }
+        };
+        let mk = |id: FaultId, st: f64, en: f64, evidence: Vec<Evidence>| Fault {
+            id,
+            severity: id.severity(),
+            cue: id.cue().to_string(),
+            start_s: st,
+            end_s: en,
+            evidence,
+        };
+        let e = |metric: &str, value: f32, op: &str, threshold: f32| Evidence {
+            metric: metric.into(),
+            value: f64::from(value),
+            op: op.into(),
+            threshold: f64::from(threshold),
+        };
+        let not_seen = |id: FaultId| Judgement::not_judged(id, NotJudgedReason::View);
+        let hidden = |id: FaultId| Judgement::not_judged(id, NotJudgedReason::Occlusion);
+        let sagittal = [
+            FaultId::IncompleteLockout,
+            FaultId::FeetTooClose,
+            FaultId::FeetTooFar,
+            FaultId::NoTopSqueeze,
+            FaultId::HeelsLifting,
+            FaultId::ToesLifting,
+            FaultId::OverarchLowerBack,
+        ];
+        // The hip angle itself hidden over the top (a plate in front of the hips): the count
+        // went on, but nothing read off that angle is judged.
+        let hip_hidden = 2 * top.iter().filter(|x| x.hip_seen).count() < top.len();
+        if view.is_none() {
+            // Not even the view could be read (shoulders and hips barely seen): hidden.
+            for id in sagittal {
+                verdict(id, hidden(id));
+            }
+        } else if !side_view {
+            for id in sagittal {
+                verdict(id, not_seen(id));
+            }
+        } else if hip_hidden {
+            for id in [FaultId::OverarchLowerBack, FaultId::IncompleteLockout, FaultId::NoTopSqueeze] {
+                verdict(id, hidden(id));
+            }
+            for id in
+                [FaultId::FeetTooClose, FaultId::FeetTooFar, FaultId::HeelsLifting, FaultId::ToesLifting]
+            {
+                verdict(id, hidden(id));
+            }
+        } else {
+            verdict(FaultId::OverarchLowerBack, Judgement::clear(FaultId::OverarchLowerBack));
+            // The hold's mean, not its peak: a peak is biased up by the landmarks' noise.
+            if lockout_angle < c.incomplete_lockout_deg - hip_m {
+                faults.push(mk(
+                    FaultId::IncompleteLockout,
+                    top_start,
+                    top_end,
+                    vec![e("lockout_hip_angle_deg", lockout_angle, "<", c.incomplete_lockout_deg)],
+                ));
+            } else {
+                verdict(FaultId::IncompleteLockout, Judgement::clear(FaultId::IncompleteLockout));
+            }
+            if let (Some(k), Some(sh)) = (knee, shin) {
+                if k < c.feet_close_knee_max_deg - knee_m && sh < c.feet_close_shin_max_deg - shin_m {
+                    faults.push(mk(
+                        FaultId::FeetTooClose,
+                        top_start,
+                        top_end,
+                        vec![
+                            e("knee_angle_at_top_deg", k, "<", c.feet_close_knee_max_deg),
+                            e("shin_angle_at_top_deg", sh, "<", c.feet_close_shin_max_deg),
+                        ],
+                    ));
+                } else {
+                    verdict(FaultId::FeetTooClose, Judgement::clear(FaultId::FeetTooClose));
+                }
+                if k > c.feet_far_knee_min_deg + knee_m && sh > c.feet_far_shin_min_deg + shin_m {
+                    faults.push(mk(
+                        FaultId::FeetTooFar,
+                        top_start,
+                        top_end,
+                        vec![
+                            e("knee_angle_at_top_deg", k, ">", c.feet_far_knee_min_deg),
+                            e("shin_angle_at_top_deg", sh, ">", c.feet_far_shin_min_deg),
+                        ],
+                    ));
+                } else {
+                    verdict(FaultId::FeetTooFar, Judgement::clear(FaultId::FeetTooFar));
+                }
+            } else {
+                verdict(FaultId::FeetTooClose, hidden(FaultId::FeetTooClose));
+                verdict(FaultId::FeetTooFar, hidden(FaultId::FeetTooFar));
+            }
+            if top_gap {
+                verdict(
+                    FaultId::NoTopSqueeze,
+                    Judgement::not_judged(FaultId::NoTopSqueeze, NotJudgedReason::Cut),
+                );
+            } else if !hold_ended {
+                verdict(
+                    FaultId::NoTopSqueeze,
+                    Judgement::not_judged(FaultId::NoTopSqueeze, NotJudgedReason::ClipEnded),
+                );
+            } else if hold < c.min_top_hold_s - c.timing_margin_s.max(frame_dt) {
+                faults.push(mk(
+                    FaultId::NoTopSqueeze,
+                    top_start,
+                    top_end,
+                    vec![Evidence {
+                        metric: "top_hold_s".into(),
+                        value: hold,
+                        op: "<".into(),
+                        threshold: c.min_top_hold_s,
+                    }],
+                ));
+            } else {
+                verdict(FaultId::NoTopSqueeze, Judgement::clear(FaultId::NoTopSqueeze));
+            }
+            // A heel (or toe) lifts when the foot tips about the ankle: one end rises over the
+            // other. Both ends up together is the foot sliding, or a floor baseline taken off a
+            // moving foot, not a lift.
+            let tip = |a: Option<f32>, b: Option<f32>| a.zip(b).map(|(a, b)| a - b);
+            for (id, v, max, name) in [
+                (
+                    FaultId::HeelsLifting,
+                    tip(heel, toe),
+                    c.heel_lift_max,
+                    "heel_over_toe_lift_at_top_foot_lengths",
+                ),
+                (
+                    FaultId::ToesLifting,
+                    tip(toe, heel),
+                    c.toe_lift_max,
+                    "toe_over_heel_lift_at_top_foot_lengths",
+                ),
+            ] {
+                match v {
+                    Some(v) if v > max + c.foot_lift_margin => {
+                        faults.push(mk(id, top_start, top_end, vec![e(name, v, ">", max)]));
+                    }
+                    Some(_) => verdict(id, Judgement::clear(id)),
+                    None => verdict(id, hidden(id)),
+                }
+            }
+        }
+        // Uneven hips: the pelvis against the shoulders in the body's own frame, where the
+        // view shows the left–right axis.
+        let uneven = FaultId::HipsUneven;
+        match (roll, yaw) {
+            (Some(r), Some(y)) if y >= c.lateral_view_min_yaw_deg => {
+                if r > c.hip_roll_max_deg + c.hip_roll_margin_deg {
+                    faults.push(mk(
+                        uneven,
+                        top_start,
+                        top_end,
+                        vec![e("hip_roll_deg", r, ">", c.hip_roll_max_deg)],
+                    ));
+                } else {
+                    verdict(uneven, Judgement::clear(uneven));
+                }
+            }
+            (Some(_), _) => verdict(uneven, not_seen(uneven)),
+            (None, Some(_)) => verdict(uneven, hidden(uneven)),
+            (None, None) => verdict(uneven, Judgement::not_judged(uneven, NotJudgedReason::NoDepth)),
+        }
+        self.rep.top_end_t = top_end;
+        // A duration read off frames is uncertain by one frame: at 15 fps that is 67 ms.
+        self.timing_margin_s = c.timing_margin_s.max(frame_dt);
+        if let Some(r) = self.reps.get_mut(idx as usize - 1) {
+            r.view = view;
+            r.metrics.bottom_hip_angle = self.rep.bottom_angle;
+            r.metrics.peak_hip_angle = peak;
+            r.metrics.rom_deg = peak - self.rep.bottom_angle;
+            r.metrics.lockout_hip_angle = lockout_angle;
+            r.metrics.knee_angle_at_top = knee;
+            r.metrics.shin_angle_at_top = shin;
+            r.metrics.max_hyperextension_deg = self.rep.max_hyper.max(0.0);
+            r.metrics.heel_lift_at_top = heel;
+            r.metrics.toe_lift_at_top = toe;
+            r.metrics.max_hip_roll_deg = roll;
+            r.metrics.tempo = Tempo {
+                concentric_s: (top_start - self.rep.start_t).max(0.0),
+                top_hold_s: hold,
+                eccentric_s: None,
+                bottom_pause_s: (self.rep.start_t - self.rep.bottom_enter_t).max(0.0),
+            };
+        }
+        for (id, j) in verdicts.into_iter().take(nv) {
+            self.set_verdict(idx, id, j);
+        }
+        if !side_view {
+            // The lowering is timed on the hip angle too.
+            let id = FaultId::UncontrolledLowering;
+            self.set_verdict(idx, id, if view.is_none() { hidden(id) } else { not_seen(id) });
+            // An overarch raised while the view still read as side-on, in a rep whose top turned
+            // out oblique (a view at the limit): the rep's own view decides, so the session never
+            // holds a fault its view cannot show.
+            if let Some(r) = self.reps.get_mut(idx as usize - 1) {
+                let id = FaultId::OverarchLowerBack;
+                r.faults.retain(|f| f.id != id);
+                if let Some(slot) = r.judgements.iter_mut().find(|j| j.id == id) {
+                    *slot = if view.is_none() { hidden(id) } else { not_seen(id) };
+                }
+            }
+        }
+        for f in faults {
+            self.push_fault(idx, f, ev);
+        }
+    }
+
+    /// The eccentric runs from the end of the top hold to the lowest point of the bottom.
+    pub(super) fn judge_lowering(&mut self, ev: &mut Events) {
+        let Some((idx, top_end)) = self.pending_lowering.take() else { return };
+        let c = self.cfg;
+        let Some(r) = self.reps.get_mut(idx as usize - 1) else { return };
+        let ecc = (r.end_s - top_end).max(0.0);
+        r.metrics.tempo.eccentric_s = Some(ecc);
+        let conc = r.metrics.tempo.concentric_s;
+        if r.view != Some(CameraView::Side) {
+            return;
+        }
+        if ecc < c.uncontrolled_eccentric_ratio * conc
+            && ecc < c.uncontrolled_eccentric_max_s - self.timing_margin_s
+        {
+            let f = Fault {
+                id: FaultId::UncontrolledLowering,
+                severity: FaultId::UncontrolledLowering.severity(),
+                cue: FaultId::UncontrolledLowering.cue().to_string(),
+                start_s: top_end,
+                end_s: r.end_s,
+                evidence: vec![
+                    Evidence {
+                        metric: "eccentric_s".into(),
+                        value: ecc,
+                        op: "<".into(),
+                        threshold: c.uncontrolled_eccentric_max_s,
+                    },
+                    Evidence {
+                        metric: "eccentric_over_concentric".into(),
+                        value: if conc > 0.0 { ecc / conc } else { 0.0 },
+                        op: "<".into(),
+                        threshold: c.uncontrolled_eccentric_ratio,
+                    },
+                ],
+            };
+            self.push_fault(idx, f, ev);
+        } else {
+            self.set_verdict(
+                idx,
+                FaultId::UncontrolledLowering,
+                Judgement::clear(FaultId::UncontrolledLowering),
+            );
+        }
+    }
+}

@@ -1,0 +1,610 @@
+//! The per-frame update: metrics → phase machine → reps, partials, faults and sets. One
+//! `Analyzer`, its methods by role: `phase` (the rep state machine), `faults` (the rules and
+//! their verdicts), `sets` (sets and the summary), `view` (what the camera can see).
+
+mod faults;
+mod phase;
+mod sets;
+mod view;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Thresholds;
+use crate::landmarks::{FrameGeometry, PoseObservation};
+use crate::metrics::{
+    lateral_axis, measure_in_view, Baseline, FootSample, FrameMetrics, Proportions, Side, ViewAxis,
+    WORLD_ANGLES_HYSTERESIS_DEG,
+};
+use crate::session::{
+    CameraView, Evidence, Fault, FaultCount, FaultId, Judgement, NotJudgedReason, PartialRep, Rep,
+    RepMetrics, SessionSummary, SetSummary, Tempo, Verdict, Warning,
+};
+
+/// Phase of the movement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Before the first bottom, or after tracking was lost.
+    Setup,
+    Ascent,
+    Lockout,
+    Descent,
+    Bottom,
+}
+
+impl Phase {
+    /// The phase as the overlay and the live window name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Setup => "setup",
+            Phase::Ascent => "up",
+            Phase::Lockout => "lockout",
+            Phase::Descent => "down",
+            Phase::Bottom => "bottom",
+        }
+    }
+}
+
+/// Something that happened on this frame.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    RepCounted { rep: u32 },
+    PartialRep { peak_hip_angle: f32 },
+    FaultRaised { rep: u32, id: FaultId },
+    SetEnded { set: u32 },
+    Warning { id: Warning },
+}
+
+/// Fixed-capacity event list, so the per-frame update never allocates.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Events {
+    items: [Option<Event>; Events::CAPACITY],
+    len: usize,
+}
+
+impl Events {
+    pub const CAPACITY: usize = 12;
+
+    fn push(&mut self, e: Event) {
+        if self.len < Self::CAPACITY {
+            self.items[self.len] = Some(e);
+            self.len += 1;
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Event> {
+        self.items[..self.len].iter().flatten()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// The core's output for one frame.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FrameAnalysis {
+    pub t_ms: f64,
+    pub metrics: Option<FrameMetrics>,
+    /// The smoothed hip angle the phase machine runs on.
+    pub hip_angle_smoothed: Option<f32>,
+    pub phase: Phase,
+    /// Reps counted so far.
+    pub reps: u32,
+    /// Rep in progress (1-based), counted or not.
+    pub rep_in_progress: Option<u32>,
+    pub set: u32,
+    pub events: Events,
+}
+
+/// One frame inside a rep, kept for the rep's end-of-phase checks.
+#[derive(Clone, Copy, Debug)]
+struct Sample {
+    t: f64,
+    hip: f32,
+    knee: f32,
+    shin: f32,
+    heel: f32,
+    toe: f32,
+    roll: f32,
+    /// The hip angle's landmarks were seen well enough to judge on (not a hidden hip).
+    hip_seen: bool,
+    /// Steady lateral spread and view obliquity (world landmarks; NaN when unknown) at this frame.
+    spread: f32,
+    yaw: f32,
+}
+
+/// Frames a rep may hold (ascent to bottom): 60 s at 60 fps; later frames only extend times.
+const REP_BUFFER_FRAMES: usize = 3600;
+
+#[derive(Debug)]
+struct RepTracker {
+    bottom_enter_t: f64,
+    start_t: f64,
+    bottom_angle: f32,
+    peak: f32,
+    peak_t: f64,
+    counted: Option<u32>,
+    lockout_t: f64,
+    lockout_exit_t: Option<f64>,
+    top_end_t: f64,
+    top_checked: bool,
+    overarch_start: Option<f64>,
+    overarch_raised: bool,
+    max_hyper: f32,
+    /// The video cut somewhere inside this rep.
+    cut: bool,
+    side: Side,
+    /// Frames of the rise, and those with a hand bearing weight (a look-alike movement).
+    rise_frames: u32,
+    hand_frames: u32,
+    /// Frames of the rise where the feet could be placed, and those with them planted.
+    foot_frames: u32,
+    planted_frames: u32,
+    /// Hip height above the ankle (thigh lengths) at the bottom the rise left from.
+    start_hip_height: Option<f32>,
+    /// Frames of the rise where the face's side could be read, and those with it down.
+    face_frames: u32,
+    face_down_frames: u32,
+    samples: Vec<Sample>,
+}
+
+impl RepTracker {
+    fn new() -> Self {
+        Self {
+            bottom_enter_t: 0.0,
+            start_t: 0.0,
+            bottom_angle: 0.0,
+            peak: 0.0,
+            peak_t: 0.0,
+            counted: None,
+            lockout_t: 0.0,
+            lockout_exit_t: None,
+            top_end_t: 0.0,
+            top_checked: false,
+            overarch_start: None,
+            overarch_raised: false,
+            max_hyper: 0.0,
+            cut: false,
+            side: Side::Left,
+            rise_frames: 0,
+            hand_frames: 0,
+            foot_frames: 0,
+            planted_frames: 0,
+            start_hip_height: None,
+            face_frames: 0,
+            face_down_frames: 0,
+            samples: Vec::with_capacity(REP_BUFFER_FRAMES),
+        }
+    }
+
+    fn begin(&mut self, bottom_enter_t: f64, start_t: f64, bottom_angle: f32) {
+        self.bottom_enter_t = bottom_enter_t;
+        self.start_t = start_t;
+        self.bottom_angle = bottom_angle;
+        self.peak = bottom_angle;
+        self.peak_t = start_t;
+        self.counted = None;
+        self.lockout_t = 0.0;
+        self.lockout_exit_t = None;
+        self.top_end_t = 0.0;
+        self.top_checked = false;
+        self.overarch_start = None;
+        self.overarch_raised = false;
+        self.max_hyper = 0.0;
+        self.cut = false;
+        self.rise_frames = 0;
+        self.hand_frames = 0;
+        self.foot_frames = 0;
+        self.planted_frames = 0;
+        self.start_hip_height = None;
+        self.face_frames = 0;
+        self.face_down_frames = 0;
+        self.samples.clear();
+    }
+}
+
+/// Streaming analyzer: feed frames in time order with [`Analyzer::update`].
+#[derive(Debug)]
+pub struct Analyzer {
+    forced_side: Option<Side>,
+    cfg: Thresholds,
+    geom: FrameGeometry,
+    phase: Phase,
+    smoothed: Option<f32>,
+    last_t: Option<f64>,
+    last_pose_t: Option<f64>,
+    last_raw_hip: Option<f32>,
+    first_t: Option<f64>,
+    // Bottom tracking.
+    bottom_enter_t: f64,
+    bottom_min: f32,
+    bottom_min_t: f64,
+    bottom_settle_angle: f32,
+    bottom_settle_t: f64,
+    rep: RepTracker,
+    /// Counted rep whose lowering is judged once its bottom is known: (rep, end of top hold).
+    pending_lowering: Option<(u32, f64)>,
+    reps: Vec<Rep>,
+    partials: Vec<PartialRep>,
+    set: u32,
+    set_last_activity: Option<f64>,
+    foot_baseline: Option<FootSample>,
+    /// The lifter's segment proportions (for the hip angle read off the shoulder–knee reach).
+    proportions: Proportions,
+    frames: u64,
+    frames_with_pose: u64,
+    frames_low_conf: u64,
+    frames_upright: u64,
+    warnings: Vec<Warning>,
+    /// Steady estimate of the camera's yaw from a side view (degrees).
+    view_yaw: Option<f32>,
+    /// Per-frame yaw readings by whole degree (0–90), for the session's median.
+    yaw_histogram: [u32; 91],
+    /// Steady estimate of the body's left–right axis in camera coordinates (world landmarks).
+    axis: Option<[f32; 3]>,
+    /// Hip angle and torso incline come from the world landmarks (a view turned far off the side).
+    world_angles: bool,
+    /// Hip height above the ankle at the current bottom's low (see `FrameMetrics::hip_height`).
+    bottom_hip_height: Option<f32>,
+    /// Timing faults' margin for the rep being judged: the threshold's, or one frame interval
+    /// when frames come further apart.
+    timing_margin_s: f64,
+    /// Steady estimate of the lateral spread (see [`FrameMetrics::lateral_spread`]).
+    view_spread: Option<f32>,
+    /// Posed frames by the view they were seen from (side, oblique, frontal).
+    view_frames: [u64; 3],
+    /// Peak of the last rep (or rise) and the Setup phase's own range, for the adaptive
+    /// thresholds.
+    last_peak: Option<f32>,
+    setup_lo: f32,
+    setup_hi: f32,
+    still_ref: f32,
+    still_since: f64,
+    /// Tops of look-alike movements per set (index = set - 1; later sets share the last slot).
+    look_alikes: [u32; MAX_SETS],
+}
+
+/// Hip opening (degrees) below which the hips' climb per degree is too noisy to read.
+const MIN_OPENING_FOR_RISE_DEG: f32 = 5.0;
+/// Sets tracked for look-alike counts without allocating.
+const MAX_SETS: usize = 64;
+
+/// A pose gap longer than this inside the lowering leaves its speed unjudged.
+const LOWERING_MAX_GAP_S: f64 = 0.2;
+/// The bottom counts as reached at the last drop of this many degrees (later drift is rest).
+const BOTTOM_SETTLE_DEG: f32 = 3.0;
+/// Time at the bottom after which a lowering cut by the end of the clip still counts as done.
+const BOTTOM_SETTLE_S: f64 = 0.3;
+/// Weight of a new bottom-phase foot sample in the set's floor baseline.
+const FOOT_BASELINE_ALPHA: f32 = 0.2;
+/// Per-frame weight of a new reading of the lifter's proportions: about 2 s at 30 fps to settle,
+/// so frame noise (a few percent on a segment's length) averages out.
+const PROPORTIONS_ALPHA: f32 = 0.02;
+/// Share of posed frames with an upright torso beyond which the clip is not a hip thrust.
+const UPRIGHT_SHARE: f64 = 0.5;
+/// Time constant of the camera-yaw estimate: the camera stays put within a set while each
+/// frame's world landmarks wobble by several degrees (side-view clips: p5–p95 spans 2–12°).
+const VIEW_YAW_SMOOTHING_S: f64 = 1.0;
+/// Posed frames needed before judging the movement type (1 s at 30 fps).
+const MIN_FRAMES_FOR_MOVEMENT_CHECK: u64 = 30;
+
+impl Analyzer {
+    pub fn new(cfg: Thresholds, geom: FrameGeometry) -> Self {
+        Self {
+            cfg,
+            geom,
+            phase: Phase::Setup,
+            smoothed: None,
+            last_t: None,
+            last_pose_t: None,
+            last_raw_hip: None,
+            first_t: None,
+            bottom_enter_t: 0.0,
+            bottom_min: f32::MAX,
+            bottom_min_t: 0.0,
+            bottom_settle_angle: f32::MAX,
+            bottom_settle_t: 0.0,
+            rep: RepTracker::new(),
+            pending_lowering: None,
+            reps: Vec::with_capacity(64),
+            partials: Vec::with_capacity(16),
+            set: 1,
+            set_last_activity: None,
+            foot_baseline: None,
+            proportions: Proportions::default(),
+            frames: 0,
+            frames_with_pose: 0,
+            frames_low_conf: 0,
+            frames_upright: 0,
+            warnings: Vec::with_capacity(4),
+            forced_side: None,
+            view_yaw: None,
+            yaw_histogram: [0; 91],
+            axis: None,
+            world_angles: false,
+            bottom_hip_height: None,
+            timing_margin_s: cfg.timing_margin_s,
+            view_spread: None,
+            view_frames: [0; 3],
+            last_peak: None,
+            setup_lo: f32::MAX,
+            setup_hi: f32::MIN,
+            still_ref: f32::NAN,
+            still_since: 0.0,
+            look_alikes: [0; MAX_SETS],
+        }
+    }
+
+    /// Measures from this side instead of the one the camera sees best (`None`: automatic).
+    pub fn set_side(&mut self, side: Option<Side>) {
+        self.forced_side = side;
+    }
+
+    pub fn thresholds(&self) -> &Thresholds {
+        &self.cfg
+    }
+
+    pub fn reps(&self) -> &[Rep] {
+        &self.reps
+    }
+
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    fn warn(&mut self, w: Warning, ev: &mut Events) {
+        if !self.warnings.contains(&w) {
+            self.warnings.push(w);
+            ev.push(Event::Warning { id: w });
+        }
+    }
+
+    /// Feeds one frame. `t_ms` must increase; `pose` is `None` when nobody was found.
+    pub fn update(&mut self, t_ms: f64, pose: Option<&PoseObservation>) -> FrameAnalysis {
+        self.update_masked(t_ms, pose, None)
+    }
+
+    /// Measures one frame the way [`Self::update`] would (same view, side, floor baseline and
+    /// proportions) without counting or judging it: between sets the angles shown match those
+    /// in a set. Phase `Setup`, no events, nothing learned.
+    pub fn observe(&self, t_ms: f64, pose: Option<&PoseObservation>) -> FrameAnalysis {
+        let baseline = Baseline { foot: self.foot_baseline, proportions: self.proportions };
+        let metrics = pose.map(|p| {
+            measure_in_view(
+                p,
+                self.geom,
+                &self.cfg,
+                baseline,
+                self.forced_side,
+                self.view_axis(),
+                self.view_yaw,
+            )
+            .0
+        });
+        FrameAnalysis {
+            t_ms,
+            metrics,
+            hip_angle_smoothed: metrics.and_then(|m| m.hip_angle.or(m.hip_angle_hidden)).map(|h| h.value),
+            phase: Phase::Setup,
+            reps: self.reps.len() as u32,
+            rep_in_progress: None,
+            set: self.set,
+            events: Events::default(),
+        }
+    }
+
+    /// As [`Self::update`], with the person's segmentation mask when the pose stage gives one
+    /// (it adds the back's curvature to the metrics).
+    pub fn update_masked(
+        &mut self,
+        t_ms: f64,
+        pose: Option<&PoseObservation>,
+        mask: Option<&crate::mask::SegmentationMask>,
+    ) -> FrameAnalysis {
+        let mut ev = Events::default();
+        let t = t_ms / 1000.0;
+        self.frames += 1;
+        self.first_t.get_or_insert(t);
+        let dt = self.last_t.map_or(0.0, |l| (t - l).max(0.0));
+        self.last_t = Some(t);
+
+        // A long rest ends the set.
+        if let Some(last) = self.set_last_activity {
+            if matches!(self.phase, Phase::Bottom | Phase::Setup) && t - last > self.cfg.set_rest_s {
+                if let Some(s) = self.end_set() {
+                    ev.push(Event::SetEnded { set: s });
+                }
+            }
+        }
+
+        if let Some(y) = pose.and_then(crate::metrics::view_yaw) {
+            self.yaw_histogram[(y.round() as usize).min(90)] += 1;
+            let alpha = (1.0 - (-dt / VIEW_YAW_SMOOTHING_S).exp()) as f32;
+            self.view_yaw = Some(self.view_yaw.map_or(y, |v| v + alpha * (y - v)));
+        }
+        if let Some(l) = pose.and_then(lateral_axis) {
+            let alpha = (1.0 - (-dt / VIEW_YAW_SMOOTHING_S).exp()) as f32;
+            let next = match self.axis {
+                None => l,
+                Some(a) => {
+                    let m = [
+                        a[0] + alpha * (l[0] - a[0]),
+                        a[1] + alpha * (l[1] - a[1]),
+                        a[2] + alpha * (l[2] - a[2]),
+                    ];
+                    let n = (m[0] * m[0] + m[1] * m[1] + m[2] * m[2]).sqrt().max(f32::EPSILON);
+                    [m[0] / n, m[1] / n, m[2] / n]
+                }
+            };
+            self.axis = Some(next);
+        }
+        if let Some(v) = self.axis.and_then(ViewAxis::from_axis) {
+            // Past the stretch's limit the image angles give way to the world's, with hysteresis.
+            let limit = self.cfg.max_view_yaw_deg;
+            if v.obliquity_deg > limit + WORLD_ANGLES_HYSTERESIS_DEG {
+                self.world_angles = true;
+            } else if v.obliquity_deg < limit - WORLD_ANGLES_HYSTERESIS_DEG {
+                self.world_angles = false;
+            }
+        }
+        let yaw = self.view_yaw;
+        let axis = self.view_axis();
+        let metrics = pose.map(|p| {
+            let baseline = Baseline { foot: self.foot_baseline, proportions: self.proportions };
+            let (mut m, foot, proportions) =
+                measure_in_view(p, self.geom, &self.cfg, baseline, self.forced_side, axis, yaw);
+            if let Some(q) = proportions {
+                let a = PROPORTIONS_ALPHA;
+                let p = &mut self.proportions;
+                p.torso_per_shin += a * (q.torso_per_shin - p.torso_per_shin);
+                p.thigh_per_shin += a * (q.thigh_per_shin - p.thigh_per_shin);
+            }
+            if let Some(mask) = mask {
+                m.back_curvature = crate::mask::back_curvature(
+                    &p.landmarks,
+                    self.geom,
+                    m.side,
+                    mask,
+                    self.cfg.min_visibility,
+                );
+            }
+            (m, foot)
+        });
+        let m = metrics.map(|(m, _)| m);
+        // Frames without the whole body in view (close-ups, title cards) pause the judgement.
+        let in_view = m.is_some_and(|m| m.body_in_view);
+        // Hips hidden behind a plate still count (never judged: see `record`).
+        let hip = m.filter(|_| in_view).and_then(|m| m.hip_angle.or(m.hip_angle_hidden)).map(|h| h.value);
+
+        if let Some(sp) = m.filter(|_| in_view).and_then(|m| m.lateral_spread) {
+            let alpha = (1.0 - (-dt / VIEW_YAW_SMOOTHING_S).exp()) as f32;
+            self.view_spread = Some(self.view_spread.map_or(sp.value, |v| v + alpha * (sp.value - v)));
+        }
+        if in_view {
+            if let Some(v) = self.current_view() {
+                self.view_frames[v as usize] += 1;
+                let seen: u64 = self.view_frames.iter().sum();
+                let off_side = seen - self.view_frames[CameraView::Side as usize];
+                if seen >= MIN_FRAMES_FOR_MOVEMENT_CHECK && 2 * off_side > seen {
+                    self.warn(Warning::CameraFrontal, &mut ev);
+                }
+            }
+        }
+
+        if let Some((m, foot)) = metrics {
+            self.frames_with_pose += 1;
+            if m.hip_angle.is_none() {
+                self.frames_low_conf += 1;
+            }
+            if in_view && m.torso_incline.is_some_and(|ti| ti.value > self.cfg.max_torso_incline_deg) {
+                self.frames_upright += 1;
+            }
+            if self.reps.is_empty()
+                && self.frames_with_pose >= MIN_FRAMES_FOR_MOVEMENT_CHECK
+                && self.frames_upright as f64 > UPRIGHT_SHARE * self.frames_with_pose as f64
+            {
+                self.warn(Warning::NotAHipThrust, &mut ev);
+            }
+            if matches!(self.phase, Phase::Setup | Phase::Bottom) {
+                if let Some(f) = foot {
+                    self.foot_baseline = Some(match self.foot_baseline {
+                        None => f,
+                        Some(b) => FootSample {
+                            heel_y: b.heel_y + FOOT_BASELINE_ALPHA * (f.heel_y - b.heel_y),
+                            toe_y: b.toe_y + FOOT_BASELINE_ALPHA * (f.toe_y - b.toe_y),
+                            foot_len: b.foot_len + FOOT_BASELINE_ALPHA * (f.foot_len - b.foot_len),
+                            confidence: b.confidence.min(f.confidence),
+                        },
+                    });
+                }
+            }
+        }
+
+        match hip {
+            Some(h) => {
+                // A long gap abandons the rep in progress.
+                if let Some(lp) = self.last_pose_t {
+                    if t - lp > self.cfg.max_pose_gap_s && self.phase != Phase::Setup {
+                        self.abandon(lp);
+                        self.smoothed = None;
+                    }
+                }
+                // A jump cut: restart the smoothing and leave the rep's lowering unjudged.
+                let cut = match (self.last_raw_hip, self.last_pose_t) {
+                    (Some(prev), Some(lp)) => {
+                        (h - prev).abs() > self.cfg.max_hip_speed_deg_s * (t - lp).max(1e-3) as f32
+                    }
+                    _ => false,
+                };
+                if cut {
+                    self.smoothed = None;
+                    self.rep.cut = true;
+                    // A new scene (or another person): a rise or a bottom seen across it is no
+                    // movement. A counted rep keeps its count; anything else starts over.
+                    if self.rep.counted.is_none() && self.phase != Phase::Setup {
+                        if let Some(lp) = self.last_pose_t {
+                            self.abandon(lp);
+                        }
+                    }
+                }
+                // The lowering's duration is unknowable across a long gap in the poses.
+                if self.last_pose_t.is_some_and(|lp| t - lp > LOWERING_MAX_GAP_S)
+                    && (self.phase == Phase::Descent || self.pending_lowering.is_some())
+                {
+                    self.rep.cut = self.rep.cut || self.phase == Phase::Descent;
+                    if let Some((idx, _)) = self.pending_lowering.take() {
+                        self.set_verdict(
+                            idx,
+                            FaultId::UncontrolledLowering,
+                            Judgement::not_judged(FaultId::UncontrolledLowering, NotJudgedReason::Cut),
+                        );
+                    }
+                }
+                self.last_raw_hip = Some(h);
+                self.last_pose_t = Some(t);
+                let a = match self.smoothed {
+                    None => h,
+                    Some(s) => {
+                        let alpha = if self.cfg.hip_smoothing_s > 0.0 {
+                            1.0 - (-dt / self.cfg.hip_smoothing_s).exp()
+                        } else {
+                            1.0
+                        };
+                        s + alpha as f32 * (h - s)
+                    }
+                };
+                self.smoothed = Some(a);
+                if let Some(mm) = m {
+                    self.step(t, a, h, &mm, &mut ev);
+                }
+            }
+            None => {
+                if let Some(lp) = self.last_pose_t {
+                    if t - lp > self.cfg.max_pose_gap_s && self.phase != Phase::Setup {
+                        self.abandon(lp);
+                        self.smoothed = None;
+                    }
+                }
+            }
+        }
+
+        let rep_in_progress = match self.phase {
+            Phase::Ascent | Phase::Lockout | Phase::Descent => {
+                Some(self.rep.counted.unwrap_or(self.reps.len() as u32 + 1))
+            }
+            _ => None,
+        };
+        FrameAnalysis {
+            t_ms,
+            metrics: m,
+            hip_angle_smoothed: self.smoothed.filter(|_| hip.is_some()),
+            phase: self.phase,
+            reps: self.reps.len() as u32,
+            rep_in_progress,
+            set: self.set,
+            events: ev,
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! The rep phase machine on the smoothed hip angle: bottom, ascent, lockout (the count),
+//! descent; thresholds that follow the set's own range; partial and abandoned reps.
+
+use super::*;
+
+impl Analyzer {
+    /// Bottom, lockout-exit and lockout-enter thresholds for this moment. They keep their
+    /// absolute values unless the set's own range of motion (at least `min_excursion_deg`)
+    /// sits higher: then all three shift up so the bottom threshold lies
+    /// `bottom_range_fraction` of the range above the observed bottom.
+    pub(super) fn thresholds_now(&self) -> (f32, f32, f32) {
+        let c = &self.cfg;
+        let (lo, hi) = match self.phase {
+            // Before the first bottom the range may be anyone getting into position: the
+            // absolute thresholds (or hips held still below lockout) find the first bottom.
+            Phase::Setup => return (c.bottom_max_deg, c.lockout_exit_deg, c.lockout_enter_deg),
+            Phase::Bottom => (self.bottom_min, self.last_peak.unwrap_or(self.bottom_min)),
+            _ => (self.rep.bottom_angle, self.rep.peak.max(self.last_peak.unwrap_or(f32::MIN))),
+        };
+        let range = hi - lo;
+        let shift = if range.is_finite() && range >= c.min_excursion_deg {
+            (lo + c.bottom_range_fraction * range - c.bottom_max_deg).max(0.0)
+        } else {
+            0.0
+        };
+        (c.bottom_max_deg + shift, c.lockout_exit_deg + shift, c.lockout_enter_deg + shift)
+    }
+
+    /// `a`: smoothed hip angle, for thresholds and the top of the rep; `h`: this frame's own
+    /// angle, for the bottom's timing (the smoothing lag would stretch the lowering).
+    pub(super) fn step(&mut self, t: f64, a: f32, h: f32, m: &FrameMetrics, ev: &mut Events) {
+        let c = self.cfg;
+        let (bottom_max, lockout_exit, lockout_enter) = self.thresholds_now();
+        match self.phase {
+            Phase::Setup => {
+                self.setup_lo = self.setup_lo.min(a);
+                self.setup_hi = self.setup_hi.max(a);
+                if !(self.still_ref.is_finite() && (a - self.still_ref).abs() <= BOTTOM_SETTLE_DEG) {
+                    self.still_ref = a;
+                    self.still_since = t;
+                }
+                // Hips held still below lockout before any rep: a bottom, even above 140°.
+                let still_low = t - self.still_since >= c.setup_still_s && a < c.lockout_enter_deg;
+                if a < bottom_max || still_low {
+                    self.enter_bottom(t, h);
+                }
+            }
+            Phase::Bottom => {
+                if h < self.bottom_min {
+                    self.bottom_min = h;
+                }
+                // The ascent starts when the hips last sat within BOTTOM_SETTLE_DEG of the bottom.
+                if h <= self.bottom_min + BOTTOM_SETTLE_DEG {
+                    self.bottom_min_t = t;
+                    if let Some(hh) = m.hip_height {
+                        self.bottom_hip_height = Some(hh.value);
+                    }
+                }
+                // The lowering ends once the hips settle: the last drop of BOTTOM_SETTLE_DEG.
+                if h < self.bottom_settle_angle - BOTTOM_SETTLE_DEG {
+                    self.bottom_settle_angle = h;
+                    self.bottom_settle_t = t;
+                    if let Some((idx, _)) = self.pending_lowering {
+                        if let Some(r) = self.reps.get_mut(idx as usize - 1) {
+                            r.end_s = t;
+                        }
+                    }
+                }
+                if a > self.bottom_min + c.ascent_start_delta_deg {
+                    self.judge_lowering(ev);
+                    self.rep.begin(self.bottom_enter_t, self.bottom_min_t, self.bottom_min);
+                    self.rep.side = m.side;
+                    self.rep.start_hip_height = self.bottom_hip_height;
+                    self.phase = Phase::Ascent;
+                    self.set_last_activity = Some(t);
+                    self.record(t, a, m, ev);
+                }
+            }
+            Phase::Ascent => {
+                self.record(t, a, m, ev);
+                if a >= lockout_enter {
+                    self.reach_lockout(t, m, ev);
+                } else if a < self.rep.peak - c.partial_turn_delta_deg {
+                    self.phase = Phase::Descent;
+                    self.rep.lockout_exit_t = Some(t);
+                }
+            }
+            Phase::Lockout => {
+                self.record(t, a, m, ev);
+                if a < lockout_exit {
+                    self.phase = Phase::Descent;
+                    self.rep.lockout_exit_t = Some(t);
+                    if self.rep.counted.is_some() {
+                        self.check_top(t, true, ev);
+                    }
+                }
+            }
+            Phase::Descent => {
+                self.record(t, a, m, ev);
+                if a < bottom_max {
+                    self.finish_rep(t, true, ev);
+                    self.enter_bottom(t, h);
+                } else if a >= lockout_enter {
+                    if self.rep.counted.is_some() {
+                        // Re-squeeze at the top: same rep, not a new count.
+                        self.phase = Phase::Lockout;
+                        self.rep.lockout_exit_t = None;
+                    } else if !self.rep.top_checked {
+                        self.reach_lockout(t, m, ev);
+                    }
+                }
+            }
+        }
+        self.set_last_activity = match self.phase {
+            Phase::Ascent | Phase::Lockout | Phase::Descent => Some(t),
+            _ => self.set_last_activity,
+        };
+    }
+
+    pub(super) fn enter_bottom(&mut self, t: f64, a: f32) {
+        self.bottom_hip_height = None;
+        if self.phase == Phase::Setup && self.setup_hi - self.setup_lo >= self.cfg.min_excursion_deg {
+            self.last_peak = Some(self.setup_hi);
+        }
+        self.phase = Phase::Bottom;
+        self.bottom_settle_angle = a;
+        self.bottom_settle_t = t;
+        self.bottom_enter_t = t;
+        self.bottom_min = a;
+        self.bottom_min_t = t;
+    }
+
+    pub(super) fn reach_lockout(&mut self, t: f64, m: &FrameMetrics, ev: &mut Events) {
+        let c = &self.cfg;
+        let upright = m.torso_incline.is_some_and(|ti| ti.value > c.max_torso_incline_deg);
+        let hands = self.rep.rise_frames > 0
+            && self.rep.hand_frames as f32 >= c.hand_support_share * self.rep.rise_frames as f32;
+        // Feet off the floor through most of the rise: lying prone, a leg curl, not a bridge.
+        let feet_up = self.rep.foot_frames > 0 && 2 * self.rep.planted_frames < self.rep.foot_frames;
+        // The hips stayed down while the hip opened: the torso lay back (a sit-up), not a bridge.
+        let opened = m.hip_angle.map(|h| h.value - self.rep.bottom_angle);
+        let hips_stayed = match (self.rep.start_hip_height, m.hip_height, opened) {
+            (Some(a), Some(b), Some(deg)) if deg >= MIN_OPENING_FOR_RISE_DEG => {
+                (b.value - a) / deg < c.min_hip_rise_per_deg
+            }
+            _ => false,
+        };
+        // Lying face down through most of the rise (prone work on a bench or the floor).
+        let face_down = self.rep.face_frames > 0 && 2 * self.rep.face_down_frames > self.rep.face_frames;
+        if upright || hands || feet_up || hips_stayed || face_down {
+            // Standing up from a squat, hips raised on straight arms (a reverse tabletop, a
+            // get-up) or legs curled while lying prone also reach a straight hip: not a rep.
+            let slot = (self.set as usize).clamp(1, MAX_SETS) - 1;
+            self.look_alikes[slot] += 1;
+            if self.reps.is_empty() {
+                self.warn(Warning::NotAHipThrust, ev);
+            } else {
+                self.warn(Warning::LookAlikeMovement, ev);
+            }
+            self.phase = Phase::Lockout;
+            self.rep.counted = None;
+            self.rep.top_checked = true;
+            return;
+        }
+        self.phase = Phase::Lockout;
+        self.rep.lockout_t = t;
+        let index = self.reps.len() as u32 + 1;
+        self.rep.counted = Some(index);
+        // Every fault starts unjudged until its moment has been seen.
+        let judgements =
+            FaultId::ALL.iter().map(|&id| Judgement::not_judged(id, NotJudgedReason::ClipEnded)).collect();
+        self.reps.push(Rep {
+            index,
+            set: self.set,
+            side: self.rep.side,
+            start_s: self.rep.start_t,
+            lockout_s: t,
+            end_s: t,
+            complete: false,
+            metrics: RepMetrics::default(),
+            faults: Vec::new(),
+            judgements,
+            view: None,
+        });
+        ev.push(Event::RepCounted { rep: index });
+    }
+
+    /// Closes the rep in progress at `t`. `complete`: the hips came back down; the lowering is
+    /// judged once the bottom is known ([`Self::judge_lowering`]).
+    pub(super) fn finish_rep(&mut self, t: f64, complete: bool, ev: &mut Events) {
+        match self.rep.counted {
+            Some(idx) => {
+                self.check_top(t, complete, ev);
+                if let Some(r) = self.reps.get_mut(idx as usize - 1) {
+                    r.end_s = t;
+                    r.complete = complete;
+                }
+                if complete && !self.rep.cut {
+                    self.pending_lowering = Some((idx, self.rep.top_end_t));
+                } else if self.rep.cut {
+                    let id = FaultId::UncontrolledLowering;
+                    self.set_verdict(idx, id, Judgement::not_judged(id, NotJudgedReason::Cut));
+                }
+            }
+            None => {
+                let rom = self.rep.peak - self.rep.bottom_angle;
+                let slot = (self.set as usize).clamp(1, MAX_SETS) - 1;
+                if complete && rom >= self.cfg.partial_min_rom_deg && self.look_alikes[slot] == 0 {
+                    self.partials.push(PartialRep {
+                        set: self.set,
+                        start_s: self.rep.start_t,
+                        peak_s: self.rep.peak_t,
+                        end_s: t,
+                        peak_hip_angle: self.rep.peak,
+                        rom_deg: rom,
+                    });
+                    ev.push(Event::PartialRep { peak_hip_angle: self.rep.peak });
+                }
+            }
+        }
+        self.last_peak = Some(self.rep.peak);
+        self.rep.counted = None;
+    }
+
+    pub(super) fn abandon(&mut self, last_pose_t: f64) {
+        let mut ev = Events::default();
+        self.judge_lowering(&mut ev);
+        if matches!(self.phase, Phase::Ascent | Phase::Lockout | Phase::Descent) {
+            let counted = self.rep.counted;
+            self.finish_rep(last_pose_t, false, &mut ev);
+            // The pose was lost: what the rep still had to show went unseen.
+            if let Some(idx) = counted {
+                for id in FaultId::ALL {
+                    if self.reps.get(idx as usize - 1).and_then(|r| r.judgement(id)).is_some_and(|j| {
+                        j.verdict == Verdict::NotJudged && j.reason == Some(NotJudgedReason::ClipEnded)
+                    }) {
+                        self.set_verdict(idx, id, Judgement::not_judged(id, NotJudgedReason::Cut));
+                    }
+                }
+            }
+        }
+        self.phase = Phase::Setup;
+        self.setup_lo = f32::MAX;
+        self.setup_hi = f32::MIN;
+        self.still_ref = f32::NAN;
+    }
+}

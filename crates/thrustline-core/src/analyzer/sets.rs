@@ -1,0 +1,155 @@
+//! Sets and the session's summary.
+
+use super::view::median_bin;
+use super::*;
+
+impl Analyzer {
+    /// Ends the current set now (the live app's "stop set").
+    pub fn end_set(&mut self) -> Option<u32> {
+        let has_reps =
+            self.reps.iter().any(|r| r.set == self.set) || self.partials.iter().any(|p| p.set == self.set);
+        if !has_reps {
+            return None;
+        }
+        let ended = self.set;
+        self.set += 1;
+        self.foot_baseline = None;
+        self.set_last_activity = None;
+        Some(ended)
+    }
+
+    /// Snapshot of the session so far (the live app saves this incrementally).
+    pub fn summary(&self) -> SessionSummary {
+        let mut warnings = self.warnings.clone();
+        if self.frames > 0 && self.frames_with_pose == 0 {
+            warnings.push(Warning::NoPose);
+        } else if self.frames_with_pose > 0 && self.frames_low_conf * 2 > self.frames_with_pose {
+            warnings.push(Warning::LowConfidence);
+        }
+        // One story per session: counted reps and "not a hip thrust" never stand together, and
+        // the camera warning follows the view most frames were seen from.
+        let look_alikes: u32 = self.look_alikes.iter().sum();
+        if !self.reps.is_empty() {
+            warnings.retain(|w| *w != Warning::NotAHipThrust);
+            if look_alikes > 0 {
+                warnings.push(Warning::LookAlikeMovement);
+            }
+        } else {
+            warnings.retain(|w| *w != Warning::LookAlikeMovement);
+            if look_alikes > 0 {
+                warnings.push(Warning::NotAHipThrust);
+            }
+        }
+        // The camera warning stands exactly when the view hid something: a rep seen from off
+        // the side (its side-view faults are "not judged"), or, with no reps, most frames.
+        let camera_view = self.camera_view();
+        warnings.retain(|w| *w != Warning::CameraFrontal);
+        let off_side = |v: Option<CameraView>| v.is_some_and(|v| v != CameraView::Side);
+        let hid = if self.reps.is_empty() {
+            off_side(camera_view)
+        } else {
+            self.reps.iter().any(|r| off_side(r.view))
+        };
+        if hid {
+            warnings.push(Warning::CameraFrontal);
+        }
+        warnings.sort();
+        warnings.dedup();
+        let sets = self.set_summaries();
+        SessionSummary {
+            reps: self.reps.clone(),
+            partial_reps: self.partials.clone(),
+            sets,
+            warnings,
+            frames: self.frames,
+            frames_with_pose: self.frames_with_pose,
+            duration_s: match (self.first_t, self.last_t) {
+                (Some(a), Some(b)) => b - a,
+                _ => 0.0,
+            },
+            camera_yaw_deg: median_bin(&self.yaw_histogram),
+            camera_view,
+        }
+    }
+
+    /// Ends the stream: closes a rep cut off by the end of the clip and returns the session.
+    pub fn finish(mut self) -> SessionSummary {
+        let mut ev = Events::default();
+        // A lowering still under way when the clip ends is not judged.
+        let settled = self.last_t.is_some_and(|l| l - self.bottom_settle_t >= BOTTOM_SETTLE_S);
+        if settled {
+            self.judge_lowering(&mut ev);
+        }
+        if matches!(self.phase, Phase::Ascent | Phase::Lockout | Phase::Descent) {
+            let t = self.last_pose_t.unwrap_or(0.0);
+            self.finish_rep(t, false, &mut ev);
+        }
+        self.summary()
+    }
+
+    pub(super) fn set_summaries(&self) -> Vec<SetSummary> {
+        let look_alike_sets =
+            self.look_alikes.iter().enumerate().filter(|(_, n)| **n > 0).map(|(i, _)| i as u32 + 1);
+        let max_set = self
+            .reps
+            .iter()
+            .map(|r| r.set)
+            .chain(self.partials.iter().map(|p| p.set))
+            .chain(look_alike_sets)
+            .max()
+            .unwrap_or(0);
+        (1..=max_set)
+            .filter_map(|set| {
+                let reps: Vec<&Rep> = self.reps.iter().filter(|r| r.set == set).collect();
+                let partials: Vec<&PartialRep> = self.partials.iter().filter(|p| p.set == set).collect();
+                let look_alikes = self.look_alikes[(set as usize).clamp(1, MAX_SETS) - 1];
+                if reps.is_empty() && partials.is_empty() && look_alikes == 0 {
+                    return None;
+                }
+                let start = reps
+                    .iter()
+                    .map(|r| r.start_s)
+                    .chain(partials.iter().map(|p| p.start_s))
+                    .fold(f64::MAX, f64::min);
+                let start = if start == f64::MAX { 0.0 } else { start };
+                let end =
+                    reps.iter().map(|r| r.end_s).chain(partials.iter().map(|p| p.end_s)).fold(0.0, f64::max);
+                let n = reps.len().max(1) as f64;
+                let ecc: Vec<f64> = reps.iter().filter_map(|r| r.metrics.tempo.eccentric_s).collect();
+                let mut faults: Vec<FaultCount> = FaultId::ALL
+                    .iter()
+                    .map(|&id| FaultCount {
+                        id,
+                        reps: reps
+                            .iter()
+                            .filter(|r| r.faults.iter().any(|f| f.id == id))
+                            .map(|r| r.index)
+                            .collect(),
+                    })
+                    .filter(|fc| !fc.reps.is_empty())
+                    .collect();
+                faults.sort_by_key(|f| f.id);
+                Some(SetSummary {
+                    index: set,
+                    start_s: start,
+                    end_s: end,
+                    reps: reps.len() as u32,
+                    partials: partials.len() as u32,
+                    clean_reps: reps.iter().filter(|r| r.is_clean()).count() as u32,
+                    mean_rom_deg: (reps.iter().map(|r| f64::from(r.metrics.rom_deg)).sum::<f64>() / n) as f32,
+                    mean_lockout_angle: (reps
+                        .iter()
+                        .map(|r| f64::from(r.metrics.lockout_hip_angle))
+                        .sum::<f64>()
+                        / n) as f32,
+                    mean_concentric_s: reps.iter().map(|r| r.metrics.tempo.concentric_s).sum::<f64>() / n,
+                    mean_top_hold_s: reps.iter().map(|r| r.metrics.tempo.top_hold_s).sum::<f64>() / n,
+                    mean_eccentric_s: (!ecc.is_empty()).then(|| ecc.iter().sum::<f64>() / ecc.len() as f64),
+                    faults,
+                    look_alikes,
+                    not_a_hip_thrust: look_alikes > 0 && reps.is_empty(),
+                })
+            })
+            .collect()
+    }
+}
