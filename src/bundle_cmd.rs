@@ -3,9 +3,8 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use thrustline_report::folder::SessionFolder;
-use thrustline_report::session::Comment;
 
 #[derive(clap::Args, Debug)]
 pub struct BundleArgs {
@@ -47,21 +46,7 @@ pub fn author(given: Option<&str>) -> String {
 }
 
 pub fn comment(a: &CommentArgs) -> Result<()> {
-    let mut f = SessionFolder::open(&a.session)?;
-    if !(0.0..=f.session.input.duration_s + 1.0).contains(&a.at) {
-        bail!("--at {} is outside the video (0 to {:.1} s)", a.at, f.session.input.duration_s);
-    }
-    if a.text.trim().is_empty() {
-        bail!("empty comment");
-    }
-    let rep = f.session.rep_at(a.at).map(|r| r.index);
-    f.add_comment(Comment {
-        t_s: a.at,
-        rep,
-        author: author(a.author.as_deref()),
-        text: a.text.clone(),
-        mark: None,
-    })?;
+    let rep = SessionFolder::open(&a.session)?.comment_at(a.at, &a.text, &author(a.author.as_deref()))?;
     println!("comment added at {:.1} s{}", a.at, rep.map(|r| format!(" (rep {r})")).unwrap_or_default());
     Ok(())
 }

@@ -1,12 +1,9 @@
 //! `thrustline pose`: landmarks for every frame, in the schema of MediaPipe's reference files.
 
 use std::path::PathBuf;
-use std::time::Instant;
 
 use anyhow::Result;
-use serde::Serialize;
-use thrustline_capture::VideoSource;
-use thrustline_pose::{ModelKind, PoseConfig, PoseTracker};
+use thrustline_pose::{ModelKind, PoseConfig};
 
 #[derive(clap::Args, Debug)]
 pub struct PoseArgs {
@@ -34,59 +31,10 @@ pub struct PoseArgs {
     pub world: bool,
 }
 
-/// MediaPipe's legacy Python solutions stamp frame n at n × 33333 µs.
-const MEDIAPIPE_FRAME_MS: f64 = 33.333;
-
-#[derive(Serialize)]
-struct OutFrame {
-    t: f64,
-    lm: Option<Vec<[f32; 4]>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    world: Option<Vec<[f32; 3]>>,
-}
-
-#[derive(Serialize)]
-struct Out {
-    fps: f64,
-    width: u32,
-    height: u32,
-    complexity: u8,
-    ms_per_frame: f64,
-    frames: Vec<OutFrame>,
-}
-
 pub fn run(a: &PoseArgs) -> Result<()> {
-    let mut src = VideoSource::open_file(&a.video)?;
     let cfg =
         PoseConfig { model: a.model, smooth: !a.no_smooth, threads: a.threads, ..PoseConfig::default() };
-    let mut tracker = PoseTracker::new(cfg)?;
-    let mut frames = Vec::new();
-    let mut busy = 0.0f64;
-    let mut detections = 0usize;
-    while let Some(f) = src.next_frame()? {
-        let start = Instant::now();
-        let clock = if a.mediapipe_clock { f.index as f64 * MEDIAPIPE_FRAME_MS } else { f.t_ms };
-        let pose = tracker.process(&f.rgb, clock)?;
-        busy += start.elapsed().as_secs_f64();
-        detections += usize::from(pose.as_ref().is_some_and(|p| p.detected));
-        frames.push(OutFrame {
-            t: (f.t_ms * 1000.0).round() / 1000.0,
-            lm: pose.as_ref().map(|p| p.landmarks.iter().map(|l| [l.x, l.y, l.z, l.visibility]).collect()),
-            world: pose
-                .as_ref()
-                .filter(|_| a.world)
-                .map(|p| p.world.iter().map(|l| [l.x, l.y, l.z]).collect()),
-        });
-    }
-    let info = src.info().clone();
-    let out = Out {
-        fps: info.fps,
-        width: info.width,
-        height: info.height,
-        complexity: a.model.complexity(),
-        ms_per_frame: if frames.is_empty() { 0.0 } else { busy * 1000.0 / frames.len() as f64 },
-        frames,
-    };
+    let out = thrustline_engine::landmarks::track(&a.video, cfg, a.mediapipe_clock, a.world)?;
     crate::atomic::write(&a.output, &serde_json::to_vec(&out)?)?;
     let found = out.frames.iter().filter(|f| f.lm.is_some()).count();
     eprintln!(
@@ -94,7 +42,7 @@ pub fn run(a: &PoseArgs) -> Result<()> {
         a.video.display(),
         out.frames.len(),
         found,
-        detections,
+        out.detections,
         out.ms_per_frame,
         a.model.name(),
         a.output.display()

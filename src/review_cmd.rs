@@ -1,13 +1,11 @@
 //! `thrustline review SESSION_DIR|VIDEO|FILE.thrust`: the review window. A bare video is
 //! analyzed first; a bundle is extracted (safely) into the data directory.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{anyhow, bail, Result};
-use thrustline_core::{Thresholds, Variation};
-use thrustline_engine::offline::Offline;
-use thrustline_engine::OfflineConfig;
-use thrustline_pose::{ModelKind, PoseConfig};
+use anyhow::{anyhow, Result};
+use thrustline_core::Variation;
+use thrustline_engine::review::{self, Opened};
 use thrustline_report::folder::SessionFolder;
 
 #[derive(clap::Args, Debug)]
@@ -39,44 +37,6 @@ pub struct ReviewArgs {
     pub ui_trace: Option<PathBuf>,
 }
 
-/// Where an input opens from: a session folder, ready to load.
-pub fn prepare(input: &Path, out: Option<&Path>, variation: Variation) -> Result<PathBuf> {
-    if input.is_dir() {
-        return Ok(input.to_path_buf());
-    }
-    if !input.is_file() {
-        bail!("{}: no such session folder, bundle or video", input.display());
-    }
-    let data = thrustline_log::data_dir();
-    if input.extension().is_some_and(|e| e.eq_ignore_ascii_case("thrust")) {
-        let root = out.map(Path::to_path_buf).unwrap_or_else(|| data.join("bundles"));
-        let dir = thrustline_report::bundle::extract(input, &root)?;
-        eprintln!("bundle opened into {}", dir.display());
-        return Ok(dir);
-    }
-    let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "video".into());
-    let unix =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let dir = out.map(Path::to_path_buf).unwrap_or_else(|| {
-        data.join("reviews").join(format!("{stem}-{}", thrustline_report::atomic::stamp(unix as i64)))
-    });
-    let cfg = OfflineConfig {
-        pose: PoseConfig { model: ModelKind::Full, smooth: true, spin: false, ..PoseConfig::default() },
-        thresholds: Thresholds::default(),
-        variation,
-        load_kg: None,
-        video_size: None,
-        back_outline: false,
-        force: false,
-        training_log: false,
-    };
-    let cancel = crate::stop_on_ctrl_c();
-    Offline::new(cfg)?
-        .analyze(input, &dir, &cancel, &crate::analyze::Bar::new(false))
-        .map_err(|e| anyhow!("{}: could not be analyzed: {e}", input.display()))?;
-    Ok(dir)
-}
-
 pub fn run(a: &ReviewArgs) -> Result<bool> {
     let no_display = || {
         anyhow!("no display to open the review window on (DISPLAY is not set); `thrustline comment` and `thrustline bundle` work without one")
@@ -86,7 +46,12 @@ pub fn run(a: &ReviewArgs) -> Result<bool> {
     if !thrustline_ui::has_display() && !bundle {
         return Err(no_display());
     }
-    let dir = prepare(&a.input, a.out.as_deref(), a.variation)?;
+    let cancel = crate::stop_on_ctrl_c();
+    let (dir, opened) =
+        review::open(&a.input, a.out.as_deref(), a.variation, &cancel, &crate::analyze::Bar::new(false))?;
+    if opened == Opened::Bundle {
+        eprintln!("bundle opened into {}", dir.display());
+    }
     if !thrustline_ui::has_display() {
         // The bundle opened fine; without a window to show it in, leave no copy behind (only
         // the copy just extracted: never a folder the user named).

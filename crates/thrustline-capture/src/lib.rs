@@ -19,6 +19,8 @@ pub enum CaptureError {
     NoFrames(String),
     #[error("camera {0} cannot be opened{1}")]
     Camera(String, String),
+    #[error("{0}: a live source cannot seek")]
+    NotSeekable(String),
     #[error("video error: {0}")]
     OpenCv(String),
 }
@@ -53,8 +55,20 @@ pub struct SourceInfo {
 /// Frame rate assumed when a source reports none.
 const FALLBACK_FPS: f64 = 30.0;
 
+/// Where frames come from: a camera, a stream or a file (OpenCV's `VideoCapture` behind
+/// [`VideoSource`]). Live and offline read frames in order; review also seeks.
+pub trait FrameSource: Send {
+    fn info(&self) -> &SourceInfo;
+    /// Decodes the next frame; `None` at the end of the stream.
+    fn next_frame(&mut self) -> Result<Option<Frame>, CaptureError>;
+    /// Moves so that the next frame is number `index` (from 0). Only files can.
+    fn seek(&mut self, index: u64) -> Result<(), CaptureError>;
+}
+
 pub struct VideoSource {
     cap: VideoCapture,
+    /// A file: frames can be sought by index.
+    seekable: bool,
     info: SourceInfo,
     bgr: Mat,
     /// The frame turned upright, when the container asks for a rotation.
@@ -147,6 +161,7 @@ impl VideoSource {
         let (cap, rotation) = open_upright(&name).ok_or_else(|| CaptureError::Unreadable(name.clone()))?;
         let mut s = Self::from_capture(cap, name)?;
         s.rotation = rotation;
+        s.seekable = true;
         if rotation.swaps_sides() {
             std::mem::swap(&mut s.info.width, &mut s.info.height);
         }
@@ -177,6 +192,7 @@ impl VideoSource {
         };
         Ok(Self {
             cap,
+            seekable: false,
             info,
             bgr: Mat::default(),
             upright: Mat::default(),
@@ -188,6 +204,20 @@ impl VideoSource {
 
     pub fn info(&self) -> &SourceInfo {
         &self.info
+    }
+
+    /// Moves so that the next frame is number `index` (files only).
+    pub fn seek(&mut self, index: u64) -> Result<(), CaptureError> {
+        if !self.seekable {
+            return Err(CaptureError::NotSeekable(self.info.name.clone()));
+        }
+        if index != self.index {
+            self.cap.set(videoio::CAP_PROP_POS_FRAMES, index as f64)?;
+            self.index = index;
+            // Times restart from the new position.
+            self.last_t = f64::NEG_INFINITY;
+        }
+        Ok(())
     }
 
     /// Decodes the next frame; `None` at the end of the stream.
@@ -223,6 +253,18 @@ impl VideoSource {
             self.info.height = frame.rgb.rows() as u32;
         }
         Ok(Some(frame))
+    }
+}
+
+impl FrameSource for VideoSource {
+    fn info(&self) -> &SourceInfo {
+        VideoSource::info(self)
+    }
+    fn next_frame(&mut self) -> Result<Option<Frame>, CaptureError> {
+        VideoSource::next_frame(self)
+    }
+    fn seek(&mut self, index: u64) -> Result<(), CaptureError> {
+        VideoSource::seek(self, index)
     }
 }
 

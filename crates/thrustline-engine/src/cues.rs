@@ -48,6 +48,41 @@ pub fn rep(n: u32) -> Option<&'static [u8]> {
     })
 }
 
+/// espeak-ng voice speed, words per minute: a little brisker than its 175 default hurts
+/// clarity; slower cues outlast the rep.
+const WPM: &str = "165";
+
+/// Renders every cue with espeak-ng into `dir` (`fault_<id>.wav`, `rep_<n>.wav`) and the
+/// manifest of their texts; returns how many were written. Maintainers run it when a cue's
+/// text changes (`thrustline render-cues assets/cues`).
+pub fn render_all(dir: &std::path::Path) -> Result<usize, crate::EngineError> {
+    use crate::EngineError;
+    std::fs::create_dir_all(dir).map_err(|e| EngineError::Io(dir.display().to_string(), e))?;
+    let mut items: Vec<(String, String)> =
+        FaultId::ALL.iter().map(|id| (format!("fault_{}", id.as_str()), id.cue().to_string())).collect();
+    for n in 1..=crate::audio::SPOKEN_REPS {
+        items.push((format!("rep_{n}"), n.to_string()));
+    }
+    let mut manifest = String::new();
+    for (name, text) in &items {
+        let path = dir.join(format!("{name}.wav"));
+        let st = std::process::Command::new("espeak-ng")
+            .args(["-v", "en-us", "-s", WPM, "-w"])
+            .arg(&path)
+            .arg(text)
+            .status()
+            .map_err(|_| EngineError::Refused("espeak-ng not found (apt install espeak-ng)".into()))?;
+        if !st.success() {
+            return Err(EngineError::Refused(format!("espeak-ng failed on '{text}'")));
+        }
+        manifest.push_str(&format!("{name}\t{text}\n"));
+    }
+    let p = dir.join("cues.tsv");
+    thrustline_report::atomic::write(&p, manifest.as_bytes())
+        .map_err(|e| EngineError::Io(p.display().to_string(), e))?;
+    Ok(items.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,10 +14,12 @@
 
 pub mod audio;
 pub mod cues;
+pub mod landmarks;
 pub mod latency;
 pub mod live;
 pub mod offline;
 mod recorder;
+pub mod review;
 pub mod setup;
 pub mod writer;
 

@@ -19,7 +19,7 @@ use crossbeam_channel::{bounded, select, Receiver, Sender, TrySendError};
 use opencv::core::{Mat, Size};
 use opencv::imgproc;
 use opencv::prelude::*;
-use thrustline_capture::{Frame, SourceInfo, SourceSpec, VideoSource};
+use thrustline_capture::{Frame, FrameSource, SourceInfo, SourceSpec, VideoSource};
 use thrustline_core::{
     Analyzer, Event, FrameGeometry, FrameMetrics, Landmark, Phase, Rep, SessionSummary, Side, Thresholds,
     Variation,
@@ -224,7 +224,7 @@ impl Engine {
     /// missing model) and starts the threads. `wake` is called whenever there is something
     /// new to show (the UI's `request_repaint`).
     pub fn start(cfg: LiveConfig, wake: Arc<dyn Fn() + Send + Sync>) -> Result<Self, EngineError> {
-        let mut src = VideoSource::open(&cfg.source)?;
+        let mut src: Box<dyn FrameSource> = Box::new(VideoSource::open(&cfg.source)?);
         let info = src.info().clone();
         let tracker = PoseTracker::new(cfg.pose.clone())?;
         let model = crate::setup::model_meta(tracker.config())?;

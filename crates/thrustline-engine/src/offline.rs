@@ -9,7 +9,7 @@ use crossbeam_channel::bounded;
 use opencv::core::{Mat, Size, Vector};
 use opencv::prelude::*;
 use opencv::{imgcodecs, imgproc};
-use thrustline_capture::{Frame, VideoSource};
+use thrustline_capture::{Frame, FrameSource, VideoSource};
 use thrustline_core::{Analyzer, Event, FrameGeometry, Phase, Thresholds, Variation};
 use thrustline_pose::{PoseConfig, PoseFrame, PoseMask, PoseTracker};
 use thrustline_report::folder::{self, FrameLine};
@@ -192,7 +192,7 @@ impl Run<'_> {
     /// and whether the annotated video holds every frame.
     fn pipeline(
         &self,
-        src: &mut VideoSource,
+        src: &mut dyn FrameSource,
         tracker: &mut PoseTracker,
         writer: &mut SessionWriter,
     ) -> Result<(thrustline_core::SessionSummary, Vec<KeyFrame>, bool), EngineError> {

@@ -4,8 +4,9 @@ use std::fmt::Write as _;
 
 use crate::{Entry, Guidance};
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+/// Text and attribute values made safe for the page.
+fn esc(s: &str) -> std::borrow::Cow<'_, str> {
+    html_escape::encode_double_quoted_attribute(s)
 }
 
 /// One small line chart of `(unix time, value)` points.
@@ -14,25 +15,13 @@ fn chart(title: &str, unit: &str, pts: &[(i64, f64)]) -> String {
     let mut o =
         format!(r#"<figure><svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{}">"#, esc(title));
     let _ = write!(o, r#"<text x="{ml}" y="14" style="font-weight:bold">{}</text>"#, esc(title));
-    if pts.is_empty() {
+    let Some(sc) = crate::chart::Scale::of(pts) else {
         o.push_str(r#"<text x="48" y="90">no data yet</text></svg></figure>"#);
         return o;
-    }
-    let (t0, t1) = (pts.iter().map(|p| p.0).min().unwrap_or(0), pts.iter().map(|p| p.0).max().unwrap_or(0));
-    let (mut v0, mut v1) = pts.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
-    if (v1 - v0).abs() < 1e-9 {
-        v0 -= 1.0;
-        v1 += 1.0;
-    }
-    let x = |t: i64| {
-        if t1 > t0 {
-            ml + (t - t0) as f64 / (t1 - t0) as f64 * (w - ml - mr)
-        } else {
-            (w + ml - mr) / 2.0
-        }
     };
-    let y = |v: f64| mt + (1.0 - (v - v0) / (v1 - v0)) * (h - mt - mb);
-    for v in [v0, (v0 + v1) / 2.0, v1] {
+    let x = |t: i64| ml + sc.x(t) * (w - ml - mr);
+    let y = |v: f64| mt + (1.0 - sc.y(v)) * (h - mt - mb);
+    for v in sc.ticks() {
         let _ = write!(
             o,
             r##"<line x1="{ml}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#dde"/><text x="2" y="{:.1}">{v:.1}{unit}</text>"##,

@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 
 pub use guidance::{Goal, Guidance};
 
+pub mod chart;
+
 #[derive(Debug, thiserror::Error)]
 pub enum LogError {
     #[error("training log {path}: {source}")]

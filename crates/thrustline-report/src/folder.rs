@@ -27,6 +27,9 @@ pub enum FolderError {
     Damaged(String, String),
     #[error("{0}")]
     Report(#[from] ReportError),
+    /// A request the folder refuses (a comment outside the video, an empty one).
+    #[error("{0}")]
+    Invalid(String),
 }
 
 fn io(p: &Path) -> impl FnOnce(std::io::Error) -> FolderError + '_ {
@@ -125,6 +128,29 @@ impl SessionFolder {
     /// (seconds, smoothed hip angle) for plots.
     pub fn series(&self) -> Vec<(f64, Option<f32>)> {
         self.frames.iter().map(|f| (f.t / 1000.0, f.hip_angle_smoothed)).collect()
+    }
+
+    /// A comment at `t_s` (on the rep whose span holds it), checked against the video: saved
+    /// with the report re-rendered. Returns the rep it landed on.
+    pub fn comment_at(&mut self, t_s: f64, text: &str, author: &str) -> Result<Option<u32>, FolderError> {
+        let duration = self.session.input.duration_s;
+        if !(0.0..=duration + 1.0).contains(&t_s) {
+            return Err(FolderError::Invalid(format!(
+                "--at {t_s} is outside the video (0 to {duration:.1} s)"
+            )));
+        }
+        if text.trim().is_empty() {
+            return Err(FolderError::Invalid("empty comment".into()));
+        }
+        let rep = self.session.rep_at(t_s).map(|r| r.index);
+        self.add_comment(Comment {
+            t_s,
+            rep,
+            author: author.to_string(),
+            text: text.to_string(),
+            mark: None,
+        })?;
+        Ok(rep)
     }
 
     /// Adds a comment, saves session.json and re-renders the report.

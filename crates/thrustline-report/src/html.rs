@@ -14,8 +14,9 @@ pub struct KeyFrame {
     pub jpeg: Vec<u8>,
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+/// Text and attribute values made safe for the page.
+fn esc(s: &str) -> std::borrow::Cow<'_, str> {
+    html_escape::encode_double_quoted_attribute(s)
 }
 
 fn mmss(t: f64) -> String {

@@ -183,14 +183,7 @@ impl LiveApp {
         if let Ok(mut n) = pending.lock() {
             *n += 1;
         }
-        ctx.request_screenshot(move |img| {
-            let size = img.size;
-            let bytes: Vec<u8> = img.pixels.iter().flat_map(|c| [c.r(), c.g(), c.b()]).collect();
-            if let Err(e) =
-                image::save_buffer(&path, &bytes, size[0] as u32, size[1] as u32, image::ColorType::Rgb8)
-            {
-                tracing::warn!("screenshot not saved: {e}");
-            }
+        widgets::save_screenshot(ctx, path, move || {
             if let Ok(mut n) = pending.lock() {
                 *n = n.saturating_sub(1);
             }

@@ -32,26 +32,14 @@ fn chart(ui: &mut egui::Ui, title: &str, unit: &str, pts: &[(i64, f64)], color: 
         FontId::proportional(17.0),
         Color32::WHITE,
     );
-    if pts.is_empty() {
+    let Some(sc) = thrustline_log::chart::Scale::of(pts) else {
         p.text(rect.center(), Align2::CENTER_CENTER, "no data yet", FontId::proportional(16.0), DIM);
         return;
-    }
-    let inner = egui::Rect::from_min_max(rect.min + Vec2::new(64.0, 34.0), rect.max - Vec2::new(14.0, 14.0));
-    let (t0, t1) = (pts.iter().map(|p| p.0).min().unwrap_or(0), pts.iter().map(|p| p.0).max().unwrap_or(0));
-    let (mut v0, mut v1) = pts.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
-    if (v1 - v0).abs() < 1e-9 {
-        v0 -= 1.0;
-        v1 += 1.0;
-    }
-    let x = |t: i64| {
-        if t1 > t0 {
-            inner.left() + (t - t0) as f32 / (t1 - t0) as f32 * inner.width()
-        } else {
-            inner.center().x
-        }
     };
-    let y = |v: f64| inner.bottom() - ((v - v0) / (v1 - v0)) as f32 * inner.height();
-    for v in [v0, (v0 + v1) / 2.0, v1] {
+    let inner = egui::Rect::from_min_max(rect.min + Vec2::new(64.0, 34.0), rect.max - Vec2::new(14.0, 14.0));
+    let x = |t: i64| inner.left() + sc.x(t) as f32 * inner.width();
+    let y = |v: f64| inner.bottom() - sc.y(v) as f32 * inner.height();
+    for v in sc.ticks() {
         p.line_segment(
             [Pos2::new(inner.left(), y(v)), Pos2::new(inner.right(), y(v))],
             Stroke::new(1.0, Color32::from_gray(55)),
@@ -97,17 +85,7 @@ impl ProgressApp {
                     *s = Some(false);
                 }
                 let done = self.shot.clone();
-                ctx.request_screenshot(move |img| {
-                    let bytes: Vec<u8> = img.pixels.iter().flat_map(|c| [c.r(), c.g(), c.b()]).collect();
-                    if let Err(e) = image::save_buffer(
-                        &path,
-                        &bytes,
-                        img.size[0] as u32,
-                        img.size[1] as u32,
-                        image::ColorType::Rgb8,
-                    ) {
-                        tracing::warn!("screenshot not saved: {e}");
-                    }
+                widgets::save_screenshot(ctx, path, move || {
                     if let Ok(mut s) = done.lock() {
                         *s = Some(true);
                     }

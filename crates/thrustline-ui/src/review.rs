@@ -13,7 +13,7 @@ use eframe::egui::{self, Color32, Key, Pos2, RichText, Sense, Stroke};
 use opencv::core::{Mat, Size};
 use opencv::imgproc;
 use opencv::prelude::*;
-use opencv::videoio;
+use thrustline_capture::{FrameSource, VideoSource};
 use thrustline_report::folder::SessionFolder;
 use thrustline_report::session::{Comment, Mark, MarkKind};
 
@@ -47,13 +47,10 @@ struct Player {
 
 impl Player {
     fn open(path: &std::path::Path, wake: Arc<dyn Fn() + Send + Sync>) -> Result<(Self, f64, u64), String> {
-        let name = path.display().to_string();
         // Upright as players show it, as analyze and live saw it.
-        let (mut cap, rotation) = thrustline_capture::open_upright(&name)
-            .ok_or_else(|| format!("{name}: cannot be opened as a video"))?;
-        let fps = cap.get(videoio::CAP_PROP_FPS).unwrap_or(30.0);
-        let fps = if fps.is_finite() && fps > 0.0 { fps } else { 30.0 };
-        let count = cap.get(videoio::CAP_PROP_FRAME_COUNT).unwrap_or(0.0).max(0.0) as u64;
+        let mut src: Box<dyn FrameSource> =
+            Box::new(VideoSource::open_file(path).map_err(|e| e.to_string())?);
+        let (fps, count) = (src.info().fps, src.info().frame_count);
         let (req, rx) = bounded::<u64>(1);
         let (tx, frames) = bounded::<Decoded>(2);
         let drain = rx.clone();
@@ -61,39 +58,32 @@ impl Player {
             .name("review-decode".into())
             .spawn(move || {
                 let mut next = 0u64;
-                let (mut raw, mut bgr, mut rgb, mut small) =
-                    (Mat::default(), Mat::default(), Mat::default(), Mat::default());
+                let mut small = Mat::default();
                 while let Ok(mut want) = rx.recv() {
                     // Only the newest request is worth decoding.
                     while let Ok(w) = rx.try_recv() {
                         want = w;
                     }
-                    if want != next && cap.set(videoio::CAP_PROP_POS_FRAMES, want as f64).is_err() {
+                    if want != next && src.seek(want).is_err() {
                         continue;
                     }
-                    if !cap.read(&mut raw).unwrap_or(false) || raw.empty() {
+                    let Ok(Some(f)) = src.next_frame() else {
                         next = u64::MAX;
                         continue;
-                    }
-                    if rotation.apply(&raw, &mut bgr).is_err() {
-                        continue;
-                    }
+                    };
                     next = want + 1;
-                    let (w, h) = (bgr.cols(), bgr.rows());
+                    let (w, h) = (f.rgb.cols(), f.rgb.rows());
                     let s = (f64::from(DISPLAY_MAX_SIDE) / f64::from(w.max(h))).min(1.0);
                     let size =
                         Size::new((f64::from(w) * s).round() as i32, (f64::from(h) * s).round() as i32);
-                    let src = if s < 1.0 {
-                        if imgproc::resize(&bgr, &mut small, size, 0.0, 0.0, imgproc::INTER_AREA).is_err() {
+                    let rgb = if s < 1.0 {
+                        if imgproc::resize(&f.rgb, &mut small, size, 0.0, 0.0, imgproc::INTER_AREA).is_err() {
                             continue;
                         }
                         &small
                     } else {
-                        &bgr
+                        &f.rgb
                     };
-                    if imgproc::cvt_color_def(src, &mut rgb, imgproc::COLOR_BGR2RGB).is_err() {
-                        continue;
-                    }
                     let Ok(bytes) = rgb.data_bytes() else { continue };
                     let d = Decoded {
                         index: want,
@@ -608,17 +598,7 @@ impl ReviewApp {
                     *s = Some(false);
                 }
                 let done = self.shot_pending.clone();
-                ctx.request_screenshot(move |img| {
-                    let bytes: Vec<u8> = img.pixels.iter().flat_map(|c| [c.r(), c.g(), c.b()]).collect();
-                    if let Err(e) = image::save_buffer(
-                        &path,
-                        &bytes,
-                        img.size[0] as u32,
-                        img.size[1] as u32,
-                        image::ColorType::Rgb8,
-                    ) {
-                        tracing::warn!("screenshot not saved: {e}");
-                    }
+                widgets::save_screenshot(ctx, path, move || {
                     if let Ok(mut s) = done.lock() {
                         *s = Some(true);
                     }

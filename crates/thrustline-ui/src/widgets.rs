@@ -310,3 +310,17 @@ pub fn counter(ui: &mut egui::Ui, reps: u32, caption: &str) {
         ui.label(RichText::new(reps.to_string()).size(120.0).strong().color(Color32::WHITE));
     });
 }
+
+/// Saves the window as a PNG once egui has read the rendered pixels; `done` runs afterwards,
+/// saved or not (a failure is a warning: the window matters more than its picture).
+pub fn save_screenshot(ctx: &egui::Context, path: std::path::PathBuf, done: impl FnOnce() + Send + 'static) {
+    ctx.request_screenshot(move |img| {
+        let bytes: Vec<u8> = img.pixels.iter().flat_map(|c| [c.r(), c.g(), c.b()]).collect();
+        if let Err(e) =
+            image::save_buffer(&path, &bytes, img.size[0] as u32, img.size[1] as u32, image::ColorType::Rgb8)
+        {
+            tracing::warn!("screenshot not saved: {e}");
+        }
+        done();
+    });
+}

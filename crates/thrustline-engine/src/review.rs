@@ -1,0 +1,68 @@
+//! What review opens: a session folder as it is, a `.thrust` bundle extracted (safely) into the
+//! data directory, or a bare video analyzed first (offline pipeline, no annotated video).
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use thrustline_core::{Thresholds, Variation};
+use thrustline_pose::{ModelKind, PoseConfig};
+
+use crate::offline::{Offline, OfflineConfig, Progress};
+use crate::EngineError;
+
+/// Where review's input came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Opened {
+    Folder,
+    /// Extracted from a bundle into a folder of its own (a copy the caller may remove).
+    Bundle,
+    /// A bare video, analyzed into a new folder.
+    Analyzed,
+}
+
+/// The session folder to review for `input`; `out` overrides where a bundle's contents or a
+/// video's analysis go (default: the data directory's `bundles/` or `reviews/`).
+pub fn open(
+    input: &Path,
+    out: Option<&Path>,
+    variation: Variation,
+    cancel: &AtomicBool,
+    progress: &dyn Progress,
+) -> Result<(PathBuf, Opened), EngineError> {
+    if input.is_dir() {
+        return Ok((input.to_path_buf(), Opened::Folder));
+    }
+    if !input.is_file() {
+        return Err(EngineError::Refused(format!(
+            "{}: no such session folder, bundle or video",
+            input.display()
+        )));
+    }
+    let data = thrustline_log::data_dir();
+    if input.extension().is_some_and(|e| e.eq_ignore_ascii_case("thrust")) {
+        let root = out.map(Path::to_path_buf).unwrap_or_else(|| data.join("bundles"));
+        let dir = thrustline_report::bundle::extract(input, &root)
+            .map_err(|e| EngineError::Refused(e.to_string()))?;
+        return Ok((dir, Opened::Bundle));
+    }
+    let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "video".into());
+    let unix = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let dir = out.map(Path::to_path_buf).unwrap_or_else(|| {
+        data.join("reviews").join(format!("{stem}-{}", thrustline_report::atomic::stamp(unix as i64)))
+    });
+    let cfg = OfflineConfig {
+        pose: PoseConfig { model: ModelKind::Full, smooth: true, spin: false, ..PoseConfig::default() },
+        thresholds: Thresholds::default(),
+        variation,
+        load_kg: None,
+        video_size: None,
+        back_outline: false,
+        force: false,
+        training_log: false,
+    };
+    Offline::new(cfg)?
+        .analyze(input, &dir, cancel, progress)
+        .map_err(|e| EngineError::Refused(format!("{}: could not be analyzed: {e}", input.display())))?;
+    Ok((dir, Opened::Analyzed))
+}

@@ -1,0 +1,59 @@
+//! The progress plots' scale, shared by the HTML page and the progress window: time across,
+//! value up, with a flat series given a band of ±1 so it still shows.
+
+/// Where `(unix time, value)` points fall, as fractions of a plot's width and height.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Scale {
+    t0: i64,
+    t1: i64,
+    pub v0: f64,
+    pub v1: f64,
+}
+
+impl Scale {
+    /// The points' extent; `None` without points.
+    pub fn of(pts: &[(i64, f64)]) -> Option<Self> {
+        let t0 = pts.iter().map(|p| p.0).min()?;
+        let t1 = pts.iter().map(|p| p.0).max()?;
+        let (mut v0, mut v1) = pts.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+        if (v1 - v0).abs() < 1e-9 {
+            v0 -= 1.0;
+            v1 += 1.0;
+        }
+        Some(Self { t0, t1, v0, v1 })
+    }
+
+    /// 0 at the first time, 1 at the last; a single time sits in the middle.
+    pub fn x(&self, t: i64) -> f64 {
+        if self.t1 > self.t0 {
+            (t - self.t0) as f64 / (self.t1 - self.t0) as f64
+        } else {
+            0.5
+        }
+    }
+
+    /// 0 at the lowest value, 1 at the highest.
+    pub fn y(&self, v: f64) -> f64 {
+        (v - self.v0) / (self.v1 - self.v0)
+    }
+
+    /// The three values the axis is labelled with: bottom, middle, top.
+    pub fn ticks(&self) -> [f64; 3] {
+        [self.v0, (self.v0 + self.v1) / 2.0, self.v1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_map_to_the_unit_square_and_a_flat_series_gets_a_band() {
+        let s = Scale::of(&[(100, 2.0), (300, 6.0), (200, 4.0)]).unwrap();
+        assert_eq!((s.x(100), s.x(200), s.x(300)), (0.0, 0.5, 1.0));
+        assert_eq!((s.y(2.0), s.y(4.0), s.y(6.0)), (0.0, 0.5, 1.0));
+        let flat = Scale::of(&[(5, 3.0)]).unwrap();
+        assert_eq!((flat.x(5), flat.y(3.0), flat.ticks()), (0.5, 0.5, [2.0, 3.0, 4.0]));
+        assert!(Scale::of(&[]).is_none());
+    }
+}
