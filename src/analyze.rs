@@ -28,6 +28,10 @@ pub struct AnalyzeArgs {
     /// Load, e.g. 60kg or 135lb (a bare number is kilograms).
     #[arg(long)]
     pub load: Option<String>,
+    /// Your height, e.g. 1.75m or 175cm: hip velocities and ranges are scaled to it (without
+    /// it, BlazePose's own metric scale).
+    #[arg(long, value_parser = parse_height)]
+    pub height: Option<f32>,
     /// TOML file overriding fault thresholds.
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -75,6 +79,32 @@ fn parse_video_size(s: &str) -> std::result::Result<u32, String> {
         Ok(v)
     } else {
         Err(format!("{v} is out of range (0 for the input's size, or 64 to 8192)"))
+    }
+}
+
+/// Metres from "1.75m", "175cm", "1.75" (a bare number under 3 is metres, else centimetres).
+pub fn parse_height(s: &str) -> std::result::Result<f32, String> {
+    let t = s.trim().to_ascii_lowercase();
+    let (num, factor) = if let Some(n) = t.strip_suffix("cm") {
+        (n, 0.01)
+    } else if let Some(n) = t.strip_suffix('m') {
+        (n, 1.0)
+    } else {
+        (t.as_str(), 0.0)
+    };
+    let v: f32 =
+        num.trim().parse().map_err(|_| format!("'{s}' is not a height (use e.g. 1.75m or 175cm)"))?;
+    let m = if factor > 0.0 {
+        v * factor
+    } else if v < 3.0 {
+        v
+    } else {
+        v * 0.01
+    };
+    if (1.0..=2.5).contains(&m) {
+        Ok(m)
+    } else {
+        Err(format!("'{s}' is out of range (1.0 to 2.5 m)"))
     }
 }
 
@@ -138,6 +168,7 @@ pub fn run(a: &AnalyzeArgs) -> Result<bool> {
         thresholds: thrustline_engine::setup::thresholds(a.config.as_deref())?,
         variation: a.variation,
         load_kg: a.load.as_deref().map(parse_load).transpose()?,
+        lifter_height_m: a.height,
         video_size: (!a.no_video).then_some(a.video_size),
         back_outline: a.back_outline,
         force: a.force,

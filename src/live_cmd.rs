@@ -26,6 +26,9 @@ pub struct LiveArgs {
     /// Load, e.g. 60kg or 135lb.
     #[arg(long)]
     pub load: Option<String>,
+    /// Your height, e.g. 1.75m or 175cm: hip velocities are scaled to it.
+    #[arg(long, value_parser = crate::analyze::parse_height)]
+    pub height: Option<f32>,
     /// Sessions are saved in a folder per session under this one (default: the data
     /// directory's sessions/).
     #[arg(long)]
@@ -101,6 +104,7 @@ pub fn run(a: &LiveArgs) -> Result<bool> {
         thresholds,
         variation: a.variation,
         load_kg: a.load.as_deref().map(crate::analyze::parse_load).transpose()?,
+        lifter_height_m: a.height,
         sessions_dir: a.out.clone().unwrap_or_else(|| thrustline_log::data_dir().join("sessions")),
         side: parse_side(&a.side)?,
         audio: AudioOptions { mute: a.mute, speech: a.speak, wav_out: a.audio_wav.clone() },

@@ -111,6 +111,22 @@ fn shared_clips_reps_faults_and_outputs() {
             );
             assert!(csv_text.contains("overarch_lower_back:view"), "{clip}: csv not_judged column");
         }
+        // Every rep's hips rose at a speed a lifter can (issue 16: 0.05 to 2 m/s), over a
+        // range a bridge covers.
+        for r in reps {
+            let v = r["mean_concentric_velocity_m_s"].as_f64();
+            assert!(
+                v.is_some_and(|v| (0.05..=2.0).contains(&v)),
+                "{clip} rep {}: velocity {v:?}",
+                r["index"]
+            );
+            let rom = r["range_of_motion_cm"].as_f64();
+            assert!(
+                rom.is_some_and(|c| (5.0..=60.0).contains(&c)),
+                "{clip} rep {}: range {rom:?}",
+                r["index"]
+            );
+        }
         // Every rep has a verdict for every fault, and the raised ones are its faults.
         for r in reps {
             let js = r["judgements"].as_array().unwrap();

@@ -7,6 +7,7 @@ pub mod landmarks;
 pub mod mask;
 pub mod metrics;
 pub mod session;
+pub mod velocity;
 
 pub use analyzer::{Analyzer, Event, Events, FrameAnalysis, Phase};
 pub use config::{ConfigError, Thresholds};
@@ -15,5 +16,5 @@ pub use mask::SegmentationMask;
 pub use metrics::{FrameMetrics, Metric, Side};
 pub use session::{
     CameraView, Evidence, Fault, FaultCount, FaultId, Judgement, NotJudgedReason, PartialRep, Rep,
-    RepMetrics, SessionSummary, SetSummary, Severity, Tempo, Variation, Verdict, Warning,
+    RepMetrics, SessionSummary, SetSummary, Severity, Tempo, Variation, VelocityScale, Verdict, Warning,
 };

@@ -268,6 +268,16 @@ pub struct Rep {
     /// How the camera saw this rep's top.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<CameraView>,
+    /// The hips' mean velocity over the middle 90 % of the rise and their peak velocity, m/s,
+    /// and how far they rose, cm (world landmarks; scaled by the lifter's height when given,
+    /// see [`SessionSummary::velocity_scale`]). `None` without world landmarks or a readable
+    /// path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean_concentric_velocity_m_s: Option<f32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_concentric_velocity_m_s: Option<f32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range_of_motion_cm: Option<f32>,
 }
 
 impl Rep {
@@ -366,6 +376,15 @@ pub struct SetSummary {
     /// look-alikes); nothing in it is counted.
     #[serde(default)]
     pub not_a_hip_thrust: bool,
+    /// Mean concentric velocity lost from the set's fastest rep to its last, percent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub velocity_loss_pct: Option<f32>,
+    /// Reps left before the velocity of a one-rep maximum, at the rate the set slowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reps_in_reserve: Option<f32>,
+    /// The set's fastest mean concentric velocity, m/s (a point of the load–velocity profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub best_mean_velocity_m_s: Option<f32>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -482,6 +501,20 @@ pub struct SessionSummary {
     /// How the camera saw the lifter over the session (the most common view of its posed frames).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub camera_view: Option<CameraView>,
+    /// What the velocities are scaled by: the lifter's height when given, else BlazePose's
+    /// own metric scale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub velocity_scale: Option<VelocityScale>,
+}
+
+/// The scale behind the velocities.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum VelocityScale {
+    /// Scaled so the body measures the lifter's height.
+    LifterHeight { height_m: f32 },
+    /// BlazePose's world landmarks as they are (an average adult's proportions).
+    Blazepose,
 }
 
 impl SessionSummary {

@@ -914,3 +914,100 @@ fn feet_cut_off_by_the_frame_still_count_and_leave_the_foot_faults_unjudged() {
         }
     }
 }
+
+/// Reps whose hips rise at a constant speed: each ascent's thigh turns at a steady rate about
+/// the planted knee (35° to level in `ascents[k]` seconds), so the hips travel their arc at
+/// arc / duration. Bottom pause 0.8 s, top hold 0.6 s, lowering 1.2 s.
+fn steady_lifts(ascents: &[f64], fps: f64, view: View) -> Vec<(f64, Option<PoseObservation>)> {
+    let mut out = Vec::new();
+    let mut t0 = 0.0;
+    for &up in ascents {
+        let (pause, hold, down) = (0.8, 0.6, 1.2);
+        let len = pause + up + hold + down;
+        let mut t = 0.0;
+        while t < len {
+            let u = if t < pause {
+                0.0
+            } else if t < pause + up {
+                (t - pause) / up
+            } else if t < pause + up + hold {
+                1.0
+            } else {
+                1.0 - smoothstep((t - pause - up - hold) / down)
+            };
+            out.push(((t0 + t) * 1000.0, Some(observe(&body_at(u, Inject::Clean), view, &mut || 0.0))));
+            t += 1.0 / fps;
+        }
+        t0 += len;
+    }
+    // A still bottom to close the last rep.
+    for i in 0..(fps as usize) {
+        out.push((
+            (t0 + i as f64 / fps) * 1000.0,
+            Some(observe(&body_at(0.0, Inject::Clean), view, &mut || 0.0)),
+        ));
+    }
+    out
+}
+
+#[test]
+fn generated_lifts_give_each_reps_hip_speed_and_the_sets_velocity_loss() {
+    // The hips' arc about the knee: the 230 px thigh turning 35°, at the generator's scale.
+    let arc_m = 230.0 * 35f64.to_radians() * 0.0019;
+    let ascents = [0.5, 0.55, 0.6, 0.7, 0.8];
+    for (view, fps) in [(turned(0.0), 30.0), (turned(0.0), 60.0), (turned(30.0), 30.0)] {
+        let s = run_frames(&steady_lifts(&ascents, fps, view));
+        assert_eq!(s.reps.len(), ascents.len(), "{view:?} {fps} fps");
+        let mut means = Vec::new();
+        for (r, up) in s.reps.iter().zip(ascents) {
+            let want = arc_m / up;
+            let got = f64::from(r.mean_concentric_velocity_m_s.expect("velocity with world landmarks"));
+            assert!(
+                (got / want - 1.0).abs() < 0.05,
+                "{view:?} {fps} fps rep {}: {got:.3} m/s, want {want:.3}",
+                r.index
+            );
+            let peak = f64::from(r.peak_concentric_velocity_m_s.unwrap());
+            assert!(peak >= got && peak < 1.15 * want, "{view:?} rep {}: peak {peak:.3}", r.index);
+            // The chord of the arc, bottom to top.
+            let rom = f64::from(r.range_of_motion_cm.unwrap()) / 100.0;
+            let chord = 2.0 * 230.0 * 0.0019 * 17.5f64.to_radians().sin();
+            assert!(
+                (rom / chord - 1.0).abs() < 0.05,
+                "{view:?} rep {}: {rom:.3} m, chord {chord:.3}",
+                r.index
+            );
+            means.push(want);
+        }
+        // Loss from the fastest (first) rep to the last: 1 - 0.5 / 0.8 = 37.5 %.
+        let want_loss = 100.0 * (1.0 - ascents[0] / ascents[ascents.len() - 1]);
+        let loss = f64::from(s.sets[0].velocity_loss_pct.unwrap());
+        assert!((loss - want_loss).abs() < 3.0, "{view:?} {fps} fps: loss {loss:.1} %, want {want_loss:.1}");
+        assert!(s.sets[0].reps_in_reserve.is_some(), "a slowing set has reps in reserve");
+        assert_eq!(s.velocity_scale, Some(thrustline_core::VelocityScale::Blazepose));
+    }
+    // Without world landmarks there is no metric path: no velocity, never a guess.
+    let s = run_frames(&steady_lifts(&ascents, 30.0, SIDE));
+    assert!(s.reps.iter().all(|r| r.mean_concentric_velocity_m_s.is_none()) && s.velocity_scale.is_none());
+}
+
+#[test]
+fn the_lifters_height_scales_the_velocities() {
+    let frames = steady_lifts(&[0.6, 0.6], 30.0, turned(0.0));
+    let mut a = Analyzer::new(Thresholds::default(), G);
+    let mut b = Analyzer::new(Thresholds::default(), G);
+    b.set_lifter_height(Some(2.0));
+    for (t, p) in &frames {
+        a.update(*t, p.as_ref());
+        b.update(*t, p.as_ref());
+    }
+    let (a, b) = (a.finish(), b.finish());
+    // The generated body: ankle to shoulder 230 + 230 + 260 px at 0.0019 m/px = 1.368 m, a
+    // standing height of 1.368 / 0.779 = 1.756 m; told 2.0 m, everything grows by 2.0 / 1.756.
+    let k = 2.0 / (720.0 * 0.0019 / (0.818 - 0.039));
+    for (ra, rb) in a.reps.iter().zip(&b.reps) {
+        let (va, vb) = (ra.mean_concentric_velocity_m_s.unwrap(), rb.mean_concentric_velocity_m_s.unwrap());
+        assert!((f64::from(vb / va) / k - 1.0).abs() < 0.03, "{va} -> {vb}, want x{k:.3}");
+    }
+    assert_eq!(b.velocity_scale, Some(thrustline_core::VelocityScale::LifterHeight { height_m: 2.0 }));
+}

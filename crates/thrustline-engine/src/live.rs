@@ -59,6 +59,8 @@ pub struct LiveConfig {
     pub thresholds: Thresholds,
     pub variation: Variation,
     pub load_kg: Option<f64>,
+    /// The lifter's height, metres: velocities are scaled so the body measures it.
+    pub lifter_height_m: Option<f32>,
     /// Each session is saved in its own folder under this one, named by its start time.
     pub sessions_dir: PathBuf,
     pub side: Option<Side>,
@@ -321,6 +323,7 @@ impl Engine {
         let mut analyzer =
             Analyzer::new(cfg.thresholds, FrameGeometry { width: info.width, height: info.height });
         analyzer.set_side(cfg.side);
+        analyzer.set_lifter_height(cfg.lifter_height_m);
         let mut worker = Worker {
             analyzer,
             cfg,

@@ -45,6 +45,8 @@ pub struct OfflineConfig {
     pub thresholds: Thresholds,
     pub variation: Variation,
     pub load_kg: Option<f64>,
+    /// The lifter's height, metres: velocities are scaled so the body measures it.
+    pub lifter_height_m: Option<f32>,
     /// The annotated video's longest side (0: the input's size); `None`: no annotated video.
     pub video_size: Option<u32>,
     /// Measure the back's outline near the top of each rep (segmentation mask).
@@ -267,6 +269,7 @@ impl Run<'_> {
     ) -> Result<(thrustline_core::SessionSummary, Vec<KeyFrame>, bool), EngineError> {
         lower_priority();
         let mut analyzer = Analyzer::new(self.cfg.thresholds, self.geom);
+        analyzer.set_lifter_height(self.cfg.lifter_height_m);
         let long = self.geom.width.max(self.geom.height);
         let scale = match self.cfg.video_size {
             Some(v) if v > 0 && long > v => f64::from(v) / f64::from(long),

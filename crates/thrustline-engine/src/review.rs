@@ -56,6 +56,7 @@ pub fn open(
         thresholds: Thresholds::default(),
         variation,
         load_kg: None,
+        lifter_height_m: None,
         video_size: None,
         back_outline: false,
         force: false,

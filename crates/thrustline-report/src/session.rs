@@ -123,6 +123,9 @@ pub struct Session {
     /// How the camera saw the lifter (side, oblique, frontal): what it could judge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub camera_view: Option<thrustline_core::CameraView>,
+    /// What the velocities are scaled by (the lifter's height, or BlazePose's metric scale).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub velocity_scale: Option<thrustline_core::VelocityScale>,
     #[serde(default)]
     pub comments: Vec<Comment>,
     /// Fields this version does not know (a newer Thrustline's, another tool's): kept as they
@@ -162,6 +165,7 @@ impl Session {
             thresholds,
             camera_yaw_deg: summary.camera_yaw_deg,
             camera_view: summary.camera_view,
+            velocity_scale: summary.velocity_scale,
             comments: Vec::new(),
             extra: serde_json::Map::new(),
         }

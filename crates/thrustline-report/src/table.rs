@@ -7,6 +7,17 @@ fn opt(v: Option<f32>) -> String {
     v.map(|x| format!("{x:.1}")).unwrap_or_default()
 }
 
+/// The set's velocity loss as of this rep: from its fastest rep so far to this one, percent.
+fn loss_so_far(s: &Session, rep: &thrustline_core::Rep) -> Option<f32> {
+    let means: Vec<f32> = s
+        .reps
+        .iter()
+        .filter(|r| r.set == rep.set && r.index <= rep.index)
+        .filter_map(|r| r.mean_concentric_velocity_m_s)
+        .collect();
+    rep.mean_concentric_velocity_m_s.and(thrustline_core::velocity::velocity_loss_pct(&means))
+}
+
 pub fn reps_csv(s: &Session) -> Result<Vec<u8>, ReportError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
@@ -32,6 +43,10 @@ pub fn reps_csv(s: &Session) -> Result<Vec<u8>, ReportError> {
         "faults",
         "cues",
         "not_judged",
+        "mean_concentric_velocity_m_s",
+        "peak_concentric_velocity_m_s",
+        "range_of_motion_cm",
+        "set_velocity_loss_pct",
     ])?;
     for r in &s.reps {
         let m = &r.metrics;
@@ -63,6 +78,10 @@ pub fn reps_csv(s: &Session) -> Result<Vec<u8>, ReportError> {
             faults.join(";"),
             cues.join(" | "),
             not_judged.join(";"),
+            r.mean_concentric_velocity_m_s.map(|v| format!("{v:.3}")).unwrap_or_default(),
+            r.peak_concentric_velocity_m_s.map(|v| format!("{v:.3}")).unwrap_or_default(),
+            opt(r.range_of_motion_cm),
+            opt(loss_so_far(s, r)),
         ])?;
     }
     w.into_inner().map_err(|e| ReportError::Io(e.into_error()))

@@ -342,8 +342,16 @@ impl Analyzer {
         self.rep.top_end_t = top_end;
         // A duration read off frames is uncertain by one frame: at 15 fps that is 67 ms.
         self.timing_margin_s = c.timing_margin_s.max(frame_dt);
+        // The hips' rise, bottom to the top hold's end.
+        let from = self.hip_track.partition_point(|x| x.0 < self.rep.bottom_enter_t);
+        let to = self.hip_track.partition_point(|x| x.0 <= top_end);
+        let rise = crate::velocity::concentric(&self.hip_track[from..to.max(from)]);
+        let scale = self.velocity_scale();
         if let Some(r) = self.reps.get_mut(idx as usize - 1) {
             r.view = view;
+            r.mean_concentric_velocity_m_s = rise.map(|c| c.mean_m_s * scale);
+            r.peak_concentric_velocity_m_s = rise.map(|c| c.peak_m_s * scale);
+            r.range_of_motion_cm = rise.map(|c| c.range_m * scale * 100.0);
             r.metrics.bottom_hip_angle = self.rep.bottom_angle;
             r.metrics.peak_hip_angle = peak;
             r.metrics.rom_deg = peak - self.rep.bottom_angle;

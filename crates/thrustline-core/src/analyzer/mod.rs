@@ -17,7 +17,7 @@ use crate::metrics::{
 };
 use crate::session::{
     CameraView, Evidence, Fault, FaultCount, FaultId, Judgement, NotJudgedReason, PartialRep, Rep,
-    RepMetrics, SessionSummary, SetSummary, Tempo, Verdict, Warning,
+    RepMetrics, SessionSummary, SetSummary, Tempo, VelocityScale, Verdict, Warning,
 };
 
 /// Phase of the movement.
@@ -233,6 +233,13 @@ pub struct Analyzer {
     foot_baseline: Option<FootSample>,
     /// The lifter's segment proportions (for the hip angle read off the shoulder–knee reach).
     proportions: Proportions,
+    /// The hips' recent path relative to the feet (world landmarks, metres), oldest first:
+    /// the concentric's velocity is read off it when a rep's top is judged.
+    hip_track: Vec<(f64, [f32; 3])>,
+    /// Ankle-to-shoulder length of BlazePose's world skeleton (m, steady), and the lifter's
+    /// height when given: the velocities' scale.
+    body_len_m: Option<f32>,
+    lifter_height_m: Option<f32>,
     frames: u64,
     frames_with_pose: u64,
     frames_low_conf: u64,
@@ -287,6 +294,9 @@ const UPRIGHT_SHARE: f64 = 0.5;
 /// Time constant of the camera-yaw estimate: the camera stays put within a set while each
 /// frame's world landmarks wobble by several degrees (side-view clips: p5–p95 spans 2–12°).
 const VIEW_YAW_SMOOTHING_S: f64 = 1.0;
+/// Frames of the hips' path kept for the velocity (20 s at 60 fps: a rep from bottom to top);
+/// when full, the older half goes (no allocation per frame).
+const HIP_TRACK_FRAMES: usize = 1200;
 /// Posed frames needed before judging the movement type (1 s at 30 fps).
 const MIN_FRAMES_FOR_MOVEMENT_CHECK: u64 = 30;
 
@@ -314,6 +324,9 @@ impl Analyzer {
             set_last_activity: None,
             foot_baseline: None,
             proportions: Proportions::default(),
+            hip_track: Vec::with_capacity(HIP_TRACK_FRAMES),
+            body_len_m: None,
+            lifter_height_m: None,
             frames: 0,
             frames_with_pose: 0,
             frames_low_conf: 0,
@@ -334,6 +347,52 @@ impl Analyzer {
             still_ref: f32::NAN,
             still_since: 0.0,
             look_alikes: [0; MAX_SETS],
+        }
+    }
+
+    /// The lifter's standing height, metres: velocities and ranges are scaled so the body
+    /// measures it (without it, BlazePose's own metric scale).
+    pub fn set_lifter_height(&mut self, height_m: Option<f32>) {
+        self.lifter_height_m = height_m.filter(|h| h.is_finite() && *h > 0.0);
+    }
+
+    /// Metres of this session per metre of BlazePose's world landmarks.
+    fn velocity_scale(&self) -> f32 {
+        match (self.lifter_height_m, self.body_len_m) {
+            (Some(h), Some(b)) if b > 0.0 => h / (b * crate::velocity::HEIGHT_PER_ANKLE_TO_SHOULDER),
+            _ => 1.0,
+        }
+    }
+
+    /// The hips relative to the feet (midpoints, world landmarks) when both are seen, and the
+    /// body's ankle-to-shoulder length for the scale.
+    fn track_hips(&mut self, t: f64, pose: &PoseObservation) {
+        let Some(w) = pose.world.as_ref() else { return };
+        let lm = &pose.landmarks;
+        let seen = |a: usize, b: usize| lm[a].visibility.max(lm[b].visibility) >= self.cfg.min_visibility;
+        let mid =
+            |a: usize, b: usize| [0.5 * (w[a].x + w[b].x), 0.5 * (w[a].y + w[b].y), 0.5 * (w[a].z + w[b].z)];
+        use crate::landmarks::idx;
+        let (hips, ankles) = ((idx::LEFT_HIP, idx::RIGHT_HIP), (idx::LEFT_ANKLE, idx::RIGHT_ANKLE));
+        if !(seen(hips.0, hips.1) && seen(ankles.0, ankles.1)) {
+            return;
+        }
+        let (h, a) = (mid(hips.0, hips.1), mid(ankles.0, ankles.1));
+        let p = [h[0] - a[0], h[1] - a[1], h[2] - a[2]];
+        if !p.iter().all(|v| v.is_finite()) {
+            return;
+        }
+        if self.hip_track.len() == HIP_TRACK_FRAMES {
+            self.hip_track.drain(..HIP_TRACK_FRAMES / 2);
+        }
+        self.hip_track.push((t, p));
+        let d = |a: [f32; 3], b: [f32; 3]| {
+            ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
+        };
+        let (k, s) = (mid(idx::LEFT_KNEE, idx::RIGHT_KNEE), mid(idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER));
+        let len = d(a, k) + d(k, h) + d(h, s);
+        if len.is_finite() && len > 0.0 {
+            self.body_len_m = Some(self.body_len_m.map_or(len, |b| b + PROPORTIONS_ALPHA * (len - b)));
         }
     }
 
@@ -475,6 +534,9 @@ impl Analyzer {
         let m = metrics.map(|(m, _)| m);
         // Frames without the whole body in view (close-ups, title cards) pause the judgement.
         let in_view = m.is_some_and(|m| m.body_in_view);
+        if let (true, Some(p)) = (in_view, pose) {
+            self.track_hips(t, p);
+        }
         // Hips hidden behind a plate still count (never judged: see `record`).
         let hip = m.filter(|_| in_view).and_then(|m| m.hip_angle.or(m.hip_angle_hidden)).map(|h| h.value);
 

@@ -181,6 +181,9 @@ impl Analyzer {
             faults: Vec::new(),
             judgements,
             view: None,
+            mean_concentric_velocity_m_s: None,
+            peak_concentric_velocity_m_s: None,
+            range_of_motion_cm: None,
         });
         ev.push(Event::RepCounted { rep: index });
     }

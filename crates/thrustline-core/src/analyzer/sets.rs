@@ -69,6 +69,12 @@ impl Analyzer {
             },
             camera_yaw_deg: median_bin(&self.yaw_histogram),
             camera_view,
+            velocity_scale: self.reps.iter().any(|r| r.mean_concentric_velocity_m_s.is_some()).then_some(
+                match (self.lifter_height_m, self.body_len_m) {
+                    (Some(height_m), Some(_)) => VelocityScale::LifterHeight { height_m },
+                    _ => VelocityScale::Blazepose,
+                },
+            ),
         }
     }
 
@@ -129,6 +135,9 @@ impl Analyzer {
                     .filter(|fc| !fc.reps.is_empty())
                     .collect();
                 faults.sort_by_key(|f| f.id);
+                // Mean concentric velocity per rep, in order (reps whose path was not read are
+                // left out: the loss runs from the fastest read to the last read).
+                let means: Vec<f32> = reps.iter().filter_map(|r| r.mean_concentric_velocity_m_s).collect();
                 Some(SetSummary {
                     index: set,
                     start_s: start,
@@ -148,6 +157,12 @@ impl Analyzer {
                     faults,
                     look_alikes,
                     not_a_hip_thrust: look_alikes > 0 && reps.is_empty(),
+                    velocity_loss_pct: crate::velocity::velocity_loss_pct(&means),
+                    reps_in_reserve: crate::velocity::reps_in_reserve(
+                        &means,
+                        crate::velocity::HIP_THRUST_MVT_M_S,
+                    ),
+                    best_mean_velocity_m_s: means.iter().copied().reduce(f32::max),
                 })
             })
             .collect()
