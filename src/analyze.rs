@@ -4,11 +4,12 @@
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
-use anyhow::{anyhow, bail, Result};
-use thrustline_core::Variation;
+use anyhow::{bail, Result};
 use thrustline_engine::offline::{session_dirs, Offline, Progress};
 use thrustline_engine::{OfflineConfig, Outcome};
-use thrustline_pose::{ModelKind, PoseConfig};
+use thrustline_pose::PoseConfig;
+
+use crate::args::LiftArgs;
 
 #[derive(clap::Args, Debug)]
 pub struct AnalyzeArgs {
@@ -18,33 +19,18 @@ pub struct AnalyzeArgs {
     /// Output folder (per-video subfolders when several videos are given).
     #[arg(long)]
     pub out: PathBuf,
-    /// Landmark model: lite, full or heavy.
-    #[arg(long, default_value = "full")]
-    pub model: ModelKind,
-    /// Hip-thrust variation: barbell, dumbbell, bodyweight, banded, smith, single-leg or
-    /// glute-bridge.
-    #[arg(long, default_value = "barbell")]
-    pub variation: Variation,
-    /// Load, e.g. 60kg or 135lb (a bare number is kilograms).
-    #[arg(long)]
-    pub load: Option<String>,
-    /// Your height, e.g. 1.75m or 175cm: hip velocities and ranges are scaled to it (without
-    /// it, BlazePose's own metric scale).
-    #[arg(long, value_parser = parse_height)]
-    pub height: Option<f32>,
-    /// TOML file overriding fault thresholds.
-    #[arg(long)]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub lift: LiftArgs,
     /// Skip the annotated video.
     #[arg(long)]
     pub no_video: bool,
     /// Longest side of the annotated video in pixels (0: the input's size). Smaller encodes
     /// faster; 720 keeps phone videos readable.
-    #[arg(long, default_value_t = 720, value_parser = parse_video_size)]
+    #[arg(long, default_value_t = 720, value_parser = crate::args::parse_video_size)]
     pub video_size: u32,
     /// ONNX Runtime threads per model (default: 1 while an annotated video is encoded, which
     /// needs the other core; 2 with --no-video).
-    #[arg(long, value_parser = parse_threads)]
+    #[arg(long, value_parser = crate::args::parse_threads)]
     pub threads: Option<usize>,
     /// No progress bar.
     #[arg(long)]
@@ -60,69 +46,6 @@ pub struct AnalyzeArgs {
     /// (`<folder>.replaced-<time>`) and its coach comments are carried over.
     #[arg(long)]
     pub force: bool,
-}
-
-/// `--threads`: 1 to 64 (more than the machine's cores only slows ONNX Runtime down).
-pub fn parse_threads(s: &str) -> std::result::Result<usize, String> {
-    let v: usize = s.trim().parse().map_err(|_| format!("'{s}' is not a number of threads"))?;
-    if (1..=64).contains(&v) {
-        Ok(v)
-    } else {
-        Err(format!("{v} is out of range (1 to 64)"))
-    }
-}
-
-/// `--video-size`: 0 (the input's size) or a longest side from 64 to 8192 pixels.
-fn parse_video_size(s: &str) -> std::result::Result<u32, String> {
-    let v: u32 = s.trim().parse().map_err(|_| format!("'{s}' is not a number of pixels"))?;
-    if v == 0 || (64..=8192).contains(&v) {
-        Ok(v)
-    } else {
-        Err(format!("{v} is out of range (0 for the input's size, or 64 to 8192)"))
-    }
-}
-
-/// Metres from "1.75m", "175cm", "1.75" (a bare number under 3 is metres, else centimetres).
-pub fn parse_height(s: &str) -> std::result::Result<f32, String> {
-    let t = s.trim().to_ascii_lowercase();
-    let (num, factor) = if let Some(n) = t.strip_suffix("cm") {
-        (n, 0.01)
-    } else if let Some(n) = t.strip_suffix('m') {
-        (n, 1.0)
-    } else {
-        (t.as_str(), 0.0)
-    };
-    let v: f32 =
-        num.trim().parse().map_err(|_| format!("'{s}' is not a height (use e.g. 1.75m or 175cm)"))?;
-    let m = if factor > 0.0 {
-        v * factor
-    } else if v < 3.0 {
-        v
-    } else {
-        v * 0.01
-    };
-    if (1.0..=2.5).contains(&m) {
-        Ok(m)
-    } else {
-        Err(format!("'{s}' is out of range (1.0 to 2.5 m)"))
-    }
-}
-
-/// Kilograms from "60kg", "135lb", "60".
-pub fn parse_load(s: &str) -> Result<f64> {
-    let t = s.trim().to_ascii_lowercase();
-    let (num, factor) = if let Some(n) = t.strip_suffix("kg") {
-        (n, 1.0)
-    } else if let Some(n) = t.strip_suffix("lbs").or_else(|| t.strip_suffix("lb")) {
-        (n, 0.453_592_37)
-    } else {
-        (t.as_str(), 1.0)
-    };
-    let v: f64 = num.trim().parse().map_err(|_| anyhow!("invalid load '{s}' (use e.g. 60kg or 135lb)"))?;
-    if !(0.0..=1000.0).contains(&v) {
-        bail!("invalid load '{s}' (between 0 and 1000)");
-    }
-    Ok((v * factor * 100.0).round() / 100.0)
 }
 
 /// The progress bar of one video at a time (hidden when `quiet`).
@@ -164,11 +87,11 @@ pub fn run(a: &AnalyzeArgs) -> Result<bool> {
     // 5.1 s, 2 spinning threads 5.3 s (they take the core the overlay encoder needs).
     let threads = a.threads.unwrap_or(2).max(1);
     let cfg = OfflineConfig {
-        pose: PoseConfig { model: a.model, smooth: true, threads, spin: false, ..PoseConfig::default() },
-        thresholds: thrustline_engine::setup::thresholds(a.config.as_deref())?,
-        variation: a.variation,
-        load_kg: a.load.as_deref().map(parse_load).transpose()?,
-        lifter_height_m: a.height,
+        pose: PoseConfig { model: a.lift.model, smooth: true, threads, spin: false, ..PoseConfig::default() },
+        thresholds: a.lift.thresholds()?,
+        variation: a.lift.variation,
+        load_kg: a.lift.load_kg()?,
+        lifter_height_m: a.lift.height,
         video_size: (!a.no_video).then_some(a.video_size),
         back_outline: a.back_outline,
         force: a.force,

@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
 use thrustline_capture::SourceSpec;
-use thrustline_core::{Event, Side, Variation};
+use thrustline_core::{Event, Side};
 use thrustline_engine::{AudioOptions, Engine, LiveConfig, Notice};
-use thrustline_pose::{ModelKind, PoseConfig};
+use thrustline_pose::PoseConfig;
 
 #[derive(clap::Args, Debug)]
 pub struct LiveArgs {
@@ -18,24 +18,12 @@ pub struct LiveArgs {
     /// stream URL.
     #[arg(default_value = "0")]
     pub source: String,
-    /// Landmark model: lite or full (heavy when converted).
-    #[arg(long, default_value = "full")]
-    pub model: ModelKind,
-    #[arg(long, default_value = "barbell")]
-    pub variation: Variation,
-    /// Load, e.g. 60kg or 135lb.
-    #[arg(long)]
-    pub load: Option<String>,
-    /// Your height, e.g. 1.75m or 175cm: hip velocities are scaled to it.
-    #[arg(long, value_parser = crate::analyze::parse_height)]
-    pub height: Option<f32>,
+    #[command(flatten)]
+    pub lift: crate::args::LiftArgs,
     /// Sessions are saved in a folder per session under this one (default: the data
     /// directory's sessions/).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// TOML file overriding fault thresholds.
-    #[arg(long)]
-    pub config: Option<PathBuf>,
     /// Side facing the camera: auto, left, right or both (front view).
     #[arg(long, default_value = "auto")]
     pub side: String,
@@ -58,7 +46,7 @@ pub struct LiveArgs {
     #[arg(long)]
     pub no_log: bool,
     /// ONNX Runtime threads for the pose models.
-    #[arg(long, default_value_t = 1, value_parser = crate::analyze::parse_threads)]
+    #[arg(long, default_value_t = 1, value_parser = crate::args::parse_threads)]
     pub threads: usize,
     /// Close the window when the video ends (for scripts and tests).
     #[arg(long)]
@@ -83,7 +71,7 @@ fn parse_side(s: &str) -> Result<Option<Side>> {
 }
 
 pub fn run(a: &LiveArgs) -> Result<bool> {
-    let thresholds = thrustline_engine::setup::thresholds(a.config.as_deref())?;
+    let thresholds = a.lift.thresholds()?;
     // An audio track that cannot be written fails now, not after the whole session.
     if let Some(p) = &a.audio_wav {
         let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
@@ -100,11 +88,16 @@ pub fn run(a: &LiveArgs) -> Result<bool> {
     }
     let cfg = LiveConfig {
         source,
-        pose: PoseConfig { model: a.model, smooth: true, threads: a.threads.max(1), ..PoseConfig::default() },
+        pose: PoseConfig {
+            model: a.lift.model,
+            smooth: true,
+            threads: a.threads.max(1),
+            ..PoseConfig::default()
+        },
         thresholds,
-        variation: a.variation,
-        load_kg: a.load.as_deref().map(crate::analyze::parse_load).transpose()?,
-        lifter_height_m: a.height,
+        variation: a.lift.variation,
+        load_kg: a.lift.load_kg()?,
+        lifter_height_m: a.lift.height,
         sessions_dir: a.out.clone().unwrap_or_else(|| thrustline_log::data_dir().join("sessions")),
         side: parse_side(&a.side)?,
         audio: AudioOptions { mute: a.mute, speech: a.speak, wav_out: a.audio_wav.clone() },

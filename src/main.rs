@@ -2,6 +2,7 @@
 //! one command per job and prints what came of it.
 
 mod analyze;
+mod args;
 mod atomic;
 mod bundle_cmd;
 mod cues_cmd;

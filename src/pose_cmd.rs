@@ -19,7 +19,7 @@ pub struct PoseArgs {
     #[arg(long)]
     pub no_smooth: bool,
     /// ONNX Runtime threads per model.
-    #[arg(long, default_value_t = 2, value_parser = crate::analyze::parse_threads)]
+    #[arg(long, default_value_t = 2, value_parser = crate::args::parse_threads)]
     pub threads: usize,
     /// Drive the filters with MediaPipe Python's clock (a fixed 33.333 ms per frame whatever
     /// the video's rate) instead of the video's timestamps: for parity with the legacy
