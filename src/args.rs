@@ -100,3 +100,13 @@ pub fn parse_load(s: &str) -> Result<f64> {
     }
     Ok((v * factor * 100.0).round() / 100.0)
 }
+
+/// A percentage from 1 to 100.
+pub fn parse_percent(s: &str) -> std::result::Result<f32, String> {
+    let v: f32 = s.trim().trim_end_matches('%').parse().map_err(|_| format!("'{s}' is not a percentage"))?;
+    if (1.0..=100.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is out of range (1 to 100)"))
+    }
+}

@@ -20,6 +20,10 @@ pub struct LiveArgs {
     pub source: String,
     #[command(flatten)]
     pub lift: crate::args::LiftArgs,
+    /// Stop-the-set cue (tone, speech, banner) once the set's mean concentric velocity has
+    /// dropped this many percent from its fastest rep, e.g. 25 (off by default).
+    #[arg(long, value_parser = crate::args::parse_percent)]
+    pub stop_at_loss: Option<f32>,
     /// Sessions are saved in a folder per session under this one (default: the data
     /// directory's sessions/).
     #[arg(long)]
@@ -98,6 +102,7 @@ pub fn run(a: &LiveArgs) -> Result<bool> {
         variation: a.lift.variation,
         load_kg: a.lift.load_kg()?,
         lifter_height_m: a.lift.height,
+        stop_at_loss_pct: a.stop_at_loss,
         sessions_dir: a.out.clone().unwrap_or_else(|| thrustline_log::data_dir().join("sessions")),
         side: parse_side(&a.side)?,
         audio: AudioOptions { mute: a.mute, speech: a.speak, wav_out: a.audio_wav.clone() },
@@ -148,6 +153,11 @@ fn headless(cfg: LiveConfig, stop: &AtomicBool) -> Result<bool> {
             }
             Some(Notice::Event { event: Event::Warning { id }, .. }) => println!("warning: {}", id.message()),
             Some(Notice::Reps(r)) => reps = r,
+            Some(Notice::StopSet { set, loss_pct }) => {
+                println!(
+                    "set {set}: {loss_pct:.0} % slower than its fastest rep: last good rep, stop the set"
+                )
+            }
             Some(Notice::Ended(s)) => {
                 let _ = engine.stop();
                 let clean = thrustline_core::session::clean_reps(&reps);

@@ -127,6 +127,9 @@ fn shared_clips_reps_faults_and_outputs() {
                 r["index"]
             );
         }
+        if !reps.is_empty() {
+            assert!(html.contains(r#"<section id="velocity">"#), "{clip}: the report's velocity chart");
+        }
         // Every rep has a verdict for every fault, and the raised ones are its faults.
         for r in reps {
             let js = r["judgements"].as_array().unwrap();

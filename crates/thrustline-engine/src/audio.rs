@@ -21,6 +21,8 @@ pub const SAMPLE_RATE: u32 = 22_050;
 const REP_TONE: &[(f32, f32)] = &[(880.0, 0.12)];
 /// Fault tone: two falling notes, distinct from the rep beep.
 const FAULT_TONE: &[(f32, f32)] = &[(523.0, 0.14), (330.0, 0.20)];
+/// Stop-the-set tone: three rising notes (C5 E5 G5), unlike a rep's beep or a fault's fall.
+const STOP_TONE: &[(f32, f32)] = &[(523.0, 0.12), (659.0, 0.12), (784.0, 0.24)];
 /// Tone loudness (full scale 1.0); speech is mixed at full scale.
 const TONE_GAIN: f32 = 0.5;
 /// Fade at each note's edges, so notes do not click.
@@ -37,6 +39,8 @@ pub const SPOKEN_REPS: u32 = 20;
 pub enum Cue {
     Rep(u32),
     Fault(FaultId),
+    /// The set has slowed past the lifter's velocity-loss limit: last good rep.
+    StopSet,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -78,11 +82,13 @@ pub fn render(cue: Cue, speech: bool) -> Vec<f32> {
     let mut out = tone(match cue {
         Cue::Rep(_) => REP_TONE,
         Cue::Fault(_) => FAULT_TONE,
+        Cue::StopSet => STOP_TONE,
     });
     if speech {
         let wav = match cue {
             Cue::Rep(n) => crate::cues::rep(n),
             Cue::Fault(id) => Some(crate::cues::fault(id)),
+            Cue::StopSet => Some(crate::cues::STOP_SET),
         };
         if let Some(s) = wav.and_then(decode) {
             out.extend(std::iter::repeat_n(0.0, (GAP_S * SAMPLE_RATE as f32) as usize));

@@ -6,6 +6,10 @@ use thrustline_core::FaultId;
 /// The manifest written beside the WAVs: `name<TAB>text` per line.
 pub const MANIFEST: &str = include_str!("../../../assets/cues/cues.tsv");
 
+/// What the coach says when the set has slowed past the lifter's limit.
+pub const STOP_SET_TEXT: &str = "Last good rep: stop the set";
+pub const STOP_SET: &[u8] = include_bytes!("../../../assets/cues/stop_set.wav");
+
 pub fn fault(id: FaultId) -> &'static [u8] {
     match id {
         FaultId::OverarchLowerBack => include_bytes!("../../../assets/cues/fault_overarch_lower_back.wav"),
@@ -63,6 +67,7 @@ pub fn render_all(dir: &std::path::Path) -> Result<usize, crate::EngineError> {
     for n in 1..=crate::audio::SPOKEN_REPS {
         items.push((format!("rep_{n}"), n.to_string()));
     }
+    items.push(("stop_set".into(), STOP_SET_TEXT.into()));
     let mut manifest = String::new();
     for (name, text) in &items {
         let path = dir.join(format!("{name}.wav"));
@@ -90,6 +95,7 @@ mod tests {
     /// A cue whose text changed without re-rendering its WAV would speak the old advice.
     #[test]
     fn manifest_matches_the_core_cues() {
+        assert!(MANIFEST.lines().any(|l| l == format!("stop_set\t{STOP_SET_TEXT}")), "re-render assets/cues");
         for id in FaultId::ALL {
             let line = format!("fault_{}\t{}", id.as_str(), id.cue());
             assert!(MANIFEST.lines().any(|l| l == line), "re-render assets/cues: {line}");

@@ -61,6 +61,9 @@ pub struct LiveConfig {
     pub load_kg: Option<f64>,
     /// The lifter's height, metres: velocities are scaled so the body measures it.
     pub lifter_height_m: Option<f32>,
+    /// Tell the lifter to stop the set once its mean concentric velocity has dropped this much
+    /// (percent) from its fastest rep (tone, speech, banner); `None`: never.
+    pub stop_at_loss_pct: Option<f32>,
     /// Each session is saved in its own folder under this one, named by its start time.
     pub sessions_dir: PathBuf,
     pub side: Option<Side>,
@@ -146,6 +149,11 @@ pub enum Notice {
     /// Every rep so far, after any change (counted, faults judged).
     Reps(Vec<Rep>),
     Saved(PathBuf),
+    /// The set has slowed past `stop_at_loss_pct`: the rep just done was the last good one.
+    StopSet {
+        set: u32,
+        loss_pct: f32,
+    },
     Ended(LiveSummary),
     Failed(String),
 }
@@ -336,6 +344,7 @@ impl Engine {
             latency: latency::Recorder::new(),
             analyzed: 0,
             last_reps: Vec::new(),
+            stop_cued: None,
         };
         let worker = {
             let running = running.clone();
@@ -522,6 +531,8 @@ struct Worker {
     latency: latency::Recorder,
     analyzed: u64,
     last_reps: Vec<Rep>,
+    /// The set already told to stop (once per set).
+    stop_cued: Option<u32>,
 }
 
 impl Worker {
@@ -607,6 +618,26 @@ impl Worker {
         }
     }
 
+    /// Once per set, when its velocity loss passes the lifter's limit: the stop cue.
+    fn check_velocity_loss(&mut self, set: u32, t_ms: f64) {
+        let Some(limit) = self.cfg.stop_at_loss_pct else { return };
+        if self.stop_cued == Some(set) {
+            return;
+        }
+        let means: Vec<f32> = self
+            .analyzer
+            .reps()
+            .iter()
+            .filter(|r| r.set == set)
+            .filter_map(|r| r.mean_concentric_velocity_m_s)
+            .collect();
+        if let Some(loss_pct) = thrustline_core::velocity::velocity_loss_pct(&means).filter(|l| *l >= limit) {
+            self.stop_cued = Some(set);
+            self.audio.cue(Cue::StopSet, t_ms);
+            self.notices.event(Notice::StopSet { set, loss_pct });
+        }
+    }
+
     fn set_reps(&self, set: u32) -> u32 {
         self.analyzer.reps().iter().filter(|r| r.set == set).count() as u32
     }
@@ -646,6 +677,7 @@ impl Worker {
             self.last_reps = self.analyzer.reps().to_vec();
             self.notices.event(Notice::Reps(self.last_reps.clone()));
             self.sink.send(SinkMsg::Save(Box::new(self.analyzer.summary())));
+            self.check_velocity_loss(fa.set, f.t_ms);
         }
         let (rgb, w, h) = display_pixels(&f.rgb)?;
         let ready = Instant::now();

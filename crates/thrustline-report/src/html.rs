@@ -118,6 +118,82 @@ fn plot(s: &Session, series: &[(f64, Option<f32>)]) -> String {
 }
 
 /// The whole report.
+/// The hips' mean concentric velocity per rep as bars (the peak as a tick), each set's loss
+/// and reps in reserve, and what the figures are scaled by; nothing without velocities.
+fn velocity_section(o: &mut String, s: &Session) {
+    let reps: Vec<(&thrustline_core::Rep, f32)> =
+        s.reps.iter().filter_map(|r| r.mean_concentric_velocity_m_s.map(|v| (r, v))).collect();
+    if reps.is_empty() {
+        return;
+    }
+    let (w, h, ml, mb, mt) = (760.0f64, 200.0f64, 44.0f64, 24.0f64, 12.0f64);
+    let top = reps
+        .iter()
+        .map(|(r, v)| f64::from(r.peak_concentric_velocity_m_s.unwrap_or(*v)))
+        .fold(0.1f64, f64::max)
+        * 1.1;
+    let y = |v: f64| mt + (1.0 - v / top) * (h - mt - mb);
+    let slot = (w - ml) / reps.len() as f64;
+    let _ = write!(
+        o,
+        r#"<section id="velocity"><h2>Hip velocity</h2><svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="mean concentric velocity per rep">"#
+    );
+    for tick in [0.0, top / 2.0, top / 1.1] {
+        let _ = write!(
+            o,
+            r##"<line x1="{ml}" x2="{w}" y1="{:.1}" y2="{:.1}" stroke="#dde"/><text x="2" y="{:.1}">{tick:.2}</text>"##,
+            y(tick),
+            y(tick),
+            y(tick) + 4.0
+        );
+    }
+    for (i, (r, v)) in reps.iter().enumerate() {
+        let x = ml + i as f64 * slot + 0.2 * slot;
+        let bw = 0.6 * slot;
+        let v = f64::from(*v);
+        let _ = write!(
+            o,
+            r##"<rect x="{x:.1}" y="{:.1}" width="{bw:.1}" height="{:.1}" fill="#2458c6"><title>rep {}: {v:.2} m/s</title></rect><text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"##,
+            y(v),
+            y(0.0) - y(v),
+            r.index,
+            x + bw / 2.0,
+            h - 6.0,
+            r.index
+        );
+        if let Some(p) = r.peak_concentric_velocity_m_s {
+            let _ = write!(
+                o,
+                r##"<line x1="{x:.1}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#c0392b" stroke-width="2"/>"##,
+                x + bw,
+                y(f64::from(p)),
+                y(f64::from(p))
+            );
+        }
+    }
+    o.push_str("</svg><p>Bars: mean concentric velocity (m/s) per rep; red ticks: peak.");
+    for set in s.sets.iter().filter(|x| x.velocity_loss_pct.is_some()) {
+        let _ = write!(
+            o,
+            " Set {}: {:.0} % slower from its fastest rep to its last",
+            set.index,
+            set.velocity_loss_pct.unwrap_or(0.0)
+        );
+        match set.reps_in_reserve {
+            Some(rir) => {
+                let _ = write!(o, ", about {rir:.0} reps in reserve.");
+            }
+            None => o.push('.'),
+        }
+    }
+    o.push_str(match s.velocity_scale {
+        Some(thrustline_core::VelocityScale::LifterHeight { .. }) => {
+            " Scaled to the lifter's height.</p></section>"
+        }
+        _ => " In BlazePose's own metric scale (give your height with --height to scale them to you).</p></section>",
+    });
+}
+
 pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -> String {
     let mut o = String::with_capacity(64 * 1024);
     let title = std::path::Path::new(&s.input.file)
@@ -200,6 +276,7 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         }
     }
     by_fault.sort_by_key(|e| (std::cmp::Reverse(e.1), e.0));
+    velocity_section(&mut o, s);
     o.push_str(r#"<section id="cues"><h2>What to work on</h2>"#);
     let unjudged = s.reps.iter().filter(|r| r.form_partly_unseen()).count();
     if by_fault.is_empty() && unjudged == 0 {
@@ -226,7 +303,7 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     }
     o.push_str("</section>");
     // Rep table.
-    o.push_str(r#"<section id="reps"><h2>Reps</h2><table><thead><tr><th>Rep</th><th>Set</th><th>Time</th><th>Peak hip</th><th>Range</th><th>Knee at top</th><th>Up / hold / down (s)</th><th>Faults</th></tr></thead><tbody>"#);
+    o.push_str(r#"<section id="reps"><h2>Reps</h2><table><thead><tr><th>Rep</th><th>Set</th><th>Time</th><th>Peak hip</th><th>Range</th><th>Knee at top</th><th>Up / hold / down (s)</th><th>Hip velocity</th><th>Faults</th></tr></thead><tbody>"#);
     for r in &s.reps {
         let m = &r.metrics;
         let faults: Vec<String> =
@@ -238,7 +315,7 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
             .collect();
         let _ = write!(
             o,
-            r#"<tr class="rep {}"><td>{}</td><td>{}</td><td>{}</td><td>{:.0} deg</td><td>{:.0} deg</td><td>{}</td><td>{:.1} / {:.1} / {}</td><td>{}{}</td></tr>"#,
+            r#"<tr class="rep {}"><td>{}</td><td>{}</td><td>{}</td><td>{:.0} deg</td><td>{:.0} deg</td><td>{}</td><td>{:.1} / {:.1} / {}</td><td>{}</td><td>{}{}</td></tr>"#,
             if r.is_clean() {
                 "clean"
             } else if r.faults.is_empty() {
@@ -255,6 +332,10 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
             m.tempo.concentric_s,
             m.tempo.top_hold_s,
             m.tempo.eccentric_s.map(|e| format!("{e:.1}")).unwrap_or_else(|| "–".into()),
+            match (r.mean_concentric_velocity_m_s, r.range_of_motion_cm) {
+                (Some(v), Some(c)) => format!("{v:.2} m/s · {c:.0} cm"),
+                _ => "–".into(),
+            },
             if faults.is_empty() { "no fault seen".to_string() } else { faults.join("<br>") },
             unseen
         );

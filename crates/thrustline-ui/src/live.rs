@@ -243,6 +243,13 @@ impl LiveApp {
                     self.reps = r;
                 }
                 Notice::Saved(p) => self.last_saved = Some(p),
+                Notice::StopSet { loss_pct, .. } => {
+                    self.banner = Some((
+                        format!("{} ({loss_pct:.0} % slower)", thrustline_engine::cues::STOP_SET_TEXT),
+                        Instant::now() + Duration::from_secs_f64(BANNER_S),
+                        true,
+                    ));
+                }
                 Notice::Ended(s) => ended = Some(s),
                 Notice::Failed(e) => self.error = Some(e),
             }

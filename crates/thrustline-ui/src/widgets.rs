@@ -266,14 +266,16 @@ impl Plot<'_> {
     }
 }
 
-/// The rep table: number, top angle, tempo, faults. Returns a clicked rep.
+/// The rep table: number, top angle, tempo, the hips' mean concentric velocity, faults.
+/// Returns a clicked rep.
 pub fn rep_table(ui: &mut egui::Ui, reps: &[Rep], id: &str) -> Option<u32> {
     let mut clicked = None;
     egui::ScrollArea::vertical().id_salt(id).stick_to_bottom(true).show(ui, |ui| {
-        egui::Grid::new(id).num_columns(4).striped(true).spacing([14.0, 6.0]).show(ui, |ui| {
+        egui::Grid::new(id).num_columns(5).striped(true).spacing([14.0, 6.0]).show(ui, |ui| {
             ui.label(RichText::new("set·rep").color(DIM));
             ui.label(RichText::new("top").color(DIM));
             ui.label(RichText::new("up/down").color(DIM));
+            ui.label(RichText::new("m/s").color(DIM));
             ui.label(RichText::new("faults").color(DIM));
             ui.end_row();
             for r in reps {
@@ -283,6 +285,7 @@ pub fn rep_table(ui: &mut egui::Ui, reps: &[Rep], id: &str) -> Option<u32> {
                 ui.label(format!("{:.0}°", r.metrics.peak_hip_angle));
                 let down = r.metrics.tempo.eccentric_s.map_or("-".to_string(), |e| format!("{e:.1}"));
                 ui.label(format!("{:.1}/{down}s", r.metrics.tempo.concentric_s));
+                ui.label(r.mean_concentric_velocity_m_s.map_or("–".to_string(), |v| format!("{v:.2}")));
                 let view_hidden =
                     r.not_judged().any(|(_, why)| why == thrustline_core::NotJudgedReason::View);
                 if r.faults.is_empty() && view_hidden {
