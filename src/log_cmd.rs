@@ -51,6 +51,7 @@ pub fn run(a: &LogArgs) -> Result<()> {
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
     let advice = guidance::advise(&entries, goal, now);
+    let profile = thrustline_log::load_velocity_profile(&entries);
     if let Some(path) = &a.html {
         crate::atomic::write(path, thrustline_log::html::render(&entries, &advice).as_bytes())?;
         eprintln!("progress plots -> {}", path.display());
@@ -65,7 +66,9 @@ pub fn run(a: &LogArgs) -> Result<()> {
     if a.json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&serde_json::json!({ "sessions": entries, "guidance": advice }))?
+            serde_json::to_string_pretty(
+                &serde_json::json!({ "sessions": entries, "guidance": advice, "load_velocity": profile })
+            )?
         );
         return Ok(());
     }
@@ -101,6 +104,26 @@ pub fn run(a: &LogArgs) -> Result<()> {
     }
     if let Some(n) = &advice.range_note {
         println!("sets: {n}");
+    }
+    // The load–velocity profile, when the log holds enough sessions with a load and a velocity.
+    let heaviest = entries.iter().filter_map(|e| e.load_kg).fold(0.0f64, f64::max);
+    if let Some(p) = profile.as_ref().filter(|p| p.one_rep_max_kg < heaviest) {
+        println!(
+            "load-velocity profile ({} sessions): does not fit yet (it puts your one-rep max at {:.0} kg, under the {heaviest:.0} kg you lifted); log more sessions",
+            p.points, p.one_rep_max_kg
+        );
+    } else if let Some(p) = &profile {
+        let (lo, hi) = thrustline_log::one_rep_max_share(advice.goal);
+        println!(
+            "load-velocity profile ({} sessions): estimated one-rep max {:.0} +/- {:.0} kg; for {}-{} reps: {:.1}-{:.1} kg",
+            p.points,
+            p.one_rep_max_kg,
+            p.one_rep_max_se_kg,
+            r.0,
+            r.1,
+            lo * p.one_rep_max_kg,
+            hi * p.one_rep_max_kg
+        );
     }
     if let Some(l) = &advice.next_load {
         if l.increase {

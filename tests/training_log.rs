@@ -103,6 +103,7 @@ fn progress_window_plots_a_generated_history() {
                 clean_reps: 18 + i,
                 mean_lockout_angle: Some(170.0 + f64::from(i)),
                 faults: vec![("no_top_squeeze".into(), 6 - i)],
+                best_mean_velocity_m_s: None,
             };
             log.add(&e).unwrap();
         }

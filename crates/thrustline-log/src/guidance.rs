@@ -197,6 +197,7 @@ mod tests {
             clean_reps: clean,
             mean_lockout_angle: None,
             faults: vec![],
+            best_mean_velocity_m_s: None,
         }
     }
 

@@ -93,6 +93,7 @@ mod tests {
             clean_reps: 6,
             mean_lockout_angle: Some(172.0),
             faults: vec![],
+            best_mean_velocity_m_s: None,
         };
         let entries = vec![e(0, 60.0), e(200_000, 62.5), e(400_000, 62.5)];
         let g = crate::guidance::advise(&entries, crate::Goal::Hypertrophy, 400_000);

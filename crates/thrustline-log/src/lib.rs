@@ -45,6 +45,10 @@ pub struct Entry {
     pub mean_lockout_angle: Option<f64>,
     /// Fault id → number of reps it hit, sorted by id.
     pub faults: Vec<(String, u32)>,
+    /// The session's fastest set, by its fastest rep's mean concentric velocity (m/s): with the
+    /// load, a point of the lifter's load–velocity profile.
+    #[serde(default)]
+    pub best_mean_velocity_m_s: Option<f64>,
 }
 
 impl Entry {
@@ -54,7 +58,8 @@ impl Entry {
 }
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &["CREATE TABLE sessions (
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE sessions (
         id INTEGER PRIMARY KEY,
         recorded_unix_s INTEGER NOT NULL,
         source TEXT NOT NULL,
@@ -69,7 +74,9 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE sessions (
         faults TEXT NOT NULL
     );
     CREATE INDEX sessions_time ON sessions(recorded_unix_s);
-    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"];
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    "ALTER TABLE sessions ADD COLUMN best_mean_velocity_m_s REAL;",
+];
 
 /// The data directory: `THRUSTLINE_DATA`, else `$XDG_DATA_HOME/thrustline`, else
 /// `~/.local/share/thrustline`.
@@ -213,8 +220,8 @@ impl TrainingLog {
         let tx = self.conn.transaction().map_err(|s| LogError::Db { path: self.path.clone(), source: s })?;
         tx.execute(
             "INSERT INTO sessions (recorded_unix_s, source, variation, load_kg, sets, reps_per_set, reps, partials,
-                                   clean_reps, mean_lockout_angle, faults)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                   clean_reps, mean_lockout_angle, faults, best_mean_velocity_m_s)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 e.recorded_unix_s,
                 e.source,
@@ -226,7 +233,8 @@ impl TrainingLog {
                 e.partials,
                 e.clean_reps,
                 e.mean_lockout_angle,
-                faults
+                faults,
+                e.best_mean_velocity_m_s
             ],
         )
         .map_err(|s| LogError::Db { path: self.path.clone(), source: s })?;
@@ -241,7 +249,8 @@ impl TrainingLog {
             .conn
             .prepare(
                 "SELECT id, recorded_unix_s, source, variation, load_kg, sets, reps_per_set, reps, partials,
-                        clean_reps, mean_lockout_angle, faults FROM sessions ORDER BY recorded_unix_s, id",
+                        clean_reps, mean_lockout_angle, faults, best_mean_velocity_m_s
+                 FROM sessions ORDER BY recorded_unix_s, id",
             )
             .map_err(|e| self.err(e))?;
         let rows = st
@@ -261,6 +270,7 @@ impl TrainingLog {
                     clean_reps: r.get(9)?,
                     mean_lockout_angle: r.get(10)?,
                     faults: serde_json::from_str(&faults_json).unwrap_or_default(),
+                    best_mean_velocity_m_s: r.get(12)?,
                 })
             })
             .map_err(|e| self.err(e))?;
@@ -321,7 +331,30 @@ pub fn entry_from(
         mean_lockout_angle: (!lockouts.is_empty())
             .then(|| lockouts.iter().sum::<f64>() / lockouts.len() as f64),
         faults: faults.into_iter().collect(),
+        best_mean_velocity_m_s: sets
+            .iter()
+            .filter_map(|s| s.best_mean_velocity_m_s)
+            .reduce(f32::max)
+            .map(f64::from),
     }
+}
+
+/// Share of the one-rep maximum a goal's rep range is lifted at (NSCA's %1RM–repetitions
+/// table, Baechle and Earle 2008: 3 reps 93 %, 5 reps 87 %, 8 reps 80 %, 12 reps 67 %).
+pub fn one_rep_max_share(goal: Goal) -> (f64, f64) {
+    match goal {
+        Goal::Strength => (0.87, 0.93),
+        Goal::Hypertrophy => (0.67, 0.80),
+    }
+}
+
+/// The lifter's load–velocity profile from the logged sessions with a load and a velocity:
+/// the one-rep maximum where the fit reaches the hip thrust's velocity at 1RM (0.25 m/s).
+/// `None` under three such sessions over two loads.
+pub fn load_velocity_profile(entries: &[Entry]) -> Option<thrustline_core::velocity::LoadVelocity> {
+    let pts: Vec<(f64, f64)> =
+        entries.iter().filter_map(|e| Some((e.load_kg?, e.best_mean_velocity_m_s?))).collect();
+    thrustline_core::velocity::load_velocity(&pts, f64::from(thrustline_core::velocity::HIP_THRUST_MVT_M_S))
 }
 
 #[cfg(test)]
@@ -348,7 +381,35 @@ mod tests {
             clean_reps: clean,
             mean_lockout_angle: Some(170.0),
             faults: vec![("no_top_squeeze".into(), reps - clean)],
+            best_mean_velocity_m_s: None,
         }
+    }
+
+    #[test]
+    fn a_generated_history_at_several_loads_gives_the_one_rep_max() {
+        // Sessions at 40–100 kg whose fastest reps follow v = 1.2 − 0.008 · load with a
+        // ±0.02 m/s wobble: the 1RM at 0.25 m/s is 118.75 kg.
+        let wobble = [0.02, -0.015, 0.01, -0.02, 0.015, -0.01, 0.005, -0.005];
+        let mut es = Vec::new();
+        for (i, load) in [40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 100.0, 60.0].iter().enumerate() {
+            let mut e = entry(i as i64 * 86_400, *load, 8, 8);
+            e.best_mean_velocity_m_s = Some(1.2 - 0.008 * load + wobble[i]);
+            es.push(e);
+        }
+        let p = load_velocity_profile(&es).unwrap();
+        assert!((p.one_rep_max_kg / 118.75 - 1.0).abs() < 0.05, "{p:?}");
+        assert!(p.one_rep_max_se_kg > 0.0 && p.one_rep_max_se_kg < 10.0, "{p:?}");
+        // Two sessions are not a profile.
+        assert!(load_velocity_profile(&es[..2]).is_none());
+        // Through the log itself: stored and read back.
+        let d = tmp("profile");
+        let mut log = TrainingLog::open_in(&d).unwrap();
+        for e in &es {
+            log.add(e).unwrap();
+        }
+        let back = log.entries().unwrap();
+        assert_eq!(load_velocity_profile(&back), Some(p));
+        let _ = std::fs::remove_dir_all(&d);
     }
 
     #[test]
