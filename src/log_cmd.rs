@@ -36,7 +36,13 @@ pub fn run(a: &LogArgs) -> Result<()> {
             log.set_goal(g)?;
             Some(log)
         }
-        None => TrainingLog::open_read_only(&data_dir())?,
+        // A log from before a migration is brought up to date when it can be written.
+        None => match TrainingLog::open_read_only(&data_dir()) {
+            Err(e @ thrustline_log::LogError::NeedsUpgrade(_)) => {
+                Some(TrainingLog::open_in(&data_dir()).map_err(|_| e)?)
+            }
+            other => other?,
+        },
     };
     let entries = match &log {
         Some(l) => l.entries()?,

@@ -386,6 +386,32 @@ mod tests {
     }
 
     #[test]
+    fn a_log_from_before_the_velocity_column_is_migrated_and_keeps_its_sessions() {
+        let d = tmp("v1");
+        std::fs::create_dir_all(&d).unwrap();
+        {
+            let c = Connection::open(d.join("training_log.sqlite3")).unwrap();
+            c.execute_batch(MIGRATIONS[0]).unwrap();
+            c.execute_batch(
+                "INSERT INTO sessions VALUES (1, 1760000000, 'old.mp4', 'barbell', 60, 1, '[5]', 5, 0, 5, 171.0, '[]');
+                 PRAGMA user_version = 1;",
+            )
+            .unwrap();
+        }
+        // Read-only, it asks for an upgrade; a writer brings it up to date, the session intact.
+        assert!(matches!(TrainingLog::open_read_only(&d), Err(LogError::NeedsUpgrade(_))));
+        let log = TrainingLog::open_in(&d).unwrap();
+        let es = log.entries().unwrap();
+        assert_eq!(
+            (es.len(), es[0].load_kg, es[0].reps, es[0].best_mean_velocity_m_s),
+            (1, Some(60.0), 5, None)
+        );
+        drop(log);
+        assert!(TrainingLog::open_read_only(&d).unwrap().is_some());
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
     fn a_generated_history_at_several_loads_gives_the_one_rep_max() {
         // Sessions at 40–100 kg whose fastest reps follow v = 1.2 − 0.008 · load with a
         // ±0.02 m/s wobble: the 1RM at 0.25 m/s is 118.75 kg.
