@@ -497,7 +497,12 @@ pub struct Baseline {
     pub proportions: Proportions,
 }
 
-fn dist3(a: [f32; 3], b: [f32; 3]) -> f32 {
+/// Midpoint of two world landmarks (metres, camera-aligned axes).
+pub(crate) fn world_mid(w: &[Landmark], a: usize, b: usize) -> [f32; 3] {
+    [0.5 * (w[a].x + w[b].x), 0.5 * (w[a].y + w[b].y), 0.5 * (w[a].z + w[b].z)]
+}
+
+pub(crate) fn dist3(a: [f32; 3], b: [f32; 3]) -> f32 {
     ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
 }
 
@@ -883,19 +888,14 @@ pub fn measure_in_view(
         let reach_vis =
             lm[body.shoulder].visibility.min(lm[leg.knee].visibility).min(lm[leg.ankle].visibility);
         let reach = || match (world_angles, pose.world.as_ref()) {
-            (true, Some(w)) => {
-                let mid = |a: usize, b: usize| {
-                    [0.5 * (w[a].x + w[b].x), 0.5 * (w[a].y + w[b].y), 0.5 * (w[a].z + w[b].z)]
-                };
-                hip_angle_from_reach(
-                    mid(idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER),
-                    mid(idx::LEFT_KNEE, idx::RIGHT_KNEE),
-                    mid(idx::LEFT_ANKLE, idx::RIGHT_ANKLE),
-                    baseline.proportions,
-                    reach_vis,
-                    mv,
-                )
-            }
+            (true, Some(w)) => hip_angle_from_reach(
+                world_mid(w, idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER),
+                world_mid(w, idx::LEFT_KNEE, idx::RIGHT_KNEE),
+                world_mid(w, idx::LEFT_ANKLE, idx::RIGHT_ANKLE),
+                baseline.proportions,
+                reach_vis,
+                mv,
+            ),
             _ => {
                 let p3 = |i: usize| {
                     let p = px(&lm[i], g);

@@ -51,11 +51,13 @@ pub fn concentric(pts: &[(f64, [f32; 3])]) -> Option<Concentric> {
         return None;
     }
     let t = |i: usize| pts[i].0;
-    // Position at sample i, averaged over the samples within the smoothing window.
+    // Position at sample i, averaged over the samples within the smoothing window (found by
+    // bisection in the time-ordered samples, so a long rise costs no more per sample).
     let at = |i: usize| -> [f32; 3] {
-        let mut m = [0.0f32; 3];
-        let mut k = 0.0f32;
-        for p in pts.iter().filter(|p| (p.0 - t(i)).abs() <= SMOOTH_HALF_WINDOW_S) {
+        let (mut m, mut k) = ([0.0f32; 3], 0.0f32);
+        let lo = pts.partition_point(|p| p.0 < t(i) - 2.0 * SMOOTH_HALF_WINDOW_S);
+        let hi = pts.partition_point(|p| p.0 <= t(i) + 2.0 * SMOOTH_HALF_WINDOW_S);
+        for p in pts[lo..hi].iter().filter(|p| (p.0 - t(i)).abs() <= SMOOTH_HALF_WINDOW_S) {
             for (mc, pc) in m.iter_mut().zip(p.1) {
                 *mc += pc;
             }

@@ -367,17 +367,16 @@ impl Analyzer {
     /// The hips relative to the feet (midpoints, world landmarks) when both are seen, and the
     /// body's ankle-to-shoulder length for the scale.
     fn track_hips(&mut self, t: f64, pose: &PoseObservation) {
+        use crate::landmarks::idx;
+        use crate::metrics::{dist3, world_mid};
         let Some(w) = pose.world.as_ref() else { return };
         let lm = &pose.landmarks;
         let seen = |a: usize, b: usize| lm[a].visibility.max(lm[b].visibility) >= self.cfg.min_visibility;
-        let mid =
-            |a: usize, b: usize| [0.5 * (w[a].x + w[b].x), 0.5 * (w[a].y + w[b].y), 0.5 * (w[a].z + w[b].z)];
-        use crate::landmarks::idx;
-        let (hips, ankles) = ((idx::LEFT_HIP, idx::RIGHT_HIP), (idx::LEFT_ANKLE, idx::RIGHT_ANKLE));
-        if !(seen(hips.0, hips.1) && seen(ankles.0, ankles.1)) {
+        if !(seen(idx::LEFT_HIP, idx::RIGHT_HIP) && seen(idx::LEFT_ANKLE, idx::RIGHT_ANKLE)) {
             return;
         }
-        let (h, a) = (mid(hips.0, hips.1), mid(ankles.0, ankles.1));
+        let (h, a) =
+            (world_mid(w, idx::LEFT_HIP, idx::RIGHT_HIP), world_mid(w, idx::LEFT_ANKLE, idx::RIGHT_ANKLE));
         let p = [h[0] - a[0], h[1] - a[1], h[2] - a[2]];
         if !p.iter().all(|v| v.is_finite()) {
             return;
@@ -386,11 +385,9 @@ impl Analyzer {
             self.hip_track.drain(..HIP_TRACK_FRAMES / 2);
         }
         self.hip_track.push((t, p));
-        let d = |a: [f32; 3], b: [f32; 3]| {
-            ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
-        };
-        let (k, s) = (mid(idx::LEFT_KNEE, idx::RIGHT_KNEE), mid(idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER));
-        let len = d(a, k) + d(k, h) + d(h, s);
+        let k = world_mid(w, idx::LEFT_KNEE, idx::RIGHT_KNEE);
+        let s = world_mid(w, idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER);
+        let len = dist3(a, k) + dist3(k, h) + dist3(h, s);
         if len.is_finite() && len > 0.0 {
             self.body_len_m = Some(self.body_len_m.map_or(len, |b| b + PROPORTIONS_ALPHA * (len - b)));
         }
