@@ -6,8 +6,7 @@ use std::sync::atomic::Ordering;
 
 use anyhow::{bail, Result};
 use thrustline_engine::offline::{session_dirs, Offline, Progress};
-use thrustline_engine::{OfflineConfig, Outcome};
-use thrustline_pose::PoseConfig;
+use thrustline_engine::OfflineConfig;
 
 use crate::args::LiftArgs;
 
@@ -87,11 +86,7 @@ pub fn run(a: &AnalyzeArgs) -> Result<bool> {
     // 5.1 s, 2 spinning threads 5.3 s (they take the core the overlay encoder needs).
     let threads = a.threads.unwrap_or(2).max(1);
     let cfg = OfflineConfig {
-        pose: PoseConfig { model: a.lift.model, smooth: true, threads, spin: false, ..PoseConfig::default() },
-        thresholds: a.lift.thresholds()?,
-        variation: a.lift.variation,
-        load_kg: a.lift.load_kg()?,
-        lifter_height_m: a.lift.height,
+        lift: a.lift.lift(threads)?,
         video_size: (!a.no_video).then_some(a.video_size),
         back_outline: a.back_outline,
         force: a.force,
@@ -126,40 +121,9 @@ pub fn run(a: &AnalyzeArgs) -> Result<bool> {
             }
         }
     }
-    print_table(&outcomes);
+    print!("{}", thrustline_engine::offline::summary_table(&outcomes));
     if cancel.load(Ordering::SeqCst) {
         bail!("interrupted: finished reports were kept, the one in progress was not written");
     }
     Ok(failed == 0)
-}
-
-fn print_table(outcomes: &[Outcome]) {
-    if outcomes.is_empty() {
-        return;
-    }
-    println!("{:<36} {:>5} {:>8} {:>6} {:>9}  faults", "video", "reps", "partial", "clean", "speed");
-    for o in outcomes {
-        let s = &o.session;
-        let mut faults: Vec<String> = Vec::new();
-        for r in &s.reps {
-            for f in &r.faults {
-                faults.push(format!("{}@{}", f.id.as_str(), r.index));
-            }
-        }
-        faults.sort();
-        let name = o.video.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        println!(
-            "{:<36} {:>5} {:>8} {:>6} {:>7.1}x  {}",
-            name,
-            s.reps.len(),
-            s.partial_reps.len(),
-            s.clean_reps(),
-            o.realtime,
-            if faults.is_empty() { "-".to_string() } else { faults.join(" ") }
-        );
-        for w in &s.warnings {
-            println!("  warning: {}", w.message);
-        }
-        println!("  -> {} ({:.0} frames/s)", o.dir.display(), o.fps);
-    }
 }

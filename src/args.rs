@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
-use anyhow::{anyhow, bail, Result};
-use thrustline_core::{Thresholds, Variation};
-use thrustline_pose::ModelKind;
+use anyhow::{anyhow, Result};
+use thrustline_core::Variation;
+use thrustline_engine::Lift;
+use thrustline_pose::{ModelKind, PoseConfig};
 
 /// What is lifted and how it is judged: the same flags for `analyze` and `live`.
 #[derive(clap::Args, Debug)]
@@ -21,7 +22,7 @@ pub struct LiftArgs {
     pub load: Option<String>,
     /// Your height, e.g. 1.75m or 175cm: hip velocities and ranges are scaled to it (without
     /// it, BlazePose's own metric scale).
-    #[arg(long, value_parser = parse_height)]
+    #[arg(long, value_parser = thrustline_core::units::parse_height_m)]
     pub height: Option<f32>,
     /// TOML file overriding fault thresholds.
     #[arg(long)]
@@ -29,12 +30,26 @@ pub struct LiftArgs {
 }
 
 impl LiftArgs {
-    pub fn thresholds(&self) -> Result<Thresholds> {
-        Ok(thrustline_engine::setup::thresholds(self.config.as_deref())?)
-    }
-
-    pub fn load_kg(&self) -> Result<Option<f64>> {
-        self.load.as_deref().map(parse_load).transpose()
+    /// The engine's lift settings, the pose models run with `threads` threads each.
+    pub fn lift(&self, threads: usize) -> Result<Lift> {
+        Ok(Lift {
+            pose: PoseConfig {
+                model: self.model,
+                smooth: true,
+                threads,
+                spin: false,
+                ..PoseConfig::default()
+            },
+            thresholds: thrustline_engine::setup::thresholds(self.config.as_deref())?,
+            variation: self.variation,
+            load_kg: self
+                .load
+                .as_deref()
+                .map(thrustline_core::units::parse_load_kg)
+                .transpose()
+                .map_err(|e| anyhow!(e))?,
+            lifter_height_m: self.height,
+        })
     }
 }
 
@@ -56,49 +71,6 @@ pub fn parse_video_size(s: &str) -> std::result::Result<u32, String> {
     } else {
         Err(format!("{v} is out of range (0 for the input's size, or 64 to 8192)"))
     }
-}
-
-/// Metres from "1.75m", "175cm", "1.75" (a bare number under 3 is metres, else centimetres).
-pub fn parse_height(s: &str) -> std::result::Result<f32, String> {
-    let t = s.trim().to_ascii_lowercase();
-    let (num, factor) = if let Some(n) = t.strip_suffix("cm") {
-        (n, 0.01)
-    } else if let Some(n) = t.strip_suffix('m') {
-        (n, 1.0)
-    } else {
-        (t.as_str(), 0.0)
-    };
-    let v: f32 =
-        num.trim().parse().map_err(|_| format!("'{s}' is not a height (use e.g. 1.75m or 175cm)"))?;
-    let m = if factor > 0.0 {
-        v * factor
-    } else if v < 3.0 {
-        v
-    } else {
-        v * 0.01
-    };
-    if (1.0..=2.5).contains(&m) {
-        Ok(m)
-    } else {
-        Err(format!("'{s}' is out of range (1.0 to 2.5 m)"))
-    }
-}
-
-/// Kilograms from "60kg", "135lb", "60".
-pub fn parse_load(s: &str) -> Result<f64> {
-    let t = s.trim().to_ascii_lowercase();
-    let (num, factor) = if let Some(n) = t.strip_suffix("kg") {
-        (n, 1.0)
-    } else if let Some(n) = t.strip_suffix("lbs").or_else(|| t.strip_suffix("lb")) {
-        (n, 0.453_592_37)
-    } else {
-        (t.as_str(), 1.0)
-    };
-    let v: f64 = num.trim().parse().map_err(|_| anyhow!("invalid load '{s}' (use e.g. 60kg or 135lb)"))?;
-    if !(0.0..=1000.0).contains(&v) {
-        bail!("invalid load '{s}' (between 0 and 1000)");
-    }
-    Ok((v * factor * 100.0).round() / 100.0)
 }
 
 /// A percentage from 1 to 100.

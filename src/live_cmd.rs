@@ -2,15 +2,11 @@
 //! the terminal (and the speakers) alone.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use thrustline_capture::SourceSpec;
-use thrustline_core::{Event, Side};
-use thrustline_engine::{AudioOptions, Engine, LiveConfig, Notice};
-use thrustline_pose::PoseConfig;
+use thrustline_core::Side;
+use thrustline_engine::{AudioOptions, Engine, LiveConfig};
 
 #[derive(clap::Args, Debug)]
 pub struct LiveArgs {
@@ -75,15 +71,9 @@ fn parse_side(s: &str) -> Result<Option<Side>> {
 }
 
 pub fn run(a: &LiveArgs) -> Result<bool> {
-    let thresholds = a.lift.thresholds()?;
-    // An audio track that cannot be written fails now, not after the whole session.
-    if let Some(p) = &a.audio_wav {
-        let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-        let probe = dir.join(format!(".thrustline-audio-probe.{}", std::process::id()));
-        std::fs::write(&probe, b"")
-            .with_context(|| format!("--audio-wav {}: cannot write in {}", p.display(), dir.display()))?;
-        let _ = std::fs::remove_file(&probe);
-    }
+    let mut lift = a.lift.lift(a.threads)?;
+    // Idle inference threads spin live: the lowest latency, and no encoder needs the core.
+    lift.pose.spin = true;
     let source = SourceSpec::parse(&a.source);
     if let SourceSpec::File(p) = &source {
         if !p.is_file() {
@@ -92,16 +82,7 @@ pub fn run(a: &LiveArgs) -> Result<bool> {
     }
     let cfg = LiveConfig {
         source,
-        pose: PoseConfig {
-            model: a.lift.model,
-            smooth: true,
-            threads: a.threads.max(1),
-            ..PoseConfig::default()
-        },
-        thresholds,
-        variation: a.lift.variation,
-        load_kg: a.lift.load_kg()?,
-        lifter_height_m: a.lift.height,
+        lift,
         stop_at_loss_pct: a.stop_at_loss,
         sessions_dir: a.out.clone().unwrap_or_else(|| thrustline_log::data_dir().join("sessions")),
         side: parse_side(&a.side)?,
@@ -111,7 +92,8 @@ pub fn run(a: &LiveArgs) -> Result<bool> {
     };
     let stop = crate::stop_on_ctrl_c();
     if a.no_window {
-        return headless(cfg, &stop);
+        thrustline_engine::terminal::coach(cfg, &stop, &mut std::io::stdout().lock())?;
+        return Ok(true);
     }
     if !thrustline_ui::has_display() {
         bail!("no display to open the window on (DISPLAY is not set): use --no-window to coach from the terminal");
@@ -126,56 +108,4 @@ pub fn run(a: &LiveArgs) -> Result<bool> {
     };
     thrustline_ui::live::run(cfg, engine, slot, stop, auto).map_err(|e| anyhow!(e))?;
     Ok(true)
-}
-
-fn headless(cfg: LiveConfig, stop: &AtomicBool) -> Result<bool> {
-    let mut engine = Engine::start(cfg, Arc::new(|| {}))?;
-    println!(
-        "live: {} ({}x{} @ {:.0} fps) -> {}",
-        engine.info.name,
-        engine.info.width,
-        engine.info.height,
-        engine.info.fps,
-        engine.dir.display()
-    );
-    let mut reps = Vec::new();
-    loop {
-        if stop.load(Ordering::SeqCst) {
-            let s = engine.stop()?;
-            println!("stopped: {} reps saved to {}", s.reps, s.dir.display());
-            println!("latency capture -> overlay: {}", s.latency);
-            return Ok(true);
-        }
-        match engine.wait_notice(Duration::from_millis(100)) {
-            Some(Notice::Event { event: Event::RepCounted { rep }, .. }) => println!("rep {rep}"),
-            Some(Notice::Event { event: Event::FaultRaised { rep, id }, .. }) => {
-                println!("  rep {rep}: {}", id.cue())
-            }
-            Some(Notice::Event { event: Event::Warning { id }, .. }) => println!("warning: {}", id.message()),
-            Some(Notice::Reps(r)) => reps = r,
-            Some(Notice::StopSet { set, loss_pct }) => {
-                println!(
-                    "set {set}: {loss_pct:.0} % slower than its fastest rep: last good rep, stop the set"
-                )
-            }
-            Some(Notice::Ended(s)) => {
-                let _ = engine.stop();
-                let clean = thrustline_core::session::clean_reps(&reps);
-                println!(
-                    "{}: {} reps ({clean} clean), {} partial, saved to {}",
-                    s.end,
-                    s.reps,
-                    s.partials,
-                    s.dir.display()
-                );
-                println!(
-                    "latency capture -> overlay: {}; {} of {} frames analyzed",
-                    s.latency, s.frames_analyzed, s.frames_captured
-                );
-                return Ok(true);
-            }
-            Some(Notice::Failed(e)) => bail!("{e}"),
-            _ => {}
-        }
-    }
 }

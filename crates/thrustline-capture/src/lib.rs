@@ -21,6 +21,8 @@ pub enum CaptureError {
     Camera(String, String),
     #[error("{0}: a live source cannot seek")]
     NotSeekable(String),
+    #[error("frame format: {0}")]
+    Format(String),
     #[error("video error: {0}")]
     OpenCv(String),
 }
@@ -31,11 +33,58 @@ impl From<opencv::Error> for CaptureError {
     }
 }
 
+/// 8-bit, 3-channel RGB pixels: what every source decodes to and every stage reads. The
+/// type holds its invariant, so the stages need not check the pixel format again.
+#[derive(Debug)]
+pub struct RgbImage(Mat);
+
+impl RgbImage {
+    /// Wraps pixels already in RGB order; anything but a non-empty 8-bit 3-channel image is
+    /// refused.
+    pub fn from_rgb_mat(rgb: Mat) -> Result<Self, CaptureError> {
+        if rgb.typ() != opencv::core::CV_8UC3 || rgb.empty() {
+            return Err(CaptureError::Format(format!(
+                "expected a non-empty 8-bit 3-channel image, got type {} of {}x{}",
+                rgb.typ(),
+                rgb.cols(),
+                rgb.rows()
+            )));
+        }
+        Ok(Self(rgb))
+    }
+
+    /// Converts OpenCV's BGR order (what `imread` and `VideoCapture` give) to RGB.
+    pub fn from_bgr(bgr: &Mat) -> Result<Self, CaptureError> {
+        let mut rgb = Mat::default();
+        imgproc::cvt_color_def(bgr, &mut rgb, imgproc::COLOR_BGR2RGB)?;
+        Self::from_rgb_mat(rgb)
+    }
+
+    pub fn width(&self) -> u32 {
+        self.0.cols() as u32
+    }
+
+    pub fn height(&self) -> u32 {
+        self.0.rows() as u32
+    }
+
+    /// The pixels as an OpenCV matrix, for imgproc and the model's crop.
+    pub fn mat(&self) -> &Mat {
+        &self.0
+    }
+
+    /// The same pixels in BGR order (video writers, JPEG encoders).
+    pub fn to_bgr(&self) -> Result<Mat, CaptureError> {
+        let mut bgr = Mat::default();
+        imgproc::cvt_color_def(&self.0, &mut bgr, imgproc::COLOR_RGB2BGR)?;
+        Ok(bgr)
+    }
+}
+
 /// One decoded frame.
 #[derive(Debug)]
 pub struct Frame {
-    /// 8-bit RGB pixels.
-    pub rgb: Mat,
+    pub rgb: RgbImage,
     /// Milliseconds since the start, strictly increasing.
     pub t_ms: f64,
     pub index: u64,
@@ -228,14 +277,13 @@ impl VideoSource {
             }
             return Ok(None);
         }
-        let mut rgb = Mat::default();
         let bgr = if self.rotation == Rotation::None {
             &self.bgr
         } else {
             self.rotation.apply(&self.bgr, &mut self.upright)?;
             &self.upright
         };
-        imgproc::cvt_color_def(bgr, &mut rgb, imgproc::COLOR_BGR2RGB)?;
+        let rgb = RgbImage::from_bgr(bgr)?;
         let by_index = self.index as f64 * 1000.0 / self.info.fps;
         let pos = self.cap.get(videoio::CAP_PROP_POS_MSEC).unwrap_or(0.0);
         // The container's stamp when it is usable, else index / fps.
@@ -249,8 +297,8 @@ impl VideoSource {
         let frame = Frame { rgb, t_ms: t, index: self.index };
         self.index += 1;
         if self.info.width == 0 {
-            self.info.width = frame.rgb.cols() as u32;
-            self.info.height = frame.rgb.rows() as u32;
+            self.info.width = frame.rgb.width();
+            self.info.height = frame.rgb.height();
         }
         Ok(Some(frame))
     }

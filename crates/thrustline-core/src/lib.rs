@@ -2,11 +2,13 @@
 //! article's faults with plain-language cues, and the set/session model. Pure: no I/O.
 
 pub mod analyzer;
+pub mod calendar;
 pub mod config;
 pub mod landmarks;
 pub mod mask;
 pub mod metrics;
 pub mod session;
+pub mod units;
 pub mod velocity;
 
 pub use analyzer::{Analyzer, Event, Events, FrameAnalysis, Phase};

@@ -53,6 +53,19 @@ pub struct AudioOptions {
     pub wav_out: Option<PathBuf>,
 }
 
+impl AudioOptions {
+    /// A cue track that cannot be written fails at the start, not after the whole session.
+    pub fn check(&self) -> Result<(), crate::EngineError> {
+        let Some(p) = &self.wav_out else { return Ok(()) };
+        let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        let probe = dir.join(format!(".thrustline-audio-probe.{}", std::process::id()));
+        std::fs::write(&probe, b"")
+            .map_err(|e| crate::EngineError::Io(format!("the cue track {}", p.display()), e))?;
+        let _ = std::fs::remove_file(&probe);
+        Ok(())
+    }
+}
+
 fn tone(notes: &[(f32, f32)]) -> Vec<f32> {
     let sr = SAMPLE_RATE as f32;
     let mut out = Vec::new();

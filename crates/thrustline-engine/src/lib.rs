@@ -16,11 +16,13 @@ pub mod audio;
 pub mod cues;
 pub mod landmarks;
 pub mod latency;
+pub mod lift;
 pub mod live;
 pub mod offline;
 mod recorder;
 pub mod review;
 pub mod setup;
+pub mod terminal;
 pub mod writer;
 
 use thrustline_capture::CaptureError;
@@ -30,6 +32,7 @@ use thrustline_report::ReportError;
 
 pub use audio::{AudioOptions, Cue};
 pub use latency::LatencyStats;
+pub use lift::Lift;
 pub use live::{Command, EndReason, Engine, LiveConfig, LiveFrame, LiveSummary, Notice};
 pub use offline::{OfflineConfig, Outcome};
 

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use crossbeam_channel::{bounded, select, Receiver, Sender, TrySendError};
 use opencv::core::{Mat, Size};
@@ -21,18 +21,17 @@ use opencv::imgproc;
 use opencv::prelude::*;
 use thrustline_capture::{Frame, FrameSource, SourceInfo, SourceSpec, VideoSource};
 use thrustline_core::{
-    Analyzer, Event, FrameGeometry, FrameMetrics, Landmark, Phase, Rep, SessionSummary, Side, Thresholds,
-    Variation,
+    Analyzer, Event, FrameGeometry, FrameMetrics, Landmark, Phase, Rep, SessionSummary, Side,
 };
-use thrustline_pose::{PoseConfig, PoseTracker};
+use thrustline_pose::PoseTracker;
 use thrustline_report::folder::FrameLine;
 use thrustline_report::session::InputMeta;
 
 use crate::audio::{self, AudioOptions, Cue};
 use crate::latency::{self, LatencyStats};
 use crate::recorder;
-use crate::writer::{SessionMeta, SessionWriter};
-use crate::EngineError;
+use crate::writer::SessionWriter;
+use crate::{EngineError, Lift};
 
 /// Frames between capture and the worker: one, so inference always starts on the newest frame.
 const CAPTURE_QUEUE: usize = 1;
@@ -55,12 +54,7 @@ const FLUSH_INTERVAL: Duration = Duration::from_secs(2);
 #[derive(Clone, Debug)]
 pub struct LiveConfig {
     pub source: SourceSpec,
-    pub pose: PoseConfig,
-    pub thresholds: Thresholds,
-    pub variation: Variation,
-    pub load_kg: Option<f64>,
-    /// The lifter's height, metres: velocities are scaled so the body measures it.
-    pub lifter_height_m: Option<f32>,
+    pub lift: Lift,
     /// Tell the lifter to stop the set once its mean concentric velocity has dropped this much
     /// (percent) from its fastest rep (tone, speech, banner); `None`: never.
     pub stop_at_loss_pct: Option<f32>,
@@ -234,11 +228,12 @@ impl Engine {
     /// missing model) and starts the threads. `wake` is called whenever there is something
     /// new to show (the UI's `request_repaint`).
     pub fn start(cfg: LiveConfig, wake: Arc<dyn Fn() + Send + Sync>) -> Result<Self, EngineError> {
+        cfg.audio.check()?;
         let mut src: Box<dyn FrameSource> = Box::new(VideoSource::open(&cfg.source)?);
         let info = src.info().clone();
-        let tracker = PoseTracker::new(cfg.pose.clone())?;
+        let tracker = PoseTracker::new(cfg.lift.pose.clone())?;
         let model = crate::setup::model_meta(tracker.config())?;
-        let started_unix = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let started_unix = crate::lift::now_unix();
         let dir = recorder::session_dir(&cfg.sessions_dir, started_unix)?;
         let running = Arc::new(AtomicBool::new(true));
         let (cap_tx, cap_rx) = DropOldest::<Captured>::new(CAPTURE_QUEUE);
@@ -308,30 +303,18 @@ impl Engine {
         let audio = audio::Audio::new(&cfg.audio);
         let mute = audio.mute_switch();
         let speech = audio.speech_switch();
-        let meta = SessionMeta {
-            input: InputMeta {
-                file: if cfg.record_video {
-                    recorder::VIDEO_PARTIAL.to_string()
-                } else {
-                    cfg.source.to_string()
-                },
-                duration_s: 0.0,
-                fps: info.fps,
-                width: info.width,
-                height: info.height,
-                frames: 0,
-            },
-            model,
-            variation: cfg.variation,
-            load_kg: cfg.load_kg,
-            thresholds: cfg.thresholds,
-            created_unix: started_unix,
+        let input = InputMeta {
+            file: if cfg.record_video { recorder::VIDEO_PARTIAL.to_string() } else { cfg.source.to_string() },
+            duration_s: 0.0,
+            fps: info.fps,
+            width: info.width,
+            height: info.height,
+            frames: 0,
         };
+        let meta = cfg.lift.session_meta(input, model, started_unix);
         let sink = Sink::spawn(SessionWriter::create(&dir, meta, Vec::new())?, saved_tx)?;
-        let mut analyzer =
-            Analyzer::new(cfg.thresholds, FrameGeometry { width: info.width, height: info.height });
+        let mut analyzer = cfg.lift.analyzer(FrameGeometry { width: info.width, height: info.height });
         analyzer.set_side(cfg.side);
-        analyzer.set_lifter_height(cfg.lifter_height_m);
         let mut worker = Worker {
             analyzer,
             cfg,
@@ -679,7 +662,7 @@ impl Worker {
             self.sink.send(SinkMsg::Save(Box::new(self.analyzer.summary())));
             self.check_velocity_loss(fa.set, f.t_ms);
         }
-        let (rgb, w, h) = display_pixels(&f.rgb)?;
+        let (rgb, w, h) = display_pixels(f.rgb.mat())?;
         let ready = Instant::now();
         self.latency.add(ready.duration_since(captured_at));
         self.ui.send(LiveFrame {

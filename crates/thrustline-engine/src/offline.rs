@@ -10,15 +10,15 @@ use opencv::core::{Mat, Size, Vector};
 use opencv::prelude::*;
 use opencv::{imgcodecs, imgproc};
 use thrustline_capture::{Frame, FrameSource, VideoSource};
-use thrustline_core::{Analyzer, Event, FrameGeometry, Phase, Thresholds, Variation};
-use thrustline_pose::{PoseConfig, PoseFrame, PoseMask, PoseTracker};
+use thrustline_core::{Event, FrameGeometry, Phase};
+use thrustline_pose::{PoseFrame, PoseMask, PoseTracker};
 use thrustline_report::folder::{self, FrameLine};
 use thrustline_report::html::KeyFrame;
 use thrustline_report::session::{Comment, InputMeta, ModelMeta, Session};
 use thrustline_report::{atomic, draw, video};
 
-use crate::writer::{SessionMeta, SessionWriter};
-use crate::EngineError;
+use crate::writer::SessionWriter;
+use crate::{EngineError, Lift};
 
 /// Frames in flight between two stages: enough to absorb jitter, small enough for memory.
 const STAGE_QUEUE: usize = 8;
@@ -41,12 +41,7 @@ const ANNOTATED: &str = "annotated.mp4";
 /// How to analyze.
 #[derive(Clone, Debug)]
 pub struct OfflineConfig {
-    pub pose: PoseConfig,
-    pub thresholds: Thresholds,
-    pub variation: Variation,
-    pub load_kg: Option<f64>,
-    /// The lifter's height, metres: velocities are scaled so the body measures it.
-    pub lifter_height_m: Option<f32>,
+    pub lift: Lift,
     /// The annotated video's longest side (0: the input's size); `None`: no annotated video.
     pub video_size: Option<u32>,
     /// Measure the back's outline near the top of each rep (segmentation mask).
@@ -89,10 +84,10 @@ impl Offline {
     /// Loads the models once, up front: a bad model or runtime fails before any video.
     pub fn new(cfg: OfflineConfig) -> Result<Self, EngineError> {
         let meta = {
-            let pose = cfg.pose.clone();
+            let pose = cfg.lift.pose.clone();
             std::thread::spawn(move || crate::setup::model_meta(&pose))
         };
-        let tracker = PoseTracker::new(cfg.pose.clone())?;
+        let tracker = PoseTracker::new(cfg.lift.pose.clone())?;
         let model = meta.join().map_err(|_| EngineError::Worker("checksum"))??;
         Ok(Self { cfg, tracker, model })
     }
@@ -110,22 +105,15 @@ impl Offline {
         let mut src = VideoSource::open_file(video)?;
         let info = src.info().clone();
         std::fs::create_dir_all(dir).map_err(|e| EngineError::Io(dir.display().to_string(), e))?;
-        let created = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-        let meta = SessionMeta {
-            input: InputMeta {
-                file: video.display().to_string(),
-                duration_s: 0.0,
-                fps: info.fps,
-                width: info.width,
-                height: info.height,
-                frames: 0,
-            },
-            model: self.model.clone(),
-            variation: self.cfg.variation,
-            load_kg: self.cfg.load_kg,
-            thresholds: self.cfg.thresholds,
-            created_unix: created,
+        let input = InputMeta {
+            file: video.display().to_string(),
+            duration_s: 0.0,
+            fps: info.fps,
+            width: info.width,
+            height: info.height,
+            frames: 0,
         };
+        let meta = self.cfg.lift.session_meta(input, self.model.clone(), crate::lift::now_unix());
         let mut writer = SessionWriter::create(dir, meta, comments)?;
         let started = Instant::now();
         progress.start(
@@ -240,7 +228,11 @@ impl Run<'_> {
             // The back's outline where it matters, the top of a rep, on a sample of frames.
             let near_top = self.cfg.back_outline
                 && p.as_ref().is_some_and(|p| {
-                    thrustline_core::metrics::near_lockout(&p.observation(), self.geom, &self.cfg.thresholds)
+                    thrustline_core::metrics::near_lockout(
+                        &p.observation(),
+                        self.geom,
+                        &self.cfg.lift.thresholds,
+                    )
                 });
             let mask = match (&p, near_top) {
                 (Some(pf), true) => {
@@ -268,8 +260,7 @@ impl Run<'_> {
         writer: &mut SessionWriter,
     ) -> Result<(thrustline_core::SessionSummary, Vec<KeyFrame>, bool), EngineError> {
         lower_priority();
-        let mut analyzer = Analyzer::new(self.cfg.thresholds, self.geom);
-        analyzer.set_lifter_height(self.cfg.lifter_height_m);
+        let mut analyzer = self.cfg.lift.analyzer(self.geom);
         let long = self.geom.width.max(self.geom.height);
         let scale = match self.cfg.video_size {
             Some(v) if v > 0 && long > v => f64::from(v) / f64::from(long),
@@ -314,13 +305,13 @@ impl Run<'_> {
                 at_top && top.as_ref().is_some_and(|tp| fa.hip_angle_smoothed.is_some_and(|h| h > tp.1));
             if video.is_some() || !capture.is_empty() || higher {
                 // Draw at the output size: the overlay scales with it and costs less.
-                if out_size.width != f.rgb.cols() {
+                if out_size.width != f.rgb.mat().cols() {
                     // Bilinear: INTER_AREA at a non-integer ratio cost 8 ms a frame (720×1280 → 720
                     // high), more than the pose stage's share; the overlay is drawn after it.
-                    imgproc::resize(&f.rgb, &mut small, out_size, 0.0, 0.0, imgproc::INTER_LINEAR)?;
+                    imgproc::resize(f.rgb.mat(), &mut small, out_size, 0.0, 0.0, imgproc::INTER_LINEAR)?;
                     imgproc::cvt_color_def(&small, &mut bgr, imgproc::COLOR_RGB2BGR)?;
                 } else {
-                    imgproc::cvt_color_def(&f.rgb, &mut bgr, imgproc::COLOR_RGB2BGR)?;
+                    imgproc::cvt_color_def(f.rgb.mat(), &mut bgr, imgproc::COLOR_RGB2BGR)?;
                 }
                 let hud = draw::Hud { analysis: Some(&fa), banner: banner.at(t_s) };
                 draw::overlay(&mut bgr, p.as_ref().map(|p| &p.landmarks), &hud)?;
@@ -477,4 +468,42 @@ fn lower_priority() {
         let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
         libc::setpriority(libc::PRIO_PROCESS, tid, HELPER_NICE);
     }
+}
+
+/// The table `thrustline analyze` prints: per video its reps, partials, clean reps, speed,
+/// faults by rep, warnings and folder.
+pub fn summary_table(outcomes: &[Outcome]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    if outcomes.is_empty() {
+        return out;
+    }
+    let _ =
+        writeln!(out, "{:<36} {:>5} {:>8} {:>6} {:>9}  faults", "video", "reps", "partial", "clean", "speed");
+    for o in outcomes {
+        let s = &o.session;
+        let mut faults: Vec<String> = Vec::new();
+        for r in &s.reps {
+            for f in &r.faults {
+                faults.push(format!("{}@{}", f.id.as_str(), r.index));
+            }
+        }
+        faults.sort();
+        let name = o.video.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{:<36} {:>5} {:>8} {:>6} {:>7.1}x  {}",
+            name,
+            s.reps.len(),
+            s.partial_reps.len(),
+            s.clean_reps(),
+            o.realtime,
+            if faults.is_empty() { "-".to_string() } else { faults.join(" ") }
+        );
+        for w in &s.warnings {
+            let _ = writeln!(out, "  warning: {}", w.message);
+        }
+        let _ = writeln!(out, "  -> {} ({:.0} frames/s)", o.dir.display(), o.fps);
+    }
+    out
 }

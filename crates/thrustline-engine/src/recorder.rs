@@ -9,7 +9,6 @@ use std::thread::JoinHandle;
 use crossbeam_channel::Receiver;
 use opencv::core::Mat;
 use opencv::imgproc;
-use opencv::prelude::*;
 use thrustline_capture::Frame;
 use thrustline_report::atomic;
 use thrustline_report::video::AnnotatedWriter;
@@ -55,13 +54,13 @@ pub fn spawn_video(
             let mut bgr = Mat::default();
             for f in rx.iter() {
                 if writer.is_none() {
-                    let (w, h) = (f.rgb.cols() as u32, f.rgb.rows() as u32);
+                    let (w, h) = (f.rgb.width(), f.rgb.height());
                     writer = Some(
                         AnnotatedWriter::create_fast(&path, fps, w, h)
                             .map_err(|e| EngineError::Video(e.to_string()))?,
                     );
                 }
-                imgproc::cvt_color_def(&f.rgb, &mut bgr, imgproc::COLOR_RGB2BGR)?;
+                imgproc::cvt_color_def(f.rgb.mat(), &mut bgr, imgproc::COLOR_RGB2BGR)?;
                 if let Some(w) = writer.as_mut() {
                     w.write(&bgr).map_err(|e| EngineError::Video(e.to_string()))?;
                 }

@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use thrustline_core::{Thresholds, Variation};
+use thrustline_core::Variation;
 use thrustline_pose::{ModelKind, PoseConfig};
 
 use crate::offline::{Offline, OfflineConfig, Progress};
-use crate::EngineError;
+use crate::{EngineError, Lift};
 
 /// Where review's input came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,11 +52,15 @@ pub fn open(
         data.join("reviews").join(format!("{stem}-{}", thrustline_report::atomic::stamp(unix as i64)))
     });
     let cfg = OfflineConfig {
-        pose: PoseConfig { model: ModelKind::Full, smooth: true, spin: false, ..PoseConfig::default() },
-        thresholds: Thresholds::default(),
-        variation,
-        load_kg: None,
-        lifter_height_m: None,
+        lift: Lift {
+            variation,
+            ..Lift::with_pose(PoseConfig {
+                model: ModelKind::Full,
+                smooth: true,
+                spin: false,
+                ..PoseConfig::default()
+            })
+        },
         video_size: None,
         back_outline: false,
         force: false,

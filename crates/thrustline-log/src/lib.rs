@@ -4,6 +4,7 @@
 
 pub mod guidance;
 pub mod html;
+pub mod text;
 
 use std::path::{Path, PathBuf};
 

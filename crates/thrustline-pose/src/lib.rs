@@ -14,8 +14,7 @@ pub mod tensor;
 
 use std::path::PathBuf;
 
-use opencv::core::Mat;
-use opencv::prelude::*;
+pub use thrustline_capture::RgbImage;
 use thrustline_core::{Landmark, PoseObservation, NUM_LANDMARKS};
 
 pub use detector::Detection;
@@ -196,13 +195,13 @@ impl PoseTracker {
 
     /// The person mask on a frame's ROI (the segmentation head of the same landmark model).
     /// Costs one more landmark-model run; meant for the frames that need it (top of a rep).
-    pub fn mask(&mut self, rgb: &Mat, roi: &NormRect) -> Result<Option<PoseMask>, PoseError> {
+    pub fn mask(&mut self, rgb: &RgbImage, roi: &NormRect) -> Result<Option<PoseMask>, PoseError> {
         if self.segmenter.is_none() {
             let s = runtime::session(&self.cfg.segmentation_path(), self.cfg.threads, self.cfg.spin, "")?;
             self.segmenter = Some(Landmarker::new(s)?);
         }
         let Some(seg) = self.segmenter.as_mut() else { return Ok(None) };
-        seg.mask(rgb, roi)
+        seg.mask(rgb.mat(), roi)
     }
 
     pub fn config(&self) -> &PoseConfig {
@@ -218,12 +217,10 @@ impl PoseTracker {
         self.aux_smoother.reset();
     }
 
-    /// Runs one RGB frame (8-bit, 3 channels) taken at `t_ms`.
-    pub fn process(&mut self, rgb: &Mat, t_ms: f64) -> Result<Option<PoseFrame>, PoseError> {
-        if rgb.typ() != opencv::core::CV_8UC3 || rgb.empty() {
-            return Err(PoseError::Image("expected a non-empty 8-bit RGB frame".into()));
-        }
-        let (w, h) = (rgb.cols() as u32, rgb.rows() as u32);
+    /// Runs one RGB frame taken at `t_ms`.
+    pub fn process(&mut self, image: &RgbImage, t_ms: f64) -> Result<Option<PoseFrame>, PoseError> {
+        let rgb = image.mat();
+        let (w, h) = (image.width(), image.height());
         let (roi, detected) = match self.prev_roi.take() {
             Some(r) => (r, false),
             None => match self.detector.detect(rgb)? {

@@ -2,12 +2,11 @@
 //! it, the frame's corners are not, and the core measures the back on it.
 
 use opencv::core::Mat;
-use opencv::imgproc;
 use opencv::prelude::*;
 use opencv::videoio::{VideoCapture, CAP_FFMPEG};
 use thrustline_core::landmarks::idx;
 use thrustline_core::{FrameGeometry, Side};
-use thrustline_pose::{PoseConfig, PoseTracker};
+use thrustline_pose::{PoseConfig, PoseTracker, RgbImage};
 
 #[test]
 fn mask_covers_the_torso_and_not_the_corners() {
@@ -22,11 +21,11 @@ fn mask_covers_the_torso_and_not_the_corners() {
     let mut cap = VideoCapture::from_file(sample.to_str().unwrap(), CAP_FFMPEG).unwrap();
     let cfg = PoseConfig { models_dir: root.join("models"), threads: 1, ..PoseConfig::default() };
     let mut t = PoseTracker::new(cfg).unwrap();
-    let (mut bgr, mut rgb) = (Mat::default(), Mat::default());
+    let mut bgr = Mat::default();
     let mut checked = 0;
     let mut i = 0;
     while cap.read(&mut bgr).unwrap() && !bgr.empty() {
-        imgproc::cvt_color_def(&bgr, &mut rgb, imgproc::COLOR_BGR2RGB).unwrap();
+        let rgb = RgbImage::from_bgr(&bgr).unwrap();
         let p = t.process(&rgb, i as f64 * 33.3).unwrap();
         i += 1;
         if i % 15 != 0 {
@@ -35,7 +34,7 @@ fn mask_covers_the_torso_and_not_the_corners() {
         let p = p.expect("pose on the sample");
         let m = t.mask(&rgb, &p.roi).unwrap().expect("mask");
         let view = m.view();
-        let (w, h) = (rgb.cols() as f32, rgb.rows() as f32);
+        let (w, h) = (rgb.width() as f32, rgb.height() as f32);
         let at = |x: f32, y: f32| {
             let a = &view.frame_to_mask;
             let (u, v) = (a[0] * x + a[1] * y + a[2], a[3] * x + a[4] * y + a[5]);

@@ -376,24 +376,27 @@ impl LiveApp {
                     }
                 }
             });
-            egui::ComboBox::from_label("model").selected_text(self.cfg.pose.model.name()).show_ui(ui, |ui| {
-                for m in [ModelKind::Lite, ModelKind::Full] {
-                    if ui.selectable_label(self.cfg.pose.model == m, m.name()).clicked()
-                        && self.cfg.pose.model != m
-                    {
-                        self.cfg.pose.model = m;
-                        restart = true;
+            egui::ComboBox::from_label("model").selected_text(self.cfg.lift.pose.model.name()).show_ui(
+                ui,
+                |ui| {
+                    for m in [ModelKind::Lite, ModelKind::Full] {
+                        if ui.selectable_label(self.cfg.lift.pose.model == m, m.name()).clicked()
+                            && self.cfg.lift.pose.model != m
+                        {
+                            self.cfg.lift.pose.model = m;
+                            restart = true;
+                        }
                     }
-                }
-            });
-            egui::ComboBox::from_label("variation").selected_text(self.cfg.variation.label()).show_ui(
+                },
+            );
+            egui::ComboBox::from_label("variation").selected_text(self.cfg.lift.variation.label()).show_ui(
                 ui,
                 |ui| {
                     for v in Variation::ALL {
-                        if ui.selectable_label(self.cfg.variation == v, v.label()).clicked()
-                            && self.cfg.variation != v
+                        if ui.selectable_label(self.cfg.lift.variation == v, v.label()).clicked()
+                            && self.cfg.lift.variation != v
                         {
-                            self.cfg.variation = v;
+                            self.cfg.lift.variation = v;
                             restart = true;
                         }
                     }
@@ -548,7 +551,7 @@ impl eframe::App for LiveApp {
                 series: &series,
                 from_s: to - PLOT_WINDOW_S,
                 to_s: to,
-                thresholds: &self.cfg.thresholds,
+                thresholds: &self.cfg.lift.thresholds,
                 reps: &self.reps,
                 cursor_s: None,
                 marks: &[],

@@ -127,11 +127,10 @@ impl eframe::App for ProgressApp {
             ui.heading("History");
             egui::ScrollArea::vertical().show(ui, |ui| {
                 for e in self.entries.iter().rev() {
-                    let (y, m, d, h, mi, _) = thrustline_report::atomic::civil(e.recorded_unix_s);
                     let load = e.load_kg.map_or("-".to_string(), |l| format!("{l} kg"));
                     let clean =
                         e.clean_ratio().map_or("-".to_string(), |c| format!("{:.0}% clean", c * 100.0));
-                    ui.label(RichText::new(format!("{y:04}-{m:02}-{d:02} {h:02}:{mi:02}")).strong());
+                    ui.label(RichText::new(thrustline_core::calendar::minute(e.recorded_unix_s)).strong());
                     ui.label(format!("{} · {load} · {} reps · {clean}", e.variation, e.reps));
                     if !e.faults.is_empty() {
                         let f: Vec<String> = e.faults.iter().map(|(id, n)| format!("{id} ×{n}")).collect();

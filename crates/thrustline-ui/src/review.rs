@@ -72,17 +72,19 @@ impl Player {
                         continue;
                     };
                     next = want + 1;
-                    let (w, h) = (f.rgb.cols(), f.rgb.rows());
+                    let (w, h) = (f.rgb.width() as i32, f.rgb.height() as i32);
                     let s = (f64::from(DISPLAY_MAX_SIDE) / f64::from(w.max(h))).min(1.0);
                     let size =
                         Size::new((f64::from(w) * s).round() as i32, (f64::from(h) * s).round() as i32);
                     let rgb = if s < 1.0 {
-                        if imgproc::resize(&f.rgb, &mut small, size, 0.0, 0.0, imgproc::INTER_AREA).is_err() {
+                        if imgproc::resize(f.rgb.mat(), &mut small, size, 0.0, 0.0, imgproc::INTER_AREA)
+                            .is_err()
+                        {
                             continue;
                         }
                         &small
                     } else {
-                        &f.rgb
+                        f.rgb.mat()
                     };
                     let Ok(bytes) = rgb.data_bytes() else { continue };
                     let d = Decoded {

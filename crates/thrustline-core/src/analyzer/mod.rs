@@ -475,13 +475,14 @@ impl Analyzer {
             }
         }
 
+        // The view's estimates (yaw, lateral axis, spread) share one time constant.
+        let alpha = (1.0 - (-dt / VIEW_YAW_SMOOTHING_S).exp()) as f32;
+        let ema = |prev: Option<f32>, x: f32| Some(prev.map_or(x, |v| v + alpha * (x - v)));
         if let Some(y) = pose.and_then(crate::metrics::view_yaw) {
             self.yaw_histogram[(y.round() as usize).min(90)] += 1;
-            let alpha = (1.0 - (-dt / VIEW_YAW_SMOOTHING_S).exp()) as f32;
-            self.view_yaw = Some(self.view_yaw.map_or(y, |v| v + alpha * (y - v)));
+            self.view_yaw = ema(self.view_yaw, y);
         }
         if let Some(l) = pose.and_then(lateral_axis) {
-            let alpha = (1.0 - (-dt / VIEW_YAW_SMOOTHING_S).exp()) as f32;
             let next = match self.axis {
                 None => l,
                 Some(a) => {
@@ -538,8 +539,7 @@ impl Analyzer {
         let hip = m.filter(|_| in_view).and_then(|m| m.hip_angle.or(m.hip_angle_hidden)).map(|h| h.value);
 
         if let Some(sp) = m.filter(|_| in_view).and_then(|m| m.lateral_spread) {
-            let alpha = (1.0 - (-dt / VIEW_YAW_SMOOTHING_S).exp()) as f32;
-            self.view_spread = Some(self.view_spread.map_or(sp.value, |v| v + alpha * (sp.value - v)));
+            self.view_spread = ema(self.view_spread, sp.value);
         }
         if in_view {
             if let Some(v) = self.current_view() {
