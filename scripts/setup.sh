@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 ORT_VERSION="1.22.0"
 ORT_DIR=".cache/onnxruntime"
 ORT_LIB="$ORT_DIR/libonnxruntime.so.$ORT_VERSION"
-# Build: OpenCV bindings (clang), ALSA for audio cues. Run: GL and X11 for the egui window.
-APT_PACKAGES=(libopencv-dev clang libclang-dev pkg-config libasound2-dev libgl1-mesa-dri libegl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6)
+# Build: OpenCV and FFmpeg bindings (clang; FFmpeg decodes files with their own colour matrix),
+# ALSA for audio cues. Run: GL and X11 for the egui window.
+APT_PACKAGES=(libopencv-dev libavcodec-dev libavformat-dev libavutil-dev libswscale-dev clang libclang-dev pkg-config libasound2-dev libgl1-mesa-dri libegl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6)
 # Extra packages for GUI, audio and report tests; a missing one only skips those tests.
 APT_EXTRA=(xvfb espeak-ng chromium ffmpeg)
 

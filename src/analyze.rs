@@ -86,7 +86,7 @@ pub fn run(a: &AnalyzeArgs) -> Result<bool> {
     // 5.1 s, 2 spinning threads 5.3 s (they take the core the overlay encoder needs).
     let threads = a.threads.unwrap_or(2).max(1);
     let cfg = OfflineConfig {
-        lift: a.lift.lift(threads)?,
+        lift: a.lift.lift(threads, !a.no_log)?,
         video_size: (!a.no_video).then_some(a.video_size),
         back_outline: a.back_outline,
         force: a.force,

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::{anyhow, Result};
 use thrustline_core::Variation;
 use thrustline_engine::Lift;
+use thrustline_log::TrainingLog;
 use thrustline_pose::{ModelKind, PoseConfig};
 
 /// What is lifted and how it is judged: the same flags for `analyze` and `live`.
@@ -20,8 +21,8 @@ pub struct LiftArgs {
     /// Load, e.g. 60kg or 135lb (a bare number is kilograms).
     #[arg(long)]
     pub load: Option<String>,
-    /// Your height, e.g. 1.75m or 175cm: hip velocities and ranges are scaled to it (without
-    /// it, BlazePose's own metric scale).
+    /// Your height, e.g. 1.75m or 175cm: hip velocities and ranges are scaled to it. Kept in
+    /// the training log for later sessions; never given, BlazePose's own metric scale.
     #[arg(long, value_parser = thrustline_core::units::parse_height_m)]
     pub height: Option<f32>,
     /// TOML file overriding fault thresholds.
@@ -30,8 +31,9 @@ pub struct LiftArgs {
 }
 
 impl LiftArgs {
-    /// The engine's lift settings, the pose models run with `threads` threads each.
-    pub fn lift(&self, threads: usize) -> Result<Lift> {
+    /// The engine's lift settings, the pose models run with `threads` threads each. With the
+    /// training log on, a given height is remembered there and a missing one read from it.
+    pub fn lift(&self, threads: usize, training_log: bool) -> Result<Lift> {
         Ok(Lift {
             pose: PoseConfig {
                 model: self.model,
@@ -48,8 +50,25 @@ impl LiftArgs {
                 .map(thrustline_core::units::parse_load_kg)
                 .transpose()
                 .map_err(|e| anyhow!(e))?,
-            lifter_height_m: self.height,
+            lifter_height_m: if training_log { remembered_height(self.height) } else { self.height },
         })
+    }
+}
+
+/// `given` saved in the training log's settings, or the height saved there before. The log is
+/// a convenience here: when it cannot be read or written the session goes on without it.
+fn remembered_height(given: Option<f32>) -> Option<f32> {
+    let dir = thrustline_log::data_dir();
+    match given {
+        Some(h) => {
+            if let Err(e) = TrainingLog::open_in(&dir).and_then(|mut l| l.set_lifter_height_m(h)) {
+                eprintln!("warning: your height is used but not kept for later sessions: {e}");
+            }
+            Some(h)
+        }
+        None => {
+            TrainingLog::open_read_only(&dir).ok().flatten().and_then(|l| l.lifter_height_m().ok().flatten())
+        }
     }
 }
 

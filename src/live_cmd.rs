@@ -71,7 +71,7 @@ fn parse_side(s: &str) -> Result<Option<Side>> {
 }
 
 pub fn run(a: &LiveArgs) -> Result<bool> {
-    let mut lift = a.lift.lift(a.threads)?;
+    let mut lift = a.lift.lift(a.threads, !a.no_log)?;
     // Idle inference threads spin live: the lowest latency, and no encoder needs the core.
     lift.pose.spin = true;
     let source = SourceSpec::parse(&a.source);

@@ -38,11 +38,13 @@ fn compare(ours: &Value, theirs: &Value) -> Stats {
 
 /// Clips the pose stage does not yet match MediaPipe on, each with the issue that fixes it.
 /// Strict: a clip listed here that passes fails the test, so the list only shrinks.
-const EXPECTED_FAILURES: [(&str, &str); 2] = [
-    // Feet at the frame's edge: the ROI after re-detection differs (median 0.56 %, p95 3.2 %).
-    ("pelvic_tilt_supine_0reps.mp4", "issue 14: match MediaPipe through cuts, crops and crowds"),
-    // A walker behind the bench takes the track (p95 20.5 %, poses on 171 of 177 frames).
-    ("prone_leg_curl_bench_0reps.mp4", "issue 14: lock onto the lifter"),
+const EXPECTED_FAILURES: [(&str, &str); 1] = [
+    // MediaPipe drops its own track at frame 39 (pose presence 0.445 on its crop) and re-detects
+    // the lifter upside down; our crop, 0.6 % away after 39 tracked frames, scores 0.82 and keeps
+    // the lifter upright (p95 19.9 %, poses on 167 of 177 frames). The presence score swings
+    // that much for a crop moved by half a percent: the tracking loop must match MediaPipe's
+    // bit for bit (its bundled OpenCV's warp included) to follow it there.
+    ("prone_leg_curl_bench_0reps.mp4", "issue 14: match MediaPipe through cuts, crops and crowds"),
 ];
 
 #[test]

@@ -1,6 +1,9 @@
-//! Video sources as timestamped RGB frames: files, cameras and streams through OpenCV's
-//! `VideoCapture`. Timestamps come from the container (`CAP_PROP_POS_MSEC`), falling back to
-//! index / fps where the container's stamps are 0 or do not increase.
+//! Video sources as timestamped RGB frames: files through FFmpeg's libraries (`libav`: the
+//! stream's own colour matrix), cameras and streams through OpenCV's `VideoCapture`.
+//! Timestamps come from the frames' stamps, falling back to index / fps where they are 0 or do
+//! not increase.
+
+mod libav;
 
 use std::path::Path;
 
@@ -19,6 +22,8 @@ pub enum CaptureError {
     NoFrames(String),
     #[error("camera {0} cannot be opened{1}")]
     Camera(String, String),
+    #[error("cannot decode {0}")]
+    Decode(String),
     #[error("{0}: a live source cannot seek")]
     NotSeekable(String),
     #[error("frame format: {0}")]
@@ -114,8 +119,15 @@ pub trait FrameSource: Send {
     fn seek(&mut self, index: u64) -> Result<(), CaptureError>;
 }
 
+/// What decodes: FFmpeg's libraries for files (the stream's colour matrix honoured, see
+/// `libav`), OpenCV for cameras and network streams.
+enum Backend {
+    OpenCv(VideoCapture),
+    Libav(Box<libav::FileDecoder>),
+}
+
 pub struct VideoSource {
-    cap: VideoCapture,
+    backend: Backend,
     /// A file: frames can be sought by index.
     seekable: bool,
     info: SourceInfo,
@@ -207,14 +219,19 @@ impl VideoSource {
         if !path.is_file() {
             return Err(CaptureError::NotFound(name));
         }
-        let (cap, rotation) = open_upright(&name).ok_or_else(|| CaptureError::Unreadable(name.clone()))?;
-        let mut s = Self::from_capture(cap, name)?;
-        s.rotation = rotation;
-        s.seekable = true;
-        if rotation.swaps_sides() {
-            std::mem::swap(&mut s.info.width, &mut s.info.height);
-        }
-        Ok(s)
+        let d = libav::FileDecoder::open(path, &name)?;
+        let (width, height) =
+            if d.rotation.swaps_sides() { (d.height, d.width) } else { (d.width, d.height) };
+        Ok(Self {
+            info: SourceInfo { name, width, height, fps: d.fps, frame_count: d.frame_count },
+            seekable: true,
+            bgr: Mat::default(),
+            upright: Mat::default(),
+            rotation: d.rotation,
+            index: 0,
+            last_t: f64::NEG_INFINITY,
+            backend: Backend::Libav(Box::new(d)),
+        })
     }
 
     /// Opens a camera by index, with a one-frame driver buffer so frames are fresh.
@@ -240,7 +257,7 @@ impl VideoSource {
             name,
         };
         Ok(Self {
-            cap,
+            backend: Backend::OpenCv(cap),
             seekable: false,
             info,
             bgr: Mat::default(),
@@ -261,7 +278,12 @@ impl VideoSource {
             return Err(CaptureError::NotSeekable(self.info.name.clone()));
         }
         if index != self.index {
-            self.cap.set(videoio::CAP_PROP_POS_FRAMES, index as f64)?;
+            match &mut self.backend {
+                Backend::OpenCv(cap) => {
+                    cap.set(videoio::CAP_PROP_POS_FRAMES, index as f64)?;
+                }
+                Backend::Libav(d) => d.seek(index, &self.info.name)?,
+            }
             self.index = index;
             // Times restart from the new position.
             self.last_t = f64::NEG_INFINITY;
@@ -271,21 +293,32 @@ impl VideoSource {
 
     /// Decodes the next frame; `None` at the end of the stream.
     pub fn next_frame(&mut self) -> Result<Option<Frame>, CaptureError> {
-        if !self.cap.read(&mut self.bgr)? || self.bgr.empty() {
-            if self.index == 0 {
-                return Err(CaptureError::NoFrames(self.info.name.clone()));
+        let (rgb, pos) = match &mut self.backend {
+            Backend::OpenCv(cap) => {
+                if !cap.read(&mut self.bgr)? || self.bgr.empty() {
+                    return self.ended();
+                }
+                let bgr = if self.rotation == Rotation::None {
+                    &self.bgr
+                } else {
+                    self.rotation.apply(&self.bgr, &mut self.upright)?;
+                    &self.upright
+                };
+                (RgbImage::from_bgr(bgr)?, cap.get(videoio::CAP_PROP_POS_MSEC).unwrap_or(0.0))
             }
-            return Ok(None);
-        }
-        let bgr = if self.rotation == Rotation::None {
-            &self.bgr
-        } else {
-            self.rotation.apply(&self.bgr, &mut self.upright)?;
-            &self.upright
+            Backend::Libav(d) => {
+                let Some((stored, t)) = d.next(&self.info.name)? else { return self.ended() };
+                let rgb = if self.rotation == Rotation::None {
+                    stored
+                } else {
+                    let mut upright = Mat::default();
+                    self.rotation.apply(&stored, &mut upright)?;
+                    upright
+                };
+                (RgbImage::from_rgb_mat(rgb)?, t.unwrap_or(0.0))
+            }
         };
-        let rgb = RgbImage::from_bgr(bgr)?;
         let by_index = self.index as f64 * 1000.0 / self.info.fps;
-        let pos = self.cap.get(videoio::CAP_PROP_POS_MSEC).unwrap_or(0.0);
         // The container's stamp when it is usable, else index / fps.
         let t = if pos.is_finite() && pos > self.last_t && (pos > 0.0 || self.index == 0) {
             pos
@@ -301,6 +334,14 @@ impl VideoSource {
             self.info.height = frame.rgb.height();
         }
         Ok(Some(frame))
+    }
+
+    /// The end of the stream: an error when not one frame came out of it.
+    fn ended(&self) -> Result<Option<Frame>, CaptureError> {
+        if self.index == 0 {
+            return Err(CaptureError::NoFrames(self.info.name.clone()));
+        }
+        Ok(None)
     }
 }
 

@@ -10,7 +10,9 @@ use thrustline_pose::{PoseConfig, PoseTracker};
 
 use crate::EngineError;
 
-/// MediaPipe's legacy Python solutions stamp frame n at n × 33333 µs.
+/// MediaPipe's legacy Python solutions stamp frame n (from 0) at (n + 1) × 33333 µs: the clock
+/// is advanced before each frame (`solution_base.py`), so even the first frame seeds the
+/// filters (a sample stamped 0 would pass through them unfiltered).
 const MEDIAPIPE_FRAME_MS: f64 = 33.333;
 
 #[derive(Serialize)]
@@ -54,7 +56,7 @@ pub fn track(
     let mut detections = 0usize;
     while let Some(f) = src.next_frame()? {
         let start = Instant::now();
-        let clock = if mediapipe_clock { f.index as f64 * MEDIAPIPE_FRAME_MS } else { f.t_ms };
+        let clock = if mediapipe_clock { (f.index + 1) as f64 * MEDIAPIPE_FRAME_MS } else { f.t_ms };
         let p = tracker.process(&f.rgb, clock)?;
         busy += start.elapsed().as_secs_f64();
         detections += usize::from(p.as_ref().is_some_and(|p| p.detected));

@@ -75,6 +75,12 @@ pub struct Guidance {
 }
 
 const DAY: f64 = 86_400.0;
+/// The load–velocity profile steers the load once it holds this many sessions: three points
+/// leave one degree of freedom for the fit's error, four leave two.
+const PROFILE_MIN_SESSIONS: usize = 4;
+/// ...and its one-rep max is known to this share (one standard error); wider, a load band
+/// read off it would span more than the article's two-week step.
+const PROFILE_MAX_RELATIVE_SE: f64 = 0.10;
 
 /// Guidance from the whole history (oldest first) at time `now_unix_s`.
 pub fn advise(entries: &[Entry], goal: Goal, now_unix_s: i64) -> Guidance {
@@ -124,9 +130,46 @@ pub fn advise(entries: &[Entry], goal: Goal, now_unix_s: i64) -> Guidance {
         sessions_last_7_days: week,
         frequency,
         rest_warning,
-        next_load: next_load(entries),
+        next_load: next_load(entries).map(|s| steer_by_profile(s, entries, goal)),
         range_note,
     }
+}
+
+/// The article's progression, bounded by the lifter's own load–velocity profile when it is
+/// trustworthy: no step past the top of the goal's band of the estimated one-rep max (a
+/// strength set of 3–5 reps is lifted at 87–93 % of it), and the band said with every
+/// suggestion.
+fn steer_by_profile(s: LoadSuggestion, entries: &[Entry], goal: Goal) -> LoadSuggestion {
+    let heaviest = entries.iter().filter_map(|e| e.load_kg).fold(0.0f64, f64::max);
+    let Some(p) = crate::load_velocity_profile(entries).filter(|p| {
+        p.points >= PROFILE_MIN_SESSIONS
+            && p.one_rep_max_kg > heaviest
+            && p.one_rep_max_se_kg <= PROFILE_MAX_RELATIVE_SE * p.one_rep_max_kg
+    }) else {
+        return s;
+    };
+    let (lo, hi) = crate::one_rep_max_share(goal);
+    let (band_lo, band_hi) = (lo * p.one_rep_max_kg, hi * p.one_rep_max_kg);
+    let band = format!(
+        "your load-velocity profile puts your one-rep max at {:.0} +/- {:.0} kg, so {}-{} reps at {band_lo:.1}-{band_hi:.1} kg",
+        p.one_rep_max_kg,
+        p.one_rep_max_se_kg,
+        goal.ranges().0 .0,
+        goal.ranges().0 .1
+    );
+    if s.increase && s.next_kg.0 > band_hi {
+        return LoadSuggestion {
+            next_kg: (s.current_kg, s.current_kg),
+            increase: false,
+            reason: format!(
+                "{band}: {:.1} kg would pass the top of it; add reps or sets instead",
+                s.next_kg.0
+            ),
+            ..s
+        };
+    }
+    let next_kg = if s.increase { (s.next_kg.0, s.next_kg.1.min(band_hi)) } else { s.next_kg };
+    LoadSuggestion { next_kg, reason: format!("{}; {band}", s.reason), ..s }
 }
 
 /// +1–2.5 kg once the current load has been used for two weeks and every rep of the
@@ -257,5 +300,51 @@ mod tests {
         let g = advise(&h, Goal::Strength, (2.5 * DAY) as i64);
         assert!(g.range_note.is_some(), "10-rep sets are outside strength's 3-5");
         assert!(next_load(&[]).is_none());
+    }
+
+    /// Clean sessions every 3.5 days, loads rising 40 → `top` kg then held there for two weeks,
+    /// each session's best velocity on the line of a lifter whose one-rep max is 150 kg
+    /// (1.25 m/s unloaded, 0.25 m/s at 150 kg).
+    fn profiled(top: f64) -> Vec<Entry> {
+        let v = |load: f64| 1.25 - (1.25 - 0.25) * load / 150.0;
+        let mut h = Vec::new();
+        let mut day = 0.0;
+        for load in [40.0, 60.0, 80.0, 100.0] {
+            let mut x = e(day, load, 30, 30);
+            x.best_mean_velocity_m_s = Some(v(load));
+            h.push(x);
+            day += 3.5;
+        }
+        for _ in 0..5 {
+            let mut x = e(day, top, 30, 30);
+            x.best_mean_velocity_m_s = Some(v(top));
+            h.push(x);
+            day += 3.5;
+        }
+        h
+    }
+
+    #[test]
+    fn the_profile_bounds_the_next_load_by_the_goal_band() {
+        // 139 kg is 93 % of the 150 kg max, the top of the strength band: the step would pass it.
+        let h = profiled(139.0);
+        let g = advise(&h, Goal::Strength, h.last().unwrap().recorded_unix_s);
+        let s = g.next_load.unwrap();
+        assert!(!s.increase, "{s:?}");
+        assert!(s.reason.contains("one-rep max at 150") && s.reason.contains("add reps or sets"), "{s:?}");
+        // Without the profile the article's rule alone would have added weight.
+        assert!(next_load(&h).unwrap().increase);
+        // 100 kg (67 %) for hypertrophy: the step stays, the band (100.5-120 kg) is said.
+        let h = profiled(100.0);
+        let s = advise(&h, Goal::Hypertrophy, h.last().unwrap().recorded_unix_s).next_load.unwrap();
+        assert!(s.increase && s.next_kg == (101.0, 102.5), "{s:?}");
+        assert!(s.reason.contains("100.5-120.0 kg"), "{s:?}");
+        // Three sessions with a velocity are too few to steer by: the article's rule stands.
+        let mut h = profiled(139.0);
+        for x in h.iter_mut().skip(3) {
+            x.best_mean_velocity_m_s = None;
+        }
+        let s = advise(&h, Goal::Strength, h.last().unwrap().recorded_unix_s).next_load.unwrap();
+        assert!(s.increase && !s.reason.contains("profile"), "{s:?}");
     }
 }

@@ -44,6 +44,70 @@ fn chart(title: &str, unit: &str, pts: &[(i64, f64)]) -> String {
     o
 }
 
+/// The load–velocity profile: each session's best mean concentric velocity at its load, the
+/// fitted line down to the velocity at a one-rep max, and the estimated one-rep max on it.
+fn profile_chart(entries: &[Entry]) -> String {
+    let (w, h, ml, mr, mt, mb) = (460.0, 190.0, 56.0, 12.0, 34.0, 26.0);
+    let title = "Load-velocity profile (best set velocity per session)";
+    let mut o =
+        format!(r#"<figure><svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{}">"#, esc(title));
+    let _ = write!(o, r#"<text x="{ml}" y="14" style="font-weight:bold">{}</text>"#, esc(title));
+    let pts: Vec<(f64, f64)> =
+        entries.iter().filter_map(|e| Some((e.load_kg?, e.best_mean_velocity_m_s?))).collect();
+    if pts.is_empty() {
+        o.push_str(r#"<text x="48" y="90">no sessions with a load and a velocity yet</text></svg></figure>"#);
+        return o;
+    }
+    let profile = crate::load_velocity_profile(entries);
+    let mvt = f64::from(thrustline_core::velocity::HIP_THRUST_MVT_M_S);
+    // Axes from zero, wide enough for the points and the estimated maximum.
+    let x_max =
+        pts.iter().map(|p| p.0).chain(profile.as_ref().map(|p| p.one_rep_max_kg)).fold(1.0, f64::max) * 1.1;
+    let y_max =
+        pts.iter().map(|p| p.1).chain(profile.as_ref().map(|p| p.intercept)).fold(mvt, f64::max) * 1.1;
+    let x = |l: f64| ml + (l / x_max).clamp(0.0, 1.0) * (w - ml - mr);
+    let y = |v: f64| mt + (1.0 - (v / y_max).clamp(0.0, 1.0)) * (h - mt - mb);
+    for k in 0..=3 {
+        let v = y_max * f64::from(k) / 3.0;
+        let _ = write!(
+            o,
+            r##"<line x1="{ml}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#dde"/><text x="2" y="{:.1}">{v:.2} m/s</text>"##,
+            w - mr,
+            y(v),
+            y(v),
+            y(v) + 4.0
+        );
+        let l = x_max * f64::from(k) / 3.0;
+        let _ = write!(o, r#"<text x="{:.1}" y="{:.1}">{l:.0} kg</text>"#, x(l) - 10.0, h - 6.0);
+    }
+    let _ = write!(
+        o,
+        r##"<line x1="{ml}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#c0392b" stroke-dasharray="4 3"/>"##,
+        w - mr,
+        y(mvt),
+        y(mvt)
+    );
+    if let Some(p) = &profile {
+        let _ = write!(
+            o,
+            r##"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#2458c6" stroke-width="2"/><text x="{:.1}" y="{:.1}">1RM {:.0} &#177; {:.0} kg</text>"##,
+            x(0.0),
+            y(p.intercept),
+            x(p.one_rep_max_kg),
+            y(mvt),
+            (x(p.one_rep_max_kg) - 90.0).max(ml),
+            y(mvt) - 6.0,
+            p.one_rep_max_kg,
+            p.one_rep_max_se_kg
+        );
+    }
+    for (l, v) in &pts {
+        let _ = write!(o, r##"<circle cx="{:.1}" cy="{:.1}" r="3" fill="#2458c6"/>"##, x(*l), y(*v));
+    }
+    o.push_str("</svg></figure>");
+    o
+}
+
 pub fn render(entries: &[Entry], g: &Guidance) -> String {
     let load: Vec<(i64, f64)> =
         entries.iter().filter_map(|e| e.load_kg.map(|l| (e.recorded_unix_s, l))).collect();
@@ -70,6 +134,7 @@ pub fn render(entries: &[Entry], g: &Guidance) -> String {
     o.push_str(&chart("Reps per session", "", &reps));
     o.push_str(&chart("Mean lockout hip angle", " deg", &lockout));
     o.push_str(&chart("Reps with a fault", " %", &fault_rate));
+    o.push_str(&profile_chart(entries));
     o.push_str("</div></body></html>");
     o
 }
@@ -98,8 +163,33 @@ mod tests {
         let entries = vec![e(0, 60.0), e(200_000, 62.5), e(400_000, 62.5)];
         let g = crate::guidance::advise(&entries, crate::Goal::Hypertrophy, 400_000);
         let html = render(&entries, &g);
-        assert_eq!(html.matches("<svg").count(), 4);
+        assert_eq!(html.matches("<svg").count(), 5);
         assert_eq!(html.matches("<circle").count(), 12);
+        assert!(html.contains("no sessions with a load and a velocity yet"));
         assert!(!html.contains("http") && !html.contains("<script"));
+    }
+
+    #[test]
+    fn the_profile_chart_shows_each_session_and_the_estimated_maximum() {
+        // A lifter with a 150 kg max: 1.25 m/s unloaded, 0.25 m/s at 150 kg.
+        let e = |t: i64, load: f64| Entry {
+            id: 0,
+            recorded_unix_s: t,
+            source: "x".into(),
+            variation: "barbell".into(),
+            load_kg: Some(load),
+            sets: 1,
+            reps_per_set: vec![5],
+            reps: 5,
+            partials: 0,
+            clean_reps: 5,
+            mean_lockout_angle: None,
+            faults: vec![],
+            best_mean_velocity_m_s: Some(1.25 - load / 150.0),
+        };
+        let entries = vec![e(0, 60.0), e(300_000, 80.0), e(600_000, 100.0), e(900_000, 120.0)];
+        let html = profile_chart(&entries);
+        assert_eq!(html.matches("<circle").count(), 4);
+        assert!(html.contains("1RM 150 &#177; 0 kg"), "{html}");
     }
 }

@@ -278,23 +278,39 @@ impl TrainingLog {
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
     }
 
-    pub fn goal(&self) -> Result<Goal, LogError> {
-        let v: Option<String> = self
-            .conn
-            .query_row("SELECT value FROM settings WHERE key = 'goal'", [], |r| r.get(0))
+    fn setting(&self, key: &str) -> Result<Option<String>, LogError> {
+        self.conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", params![key], |r| r.get(0))
             .optional()
-            .map_err(|e| self.err(e))?;
-        Ok(v.and_then(|s| s.parse().ok()).unwrap_or_default())
+            .map_err(|e| self.err(e))
     }
 
-    pub fn set_goal(&mut self, g: Goal) -> Result<(), LogError> {
+    fn set_setting(&mut self, key: &str, value: &str) -> Result<(), LogError> {
         self.conn
             .execute(
-                "INSERT INTO settings (key, value) VALUES ('goal', ?1) ON CONFLICT(key) DO UPDATE SET value = ?1",
-                params![g.name()],
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
+                params![key, value],
             )
             .map_err(|e| self.err(e))?;
         Ok(())
+    }
+
+    pub fn goal(&self) -> Result<Goal, LogError> {
+        Ok(self.setting("goal")?.and_then(|s| s.parse().ok()).unwrap_or_default())
+    }
+
+    pub fn set_goal(&mut self, g: Goal) -> Result<(), LogError> {
+        self.set_setting("goal", g.name())
+    }
+
+    /// The lifter's height in metres, as last given (`--height`): velocities are scaled to it
+    /// in later sessions too.
+    pub fn lifter_height_m(&self) -> Result<Option<f32>, LogError> {
+        Ok(self.setting("lifter_height_m")?.and_then(|s| s.parse().ok()))
+    }
+
+    pub fn set_lifter_height_m(&mut self, metres: f32) -> Result<(), LogError> {
+        self.set_setting("lifter_height_m", &format!("{metres:.3}"))
     }
 }
 
@@ -539,6 +555,21 @@ mod tests {
         #[allow(clippy::permissions_set_readonly_false)]
         perm.set_readonly(false);
         std::fs::set_permissions(&file, perm).unwrap();
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn the_lifters_height_is_kept_between_sessions() {
+        let d = tmp("height");
+        {
+            let mut log = TrainingLog::open_in(&d).unwrap();
+            assert_eq!(log.lifter_height_m().unwrap(), None);
+            log.set_lifter_height_m(1.75).unwrap();
+            log.set_lifter_height_m(1.81).unwrap();
+        }
+        let log = TrainingLog::open_read_only(&d).unwrap().unwrap();
+        assert_eq!(log.lifter_height_m().unwrap(), Some(1.81));
+        assert_eq!(log.goal().unwrap(), Goal::default());
         let _ = std::fs::remove_dir_all(&d);
     }
 }
