@@ -20,6 +20,8 @@ use crate::widgets::{self, ACCENT, DIM, FAULT};
 /// Seconds of hip extension on the rolling plot.
 const PLOT_WINDOW_S: f64 = 20.0;
 /// Shown after a rep whose side-view faults the camera's angle hid.
+/// Longest source name shown in the controls row (the row fits 1280 px with it).
+const SOURCE_NAME_MAX_CHARS: usize = 28;
 const NOT_JUDGED_BANNER: &str = "Form not judged from this angle: put the camera at your side";
 /// While idle, repaint this often anyway, to notice Ctrl-C.
 const IDLE_REPAINT: Duration = Duration::from_millis(200);
@@ -338,10 +340,12 @@ impl LiveApp {
     }
 
     fn controls(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal_wrapped(|ui| {
+        // Two rows that each fit 1280 px, so no control wraps away from its label.
+        let running = self.engine.is_some();
+        let mut restart = false;
+        ui.horizontal(|ui| {
             ui.heading(RichText::new("Thrustline").color(ACCENT).strong());
             ui.separator();
-            let running = self.engine.is_some();
             let label = if self.set_active() { "Stop set (space)" } else { "Start set (space)" };
             if ui.add_enabled(running, egui::Button::new(label)).clicked() {
                 self.toggle_set();
@@ -354,67 +358,89 @@ impl LiveApp {
                 self.send(Command::NewSet);
             }
             ui.separator();
-            let mut restart = false;
             let source = match &self.cfg.source {
                 SourceSpec::File(p) => {
                     p.file_name().map_or(p.display().to_string(), |n| n.to_string_lossy().into_owned())
                 }
                 s => s.to_string(),
             };
-            egui::ComboBox::from_label("source").selected_text(source).show_ui(ui, |ui| {
-                let cams = self.cameras.get_or_insert_with(thrustline_capture::list_cameras);
-                if cams.is_empty() {
-                    ui.label("no cameras found");
-                }
-                for &c in cams.iter() {
-                    if ui
-                        .selectable_label(self.cfg.source == SourceSpec::Camera(c), format!("camera {c}"))
-                        .clicked()
-                    {
-                        self.cfg.source = SourceSpec::Camera(c);
-                        restart = true;
+            // A long file name would push the other controls off the row.
+            let source = if source.chars().count() > SOURCE_NAME_MAX_CHARS {
+                let head: String = source.chars().take(SOURCE_NAME_MAX_CHARS - 1).collect();
+                format!("{head}…")
+            } else {
+                source
+            };
+            ui.horizontal(|ui| {
+                ui.label("Source:");
+                egui::ComboBox::from_id_salt("source").selected_text(source).show_ui(ui, |ui| {
+                    let cams = self.cameras.get_or_insert_with(thrustline_capture::list_cameras);
+                    if cams.is_empty() {
+                        ui.label("no cameras found");
                     }
-                }
+                    for &c in cams.iter() {
+                        if ui
+                            .selectable_label(self.cfg.source == SourceSpec::Camera(c), format!("camera {c}"))
+                            .clicked()
+                        {
+                            self.cfg.source = SourceSpec::Camera(c);
+                            restart = true;
+                        }
+                    }
+                });
             });
-            egui::ComboBox::from_label("model").selected_text(self.cfg.lift.pose.model.name()).show_ui(
-                ui,
-                |ui| {
-                    for m in [ModelKind::Lite, ModelKind::Full] {
-                        if ui.selectable_label(self.cfg.lift.pose.model == m, m.name()).clicked()
-                            && self.cfg.lift.pose.model != m
-                        {
-                            self.cfg.lift.pose.model = m;
-                            restart = true;
+            ui.horizontal(|ui| {
+                ui.label("Model:");
+                egui::ComboBox::from_id_salt("model").selected_text(self.cfg.lift.pose.model.name()).show_ui(
+                    ui,
+                    |ui| {
+                        for m in [ModelKind::Lite, ModelKind::Full] {
+                            if ui.selectable_label(self.cfg.lift.pose.model == m, m.name()).clicked()
+                                && self.cfg.lift.pose.model != m
+                            {
+                                self.cfg.lift.pose.model = m;
+                                restart = true;
+                            }
                         }
-                    }
-                },
-            );
-            egui::ComboBox::from_label("variation").selected_text(self.cfg.lift.variation.label()).show_ui(
-                ui,
-                |ui| {
-                    for v in Variation::ALL {
-                        if ui.selectable_label(self.cfg.lift.variation == v, v.label()).clicked()
-                            && self.cfg.lift.variation != v
-                        {
-                            self.cfg.lift.variation = v;
-                            restart = true;
+                    },
+                );
+            });
+            ui.horizontal(|ui| {
+                ui.label("Variation:");
+                egui::ComboBox::from_id_salt("variation")
+                    .selected_text(self.cfg.lift.variation.label())
+                    .show_ui(ui, |ui| {
+                        for v in Variation::ALL {
+                            if ui.selectable_label(self.cfg.lift.variation == v, v.label()).clicked()
+                                && self.cfg.lift.variation != v
+                            {
+                                self.cfg.lift.variation = v;
+                                restart = true;
+                            }
                         }
-                    }
-                },
-            );
+                    });
+            });
+        });
+        ui.horizontal(|ui| {
             let side_name = |s: Option<Side>| match s {
                 None => "auto",
                 Some(Side::Left) => "left",
                 Some(Side::Right) => "right",
                 Some(Side::Both) => "both (front)",
             };
-            egui::ComboBox::from_label("side").selected_text(side_name(self.cfg.side)).show_ui(ui, |ui| {
-                for s in [None, Some(Side::Left), Some(Side::Right), Some(Side::Both)] {
-                    if ui.selectable_label(self.cfg.side == s, side_name(s)).clicked() {
-                        self.cfg.side = s;
-                        self.send(Command::SetSide(s));
-                    }
-                }
+            ui.horizontal(|ui| {
+                ui.label("Side:");
+                egui::ComboBox::from_id_salt("side").selected_text(side_name(self.cfg.side)).show_ui(
+                    ui,
+                    |ui| {
+                        for s in [None, Some(Side::Left), Some(Side::Right), Some(Side::Both)] {
+                            if ui.selectable_label(self.cfg.side == s, side_name(s)).clicked() {
+                                self.cfg.side = s;
+                                self.send(Command::SetSide(s));
+                            }
+                        }
+                    },
+                );
             });
             ui.separator();
             ui.checkbox(&mut self.mirror, "mirror (F)");
@@ -432,10 +458,10 @@ impl LiveApp {
             if !running && ui.button("Start again").clicked() {
                 restart = true;
             }
-            if restart {
-                self.restart();
-            }
         });
+        if restart {
+            self.restart();
+        }
     }
 
     fn side_panel(&mut self, ui: &mut egui::Ui) {
@@ -634,7 +660,8 @@ pub fn run(
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Thrustline — live")
-            .with_inner_size([1280.0, 800.0])
+            // Fits a 1280×720 screen (a laptop, a TV across the gym) with every control shown.
+            .with_inner_size([1280.0, 720.0])
             .with_min_inner_size([800.0, 560.0]),
         renderer: eframe::Renderer::Glow,
         ..Default::default()

@@ -282,15 +282,30 @@ pub fn rep_table(ui: &mut egui::Ui, reps: &[Rep], id: &str) -> Option<u32> {
                 if ui.link(RichText::new(format!("{}·{}", r.set, r.index)).strong()).clicked() {
                     clicked = Some(r.index);
                 }
-                ui.label(format!("{:.0}°", r.metrics.peak_hip_angle));
+                // A rep the clip cut short before its top has no top to show.
+                if r.metrics.peak_hip_angle > 0.0 {
+                    ui.label(format!("{:.0}°", r.metrics.peak_hip_angle));
+                } else {
+                    ui.label("–");
+                }
                 let down = r.metrics.tempo.eccentric_s.map_or("-".to_string(), |e| format!("{e:.1}"));
                 ui.label(format!("{:.1}/{down}s", r.metrics.tempo.concentric_s));
                 ui.label(r.mean_concentric_velocity_m_s.map_or("–".to_string(), |v| format!("{v:.2}")));
-                let view_hidden =
-                    r.not_judged().any(|(_, why)| why == thrustline_core::NotJudgedReason::View);
-                if r.faults.is_empty() && view_hidden {
+                let nothing_judged =
+                    r.judgements.iter().all(|j| j.verdict != thrustline_core::Verdict::Clear);
+                let first_reason = r.not_judged().map(|(_, why)| why).next();
+                if let (true, true, Some(why)) = (r.faults.is_empty(), nothing_judged, first_reason) {
+                    // Nothing about it could be judged (the clip ended, the pose was lost).
+                    ui.label(RichText::new(why.message()).color(DIM))
+                        .on_hover_text(r.not_judged_lines().join("\n"));
+                } else if r.faults.is_empty() && !r.form_judged() {
                     // Clean only as far as this angle shows: say so rather than "clean".
                     ui.label(RichText::new("not judged from this angle").color(DIM))
+                        .on_hover_text(r.not_judged_lines().join("\n"));
+                } else if r.faults.is_empty() && r.form_partly_unseen() {
+                    // Clean as the summary counts it (seen from the side), but a plate or the
+                    // frame's edge hid part of it: the hover says which faults went unjudged.
+                    ui.label(RichText::new("clean (part hidden)").color(ACCENT))
                         .on_hover_text(r.not_judged_lines().join("\n"));
                 } else if r.faults.is_empty() {
                     ui.label(RichText::new("clean").color(ACCENT));
