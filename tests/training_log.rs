@@ -45,12 +45,16 @@ fn analyzing_two_clips_logs_two_sessions() {
     let o = common::thrustline_env(&["log"], &env);
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("feet_too_far x2") && text.contains("next load"), "{text}");
-    // Progress plots, one point per session.
+    // Progress plots: four over time, and the load-velocity profile with both sessions (each
+    // has a load and a hip velocity; two are too few for a fit, so no one-rep max is drawn).
     let page = out.join("progress.html");
     let o = common::thrustline_env(&["log", "--html", page.to_str().unwrap()], &env);
     assert!(o.status.success());
     let html = std::fs::read_to_string(&page).unwrap();
-    assert_eq!(html.matches("<svg").count(), 4);
+    assert_eq!(html.matches("<svg").count(), 5);
+    let profile = &html[html.find("Load-velocity profile").expect("profile chart")..];
+    assert_eq!(profile.matches("<circle").count(), 2, "{profile}");
+    assert!(!profile.contains("1RM"));
     let _ = std::fs::remove_dir_all(&data);
     let _ = std::fs::remove_dir_all(&out);
 }
