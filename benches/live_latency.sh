@@ -14,6 +14,8 @@ fi
 cargo build --release --quiet
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# Latency depends on the CPU: the figures carry the machine they came from.
+echo "machine: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) cores"
 printf "%-36s %6s %5s %9s %9s %9s %8s\n" clip model fps p50_ms p99_ms max_ms dropped
 for c in "${clips[@]}"; do
   out="$tmp/$(basename "$c")"

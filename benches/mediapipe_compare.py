@@ -74,6 +74,20 @@ print(json.dumps({"ms_per_frame": per_frame, "fps": n / total, "frames": n}))
 """
 
 
+def machine():
+    """The CPU model and core count: ratios against MediaPipe depend on the CPU."""
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("clips", nargs="*", default=[os.path.join(ROOT, "assets", "glute_bridge_bodyweight_1rep.mp4")])
@@ -81,6 +95,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=1)
     a = ap.parse_args()
     py = ensure_venv()
+    print(f"machine: {machine()}")
     print(f"{'clip':36} {'model':5} {'MP ms/f':>8} {'ours ms/f':>9} {'ratio':>6} {'MP fps':>7} {'ours fps':>8} {'x MP':>6} {'x real':>6}")
     for clip in a.clips:
         for model in a.models.split(","):
