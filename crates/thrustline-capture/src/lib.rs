@@ -77,13 +77,6 @@ impl RgbImage {
     pub fn mat(&self) -> &Mat {
         &self.0
     }
-
-    /// The same pixels in BGR order (video writers, JPEG encoders).
-    pub fn to_bgr(&self) -> Result<Mat, CaptureError> {
-        let mut bgr = Mat::default();
-        imgproc::cvt_color_def(&self.0, &mut bgr, imgproc::COLOR_RGB2BGR)?;
-        Ok(bgr)
-    }
 }
 
 /// One decoded frame.
@@ -109,8 +102,9 @@ pub struct SourceInfo {
 /// Frame rate assumed when a source reports none.
 const FALLBACK_FPS: f64 = 30.0;
 
-/// Where frames come from: a camera, a stream or a file (OpenCV's `VideoCapture` behind
-/// [`VideoSource`]). Live and offline read frames in order; review also seeks.
+/// Where frames come from: a camera, a stream or a file ([`VideoSource`]: FFmpeg's libraries
+/// for files, OpenCV's `VideoCapture` for the rest). Live and offline read frames in order;
+/// review also seeks.
 pub trait FrameSource: Send {
     fn info(&self) -> &SourceInfo;
     /// Decodes the next frame; `None` at the end of the stream.
@@ -128,8 +122,6 @@ enum Backend {
 
 pub struct VideoSource {
     backend: Backend,
-    /// A file: frames can be sought by index.
-    seekable: bool,
     info: SourceInfo,
     bgr: Mat,
     /// The frame turned upright, when the container asks for a rotation.
@@ -224,7 +216,6 @@ impl VideoSource {
             if d.rotation.swaps_sides() { (d.height, d.width) } else { (d.width, d.height) };
         Ok(Self {
             info: SourceInfo { name, width, height, fps: d.fps, frame_count: d.frame_count },
-            seekable: true,
             bgr: Mat::default(),
             upright: Mat::default(),
             rotation: d.rotation,
@@ -258,7 +249,6 @@ impl VideoSource {
         };
         Ok(Self {
             backend: Backend::OpenCv(cap),
-            seekable: false,
             info,
             bgr: Mat::default(),
             upright: Mat::default(),
@@ -274,7 +264,8 @@ impl VideoSource {
 
     /// Moves so that the next frame is number `index` (files only).
     pub fn seek(&mut self, index: u64) -> Result<(), CaptureError> {
-        if !self.seekable {
+        // Files (FFmpeg's decoder) seek; cameras and streams do not.
+        if matches!(self.backend, Backend::OpenCv(_)) {
             return Err(CaptureError::NotSeekable(self.info.name.clone()));
         }
         if index != self.index {

@@ -430,14 +430,7 @@ fn prepare_dir(dir: &Path, force: bool) -> Result<(Vec<Comment>, Option<PathBuf>
 /// Frames a finished video file holds, as its container says (0 when it cannot be opened: a
 /// file cut short before its index was written).
 fn frames_in(path: &Path) -> u64 {
-    let Some((cap, _)) = thrustline_capture::open_upright(&path.display().to_string()) else { return 0 };
-    cap.get(opencv::videoio::CAP_PROP_FRAME_COUNT).map_or(0, |n| {
-        if n.is_finite() && n > 0.0 {
-            n as u64
-        } else {
-            0
-        }
-    })
+    VideoSource::open_file(path).map_or(0, |s| s.info().frame_count)
 }
 
 fn top_keyframe((rep, angle, t, img): Top) -> Result<KeyFrame, EngineError> {

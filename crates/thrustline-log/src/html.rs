@@ -9,12 +9,27 @@ fn esc(s: &str) -> std::borrow::Cow<'_, str> {
     html_escape::encode_double_quoted_attribute(s)
 }
 
-/// One small line chart of `(unix time, value)` points.
-fn chart(title: &str, unit: &str, pts: &[(i64, f64)]) -> String {
-    let (w, h, ml, mr, mt, mb) = (460.0, 190.0, 56.0, 12.0, 34.0, 22.0);
+/// A chart's figure and SVG, opened, with its title.
+fn open_figure(title: &str, w: f64, h: f64, ml: f64) -> String {
     let mut o =
         format!(r#"<figure><svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{}">"#, esc(title));
     let _ = write!(o, r#"<text x="{ml}" y="14" style="font-weight:bold">{}</text>"#, esc(title));
+    o
+}
+
+/// A horizontal grid line from `x1` to `x2` at `y`, its value written at the left edge.
+fn gridline(o: &mut String, x1: f64, x2: f64, y: f64, label: &str) {
+    let _ = write!(
+        o,
+        r##"<line x1="{x1}" x2="{x2:.1}" y1="{y:.1}" y2="{y:.1}" stroke="#dde"/><text x="2" y="{:.1}">{label}</text>"##,
+        y + 4.0
+    );
+}
+
+/// One small line chart of `(unix time, value)` points.
+fn chart(title: &str, unit: &str, pts: &[(i64, f64)]) -> String {
+    let (w, h, ml, mr, mt, mb) = (460.0, 190.0, 56.0, 12.0, 34.0, 22.0);
+    let mut o = open_figure(title, w, h, ml);
     let Some(sc) = crate::chart::Scale::of(pts) else {
         o.push_str(r#"<text x="48" y="90">no data yet</text></svg></figure>"#);
         return o;
@@ -22,14 +37,7 @@ fn chart(title: &str, unit: &str, pts: &[(i64, f64)]) -> String {
     let x = |t: i64| ml + sc.x(t) * (w - ml - mr);
     let y = |v: f64| mt + (1.0 - sc.y(v)) * (h - mt - mb);
     for v in sc.ticks() {
-        let _ = write!(
-            o,
-            r##"<line x1="{ml}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#dde"/><text x="2" y="{:.1}">{v:.1}{unit}</text>"##,
-            w - mr,
-            y(v),
-            y(v),
-            y(v) + 4.0
-        );
+        gridline(&mut o, ml, w - mr, y(v), &format!("{v:.1}{unit}"));
     }
     let path: Vec<String> = pts
         .iter()
@@ -49,9 +57,7 @@ fn chart(title: &str, unit: &str, pts: &[(i64, f64)]) -> String {
 fn profile_chart(entries: &[Entry]) -> String {
     let (w, h, ml, mr, mt, mb) = (460.0, 190.0, 56.0, 12.0, 34.0, 26.0);
     let title = "Load-velocity profile (best set velocity per session)";
-    let mut o =
-        format!(r#"<figure><svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{}">"#, esc(title));
-    let _ = write!(o, r#"<text x="{ml}" y="14" style="font-weight:bold">{}</text>"#, esc(title));
+    let mut o = open_figure(title, w, h, ml);
     let pts: Vec<(f64, f64)> =
         entries.iter().filter_map(|e| Some((e.load_kg?, e.best_mean_velocity_m_s?))).collect();
     if pts.is_empty() {
@@ -69,14 +75,7 @@ fn profile_chart(entries: &[Entry]) -> String {
     let y = |v: f64| mt + (1.0 - (v / y_max).clamp(0.0, 1.0)) * (h - mt - mb);
     for k in 0..=3 {
         let v = y_max * f64::from(k) / 3.0;
-        let _ = write!(
-            o,
-            r##"<line x1="{ml}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#dde"/><text x="2" y="{:.1}">{v:.2} m/s</text>"##,
-            w - mr,
-            y(v),
-            y(v),
-            y(v) + 4.0
-        );
+        gridline(&mut o, ml, w - mr, y(v), &format!("{v:.2} m/s"));
         let l = x_max * f64::from(k) / 3.0;
         let _ = write!(o, r#"<text x="{:.1}" y="{:.1}">{l:.0} kg</text>"#, x(l) - 10.0, h - 6.0);
     }
