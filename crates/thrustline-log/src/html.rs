@@ -142,9 +142,9 @@ pub fn render(entries: &[Entry], g: &Guidance) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn four_charts_with_a_point_per_session() {
-        let e = |t: i64, load: f64| Entry {
+    /// A session of 8 reps (6 clean) at `load`, no velocity.
+    fn session(t: i64, load: f64) -> Entry {
+        Entry {
             id: 0,
             recorded_unix_s: t,
             source: "x".into(),
@@ -158,8 +158,12 @@ mod tests {
             mean_lockout_angle: Some(172.0),
             faults: vec![],
             best_mean_velocity_m_s: None,
-        };
-        let entries = vec![e(0, 60.0), e(200_000, 62.5), e(400_000, 62.5)];
+        }
+    }
+
+    #[test]
+    fn five_charts_with_a_point_per_session() {
+        let entries = vec![session(0, 60.0), session(200_000, 62.5), session(400_000, 62.5)];
         let g = crate::guidance::advise(&entries, crate::Goal::Hypertrophy, 400_000);
         let html = render(&entries, &g);
         assert_eq!(html.matches("<svg").count(), 5);
@@ -172,19 +176,8 @@ mod tests {
     fn the_profile_chart_shows_each_session_and_the_estimated_maximum() {
         // A lifter with a 150 kg max: 1.25 m/s unloaded, 0.25 m/s at 150 kg.
         let e = |t: i64, load: f64| Entry {
-            id: 0,
-            recorded_unix_s: t,
-            source: "x".into(),
-            variation: "barbell".into(),
-            load_kg: Some(load),
-            sets: 1,
-            reps_per_set: vec![5],
-            reps: 5,
-            partials: 0,
-            clean_reps: 5,
-            mean_lockout_angle: None,
-            faults: vec![],
             best_mean_velocity_m_s: Some(1.25 - load / 150.0),
+            ..session(t, load)
         };
         let entries = vec![e(0, 60.0), e(300_000, 80.0), e(600_000, 100.0), e(900_000, 120.0)];
         let html = profile_chart(&entries);
