@@ -99,6 +99,50 @@ fn window_under_xvfb_shows_skeleton_counter_and_fault_banner() {
     assert_eq!(session["reps"].as_array().unwrap().len(), 2);
 }
 
+/// The window's banners over a whole clip, from its trace.
+fn window_banners(clip: &Path, name: &str) -> Vec<String> {
+    let out = common::tmpdir(name);
+    let trace = out.join("trace.json");
+    let o = std::process::Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1400x900x24", env!("CARGO_BIN_EXE_thrustline"), "live"])
+        .arg(clip)
+        .args(["--mute", "--no-log", "--no-record", "--exit-at-end", "--out"])
+        .arg(out.join("sessions"))
+        .arg("--ui-trace")
+        .arg(&trace)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let banners = json(&trace)["banners_shown"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.as_str().unwrap().to_string())
+        .collect();
+    let _ = std::fs::remove_dir_all(&out);
+    banners
+}
+
+/// "Put the camera at your side" is said when the angle hid the form, and never to a lifter
+/// filmed from the side (whose uneven hips alone go unjudged): the window never contradicts
+/// the rep table.
+#[test]
+fn the_camera_angle_banner_only_when_the_angle_hides_the_form() {
+    let _serial = serial();
+    if !Path::new("/usr/bin/xvfb-run").is_file() {
+        eprintln!("SKIP: xvfb-run not installed (scripts/test.sh installs it)");
+        return;
+    }
+    let angle = thrustline_ui::live::NOT_JUDGED_BANNER.to_string();
+    let side = common::root().join("assets/glute_bridge_bodyweight_1rep.mp4");
+    let banners = window_banners(&side, "live-banner-side");
+    assert!(!banners.contains(&angle), "side view: {banners:?}");
+    let Some(shared) = common::shared() else { return };
+    let oblique = shared.join("footage/hip_thrust_barbell_oblique.mp4");
+    let banners = window_banners(&oblique, "live-banner-oblique");
+    assert!(banners.contains(&angle), "front-oblique view: {banners:?}");
+}
+
 #[test]
 fn terminal_coach_counts_records_and_cues() {
     let _serial = serial();

@@ -91,7 +91,7 @@ fn progress_window_plots_a_generated_history() {
     }
     let data = common::tmpdir("progress-window");
     {
-        // Six sessions over two weeks, load rising, faults falling.
+        // Six sessions over two weeks, load rising, faults falling, the hips slowing with load.
         let mut log = thrustline_log::TrainingLog::open_in(&data).unwrap();
         for i in 0..6u32 {
             let e = thrustline_log::Entry {
@@ -107,7 +107,7 @@ fn progress_window_plots_a_generated_history() {
                 clean_reps: 18 + i,
                 mean_lockout_angle: Some(170.0 + f64::from(i)),
                 faults: vec![("no_top_squeeze".into(), 6 - i)],
-                best_mean_velocity_m_s: None,
+                best_mean_velocity_m_s: Some(1.2 - 0.01 * (60.0 + 2.5 * f64::from(i / 2))),
             };
             log.add(&e).unwrap();
         }
@@ -133,5 +133,13 @@ fn progress_window_plots_a_generated_history() {
     for c in [[120u8, 180, 255], [80, 220, 120], [230, 70, 60]] {
         assert!(img.pixels().filter(|p| p.0 == c).count() > 400, "{c:?} missing");
     }
+    // The load-velocity profile, under the four charts on the left: its points and fitted line
+    // (blue) are drawn.
+    let (w, h) = img.dimensions();
+    let profile_blue = img
+        .enumerate_pixels()
+        .filter(|(x, y, p)| *x < w / 3 && *y > h * 6 / 10 && p.0 == [120, 180, 255])
+        .count();
+    assert!(profile_blue > 100, "profile chart: {profile_blue} blue pixels");
     let _ = std::fs::remove_dir_all(&data);
 }

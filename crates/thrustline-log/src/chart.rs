@@ -43,6 +43,53 @@ impl Scale {
     }
 }
 
+/// The load–velocity chart's content and axes (both from zero), shared by the HTML page and the
+/// progress window: each session's best set velocity against its load, and the fitted profile.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProfileChart {
+    /// (load kg, best set mean velocity m/s) per session.
+    pub points: Vec<(f64, f64)>,
+    pub fit: Option<thrustline_core::velocity::LoadVelocity>,
+    /// The velocity at a one-rep maximum, m/s (the dashed line).
+    pub mvt_m_s: f64,
+    pub load_max_kg: f64,
+    pub velocity_max_m_s: f64,
+}
+
+impl ProfileChart {
+    /// `None` without a session that has both a load and a velocity.
+    pub fn of(entries: &[crate::Entry]) -> Option<Self> {
+        let points: Vec<(f64, f64)> =
+            entries.iter().filter_map(|e| Some((e.load_kg?, e.best_mean_velocity_m_s?))).collect();
+        if points.is_empty() {
+            return None;
+        }
+        let fit = crate::load_velocity_profile(entries);
+        let mvt_m_s = f64::from(thrustline_core::velocity::HIP_THRUST_MVT_M_S);
+        // Wide enough for the points and the estimated maximum, with a tenth to spare.
+        let load_max_kg =
+            points.iter().map(|p| p.0).chain(fit.map(|p| p.one_rep_max_kg)).fold(1.0, f64::max) * 1.1;
+        let velocity_max_m_s =
+            points.iter().map(|p| p.1).chain(fit.map(|p| p.intercept)).fold(mvt_m_s, f64::max) * 1.1;
+        Some(Self { points, fit, mvt_m_s, load_max_kg, velocity_max_m_s })
+    }
+
+    /// A load's place across the plot, 0 to 1.
+    pub fn x(&self, load_kg: f64) -> f64 {
+        (load_kg / self.load_max_kg).clamp(0.0, 1.0)
+    }
+
+    /// A velocity's place up the plot, 0 to 1.
+    pub fn y(&self, v_m_s: f64) -> f64 {
+        (v_m_s / self.velocity_max_m_s).clamp(0.0, 1.0)
+    }
+
+    /// "1RM N ± M kg" when there is a fit.
+    pub fn one_rep_max_label(&self) -> Option<String> {
+        self.fit.map(|p| format!("1RM {:.0} \u{b1} {:.0} kg", p.one_rep_max_kg, p.one_rep_max_se_kg))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

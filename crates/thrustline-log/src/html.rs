@@ -58,49 +58,40 @@ fn profile_chart(entries: &[Entry]) -> String {
     let (w, h, ml, mr, mt, mb) = (460.0, 190.0, 56.0, 12.0, 34.0, 26.0);
     let title = "Load-velocity profile (best set velocity per session)";
     let mut o = open_figure(title, w, h, ml);
-    let pts: Vec<(f64, f64)> =
-        entries.iter().filter_map(|e| Some((e.load_kg?, e.best_mean_velocity_m_s?))).collect();
-    if pts.is_empty() {
+    let Some(c) = crate::chart::ProfileChart::of(entries) else {
         o.push_str(r#"<text x="48" y="90">no sessions with a load and a velocity yet</text></svg></figure>"#);
         return o;
-    }
-    let profile = crate::load_velocity_profile(entries);
-    let mvt = f64::from(thrustline_core::velocity::HIP_THRUST_MVT_M_S);
-    // Axes from zero, wide enough for the points and the estimated maximum.
-    let x_max =
-        pts.iter().map(|p| p.0).chain(profile.as_ref().map(|p| p.one_rep_max_kg)).fold(1.0, f64::max) * 1.1;
-    let y_max =
-        pts.iter().map(|p| p.1).chain(profile.as_ref().map(|p| p.intercept)).fold(mvt, f64::max) * 1.1;
-    let x = |l: f64| ml + (l / x_max).clamp(0.0, 1.0) * (w - ml - mr);
-    let y = |v: f64| mt + (1.0 - (v / y_max).clamp(0.0, 1.0)) * (h - mt - mb);
+    };
+    let x = |l: f64| ml + c.x(l) * (w - ml - mr);
+    let y = |v: f64| mt + (1.0 - c.y(v)) * (h - mt - mb);
     for k in 0..=3 {
-        let v = y_max * f64::from(k) / 3.0;
+        let v = c.velocity_max_m_s * f64::from(k) / 3.0;
         gridline(&mut o, ml, w - mr, y(v), &format!("{v:.2} m/s"));
-        let l = x_max * f64::from(k) / 3.0;
+        let l = c.load_max_kg * f64::from(k) / 3.0;
         let _ = write!(o, r#"<text x="{:.1}" y="{:.1}">{l:.0} kg</text>"#, x(l) - 10.0, h - 6.0);
     }
     let _ = write!(
         o,
         r##"<line x1="{ml}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#c0392b" stroke-dasharray="4 3"/>"##,
         w - mr,
-        y(mvt),
-        y(mvt)
+        y(c.mvt_m_s),
+        y(c.mvt_m_s)
     );
-    if let Some(p) = &profile {
+    if let Some(p) = &c.fit {
         let _ = write!(
             o,
             r##"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#2458c6" stroke-width="2"/><text x="{:.1}" y="{:.1}">1RM {:.0} &#177; {:.0} kg</text>"##,
             x(0.0),
             y(p.intercept),
             x(p.one_rep_max_kg),
-            y(mvt),
+            y(c.mvt_m_s),
             (x(p.one_rep_max_kg) - 90.0).max(ml),
-            y(mvt) - 6.0,
+            y(c.mvt_m_s) - 6.0,
             p.one_rep_max_kg,
             p.one_rep_max_se_kg
         );
     }
-    for (l, v) in &pts {
+    for (l, v) in &c.points {
         let _ = write!(o, r##"<circle cx="{:.1}" cy="{:.1}" r="3" fill="#2458c6"/>"##, x(*l), y(*v));
     }
     o.push_str("</svg></figure>");

@@ -186,6 +186,13 @@ fn velocity_section(o: &mut String, s: &Session) {
             None => o.push('.'),
         }
     }
+    if s.model.name == "lite" {
+        // Measured on the shared clips: MediaPipe's own lite and full models, same reps, put the
+        // hips' range 20–30 % apart on a third of them; the full model matches MediaPipe's.
+        o.push_str(
+            " The lite model places the hips less surely: its ranges and speeds can differ from the full model's by 30 % on the same rep; analyze with --model full to compare velocities.",
+        );
+    }
     o.push_str(match s.velocity_scale {
         Some(thrustline_core::VelocityScale::LifterHeight { .. }) => {
             " Scaled to the lifter's height.</p></section>"

@@ -19,10 +19,10 @@ use crate::widgets::{self, ACCENT, DIM, FAULT};
 
 /// Seconds of hip extension on the rolling plot.
 const PLOT_WINDOW_S: f64 = 20.0;
-/// Shown after a rep whose side-view faults the camera's angle hid.
 /// Longest source name shown in the controls row (the row fits 1280 px with it).
 const SOURCE_NAME_MAX_CHARS: usize = 28;
-const NOT_JUDGED_BANNER: &str = "Form not judged from this angle: put the camera at your side";
+/// Shown after a rep whose side-view faults the camera's angle hid.
+pub const NOT_JUDGED_BANNER: &str = "Form not judged from this angle: put the camera at your side";
 /// While idle, repaint this often anyway, to notice Ctrl-C.
 const IDLE_REPAINT: Duration = Duration::from_millis(200);
 /// Paint latencies kept for the debug panel's percentiles (about 30 s at 30 fps).
@@ -91,6 +91,8 @@ pub struct LiveApp {
     auto: Automation,
     trace: Trace,
     shots_pending: Arc<Mutex<u32>>,
+    /// The first fault banner's screenshot is taken.
+    fault_shot_taken: bool,
     closing: bool,
 }
 
@@ -131,12 +133,22 @@ impl LiveApp {
             auto,
             trace: Trace::default(),
             shots_pending: Arc::new(Mutex::new(0)),
+            fault_shot_taken: false,
             closing: false,
         };
         if let Some(e) = &app.engine {
             e.set_muted(app.muted);
         }
         app
+    }
+
+    /// Shows `text` over the video for the banner's time (amber when a `notice`, red for a
+    /// fault) and notes it in the trace.
+    fn show_banner(&mut self, text: String, notice: bool) {
+        if !self.trace.banners_shown.contains(&text) {
+            self.trace.banners_shown.push(text.clone());
+        }
+        self.banner = Some((text, Instant::now() + Duration::from_secs_f64(BANNER_S), notice));
     }
 
     fn start(&mut self) {
@@ -200,58 +212,41 @@ impl LiveApp {
         for n in notices {
             match n {
                 Notice::Event { event: Event::FaultRaised { id, .. }, .. } => {
-                    let cue = id.cue().to_string();
-                    if !self.trace.banners_shown.contains(&cue) {
-                        self.trace.banners_shown.push(cue.clone());
-                        if self.trace.banners_shown.len() == 1 {
-                            if let Some(p) = self.auto.screenshot.clone() {
-                                let stem = p
-                                    .file_stem()
-                                    .map(|s| s.to_string_lossy().into_owned())
-                                    .unwrap_or_default();
-                                self.screenshot(ctx, p.with_file_name(format!("{stem}-fault.png")));
-                            }
+                    if !self.fault_shot_taken {
+                        self.fault_shot_taken = true;
+                        if let Some(p) = self.auto.screenshot.clone() {
+                            let stem =
+                                p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                            self.screenshot(ctx, p.with_file_name(format!("{stem}-fault.png")));
                         }
                     }
-                    self.banner = Some((cue, Instant::now() + Duration::from_secs_f64(BANNER_S), false));
+                    self.show_banner(id.cue().to_string(), false);
                 }
                 // Warnings (a frontal camera, not a hip thrust) take the banner too: the lifter
                 // can fix the set-up only if told.
                 Notice::Event { event: Event::Warning { id }, .. } => {
-                    self.banner = Some((
-                        id.message().to_string(),
-                        Instant::now() + Duration::from_secs_f64(BANNER_S),
-                        true,
-                    ));
+                    self.show_banner(id.message().to_string(), true)
                 }
                 Notice::Event { .. } => {}
                 Notice::Reps(r) => {
                     // A rep whose side-view faults this angle could not show: tell the lifter
-                    // where to put the camera instead of staying silent (or guessing).
-                    let newest_hidden = r.last().is_some_and(|rep| {
-                        rep.faults.is_empty()
-                            && rep.not_judged().any(|(_, why)| why == thrustline_core::NotJudgedReason::View)
-                    });
+                    // where to put the camera instead of staying silent (or guessing). Not for
+                    // the uneven hips a side view never shows: the camera is where it belongs.
+                    let newest_hidden =
+                        r.last().is_some_and(|rep| rep.faults.is_empty() && !rep.form_judged());
                     let newer = r.last().map(|x| x.index) > self.reps.last().map(|x| x.index)
                         || r.last().map(|x| x.judgements.clone())
                             != self.reps.last().map(|x| x.judgements.clone());
                     if newest_hidden && newer {
-                        self.banner = Some((
-                            NOT_JUDGED_BANNER.to_string(),
-                            Instant::now() + Duration::from_secs_f64(BANNER_S),
-                            true,
-                        ));
+                        self.show_banner(NOT_JUDGED_BANNER.to_string(), true);
                     }
                     self.reps = r;
                 }
                 Notice::Saved(p) => self.last_saved = Some(p),
-                Notice::StopSet { loss_pct, .. } => {
-                    self.banner = Some((
-                        format!("{} ({loss_pct:.0} % slower)", thrustline_engine::cues::STOP_SET_TEXT),
-                        Instant::now() + Duration::from_secs_f64(BANNER_S),
-                        true,
-                    ));
-                }
+                Notice::StopSet { loss_pct, .. } => self.show_banner(
+                    format!("{} ({loss_pct:.0} % slower)", thrustline_engine::cues::STOP_SET_TEXT),
+                    true,
+                ),
                 Notice::Ended(s) => ended = Some(s),
                 Notice::Failed(e) => self.error = Some(e),
             }
@@ -483,6 +478,8 @@ impl LiveApp {
             let hip = hip.map_or("hip –".to_string(), |h| format!("hip {h:.0}°"));
             ui.label(RichText::new(hip).size(26.0));
         });
+        ui.separator();
+        widgets::velocity_meter(ui, &self.reps, self.cfg.stop_at_loss_pct);
         ui.separator();
         if let Some(r) = widgets::rep_table(ui, &self.reps, "live-reps") {
             tracing::debug!("rep {r} clicked");

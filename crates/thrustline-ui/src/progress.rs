@@ -1,5 +1,5 @@
 //! The progress window (`thrustline log --window`): load, reps, lockout angle and fault rate
-//! over time, the article's guidance, and the history.
+//! over time, the load–velocity profile, the article's guidance, and the history.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -10,8 +10,10 @@ use thrustline_log::{Entry, Guidance};
 
 use crate::widgets::{self, ACCENT, DIM, FAULT, PANEL_BG, WARN};
 
-/// Height of each progress chart.
-const CHART_HEIGHT: f32 = 200.0;
+/// Height of each progress chart: three rows fit a 720-pixel window.
+const CHART_HEIGHT: f32 = 180.0;
+/// The profile's colour (the load chart's blue: both are about load).
+const PROFILE: Color32 = Color32::from_rgb(120, 180, 255);
 
 pub struct ProgressApp {
     entries: Vec<Entry>,
@@ -58,6 +60,78 @@ fn chart(ui: &mut egui::Ui, title: &str, unit: &str, pts: &[(i64, f64)], color: 
     }
     for q in line {
         p.circle_filled(q, 4.0, color);
+    }
+}
+
+/// The load–velocity profile: each session's best set velocity against its load, the fitted
+/// line down to the velocity at a one-rep maximum, and the estimate with its error.
+fn profile_chart(ui: &mut egui::Ui, entries: &[Entry]) {
+    let (rect, _) = ui.allocate_exact_size(Vec2::new(ui.available_width(), CHART_HEIGHT), Sense::hover());
+    let p = ui.painter_at(rect);
+    p.rect_filled(rect, CornerRadius::same(6), PANEL_BG);
+    p.text(
+        rect.left_top() + Vec2::new(10.0, 6.0),
+        Align2::LEFT_TOP,
+        "Load–velocity profile",
+        FontId::proportional(17.0),
+        Color32::WHITE,
+    );
+    let Some(c) = thrustline_log::chart::ProfileChart::of(entries) else {
+        p.text(
+            rect.center(),
+            Align2::CENTER_CENTER,
+            "no sessions with a load and a velocity yet",
+            FontId::proportional(16.0),
+            DIM,
+        );
+        return;
+    };
+    let inner = egui::Rect::from_min_max(rect.min + Vec2::new(70.0, 34.0), rect.max - Vec2::new(14.0, 26.0));
+    let x = |l: f64| inner.left() + c.x(l) as f32 * inner.width();
+    let y = |v: f64| inner.bottom() - c.y(v) as f32 * inner.height();
+    for k in 0..=3 {
+        let v = c.velocity_max_m_s * f64::from(k) / 3.0;
+        p.line_segment(
+            [Pos2::new(inner.left(), y(v)), Pos2::new(inner.right(), y(v))],
+            Stroke::new(1.0, Color32::from_gray(55)),
+        );
+        p.text(
+            Pos2::new(inner.left() - 6.0, y(v)),
+            Align2::RIGHT_CENTER,
+            format!("{v:.2} m/s"),
+            FontId::proportional(13.0),
+            DIM,
+        );
+        let l = c.load_max_kg * f64::from(k) / 3.0;
+        let align = if k == 3 { Align2::RIGHT_TOP } else { Align2::CENTER_TOP };
+        p.text(
+            Pos2::new(x(l), inner.bottom() + 4.0),
+            align,
+            format!("{l:.0} kg"),
+            FontId::proportional(13.0),
+            DIM,
+        );
+    }
+    p.add(Shape::dashed_line(
+        &[Pos2::new(inner.left(), y(c.mvt_m_s)), Pos2::new(inner.right(), y(c.mvt_m_s))],
+        Stroke::new(1.5, FAULT),
+        6.0,
+        4.0,
+    ));
+    if let (Some(f), Some(label)) = (c.fit, c.one_rep_max_label()) {
+        let end = Pos2::new(x(f.one_rep_max_kg), y(c.mvt_m_s));
+        p.line_segment([Pos2::new(x(0.0), y(f.intercept)), end], Stroke::new(2.0, PROFILE));
+        // Under the threshold line, where no session's point can be.
+        p.text(
+            end + Vec2::new(-6.0, 4.0),
+            Align2::RIGHT_TOP,
+            label,
+            FontId::proportional(15.0),
+            Color32::WHITE,
+        );
+    }
+    for &(l, v) in &c.points {
+        p.circle_filled(Pos2::new(x(l), y(v)), 4.5, PROFILE);
     }
 }
 
@@ -148,7 +222,7 @@ impl eframe::App for ProgressApp {
             let fault_rate = self.series(|e| e.clean_ratio().map(|c| (1.0 - c) * 100.0));
             let w = (ui.available_width() - 12.0) / 2.0;
             let charts = [
-                ("Load", " kg", &load, Color32::from_rgb(120, 180, 255)),
+                ("Load", " kg", &load, PROFILE),
                 ("Reps per session", "", &reps, ACCENT),
                 ("Mean lockout angle", "°", &lockout, Color32::WHITE),
                 ("Reps with a fault", "%", &fault_rate, FAULT),
@@ -164,6 +238,10 @@ impl eframe::App for ProgressApp {
                 });
                 ui.add_space(12.0);
             }
+            ui.allocate_ui(Vec2::new(w, CHART_HEIGHT), |ui| {
+                ui.set_width(w);
+                profile_chart(ui, &self.entries);
+            });
         });
         self.automation(&ctx);
     }

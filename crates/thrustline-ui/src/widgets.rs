@@ -329,6 +329,48 @@ pub fn counter(ui: &mut egui::Ui, reps: u32, caption: &str) {
     });
 }
 
+/// Full scale of the velocity-loss bar, percent: past the 20–30 % losses coaches stop sets at
+/// (González-Badillo and Sánchez-Medina), with room to show how far past.
+const LOSS_BAR_FULL_PCT: f32 = 50.0;
+/// Where the bar turns amber when no stop threshold is set: the low end of the usual stop cue.
+const LOSS_WARN_DEFAULT_PCT: f32 = 20.0;
+
+/// The last rep's mean hip velocity, big, and its set's loss from the fastest rep as a bar
+/// (`limit`: the user's stop-the-set threshold, marked on the bar).
+pub fn velocity_meter(ui: &mut egui::Ui, reps: &[Rep], limit: Option<f32>) {
+    let Some(last) = reps.iter().rev().find(|r| r.mean_concentric_velocity_m_s.is_some()) else {
+        ui.vertical_centered(|ui| ui.label(RichText::new("velocity –").size(26.0).color(DIM)));
+        return;
+    };
+    let means: Vec<f32> =
+        reps.iter().filter(|r| r.set == last.set).filter_map(|r| r.mean_concentric_velocity_m_s).collect();
+    let v = last.mean_concentric_velocity_m_s.unwrap_or_default();
+    ui.vertical_centered(|ui| {
+        ui.label(RichText::new("LAST REP · HIP VELOCITY").size(16.0).color(DIM));
+        ui.label(RichText::new(format!("{v:.2} m/s")).size(30.0).strong());
+    });
+    let loss = thrustline_core::velocity::velocity_loss_pct(&means).unwrap_or(0.0).max(0.0);
+    let warn_at = limit.unwrap_or(LOSS_WARN_DEFAULT_PCT);
+    let color = if loss >= warn_at { WARN } else { ACCENT };
+    let caption = match limit {
+        Some(l) => format!("set {} · {loss:.0} % slower than its best (stop at {l:.0} %)", last.set),
+        None => format!("set {} · {loss:.0} % slower than its best", last.set),
+    };
+    ui.label(RichText::new(caption).size(16.0).color(DIM));
+    let (rect, _) = ui.allocate_exact_size(Vec2::new(ui.available_width(), 16.0), Sense::hover());
+    let p = ui.painter_at(rect);
+    p.rect_filled(rect, CornerRadius::same(4), Color32::from_gray(50));
+    let x = |pct: f32| rect.left() + rect.width() * (pct / LOSS_BAR_FULL_PCT).clamp(0.0, 1.0);
+    let filled = Rect::from_min_max(rect.left_top(), Pos2::new(x(loss), rect.bottom()));
+    p.rect_filled(filled, CornerRadius::same(4), color);
+    if let Some(l) = limit {
+        p.line_segment(
+            [Pos2::new(x(l), rect.top() - 3.0), Pos2::new(x(l), rect.bottom() + 3.0)],
+            Stroke::new(3.0, Color32::WHITE),
+        );
+    }
+}
+
 /// Saves the window as a PNG once egui has read the rendered pixels; `done` runs afterwards,
 /// saved or not (a failure is a warning: the window matters more than its picture).
 pub fn save_screenshot(ctx: &egui::Context, path: std::path::PathBuf, done: impl FnOnce() + Send + 'static) {
