@@ -187,10 +187,10 @@ fn velocity_section(o: &mut String, s: &Session) {
         }
     }
     if s.model.name == "lite" {
-        // Measured on the shared clips: MediaPipe's own lite and full models, same reps, put the
-        // hips' range 20–30 % apart on a third of them; the full model matches MediaPipe's.
+        // Measured with MediaPipe's own two models on the shared clips (benches/lite_vs_full.py):
+        // a rep's hip range up to 20 % apart, its mean speed up to 50 %.
         o.push_str(
-            " The lite model places the hips less surely: its ranges and speeds can differ from the full model's by 30 % on the same rep; analyze with --model full to compare velocities.",
+            " The lite model places the hips less surely: its range can differ from the full model's by 20 % and its speed by 50 % on the same rep; analyze with --model full to compare velocities.",
         );
     }
     o.push_str(match s.velocity_scale {
