@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
 use anyhow::{bail, Result};
-use thrustline_engine::offline::{session_dirs, Offline, Progress};
+use thrustline_engine::offline::{session_dirs, Offline};
 use thrustline_engine::OfflineConfig;
 
 use crate::args::LiftArgs;
@@ -47,40 +47,6 @@ pub struct AnalyzeArgs {
     pub force: bool,
 }
 
-/// The progress bar of one video at a time (hidden when `quiet`).
-pub struct Bar(indicatif::ProgressBar);
-
-impl Bar {
-    pub fn new(quiet: bool) -> Self {
-        if quiet {
-            return Self(indicatif::ProgressBar::hidden());
-        }
-        let p = indicatif::ProgressBar::new(0);
-        p.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{msg} [{bar:30}] {pos}/{len} frames {per_sec} eta {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-        );
-        Self(p)
-    }
-}
-
-impl Progress for Bar {
-    fn start(&self, name: &str, total: u64) {
-        self.0.reset();
-        self.0.set_length(total);
-        self.0.set_message(name.to_string());
-    }
-    fn frame(&self) {
-        self.0.inc(1);
-    }
-    fn finish(&self) {
-        self.0.finish_and_clear();
-    }
-}
-
 pub fn run(a: &AnalyzeArgs) -> Result<bool> {
     // Measured on 2 cores, 60 fps clip: 2 inference threads that sleep when idle 4.6 s, 1 thread
     // 5.1 s, 2 spinning threads 5.3 s (they take the core the overlay encoder needs).
@@ -92,9 +58,9 @@ pub fn run(a: &AnalyzeArgs) -> Result<bool> {
         force: a.force,
         training_log: !a.no_log,
     };
-    let cancel = crate::stop_on_ctrl_c();
+    let cancel = thrustline_engine::terminal::stop_on_ctrl_c();
     let mut engine = Offline::new(cfg)?;
-    let bar = Bar::new(a.quiet);
+    let bar = thrustline_engine::terminal::ProgressBar::new(a.quiet);
     let mut outcomes = Vec::new();
     let mut failed = 0;
     for (v, dir) in a.videos.iter().zip(session_dirs(&a.videos, &a.out)) {

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use anyhow::{anyhow, Result};
 use thrustline_core::Variation;
 use thrustline_engine::Lift;
-use thrustline_log::TrainingLog;
 use thrustline_pose::{ModelKind, PoseConfig};
 
 /// What is lifted and how it is judged: the same flags for `analyze` and `live`.
@@ -50,25 +49,12 @@ impl LiftArgs {
                 .map(thrustline_core::units::parse_load_kg)
                 .transpose()
                 .map_err(|e| anyhow!(e))?,
-            lifter_height_m: if training_log { remembered_height(self.height) } else { self.height },
+            lifter_height_m: if training_log {
+                thrustline_log::remembered_height_m(&thrustline_log::data_dir(), self.height)
+            } else {
+                self.height
+            },
         })
-    }
-}
-
-/// `given` saved in the training log's settings, or the height saved there before. The log is
-/// a convenience here: when it cannot be read or written the session goes on without it.
-fn remembered_height(given: Option<f32>) -> Option<f32> {
-    let dir = thrustline_log::data_dir();
-    match given {
-        Some(h) => {
-            if let Err(e) = TrainingLog::open_in(&dir).and_then(|mut l| l.set_lifter_height_m(h)) {
-                eprintln!("warning: your height is used but not kept for later sessions: {e}");
-            }
-            Some(h)
-        }
-        None => {
-            TrainingLog::open_read_only(&dir).ok().flatten().and_then(|l| l.lifter_height_m().ok().flatten())
-        }
     }
 }
 

@@ -90,7 +90,7 @@ pub fn run(a: &LiveArgs) -> Result<bool> {
         record_video: !a.no_record,
         training_log: !a.no_log,
     };
-    let stop = crate::stop_on_ctrl_c();
+    let stop = thrustline_engine::terminal::stop_on_ctrl_c();
     if a.no_window {
         thrustline_engine::terminal::coach(cfg, &stop, &mut std::io::stdout().lock())?;
         return Ok(true);

@@ -23,21 +23,13 @@ pub struct LogArgs {
 }
 
 pub fn run(a: &LogArgs) -> Result<()> {
-    // Reading needs no write access (a read-only or full disk still shows the log); setting the
-    // goal does.
     let log = match a.goal {
         Some(g) => {
             let mut log = TrainingLog::open_in(&data_dir())?;
             log.set_goal(g)?;
             Some(log)
         }
-        // A log from before a migration is brought up to date when it can be written.
-        None => match TrainingLog::open_read_only(&data_dir()) {
-            Err(e @ thrustline_log::LogError::NeedsUpgrade(_)) => {
-                Some(TrainingLog::open_in(&data_dir()).map_err(|_| e)?)
-            }
-            other => other?,
-        },
+        None => TrainingLog::open_current(&data_dir())?,
     };
     let entries = match &log {
         Some(l) => l.entries()?,
@@ -47,10 +39,7 @@ pub fn run(a: &LogArgs) -> Result<()> {
         Some(l) => l.goal()?,
         None => Default::default(),
     };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
+    let now = thrustline_log::now_unix();
     let advice = guidance::advise(&entries, goal, now);
     let profile = thrustline_log::load_velocity_profile(&entries);
     if let Some(path) = &a.html {

@@ -12,13 +12,8 @@ mod pose_cmd;
 mod review_cmd;
 
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use tracing_subscriber::fmt::format::{FormatEvent, FormatFields, Writer};
-use tracing_subscriber::fmt::FmtContext;
-use tracing_subscriber::registry::LookupSpan;
 
 #[derive(Parser)]
 #[command(
@@ -52,54 +47,8 @@ enum Command {
     RenderCues(cues_cmd::CuesArgs),
 }
 
-/// The libraries' log lines as a terminal user reads them: `warning: …`, `error: …`.
-struct Plain;
-
-impl<S, N> FormatEvent<S, N> for Plain
-where
-    S: tracing::Subscriber + for<'a> LookupSpan<'a>,
-    N: for<'a> FormatFields<'a> + 'static,
-{
-    fn format_event(
-        &self,
-        ctx: &FmtContext<'_, S, N>,
-        mut w: Writer<'_>,
-        event: &tracing::Event<'_>,
-    ) -> std::fmt::Result {
-        let level = match *event.metadata().level() {
-            tracing::Level::ERROR => "error",
-            tracing::Level::WARN => "warning",
-            tracing::Level::INFO => "info",
-            _ => "debug",
-        };
-        write!(w, "{level}: ")?;
-        ctx.field_format().format_fields(w.by_ref(), event)?;
-        writeln!(w)
-    }
-}
-
-/// Set by Ctrl-C or SIGTERM: the job stops cleanly and keeps what it finished; a second
-/// Ctrl-C while stopping kills the process as usual.
-pub fn stop_on_ctrl_c() -> Arc<AtomicBool> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let s = stop.clone();
-    let _ = ctrlc::set_handler(move || {
-        if s.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-    });
-    stop
-}
-
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("THRUSTLINE_LOG")
-                .unwrap_or_else(|_| "warn,ort=error".into()),
-        )
-        .with_writer(std::io::stderr)
-        .event_format(Plain)
-        .init();
+    thrustline_engine::terminal::log_to_stderr();
     let cli = Cli::parse();
     let result = match &cli.cmd {
         Command::Analyze(a) => analyze::run(a),

@@ -46,9 +46,14 @@ pub fn run(a: &ReviewArgs) -> Result<bool> {
     if !thrustline_ui::has_display() && !bundle {
         return Err(no_display());
     }
-    let cancel = crate::stop_on_ctrl_c();
-    let (dir, opened) =
-        review::open(&a.input, a.out.as_deref(), a.variation, &cancel, &crate::analyze::Bar::new(false))?;
+    let cancel = thrustline_engine::terminal::stop_on_ctrl_c();
+    let (dir, opened) = review::open(
+        &a.input,
+        a.out.as_deref(),
+        a.variation,
+        &cancel,
+        &thrustline_engine::terminal::ProgressBar::new(false),
+    )?;
     if opened == Opened::Bundle {
         eprintln!("bundle opened into {}", dir.display());
     }

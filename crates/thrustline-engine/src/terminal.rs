@@ -1,5 +1,6 @@
-//! Coaching from the terminal (`thrustline live --no-window`): the same engine as the window,
-//! its notices written as lines, until the source ends or `stop` is set.
+//! The terminal's side of a job: coaching without a window (`thrustline live --no-window`: the
+//! same engine as the window, its notices written as lines, until the source ends or `stop` is
+//! set), Ctrl-C, the analysis progress bar and the libraries' log lines as a user reads them.
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -74,4 +75,91 @@ pub fn coach(cfg: LiveConfig, stop: &AtomicBool, out: &mut dyn Write) -> Result<
         };
         writeln!(out, "{line}").map_err(io)?;
     }
+}
+
+/// Set by Ctrl-C or SIGTERM: the job stops cleanly and keeps what it finished; a second
+/// Ctrl-C while stopping kills the process as usual.
+pub fn stop_on_ctrl_c() -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let s = stop.clone();
+    if let Err(e) = ctrlc::set_handler(move || {
+        if s.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    }) {
+        tracing::debug!("no Ctrl-C handler: {e}");
+    }
+    stop
+}
+
+/// The progress bar of one video at a time (hidden when `quiet`).
+pub struct ProgressBar(indicatif::ProgressBar);
+
+impl ProgressBar {
+    pub fn new(quiet: bool) -> Self {
+        if quiet {
+            return Self(indicatif::ProgressBar::hidden());
+        }
+        let p = indicatif::ProgressBar::new(0);
+        p.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} [{bar:30}] {pos}/{len} frames {per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        Self(p)
+    }
+}
+
+impl crate::offline::Progress for ProgressBar {
+    fn start(&self, name: &str, total: u64) {
+        self.0.reset();
+        self.0.set_length(total);
+        self.0.set_message(name.to_string());
+    }
+    fn frame(&self) {
+        self.0.inc(1);
+    }
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+/// The libraries' log lines as a terminal user reads them: `warning: …`, `error: …`.
+struct Plain;
+
+impl<S, N> tracing_subscriber::fmt::FormatEvent<S, N> for Plain
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    N: for<'a> tracing_subscriber::fmt::FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        ctx: &tracing_subscriber::fmt::FmtContext<'_, S, N>,
+        mut w: tracing_subscriber::fmt::format::Writer<'_>,
+        event: &tracing::Event<'_>,
+    ) -> std::fmt::Result {
+        let level = match *event.metadata().level() {
+            tracing::Level::ERROR => "error",
+            tracing::Level::WARN => "warning",
+            tracing::Level::INFO => "info",
+            _ => "debug",
+        };
+        write!(w, "{level}: ")?;
+        ctx.field_format().format_fields(w.by_ref(), event)?;
+        writeln!(w)
+    }
+}
+
+/// Log lines to stderr, filtered by `THRUSTLINE_LOG` (default: warnings, ONNX Runtime's errors).
+pub fn log_to_stderr() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("THRUSTLINE_LOG")
+                .unwrap_or_else(|_| "warn,ort=error".into()),
+        )
+        .with_writer(std::io::stderr)
+        .event_format(Plain)
+        .init();
 }

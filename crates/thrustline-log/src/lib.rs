@@ -183,6 +183,16 @@ impl TrainingLog {
         Ok(Self { conn, path: p })
     }
 
+    /// The log for reading, `None` when there is none yet: read-only (a read-only or full disk
+    /// still shows it), except that a log from before a migration is brought up to date when it
+    /// can be written.
+    pub fn open_current(dir: &Path) -> Result<Option<Self>, LogError> {
+        match Self::open_read_only(dir) {
+            Err(e @ LogError::NeedsUpgrade(_)) => Ok(Some(Self::open_in(dir).map_err(|_| e)?)),
+            other => other,
+        }
+    }
+
     /// Opens the log in `dir` only to read it (`thrustline log` on a read-only or full disk):
     /// no migration, no write. `None` when there is no log yet.
     pub fn open_read_only(dir: &Path) -> Result<Option<Self>, LogError> {
@@ -353,6 +363,27 @@ pub fn entry_from(
             .filter_map(|s| s.best_mean_velocity_m_s)
             .reduce(f32::max)
             .map(f64::from),
+    }
+}
+
+/// Seconds since the Unix epoch, the log's clock (0 on a clock set before it).
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+/// `given` kept in the log's settings in `dir`, or, not given, the height kept there before. The
+/// log is a convenience here: when it cannot be read or written the session goes on without it.
+pub fn remembered_height_m(dir: &Path, given: Option<f32>) -> Option<f32> {
+    match given {
+        Some(h) => {
+            if let Err(e) = TrainingLog::open_in(dir).and_then(|mut l| l.set_lifter_height_m(h)) {
+                tracing::warn!("your height is used but not kept for later sessions: {e}");
+            }
+            Some(h)
+        }
+        None => {
+            TrainingLog::open_read_only(dir).ok().flatten().and_then(|l| l.lifter_height_m().ok().flatten())
+        }
     }
 }
 

@@ -22,8 +22,8 @@ pub struct ProgressApp {
     shot: Arc<Mutex<Option<bool>>>,
 }
 
-/// A small time chart of (unix seconds, value) points.
-fn chart(ui: &mut egui::Ui, title: &str, unit: &str, pts: &[(i64, f64)], color: Color32) {
+/// A chart's dark panel with its title, the full width and [`CHART_HEIGHT`] tall.
+fn panel(ui: &mut egui::Ui, title: &str) -> (egui::Painter, egui::Rect) {
     let (rect, _) = ui.allocate_exact_size(Vec2::new(ui.available_width(), CHART_HEIGHT), Sense::hover());
     let p = ui.painter_at(rect);
     p.rect_filled(rect, CornerRadius::same(6), PANEL_BG);
@@ -34,6 +34,21 @@ fn chart(ui: &mut egui::Ui, title: &str, unit: &str, pts: &[(i64, f64)], color: 
         FontId::proportional(17.0),
         Color32::WHITE,
     );
+    (p, rect)
+}
+
+/// A horizontal grid line across `inner` at `y`, labelled on the left.
+fn gridline(p: &egui::Painter, inner: egui::Rect, y: f32, label: &str) {
+    p.line_segment(
+        [Pos2::new(inner.left(), y), Pos2::new(inner.right(), y)],
+        Stroke::new(1.0, Color32::from_gray(55)),
+    );
+    p.text(Pos2::new(inner.left() - 6.0, y), Align2::RIGHT_CENTER, label, FontId::proportional(13.0), DIM);
+}
+
+/// A small time chart of (unix seconds, value) points.
+fn chart(ui: &mut egui::Ui, title: &str, unit: &str, pts: &[(i64, f64)], color: Color32) {
+    let (p, rect) = panel(ui, title);
     let Some(sc) = thrustline_log::chart::Scale::of(pts) else {
         p.text(rect.center(), Align2::CENTER_CENTER, "no data yet", FontId::proportional(16.0), DIM);
         return;
@@ -42,17 +57,7 @@ fn chart(ui: &mut egui::Ui, title: &str, unit: &str, pts: &[(i64, f64)], color: 
     let x = |t: i64| inner.left() + sc.x(t) as f32 * inner.width();
     let y = |v: f64| inner.bottom() - sc.y(v) as f32 * inner.height();
     for v in sc.ticks() {
-        p.line_segment(
-            [Pos2::new(inner.left(), y(v)), Pos2::new(inner.right(), y(v))],
-            Stroke::new(1.0, Color32::from_gray(55)),
-        );
-        p.text(
-            Pos2::new(inner.left() - 6.0, y(v)),
-            Align2::RIGHT_CENTER,
-            format!("{v:.1}{unit}"),
-            FontId::proportional(13.0),
-            DIM,
-        );
+        gridline(&p, inner, y(v), &format!("{v:.1}{unit}"));
     }
     let line: Vec<Pos2> = pts.iter().map(|&(t, v)| Pos2::new(x(t), y(v))).collect();
     if line.len() > 1 {
@@ -66,16 +71,7 @@ fn chart(ui: &mut egui::Ui, title: &str, unit: &str, pts: &[(i64, f64)], color: 
 /// The load–velocity profile: each session's best set velocity against its load, the fitted
 /// line down to the velocity at a one-rep maximum, and the estimate with its error.
 fn profile_chart(ui: &mut egui::Ui, entries: &[Entry]) {
-    let (rect, _) = ui.allocate_exact_size(Vec2::new(ui.available_width(), CHART_HEIGHT), Sense::hover());
-    let p = ui.painter_at(rect);
-    p.rect_filled(rect, CornerRadius::same(6), PANEL_BG);
-    p.text(
-        rect.left_top() + Vec2::new(10.0, 6.0),
-        Align2::LEFT_TOP,
-        "Load–velocity profile",
-        FontId::proportional(17.0),
-        Color32::WHITE,
-    );
+    let (p, rect) = panel(ui, "Load–velocity profile");
     let Some(c) = thrustline_log::chart::ProfileChart::of(entries) else {
         p.text(
             rect.center(),
@@ -91,17 +87,7 @@ fn profile_chart(ui: &mut egui::Ui, entries: &[Entry]) {
     let y = |v: f64| inner.bottom() - c.y(v) as f32 * inner.height();
     for k in 0..=3 {
         let v = c.velocity_max_m_s * f64::from(k) / 3.0;
-        p.line_segment(
-            [Pos2::new(inner.left(), y(v)), Pos2::new(inner.right(), y(v))],
-            Stroke::new(1.0, Color32::from_gray(55)),
-        );
-        p.text(
-            Pos2::new(inner.left() - 6.0, y(v)),
-            Align2::RIGHT_CENTER,
-            format!("{v:.2} m/s"),
-            FontId::proportional(13.0),
-            DIM,
-        );
+        gridline(&p, inner, y(v), &format!("{v:.2} m/s"));
         let l = c.load_max_kg * f64::from(k) / 3.0;
         let align = if k == 3 { Align2::RIGHT_TOP } else { Align2::CENTER_TOP };
         p.text(
