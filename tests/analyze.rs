@@ -130,6 +130,24 @@ fn shared_clips_reps_faults_and_outputs() {
         if !reps.is_empty() {
             assert!(html.contains(r#"<section id="velocity">"#), "{clip}: the report's velocity chart");
         }
+        // The setup check raises no false alarm on footage a coach could judge: no issue on a
+        // fifth of the frames of any clip with reps (the feet of the 0-rep pelvic tilt are
+        // out of the picture, and may be said so).
+        let setup = &s["setup"];
+        assert!(setup["frames"].as_u64() == Some(original), "{clip}: setup {setup}");
+        if label["reps"].as_u64() > Some(0) {
+            let notable: Vec<&Value> = setup["issues"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|i| i["share"].as_f64() >= Some(0.2))
+                .collect();
+            assert!(notable.is_empty(), "{clip}: setup issues {notable:?}");
+            assert!(
+                html.contains(r#"<p class="view" id="setup">Setup: good"#),
+                "{clip}: the report's setup line"
+            );
+        }
         // Every rep has a verdict for every fault, and the raised ones are its faults.
         for r in reps {
             let js = r["judgements"].as_array().unwrap();

@@ -73,6 +73,12 @@ impl RgbImage {
         self.0.rows() as u32
     }
 
+    /// Mean luma, 0–255 (Rec. 601 weights): how bright the scene is.
+    pub fn mean_luma(&self) -> Result<f32, CaptureError> {
+        let m = opencv::core::mean(&self.0, &opencv::core::no_array())?;
+        Ok((0.299 * m[0] + 0.587 * m[1] + 0.114 * m[2]) as f32)
+    }
+
     /// The pixels as an OpenCV matrix, for imgproc and the model's crop.
     pub fn mat(&self) -> &Mat {
         &self.0

@@ -26,6 +26,9 @@ pub mod idx {
     pub const RIGHT_HEEL: usize = 30;
     pub const LEFT_FOOT_INDEX: usize = 31;
     pub const RIGHT_FOOT_INDEX: usize = 32;
+    /// Both feet: ankles, heels and toes.
+    pub const FEET: [usize; 6] =
+        [LEFT_ANKLE, RIGHT_ANKLE, LEFT_HEEL, RIGHT_HEEL, LEFT_FOOT_INDEX, RIGHT_FOOT_INDEX];
 }
 
 /// Skeleton edges for drawing (MediaPipe `POSE_CONNECTIONS`, body part only).

@@ -8,6 +8,7 @@ pub mod landmarks;
 pub mod mask;
 pub mod metrics;
 pub mod session;
+pub mod setup;
 pub mod units;
 pub mod velocity;
 
@@ -20,3 +21,4 @@ pub use session::{
     CameraView, Evidence, Fault, FaultCount, FaultId, Judgement, NotJudgedReason, PartialRep, Rep,
     RepMetrics, SessionSummary, SetSummary, Severity, Tempo, Variation, VelocityScale, Verdict, Warning,
 };
+pub use setup::{SetupCheck, SetupIssue, SetupSummary};

@@ -505,6 +505,10 @@ pub struct SessionSummary {
     /// own metric scale.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub velocity_scale: Option<VelocityScale>,
+    /// The camera's setup over the session: how often the feet or shoulders left the picture,
+    /// the lifter was small in it, hard to see, or the room too dark.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup: Option<crate::setup::SetupSummary>,
 }
 
 /// The scale behind the velocities.

@@ -889,14 +889,7 @@ fn feet_cut_off_by_the_frame_still_count_and_leave_the_foot_faults_unjudged() {
     // The camera framed too tight: ankles, heels and toes below the picture's edge (issue 14's
     // zoomed-in clips; before, nothing was counted at all).
     let cropped = |p: &mut PoseObservation| {
-        for i in [
-            idx::LEFT_ANKLE,
-            idx::RIGHT_ANKLE,
-            idx::LEFT_HEEL,
-            idx::RIGHT_HEEL,
-            idx::LEFT_FOOT_INDEX,
-            idx::RIGHT_FOOT_INDEX,
-        ] {
+        for i in idx::FEET {
             p.landmarks[i].y = 1.08 + 0.05 * (i % 2) as f32;
         }
     };

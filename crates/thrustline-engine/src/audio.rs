@@ -23,6 +23,8 @@ const REP_TONE: &[(f32, f32)] = &[(880.0, 0.12)];
 const FAULT_TONE: &[(f32, f32)] = &[(523.0, 0.14), (330.0, 0.20)];
 /// Stop-the-set tone: three rising notes (C5 E5 G5), unlike a rep's beep or a fault's fall.
 const STOP_TONE: &[(f32, f32)] = &[(523.0, 0.12), (659.0, 0.12), (784.0, 0.24)];
+/// Setup tone: the same note twice (E5 E5), a call for attention before the set.
+const SETUP_TONE: &[(f32, f32)] = &[(659.0, 0.10), (0.0, 0.06), (659.0, 0.10)];
 /// Tone loudness (full scale 1.0); speech is mixed at full scale.
 const TONE_GAIN: f32 = 0.5;
 /// Fade at each note's edges, so notes do not click.
@@ -41,6 +43,8 @@ pub enum Cue {
     Fault(FaultId),
     /// The set has slowed past the lifter's velocity-loss limit: last good rep.
     StopSet,
+    /// The camera's setup keeps the lifter from being judged: what to fix.
+    Setup(thrustline_core::SetupIssue),
 }
 
 #[derive(Clone, Debug, Default)]
@@ -96,12 +100,14 @@ pub fn render(cue: Cue, speech: bool) -> Vec<f32> {
         Cue::Rep(_) => REP_TONE,
         Cue::Fault(_) => FAULT_TONE,
         Cue::StopSet => STOP_TONE,
+        Cue::Setup(_) => SETUP_TONE,
     });
     if speech {
         let wav = match cue {
             Cue::Rep(n) => crate::cues::rep(n),
             Cue::Fault(id) => Some(crate::cues::fault(id)),
             Cue::StopSet => Some(crate::cues::STOP_SET),
+            Cue::Setup(i) => Some(crate::cues::setup(i)),
         };
         if let Some(s) = wav.and_then(decode) {
             out.extend(std::iter::repeat_n(0.0, (GAP_S * SAMPLE_RATE as f32) as usize));

@@ -1,7 +1,7 @@
-//! Spoken cues rendered by espeak-ng (`thrustline render-cues assets/cues`), embedded so the
+//! Spoken cues (faults, rep numbers, the stop cue, setup advice) rendered by espeak-ng (`thrustline render-cues assets/cues`), embedded so the
 //! binary needs no asset folder at run time. `assets/cues/cues.tsv` records the text of each.
 
-use thrustline_core::FaultId;
+use thrustline_core::{FaultId, SetupIssue};
 
 /// The manifest written beside the WAVs: `name<TAB>text` per line.
 pub const MANIFEST: &str = include_str!("../../../assets/cues/cues.tsv");
@@ -23,6 +23,18 @@ pub fn fault(id: FaultId) -> &'static [u8] {
             include_bytes!("../../../assets/cues/fault_uncontrolled_lowering.wav")
         }
         FaultId::HipsUneven => include_bytes!("../../../assets/cues/fault_hips_uneven.wav"),
+    }
+}
+
+pub fn setup(i: SetupIssue) -> &'static [u8] {
+    match i {
+        SetupIssue::TooDark => include_bytes!("../../../assets/cues/setup_too_dark.wav"),
+        SetupIssue::FeetOutOfFrame => include_bytes!("../../../assets/cues/setup_feet_out_of_frame.wav"),
+        SetupIssue::ShouldersOutOfFrame => {
+            include_bytes!("../../../assets/cues/setup_shoulders_out_of_frame.wav")
+        }
+        SetupIssue::TooFar => include_bytes!("../../../assets/cues/setup_too_far.wav"),
+        SetupIssue::HardToSee => include_bytes!("../../../assets/cues/setup_hard_to_see.wav"),
     }
 }
 
@@ -68,6 +80,7 @@ pub fn render_all(dir: &std::path::Path) -> Result<usize, crate::EngineError> {
         items.push((format!("rep_{n}"), n.to_string()));
     }
     items.push(("stop_set".into(), STOP_SET_TEXT.into()));
+    items.extend(SetupIssue::ALL.iter().map(|i| (format!("setup_{}", i.as_str()), i.message().to_string())));
     let mut manifest = String::new();
     for (name, text) in &items {
         let path = dir.join(format!("{name}.wav"));
@@ -98,6 +111,10 @@ mod tests {
         assert!(MANIFEST.lines().any(|l| l == format!("stop_set\t{STOP_SET_TEXT}")), "re-render assets/cues");
         for id in FaultId::ALL {
             let line = format!("fault_{}\t{}", id.as_str(), id.cue());
+            assert!(MANIFEST.lines().any(|l| l == line), "re-render assets/cues: {line}");
+        }
+        for i in SetupIssue::ALL {
+            let line = format!("setup_{}\t{}", i.as_str(), i.message());
             assert!(MANIFEST.lines().any(|l| l == line), "re-render assets/cues: {line}");
         }
     }

@@ -52,6 +52,21 @@ impl Lift {
     }
 }
 
+/// Frames between brightness samples for the setup check: light changes over seconds, and a
+/// sample is a pass over the frame's pixels.
+const LUMA_EVERY: u64 = 15;
+
+/// Gives the analyzer the frame's brightness every [`LUMA_EVERY`] frames (the setup check's
+/// "too dark").
+pub(crate) fn sample_luma(analyzer: &mut Analyzer, f: &thrustline_capture::Frame) {
+    if f.index.is_multiple_of(LUMA_EVERY) {
+        match f.rgb.mean_luma() {
+            Ok(l) => analyzer.set_luma(l),
+            Err(e) => tracing::debug!("no brightness sample: {e}"),
+        }
+    }
+}
+
 /// Seconds since the Unix epoch (0 on a clock set before it).
 pub(crate) fn now_unix() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)

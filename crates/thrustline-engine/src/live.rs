@@ -635,13 +635,19 @@ impl Worker {
     fn frame(&mut self, f: &Frame, captured_at: Instant) -> Result<(), EngineError> {
         let pose = self.tracker.process(&f.rgb, f.t_ms)?;
         let obs = pose.as_ref().map(|p| p.observation());
+        crate::lift::sample_luma(&mut self.analyzer, f);
         // Between sets the skeleton and angles still show, measured as in a set; nothing is
-        // counted.
-        let fa = if self.set_active {
+        // counted, but the setup is still checked: that is when it gets fixed.
+        let mut fa = if self.set_active {
             self.analyzer.update(f.t_ms, obs.as_ref())
         } else {
             self.analyzer.observe(f.t_ms, obs.as_ref())
         };
+        if !self.set_active {
+            if let Some(e) = self.analyzer.check_setup(f.t_ms, obs.as_ref()) {
+                fa.events.push(e);
+            }
+        }
         self.analyzed += 1;
         self.sink.send(SinkMsg::Frame(Box::new(FrameLine::new(&fa, pose.as_ref().map(|p| &p.landmarks)))));
         let mut changed = false;
@@ -650,6 +656,7 @@ impl Worker {
                 // Spoken as the rep's number within its set, like the counter.
                 Event::RepCounted { .. } => self.audio.cue(Cue::Rep(self.set_reps(fa.set)), f.t_ms),
                 Event::FaultRaised { id, .. } => self.audio.cue(Cue::Fault(id), f.t_ms),
+                Event::Setup { issue: Some(i) } => self.audio.cue(Cue::Setup(i), f.t_ms),
                 _ => {}
             }
             self.notices.event(Notice::Event { t_ms: f.t_ms, event: *e });

@@ -286,6 +286,7 @@ impl Run<'_> {
         for (f, p, mask) in rx.iter() {
             let obs = p.as_ref().map(PoseFrame::observation);
             let view = mask.as_ref().map(PoseMask::view);
+            crate::lift::sample_luma(&mut analyzer, &f);
             let fa = analyzer.update_masked(f.t_ms, obs.as_ref(), view.as_ref());
             let t_s = f.t_ms / 1000.0;
             writer.frame(&FrameLine::new(&fa, p.as_ref().map(|p| &p.landmarks)))?;

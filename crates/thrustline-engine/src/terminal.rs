@@ -43,6 +43,10 @@ pub fn coach(cfg: LiveConfig, stop: &AtomicBool, out: &mut dyn Write) -> Result<
                 format!("  rep {rep}: {}", id.cue())
             }
             Some(Notice::Event { event: Event::Warning { id }, .. }) => format!("warning: {}", id.message()),
+            Some(Notice::Event { event: Event::Setup { issue: Some(i) }, .. }) => {
+                format!("setup: {}", i.message())
+            }
+            Some(Notice::Event { event: Event::Setup { issue: None }, .. }) => "setup: fine now".to_string(),
             Some(Notice::Reps(r)) => {
                 reps = r;
                 continue;

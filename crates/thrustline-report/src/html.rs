@@ -266,6 +266,11 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     if let Some(line) = camera_line(s.camera_view, s.camera_yaw_deg) {
         let _ = write!(o, r#"<p class="view" id="camera-view">Camera: {}</p>"#, esc(&line));
     }
+    if let Some(setup) = &s.setup {
+        // A setup that hid part of the lifter is a warning; a good one a plain line.
+        let class = if setup.notable().next().is_some() { "warn" } else { "view" };
+        let _ = write!(o, r#"<p class="{class}" id="setup">{}</p>"#, esc(&setup.line()));
+    }
     if reps == 0 && s.warnings.is_empty() {
         o.push_str(r#"<div class="warn">No completed rep was found in this video.</div>"#);
     }

@@ -126,6 +126,10 @@ pub struct Session {
     /// What the velocities are scaled by (the lifter's height, or BlazePose's metric scale).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub velocity_scale: Option<thrustline_core::VelocityScale>,
+    /// The camera's setup: how often the body left the picture, was small or hard to see, or
+    /// the room too dark.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup: Option<thrustline_core::SetupSummary>,
     #[serde(default)]
     pub comments: Vec<Comment>,
     /// Fields this version does not know (a newer Thrustline's, another tool's): kept as they
@@ -166,6 +170,7 @@ impl Session {
             camera_yaw_deg: summary.camera_yaw_deg,
             camera_view: summary.camera_view,
             velocity_scale: summary.velocity_scale,
+            setup: summary.setup,
             comments: Vec::new(),
             extra: serde_json::Map::new(),
         }

@@ -93,6 +93,8 @@ pub struct LiveApp {
     shots_pending: Arc<Mutex<u32>>,
     /// The first fault banner's screenshot is taken.
     fault_shot_taken: bool,
+    /// What the camera's setup needs fixed, shown until it is.
+    setup_issue: Option<thrustline_core::SetupIssue>,
     closing: bool,
 }
 
@@ -134,6 +136,7 @@ impl LiveApp {
             trace: Trace::default(),
             shots_pending: Arc::new(Mutex::new(0)),
             fault_shot_taken: false,
+            setup_issue: None,
             closing: false,
         };
         if let Some(e) = &app.engine {
@@ -179,6 +182,7 @@ impl LiveApp {
 
     fn restart(&mut self) {
         self.stop_engine();
+        self.setup_issue = None;
         self.start();
     }
 
@@ -226,6 +230,16 @@ impl LiveApp {
                 // can fix the set-up only if told.
                 Notice::Event { event: Event::Warning { id }, .. } => {
                     self.show_banner(id.message().to_string(), true)
+                }
+                // The setup's issue stays up until it is fixed.
+                Notice::Event { event: Event::Setup { issue }, .. } => {
+                    if let Some(i) = issue {
+                        let text = i.message().to_string();
+                        if !self.trace.banners_shown.contains(&text) {
+                            self.trace.banners_shown.push(text);
+                        }
+                    }
+                    self.setup_issue = issue;
                 }
                 Notice::Event { .. } => {}
                 Notice::Reps(r) => {
@@ -589,6 +603,7 @@ impl eframe::App for LiveApp {
             if let Some(e) = &self.error {
                 ui.label(RichText::new(e).size(22.0).color(FAULT));
             }
+            let area = ui.max_rect();
             match (&self.texture, &self.frame) {
                 (Some(tex), Some(f)) => {
                     let rect = widgets::video(ui, tex, f.width, f.height, self.mirror);
@@ -606,6 +621,10 @@ impl eframe::App for LiveApp {
                     }
                     if let Some((text, _, notice)) = &self.banner {
                         widgets::banner(&painter, rect, text, *notice);
+                    }
+                    // Still up once the session ended: it is what to fix for the next one.
+                    if let Some(i) = self.setup_issue {
+                        widgets::setup_banner(ui.painter(), area, i.message());
                     }
                     if let Some(s) = &self.ended {
                         widgets::label_box(

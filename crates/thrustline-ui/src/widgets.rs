@@ -135,7 +135,6 @@ pub fn label_box(painter: &egui::Painter, at: Pos2, text: &str, font: FontId, co
     r
 }
 
-/// The active fault's cue across the bottom of the video.
 /// A banner over the bottom of the video: red for a fault's cue, amber for a notice (the camera's
 /// angle, a look-alike movement) that is not a fault of the lifter's.
 pub fn banner(painter: &egui::Painter, video: Rect, text: &str, notice: bool) {
@@ -147,6 +146,18 @@ pub fn banner(painter: &egui::Painter, video: Rect, text: &str, notice: bool) {
     let fill = if notice { WARN } else { FAULT };
     painter.rect_filled(r, CornerRadius::same(8), fill.gamma_multiply(0.92));
     painter.galley(r.min + Vec2::new(16.0, 10.0), galley, ink);
+}
+
+/// What to fix in the camera's setup, across the top of `area` (the whole video panel, so a
+/// portrait video does not squeeze it): large amber type, readable from the bench.
+pub fn setup_banner(painter: &egui::Painter, area: Rect, text: &str) {
+    let font = FontId::proportional((area.height() / 13.0).clamp(22.0, 52.0));
+    let galley = painter.layout(text.to_string(), font, Color32::BLACK, area.width() * 0.92 - 32.0);
+    let size = galley.size() + Vec2::new(32.0, 24.0);
+    let r = Rect::from_center_size(Pos2::new(area.center().x, area.top() + size.y / 2.0 + 10.0), size);
+    painter.rect_filled(r, CornerRadius::same(10), WARN);
+    painter.rect_stroke(r, CornerRadius::same(10), Stroke::new(3.0, Color32::BLACK), StrokeKind::Inside);
+    painter.galley(r.min + Vec2::new(16.0, 12.0), galley, Color32::BLACK);
 }
 
 /// Hip angle over time with the lockout target band, rep marks and a cursor.

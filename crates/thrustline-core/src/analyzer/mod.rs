@@ -49,11 +49,26 @@ impl Phase {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Event {
-    RepCounted { rep: u32 },
-    PartialRep { peak_hip_angle: f32 },
-    FaultRaised { rep: u32, id: FaultId },
-    SetEnded { set: u32 },
-    Warning { id: Warning },
+    RepCounted {
+        rep: u32,
+    },
+    PartialRep {
+        peak_hip_angle: f32,
+    },
+    FaultRaised {
+        rep: u32,
+        id: FaultId,
+    },
+    SetEnded {
+        set: u32,
+    },
+    Warning {
+        id: Warning,
+    },
+    /// The camera's setup has a new most urgent issue (`None`: fixed).
+    Setup {
+        issue: Option<crate::setup::SetupIssue>,
+    },
 }
 
 /// Fixed-capacity event list, so the per-frame update never allocates.
@@ -66,7 +81,7 @@ pub struct Events {
 impl Events {
     pub const CAPACITY: usize = 12;
 
-    fn push(&mut self, e: Event) {
+    pub fn push(&mut self, e: Event) {
         if self.len < Self::CAPACITY {
             self.items[self.len] = Some(e);
             self.len += 1;
@@ -211,6 +226,7 @@ pub struct Analyzer {
     forced_side: Option<Side>,
     cfg: Thresholds,
     geom: FrameGeometry,
+    setup: crate::setup::SetupCheck,
     phase: Phase,
     smoothed: Option<f32>,
     last_t: Option<f64>,
@@ -305,6 +321,7 @@ impl Analyzer {
         Self {
             cfg,
             geom,
+            setup: crate::setup::SetupCheck::new(geom),
             phase: Phase::Setup,
             smoothed: None,
             last_t: None,
@@ -417,6 +434,22 @@ impl Analyzer {
         }
     }
 
+    /// The frame's mean luma (0–255) for the setup check, sampled now and then by the caller.
+    pub fn set_luma(&mut self, luma: f32) {
+        self.setup.set_luma(luma);
+    }
+
+    /// Runs the setup check alone, for frames between sets ([`Self::observe`]'s): an event when
+    /// its current issue changes. [`Self::update`] runs it on every frame in a set.
+    pub fn check_setup(&mut self, t_ms: f64, pose: Option<&PoseObservation>) -> Option<Event> {
+        self.setup.observe(t_ms / 1000.0, pose).map(|issue| Event::Setup { issue })
+    }
+
+    /// The setup's most urgent issue now, if any.
+    pub fn setup_issue(&self) -> Option<crate::setup::SetupIssue> {
+        self.setup.current()
+    }
+
     /// Feeds one frame. `t_ms` must increase; `pose` is `None` when nobody was found.
     pub fn update(&mut self, t_ms: f64, pose: Option<&PoseObservation>) -> FrameAnalysis {
         self.update_masked(t_ms, pose, None)
@@ -460,6 +493,9 @@ impl Analyzer {
         mask: Option<&crate::mask::SegmentationMask>,
     ) -> FrameAnalysis {
         let mut ev = Events::default();
+        if let Some(e) = self.check_setup(t_ms, pose) {
+            ev.push(e);
+        }
         let t = t_ms / 1000.0;
         self.frames += 1;
         self.first_t.get_or_insert(t);

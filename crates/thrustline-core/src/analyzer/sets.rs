@@ -75,6 +75,10 @@ impl Analyzer {
                     _ => VelocityScale::Blazepose,
                 },
             ),
+            setup: {
+                let s = self.setup.summary();
+                (s.frames > 0).then_some(s)
+            },
         }
     }
 

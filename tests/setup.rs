@@ -1,0 +1,123 @@
+//! The setup check on a clip whose feet the frame cuts away (a shared side-view clip cropped
+//! with ffmpeg): the report and session.json say the feet were out of the picture, the foot
+//! faults are not judged rather than guessed, the reps still count; live, the terminal and the
+//! voice tell the lifter to step back, and the window shows it (under Xvfb).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+/// `hip_thrust_feet_normal` (576×340, lying along the frame, feet at the bottom) with its lower
+/// 104 rows cut away: knees in the picture, ankles, heels and toes out.
+fn feet_cropped(shared: &Path, out: &Path) -> Option<PathBuf> {
+    if Command::new("ffmpeg").arg("-version").output().is_err() {
+        eprintln!("SKIP: ffmpeg not installed (scripts/test.sh installs it)");
+        return None;
+    }
+    let clip = out.join("feet_cropped.mp4");
+    let ok = Command::new("ffmpeg")
+        .args(["-loglevel", "error", "-y", "-i"])
+        .arg(shared.join("footage/hip_thrust_feet_normal.mp4"))
+        .args(["-vf", "crop=576:236:0:0", "-c:v", "libx264", "-crf", "18", "-pix_fmt", "yuv420p"])
+        .arg(&clip)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "ffmpeg could not crop the clip");
+    Some(clip)
+}
+
+fn json(p: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))).unwrap()
+}
+
+const FEET_OUT: &str = "Step back: your feet are out of the picture";
+const FOOT_FAULTS: [&str; 4] = ["feet_too_far", "feet_too_close", "heels_lifting", "toes_lifting"];
+
+#[test]
+fn feet_out_of_the_picture_are_reported_and_their_faults_not_judged() {
+    let Some(shared) = common::shared() else { return };
+    let out = common::tmpdir("setup-analyze");
+    let Some(clip) = feet_cropped(&shared, &out) else { return };
+    let o = common::thrustline(&[
+        "analyze",
+        "--quiet",
+        "--no-video",
+        "--no-log",
+        "--out",
+        out.join("s").to_str().unwrap(),
+        clip.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s = json(&out.join("s/session.json"));
+    let issues = s["setup"]["issues"].as_array().unwrap();
+    assert_eq!(issues[0]["id"], "feet_out_of_frame", "{issues:?}");
+    assert!(issues[0]["share"].as_f64().unwrap() > 0.9, "{issues:?}");
+    // The uncropped clip's two reps still count; what needs the feet is not judged, never guessed.
+    let reps = s["reps"].as_array().unwrap();
+    assert_eq!(reps.len(), 2);
+    for r in reps {
+        for id in FOOT_FAULTS {
+            let j = r["judgements"].as_array().unwrap().iter().find(|j| j["id"] == id).unwrap();
+            assert_eq!(j["verdict"], "not_judged", "rep {} {id}", r["index"]);
+        }
+    }
+    let html = std::fs::read_to_string(out.join("s/report.html")).unwrap();
+    let line = &html[html.find(r#"id="setup""#).expect("the report's setup line")..];
+    assert!(line[..line.find("</p>").unwrap()].contains(FEET_OUT), "{line}");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn live_tells_the_lifter_to_step_back() {
+    let Some(shared) = common::shared() else { return };
+    let out = common::tmpdir("setup-live");
+    let Some(clip) = feet_cropped(&shared, &out) else { return };
+    let wav = out.join("cues.wav");
+    let o = common::thrustline(&[
+        "live",
+        clip.to_str().unwrap(),
+        "--no-window",
+        "--mute",
+        "--speak",
+        "--no-log",
+        "--no-record",
+        "--out",
+        out.join("sessions").to_str().unwrap(),
+        "--audio-wav",
+        wav.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{stdout}{}", String::from_utf8_lossy(&o.stderr));
+    // Said once, about a second in (the issue must hold that long), before the first rep.
+    let said = stdout.find(&format!("setup: {FEET_OUT}")).expect("the setup line");
+    assert_eq!(stdout.matches(FEET_OUT).count(), 1, "{stdout}");
+    assert!(stdout.find("rep 1").is_none_or(|r| said < r), "{stdout}");
+    // The cue track holds the setup tone (E5, 659 Hz) within the first two seconds, then speech.
+    let sr = thrustline_engine::audio::SAMPLE_RATE as usize;
+    let samples = thrustline_engine::audio::read_track(&wav).unwrap();
+    let onset = samples.iter().position(|v| v.abs() > 0.05).expect("a cue on the track");
+    assert!(onset < 2 * sr, "first cue at {:.2} s", onset as f64 / sr as f64);
+    let note = &samples[onset..onset + sr / 20];
+    let crossings = note.windows(2).filter(|w| w[0] < 0.0 && w[1] >= 0.0).count();
+    let hz = crossings as f64 * 20.0;
+    assert!((600.0..720.0).contains(&hz), "first cue at {hz} Hz, not the setup tone");
+    if Path::new("/usr/bin/xvfb-run").is_file() {
+        let trace = out.join("trace.json");
+        let o = Command::new("xvfb-run")
+            .args(["-a", "-s", "-screen 0 1400x900x24", env!("CARGO_BIN_EXE_thrustline"), "live"])
+            .arg(&clip)
+            .args(["--mute", "--no-log", "--no-record", "--exit-at-end", "--out"])
+            .arg(out.join("window"))
+            .arg("--ui-trace")
+            .arg(&trace)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let banners = json(&trace)["banners_shown"].clone();
+        assert!(banners.as_array().unwrap().iter().any(|b| b == FEET_OUT), "{banners}");
+    }
+    let _ = std::fs::remove_dir_all(&out);
+}
