@@ -106,6 +106,9 @@ pub fn run(a: &LiveArgs) -> Result<bool> {
         screenshot: a.screenshot.clone(),
         trace: a.ui_trace.clone(),
     };
-    thrustline_ui::live::run(cfg, engine, slot, stop, auto).map_err(|e| anyhow!(e))?;
+    for s in thrustline_ui::live::run(cfg, engine, slot, stop, auto).map_err(|e| anyhow!(e))? {
+        eprintln!("{}", thrustline_ui::live::end_message(&s));
+        eprintln!("latency capture -> overlay: {}", s.latency);
+    }
     Ok(true)
 }

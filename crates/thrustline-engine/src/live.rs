@@ -362,8 +362,11 @@ impl Engine {
         })
     }
 
+    /// Passes a command to the worker; a worker 16 commands behind (stalled) drops it, said.
     pub fn send(&self, c: Command) {
-        let _ = self.cmd.try_send(c);
+        if let Err(e) = self.cmd.try_send(c) {
+            tracing::warn!("{:?} not delivered: the pose worker is not keeping up", e.into_inner());
+        }
     }
 
     /// The newest analyzed frame, if one arrived since the last call.

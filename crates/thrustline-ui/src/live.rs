@@ -95,6 +95,8 @@ pub struct LiveApp {
     fault_shot_taken: bool,
     /// What the camera's setup needs fixed, shown until it is.
     setup_issue: Option<thrustline_core::SetupIssue>,
+    /// Every session that ended in this window, for the caller to report.
+    sessions: Arc<Mutex<Vec<LiveSummary>>>,
     closing: bool,
 }
 
@@ -107,6 +109,7 @@ impl LiveApp {
         slot: WakeSlot,
         stop: Arc<AtomicBool>,
         auto: Automation,
+        sessions: Arc<Mutex<Vec<LiveSummary>>>,
     ) -> Self {
         widgets::apply_theme(&cc.egui_ctx);
         let _ = slot.0.set(cc.egui_ctx.clone());
@@ -137,6 +140,7 @@ impl LiveApp {
             shots_pending: Arc::new(Mutex::new(0)),
             fault_shot_taken: false,
             setup_issue: None,
+            sessions,
             closing: false,
         };
         if let Some(e) = &app.engine {
@@ -187,9 +191,10 @@ impl LiveApp {
     }
 
     fn finished(&mut self, s: LiveSummary) {
-        let msg = format!("Session ended ({}): {} reps, saved to {}", s.end, s.reps, s.dir.display());
-        eprintln!("{msg}");
-        eprintln!("latency capture -> overlay: {}", s.latency);
+        let msg = end_message(&s);
+        if let Ok(mut done) = self.sessions.lock() {
+            done.push(s.clone());
+        }
         self.trace.end_message = Some(msg);
         self.trace.session_dir = Some(s.dir.display().to_string());
         self.ended = Some(s);
@@ -666,13 +671,19 @@ fn end_title(s: &LiveSummary) -> String {
 }
 
 /// Opens the live window; returns when it closes.
+/// How a session's end is told: "Session ended (end of the video): 2 reps, saved to …".
+pub fn end_message(s: &LiveSummary) -> String {
+    format!("Session ended ({}): {} reps, saved to {}", s.end, s.reps, s.dir.display())
+}
+
+/// Opens the live window; returns, when it closes, every session that ended in it.
 pub fn run(
     cfg: LiveConfig,
     engine: Engine,
     slot: WakeSlot,
     stop: Arc<AtomicBool>,
     auto: Automation,
-) -> Result<(), String> {
+) -> Result<Vec<LiveSummary>, String> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Thrustline — live")
@@ -682,10 +693,14 @@ pub fn run(
         renderer: eframe::Renderer::Glow,
         ..Default::default()
     };
+    let sessions = Arc::new(Mutex::new(Vec::new()));
+    let done = sessions.clone();
     eframe::run_native(
         "thrustline-engine",
         options,
-        Box::new(move |cc| Ok(Box::new(LiveApp::new(cc, cfg, engine, slot, stop, auto)))),
+        Box::new(move |cc| Ok(Box::new(LiveApp::new(cc, cfg, engine, slot, stop, auto, done)))),
     )
-    .map_err(|e| format!("cannot open the window: {e}"))
+    .map_err(|e| format!("cannot open the window: {e}"))?;
+    let ended = sessions.lock().map(|mut v| std::mem::take(&mut *v)).unwrap_or_default();
+    Ok(ended)
 }
