@@ -95,3 +95,53 @@ fn landmarks_match_mediapipe_on_every_clip() {
     let _ = std::fs::remove_dir_all(&out);
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// Camera cuts (issue 14): eight shared clips cut together (different people, sizes, frame
+/// rates, a zoom until the legs leave the picture, a close-up), made by
+/// `tests/fixtures/cuts/make_clip.sh`; MediaPipe 0.10.14's landmarks for it are committed beside
+/// it (`make_reference.py` says how they were made). The same bars as the shared clips.
+#[test]
+fn landmarks_match_mediapipe_through_camera_cuts() {
+    let Some(shared) = common::shared() else { return };
+    let out = common::tmpdir("accuracy-cuts");
+    let clip = out.join("cuts.mp4");
+    let fixtures = common::root().join("tests/fixtures/cuts");
+    let made = std::process::Command::new("bash")
+        .arg(fixtures.join("make_clip.sh"))
+        .arg(&shared)
+        .arg(&clip)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "make_clip.sh: {}", String::from_utf8_lossy(&made.stderr));
+    let mut failures = Vec::new();
+    for (smooth, reference) in [(true, "mediapipe"), (false, "mediapipe-raw")] {
+        let json = out.join(format!("cuts.{reference}.json"));
+        let mut args =
+            vec!["pose", clip.to_str().unwrap(), "-o", json.to_str().unwrap(), "--mediapipe-clock"];
+        if !smooth {
+            args.push("--no-smooth");
+        }
+        let o = common::thrustline(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let ours: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+        let theirs: Value =
+            serde_json::from_slice(&std::fs::read(fixtures.join(format!("cuts.{reference}.json"))).unwrap())
+                .unwrap();
+        for key in ["width", "height", "complexity"] {
+            assert_eq!(ours[key], theirs[key], "{key}");
+        }
+        let s = compare(&ours, &theirs);
+        println!(
+            "cuts {reference:14} median {:.3}% p95 {:.3}% poses {}/{}",
+            s.median, s.p95, s.ours, s.theirs
+        );
+        if s.median > 0.5 || s.p95 > 2.0 || (s.ours as f64) < 0.98 * s.theirs as f64 {
+            failures.push(format!(
+                "cuts {reference}: median {:.3} p95 {:.3} poses {}/{}",
+                s.median, s.p95, s.ours, s.theirs
+            ));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    assert!(failures.is_empty(), "{failures:#?}");
+}
