@@ -27,6 +27,10 @@ pub struct LiftArgs {
     /// TOML file overriding fault thresholds.
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Whom to coach when several people are in view: auto (the one lying on the floor or a
+    /// bench, not a passer-by), left or right (as the picture shows them).
+    #[arg(long, default_value = "auto")]
+    pub person: thrustline_pose::Person,
 }
 
 impl LiftArgs {
@@ -39,6 +43,7 @@ impl LiftArgs {
                 smooth: true,
                 threads,
                 spin: false,
+                person: self.person,
                 ..PoseConfig::default()
             },
             thresholds: thrustline_engine::setup::thresholds(self.config.as_deref())?,

@@ -29,11 +29,19 @@ pub struct PoseArgs {
     /// Also write the world landmarks (metres, hip-centred, camera-aligned axes) per frame.
     #[arg(long)]
     pub world: bool,
+    /// Whom to track when several people are in view: auto (the one lying down), left or right.
+    #[arg(long, default_value = "auto")]
+    pub person: thrustline_pose::Person,
 }
 
 pub fn run(a: &PoseArgs) -> Result<()> {
-    let cfg =
-        PoseConfig { model: a.model, smooth: !a.no_smooth, threads: a.threads, ..PoseConfig::default() };
+    let cfg = PoseConfig {
+        model: a.model,
+        smooth: !a.no_smooth,
+        threads: a.threads,
+        person: a.person,
+        ..PoseConfig::default()
+    };
     let out = thrustline_engine::landmarks::track(&a.video, cfg, a.mediapipe_clock, a.world)?;
     crate::atomic::write(&a.output, &serde_json::to_vec(&out)?)?;
     let found = out.frames.iter().filter(|f| f.lm.is_some()).count();

@@ -76,6 +76,8 @@ pub enum Command {
     /// Ends the set and starts the next at once: the counter starts from zero.
     NewSet,
     SetSide(Option<Side>),
+    /// Coach someone else from the next frame (a person clicked in the window).
+    SetPerson(thrustline_pose::Person),
 }
 
 /// One analyzed frame, ready to draw.
@@ -600,6 +602,10 @@ impl Worker {
             Command::SetSide(s) => {
                 self.cfg.side = s;
                 self.analyzer.set_side(s);
+            }
+            Command::SetPerson(p) => {
+                self.cfg.lift.pose.person = p;
+                self.tracker.set_person(p);
             }
         }
     }

@@ -67,9 +67,9 @@ fn iou(a: &Detection, b: &Detection) -> f32 {
     }
 }
 
-/// MediaPipe's WEIGHTED non-max suppression, returning only the best merged detection.
-pub fn weighted_nms_best(dets: &mut [Detection]) -> Option<Detection> {
-    dets.sort_by(|a, b| b.score.total_cmp(&a.score));
+/// MediaPipe's WEIGHTED non-max suppression over one cluster: the best remaining detection
+/// with the boxes overlapping it averaged in by score; the cluster is removed from `dets`.
+fn merge_best(dets: &mut Vec<Detection>) -> Option<Detection> {
     let top = *dets.first()?;
     let (mut total, mut acc) = (0.0f32, [0.0f32; 12]);
     for d in dets.iter().filter(|d| iou(&top, d) > NMS_IOU) {
@@ -92,10 +92,11 @@ pub fn weighted_nms_best(dets: &mut [Detection]) -> Option<Detection> {
             *a += d.score * v;
         }
     }
+    dets.retain(|d| iou(&top, d) <= NMS_IOU);
     if total <= 0.0 {
         return Some(top);
     }
-    let m: Vec<f32> = acc.iter().map(|a| a / total).collect();
+    let m = acc.map(|a| a / total);
     Some(Detection {
         score: top.score,
         xmin: m[0],
@@ -104,6 +105,74 @@ pub fn weighted_nms_best(dets: &mut [Detection]) -> Option<Detection> {
         height: m[3] - m[1],
         keypoints: [(m[4], m[5]), (m[6], m[7]), (m[8], m[9]), (m[10], m[11])],
     })
+}
+
+/// MediaPipe's WEIGHTED non-max suppression: every person, best score first.
+pub fn weighted_nms(dets: &mut Vec<Detection>) -> Vec<Detection> {
+    dets.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let mut people = Vec::new();
+    while let Some(d) = merge_best(dets) {
+        people.push(d);
+    }
+    people
+}
+
+/// The best merged detection alone (what MediaPipe's pose graph keeps: `max_num_detections` 1).
+pub fn weighted_nms_best(dets: &mut Vec<Detection>) -> Option<Detection> {
+    dets.sort_by(|a, b| b.score.total_cmp(&a.score));
+    merge_best(dets)
+}
+
+impl Detection {
+    /// How level the body lies, 0 (upright) to 1 (lying flat): the hip centre → full-body
+    /// scale point direction's horizontal share, in pixels.
+    pub fn lying(&self, w: u32, h: u32) -> f32 {
+        let dx = (self.keypoints[1].0 - self.keypoints[0].0) * w as f32;
+        let dy = (self.keypoints[1].1 - self.keypoints[0].1) * h as f32;
+        let len = dx.hypot(dy);
+        if len > 0.0 {
+            dx.abs() / len
+        } else {
+            0.0
+        }
+    }
+
+    /// Whether a point (normalized to the frame) lies in the box.
+    pub fn contains(&self, x: f32, y: f32) -> bool {
+        (self.xmin..=self.xmin + self.width).contains(&x)
+            && (self.ymin..=self.ymin + self.height).contains(&y)
+    }
+
+    /// Overlap with a box given by its centre and size (normalized), intersection over union.
+    pub fn overlap(&self, x_center: f32, y_center: f32, width: f32, height: f32) -> f32 {
+        let other = Detection {
+            score: 0.0,
+            xmin: x_center - width / 2.0,
+            ymin: y_center - height / 2.0,
+            width,
+            height,
+            keypoints: [(0.0, 0.0); 4],
+        };
+        iou(self, &other)
+    }
+}
+
+/// A frame this much longer than wide (or wider than long) is looked at in halves too.
+const HALVES_ASPECT: f32 = 1.5;
+/// Each half spans this share of the long side, so a person at the middle is whole in one.
+const HALF_SHARE: f32 = 0.6;
+
+/// The two overlapping halves of a long frame along its long side, `[x, y, width, height]`.
+fn halves(w: f32, h: f32) -> Vec<[f32; 4]> {
+    if w >= HALVES_ASPECT * h {
+        let tw = (w * HALF_SHARE).round();
+        vec![[0.0, 0.0, tw, h], [w - tw, 0.0, tw, h]]
+    } else if h >= HALVES_ASPECT * w {
+        let th = (h * HALF_SHARE).round();
+        vec![[0.0, 0.0, w, th], [0.0, h - th, w, th]]
+    } else {
+        Vec::new()
+    }
 }
 
 impl Detector {
@@ -116,13 +185,15 @@ impl Detector {
         })
     }
 
-    /// Runs the detector on an RGB frame; returns the best detection, normalized to the frame.
-    pub fn detect(&mut self, rgb: &Mat) -> Result<Option<Detection>, PoseError> {
-        let (w, h) = (rgb.cols() as f32, rgb.rows() as f32);
-        // Letterbox: the frame's long side fills the square input, centred, zero border.
+    /// Runs the model on the frame, or on a `tile` of it (x, y, width, height in pixels), and
+    /// decodes every box over the score threshold into `candidates`, normalized to the frame.
+    fn candidates(&mut self, rgb: &Mat, tile: Option<[f32; 4]>) -> Result<(), PoseError> {
+        let (fw, fh) = (rgb.cols() as f32, rgb.rows() as f32);
+        let [x0, y0, w, h] = tile.unwrap_or([0.0, 0.0, fw, fh]);
+        // Letterbox: the region's long side fills the square input, centred, zero border.
         let side = w.max(h);
         let s = side / INPUT as f32;
-        let m = [[s, 0.0, w / 2.0 - side / 2.0], [0.0, s, h / 2.0 - side / 2.0]];
+        let m = [[s, 0.0, x0 + w / 2.0 - side / 2.0], [0.0, s, y0 + h / 2.0 - side / 2.0]];
         self.input.fill(rgb, m, BORDER_CONSTANT, -1.0, 1.0)?;
         let pad_x = (1.0 - w / side) / 2.0;
         let pad_y = (1.0 - h / side) / 2.0;
@@ -148,8 +219,17 @@ impl Detector {
             )));
         }
         self.candidates.clear();
-        // Undo the letterbox: map from the padded square back to the frame.
-        let unpad = |x: f32, y: f32| ((x - pad_x) / (1.0 - 2.0 * pad_x), (y - pad_y) / (1.0 - 2.0 * pad_y));
+        // Undo the letterbox: map from the padded square back to the region, then the frame.
+        let to_frame = |x: f32, y: f32| match tile {
+            None => (x, y),
+            Some(_) => ((x0 + x * w) / fw, (y0 + y * h) / fh),
+        };
+        let unpad =
+            |x: f32, y: f32| to_frame((x - pad_x) / (1.0 - 2.0 * pad_x), (y - pad_y) / (1.0 - 2.0 * pad_y));
+        let (sx, sy) = match tile {
+            None => (1.0, 1.0),
+            Some(_) => (w / fw, h / fh),
+        };
         for (i, a) in self.anchors.iter().enumerate() {
             let score = sigmoid(scores[i].clamp(-SCORE_CLIP, SCORE_CLIP));
             if score < MIN_DETECTION_SCORE {
@@ -171,12 +251,38 @@ impl Detector {
                 score,
                 xmin,
                 ymin,
-                width: bw / (1.0 - 2.0 * pad_x),
-                height: bh / (1.0 - 2.0 * pad_y),
+                width: bw / (1.0 - 2.0 * pad_x) * sx,
+                height: bh / (1.0 - 2.0 * pad_y) * sy,
                 keypoints,
             });
         }
+        Ok(())
+    }
+
+    /// The best-scoring person, as MediaPipe's pose graph picks.
+    pub fn detect(&mut self, rgb: &Mat) -> Result<Option<Detection>, PoseError> {
+        self.candidates(rgb, None)?;
         Ok(weighted_nms_best(&mut self.candidates))
+    }
+
+    /// Every person in the frame: those the whole frame shows, best score first (the first is
+    /// MediaPipe's pick), then, with `closer`, those only a closer look finds. In a wide or tall
+    /// frame people shrink in the detector's 224-pixel square (two lifters side by side: the
+    /// second scores under 0.5), so its two overlapping halves are looked at as well; not by
+    /// default, where a person MediaPipe would not find is not found either.
+    pub fn detect_all(&mut self, rgb: &Mat, closer: bool) -> Result<Vec<Detection>, PoseError> {
+        self.candidates(rgb, None)?;
+        let mut people = weighted_nms(&mut self.candidates);
+        let (w, h) = (rgb.cols() as f32, rgb.rows() as f32);
+        for tile in halves(w, h).into_iter().filter(|_| closer) {
+            self.candidates(rgb, Some(tile))?;
+            for d in weighted_nms(&mut self.candidates) {
+                if people.iter().all(|p| iou(p, &d) <= NMS_IOU) {
+                    people.push(d);
+                }
+            }
+        }
+        Ok(people)
     }
 }
 
@@ -199,7 +305,16 @@ mod tests {
     }
 
     #[test]
+    fn every_person_is_kept_best_first() {
+        let mut d = vec![det(0.6, 0.2), det(0.9, 0.0), det(0.7, 5.0)];
+        let people = weighted_nms(&mut d);
+        assert_eq!(people.len(), 2);
+        assert_eq!((people[0].score, people[1].score), (0.9, 0.7));
+        assert!((people[1].xmin - 5.0).abs() < 1e-6);
+    }
+
+    #[test]
     fn no_candidates_no_detection() {
-        assert!(weighted_nms_best(&mut []).is_none());
+        assert!(weighted_nms_best(&mut Vec::new()).is_none());
     }
 }

@@ -8,6 +8,7 @@ pub mod detector;
 pub mod error;
 pub mod filter;
 pub mod landmarker;
+pub mod person;
 pub mod roi;
 pub mod runtime;
 pub mod tensor;
@@ -19,6 +20,7 @@ use thrustline_core::{Landmark, PoseObservation, NUM_LANDMARKS};
 
 pub use detector::Detection;
 pub use error::PoseError;
+pub use person::Person;
 pub use roi::NormRect;
 
 use filter::{LandmarkSmoother, VisibilitySmoother};
@@ -74,6 +76,8 @@ pub struct PoseConfig {
     /// Whether idle inference threads spin: lowest latency live, but a spinning thread takes
     /// the core that other stages of an offline run need.
     pub spin: bool,
+    /// Whom to track when several people are in view.
+    pub person: Person,
 }
 
 impl Default for PoseConfig {
@@ -84,6 +88,7 @@ impl Default for PoseConfig {
             models_dir: runtime::models_dir(),
             threads: 2,
             spin: true,
+            person: Person::Auto,
         }
     }
 }
@@ -133,6 +138,8 @@ pub struct PoseTracker {
     detector: detector::Detector,
     landmarker: Landmarker,
     prev_roi: Option<NormRect>,
+    /// Where the tracked lifter was last posed (kept through a lost track, for re-detection).
+    lifter: Option<person::Lifter>,
     smoother: LandmarkSmoother<NUM_LANDMARKS>,
     world_smoother: LandmarkSmoother<NUM_LANDMARKS>,
     visibility: VisibilitySmoother<NUM_LANDMARKS>,
@@ -184,6 +191,7 @@ impl PoseTracker {
             detector: detector::Detector::new(det)?,
             landmarker: Landmarker::new(lm)?,
             prev_roi: None,
+            lifter: None,
             smoother: LandmarkSmoother::new(filter::LANDMARKS),
             world_smoother: LandmarkSmoother::new(filter::WORLD),
             visibility: VisibilitySmoother::default(),
@@ -208,7 +216,15 @@ impl PoseTracker {
         &self.cfg
     }
 
-    /// Forgets the tracked person: the next frame runs the detector.
+    /// Tracks someone else from the next frame: `person` picks them among those detected.
+    pub fn set_person(&mut self, person: Person) {
+        self.cfg.person = person;
+        self.lifter = None;
+        self.reset();
+    }
+
+    /// Loses the track (the lifter is remembered a moment for re-detection): the next frame
+    /// runs the detector.
     pub fn reset(&mut self) {
         self.prev_roi = None;
         self.smoother.reset();
@@ -221,21 +237,40 @@ impl PoseTracker {
     pub fn process(&mut self, image: &RgbImage, t_ms: f64) -> Result<Option<PoseFrame>, PoseError> {
         let rgb = image.mat();
         let (w, h) = (image.width(), image.height());
+        let t_s = t_ms / 1000.0;
         let (roi, detected) = match self.prev_roi.take() {
             Some(r) => (r, false),
-            None => match self.detector.detect(rgb)? {
-                Some(d) => (d.roi(w, h), true),
-                None => {
-                    self.reset();
-                    return Ok(None);
+            None => {
+                // Left, right or a point: everyone must be found to pick among them.
+                let people = self.detector.detect_all(rgb, self.cfg.person != Person::Auto)?;
+                tracing::debug!("{} people detected at {t_s:.2} s", people.len());
+                match person::choose(&people, self.cfg.person, self.lifter.as_ref(), w, h, t_s) {
+                    person::Choice::Track { detection, switched } => {
+                        if switched {
+                            tracing::warn!(
+                                "at {:.1} s: the person tracked before is gone; now tracking another",
+                                t_s
+                            );
+                        }
+                        (detection.roi(w, h), true)
+                    }
+                    person::Choice::Nobody => {
+                        self.reset();
+                        return Ok(None);
+                    }
                 }
-            },
+            }
         };
         let Some(out) = self.landmarker.run(rgb, &roi)? else {
             self.reset();
             return Ok(None);
         };
-        let t_s = t_ms / 1000.0;
+        let (hl, hr) = (&out.landmarks[23], &out.landmarks[24]);
+        self.lifter = Some(person::Lifter {
+            hip_px: ((hl.x + hr.x) / 2.0 * w as f32, (hl.y + hr.y) / 2.0 * h as f32),
+            size_px: roi.width * w as f32,
+            t_s,
+        });
         // Object scale for smoothing: the unexpanded box of the raw auxiliary points, twice
         // the distance between them (pose_landmark_filtering.pbtxt's OBJECT_SCALE_ROI).
         let (wf, hf) = (w as f32, h as f32);

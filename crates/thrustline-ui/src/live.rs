@@ -21,6 +21,8 @@ use crate::widgets::{self, ACCENT, DIM, FAULT};
 const PLOT_WINDOW_S: f64 = 20.0;
 /// Longest source name shown in the controls row (the row fits 1280 px with it).
 const SOURCE_NAME_MAX_CHARS: usize = 28;
+/// Said when a click on the video picks the person to coach.
+const PERSON_PICKED: &str = "Coaching the person you clicked";
 /// Shown after a rep whose side-view faults the camera's angle hid.
 pub const NOT_JUDGED_BANNER: &str = "Form not judged from this angle: put the camera at your side";
 /// While idle, repaint this often anyway, to notice Ctrl-C.
@@ -609,9 +611,17 @@ impl eframe::App for LiveApp {
                 ui.label(RichText::new(e).size(22.0).color(FAULT));
             }
             let area = ui.max_rect();
+            let mut picked = None;
             match (&self.texture, &self.frame) {
                 (Some(tex), Some(f)) => {
                     let rect = widgets::video(ui, tex, f.width, f.height, self.mirror);
+                    // A click on someone coaches them (a gym has more than one person in view).
+                    let click = ui.interact(rect, ui.scope_id().with("video-click"), egui::Sense::click());
+                    if let Some(p) = click.interact_pointer_pos().filter(|_| click.clicked()) {
+                        let x = (p.x - rect.left()) / rect.width();
+                        let y = (p.y - rect.top()) / rect.height();
+                        picked = Some((if self.mirror { 1.0 - x } else { x }, y));
+                    }
                     let painter = ui.painter_at(rect);
                     if let Some(lm) = &f.landmarks {
                         widgets::skeleton(&painter, rect, lm, f.metrics.as_ref(), self.mirror, None);
@@ -651,6 +661,10 @@ impl eframe::App for LiveApp {
                         ui.label(RichText::new(msg).size(26.0).color(DIM));
                     });
                 }
+            }
+            if let Some((x, y)) = picked {
+                self.send(Command::SetPerson(thrustline_pose::Person::At(x, y)));
+                self.show_banner(PERSON_PICKED.to_string(), true);
             }
         });
         self.finish_automation(&ctx);
