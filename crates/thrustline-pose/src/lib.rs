@@ -243,7 +243,6 @@ impl PoseTracker {
             None => {
                 // Left, right or a point: everyone must be found to pick among them.
                 let people = self.detector.detect_all(rgb, self.cfg.person != Person::Auto)?;
-                tracing::debug!("{} people detected at {t_s:.2} s", people.len());
                 match person::choose(&people, self.cfg.person, self.lifter.as_ref(), w, h, t_s) {
                     person::Choice::Track { detection, switched } => {
                         if switched {
