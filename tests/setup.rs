@@ -1,6 +1,7 @@
 //! The setup check on a clip whose feet the frame cuts away (a shared side-view clip cropped
 //! with ffmpeg): the report and session.json say the feet were out of the picture, the foot
-//! faults are not judged rather than guessed, the reps still count; live, the terminal and the
+//! faults are not judged rather than guessed, the reps still count, the annotated video shows
+//! the advice; live, the terminal and the
 //! voice tell the lifter to step back, and the window shows it (under Xvfb).
 
 mod common;
@@ -8,6 +9,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use opencv::prelude::*;
+use opencv::videoio::{VideoCapture, CAP_FFMPEG};
 use serde_json::Value;
 
 /// `hip_thrust_feet_normal` (576×340, lying along the frame, feet at the bottom) with its lower
@@ -44,7 +47,6 @@ fn feet_out_of_the_picture_are_reported_and_their_faults_not_judged() {
     let o = common::thrustline(&[
         "analyze",
         "--quiet",
-        "--no-video",
         "--no-log",
         "--out",
         out.join("s").to_str().unwrap(),
@@ -64,6 +66,22 @@ fn feet_out_of_the_picture_are_reported_and_their_faults_not_judged() {
             assert_eq!(j["verdict"], "not_judged", "rep {} {id}", r["index"]);
         }
     }
+    // The annotated video carries the advice: an amber band across the frame, mid-clip.
+    let mut cap = VideoCapture::from_file(out.join("s/annotated.mp4").to_str().unwrap(), CAP_FFMPEG).unwrap();
+    let mut frame = Mat::default();
+    for _ in 0..150 {
+        assert!(cap.read(&mut frame).unwrap());
+    }
+    let (w, h) = (frame.cols(), frame.rows());
+    let amber = (0..h / 2)
+        .flat_map(|y| (0..w).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            let p = frame.at_2d::<opencv::core::Vec3b>(y, x).unwrap();
+            // BGR, with the encoder's wobble.
+            p[0].abs_diff(60) < 50 && p[1].abs_diff(180) < 40 && p[2].abs_diff(240) < 40
+        })
+        .count();
+    assert!(amber > 2000, "annotated video: {amber} amber pixels, no setup band");
     let html = std::fs::read_to_string(out.join("s/report.html")).unwrap();
     let line = &html[html.find(r#"id="setup""#).expect("the report's setup line")..];
     assert!(line[..line.find("</p>").unwrap()].contains(FEET_OUT), "{line}");

@@ -314,7 +314,11 @@ impl Run<'_> {
                 } else {
                     imgproc::cvt_color_def(f.rgb.mat(), &mut bgr, imgproc::COLOR_RGB2BGR)?;
                 }
-                let hud = draw::Hud { analysis: Some(&fa), banner: banner.at(t_s) };
+                let hud = draw::Hud {
+                    analysis: Some(&fa),
+                    banner: banner.at(t_s),
+                    setup: analyzer.setup_issue().map(|i| i.message()),
+                };
                 draw::overlay(&mut bgr, p.as_ref().map(|p| &p.landmarks), &hud)?;
                 if let Some(w) = video.as_mut() {
                     w.write(&bgr)?;

@@ -15,6 +15,9 @@ const DIM: (f64, f64, f64) = (200.0, 200.0, 200.0);
 const FAULT: (f64, f64, f64) = (60.0, 60.0, 230.0);
 const PANEL: (f64, f64, f64) = (30.0, 30.0, 30.0);
 const WHITE: (f64, f64, f64) = (255.0, 255.0, 255.0);
+const BLACK: (f64, f64, f64) = (0.0, 0.0, 0.0);
+/// Amber (BGR), the live window's notice colour.
+const WARN: (f64, f64, f64) = (60.0, 180.0, 240.0);
 /// Landmarks under this visibility are not drawn (MediaPipe's drawing utilities use 0.5).
 pub const DRAW_MIN_VISIBILITY: f32 = 0.5;
 /// How long a fault's cue stays up after it is raised: time for a lifter on the bench to look
@@ -45,6 +48,50 @@ fn c(rgb: (f64, f64, f64)) -> Scalar {
     Scalar::new(rgb.0, rgb.1, rgb.2, 0.0)
 }
 
+/// Where a [`wrapped_box`] sits: its top edge, or its bottom edge, in pixels.
+enum Anchor {
+    Top(i32),
+    Bottom(i32),
+}
+
+/// `s` in a full-width box, wrapped to the frame's width; `colors` are the fill and the ink.
+fn wrapped_box(
+    img: &mut Mat,
+    s: &str,
+    at: Anchor,
+    (fill, ink): (Scalar, Scalar),
+    unit: f64,
+    lw: i32,
+) -> Result<(), ReportError> {
+    let w = img.cols();
+    let scale = 0.6 * unit;
+    let pad = (8.0 * unit) as i32;
+    let mut lines: Vec<String> = Vec::new();
+    for word in s.split_whitespace() {
+        let candidate = match lines.last() {
+            Some(l) => format!("{l} {word}"),
+            None => word.to_string(),
+        };
+        if lines.is_empty() || text_size(&candidate, scale, lw)?.0 > w - 4 * pad {
+            lines.push(word.to_string());
+        } else if let Some(l) = lines.last_mut() {
+            *l = candidate;
+        }
+    }
+    let (_, lh) = text_size("Ag", scale, lw)?;
+    let box_h = lines.len() as i32 * (lh + pad / 2) + pad;
+    let top = match at {
+        Anchor::Top(y) => y,
+        Anchor::Bottom(y) => y - box_h,
+    };
+    imgproc::rectangle(img, Rect::new(0, top, w, box_h), fill, -1, LINE_AA, 0)?;
+    for (i, l) in lines.iter().enumerate() {
+        let y = top + (i as i32 + 1) * (lh + pad / 2);
+        text(img, l, Point::new(2 * pad, y), scale, ink, lw)?;
+    }
+    Ok(())
+}
+
 /// MediaPipe's left landmarks (drawn in the working side's colour when it is the left).
 pub fn left_side(i: usize) -> bool {
     // MediaPipe's odd indices (from 1) are left landmarks.
@@ -56,6 +103,8 @@ pub struct Hud<'a> {
     pub analysis: Option<&'a FrameAnalysis>,
     /// The cue of the fault raised most recently, while its banner is up.
     pub banner: Option<&'a str>,
+    /// What the camera's setup needs fixed, while it does.
+    pub setup: Option<&'a str>,
 }
 
 fn text(img: &mut Mat, s: &str, at: Point, scale: f64, color: Scalar, thick: i32) -> Result<(), ReportError> {
@@ -109,6 +158,7 @@ pub fn overlay(img: &mut Mat, lm: Option<&[Landmark; 33]>, hud: &Hud) -> Result<
         }
     }
     // Rep counter and phase, top left.
+    let mut below_counter = (8.0 * unit) as i32;
     if let Some(a) = hud.analysis {
         let reps = format!("REPS {}", a.reps);
         let (tw, th) = text_size(&reps, 1.2 * unit, lw + 1)?;
@@ -118,32 +168,18 @@ pub fn overlay(img: &mut Mat, lm: Option<&[Landmark; 33]>, hud: &Hud) -> Result<
         let box_w = tw.max(pw) + 2 * pad;
         let box_h = th + ph + 3 * pad;
         imgproc::rectangle(img, Rect::new(pad, pad, box_w, box_h), c(PANEL), -1, LINE_AA, 0)?;
+        below_counter = 2 * pad + box_h;
         text(img, &reps, Point::new(2 * pad, pad + th + pad / 2), 1.2 * unit, c(WHITE), lw + 1)?;
         text(img, phase, Point::new(2 * pad, pad + th + ph + 2 * pad), 0.7 * unit, c(ACCENT), lw)?;
     }
-    // Fault banner, bottom, wrapped to the frame width.
+    // The setup's issue under the counter, the fault's cue at the bottom, each wrapped to the
+    // frame's width.
+    let pad = (8.0 * unit) as i32;
+    if let Some(issue) = hud.setup {
+        wrapped_box(img, issue, Anchor::Top(below_counter), (c(WARN), c(BLACK)), unit, lw)?;
+    }
     if let Some(cue) = hud.banner {
-        let scale = 0.6 * unit;
-        let pad = (8.0 * unit) as i32;
-        let mut lines: Vec<String> = Vec::new();
-        for word in cue.split_whitespace() {
-            let candidate = match lines.last() {
-                Some(l) => format!("{l} {word}"),
-                None => word.to_string(),
-            };
-            if lines.is_empty() || text_size(&candidate, scale, lw)?.0 > w - 4 * pad {
-                lines.push(word.to_string());
-            } else if let Some(l) = lines.last_mut() {
-                *l = candidate;
-            }
-        }
-        let (_, lh) = text_size("Ag", scale, lw)?;
-        let box_h = lines.len() as i32 * (lh + pad / 2) + pad;
-        imgproc::rectangle(img, Rect::new(0, h - box_h - pad, w, box_h), c(FAULT), -1, LINE_AA, 0)?;
-        for (i, l) in lines.iter().enumerate() {
-            let y = h - box_h - pad + (i as i32 + 1) * (lh + pad / 2);
-            text(img, l, Point::new(2 * pad, y), scale, c(WHITE), lw)?;
-        }
+        wrapped_box(img, cue, Anchor::Bottom(h - pad), (c(FAULT), c(WHITE)), unit, lw)?;
     }
     Ok(())
 }
