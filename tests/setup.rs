@@ -1,8 +1,8 @@
 //! The setup check on a clip whose feet the frame cuts away (a shared side-view clip cropped
 //! with ffmpeg): the report and session.json say the feet were out of the picture, the foot
 //! faults are not judged rather than guessed, the reps still count, the annotated video shows
-//! the advice; live, the terminal and the
-//! voice tell the lifter to step back, and the window shows it (under Xvfb).
+//! the advice; live, the terminal and the voice tell the lifter to step back, and the window
+//! shows it (under Xvfb).
 
 mod common;
 
