@@ -241,8 +241,15 @@ impl PoseTracker {
         let (roi, detected) = match self.prev_roi.take() {
             Some(r) => (r, false),
             None => {
-                // Left, right or a point: everyone must be found to pick among them.
-                let people = self.detector.detect_all(rgb, self.cfg.person != Person::Auto)?;
+                // Left, right or a point: everyone must be found to pick among them. Auto with
+                // nobody lying in view (a coach standing near the camera, the lifter small
+                // behind): a closer look for the lifter too.
+                let mut people = self.detector.detect_all(rgb, self.cfg.person != Person::Auto)?;
+                if self.cfg.person == Person::Auto
+                    && !people.iter().any(|d| d.lying(w, h) >= person::LYING_SHARE)
+                {
+                    people = self.detector.detect_all(rgb, true)?;
+                }
                 match person::choose(&people, self.cfg.person, self.lifter.as_ref(), w, h, t_s) {
                     person::Choice::Track { detection, switched } => {
                         if switched {
