@@ -36,6 +36,18 @@ fn compare(ours: &Value, theirs: &Value) -> Stats {
     Stats { median: pct(0.5), p95: pct(0.95), ours: na, theirs: nb }
 }
 
+/// `thrustline pose` on a video with MediaPipe Python's clock (as the references were made),
+/// smoothed or not; its JSON.
+fn pose(video: &std::path::Path, json: &std::path::Path, smooth: bool) -> Value {
+    let mut args = vec!["pose", video.to_str().unwrap(), "-o", json.to_str().unwrap(), "--mediapipe-clock"];
+    if !smooth {
+        args.push("--no-smooth");
+    }
+    let o = common::thrustline(&args);
+    assert!(o.status.success(), "{}: {}", video.display(), String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap()
+}
+
 /// Clips the pose stage does not yet match MediaPipe on, each with the issue that fixes it.
 /// Strict: a clip listed here that passes fails the test, so the list only shrinks.
 const EXPECTED_FAILURES: [(&str, &str); 1] = [
@@ -56,15 +68,7 @@ fn landmarks_match_mediapipe_on_every_clip() {
         let stem = clip.trim_end_matches(".mp4");
         let video = shared.join("footage").join(&clip);
         for (smooth, reference) in [(true, "mediapipe"), (false, "mediapipe-raw")] {
-            let json = out.join(format!("{stem}.{reference}.json"));
-            let mut args =
-                vec!["pose", video.to_str().unwrap(), "-o", json.to_str().unwrap(), "--mediapipe-clock"];
-            if !smooth {
-                args.push("--no-smooth");
-            }
-            let o = common::thrustline(&args);
-            assert!(o.status.success(), "{clip}: {}", String::from_utf8_lossy(&o.stderr));
-            let ours: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+            let ours = pose(&video, &out.join(format!("{stem}.{reference}.json")), smooth);
             let theirs: Value = serde_json::from_slice(
                 &std::fs::read(shared.join("reference").join(format!("{stem}.{reference}.json"))).unwrap(),
             )
@@ -115,15 +119,7 @@ fn landmarks_match_mediapipe_through_camera_cuts() {
     assert!(made.status.success(), "make_clip.sh: {}", String::from_utf8_lossy(&made.stderr));
     let mut failures = Vec::new();
     for (smooth, reference) in [(true, "mediapipe"), (false, "mediapipe-raw")] {
-        let json = out.join(format!("cuts.{reference}.json"));
-        let mut args =
-            vec!["pose", clip.to_str().unwrap(), "-o", json.to_str().unwrap(), "--mediapipe-clock"];
-        if !smooth {
-            args.push("--no-smooth");
-        }
-        let o = common::thrustline(&args);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let ours: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+        let ours = pose(&clip, &out.join(format!("cuts.{reference}.json")), smooth);
         let theirs: Value =
             serde_json::from_slice(&std::fs::read(fixtures.join(format!("cuts.{reference}.json"))).unwrap())
                 .unwrap();
