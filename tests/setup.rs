@@ -53,6 +53,8 @@ fn feet_out_of_the_picture_are_reported_and_their_faults_not_judged() {
         clip.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let table = String::from_utf8_lossy(&o.stdout);
+    assert!(table.contains(&format!("Setup: {FEET_OUT}")), "the terminal table's setup line: {table}");
     let s = json(&out.join("s/session.json"));
     let issues = s["setup"]["issues"].as_array().unwrap();
     assert_eq!(issues[0]["id"], "feet_out_of_frame", "{issues:?}");

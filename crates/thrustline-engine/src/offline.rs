@@ -501,6 +501,9 @@ pub fn summary_table(outcomes: &[Outcome]) -> String {
         for w in &s.warnings {
             let _ = writeln!(out, "  warning: {}", w.message);
         }
+        if let Some(setup) = s.setup.as_ref().filter(|x| x.notable().next().is_some()) {
+            let _ = writeln!(out, "  {}", setup.line());
+        }
         let _ = writeln!(out, "  -> {} ({:.0} frames/s)", o.dir.display(), o.fps);
     }
     out
