@@ -22,7 +22,7 @@ pub const MIN_BODY_SHARE: f32 = 0.25;
 pub const MIN_VISIBILITY: f32 = 0.5;
 /// How far past the frame's edge (share of the frame) a landmark may be predicted and still
 /// count as in the picture: the model places a foot flat on the edge a hair outside it.
-const EDGE_MARGIN: f32 = 0.01;
+pub const EDGE_MARGIN: f32 = 0.01;
 /// Time constant of each issue's running share of frames, seconds: about a second of frames.
 const SMOOTH_S: f64 = 1.0;
 /// An issue becomes current when it holds on this share of the recent frames, and stops being

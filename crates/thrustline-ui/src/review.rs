@@ -417,11 +417,20 @@ impl ReviewApp {
             RichText::new(format!("{} reps · {} clean · {}", s.reps.len(), clean, s.variation.label()))
                 .size(20.0),
         );
+        // A setup that hid the lifter, as the report says it.
+        if let Some(setup) = s.setup.as_ref().filter(|x| x.notable().next().is_some()) {
+            ui.label(RichText::new(setup.line()).color(widgets::WARN));
+        }
         if let Some(i) = self.current_rep() {
             let r = &s.reps[i];
             ui.label(
                 RichText::new(format!("rep {} · top {:.0}°", r.index, r.metrics.peak_hip_angle)).strong(),
             );
+            if let (Some(v), Some(rom)) = (r.mean_concentric_velocity_m_s, r.range_of_motion_cm) {
+                let peak =
+                    r.peak_concentric_velocity_m_s.map(|p| format!(", peak {p:.2}")).unwrap_or_default();
+                ui.label(format!("hips up at {v:.2} m/s{peak} over {rom:.0} cm"));
+            }
             let mut faults: Vec<&thrustline_core::Fault> = r.faults.iter().collect();
             faults.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
             for f in faults {

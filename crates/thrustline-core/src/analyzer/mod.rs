@@ -392,6 +392,13 @@ impl Analyzer {
         if !(seen(idx::LEFT_HIP, idx::RIGHT_HIP) && seen(idx::LEFT_ANKLE, idx::RIGHT_ANKLE)) {
             return;
         }
+        // The feet anchor the hips' path: with them out of the picture their place is the
+        // model's guess, and so would the speed be (a cropped clip read half its real speed).
+        let m = crate::setup::EDGE_MARGIN;
+        let inside = |i: usize| (-m..=1.0 + m).contains(&lm[i].x) && (-m..=1.0 + m).contains(&lm[i].y);
+        if !(inside(idx::LEFT_ANKLE) && inside(idx::RIGHT_ANKLE)) {
+            return;
+        }
         let (h, a) =
             (world_mid(w, idx::LEFT_HIP, idx::RIGHT_HIP), world_mid(w, idx::LEFT_ANKLE, idx::RIGHT_ANKLE));
         let p = [h[0] - a[0], h[1] - a[1], h[2] - a[2]];
