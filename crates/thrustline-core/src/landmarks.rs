@@ -68,6 +68,19 @@ pub struct Landmark {
     pub visibility: f32,
 }
 
+/// Margin outside the frame (normalized) within which a landmark still counts as in the
+/// picture: the model places a foot flat on the edge a hair outside it.
+pub const IN_FRAME_MARGIN: f32 = 0.02;
+
+impl Landmark {
+    /// Inside the picture (image landmarks, x and y normalized to the frame), give or take
+    /// [`IN_FRAME_MARGIN`].
+    pub fn in_frame(&self) -> bool {
+        let r = -IN_FRAME_MARGIN..=1.0 + IN_FRAME_MARGIN;
+        r.contains(&self.x) && r.contains(&self.y)
+    }
+}
+
 impl From<[f32; 4]> for Landmark {
     fn from(a: [f32; 4]) -> Self {
         Self { x: a[0], y: a[1], z: a[2], visibility: a[3] }

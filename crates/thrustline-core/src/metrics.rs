@@ -529,17 +529,10 @@ fn hip_angle_from_reach(
     metric(c.acos().to_degrees(), visibility, min_vis)
 }
 
-/// Margin outside the frame (normalized) within which a landmark still counts as in view.
-const IN_FRAME_MARGIN: f32 = 0.02;
-
 /// Shoulders, hips and knees are inside the frame and one side's shoulder and knee are seen (not a close-up, a
 /// title card or a cut-away). Feet cut off by the frame's edge still leave the hips countable;
 /// what needs them is not judged (`in_frame`).
 fn body_in_view(lm: &[Landmark], min_vis: f32) -> bool {
-    let inside = |i: usize, m: f32| {
-        let l = &lm[i];
-        (-m..=1.0 + m).contains(&l.x) && (-m..=1.0 + m).contains(&l.y)
-    };
     let chains = [
         [idx::LEFT_SHOULDER, idx::LEFT_HIP, idx::LEFT_KNEE],
         [idx::RIGHT_SHOULDER, idx::RIGHT_HIP, idx::RIGHT_KNEE],
@@ -550,7 +543,7 @@ fn body_in_view(lm: &[Landmark], min_vis: f32) -> bool {
     chains
         .iter()
         .any(|c| [c[0], c[2]].iter().all(|&i| lm[i].visibility >= min_vis.min(HIDDEN_MIN_VISIBILITY)))
-        && chains.iter().flatten().all(|&i| inside(i, IN_FRAME_MARGIN))
+        && chains.iter().flatten().all(|&i| lm[i].in_frame())
 }
 
 /// The pose with every landmark outside the frame marked unseen: BlazePose places a joint the
@@ -558,11 +551,8 @@ fn body_in_view(lm: &[Landmark], min_vis: f32) -> bool {
 /// it can be trusted.
 fn in_frame(pose: &PoseObservation) -> PoseObservation {
     let mut p = *pose;
-    let r = -IN_FRAME_MARGIN..=1.0 + IN_FRAME_MARGIN;
-    for l in p.landmarks.iter_mut() {
-        if !(r.contains(&l.x) && r.contains(&l.y)) {
-            l.visibility = 0.0;
-        }
+    for l in p.landmarks.iter_mut().filter(|l| !l.in_frame()) {
+        l.visibility = 0.0;
     }
     p
 }

@@ -20,9 +20,6 @@ pub const MIN_BODY_SHARE: f32 = 0.25;
 /// Mean visibility of shoulders, hips, knees and ankles (each pair's better side) under which
 /// the lifter is hard to see: MediaPipe's own threshold for a landmark to count as visible.
 pub const MIN_VISIBILITY: f32 = 0.5;
-/// How far past the frame's edge (share of the frame) a landmark may be predicted and still
-/// count as in the picture: the model places a foot flat on the edge a hair outside it.
-pub const EDGE_MARGIN: f32 = 0.01;
 /// Time constant of each issue's running share of frames, seconds: about a second of frames.
 const SMOOTH_S: f64 = 1.0;
 /// An issue becomes current when it holds on this share of the recent frames, and stops being
@@ -218,11 +215,8 @@ impl SetupCheck {
         f[SetupIssue::TooDark as usize] = self.luma.is_some_and(|l| l < DARK_LUMA);
         let Some(p) = pose else { return f };
         let lm = &p.landmarks;
-        let inside = |i: usize| {
-            let l = &lm[i];
-            (-EDGE_MARGIN..=1.0 + EDGE_MARGIN).contains(&l.x)
-                && (-EDGE_MARGIN..=1.0 + EDGE_MARGIN).contains(&l.y)
-        };
+        // The same "in the picture" the judgement uses: feet out here are feet not judged there.
+        let inside = |i: usize| lm[i].in_frame();
         f[SetupIssue::FeetOutOfFrame as usize] = !idx::FEET.iter().all(|&i| inside(i));
         f[SetupIssue::ShouldersOutOfFrame as usize] =
             !(inside(idx::LEFT_SHOULDER) && inside(idx::RIGHT_SHOULDER));

@@ -394,9 +394,7 @@ impl Analyzer {
         }
         // The feet anchor the hips' path: with them out of the picture their place is the
         // model's guess, and so would the speed be (a cropped clip read half its real speed).
-        let m = crate::setup::EDGE_MARGIN;
-        let inside = |i: usize| (-m..=1.0 + m).contains(&lm[i].x) && (-m..=1.0 + m).contains(&lm[i].y);
-        if !(inside(idx::LEFT_ANKLE) && inside(idx::RIGHT_ANKLE)) {
+        if !(lm[idx::LEFT_ANKLE].in_frame() && lm[idx::RIGHT_ANKLE].in_frame()) {
             return;
         }
         let (h, a) =
