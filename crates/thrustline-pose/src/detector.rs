@@ -117,12 +117,6 @@ pub fn weighted_nms(dets: &mut Vec<Detection>) -> Vec<Detection> {
     people
 }
 
-/// The best merged detection alone (what MediaPipe's pose graph keeps: `max_num_detections` 1).
-pub fn weighted_nms_best(dets: &mut Vec<Detection>) -> Option<Detection> {
-    dets.sort_by(|a, b| b.score.total_cmp(&a.score));
-    merge_best(dets)
-}
-
 impl Detection {
     /// How level the body lies, 0 (upright) to 1 (lying flat): the hip centre → full-body
     /// scale point direction's horizontal share, in pixels.
@@ -141,19 +135,6 @@ impl Detection {
     pub fn contains(&self, x: f32, y: f32) -> bool {
         (self.xmin..=self.xmin + self.width).contains(&x)
             && (self.ymin..=self.ymin + self.height).contains(&y)
-    }
-
-    /// Overlap with a box given by its centre and size (normalized), intersection over union.
-    pub fn overlap(&self, x_center: f32, y_center: f32, width: f32, height: f32) -> f32 {
-        let other = Detection {
-            score: 0.0,
-            xmin: x_center - width / 2.0,
-            ymin: y_center - height / 2.0,
-            width,
-            height,
-            keypoints: [(0.0, 0.0); 4],
-        };
-        iou(self, &other)
     }
 }
 
@@ -259,22 +240,18 @@ impl Detector {
         Ok(())
     }
 
-    /// The best-scoring person, as MediaPipe's pose graph picks.
-    pub fn detect(&mut self, rgb: &Mat) -> Result<Option<Detection>, PoseError> {
+    /// Every person the whole frame shows, best score first (the first is MediaPipe's pick).
+    pub fn detect_all(&mut self, rgb: &Mat) -> Result<Vec<Detection>, PoseError> {
         self.candidates(rgb, None)?;
-        Ok(weighted_nms_best(&mut self.candidates))
+        Ok(weighted_nms(&mut self.candidates))
     }
 
-    /// Every person in the frame: those the whole frame shows, best score first (the first is
-    /// MediaPipe's pick), then, with `closer`, those only a closer look finds. In a wide or tall
-    /// frame people shrink in the detector's 224-pixel square (two lifters side by side: the
-    /// second scores under 0.5), so its two overlapping halves are looked at as well; not by
-    /// default, where a person MediaPipe would not find is not found either.
-    pub fn detect_all(&mut self, rgb: &Mat, closer: bool) -> Result<Vec<Detection>, PoseError> {
-        self.candidates(rgb, None)?;
-        let mut people = weighted_nms(&mut self.candidates);
+    /// Adds to `people` those only a closer look finds. In a wide or tall frame people shrink
+    /// in the detector's 224-pixel square (two lifters side by side: the second scores under
+    /// 0.5), so its two overlapping halves are looked at too.
+    pub fn look_closer(&mut self, rgb: &Mat, people: &mut Vec<Detection>) -> Result<(), PoseError> {
         let (w, h) = (rgb.cols() as f32, rgb.rows() as f32);
-        for tile in halves(w, h).into_iter().filter(|_| closer) {
+        for tile in halves(w, h) {
             self.candidates(rgb, Some(tile))?;
             for d in weighted_nms(&mut self.candidates) {
                 if people.iter().all(|p| iou(p, &d) <= NMS_IOU) {
@@ -282,7 +259,7 @@ impl Detector {
                 }
             }
         }
-        Ok(people)
+        Ok(())
     }
 }
 
@@ -297,7 +274,7 @@ mod tests {
     #[test]
     fn weighted_nms_averages_overlapping_boxes_by_score() {
         let mut d = vec![det(0.6, 0.2), det(0.9, 0.0), det(0.7, 5.0)];
-        let best = weighted_nms_best(&mut d).unwrap();
+        let best = weighted_nms(&mut d)[0];
         assert_eq!(best.score, 0.9);
         // The far box (x = 5) does not overlap; the other two merge: (0.9·0 + 0.6·0.2) / 1.5.
         assert!((best.xmin - 0.08).abs() < 1e-6);
@@ -315,6 +292,6 @@ mod tests {
 
     #[test]
     fn no_candidates_no_detection() {
-        assert!(weighted_nms_best(&mut Vec::new()).is_none());
+        assert!(weighted_nms(&mut Vec::new()).is_empty());
     }
 }

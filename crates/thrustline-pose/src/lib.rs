@@ -243,12 +243,12 @@ impl PoseTracker {
             None => {
                 // Left, right or a point: everyone must be found to pick among them. Auto with
                 // nobody lying in view (a coach standing near the camera, the lifter small
-                // behind): a closer look for the lifter too.
-                let mut people = self.detector.detect_all(rgb, self.cfg.person != Person::Auto)?;
-                if self.cfg.person == Person::Auto
-                    && !people.iter().any(|d| d.lying(w, h) >= person::LYING_SHARE)
-                {
-                    people = self.detector.detect_all(rgb, true)?;
+                // behind): a closer look for the lifter too. Otherwise the whole frame alone,
+                // where a person MediaPipe would not find is not found either.
+                let mut people = self.detector.detect_all(rgb)?;
+                let lying = people.iter().any(|d| d.lying(w, h) >= person::LYING_SHARE);
+                if self.cfg.person != Person::Auto || !lying {
+                    self.detector.look_closer(rgb, &mut people)?;
                 }
                 match person::choose(&people, self.cfg.person, self.lifter.as_ref(), w, h, t_s) {
                     person::Choice::Track { detection, switched } => {

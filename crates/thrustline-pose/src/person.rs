@@ -72,15 +72,12 @@ pub fn choose(
     let recent = lifter.filter(|l| t_s - l.t_s <= LIFTER_MEMORY_S);
     // The lifter found again where they were.
     if let Some(l) = recent {
-        let near = |d: &&Detection| {
-            let (x, y) = px(d);
-            (x - l.hip_px.0).hypot(y - l.hip_px.1) <= SAME_PERSON_RADIUS * l.size_px
-        };
         let dist = |d: &Detection| {
             let (x, y) = px(d);
             (x - l.hip_px.0).hypot(y - l.hip_px.1)
         };
-        if let Some(d) = people.iter().filter(near).min_by(|a, b| dist(a).total_cmp(&dist(b))) {
+        let nearest = people.iter().min_by(|a, b| dist(a).total_cmp(&dist(b)));
+        if let Some(d) = nearest.filter(|d| dist(d) <= SAME_PERSON_RADIUS * l.size_px) {
             return Choice::Track { detection: *d, switched: false };
         }
     }
@@ -156,7 +153,7 @@ mod tests {
         assert_eq!(tracked(choose(&both, Person::Left, Some(&lifter), 640, 480, 1.5)), (0.71, false));
         // Missed by the detector while a walker passes: nobody, not the walker.
         assert_eq!(choose(&[walker], Person::Auto, Some(&lifter), 640, 480, 1.5), Choice::Nobody);
-        // Long gone: the walker alone is taken, and the switch is said.
+        // Long gone: the walker alone is taken as a new lifter (nobody is remembered to switch from).
         assert_eq!(tracked(choose(&[walker], Person::Auto, Some(&lifter), 640, 480, 4.0)), (0.3, false));
         // A new lying lifter elsewhere right after (a camera cut): taken, marked as a switch.
         let other = person(0.9, 0.2, 0.5, true);
