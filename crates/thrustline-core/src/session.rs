@@ -535,6 +535,14 @@ impl SessionSummary {
     }
 }
 
+/// A set's velocity loss so far, percent (its fastest rep to its last, over the reps whose
+/// velocity was read): what the live stop cue and the loss bar watch.
+pub fn set_velocity_loss_pct(reps: &[Rep], set: u32) -> Option<f32> {
+    let means: Vec<f32> =
+        reps.iter().filter(|r| r.set == set).filter_map(|r| r.mean_concentric_velocity_m_s).collect();
+    crate::velocity::velocity_loss_pct(&means)
+}
+
 /// Reps with no fault raised and every fault judged (a rep whose form was not seen is not
 /// called clean).
 pub fn clean_reps(reps: &[Rep]) -> usize {

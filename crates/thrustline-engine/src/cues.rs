@@ -1,5 +1,6 @@
-//! Spoken cues (faults, rep numbers, the stop cue, setup advice) rendered by espeak-ng (`thrustline render-cues assets/cues`), embedded so the
-//! binary needs no asset folder at run time. `assets/cues/cues.tsv` records the text of each.
+//! Spoken cues (faults, rep numbers, the stop cue, setup advice) rendered by espeak-ng
+//! (`thrustline render-cues assets/cues`), embedded so the binary needs no asset folder at run
+//! time. `assets/cues/cues.tsv` records the text of each.
 
 use thrustline_core::{FaultId, SetupIssue};
 

@@ -616,14 +616,8 @@ impl Worker {
         if self.stop_cued == Some(set) {
             return;
         }
-        let means: Vec<f32> = self
-            .analyzer
-            .reps()
-            .iter()
-            .filter(|r| r.set == set)
-            .filter_map(|r| r.mean_concentric_velocity_m_s)
-            .collect();
-        if let Some(loss_pct) = thrustline_core::velocity::velocity_loss_pct(&means).filter(|l| *l >= limit) {
+        let loss = thrustline_core::session::set_velocity_loss_pct(self.analyzer.reps(), set);
+        if let Some(loss_pct) = loss.filter(|l| *l >= limit) {
             self.stop_cued = Some(set);
             self.audio.cue(Cue::StopSet, t_ms);
             self.notices.event(Notice::StopSet { set, loss_pct });

@@ -59,12 +59,11 @@ pub struct ProfileChart {
 impl ProfileChart {
     /// `None` without a session that has both a load and a velocity.
     pub fn of(entries: &[crate::Entry]) -> Option<Self> {
-        let points: Vec<(f64, f64)> =
-            entries.iter().filter_map(|e| Some((e.load_kg?, e.best_mean_velocity_m_s?))).collect();
+        let points = crate::profile_points(entries);
         if points.is_empty() {
             return None;
         }
-        let fit = crate::load_velocity_profile(entries);
+        let fit = crate::profile_fit(&points);
         let mvt_m_s = f64::from(thrustline_core::velocity::HIP_THRUST_MVT_M_S);
         // Wide enough for the points and the estimated maximum, with a tenth to spare.
         let load_max_kg =

@@ -400,9 +400,17 @@ pub fn one_rep_max_share(goal: Goal) -> (f64, f64) {
 /// the one-rep maximum where the fit reaches the hip thrust's velocity at 1RM (0.25 m/s).
 /// `None` under three such sessions over two loads.
 pub fn load_velocity_profile(entries: &[Entry]) -> Option<thrustline_core::velocity::LoadVelocity> {
-    let pts: Vec<(f64, f64)> =
-        entries.iter().filter_map(|e| Some((e.load_kg?, e.best_mean_velocity_m_s?))).collect();
-    thrustline_core::velocity::load_velocity(&pts, f64::from(thrustline_core::velocity::HIP_THRUST_MVT_M_S))
+    profile_fit(&profile_points(entries))
+}
+
+/// (load kg, best set mean velocity m/s) of each session that has both.
+pub fn profile_points(entries: &[Entry]) -> Vec<(f64, f64)> {
+    entries.iter().filter_map(|e| Some((e.load_kg?, e.best_mean_velocity_m_s?))).collect()
+}
+
+/// The profile fitted to those points, the one-rep max at the hip thrust's velocity at 1RM.
+pub fn profile_fit(points: &[(f64, f64)]) -> Option<thrustline_core::velocity::LoadVelocity> {
+    thrustline_core::velocity::load_velocity(points, f64::from(thrustline_core::velocity::HIP_THRUST_MVT_M_S))
 }
 
 #[cfg(test)]

@@ -154,10 +154,15 @@ impl LiveApp {
     /// Shows `text` over the video for the banner's time (amber when a `notice`, red for a
     /// fault) and notes it in the trace.
     fn show_banner(&mut self, text: String, notice: bool) {
-        if !self.trace.banners_shown.contains(&text) {
-            self.trace.banners_shown.push(text.clone());
-        }
+        self.trace_banner(&text);
         self.banner = Some((text, Instant::now() + Duration::from_secs_f64(BANNER_S), notice));
+    }
+
+    /// Notes a banner's text in the trace, once.
+    fn trace_banner(&mut self, text: &str) {
+        if !self.trace.banners_shown.iter().any(|b| b == text) {
+            self.trace.banners_shown.push(text.to_string());
+        }
     }
 
     fn start(&mut self) {
@@ -241,10 +246,7 @@ impl LiveApp {
                 // The setup's issue stays up until it is fixed.
                 Notice::Event { event: Event::Setup { issue }, .. } => {
                     if let Some(i) = issue {
-                        let text = i.message().to_string();
-                        if !self.trace.banners_shown.contains(&text) {
-                            self.trace.banners_shown.push(text);
-                        }
+                        self.trace_banner(i.message());
                     }
                     self.setup_issue = issue;
                 }

@@ -353,14 +353,12 @@ pub fn velocity_meter(ui: &mut egui::Ui, reps: &[Rep], limit: Option<f32>) {
         ui.vertical_centered(|ui| ui.label(RichText::new("velocity –").size(26.0).color(DIM)));
         return;
     };
-    let means: Vec<f32> =
-        reps.iter().filter(|r| r.set == last.set).filter_map(|r| r.mean_concentric_velocity_m_s).collect();
     let v = last.mean_concentric_velocity_m_s.unwrap_or_default();
     ui.vertical_centered(|ui| {
         ui.label(RichText::new("LAST REP · HIP VELOCITY").size(16.0).color(DIM));
         ui.label(RichText::new(format!("{v:.2} m/s")).size(30.0).strong());
     });
-    let loss = thrustline_core::velocity::velocity_loss_pct(&means).unwrap_or(0.0).max(0.0);
+    let loss = thrustline_core::session::set_velocity_loss_pct(reps, last.set).unwrap_or(0.0).max(0.0);
     let warn_at = limit.unwrap_or(LOSS_WARN_DEFAULT_PCT);
     let color = if loss >= warn_at { WARN } else { ACCENT };
     let caption = match limit {
