@@ -31,6 +31,20 @@ pub struct LiftArgs {
     /// bench, not a passer-by), left or right (as the picture shows them).
     #[arg(long, default_value = "auto")]
     pub person: thrustline_pose::Person,
+    /// Diagnostic: scale every ROI the detector seeds by 1 + REL and turn it by REL radians
+    /// (`thrustline pose --help`). With REL = 1e-7, whether the counts and faults still hold
+    /// says whether they hang on the inference runtime's last digits.
+    #[arg(long, value_name = "REL", default_value_t = 0.0, value_parser = parse_nudge, allow_hyphen_values = true)]
+    pub nudge_roi: f32,
+}
+
+/// `--nudge-roi`: a last-digit experiment; past 1 % it is a different crop, not a nudge.
+pub fn parse_nudge(s: &str) -> std::result::Result<f32, String> {
+    const MAX_NUDGE: f32 = 0.01;
+    match s.trim().parse::<f32>() {
+        Ok(v) if v.is_finite() && v.abs() <= MAX_NUDGE => Ok(v),
+        _ => Err(format!("'{s}' is not a number between -{MAX_NUDGE} and {MAX_NUDGE}")),
+    }
 }
 
 impl LiftArgs {
@@ -44,6 +58,7 @@ impl LiftArgs {
                 threads,
                 spin: false,
                 person: self.person,
+                nudge_roi: self.nudge_roi,
                 ..PoseConfig::default()
             },
             thresholds: thrustline_engine::setup::thresholds(self.config.as_deref())?,

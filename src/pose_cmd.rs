@@ -32,6 +32,11 @@ pub struct PoseArgs {
     /// Whom to track when several people are in view: auto (the one lying down), left or right.
     #[arg(long, default_value = "auto")]
     pub person: thrustline_pose::Person,
+    /// Diagnostic: scale every ROI the detector seeds by 1 + REL and turn it by REL radians.
+    /// With REL = 1e-7 (another runtime's last digit), the change in the landmarks is how
+    /// closely any runtime but MediaPipe's own TFLite can be expected to match it on the clip.
+    #[arg(long, value_name = "REL", default_value_t = 0.0, value_parser = crate::args::parse_nudge, allow_hyphen_values = true)]
+    pub nudge_roi: f32,
 }
 
 pub fn run(a: &PoseArgs) -> Result<()> {
@@ -40,6 +45,7 @@ pub fn run(a: &PoseArgs) -> Result<()> {
         smooth: !a.no_smooth,
         threads: a.threads,
         person: a.person,
+        nudge_roi: a.nudge_roi,
         ..PoseConfig::default()
     };
     let out = thrustline_engine::landmarks::track(&a.video, cfg, a.mediapipe_clock, a.world)?;

@@ -150,3 +150,19 @@ fn an_empty_scene_has_no_pose_anywhere() {
     assert_eq!(frames.len(), 20);
     assert!(frames.iter().all(|f| f["lm"].is_null()));
 }
+
+#[test]
+fn a_nudge_past_a_last_digit_experiment_is_refused() {
+    for args in [
+        vec!["pose", "x.mp4", "-o", "o.json", "--nudge-roi", "0.5"],
+        vec!["pose", "x.mp4", "-o", "o.json", "--nudge-roi=nan"],
+        vec!["analyze", "x.mp4", "--nudge-roi", "-2"],
+    ] {
+        let o = common::thrustline(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        // clap's own error: the line naming the value, then its pointer to --help.
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        let first = err.lines().next().unwrap_or_default();
+        assert!(first.starts_with("error: invalid value") && first.contains("--nudge-roi"), "{err}");
+    }
+}

@@ -111,3 +111,41 @@ fn the_walker_behind_the_bench_is_never_tracked() {
     assert!(posed > 150, "the lifter is tracked on {posed} frames");
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// One `analyze` run over several videos: each video starts with nobody locked on. The lifter
+/// of the video before was once remembered into the next (their place in another picture), so
+/// its first detection read as "now tracking another" and, in auto mode, someone standing
+/// could be passed over. The batch must give what each video gives alone.
+#[test]
+fn each_video_of_a_batch_starts_with_nobody_locked_on() {
+    let Some(shared) = common::shared() else { return };
+    let out = common::tmpdir("person-batch");
+    let clips = ["glute_bridge_bodyweight_1rep.mp4", "glute_bridge_dumbbell_6reps.mp4"];
+    let videos: Vec<String> =
+        clips.iter().map(|c| shared.join("footage").join(c).display().to_string()).collect();
+    let batch = out.join("batch");
+    let mut args = vec!["analyze", "--quiet", "--no-video", "--no-log", "--out", batch.to_str().unwrap()];
+    args.extend(videos.iter().map(String::as_str));
+    let o = common::thrustline(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!stderr.contains("now tracking another"), "a batch switched people between videos: {stderr}");
+    for (clip, video) in clips.iter().zip(&videos) {
+        let alone = out.join(clip.trim_end_matches(".mp4"));
+        let o = common::thrustline(&[
+            "analyze",
+            "--quiet",
+            "--no-video",
+            "--no-log",
+            "--out",
+            alone.to_str().unwrap(),
+            video,
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let a = json(&batch.join(clip.trim_end_matches(".mp4")).join("session.json"));
+        let b = json(&alone.join("session.json"));
+        assert_eq!(a["reps"], b["reps"], "{clip}: reps in the batch and alone");
+        assert_eq!(a["frames_with_pose"], b["frames_with_pose"], "{clip}: frames with a pose");
+    }
+    let _ = std::fs::remove_dir_all(&out);
+}

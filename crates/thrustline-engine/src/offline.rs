@@ -101,7 +101,7 @@ impl Offline {
         progress: &dyn Progress,
     ) -> Result<Outcome, EngineError> {
         let (comments, replaced) = prepare_dir(dir, self.cfg.force)?;
-        self.tracker.reset();
+        self.tracker.start_over();
         let mut src = VideoSource::open_file(video)?;
         let info = src.info().clone();
         std::fs::create_dir_all(dir).map_err(|e| EngineError::Io(dir.display().to_string(), e))?;

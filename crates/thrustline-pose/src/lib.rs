@@ -78,6 +78,11 @@ pub struct PoseConfig {
     pub spin: bool,
     /// Whom to track when several people are in view.
     pub person: Person,
+    /// Diagnostic, 0 in use: every ROI the detector seeds is scaled by `1 + nudge_roi` and
+    /// turned by `nudge_roi` radians. A nudge of 1e-7 is the size of the last-digit difference
+    /// between two inference runtimes; what it does to a clip's landmarks is the floor under
+    /// any comparison with MediaPipe that does not share TFLite's arithmetic.
+    pub nudge_roi: f32,
 }
 
 impl Default for PoseConfig {
@@ -89,6 +94,7 @@ impl Default for PoseConfig {
             threads: 2,
             spin: true,
             person: Person::Auto,
+            nudge_roi: 0.0,
         }
     }
 }
@@ -223,6 +229,14 @@ impl PoseTracker {
         self.reset();
     }
 
+    /// A new video: forgets the lifter as well as the track. The lifter's memory is in the
+    /// old video's time and place; kept, it made the next video's first detection "another
+    /// person" (and in auto mode passed over someone standing).
+    pub fn start_over(&mut self) {
+        self.lifter = None;
+        self.reset();
+    }
+
     /// Loses the track (the lifter is remembered a moment for re-detection): the next frame
     /// runs the detector.
     pub fn reset(&mut self) {
@@ -258,7 +272,7 @@ impl PoseTracker {
                                 t_s
                             );
                         }
-                        (detection.roi(w, h), true)
+                        (roi::nudged(detection.roi(w, h), self.cfg.nudge_roi), true)
                     }
                     person::Choice::Nobody => {
                         self.reset();

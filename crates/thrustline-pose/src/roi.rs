@@ -13,6 +13,19 @@ pub struct NormRect {
     pub rotation: f32,
 }
 
+/// `r` scaled by `1 + nudge` and turned by `nudge` radians (see `PoseConfig::nudge_roi`).
+pub fn nudged(r: NormRect, nudge: f32) -> NormRect {
+    if nudge == 0.0 {
+        return r;
+    }
+    NormRect {
+        width: r.width * (1.0 + nudge),
+        height: r.height * (1.0 + nudge),
+        rotation: r.rotation + nudge,
+        ..r
+    }
+}
+
 /// Margin the landmark model was trained with around the alignment-point box
 /// (pose_detection_to_roi.pbtxt and pose_landmarks_to_roi.pbtxt: scale 1.25, square_long).
 pub const ROI_SCALE: f32 = 1.25;
