@@ -111,6 +111,11 @@ pub struct FrameMetrics {
     /// vertical shin, 0 or less with the lower leg lying flat or curled up (prone work).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foot_below_knee: Option<Metric>,
+    /// The working thigh's elevation, degrees, positive with the knee above the hip (world
+    /// landmarks when given, else the image in side views): a bridge turns the thigh about the
+    /// knee as the hips climb; a sit-up or crunch leaves it where it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thigh_elevation: Option<Metric>,
     /// Shoulders, hips, knees and ankles are all inside the frame and seen (not a close-up, a
     /// title card or a cut-away).
     #[serde(default = "yes")]
@@ -452,6 +457,35 @@ fn foot_below_knee(
         None => return None,
     };
     metric(v, conf, min_vis)
+}
+
+/// The thigh's elevation (see [`FrameMetrics::thigh_elevation`]).
+fn thigh_elevation(
+    pose: &PoseObservation,
+    body: &SideIdx,
+    leg: &SideIdx,
+    g: Px,
+    side_view: bool,
+    min_vis: f32,
+) -> Option<Metric> {
+    let lm = &pose.landmarks;
+    let conf = lm[body.hip].visibility.min(lm[leg.knee].visibility);
+    let sine = match pose.world.as_ref() {
+        Some(w) => {
+            let (h, k) = (&w[body.hip], &w[leg.knee]);
+            let len = ((h.x - k.x).powi(2) + (h.y - k.y).powi(2) + (h.z - k.z).powi(2)).sqrt();
+            (h.y - k.y) / len
+        }
+        None if side_view => {
+            let (h, k) = (px(&lm[body.hip], g), px(&lm[leg.knee], g));
+            (h.y - k.y) / norm(sub(h, k))
+        }
+        None => return None,
+    };
+    if !sine.is_finite() {
+        return None;
+    }
+    metric(sine.clamp(-1.0, 1.0).asin().to_degrees(), conf, min_vis)
 }
 
 /// Landmarks at least this visible still place a hidden hip for counting (BlazePose infers an
@@ -944,6 +978,7 @@ pub fn measure_in_view(
         foot_below_knee: foot_below_knee(pose, leg, seen, side_view, HIDDEN_MIN_VISIBILITY),
         face_up: face_up(pose, body, seen, side_view, mv),
         hip_height: hip_height(pose, body, leg, seen, side_view, HIDDEN_MIN_VISIBILITY),
+        thigh_elevation: thigh_elevation(pose, body, leg, seen, side_view, HIDDEN_MIN_VISIBILITY),
         body_in_view: body_in_view(lm, mv),
         view_yaw: yaw_deg.and_then(|y| metric(y, 1.0, mv)),
         sagittal_view: sagittal,

@@ -763,6 +763,97 @@ fn a_sit_up_opens_the_hip_without_lifting_it_and_counts_nothing() {
 }
 
 #[test]
+fn a_rise_whose_depth_flattens_the_hips_climb_still_counts_by_the_thighs_turn() {
+    // BlazePose's depth can flatten a whole rise (a mirrored oblique clip's first rep: the hips
+    // read 0.15 thigh lengths higher after 50° of opening, against 0.6 in the clip itself). Here
+    // each ankle is placed one thigh length under its hip, so the hips never climb above it;
+    // the thigh still turns about the knee, and a sit-up's does not: the reps count.
+    let flat = |p: &mut PoseObservation| {
+        if let Some(w) = p.world.as_mut() {
+            for (hip, knee, ankle) in [
+                (idx::LEFT_HIP, idx::LEFT_KNEE, idx::LEFT_ANKLE),
+                (idx::RIGHT_HIP, idx::RIGHT_KNEE, idx::RIGHT_ANKLE),
+            ] {
+                let (h, k) = (w[hip], w[knee]);
+                let thigh = ((h.x - k.x).powi(2) + (h.y - k.y).powi(2) + (h.z - k.z).powi(2)).sqrt();
+                w[ankle].y = h.y + thigh;
+            }
+        }
+    };
+    for view in [SIDE, turned(20.0)] {
+        let s = run_frames(&movement_with(5, 30.0, view, |u| body_at(u, Inject::Clean), flat));
+        assert_eq!(s.reps.len(), 5, "{view:?}: warnings {:?}", s.warnings);
+    }
+}
+
+#[test]
+fn a_knee_landmark_jumping_mid_rise_is_a_glitch_not_a_cut() {
+    // A knee behind the plate: for two frames in the middle of each rise the model places both
+    // knees far off (the hip angle jumps past 900°/s) while the torso stays where it is. That is
+    // one joint's error, not a new scene: every rep still counts.
+    for view in [SIDE, turned(20.0)] {
+        let mut frames = movement(5, 30.0, view, |u| body_at(u, Inject::Clean));
+        for (t, p) in frames.iter_mut() {
+            let phase = (*t / 1000.0) % 3.0 / 3.0;
+            if (0.3..0.37).contains(&phase) {
+                if let Some(p) = p.as_mut() {
+                    for i in [idx::LEFT_KNEE, idx::RIGHT_KNEE] {
+                        p.landmarks[i].y -= 0.2;
+                    }
+                }
+            }
+        }
+        let s = run_frames(&frames);
+        assert_eq!(s.reps.len(), 5, "{view:?}: partials {:?}", s.partial_reps);
+    }
+}
+
+#[test]
+fn a_cut_to_someone_else_at_the_top_is_not_a_rep() {
+    // A video cut: one lifter resting at the bottom, then another, elsewhere in the picture,
+    // already at the top. The hip angle jumps and the torso with it: a new scene, not a rise.
+    // The second lifter's two full reps count.
+    let fps = 30.0;
+    let view = SIDE;
+    let mut frames = Vec::new();
+    let mut push = |t: f64, u: f64, dx: f32| {
+        let mut p = observe(&body_at(u, Inject::Clean), view, &mut || 0.0);
+        for l in p.landmarks.iter_mut() {
+            l.x += dx;
+        }
+        frames.push((t * 1000.0, Some(p)));
+    };
+    let n = |s: f64| (s * fps) as usize;
+    for i in 0..n(2.0) {
+        push(i as f64 / fps, 0.0, -0.1);
+    }
+    // After the cut: the top held for a second, then down, then two reps.
+    let t0 = 2.0;
+    for i in 0..n(8.0) {
+        let t = i as f64 / fps;
+        let u = if t < 1.0 {
+            1.0
+        } else if t < 1.8 {
+            1.0 - smoothstep((t - 1.0) / 0.8)
+        } else {
+            let phase = ((t - 1.8) % 3.0) / 3.0;
+            if t >= 7.8 || phase < 0.2 {
+                0.0
+            } else if phase < 0.45 {
+                smoothstep((phase - 0.2) / 0.25)
+            } else if phase < 0.65 {
+                1.0
+            } else {
+                1.0 - smoothstep((phase - 0.65) / 0.3)
+            }
+        };
+        push(t0 + t, u, 0.15);
+    }
+    let s = run_frames(&frames);
+    assert_eq!(s.reps.len(), 2, "reps at {:?}", s.reps.iter().map(|r| r.start_s).collect::<Vec<_>>());
+}
+
+#[test]
 fn hips_hidden_behind_a_plate_still_count_and_are_not_judged() {
     // A plate in front of the hips: the model still places them, seen at 0.3 (issue 11: five
     // reps counted as one).

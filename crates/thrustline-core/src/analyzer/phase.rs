@@ -55,6 +55,9 @@ impl Analyzer {
                     if let Some(hh) = m.hip_height {
                         self.bottom_hip_height = Some(hh.value);
                     }
+                    if let Some(te) = m.thigh_elevation {
+                        self.bottom_thigh_elevation = Some(te.value);
+                    }
                 }
                 // The lowering ends once the hips settle: the last drop of BOTTOM_SETTLE_DEG.
                 if h < self.bottom_settle_angle - BOTTOM_SETTLE_DEG {
@@ -71,6 +74,7 @@ impl Analyzer {
                     self.rep.begin(self.bottom_enter_t, self.bottom_min_t, self.bottom_min);
                     self.rep.side = m.side;
                     self.rep.start_hip_height = self.bottom_hip_height;
+                    self.rep.start_thigh_elevation = self.bottom_thigh_elevation;
                     self.phase = Phase::Ascent;
                     self.set_last_activity = Some(t);
                     self.record(t, a, m, ev);
@@ -119,6 +123,7 @@ impl Analyzer {
 
     pub(super) fn enter_bottom(&mut self, t: f64, a: f32) {
         self.bottom_hip_height = None;
+        self.bottom_thigh_elevation = None;
         if self.phase == Phase::Setup && self.setup_hi - self.setup_lo >= self.cfg.min_excursion_deg {
             self.last_peak = Some(self.setup_hi);
         }
@@ -145,6 +150,16 @@ impl Analyzer {
             }
             _ => false,
         };
+        // ... and the thigh stayed where it was. Two readings must agree before a rise is
+        // refused: the hips' height alone hangs on BlazePose's depth, which can flatten a whole
+        // rise (a mirrored oblique clip's first rep: 0.15 thigh lengths over 50°).
+        let thigh_turned = match (self.rep.start_thigh_elevation, m.thigh_elevation, opened) {
+            (Some(a), Some(b), Some(deg)) if deg >= MIN_OPENING_FOR_RISE_DEG => {
+                a - b.value >= MIN_THIGH_TURN_SHARE * deg
+            }
+            _ => false,
+        };
+        let hips_stayed = hips_stayed && !thigh_turned;
         // Lying face down through most of the rise (prone work on a bench or the floor).
         let face_down = self.rep.face_frames > 0 && 2 * self.rep.face_down_frames > self.rep.face_frames;
         if upright || hands || feet_up || hips_stayed || face_down {
