@@ -22,23 +22,11 @@ import subprocess
 import sys
 import tempfile
 
+from mediapipe_compare import machine  # the CPU model and core count, printed the same way
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(ROOT, "..", "shared")
 NUDGES = (1e-7, -1e-7)
-
-
-def machine():
-    """The CPU model and core count."""
-    model = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return f"{model}, {os.cpu_count()} cores"
 
 
 def pose(clip, out, nudge):

@@ -434,6 +434,23 @@ fn hip_height(
     metric(v, conf, min_vis)
 }
 
+/// How far landmark `to` sits below `from`, over the distance between them (the sine of the
+/// segment's drop): world landmarks when given, else the image in side views.
+fn drop_sine(pose: &PoseObservation, from: usize, to: usize, g: Px, side_view: bool) -> Option<f32> {
+    let v = match pose.world.as_ref() {
+        Some(w) => {
+            let (f, t) = (&w[from], &w[to]);
+            (t.y - f.y) / ((t.x - f.x).powi(2) + (t.y - f.y).powi(2) + (t.z - f.z).powi(2)).sqrt()
+        }
+        None if side_view => {
+            let (f, t) = (px(&pose.landmarks[from], g), px(&pose.landmarks[to], g));
+            (t.y - f.y) / norm(sub(t, f))
+        }
+        None => return None,
+    };
+    v.is_finite().then_some(v)
+}
+
 /// Ankle below knee over shin length (see [`FrameMetrics::foot_below_knee`]).
 fn foot_below_knee(
     pose: &PoseObservation,
@@ -444,22 +461,11 @@ fn foot_below_knee(
 ) -> Option<Metric> {
     let lm = &pose.landmarks;
     let conf = lm[leg.knee].visibility.min(lm[leg.ankle].visibility);
-    let v = match pose.world.as_ref() {
-        Some(w) => {
-            let (k, a) = (&w[leg.knee], &w[leg.ankle]);
-            let len = ((a.x - k.x).powi(2) + (a.y - k.y).powi(2) + (a.z - k.z).powi(2)).sqrt();
-            (a.y - k.y) / len
-        }
-        None if side_view => {
-            let (k, a) = (px(&lm[leg.knee], g), px(&lm[leg.ankle], g));
-            (a.y - k.y) / norm(sub(a, k))
-        }
-        None => return None,
-    };
-    metric(v, conf, min_vis)
+    metric(drop_sine(pose, leg.knee, leg.ankle, g, side_view)?, conf, min_vis)
 }
 
-/// The thigh's elevation (see [`FrameMetrics::thigh_elevation`]).
+/// The thigh's elevation: the hip's drop below the knee, as an angle (see
+/// [`FrameMetrics::thigh_elevation`]).
 fn thigh_elevation(
     pose: &PoseObservation,
     body: &SideIdx,
@@ -470,21 +476,7 @@ fn thigh_elevation(
 ) -> Option<Metric> {
     let lm = &pose.landmarks;
     let conf = lm[body.hip].visibility.min(lm[leg.knee].visibility);
-    let sine = match pose.world.as_ref() {
-        Some(w) => {
-            let (h, k) = (&w[body.hip], &w[leg.knee]);
-            let len = ((h.x - k.x).powi(2) + (h.y - k.y).powi(2) + (h.z - k.z).powi(2)).sqrt();
-            (h.y - k.y) / len
-        }
-        None if side_view => {
-            let (h, k) = (px(&lm[body.hip], g), px(&lm[leg.knee], g));
-            (h.y - k.y) / norm(sub(h, k))
-        }
-        None => return None,
-    };
-    if !sine.is_finite() {
-        return None;
-    }
+    let sine = drop_sine(pose, leg.knee, body.hip, g, side_view)?;
     metric(sine.clamp(-1.0, 1.0).asin().to_degrees(), conf, min_vis)
 }
 

@@ -608,6 +608,19 @@ fn movement(
     movement_with(reps, fps, view, bodies, |_| {})
 }
 
+/// A rep's progress (0 bottom, 1 top) at `phase` of its period: bottom pause, up, hold, down.
+fn rep_progress(phase: f64) -> f64 {
+    if phase < 0.2 {
+        0.0
+    } else if phase < 0.45 {
+        smoothstep((phase - 0.2) / 0.25)
+    } else if phase < 0.65 {
+        1.0
+    } else {
+        1.0 - smoothstep((phase - 0.65) / 0.3)
+    }
+}
+
 /// As [`movement`], with `post` applied to every observation.
 fn movement_with(
     reps: usize,
@@ -621,17 +634,7 @@ fn movement_with(
     (0..n)
         .map(|i| {
             let t = i as f64 / fps;
-            let phase = (t % period) / period;
-            // Bottom pause, up, hold, down.
-            let u = if t >= reps as f64 * period || phase < 0.2 {
-                0.0
-            } else if phase < 0.45 {
-                smoothstep((phase - 0.2) / 0.25)
-            } else if phase < 0.65 {
-                1.0
-            } else {
-                1.0 - smoothstep((phase - 0.65) / 0.3)
-            };
+            let u = if t >= reps as f64 * period { 0.0 } else { rep_progress((t % period) / period) };
             let mut p = observe(&bodies(u), view, &mut || 0.0);
             post(&mut p);
             (t * 1000.0, Some(p))
@@ -835,17 +838,10 @@ fn a_cut_to_someone_else_at_the_top_is_not_a_rep() {
             1.0
         } else if t < 1.8 {
             1.0 - smoothstep((t - 1.0) / 0.8)
+        } else if t < 7.8 {
+            rep_progress(((t - 1.8) % 3.0) / 3.0)
         } else {
-            let phase = ((t - 1.8) % 3.0) / 3.0;
-            if t >= 7.8 || phase < 0.2 {
-                0.0
-            } else if phase < 0.45 {
-                smoothstep((phase - 0.2) / 0.25)
-            } else if phase < 0.65 {
-                1.0
-            } else {
-                1.0 - smoothstep((phase - 0.65) / 0.3)
-            }
+            0.0
         };
         push(t0 + t, u, 0.15);
     }
