@@ -123,25 +123,20 @@ fn each_video_of_a_batch_starts_with_nobody_locked_on() {
     let clips = ["glute_bridge_bodyweight_1rep.mp4", "glute_bridge_dumbbell_6reps.mp4"];
     let videos: Vec<String> =
         clips.iter().map(|c| shared.join("footage").join(c).display().to_string()).collect();
+    // `analyze` into `dir`; its stderr.
+    let analyze = |dir: &Path, videos: &[String]| {
+        let mut args = vec!["analyze", "--quiet", "--no-video", "--no-log", "--out", dir.to_str().unwrap()];
+        args.extend(videos.iter().map(String::as_str));
+        let o = common::thrustline(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
     let batch = out.join("batch");
-    let mut args = vec!["analyze", "--quiet", "--no-video", "--no-log", "--out", batch.to_str().unwrap()];
-    args.extend(videos.iter().map(String::as_str));
-    let o = common::thrustline(&args);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let stderr = String::from_utf8_lossy(&o.stderr);
+    let stderr = analyze(&batch, &videos);
     assert!(!stderr.contains("now tracking another"), "a batch switched people between videos: {stderr}");
     for (clip, video) in clips.iter().zip(&videos) {
         let alone = out.join(clip.trim_end_matches(".mp4"));
-        let o = common::thrustline(&[
-            "analyze",
-            "--quiet",
-            "--no-video",
-            "--no-log",
-            "--out",
-            alone.to_str().unwrap(),
-            video,
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        analyze(&alone, std::slice::from_ref(video));
         let a = json(&batch.join(clip.trim_end_matches(".mp4")).join("session.json"));
         let b = json(&alone.join("session.json"));
         assert_eq!(a["reps"], b["reps"], "{clip}: reps in the batch and alone");
