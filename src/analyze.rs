@@ -45,6 +45,15 @@ pub struct AnalyzeArgs {
     /// (`<folder>.replaced-<time>`) and its coach comments are carried over.
     #[arg(long)]
     pub force: bool,
+    /// When the videos were recorded, for the training log (`2026-12-04` or
+    /// `2026-12-04 18:30`, UTC); default: the video's own creation time, else its file's.
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<i64>,
+}
+
+fn parse_date(s: &str) -> Result<i64, String> {
+    thrustline_core::calendar::parse_iso8601(s)
+        .ok_or_else(|| format!("{s:?} is not a date: use YYYY-MM-DD or \"YYYY-MM-DD HH:MM\" (UTC)"))
 }
 
 pub fn run(a: &AnalyzeArgs) -> Result<bool> {
@@ -57,6 +66,7 @@ pub fn run(a: &AnalyzeArgs) -> Result<bool> {
         back_outline: a.back_outline,
         force: a.force,
         training_log: !a.no_log,
+        date_unix_s: a.date,
     };
     let cancel = thrustline_engine::terminal::stop_on_ctrl_c();
     let mut engine = Offline::new(cfg)?;
@@ -83,7 +93,14 @@ pub fn run(a: &AnalyzeArgs) -> Result<bool> {
             Err(thrustline_engine::EngineError::Interrupted) => break,
             Err(e) => {
                 failed += 1;
-                eprintln!("error: {}: {e}", v.display());
+                // Most errors name the file already; the rest get it in front.
+                let msg = e.to_string();
+                let name = v.display().to_string();
+                if msg.contains(&name) {
+                    eprintln!("error: {msg}");
+                } else {
+                    eprintln!("error: {name}: {msg}");
+                }
             }
         }
     }

@@ -13,10 +13,13 @@ pub struct BundleArgs {
     /// The bundle to write (.thrust).
     #[arg(short, long)]
     pub output: PathBuf,
+    /// Replace an existing file at OUTPUT that is not a bundle.
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn bundle(a: &BundleArgs) -> Result<()> {
-    let n = thrustline_report::bundle::write(&a.session, &a.output)?;
+    let n = thrustline_report::bundle::write(&a.session, &a.output, a.force)?;
     println!("{} ({:.1} MB)", a.output.display(), n as f64 / 1e6);
     Ok(())
 }

@@ -108,6 +108,7 @@ fn progress_window_plots_a_generated_history() {
                 mean_lockout_angle: Some(170.0 + f64::from(i)),
                 faults: vec![("no_top_squeeze".into(), 6 - i)],
                 best_mean_velocity_m_s: Some(1.2 - 0.01 * (60.0 + 2.5 * f64::from(i / 2))),
+                workout: None,
             };
             log.add(&e).unwrap();
         }

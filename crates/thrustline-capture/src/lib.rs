@@ -16,6 +16,8 @@ use opencv::videoio::{self, VideoCapture};
 pub enum CaptureError {
     #[error("{0}: no such file")]
     NotFound(String),
+    #[error("{0}: is a folder, not a video (give the video files in it)")]
+    Folder(String),
     #[error("{0}: cannot be opened as a video (unreadable, truncated or not a video)")]
     Unreadable(String),
     #[error("{0}: contains no decodable frames")]
@@ -30,7 +32,14 @@ pub enum CaptureError {
     Format(String),
     #[error("video error: {0}")]
     OpenCv(String),
+    #[error("{0}: frame {1} is stamped {2:.0} s after the start, past a day: its timestamps are broken (re-encode it, e.g. ffmpeg -i IN -c:v libx264 OUT.mp4)")]
+    BadTimestamp(String, u64, f64),
 }
+
+/// Latest frame time a source may give, ms: a day, the longest recording a session holds
+/// (`thrustline_report::session::MAX_DURATION_S`); a later stamp is a broken container, and
+/// would drive every loop that spans the session's time.
+pub const MAX_STREAM_MS: f64 = 86_400_000.0;
 
 impl From<opencv::Error> for CaptureError {
     fn from(e: opencv::Error) -> Self {
@@ -103,6 +112,15 @@ pub struct SourceInfo {
     pub fps: f64,
     /// Frame count the container declares (0 when unknown, as for cameras).
     pub frame_count: u64,
+    /// When the recording was made (Unix seconds): the container's `creation_time`, else the
+    /// file's modification time; `None` for cameras and streams.
+    pub recorded_unix_s: Option<i64>,
+}
+
+/// A file's modification time, Unix seconds.
+fn modified_unix_s(path: &Path) -> Option<i64> {
+    let m = std::fs::metadata(path).ok()?.modified().ok()?;
+    m.duration_since(std::time::UNIX_EPOCH).ok().and_then(|d| i64::try_from(d.as_secs()).ok())
 }
 
 /// Frame rate assumed when a source reports none.
@@ -214,6 +232,9 @@ impl VideoSource {
     /// Opens a video file, upright as players show it (its display rotation applied).
     pub fn open_file(path: &Path) -> Result<Self, CaptureError> {
         let name = path.display().to_string();
+        if path.is_dir() {
+            return Err(CaptureError::Folder(name));
+        }
         if !path.is_file() {
             return Err(CaptureError::NotFound(name));
         }
@@ -221,7 +242,14 @@ impl VideoSource {
         let (width, height) =
             if d.rotation.swaps_sides() { (d.height, d.width) } else { (d.width, d.height) };
         Ok(Self {
-            info: SourceInfo { name, width, height, fps: d.fps, frame_count: d.frame_count },
+            info: SourceInfo {
+                name,
+                width,
+                height,
+                fps: d.fps,
+                frame_count: d.frame_count,
+                recorded_unix_s: d.created_unix_s.or_else(|| modified_unix_s(path)),
+            },
             bgr: Mat::default(),
             upright: Mat::default(),
             rotation: d.rotation,
@@ -251,6 +279,7 @@ impl VideoSource {
             height: cap.get(videoio::CAP_PROP_FRAME_HEIGHT).unwrap_or(0.0) as u32,
             fps: if fps.is_finite() && fps > 0.0 { fps } else { FALLBACK_FPS },
             frame_count: cap.get(videoio::CAP_PROP_FRAME_COUNT).unwrap_or(0.0).max(0.0) as u64,
+            recorded_unix_s: None,
             name,
         };
         Ok(Self {
@@ -323,6 +352,9 @@ impl VideoSource {
             by_index.max(self.last_t + 1e-3)
         };
         let t = if self.index == 0 { t.max(0.0) } else { t };
+        if t > MAX_STREAM_MS {
+            return Err(CaptureError::BadTimestamp(self.info.name.clone(), self.index, t / 1000.0));
+        }
         self.last_t = t;
         let frame = Frame { rgb, t_ms: t, index: self.index };
         self.index += 1;

@@ -51,6 +51,8 @@ pub(crate) struct FileDecoder {
     pending: bool,
     pub fps: f64,
     pub frame_count: u64,
+    /// The container's `creation_time`, Unix seconds.
+    pub created_unix_s: Option<i64>,
     pub rotation: Rotation,
     pub width: u32,
     pub height: u32,
@@ -141,7 +143,15 @@ impl FileDecoder {
             })
             .unwrap_or(Rotation::None);
         let (width, height) = (decoder.width(), decoder.height());
+        // Phones and cameras stamp the recording's start (ISO 8601, UTC) in the container.
+        let created_unix_s = input
+            .metadata()
+            .get("creation_time")
+            .and_then(thrustline_core::calendar::parse_iso8601)
+            .or_else(|| stream.metadata().get("creation_time").and_then(thrustline_core::calendar::parse_iso8601))
+            .filter(|&t| t > 0);
         Ok(Self {
+            created_unix_s,
             input,
             stream: index,
             decoder,

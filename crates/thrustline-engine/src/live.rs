@@ -305,8 +305,22 @@ impl Engine {
         let audio = audio::Audio::new(&cfg.audio);
         let mute = audio.mute_switch();
         let speech = audio.speech_switch();
+        // A video file played as the camera is recorded like analyze's original; a camera or a
+        // stream by its name.
+        let played = (!cfg.record_video)
+            .then(|| std::path::Path::new(&cfg.source.to_string()).to_path_buf())
+            .filter(|p| p.is_file())
+            .and_then(|p| thrustline_report::session::original(&p).ok());
         let input = InputMeta {
-            file: if cfg.record_video { recorder::VIDEO_PARTIAL.to_string() } else { cfg.source.to_string() },
+            file: match (&played, cfg.record_video) {
+                (_, true) => recorder::VIDEO_PARTIAL.to_string(),
+                (Some((f, _, _)), false) => f.clone(),
+                (None, false) => cfg.source.to_string(),
+            },
+            size_bytes: played.as_ref().map(|p| p.1),
+            sha256: played.as_ref().map(|p| p.2.clone()),
+            // Live is recorded as it is trained: the session's own start.
+            recorded_unix_s: None,
             duration_s: 0.0,
             fps: info.fps,
             width: info.width,

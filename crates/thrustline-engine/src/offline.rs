@@ -50,6 +50,8 @@ pub struct OfflineConfig {
     pub force: bool,
     /// Add each session to the training log.
     pub training_log: bool,
+    /// When the videos were recorded (`--date`, Unix seconds), over what their files say.
+    pub date_unix_s: Option<i64>,
 }
 
 /// What one video produced.
@@ -100,13 +102,21 @@ impl Offline {
         cancel: &AtomicBool,
         progress: &dyn Progress,
     ) -> Result<Outcome, EngineError> {
+        // Held until this analysis is written: a second analyze into the same folder waits its
+        // turn as a clear refusal, never a silently lost session.
+        let _lock = lock_dir(dir)?;
         let (comments, replaced) = prepare_dir(dir, self.cfg.force)?;
         self.tracker.start_over();
         let mut src = VideoSource::open_file(video)?;
         let info = src.info().clone();
         std::fs::create_dir_all(dir).map_err(|e| EngineError::Io(dir.display().to_string(), e))?;
+        let (file, size, sha) = thrustline_report::session::original(video)
+            .map_err(|e| EngineError::Io(video.display().to_string(), e))?;
         let input = InputMeta {
-            file: video.display().to_string(),
+            file,
+            size_bytes: Some(size),
+            sha256: Some(sha),
+            recorded_unix_s: self.cfg.date_unix_s.or(info.recorded_unix_s),
             duration_s: 0.0,
             fps: info.fps,
             width: info.width,
@@ -397,8 +407,45 @@ pub fn session_dirs(videos: &[PathBuf], out: &Path) -> Vec<PathBuf> {
 /// (a re-analysis would wipe its comments and leave a stale video and key frames to be
 /// bundled); with it, an old session folder is moved aside and its comments returned, with
 /// where it went.
+/// An exclusive lock on the session folder `dir`, taken on `.NAME.lock` beside it (the folder
+/// itself may be moved aside by --force). Released when the file is dropped, or the process
+/// dies.
+fn lock_dir(dir: &Path) -> Result<std::fs::File, EngineError> {
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "session".into());
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| EngineError::Io(parent.display().to_string(), e))?;
+    let lp = parent.join(format!(".{name}.lock"));
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lp)
+        .map_err(|e| EngineError::Io(lp.display().to_string(), e))?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(std::fs::TryLockError::WouldBlock) => Err(EngineError::Refused(format!(
+            "{} is being written by another Thrustline right now: wait for it, or choose another --out",
+            dir.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(EngineError::Io(lp.display().to_string(), e)),
+    }
+}
+
+/// Removes what killed or failed runs left in `dir`: under the folder's lock no other run
+/// writes there, so every temp name the writers use is stale, whatever process made it.
+fn sweep_temps(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let temp = name == ANNOTATED_TMP || (name.starts_with('.') && name.ends_with(".tmp"));
+        if temp && e.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 fn prepare_dir(dir: &Path, force: bool) -> Result<(Vec<Comment>, Option<PathBuf>), EngineError> {
-    atomic::sweep_stale(dir);
+    sweep_temps(dir);
     let busy = std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
     if !busy {
         return Ok((Vec::new(), None));

@@ -65,6 +65,7 @@ pub fn open(
         back_outline: false,
         force: false,
         training_log: false,
+        date_unix_s: None,
     };
     Offline::new(cfg)?
         .analyze(input, &dir, cancel, progress)

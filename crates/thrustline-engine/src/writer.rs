@@ -165,7 +165,7 @@ impl SessionWriter {
         folder::write_keyframes(&self.dir, keyframes)?;
         self.save(summary)?;
         if let Some(source) = log_as {
-            if let Err(e) = log_session(&session, source) {
+            if let Err(e) = log_session(&session, source, &self.dir) {
                 tracing::warn!("training log not updated: {e}");
             }
         }
@@ -180,10 +180,12 @@ impl SessionWriter {
     }
 }
 
-/// Adds a session to the training log, when a lifter was in it (a video of nobody is not a
-/// training session).
-pub fn log_session(s: &Session, source: &str) -> Result<(), thrustline_log::LogError> {
-    if s.frames_with_pose == 0 {
+/// Adds a session to the training log when it holds training: at least one rep (a video of
+/// nobody, a look-alike or a clip too short for a rep is not a workout). Dated by when it was
+/// recorded; the same recording analyzed again replaces its entry (`workout`: the video's
+/// sha256, else the session folder).
+pub fn log_session(s: &Session, source: &str, dir: &Path) -> Result<(), thrustline_log::LogError> {
+    if s.reps.is_empty() {
         return Ok(());
     }
     let entry = thrustline_log::entry_from(
@@ -193,7 +195,13 @@ pub fn log_session(s: &Session, source: &str) -> Result<(), thrustline_log::LogE
         s.variation,
         s.load_kg,
         source,
-        s.created_unix_s as i64,
+        s.input.recorded_unix_s.unwrap_or(s.created_unix_s as i64),
     );
+    let workout = s
+        .input
+        .sha256
+        .clone()
+        .unwrap_or_else(|| std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()).display().to_string());
+    let entry = thrustline_log::Entry { workout: Some(workout), ..entry };
     thrustline_log::TrainingLog::open_in(&thrustline_log::data_dir())?.add(&entry).map(|_| ())
 }

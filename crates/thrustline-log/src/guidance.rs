@@ -241,6 +241,7 @@ mod tests {
             mean_lockout_angle: None,
             faults: vec![],
             best_mean_velocity_m_s: None,
+            workout: None,
         }
     }
 

@@ -149,6 +149,7 @@ mod tests {
             mean_lockout_angle: Some(172.0),
             faults: vec![],
             best_mean_velocity_m_s: None,
+            workout: None,
         }
     }
 
@@ -168,6 +169,7 @@ mod tests {
         // A lifter with a 150 kg max: 1.25 m/s unloaded, 0.25 m/s at 150 kg.
         let e = |t: i64, load: f64| Entry {
             best_mean_velocity_m_s: Some(1.25 - load / 150.0),
+            workout: None,
             ..session(t, load)
         };
         let entries = vec![e(0, 60.0), e(300_000, 80.0), e(600_000, 100.0), e(900_000, 120.0)];

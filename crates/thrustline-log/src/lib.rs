@@ -50,6 +50,10 @@ pub struct Entry {
     /// load, a point of the lifter's load–velocity profile.
     #[serde(default)]
     pub best_mean_velocity_m_s: Option<f64>,
+    /// What makes two entries one workout (the video's sha256, a live session's folder): a
+    /// re-analysis replaces its entry instead of adding another.
+    #[serde(default)]
+    pub workout: Option<String>,
 }
 
 impl Entry {
@@ -77,6 +81,8 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX sessions_time ON sessions(recorded_unix_s);
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
     "ALTER TABLE sessions ADD COLUMN best_mean_velocity_m_s REAL;",
+    "ALTER TABLE sessions ADD COLUMN workout TEXT;
+     CREATE INDEX sessions_workout ON sessions(workout);",
 ];
 
 /// The data directory: `THRUSTLINE_DATA`, else `$XDG_DATA_HOME/thrustline`, else
@@ -102,9 +108,20 @@ fn check_integrity(conn: &Connection, path: &str) -> Result<(), LogError> {
     let verdict: Result<String, rusqlite::Error> = conn.query_row("PRAGMA quick_check", [], |r| r.get(0));
     match verdict {
         Ok(v) if v == "ok" => Ok(()),
-        Ok(v) => Err(LogError::Damaged(path.to_string(), v.lines().next().unwrap_or("").to_string())),
-        Err(e) => Err(LogError::Damaged(path.to_string(), sqlite_words(&e))),
+        // SQLite heads its findings with "*** in database main ***": the finding is below.
+        Ok(v) => {
+            let finding = v.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with("***"));
+            Err(LogError::Damaged(path.to_string(), finding.unwrap_or("integrity check failed").to_string()))
+        }
+        // A check that could not run (no permission, a locked file) says nothing of damage.
+        Err(e) => Err(damaged_or(e, path)),
     }
+}
+
+/// A path as an SQLite URI's path: `%`, `?` and `#` escaped (they end or encode the path).
+fn uri_path(p: &Path) -> String {
+    let s = p.display().to_string();
+    s.replace('%', "%25").replace('?', "%3f").replace('#', "%23")
 }
 
 /// A corrupt file is `Damaged` (with SQLite's words), anything else a database error.
@@ -202,10 +219,20 @@ impl TrainingLog {
         }
         let p = path.display().to_string();
         let db = |source| damaged_or(source, &p);
-        let conn = Connection::open_with_flags(
-            &path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
+        let wal = dir.join("training_log.sqlite3-wal");
+        let pending = std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
+        let conn = if pending {
+            // Changes still in the WAL need its index (-shm), which SQLite shares with writers.
+            Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        } else {
+            // Everything is in the main file: read it as immutable, which creates no -shm or
+            // -wal beside it (a read-only folder stays untouched, and no read-only -shm is left
+            // to block a later writer).
+            Connection::open_with_flags(
+                format!("file:{}?immutable=1", uri_path(&path)),
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+            )
+        }
         .map_err(db)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(db)?;
         check_integrity(&conn, &p)?;
@@ -229,10 +256,14 @@ impl TrainingLog {
         let faults = serde_json::to_string(&e.faults).unwrap_or_else(|_| "[]".into());
         let sets = serde_json::to_string(&e.reps_per_set).unwrap_or_else(|_| "[]".into());
         let tx = self.conn.transaction().map_err(|s| LogError::Db { path: self.path.clone(), source: s })?;
+        if let Some(w) = &e.workout {
+            tx.execute("DELETE FROM sessions WHERE workout = ?1", params![w])
+                .map_err(|s| LogError::Db { path: self.path.clone(), source: s })?;
+        }
         tx.execute(
             "INSERT INTO sessions (recorded_unix_s, source, variation, load_kg, sets, reps_per_set, reps, partials,
-                                   clean_reps, mean_lockout_angle, faults, best_mean_velocity_m_s)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                   clean_reps, mean_lockout_angle, faults, best_mean_velocity_m_s, workout)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             params![
                 e.recorded_unix_s,
                 e.source,
@@ -245,7 +276,8 @@ impl TrainingLog {
                 e.clean_reps,
                 e.mean_lockout_angle,
                 faults,
-                e.best_mean_velocity_m_s
+                e.best_mean_velocity_m_s,
+                e.workout
             ],
         )
         .map_err(|s| LogError::Db { path: self.path.clone(), source: s })?;
@@ -260,7 +292,7 @@ impl TrainingLog {
             .conn
             .prepare(
                 "SELECT id, recorded_unix_s, source, variation, load_kg, sets, reps_per_set, reps, partials,
-                        clean_reps, mean_lockout_angle, faults, best_mean_velocity_m_s
+                        clean_reps, mean_lockout_angle, faults, best_mean_velocity_m_s, workout
                  FROM sessions ORDER BY recorded_unix_s, id",
             )
             .map_err(|e| self.err(e))?;
@@ -282,6 +314,7 @@ impl TrainingLog {
                     mean_lockout_angle: r.get(10)?,
                     faults: serde_json::from_str(&faults_json).unwrap_or_default(),
                     best_mean_velocity_m_s: r.get(12)?,
+                    workout: r.get(13)?,
                 })
             })
             .map_err(|e| self.err(e))?;
@@ -363,6 +396,7 @@ pub fn entry_from(
             .filter_map(|s| s.best_mean_velocity_m_s)
             .reduce(f32::max)
             .map(f64::from),
+        workout: None,
     }
 }
 
@@ -438,6 +472,7 @@ mod tests {
             mean_lockout_angle: Some(170.0),
             faults: vec![("no_top_squeeze".into(), reps - clean)],
             best_mean_velocity_m_s: None,
+            workout: None,
         }
     }
 

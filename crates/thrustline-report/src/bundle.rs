@@ -66,10 +66,49 @@ fn allowed(name: &str) -> Option<bool> {
 }
 
 /// Writes the session folder `dir` as one `.thrust` file (atomically).
-pub fn write(dir: &Path, out: &Path) -> Result<u64, BundleError> {
+/// Whether `p` is a bundle: a zip holding a session.json.
+fn is_bundle(p: &Path) -> bool {
+    File::open(p)
+        .ok()
+        .and_then(|f| zip::ZipArchive::new(f).ok())
+        .is_some_and(|z| z.index_for_name(SESSION_FILE).is_some())
+}
+
+/// Where a bundle may not go: into the session folder, onto the video it carries, onto a
+/// folder, or over a file that is not a bundle (unless `force`). A typo must not turn
+/// session.json or the lifter's video into a zip.
+fn check_output(dir: &Path, video: Option<&Path>, out: &Path, force: bool) -> Result<(), BundleError> {
+    let name = out.display().to_string();
+    let refuse = |why: &str| Err(BundleError::Refused(name.clone(), why.to_string()));
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let canon_dir = std::fs::canonicalize(dir).map_err(io(dir))?;
+    if let Ok(cp) = std::fs::canonicalize(parent) {
+        if cp.starts_with(&canon_dir) {
+            return refuse("inside the session folder; write the bundle somewhere else");
+        }
+    }
+    if out.is_dir() {
+        return refuse("is a folder; give a file name ending in .thrust");
+    }
+    if let (Ok(o), Some(v)) = (std::fs::canonicalize(out), video.and_then(|v| std::fs::canonicalize(v).ok())) {
+        if o == v {
+            return refuse("is the session's video; write the bundle somewhere else");
+        }
+    }
+    if out.exists() && !force && !is_bundle(out) {
+        return refuse("exists and is not a Thrustline bundle; choose another name, or --force to replace it");
+    }
+    Ok(())
+}
+
+pub fn write(dir: &Path, out: &Path, force: bool) -> Result<u64, BundleError> {
     let folder = SessionFolder::open(dir)?;
     let mut session = folder.session.clone();
     let video = folder.video();
+    // The original the session names, even one that no longer matches: never written over.
+    let named = Path::new(&session.input.file);
+    let named = if named.is_absolute() { Some(named.to_path_buf()) } else { video.clone() };
+    check_output(dir, named.as_deref(), out, force)?;
     let video_name = video.as_ref().map(|v| {
         let ext = v.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
         let ext = if VIDEO_EXTS.contains(&ext.as_str()) { ext } else { "mp4".to_string() };
@@ -139,10 +178,26 @@ pub fn write(dir: &Path, out: &Path) -> Result<u64, BundleError> {
 }
 
 /// Extracts a bundle into a new folder under `root` and returns it (a session folder).
+/// Removes `.NAME.<pid>.partial` folders of extractions whose process is gone (killed, or out
+/// of memory before this version bounded what a bundle's numbers drive).
+fn sweep_partials(root: &Path) {
+    let Ok(entries) = std::fs::read_dir(root) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(stem) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".partial")) else { continue };
+        let Some(pid) = stem.rsplit('.').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
+        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+        if !alive && e.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 pub fn extract(bundle: &Path, root: &Path) -> Result<PathBuf, BundleError> {
     let name = bundle.display().to_string();
     let f = File::open(bundle).map_err(io(bundle))?;
-    let mut z = zip::ZipArchive::new(f).map_err(|e| BundleError::Damaged(name.clone(), e.to_string()))?;
+    let mut z = zip::ZipArchive::new(f)
+        .map_err(|_| BundleError::Damaged(name.clone(), "not a Thrustline bundle: not a readable zip file".into()))?;
     if z.len() > MAX_ENTRIES {
         return Err(BundleError::Refused(name, format!("{} entries (at most {MAX_ENTRIES})", z.len())));
     }
@@ -151,6 +206,7 @@ pub fn extract(bundle: &Path, root: &Path) -> Result<PathBuf, BundleError> {
         bundle.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "bundle".into());
     let stem: String =
         stem.chars().map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
+    sweep_partials(root);
     let partial = root.join(format!(".{stem}.{}.partial", std::process::id()));
     let _ = std::fs::remove_dir_all(&partial);
     let result = (|| -> Result<(), BundleError> {
@@ -203,8 +259,8 @@ pub fn extract(bundle: &Path, root: &Path) -> Result<PathBuf, BundleError> {
             }
         }
         // It must be a session folder that opens.
-        let mut folder =
-            SessionFolder::open(&partial).map_err(|e| BundleError::Damaged(name.clone(), e.to_string()))?;
+        // The reason without the temp folder's path: the user knows the bundle, not `.partial`.
+        let mut folder = SessionFolder::open(&partial).map_err(|e| BundleError::Damaged(name.clone(), e.reason()))?;
         // Its contents are data, never paths to follow: the video is the one it carries, if any,
         // whatever `input.file` claimed (a hostile bundle names `/etc/passwd` there, to be
         // packed into the recipient's reply).
@@ -212,7 +268,7 @@ pub fn extract(bundle: &Path, root: &Path) -> Result<PathBuf, BundleError> {
         let file = carried.unwrap_or_default();
         if folder.session.input.file != file {
             folder.session.input.file = file;
-            folder.save().map_err(|e| BundleError::Damaged(name.clone(), e.to_string()))?;
+            folder.save().map_err(|e| BundleError::Damaged(name.clone(), e.reason()))?;
         }
         Ok(())
     })();

@@ -32,6 +32,24 @@ pub enum FolderError {
     Invalid(String),
 }
 
+impl FolderError {
+    /// What is wrong, without the path (for a folder the user never named, as a bundle's).
+    pub fn reason(&self) -> String {
+        match self {
+            FolderError::NotASession(_) => "no session.json".into(),
+            FolderError::Io(p, e) => {
+                let file = Path::new(p).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                format!("{file}: {e}")
+            }
+            FolderError::Damaged(p, why) => {
+                let file = Path::new(p).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                format!("{file}: {why}")
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
 fn io(p: &Path) -> impl FnOnce(std::io::Error) -> FolderError + '_ {
     move |e| FolderError::Io(p.display().to_string(), e)
 }
@@ -59,38 +77,35 @@ impl SessionFolder {
         if !sp.is_file() {
             return Err(FolderError::NotASession(dir.display().to_string()));
         }
+        let len = std::fs::metadata(&sp).map_err(io(&sp))?.len();
+        if len > crate::session::MAX_SESSION_BYTES {
+            return Err(FolderError::Damaged(
+                sp.display().to_string(),
+                format!("{len} bytes, more than a session holds"),
+            ));
+        }
         let bytes = std::fs::read(&sp).map_err(io(&sp))?;
         let session = Session::from_json(&bytes)
             .map_err(|e| FolderError::Damaged(sp.display().to_string(), e.to_string()))?;
         let fp = dir.join(FRAMES_FILE);
-        let mut frames = Vec::new();
-        if fp.is_file() {
-            let text = std::fs::read_to_string(&fp).map_err(io(&fp))?;
-            let lines: Vec<&str> = text.lines().collect();
-            for (i, l) in lines.iter().enumerate() {
-                match serde_json::from_str::<FrameLine>(l) {
-                    Ok(f) => frames.push(f),
-                    // A live session cut by a crash may end mid-line.
-                    Err(_) if i + 1 == lines.len() => {}
-                    Err(e) => {
-                        return Err(FolderError::Damaged(
-                            fp.display().to_string(),
-                            format!("line {}: {e}", i + 1),
-                        ))
-                    }
-                }
-            }
-        }
+        let mut frames = if fp.is_file() { read_frames(&fp)? } else { Vec::new() };
         frames.sort_by(|a, b| a.t.total_cmp(&b.t));
         Ok(Self { dir: dir.to_path_buf(), session, frames })
     }
 
     /// The video the session was measured on: the folder's own recording (a bare file name in
-    /// `input.file`, a regular file inside the folder), or the analyzed original outside it,
-    /// which must be a video file by its extension. Nothing else is followed: a session's
-    /// `input.file` may come from someone else's bundle.
+    /// `input.file`, a regular file inside the folder), or the analyzed original outside it:
+    /// an absolute path to a video file whose size and sha256 are the ones the session
+    /// recorded. Nothing else is followed, never a path relative to where the command runs: a
+    /// session's `input.file` may come from someone else's bundle.
     pub fn video(&self) -> Option<PathBuf> {
-        let p = Path::new(&self.session.input.file);
+        self.video_checked().ok()
+    }
+
+    /// [`Self::video`], or why the original is not used.
+    pub fn video_checked(&self) -> Result<PathBuf, String> {
+        let i = &self.session.input;
+        let p = Path::new(&i.file);
         let is_video = |q: &Path| {
             q.extension()
                 .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -101,10 +116,30 @@ impl SessionFolder {
         if bare {
             let inside = self.dir.join(p);
             if regular(&inside) {
-                return Some(inside);
+                return Ok(inside);
             }
         }
-        (is_video(p) && p.is_file()).then(|| p.to_path_buf())
+        if i.file.is_empty() {
+            return Err("the session names no video".into());
+        }
+        if !p.is_absolute() {
+            return Err(format!("{}: not inside the session folder, and not an absolute path", i.file));
+        }
+        if !is_video(p) || !p.is_file() {
+            return Err(format!("{}: no such video", i.file));
+        }
+        let (Some(size), Some(sha)) = (i.size_bytes, i.sha256.as_deref()) else {
+            return Err(format!("{}: the session recorded no size and checksum to check it against", i.file));
+        };
+        let found = std::fs::metadata(p).map(|m| m.len()).map_err(|e| format!("{}: {e}", i.file))?;
+        if found != size {
+            return Err(format!("{}: {found} bytes, not the {size} analyzed (another video)", i.file));
+        }
+        let h = crate::session::sha256_file(p).map_err(|e| format!("{}: {e}", i.file))?;
+        if h != sha {
+            return Err(format!("{}: not the video analyzed (checksum differs)", i.file));
+        }
+        Ok(p.to_path_buf())
     }
 
     /// The annotated video, when the analyzer wrote one.
@@ -134,7 +169,7 @@ impl SessionFolder {
     /// with the report re-rendered. Returns the rep it landed on.
     pub fn comment_at(&mut self, t_s: f64, text: &str, author: &str) -> Result<Option<u32>, FolderError> {
         let duration = self.session.input.duration_s;
-        if !(0.0..=duration + 1.0).contains(&t_s) {
+        if !(0.0..=duration).contains(&t_s) {
             return Err(FolderError::Invalid(format!(
                 "--at {t_s} is outside the video (0 to {duration:.1} s)"
             )));
@@ -175,6 +210,58 @@ impl SessionFolder {
         let rp = self.dir.join(REPORT_FILE);
         atomic::write(&rp, html::render(&self.session, &self.series(), &kf).as_bytes()).map_err(io(&rp))
     }
+}
+
+/// Frame lines a session may hold: a day at 30 fps. Read one at a time, so memory follows the
+/// frames found, never a size the file claims.
+pub const MAX_FRAME_LINES: usize = 2_600_000;
+/// One frame's line: 33 landmarks and the metrics take about 2 KB.
+const MAX_FRAME_LINE_BYTES: u64 = 64 << 10;
+
+/// frames.jsonl, each line checked: a time inside the recording (finite, 0 to a day) and
+/// landmarks that are numbers, so a hostile stream cannot drive the plots or the player.
+fn read_frames(fp: &Path) -> Result<Vec<FrameLine>, FolderError> {
+    use std::io::{BufRead, Read};
+    let damaged = |what: String| FolderError::Damaged(fp.display().to_string(), what);
+    let f = std::fs::File::open(fp).map_err(io(fp))?;
+    let mut r = std::io::BufReader::new(f);
+    let mut frames = Vec::new();
+    let mut line = Vec::new();
+    let max_t_ms = crate::session::MAX_DURATION_S * 1000.0;
+    for n in 1.. {
+        line.clear();
+        let got = (&mut r).take(MAX_FRAME_LINE_BYTES).read_until(b'\n', &mut line).map_err(io(fp))?;
+        if got == 0 {
+            break;
+        }
+        let complete = line.last() == Some(&b'\n');
+        if !complete && got as u64 >= MAX_FRAME_LINE_BYTES {
+            return Err(damaged(format!("line {n} is longer than {MAX_FRAME_LINE_BYTES} bytes")));
+        }
+        if frames.len() >= MAX_FRAME_LINES {
+            return Err(damaged(format!("more than {MAX_FRAME_LINES} frames")));
+        }
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match serde_json::from_slice::<FrameLine>(&line) {
+            Ok(fl) => {
+                if !(0.0..=max_t_ms).contains(&fl.t) {
+                    return Err(damaged(format!("line {n}: t = {} ms is not a time in a recording", fl.t)));
+                }
+                let finite = fl.lm.iter().flatten().flatten().all(|x| x.is_finite())
+                    && fl.hip_angle_smoothed.is_none_or(f32::is_finite);
+                if !finite || fl.lm.as_ref().is_some_and(|l| l.len() != 33) {
+                    return Err(damaged(format!("line {n}: landmarks out of range")));
+                }
+                frames.push(fl);
+            }
+            // A live session cut by a crash may end mid-line.
+            Err(_) if !complete => {}
+            Err(e) => return Err(damaged(format!("line {n}: {e}"))),
+        }
+    }
+    Ok(frames)
 }
 
 /// Stores key frames beside the report, so it can be rebuilt later.

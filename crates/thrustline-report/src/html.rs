@@ -34,6 +34,16 @@ tr.clean td:first-child{border-left:4px solid #2a9d55}tr.unjudged td:first-child
 figcaption{font-size:13px;color:#445;margin-top:4px}svg text{font-size:11px;fill:#445}";
 
 /// Inline SVG of the hip angle over time, the lockout band, rep and fault markers.
+/// Time labels on the hip-angle chart: at most this many, whatever span a file claims.
+const MAX_TIME_TICKS: usize = 12;
+
+/// A 1-2-5 step (seconds) that puts at most [`MAX_TIME_TICKS`] labels on `span` seconds.
+fn tick_step(span: f64) -> f64 {
+    let raw = (span / MAX_TIME_TICKS as f64).max(1.0);
+    let mag = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).find(|&s| s >= raw).unwrap_or(10.0 * mag)
+}
+
 fn plot(s: &Session, series: &[(f64, Option<f32>)]) -> String {
     let (w, h, ml, mr, mt, mb) = (960.0, 280.0, 44.0, 12.0, 12.0, 28.0);
     let t_end = series.last().map_or(1.0, |p| p.0).max(s.input.duration_s).max(1e-3);
@@ -66,17 +76,11 @@ fn plot(s: &Session, series: &[(f64, Option<f32>)]) -> String {
             y(a) + 4.0
         );
     }
-    let step = if t_end > 60.0 {
-        10.0
-    } else if t_end > 20.0 {
-        5.0
-    } else {
-        1.0
-    };
-    let mut t = 0.0;
-    while t <= t_end {
+    let step = tick_step(t_end);
+    // Counted, not accumulated: a file's duration decides the span, never how many labels.
+    for k in 0..=(t_end / step).floor().min(MAX_TIME_TICKS as f64) as usize {
+        let t = k as f64 * step;
         let _ = write!(o, r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{t:.0}s</text>"#, x(t), h - 8.0);
-        t += step;
     }
     // The angle trace, broken where no pose was measured.
     let mut d = String::new();
@@ -408,4 +412,19 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
 pub fn camera_line(view: Option<CameraView>, yaw_deg: Option<f32>) -> Option<String> {
     let yaw = yaw_deg.map(|y| format!(", {y:.0}° from side-on")).unwrap_or_default();
     view.map(|v| format!("{}{yaw}", v.label()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_labels_are_bounded_by_count_not_by_span() {
+        for (span, want) in [(4.0, 1.0), (30.0, 5.0), (100.0, 10.0), (600.0, 50.0), (1e12, 1e11)] {
+            let step = tick_step(span);
+            assert!((step - want).abs() <= want * 1e-9, "{span}: {step}");
+            assert!(span / step <= MAX_TIME_TICKS as f64, "{span}: {} labels", span / step);
+        }
+        assert!(tick_step(1e308).is_finite());
+    }
 }

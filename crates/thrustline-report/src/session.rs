@@ -1,5 +1,6 @@
 //! `session.json`: the core's session summary plus what it was measured on.
 
+use std::fmt::Write as _;
 use std::io::Read;
 use std::path::Path;
 
@@ -18,6 +19,16 @@ pub struct InputMeta {
     pub width: u32,
     pub height: u32,
     pub frames: u64,
+    /// Size and sha256 of the analyzed original, when it lives outside the folder: the only
+    /// file `input.file` may lead to (a session from elsewhere must not pick up a local one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size_bytes: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// When the training was recorded (Unix seconds): `--date`, the container's
+    /// `creation_time`, else the file's modification time. The log dates the session by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_unix_s: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -194,9 +205,166 @@ impl Session {
         serde_json::to_vec_pretty(self)
     }
 
-    pub fn from_json(bytes: &[u8]) -> Result<Self, serde_json::Error> {
-        serde_json::from_slice(bytes)
+    /// Reads a session, refusing what this version could not write back: numbers beyond f32
+    /// (they would load as infinity and save as null) and times, counts or sizes no recording
+    /// has. The error names the field.
+    pub fn from_json(bytes: &[u8]) -> Result<Self, SessionError> {
+        if bytes.len() as u64 > MAX_SESSION_BYTES {
+            return Err(SessionError(format!("{} bytes (at most {MAX_SESSION_BYTES})", bytes.len())));
+        }
+        let v: serde_json::Value = serde_json::from_slice(bytes)
+            .map_err(|e| SessionError(format!("not valid JSON (line {}, column {})", e.line(), e.column())))?;
+        if !v.is_object() {
+            return Err(SessionError("not a Thrustline session (no JSON object)".into()));
+        }
+        let mut path = String::new();
+        out_of_range(&v, &mut path)?;
+        let s: Session = serde_json::from_value(v).map_err(|e| SessionError(format!("not a Thrustline session: {e}")))?;
+        s.validate()?;
+        Ok(s)
     }
+
+    /// Times, counts and sizes a real session can have.
+    pub fn validate(&self) -> Result<(), SessionError> {
+        let bad = |field: &str, why: String| Err(SessionError(format!("{field} {why}")));
+        let time = |field: &str, t: f64| -> Result<(), SessionError> {
+            if (0.0..=MAX_DURATION_S).contains(&t) {
+                Ok(())
+            } else {
+                bad(field, format!("= {t} s is not a time in a recording (0 to {MAX_DURATION_S} s)"))
+            }
+        };
+        let i = &self.input;
+        time("input.duration_s", i.duration_s)?;
+        if !(0.0..=MAX_FPS).contains(&i.fps) {
+            return bad("input.fps", format!("= {} (0 to {MAX_FPS})", i.fps));
+        }
+        if i.width > MAX_SIDE_PX || i.height > MAX_SIDE_PX {
+            return bad("input.width/height", format!("= {}×{} (at most {MAX_SIDE_PX})", i.width, i.height));
+        }
+        if i.frames as f64 > MAX_DURATION_S * MAX_FPS {
+            return bad("input.frames", format!("= {} is more than a day at {MAX_FPS} fps", i.frames));
+        }
+        if i.file.len() > MAX_PATH_CHARS {
+            return bad("input.file", format!("is {} characters long (at most {MAX_PATH_CHARS})", i.file.len()));
+        }
+        let counts = [
+            ("reps", self.reps.len()),
+            ("partial_reps", self.partial_reps.len()),
+            ("sets", self.sets.len()),
+            ("warnings", self.warnings.len()),
+            ("comments", self.comments.len()),
+        ];
+        for (field, n) in counts {
+            if n > MAX_ITEMS {
+                return bad(field, format!("holds {n} entries (at most {MAX_ITEMS})"));
+            }
+        }
+        for (k, r) in self.reps.iter().enumerate() {
+            time(&format!("reps[{k}].start_s"), r.start_s)?;
+            time(&format!("reps[{k}].lockout_s"), r.lockout_s)?;
+            time(&format!("reps[{k}].end_s"), r.end_s)?;
+        }
+        for (k, p) in self.partial_reps.iter().enumerate() {
+            time(&format!("partial_reps[{k}].start_s"), p.start_s)?;
+            time(&format!("partial_reps[{k}].peak_s"), p.peak_s)?;
+            time(&format!("partial_reps[{k}].end_s"), p.end_s)?;
+        }
+        for (k, c) in self.comments.iter().enumerate() {
+            let field = |f: &str| format!("comments[{k}].{f}");
+            if !(0.0..=i.duration_s + COMMENT_PAST_END_S).contains(&c.t_s) {
+                return bad(&field("t_s"), format!("= {} s is outside the video (0 to {:.1} s)", c.t_s, i.duration_s));
+            }
+            if c.text.chars().count() > MAX_COMMENT_CHARS {
+                return bad(&field("text"), format!("is longer than {MAX_COMMENT_CHARS} characters"));
+            }
+            if c.author.chars().count() > MAX_AUTHOR_CHARS {
+                return bad(&field("author"), format!("is longer than {MAX_AUTHOR_CHARS} characters"));
+            }
+            if let Some(m) = &c.mark {
+                let want = match m.kind {
+                    MarkKind::Line => 2,
+                    MarkKind::Angle => 3,
+                };
+                if m.points.len() != want {
+                    return bad(&field("mark.points"), format!("has {} points ({want} for a {:?})", m.points.len(), m.kind));
+                }
+                if m.points.iter().flatten().any(|c| !(-MARK_SLACK..=1.0 + MARK_SLACK).contains(c)) {
+                    return bad(&field("mark.points"), "lie outside the frame".into());
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A session.json this version refuses, with the field and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct SessionError(pub String);
+
+/// Longest recording a session may describe: a day (a set lasts minutes; more is a damaged or
+/// hostile file, and would drive the report's loops).
+pub const MAX_DURATION_S: f64 = 86_400.0;
+/// Highest frame rate a file may claim (phones' slow motion tops out at 960 fps).
+pub const MAX_FPS: f64 = 1_000.0;
+/// Widest frame side (8K video is 7680 pixels).
+pub const MAX_SIDE_PX: u32 = 16_384;
+/// Reps, sets, warnings or comments in one session: a day of sets is a few hundred.
+pub const MAX_ITEMS: usize = 10_000;
+/// A comment's text: a few paragraphs of feedback.
+pub const MAX_COMMENT_CHARS: usize = 10_000;
+/// A name.
+pub const MAX_AUTHOR_CHARS: usize = 200;
+/// A path (Linux's PATH_MAX is 4096 bytes).
+pub const MAX_PATH_CHARS: usize = 4096;
+/// session.json on disk: a real one is well under a megabyte.
+pub const MAX_SESSION_BYTES: u64 = 64 << 20;
+/// Sessions written before the comment check was exact took marks up to 1 s past the end.
+pub const COMMENT_PAST_END_S: f64 = 1.0;
+/// A mark's points are normalized to the frame; a drag may end just past its edge.
+const MARK_SLACK: f32 = 0.05;
+
+/// The first number beyond f32's range, with its path (`reps[2].metrics.peak_hip_angle`).
+fn out_of_range(v: &serde_json::Value, path: &mut String) -> Result<(), SessionError> {
+    match v {
+        serde_json::Value::Number(n) => match n.as_f64() {
+            Some(x) if x.is_finite() && x.abs() <= f64::from(f32::MAX) => Ok(()),
+            // Integers beyond f64's precision are still finite counts; only floats overflow f32.
+            _ if n.is_u64() || n.is_i64() => Ok(()),
+            _ => Err(SessionError(format!("{} = {n} is out of range", if path.is_empty() { "value" } else { path }))),
+        },
+        serde_json::Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                let len = path.len();
+                let _ = write!(path, "[{i}]");
+                out_of_range(x, path)?;
+                path.truncate(len);
+            }
+            Ok(())
+        }
+        serde_json::Value::Object(o) => {
+            for (k, x) in o {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+                out_of_range(x, path)?;
+                path.truncate(len);
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// What a session records of an analyzed original: its canonical absolute path (never relative
+/// to where the command ran), size and sha256, so later commands find that file or none.
+pub fn original(path: &Path) -> std::io::Result<(String, u64, String)> {
+    let abs = std::fs::canonicalize(path)?;
+    let size = std::fs::metadata(&abs)?.len();
+    Ok((abs.display().to_string(), size, sha256_file(&abs)?))
 }
 
 /// Hex sha256 of a file.
