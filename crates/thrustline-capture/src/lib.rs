@@ -463,6 +463,8 @@ fn camera_hint() -> String {
 
 /// Camera indices 0..8 that open.
 pub fn list_cameras() -> Vec<i32> {
+    // Probing absent devices makes OpenCV warn once per index: the caller says it in one line.
+    quiet_backends();
     (0..8)
         .filter(|&i| {
             VideoCapture::new(i, videoio::CAP_V4L2).map(|c| c.is_opened().unwrap_or(false)).unwrap_or(false)

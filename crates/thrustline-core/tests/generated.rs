@@ -186,10 +186,11 @@ fn observe(b: &Body, view: View, jitter: &mut impl FnMut() -> f32) -> PoseObserv
     // The shoulder→hip direction is (cos, sin) of the torso angle; its normal pointing up:
     let (nx, ny) = (rad(b.torso).sin(), -rad(b.torso).cos());
     put(idx::NOSE, (ear.0 + 90.0 * nx, ear.1 + 90.0 * ny), 0.98, 0.0, 0.0, jitter);
-    // Arms: bent at 90° holding the bar over the hips, or straight down to the floor.
+    // Arms: bent at 90° holding the bar over the hips, or straight to a hand planted on the
+    // floor under where the shoulder is at the top (a hand bearing weight does not slide).
     let (elbow, wrist) = if b.arms_support {
-        let drop = floor - s.1;
-        ((s.0, s.1 + 0.5 * drop), (s.0, floor))
+        let planted = (knee.0 - lt - ls, floor);
+        ((0.5 * (s.0 + planted.0), 0.5 * (s.1 + planted.1)), planted)
     } else {
         ((s.0 + 60.0, s.1 - 60.0), (s.0 + 120.0, s.1))
     };

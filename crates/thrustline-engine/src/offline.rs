@@ -280,8 +280,9 @@ impl Run<'_> {
         let even = |v: u32| ((f64::from(v) * scale / 2.0).round() as i32 * 2).max(2);
         let out_size = Size::new(even(self.geom.width), even(self.geom.height));
         let mut video = match self.cfg.video_size {
-            // MPEG-4 Part 2 first: on the 60 fps clip H.264 cost 1.5 s of 6.6 (measured, README).
-            Some(_) => Some(video::AnnotatedWriter::create_fast(
+            // H.264 that browsers play (the coach's review page), at a preset that keeps the
+            // encoder off the pose stage's core (measured, README: Speed).
+            Some(_) => Some(video::AnnotatedWriter::create(
                 &self.tmp_video,
                 self.fps,
                 out_size.width as u32,

@@ -6,6 +6,7 @@ pub mod bundle;
 pub mod draw;
 pub mod folder;
 pub mod frames;
+pub mod h264;
 pub mod html;
 pub mod session;
 pub mod table;

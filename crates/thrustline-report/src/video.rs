@@ -1,5 +1,6 @@
-//! The annotated video: every input frame, with the overlay, H.264 when OpenCV's FFmpeg can
-//! encode it, MPEG-4 Part 2 otherwise.
+//! The annotated video: every input frame, with the overlay, in H.264 (VP9 without libx264)
+//! that browsers and phones play; MPEG-4 Part 2 through OpenCV when FFmpeg has neither. Live's
+//! raw recording keeps the cheap MPEG-4 first.
 
 use std::path::Path;
 
@@ -12,15 +13,31 @@ use crate::ReportError;
 const H264: (&str, [char; 4]) = ("H.264", ['a', 'v', 'c', '1']);
 const MPEG4: (&str, [char; 4]) = ("MPEG-4", ['m', 'p', '4', 'v']);
 
+enum Backend {
+    Web(Box<crate::h264::WebVideo>),
+    OpenCv(VideoWriter),
+}
+
 pub struct AnnotatedWriter {
-    writer: VideoWriter,
+    writer: Backend,
     pub codec: &'static str,
     pub frames: u64,
 }
 
+/// Encoder threads for the web video: one, beside inference on the other core (README, Speed).
+const WEB_THREADS: usize = 1;
+
 impl AnnotatedWriter {
+    /// The annotated video, for a browser: H.264 (or VP9) in MP4 with the index in front.
     pub fn create(path: &Path, fps: f64, width: u32, height: u32) -> Result<Self, ReportError> {
-        Self::create_with(path, fps, width, height, &[H264, MPEG4])
+        match crate::h264::WebVideo::create(path, fps, width, height, WEB_THREADS) {
+            Ok(w) => Ok(Self { codec: w.codec, writer: Backend::Web(Box::new(w)), frames: 0 }),
+            Err(e) => {
+                tracing::debug!("no web encoder ({e}); OpenCV's instead");
+                let _ = std::fs::remove_file(path);
+                Self::create_with(path, fps, width, height, &[H264, MPEG4])
+            }
+        }
     }
 
     /// MPEG-4 Part 2 first: several times cheaper to encode than H.264, for recording live
@@ -48,7 +65,7 @@ impl AnnotatedWriter {
                 true,
             ) {
                 if w.is_opened().unwrap_or(false) {
-                    return Ok(Self { writer: w, codec, frames: 0 });
+                    return Ok(Self { writer: Backend::OpenCv(w), codec, frames: 0 });
                 }
             }
         }
@@ -57,13 +74,19 @@ impl AnnotatedWriter {
 
     /// Appends one BGR frame.
     pub fn write(&mut self, bgr: &Mat) -> Result<(), ReportError> {
-        self.writer.write(bgr)?;
+        match &mut self.writer {
+            Backend::Web(w) => w.write(bgr)?,
+            Backend::OpenCv(w) => w.write(bgr)?,
+        }
         self.frames += 1;
         Ok(())
     }
 
-    pub fn finish(mut self) -> Result<u64, ReportError> {
-        self.writer.release()?;
+    pub fn finish(self) -> Result<u64, ReportError> {
+        match self.writer {
+            Backend::Web(w) => w.finish()?,
+            Backend::OpenCv(mut w) => w.release()?,
+        }
         Ok(self.frames)
     }
 }

@@ -164,6 +164,10 @@ struct RepTracker {
     /// Frames of the rise where the face's side could be read, and those with it down.
     face_frames: u32,
     face_down_frames: u32,
+    /// The body in the picture where the rise left the bottom, and the shoulders' farthest
+    /// travel from there since (torso lengths).
+    start_torso: Option<Torso>,
+    shoulder_travel: f32,
     samples: Vec<Sample>,
 }
 
@@ -193,6 +197,8 @@ impl RepTracker {
             start_thigh_elevation: None,
             face_frames: 0,
             face_down_frames: 0,
+            start_torso: None,
+            shoulder_travel: 0.0,
             samples: Vec::with_capacity(REP_BUFFER_FRAMES),
         }
     }
@@ -220,6 +226,8 @@ impl RepTracker {
         self.start_thigh_elevation = None;
         self.face_frames = 0;
         self.face_down_frames = 0;
+        self.start_torso = None;
+        self.shoulder_travel = 0.0;
         self.samples.clear();
     }
 }
@@ -238,6 +246,8 @@ pub struct Analyzer {
     last_raw_hip: Option<f32>,
     /// The torso where `last_raw_hip` was read (a cut moves it; a joint's glitch does not).
     last_torso: Option<Torso>,
+    /// This frame's body in the picture (the rise's start and travel are read from it).
+    frame_torso: Option<Torso>,
     first_t: Option<f64>,
     // Bottom tracking.
     bottom_enter_t: f64,
@@ -305,12 +315,19 @@ const TORSO_STEP_NOISE: f32 = 0.05;
 /// unloaded bridge) under a 0.5 m torso.
 const MAX_TORSO_SPEED: f32 = 2.0;
 
-/// Where the torso is in the picture: shoulder and hip midpoints (pixels) and its length.
+/// Where the torso is in the picture: shoulder and hip midpoints (pixels) and its length; the
+/// wrists (pixels) with their visibility.
 #[derive(Debug, Clone, Copy)]
 struct Torso {
     shoulders: [f32; 2],
     hips: [f32; 2],
     len: f32,
+    wrists: [[f32; 2]; 2],
+    wrist_vis: [f32; 2],
+    /// The body's size in the picture, torso lengths as the view least shortens them: the
+    /// torso's own length, or the shoulders' breadth over [`SHOULDER_BREADTH_PER_TORSO`] where
+    /// a view along the body (from the head or the feet) shortens the torso.
+    scale: f32,
 }
 
 impl Torso {
@@ -323,7 +340,30 @@ impl Torso {
         let (shoulders, hips) =
             (mid(idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER), mid(idx::LEFT_HIP, idx::RIGHT_HIP));
         let len = (shoulders[0] - hips[0]).hypot(shoulders[1] - hips[1]);
-        (len.is_finite() && len > 0.0).then_some(Self { shoulders, hips, len })
+        let px = |i: usize| [lm[i].x * g.width as f32, lm[i].y * g.height as f32];
+        let wrists = [px(idx::LEFT_WRIST), px(idx::RIGHT_WRIST)];
+        let wrist_vis = [lm[idx::LEFT_WRIST].visibility, lm[idx::RIGHT_WRIST].visibility];
+        let (ls, rs) = (px(idx::LEFT_SHOULDER), px(idx::RIGHT_SHOULDER));
+        let scale = len.max((ls[0] - rs[0]).hypot(ls[1] - rs[1]) / SHOULDER_BREADTH_PER_TORSO);
+        (len.is_finite() && len > 0.0).then_some(Self { shoulders, hips, len, wrists, wrist_vis, scale })
+    }
+
+    /// Whether a hand stayed planted while the hips rose from `start` to here: a wrist seen at
+    /// both ends that travelled less than [`WRIST_PLANTED_SHARE`] of the hips' travel. A hand
+    /// bearing the body's weight rests on a support and stays put; hands holding a bar or a
+    /// dumbbell on the hips ride with them. `true` when it cannot be told (no wrist seen at both
+    /// ends, or hips that barely moved), so the hand rule stands as measured.
+    fn hand_planted_since(&self, start: &Torso, min_vis: f32) -> bool {
+        let d = |a: [f32; 2], b: [f32; 2]| (a[0] - b[0]).hypot(a[1] - b[1]);
+        let hips = d(self.hips, start.hips) / start.scale;
+        if !(hips >= MIN_HIP_TRAVEL_FOR_WRISTS) {
+            return true;
+        }
+        let seen: Vec<f32> = (0..2)
+            .filter(|&i| self.wrist_vis[i] >= min_vis && start.wrist_vis[i] >= min_vis)
+            .map(|i| d(self.wrists[i], start.wrists[i]) / start.scale)
+            .collect();
+        seen.is_empty() || seen.iter().any(|&w| w < WRIST_PLANTED_SHARE * hips)
     }
 
     /// How far the torso moved or changed size since `before`, in its lengths then.
@@ -333,6 +373,22 @@ impl Torso {
             / before.len
     }
 }
+
+/// A planted hand's wrist travels less than this share of the hips' travel over a rise (both
+/// in the picture). Shared clips: hands holding the bar or dumbbell on the hips travel 0.8–1.2
+/// times the hips' path (every hip thrust rep, the visible wrist), hands resting on the floor
+/// beside a bridge 0.1–0.5; a hand bearing weight does not move at all.
+const WRIST_PLANTED_SHARE: f32 = 0.5;
+/// Hips' travel (torso lengths) below which the wrists' share is not read: the landmarks' own
+/// noise, as [`TORSO_STEP_NOISE`].
+const MIN_HIP_TRAVEL_FOR_WRISTS: f32 = TORSO_STEP_NOISE;
+/// Shoulder breadth over shoulder–hip length in adults (biacromial ~0.39 m over a ~0.5 m torso).
+const SHOULDER_BREADTH_PER_TORSO: f32 = 0.8;
+/// Shoulders' travel over a rise (torso lengths, in the picture) beyond which the upper back
+/// was not on its support. A hip thrust pivots on the shoulder blades and a bridge rests on
+/// them: counted reps of the shared clips moved them 0.00–0.20 (the bench's slide); lying back
+/// from sitting (a pullover's start) moved them 0.80, a standing hinge 0.57–0.79.
+const MAX_SHOULDER_TRAVEL: f32 = 0.4;
 
 /// Hip opening (degrees) below which the hips' climb per degree is too noisy to read.
 const MIN_OPENING_FOR_RISE_DEG: f32 = 5.0;
@@ -377,6 +433,7 @@ impl Analyzer {
             last_pose_t: None,
             last_raw_hip: None,
             last_torso: None,
+            frame_torso: None,
             first_t: None,
             bottom_enter_t: 0.0,
             bottom_min: f32::MAX,
@@ -633,6 +690,7 @@ impl Analyzer {
         // torso jumped with it. With the torso where it was, one joint's landmark jumped (a knee
         // behind the plate): the frame's angle is left out rather than the rep abandoned.
         let torso = pose.and_then(|p| Torso::of(p, self.geom));
+        self.frame_torso = torso;
         let jump = match (hip, self.last_raw_hip, self.last_pose_t) {
             (Some(h), Some(prev), Some(lp)) => {
                 (h - prev).abs() > self.cfg.max_hip_speed_deg_s * (t - lp).max(1e-3) as f32

@@ -75,6 +75,7 @@ impl Analyzer {
                     self.rep.side = m.side;
                     self.rep.start_hip_height = self.bottom_hip_height;
                     self.rep.start_thigh_elevation = self.bottom_thigh_elevation;
+                    self.rep.start_torso = self.frame_torso;
                     self.phase = Phase::Ascent;
                     self.set_last_activity = Some(t);
                     self.record(t, a, m, ev);
@@ -138,8 +139,16 @@ impl Analyzer {
     pub(super) fn reach_lockout(&mut self, t: f64, m: &FrameMetrics, ev: &mut Events) {
         let c = &self.cfg;
         let upright = m.torso_incline.is_some_and(|ti| ti.value > c.max_torso_incline_deg);
+        let planted = match (self.frame_torso, self.rep.start_torso) {
+            (Some(now), Some(start)) => now.hand_planted_since(&start, c.min_visibility),
+            _ => true,
+        };
         let hands = self.rep.rise_frames > 0
-            && self.rep.hand_frames as f32 >= c.hand_support_share * self.rep.rise_frames as f32;
+            && self.rep.hand_frames as f32 >= c.hand_support_share * self.rep.rise_frames as f32
+            && planted;
+        // The upper back left its support during the rise: lying back from sitting (a
+        // pullover's start) opens the hip too, but a hip thrust pivots on the shoulders.
+        let back_moved = self.rep.shoulder_travel > MAX_SHOULDER_TRAVEL;
         // Feet off the floor through most of the rise: lying prone, a leg curl, not a bridge.
         let feet_up = self.rep.foot_frames > 0 && 2 * self.rep.planted_frames < self.rep.foot_frames;
         // The hips stayed down while the hip opened: the torso lay back (a sit-up), not a bridge.
@@ -162,7 +171,7 @@ impl Analyzer {
         let hips_stayed = hips_stayed && !thigh_turned;
         // Lying face down through most of the rise (prone work on a bench or the floor).
         let face_down = self.rep.face_frames > 0 && 2 * self.rep.face_down_frames > self.rep.face_frames;
-        if upright || hands || feet_up || hips_stayed || face_down {
+        if upright || hands || feet_up || hips_stayed || face_down || back_moved {
             // Standing up from a squat, hips raised on straight arms (a reverse tabletop, a
             // get-up) or legs curled while lying prone also reach a straight hip: not a rep.
             let slot = (self.set as usize).clamp(1, MAX_SETS) - 1;

@@ -1,0 +1,155 @@
+//! A video every browser and phone plays: H.264 (`yuv420p`, `+faststart`) through FFmpeg's
+//! libx264, VP9 where libx264 is missing; each frame given is encoded (no frame dropped or
+//! duplicated: one timestamp step per frame at the stream's own rate).
+
+use std::path::Path;
+
+use ffmpeg_next as ff;
+use opencv::core::Mat;
+use opencv::prelude::*;
+
+use crate::ReportError;
+
+/// libx264's speed preset, chosen by measurement: `analyze` of the 60 fps barbell clip (316
+/// frames at 406x720) took 3.40-3.45 s with `superfast`, 3.5-3.75 s with no video at all (noise),
+/// 3.66-4.01 s `ultrafast` and 4.2-4.5 s `veryfast`; the file 1.09 MB against 1.78 (ultrafast),
+/// 0.37 (veryfast) and 3.46 MB for MPEG-4 Part 2 (Intel Xeon, 2 cores, 2026-12-04).
+const X264_PRESET: &str = "superfast";
+/// Constant-quality factor (libx264's default; lower is larger and sharper).
+const X264_CRF: &str = "23";
+/// VP9's constant quality when libx264 is missing (its documented 15–35 range, mid).
+const VP9_CRF: &str = "32";
+
+fn err(what: &str, e: ff::Error) -> ReportError {
+    ReportError::Image(format!("{what}: {e}"))
+}
+
+pub struct WebVideo {
+    octx: ff::format::context::Output,
+    encoder: ff::encoder::Video,
+    scaler: ff::software::scaling::Context,
+    bgr: ff::frame::Video,
+    yuv: ff::frame::Video,
+    enc_tb: ff::Rational,
+    step: i64,
+    next_pts: i64,
+    width: u32,
+    height: u32,
+    pub codec: &'static str,
+}
+
+impl WebVideo {
+    /// An MP4 at `path` for frames of `width`×`height` (even) at `fps`; `threads` encoder
+    /// threads (the encoder shares the machine with inference).
+    pub fn create(path: &Path, fps: f64, width: u32, height: u32, threads: usize) -> Result<Self, ReportError> {
+        ff::init().map_err(|e| err("FFmpeg", e))?;
+        let (codec, name, opts) = if let Some(c) = ff::encoder::find_by_name("libx264") {
+            let mut o = ff::Dictionary::new();
+            o.set("preset", X264_PRESET);
+            o.set("crf", X264_CRF);
+            (c, "H.264", o)
+        } else if let Some(c) = ff::encoder::find_by_name("libvpx-vp9") {
+            let mut o = ff::Dictionary::new();
+            o.set("crf", VP9_CRF);
+            o.set("b", "0");
+            o.set("deadline", "realtime");
+            o.set("cpu-used", "8");
+            (c, "VP9", o)
+        } else {
+            return Err(ReportError::Image("FFmpeg has neither libx264 nor libvpx-vp9".into()));
+        };
+        let mut octx = ff::format::output_as(&path, "mp4").map_err(|e| err(&path.display().to_string(), e))?;
+        let global_header = octx.format().flags().contains(ff::format::Flags::GLOBAL_HEADER);
+        // Frame times in thousandths of the rate: 29.97 fps is 1000/29970 s a frame, exactly.
+        let rate = ((fps * 1000.0).round() as i32).max(1);
+        let enc_tb = ff::Rational(1, rate);
+        let mut ctx = ff::codec::context::Context::new_with_codec(codec).encoder().video().map_err(|e| err(name, e))?;
+        ctx.set_width(width);
+        ctx.set_height(height);
+        ctx.set_format(ff::format::Pixel::YUV420P);
+        ctx.set_time_base(enc_tb);
+        ctx.set_frame_rate(Some(ff::Rational(rate, 1000)));
+        ctx.set_threading(ff::threading::Config {
+            kind: ff::threading::Type::Frame,
+            count: threads.max(1),
+            ..Default::default()
+        });
+        if global_header {
+            ctx.set_flags(ff::codec::Flags::GLOBAL_HEADER);
+        }
+        let encoder = ctx.open_as_with(codec, opts).map_err(|e| err(name, e))?;
+        {
+            let mut ost = octx.add_stream(codec).map_err(|e| err(name, e))?;
+            ost.set_parameters(&encoder);
+            ost.set_time_base(enc_tb);
+        }
+        let mut mux = ff::Dictionary::new();
+        // The index at the front: a browser starts playing before the whole file arrives.
+        mux.set("movflags", "+faststart");
+        octx.write_header_with(mux).map_err(|e| err(&path.display().to_string(), e))?;
+        let scaler = ff::software::scaling::Context::get(
+            ff::format::Pixel::BGR24,
+            width,
+            height,
+            ff::format::Pixel::YUV420P,
+            width,
+            height,
+            ff::software::scaling::Flags::BILINEAR,
+        )
+        .map_err(|e| err("colour conversion", e))?;
+        Ok(Self {
+            octx,
+            encoder,
+            scaler,
+            bgr: ff::frame::Video::new(ff::format::Pixel::BGR24, width, height),
+            yuv: ff::frame::Video::new(ff::format::Pixel::YUV420P, width, height),
+            enc_tb,
+            step: 1000,
+            next_pts: 0,
+            width,
+            height,
+            codec: name,
+        })
+    }
+
+    /// Appends one BGR frame of the size given at creation.
+    pub fn write(&mut self, bgr: &Mat) -> Result<(), ReportError> {
+        let (w, h) = (self.width as usize, self.height as usize);
+        if bgr.cols() as usize != w || bgr.rows() as usize != h || bgr.typ() != opencv::core::CV_8UC3 {
+            return Err(ReportError::Image(format!(
+                "frame of {}x{} for a {w}x{h} video",
+                bgr.cols(),
+                bgr.rows()
+            )));
+        }
+        let src = if bgr.is_continuous() { bgr.data_bytes()? } else { return Err(ReportError::Image("frame not continuous".into())) };
+        let stride = self.bgr.stride(0);
+        let dst = self.bgr.data_mut(0);
+        for (y, row) in src.chunks_exact(w * 3).enumerate() {
+            dst[y * stride..y * stride + w * 3].copy_from_slice(row);
+        }
+        self.scaler.run(&self.bgr, &mut self.yuv).map_err(|e| err("colour conversion", e))?;
+        self.yuv.set_pts(Some(self.next_pts));
+        self.next_pts += self.step;
+        self.encoder.send_frame(&self.yuv).map_err(|e| err(self.codec, e))?;
+        self.drain()
+    }
+
+    fn drain(&mut self) -> Result<(), ReportError> {
+        let out_tb = self.octx.stream(0).map(|s| s.time_base()).unwrap_or(self.enc_tb);
+        let mut pkt = ff::Packet::empty();
+        while self.encoder.receive_packet(&mut pkt).is_ok() {
+            pkt.set_stream(0);
+            pkt.rescale_ts(self.enc_tb, out_tb);
+            pkt.write_interleaved(&mut self.octx).map_err(|e| err("video", e))?;
+        }
+        Ok(())
+    }
+
+    /// Flushes the encoder and writes the index (moved to the front).
+    pub fn finish(mut self) -> Result<(), ReportError> {
+        self.encoder.send_eof().map_err(|e| err(self.codec, e))?;
+        self.drain()?;
+        self.octx.write_trailer().map_err(|e| err("video", e))
+    }
+}
