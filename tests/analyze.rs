@@ -104,7 +104,8 @@ fn shared_clips_reps_faults_and_outputs() {
         if let (true, Some((_, issue))) = (side, view_expected) {
             // Strict: the listed clip must still read off the side, or leave the list.
             if s["camera_view"] == "side" {
-                failures.push(format!("{clip} now reads side: remove it from VIEW_EXPECTED_FAILURES ({issue})"));
+                failures
+                    .push(format!("{clip} now reads side: remove it from VIEW_EXPECTED_FAILURES ({issue})"));
             } else {
                 eprintln!("{clip}: camera view {}: expected failure, {issue}", s["camera_view"]);
             }

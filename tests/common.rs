@@ -56,7 +56,12 @@ pub const LABEL_EXPECTED_FAILURES: [(&str, &str); 0] = [];
 
 /// [`assert_labels`] for a clip, honouring [`LABEL_EXPECTED_FAILURES`]: a listed clip must
 /// still fail its labels. Returns a failure to report, if any.
-pub fn check_labels(clip: &str, what: &str, s: &serde_json::Value, label: &serde_json::Value) -> Option<String> {
+pub fn check_labels(
+    clip: &str,
+    what: &str,
+    s: &serde_json::Value,
+    label: &serde_json::Value,
+) -> Option<String> {
     let expected = LABEL_EXPECTED_FAILURES.iter().find(|(c, _)| *c == clip);
     let met = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| assert_labels(what, s, label)));
     match (met, expected) {

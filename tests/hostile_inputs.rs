@@ -115,6 +115,9 @@ fn zip_of(out: &Path, entries: &[(&str, Vec<u8>)]) {
     z.finish().unwrap();
 }
 
+/// An edit of a session.json.
+type Edit<'a> = Box<dyn Fn(&mut Value) + 'a>;
+
 /// 27.1 and 27.4, fuzz-style: extreme numbers, huge counts and strings in session.json, in a
 /// folder (`comment`, `bundle`) and in a received bundle (`review`, which opens it before any
 /// window), each run under 1 GiB of address space: refused in one line naming the field, no
@@ -130,7 +133,7 @@ fn extreme_numbers_in_sessions_and_bundles_are_refused_in_bounded_memory() {
         }
         c
     };
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, &str)> = vec![
+    let cases: Vec<(&str, Edit, &str)> = vec![
         ("duration 1e12", Box::new(|s| s["input"]["duration_s"] = json!(1e12)), "input.duration_s"),
         ("duration 1e308", Box::new(|s| s["input"]["duration_s"] = json!(1e308)), "input.duration_s"),
         ("duration -1e308", Box::new(|s| s["input"]["duration_s"] = json!(-1e308)), "input.duration_s"),
@@ -169,7 +172,11 @@ fn extreme_numbers_in_sessions_and_bundles_are_refused_in_bounded_memory() {
             Box::new(|s| s["comments"] = Value::Array(vec![comment(json!(0.5), "hi", None); 20_000])),
             "comments holds 20000",
         ),
-        ("a 20000-character comment", Box::new(move |s| s["comments"] = json!([comment(json!(0.5), &text, None)])), "comments[0].text"),
+        (
+            "a 20000-character comment",
+            Box::new(move |s| s["comments"] = json!([comment(json!(0.5), &text, None)])),
+            "comments[0].text",
+        ),
         ("not an object", Box::new(|s| *s = json!([1, 2, 3])), "not a Thrustline session"),
     ];
     let d = common::tmpdir("extreme");
@@ -338,7 +345,8 @@ fn the_log_reads_on_a_read_only_folder_and_leaves_nothing_there() {
     for p in [&d, &data] {
         std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
-    std::fs::set_permissions(data.join("training_log.sqlite3"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(data.join("training_log.sqlite3"), std::fs::Permissions::from_mode(0o644))
+        .unwrap();
     let before: Vec<PathBuf> = walk(&data);
     let mut exe_ok = true;
     for a in Path::new(env!("CARGO_BIN_EXE_thrustline")).ancestors().skip(1) {
@@ -449,7 +457,8 @@ fn the_log_counts_each_workout_once_on_the_day_it_was_recorded() {
     } else {
         eprintln!("SKIP (part): ffmpeg is needed to stamp a creation time");
     }
-    let o = common::thrustline_env(&["analyze", "--out", "x", "--date", "tuesday", s.to_str().unwrap()], &env);
+    let o =
+        common::thrustline_env(&["analyze", "--out", "x", "--date", "tuesday", s.to_str().unwrap()], &env);
     assert!(!o.status.success() && stderr(&o).contains("\"tuesday\" is not a date"), "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(&d);
 }
@@ -492,7 +501,12 @@ fn a_typo_overwrites_nothing_and_a_busy_folder_is_refused() {
     assert!(o.status.success(), "{}", stderr(&o));
     // Another analysis holds the folder: a clear refusal, the folder untouched.
     let out = d.join("busy");
-    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(d.join(".busy.lock")).unwrap();
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(d.join(".busy.lock"))
+        .unwrap();
     lock.try_lock().unwrap();
     let o = common::thrustline(&[
         "analyze",
@@ -534,11 +548,32 @@ fn every_error_is_one_line_in_the_users_words() {
         (vec!["review".into(), not_zip.display().to_string()], "not a Thrustline bundle"),
         (vec!["review".into(), not_session.display().to_string()], "not a Thrustline session"),
         (
-            vec!["analyze".into(), "--out".into(), d.join("o").display().to_string(), folder.display().to_string()],
+            vec![
+                "analyze".into(),
+                "--out".into(),
+                d.join("o").display().to_string(),
+                folder.display().to_string(),
+            ],
             "is a folder",
         ),
-        (vec!["pose".into(), "/nonexistent/clip.mp4".into(), "-o".into(), d.join("p.json").display().to_string()], "no such file"),
-        (vec!["bundle".into(), "/nonexistent/session".into(), "-o".into(), d.join("b.thrust").display().to_string()], "session"),
+        (
+            vec![
+                "pose".into(),
+                "/nonexistent/clip.mp4".into(),
+                "-o".into(),
+                d.join("p.json").display().to_string(),
+            ],
+            "no such file",
+        ),
+        (
+            vec![
+                "bundle".into(),
+                "/nonexistent/session".into(),
+                "-o".into(),
+                d.join("b.thrust").display().to_string(),
+            ],
+            "session",
+        ),
     ];
     for (args, needle) in cases {
         let a: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -577,8 +612,11 @@ fn temp_files_of_any_earlier_run_are_swept() {
         sample().to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let names: Vec<String> =
-        std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
     assert!(!names.iter().any(|n| n.starts_with('.')), "{names:?}");
     assert!(names.contains(&"annotated.mp4".to_string()));
     let _ = std::fs::remove_dir_all(&d);

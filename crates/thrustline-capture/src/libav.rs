@@ -148,7 +148,9 @@ impl FileDecoder {
             .metadata()
             .get("creation_time")
             .and_then(thrustline_core::calendar::parse_iso8601)
-            .or_else(|| stream.metadata().get("creation_time").and_then(thrustline_core::calendar::parse_iso8601))
+            .or_else(|| {
+                stream.metadata().get("creation_time").and_then(thrustline_core::calendar::parse_iso8601)
+            })
             .filter(|&t| t > 0);
         Ok(Self {
             created_unix_s,

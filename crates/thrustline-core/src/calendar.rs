@@ -46,11 +46,13 @@ pub fn unix(y: i64, m: i64, d: i64, h: i64, mi: i64, s: i64) -> i64 {
 /// `+01:00` is applied). `None` for anything else, or a date outside years 1970–9999.
 pub fn parse_iso8601(s: &str) -> Option<i64> {
     let s = s.trim();
-    let num = |t: &str| -> Option<i64> { t.bytes().all(|b| b.is_ascii_digit()).then(|| t.parse().ok()).flatten() };
+    let num =
+        |t: &str| -> Option<i64> { t.bytes().all(|b| b.is_ascii_digit()).then(|| t.parse().ok()).flatten() };
     let (date, rest) = s.split_at(s.find(['T', ' ']).unwrap_or(s.len()));
     let mut dp = date.split('-');
     let (y, m, d) = (num(dp.next()?)?, num(dp.next()?)?, num(dp.next()?)?);
-    if dp.next().is_some() || !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+    if dp.next().is_some() || !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d)
+    {
         return None;
     }
     let rest = rest.get(1..).unwrap_or("");
@@ -93,14 +95,21 @@ mod tests {
     #[test]
     fn iso_dates_read_back() {
         assert_eq!(parse_iso8601("1970-01-01"), Some(0));
-        assert_eq!(parse_iso8601("2024-02-29T12:34:56.000000Z").map(stamp).as_deref(), Some("2024-02-29_12-34-56"));
+        assert_eq!(
+            parse_iso8601("2024-02-29T12:34:56.000000Z").map(stamp).as_deref(),
+            Some("2024-02-29_12-34-56")
+        );
         assert_eq!(parse_iso8601("2024-02-29 12:34").map(stamp).as_deref(), Some("2024-02-29_12-34-00"));
-        assert_eq!(parse_iso8601("2024-03-01T01:00:00+02:00").map(stamp).as_deref(), Some("2024-02-29_23-00-00"));
+        assert_eq!(
+            parse_iso8601("2024-03-01T01:00:00+02:00").map(stamp).as_deref(),
+            Some("2024-02-29_23-00-00")
+        );
         for t in [0i64, 951_782_400, 1_709_210_096, 4_102_444_799] {
             let (y, m, d, h, mi, s) = civil(t);
             assert_eq!(unix(y, m, d, h, mi, s), t);
         }
-        for bad in ["", "yesterday", "2024-13-01", "2024-02-29T25:00", "1900-01-01", "2024-02-29T12:34:56:01"] {
+        for bad in ["", "yesterday", "2024-13-01", "2024-02-29T25:00", "1900-01-01", "2024-02-29T12:34:56:01"]
+        {
             assert_eq!(parse_iso8601(bad), None, "{bad}");
         }
     }

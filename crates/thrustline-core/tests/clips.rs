@@ -50,7 +50,8 @@ fn each_clip(test: &str, check: impl Fn(&str, &Label, bool)) {
 /// Warnings a clip may carry: a view that hides the side angles may say so; a movement that is
 /// not a hip thrust says that (issue 24: the look-alike is named, never silently dropped).
 fn allowed_warning(label: &Label, w: Warning) -> bool {
-    (!label.side_view() && w == Warning::CameraFrontal) || (label.kind == "other" && w == Warning::NotAHipThrust)
+    (!label.side_view() && w == Warning::CameraFrontal)
+        || (label.kind == "other" && w == Warning::NotAHipThrust)
 }
 
 fn fault_reps(s: &thrustline_core::SessionSummary, id: FaultId) -> Vec<u32> {
@@ -79,11 +80,8 @@ fn labelled_faults_are_found_and_clean_clips_stay_clean() {
                 assert_eq!(&fault_reps(&s, id), reps, "{clip} raw={raw} {}", lf.id);
             }
             if let (Some(a), Some(b)) = (lf.start_s, lf.end_s) {
-                let hit = s
-                    .reps
-                    .iter()
-                    .flat_map(|r| &r.faults)
-                    .any(|f| f.id == id && f.start_s < b && f.end_s > a);
+                let hit =
+                    s.reps.iter().flat_map(|r| &r.faults).any(|f| f.id == id && f.start_s < b && f.end_s > a);
                 assert!(hit, "{clip} raw={raw}: {} not within {a}-{b} s", lf.id);
             }
         }
@@ -111,13 +109,7 @@ fn every_fault_is_raised_clear_or_not_judged_and_never_contradicts_the_view() {
                 assert_eq!(j.verdict == Verdict::Raised, raised, "{clip} rep {} {id:?}", r.index);
                 assert_eq!(j.verdict == Verdict::NotJudged, j.reason.is_some(), "{clip} {id:?}");
                 if r.view != Some(CameraView::Side) && SAGITTAL.contains(&id) {
-                    assert_ne!(
-                        j.verdict,
-                        Verdict::Raised,
-                        "{clip} rep {} {id:?} from {:?}",
-                        r.index,
-                        r.view
-                    );
+                    assert_ne!(j.verdict, Verdict::Raised, "{clip} rep {} {id:?} from {:?}", r.index, r.view);
                 }
             }
         }

@@ -197,11 +197,9 @@ pub fn log_session(s: &Session, source: &str, dir: &Path) -> Result<(), thrustli
         source,
         s.input.recorded_unix_s.unwrap_or(s.created_unix_s as i64),
     );
-    let workout = s
-        .input
-        .sha256
-        .clone()
-        .unwrap_or_else(|| std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()).display().to_string());
+    let workout = s.input.sha256.clone().unwrap_or_else(|| {
+        std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()).display().to_string()
+    });
     let entry = thrustline_log::Entry { workout: Some(workout), ..entry };
     thrustline_log::TrainingLog::open_in(&thrustline_log::data_dir())?.add(&entry).map(|_| ())
 }

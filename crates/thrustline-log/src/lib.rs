@@ -223,14 +223,19 @@ impl TrainingLog {
         let pending = std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
         let conn = if pending {
             // Changes still in the WAL need its index (-shm), which SQLite shares with writers.
-            Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            Connection::open_with_flags(
+                &path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
         } else {
             // Everything is in the main file: read it as immutable, which creates no -shm or
             // -wal beside it (a read-only folder stays untouched, and no read-only -shm is left
             // to block a later writer).
             Connection::open_with_flags(
                 format!("file:{}?immutable=1", uri_path(&path)),
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+                OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                    | OpenFlags::SQLITE_OPEN_URI,
             )
         }
         .map_err(db)?;

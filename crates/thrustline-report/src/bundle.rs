@@ -90,13 +90,16 @@ fn check_output(dir: &Path, video: Option<&Path>, out: &Path, force: bool) -> Re
     if out.is_dir() {
         return refuse("is a folder; give a file name ending in .thrust");
     }
-    if let (Ok(o), Some(v)) = (std::fs::canonicalize(out), video.and_then(|v| std::fs::canonicalize(v).ok())) {
+    if let (Ok(o), Some(v)) = (std::fs::canonicalize(out), video.and_then(|v| std::fs::canonicalize(v).ok()))
+    {
         if o == v {
             return refuse("is the session's video; write the bundle somewhere else");
         }
     }
     if out.exists() && !force && !is_bundle(out) {
-        return refuse("exists and is not a Thrustline bundle; choose another name, or --force to replace it");
+        return refuse(
+            "exists and is not a Thrustline bundle; choose another name, or --force to replace it",
+        );
     }
     Ok(())
 }
@@ -196,8 +199,9 @@ fn sweep_partials(root: &Path) {
 pub fn extract(bundle: &Path, root: &Path) -> Result<PathBuf, BundleError> {
     let name = bundle.display().to_string();
     let f = File::open(bundle).map_err(io(bundle))?;
-    let mut z = zip::ZipArchive::new(f)
-        .map_err(|_| BundleError::Damaged(name.clone(), "not a Thrustline bundle: not a readable zip file".into()))?;
+    let mut z = zip::ZipArchive::new(f).map_err(|_| {
+        BundleError::Damaged(name.clone(), "not a Thrustline bundle: not a readable zip file".into())
+    })?;
     if z.len() > MAX_ENTRIES {
         return Err(BundleError::Refused(name, format!("{} entries (at most {MAX_ENTRIES})", z.len())));
     }
@@ -260,7 +264,8 @@ pub fn extract(bundle: &Path, root: &Path) -> Result<PathBuf, BundleError> {
         }
         // It must be a session folder that opens.
         // The reason without the temp folder's path: the user knows the bundle, not `.partial`.
-        let mut folder = SessionFolder::open(&partial).map_err(|e| BundleError::Damaged(name.clone(), e.reason()))?;
+        let mut folder =
+            SessionFolder::open(&partial).map_err(|e| BundleError::Damaged(name.clone(), e.reason()))?;
         // Its contents are data, never paths to follow: the video is the one it carries, if any,
         // whatever `input.file` claimed (a hostile bundle names `/etc/passwd` there, to be
         // packed into the recipient's reply).

@@ -38,11 +38,13 @@ impl FolderError {
         match self {
             FolderError::NotASession(_) => "no session.json".into(),
             FolderError::Io(p, e) => {
-                let file = Path::new(p).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let file =
+                    Path::new(p).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 format!("{file}: {e}")
             }
             FolderError::Damaged(p, why) => {
-                let file = Path::new(p).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let file =
+                    Path::new(p).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 format!("{file}: {why}")
             }
             other => other.to_string(),

@@ -41,7 +41,13 @@ pub struct WebVideo {
 impl WebVideo {
     /// An MP4 at `path` for frames of `width`×`height` (even) at `fps`; `threads` encoder
     /// threads (the encoder shares the machine with inference).
-    pub fn create(path: &Path, fps: f64, width: u32, height: u32, threads: usize) -> Result<Self, ReportError> {
+    pub fn create(
+        path: &Path,
+        fps: f64,
+        width: u32,
+        height: u32,
+        threads: usize,
+    ) -> Result<Self, ReportError> {
         ff::init().map_err(|e| err("FFmpeg", e))?;
         let (codec, name, opts) = if let Some(c) = ff::encoder::find_by_name("libx264") {
             let mut o = ff::Dictionary::new();
@@ -58,12 +64,14 @@ impl WebVideo {
         } else {
             return Err(ReportError::Image("FFmpeg has neither libx264 nor libvpx-vp9".into()));
         };
-        let mut octx = ff::format::output_as(&path, "mp4").map_err(|e| err(&path.display().to_string(), e))?;
+        let mut octx =
+            ff::format::output_as(&path, "mp4").map_err(|e| err(&path.display().to_string(), e))?;
         let global_header = octx.format().flags().contains(ff::format::Flags::GLOBAL_HEADER);
         // Frame times in thousandths of the rate: 29.97 fps is 1000/29970 s a frame, exactly.
         let rate = ((fps * 1000.0).round() as i32).max(1);
         let enc_tb = ff::Rational(1, rate);
-        let mut ctx = ff::codec::context::Context::new_with_codec(codec).encoder().video().map_err(|e| err(name, e))?;
+        let mut ctx =
+            ff::codec::context::Context::new_with_codec(codec).encoder().video().map_err(|e| err(name, e))?;
         ctx.set_width(width);
         ctx.set_height(height);
         ctx.set_format(ff::format::Pixel::YUV420P);
@@ -122,7 +130,11 @@ impl WebVideo {
                 bgr.rows()
             )));
         }
-        let src = if bgr.is_continuous() { bgr.data_bytes()? } else { return Err(ReportError::Image("frame not continuous".into())) };
+        let src = if bgr.is_continuous() {
+            bgr.data_bytes()?
+        } else {
+            return Err(ReportError::Image("frame not continuous".into()));
+        };
         let stride = self.bgr.stride(0);
         let dst = self.bgr.data_mut(0);
         for (y, row) in src.chunks_exact(w * 3).enumerate() {

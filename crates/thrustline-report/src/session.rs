@@ -212,14 +212,16 @@ impl Session {
         if bytes.len() as u64 > MAX_SESSION_BYTES {
             return Err(SessionError(format!("{} bytes (at most {MAX_SESSION_BYTES})", bytes.len())));
         }
-        let v: serde_json::Value = serde_json::from_slice(bytes)
-            .map_err(|e| SessionError(format!("not valid JSON (line {}, column {})", e.line(), e.column())))?;
+        let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+            SessionError(format!("not valid JSON (line {}, column {})", e.line(), e.column()))
+        })?;
         if !v.is_object() {
             return Err(SessionError("not a Thrustline session (no JSON object)".into()));
         }
         let mut path = String::new();
         out_of_range(&v, &mut path)?;
-        let s: Session = serde_json::from_value(v).map_err(|e| SessionError(format!("not a Thrustline session: {e}")))?;
+        let s: Session =
+            serde_json::from_value(v).map_err(|e| SessionError(format!("not a Thrustline session: {e}")))?;
         s.validate()?;
         Ok(s)
     }
@@ -246,7 +248,10 @@ impl Session {
             return bad("input.frames", format!("= {} is more than a day at {MAX_FPS} fps", i.frames));
         }
         if i.file.len() > MAX_PATH_CHARS {
-            return bad("input.file", format!("is {} characters long (at most {MAX_PATH_CHARS})", i.file.len()));
+            return bad(
+                "input.file",
+                format!("is {} characters long (at most {MAX_PATH_CHARS})", i.file.len()),
+            );
         }
         let counts = [
             ("reps", self.reps.len()),
@@ -273,7 +278,10 @@ impl Session {
         for (k, c) in self.comments.iter().enumerate() {
             let field = |f: &str| format!("comments[{k}].{f}");
             if !(0.0..=i.duration_s + COMMENT_PAST_END_S).contains(&c.t_s) {
-                return bad(&field("t_s"), format!("= {} s is outside the video (0 to {:.1} s)", c.t_s, i.duration_s));
+                return bad(
+                    &field("t_s"),
+                    format!("= {} s is outside the video (0 to {:.1} s)", c.t_s, i.duration_s),
+                );
             }
             if c.text.chars().count() > MAX_COMMENT_CHARS {
                 return bad(&field("text"), format!("is longer than {MAX_COMMENT_CHARS} characters"));
@@ -287,7 +295,10 @@ impl Session {
                     MarkKind::Angle => 3,
                 };
                 if m.points.len() != want {
-                    return bad(&field("mark.points"), format!("has {} points ({want} for a {:?})", m.points.len(), m.kind));
+                    return bad(
+                        &field("mark.points"),
+                        format!("has {} points ({want} for a {:?})", m.points.len(), m.kind),
+                    );
                 }
                 if m.points.iter().flatten().any(|c| !(-MARK_SLACK..=1.0 + MARK_SLACK).contains(c)) {
                     return bad(&field("mark.points"), "lie outside the frame".into());
@@ -332,7 +343,10 @@ fn out_of_range(v: &serde_json::Value, path: &mut String) -> Result<(), SessionE
             Some(x) if x.is_finite() && x.abs() <= f64::from(f32::MAX) => Ok(()),
             // Integers beyond f64's precision are still finite counts; only floats overflow f32.
             _ if n.is_u64() || n.is_i64() => Ok(()),
-            _ => Err(SessionError(format!("{} = {n} is out of range", if path.is_empty() { "value" } else { path }))),
+            _ => Err(SessionError(format!(
+                "{} = {n} is out of range",
+                if path.is_empty() { "value" } else { path }
+            ))),
         },
         serde_json::Value::Array(a) => {
             for (i, x) in a.iter().enumerate() {

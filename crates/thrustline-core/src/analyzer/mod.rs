@@ -356,7 +356,7 @@ impl Torso {
     fn hand_planted_since(&self, start: &Torso, min_vis: f32) -> bool {
         let d = |a: [f32; 2], b: [f32; 2]| (a[0] - b[0]).hypot(a[1] - b[1]);
         let hips = d(self.hips, start.hips) / start.scale;
-        if !(hips >= MIN_HIP_TRAVEL_FOR_WRISTS) {
+        if hips.is_nan() || hips < MIN_HIP_TRAVEL_FOR_WRISTS {
             return true;
         }
         let seen: Vec<f32> = (0..2)
