@@ -29,11 +29,15 @@ pub struct CommentArgs {
     /// Session folder.
     pub session: PathBuf,
     /// Time in the video, seconds.
-    #[arg(long)]
-    pub at: f64,
+    #[arg(long, required_unless_present = "import", requires = "text")]
+    pub at: Option<f64>,
     /// The comment.
-    #[arg(long)]
-    pub text: String,
+    #[arg(long, required_unless_present = "import", requires = "at")]
+    pub text: Option<String>,
+    /// A coach's reply file (from the review page's "Send feedback"): its new comments are
+    /// merged in, once.
+    #[arg(long, conflicts_with_all = ["at", "text", "author"])]
+    pub import: Option<PathBuf>,
     /// Who says it (default: $USER).
     #[arg(long)]
     pub author: Option<String>,
@@ -49,7 +53,44 @@ pub fn author(given: Option<&str>) -> String {
 }
 
 pub fn comment(a: &CommentArgs) -> Result<()> {
-    let rep = SessionFolder::open(&a.session)?.comment_at(a.at, &a.text, &author(a.author.as_deref()))?;
-    println!("comment added at {:.1} s{}", a.at, rep.map(|r| format!(" (rep {r})")).unwrap_or_default());
+    if let Some(file) = &a.import {
+        let n = thrustline_engine::share::import_feedback(&a.session, file)?;
+        if n == 0 {
+            println!("nothing new in {}: every comment was already in the session", file.display());
+        } else {
+            println!("{n} comment(s) imported from {}; report.html rebuilt", file.display());
+        }
+        return Ok(());
+    }
+    let (Some(at), Some(text)) = (a.at, a.text.as_deref()) else {
+        anyhow::bail!("give --at and --text, or --import FILE");
+    };
+    let rep = SessionFolder::open(&a.session)?.comment_at(at, text, &author(a.author.as_deref()))?;
+    println!("comment added at {at:.1} s{}", rep.map(|r| format!(" (rep {r})")).unwrap_or_default());
+    Ok(())
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ShareArgs {
+    /// Session folder (from analyze or live).
+    pub session: PathBuf,
+    /// The page to write (default: review.html in the session folder).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Longest side of the embedded video in pixels (0: the video's own size).
+    #[arg(long, default_value_t = thrustline_engine::share::DEFAULT_VIDEO_SIDE, value_parser = crate::args::parse_video_size)]
+    pub video_size: u32,
+}
+
+pub fn share(a: &ShareArgs) -> Result<()> {
+    let s = thrustline_engine::share::write(&a.session, a.output.as_deref(), a.video_size)?;
+    println!(
+        "{} ({:.1} MB, video {:.1} MB{}): open it in any browser; the coach's \"Send feedback\" file goes back with `thrustline comment {} --import FILE`",
+        s.path.display(),
+        s.bytes as f64 / 1e6,
+        s.video_bytes as f64 / 1e6,
+        if s.overlay { ", skeleton drawn by the page" } else if s.video_bytes > 0 { ", annotated video" } else { ", no video found" },
+        a.session.display()
+    );
     Ok(())
 }

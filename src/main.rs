@@ -36,8 +36,10 @@ enum Command {
     Review(review_cmd::ReviewArgs),
     /// Write a session folder as one shareable .thrust file.
     Bundle(bundle_cmd::BundleArgs),
-    /// Add a timestamped comment to a session.
+    /// Add a timestamped comment to a session, or import a coach's reply file.
     Comment(bundle_cmd::CommentArgs),
+    /// Write a session as one review page a coach opens in any browser (no install, no network).
+    Share(bundle_cmd::ShareArgs),
     /// The training log: history and guidance.
     Log(log_cmd::LogArgs),
     /// Landmarks for every frame of a video (MediaPipe reference schema).
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
         Command::Review(a) => review_cmd::run(a),
         Command::Bundle(a) => bundle_cmd::bundle(a).map(|()| true),
         Command::Comment(a) => bundle_cmd::comment(a).map(|()| true),
+        Command::Share(a) => bundle_cmd::share(a).map(|()| true),
         Command::RenderCues(a) => cues_cmd::run(a).map(|()| true),
     };
     match result {

@@ -22,6 +22,7 @@ pub mod offline;
 mod recorder;
 pub mod review;
 pub mod setup;
+pub mod share;
 pub mod terminal;
 pub mod writer;
 

@@ -79,8 +79,12 @@ impl SessionWriter {
 
     /// Appends one frame's line.
     pub fn frame(&mut self, line: &FrameLine) -> Result<(), EngineError> {
-        serde_json::to_writer(&mut self.frames, line)?;
-        self.frames.write_all(b"\n").map_err(io(&self.frames_tmp))?;
+        // Errors name frames.jsonl, the file the user knows, not its temp name.
+        let dir = &self.dir;
+        let shown =
+            |e: std::io::Error| EngineError::Io(dir.join(folder::FRAMES_FILE).display().to_string(), e);
+        serde_json::to_writer(&mut self.frames, line).map_err(|e| shown(e.into()))?;
+        self.frames.write_all(b"\n").map_err(shown)?;
         self.series.push((line.t / 1000.0, line.hip_angle_smoothed));
         self.last_t_ms = line.t;
         self.written += 1;
@@ -88,7 +92,7 @@ impl SessionWriter {
     }
 
     pub fn flush(&mut self) -> Result<(), EngineError> {
-        self.frames.flush().map_err(io(&self.frames_tmp))
+        self.frames.flush().map_err(io(&self.dir.join(folder::FRAMES_FILE)))
     }
 
     /// The input as recorded so far (the live recording renames its video, offline learns the

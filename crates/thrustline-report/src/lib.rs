@@ -9,6 +9,7 @@ pub mod frames;
 pub mod h264;
 pub mod html;
 pub mod session;
+pub mod share;
 pub mod table;
 pub mod video;
 

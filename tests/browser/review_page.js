@@ -1,0 +1,50 @@
+// Drives the review page (tests/share.rs) in the system Chromium as a coach would: plays the
+// video, seeks by the rep table, writes a comment with a drawn line, sends the reply file,
+// reloads. Prints one JSON line of what it saw; argv: page URL, screenshot, reply file.
+const { chromium } = require('playwright-core');
+(async () => {
+  const page_url = process.argv[2], shot = process.argv[3], dl = process.argv[4];
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const ctx = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+  await ctx.route('**/*', (r) => (r.request().url().startsWith('file:') || r.request().url().startsWith('data:') || r.request().url().startsWith('blob:') ? r.continue() : r.abort()));
+  const page = await ctx.newPage();
+  const errors = []; let alerted = false;
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('dialog', async (d) => { alerted = true; await d.dismiss(); });
+  await page.goto(page_url);
+  await page.waitForSelector('body[data-ready="1"]');
+  const out = {};
+  await page.waitForFunction(() => document.getElementById('video').readyState >= 1, null, { timeout: 10000 });
+  out.duration = await page.evaluate(() => document.getElementById('video').duration);
+  await page.evaluate(() => { const v = document.getElementById('video'); v.muted = true; return v.play(); });
+  await page.waitForTimeout(1200);
+  out.played_to = await page.evaluate(() => document.getElementById('video').currentTime);
+  out.decoded = await page.evaluate(() => { const q = document.getElementById('video').getVideoPlaybackQuality(); return q.totalVideoFrames; });
+  await page.click('#play'); // pause
+  // Seek by clicking rep 2 in the table.
+  await page.click('#reps tbody tr:nth-child(2)');
+  await page.waitForTimeout(300);
+  out.after_rep2 = await page.evaluate(() => document.getElementById('video').currentTime);
+  // A comment with a drawn line.
+  await page.fill('#author', 'Coach Ana');
+  await page.fill('#text', process.env.COMMENT || 'Drive through the heels here');
+  await page.check('input[name=tool][value=line]');
+  const box = await page.locator('#overlay').boundingBox();
+  await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.5);
+  await page.mouse.click(box.x + box.width * 0.7, box.y + box.height * 0.4);
+  await page.click('#add');
+  out.comments_shown = await page.locator('#comments li').count();
+  await page.screenshot({ path: shot, fullPage: false });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#send')]);
+  await download.saveAs(dl);
+  out.download_name = download.suggestedFilename();
+  // A reload keeps the comment (browser storage).
+  await page.reload(); await page.waitForSelector('body[data-ready="1"]');
+  out.comments_after_reload = await page.locator('#comments li').count();
+  out.texts = await page.$$eval('#comments li', (els) => els.map((e) => e.textContent));
+  out.errors = errors; out.alerted = alerted;
+  out.injected = await page.evaluate(() => window.__pwned === true);
+  console.log(JSON.stringify(out));
+  await browser.close();
+})().catch((e) => { console.error(String(e)); process.exit(1); });
