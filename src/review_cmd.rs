@@ -33,6 +33,10 @@ pub struct ReviewArgs {
     /// Start with the best rep's ghost skeleton over the current one.
     #[arg(long)]
     pub ghost: bool,
+    /// A coach's reply file (the review page's "Send feedback") to import on opening; a reply
+    /// dropped on the window is imported too.
+    #[arg(long)]
+    pub import: Option<PathBuf>,
     #[arg(long, hide = true)]
     pub ui_trace: Option<PathBuf>,
 }
@@ -72,6 +76,7 @@ pub fn run(a: &ReviewArgs) -> Result<bool> {
         exit: a.exit,
         trace: a.ui_trace.clone(),
         ghost: a.ghost,
+        import: a.import.clone(),
     };
     let author = crate::bundle_cmd::author(a.author.as_deref());
     thrustline_ui::review::run(folder, author, auto).map_err(|e| anyhow!(e))?;

@@ -206,7 +206,9 @@ pub fn read_feedback(bytes: &[u8], s: &Session) -> Result<Vec<Comment>, String> 
         .map(|mut c| {
             c.mark =
                 c.mark.and_then(|m| Mark::new(m.kind, m.points, s.input.width as f32, s.input.height as f32));
-            c.rep = s.rep_at(c.t_s).map(|r| r.index);
+            // Half a frame of slack: the page stamps the shown frame's time to the millisecond.
+            let half = 0.5 / s.input.fps.max(1.0);
+            c.rep = s.rep_at(c.t_s).or_else(|| s.rep_at(c.t_s + half)).map(|r| r.index);
             c
         })
         .collect();

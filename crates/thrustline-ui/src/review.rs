@@ -131,6 +131,8 @@ pub struct ReviewAutomation {
     pub trace: Option<PathBuf>,
     /// Start with the best rep's ghost on.
     pub ghost: bool,
+    /// A coach's reply file to import on opening (as if dropped on the window).
+    pub import: Option<PathBuf>,
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -663,9 +665,46 @@ fn mmss(t: f64) -> String {
     format!("{:02}:{:04.1}", (t / 60.0).floor() as u64, t % 60.0)
 }
 
+impl ReviewApp {
+    /// Merges a coach's reply file (dropped on the window, or `review --import`): the new
+    /// comments join the timeline and the list, the report is rebuilt; refusals are shown.
+    fn import_feedback(&mut self, file: &std::path::Path) {
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        match thrustline_engine::share::import_feedback(&self.folder.dir, file)
+            .and_then(|n| Ok((n, SessionFolder::open(&self.folder.dir)?)))
+        {
+            Ok((n, fresh)) => {
+                self.folder.session.comments = fresh.session.comments;
+                let msg = if n == 0 {
+                    format!("{name}: nothing new (already imported)")
+                } else {
+                    format!("{n} comment(s) imported from {name}")
+                };
+                self.status = Some((msg, ACCENT));
+            }
+            Err(e) => self.status = Some((format!("not imported: {e}"), FAULT)),
+        }
+    }
+}
+
 impl eframe::App for ReviewApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        if let Some(f) = self.auto.import.take() {
+            self.import_feedback(&f);
+        }
+        // A reply file dropped on the window is imported.
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        for f in dropped {
+            self.import_feedback(&f);
+        }
         self.keys(&ctx);
         if self.playing {
             let t = self.anchor.1 + self.anchor.0.elapsed().as_secs_f64() * f64::from(self.speed);
