@@ -187,6 +187,24 @@ fn terminal_coach_counts_records_and_cues() {
     let live = json(&dir.join("live.json"));
     let captured = live["frames_captured"].as_u64().unwrap();
     assert_eq!(count_frames(&dir.join("video.mkv")), captured);
+    // Kept as H.264 once the session is saved (issue 25: browsers and phones play it).
+    let probe = std::process::Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-select_streams",
+            "v:0",
+            "-show_entries",
+            "stream=codec_name",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(dir.join("video.mkv"))
+        .output();
+    match probe {
+        Ok(o) => assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "h264"),
+        Err(_) => eprintln!("SKIP (part): ffprobe not installed (scripts/test.sh installs ffmpeg)"),
+    }
     let lines = std::fs::read_to_string(dir.join("frames.jsonl")).unwrap().lines().count() as u64;
     assert_eq!(lines, live["frames_analyzed"].as_u64().unwrap());
     assert!(live["latency_capture_to_overlay_ms"]["p99_ms"].as_f64().unwrap() > 0.0);

@@ -57,26 +57,33 @@ pub fn write(dir: &Path, out: Option<&Path>, video_side: u32) -> Result<Shared, 
 
 /// The video as H.264 MP4 bytes, its longest side at most `side` (even sizes), every frame.
 fn transcode(video: &Path, side: u32) -> Result<Vec<u8>, EngineError> {
+    let tmp = std::env::temp_dir().join(format!(".thrustline-share.{}.tmp.mp4", std::process::id()));
+    let result = transcode_to(video, side, &tmp, SHARE_THREADS)
+        .and_then(|_| std::fs::read(&tmp).map_err(|e| EngineError::Io(tmp.display().to_string(), e)));
+    let _ = std::fs::remove_file(&tmp);
+    result
+}
+
+/// Re-encodes `video` as H.264 into `out` (MP4, or Matroska by its extension), its longest
+/// side at most `side` (0: as it is; even sizes), every frame. Returns the frames written.
+pub fn transcode_to(video: &Path, side: u32, out: &Path, threads: usize) -> Result<u64, EngineError> {
     let mut src = VideoSource::open_file(video)?;
     let info = src.info().clone();
     let long = info.width.max(info.height).max(1);
     let scale = if side > 0 && long > side { f64::from(side) / f64::from(long) } else { 1.0 };
     let even = |v: u32| ((f64::from(v) * scale / 2.0).round() as i32 * 2).max(2);
     let size = Size::new(even(info.width), even(info.height));
-    let tmp = std::env::temp_dir().join(format!(".thrustline-share.{}.tmp.mp4", std::process::id()));
-    let result = (|| -> Result<Vec<u8>, EngineError> {
-        let mut w = WebVideo::create(&tmp, info.fps, size.width as u32, size.height as u32, SHARE_THREADS)?;
-        let (mut small, mut bgr) = (Mat::default(), Mat::default());
-        while let Some(f) = src.next_frame()? {
-            imgproc::resize(f.rgb.mat(), &mut small, size, 0.0, 0.0, imgproc::INTER_AREA)?;
-            imgproc::cvt_color_def(&small, &mut bgr, imgproc::COLOR_RGB2BGR)?;
-            w.write(&bgr)?;
-        }
-        w.finish()?;
-        std::fs::read(&tmp).map_err(|e| EngineError::Io(tmp.display().to_string(), e))
-    })();
-    let _ = std::fs::remove_file(&tmp);
-    result
+    let mut w = WebVideo::create(out, info.fps, size.width as u32, size.height as u32, threads)?;
+    let (mut small, mut bgr) = (Mat::default(), Mat::default());
+    let mut n = 0;
+    while let Some(f) = src.next_frame()? {
+        imgproc::resize(f.rgb.mat(), &mut small, size, 0.0, 0.0, imgproc::INTER_AREA)?;
+        imgproc::cvt_color_def(&small, &mut bgr, imgproc::COLOR_RGB2BGR)?;
+        w.write(&bgr)?;
+        n += 1;
+    }
+    w.finish()?;
+    Ok(n)
 }
 
 /// Merges a coach's reply file into the session in `dir`: new comments only (importing the

@@ -15,6 +15,9 @@ use crate::ReportError;
 /// 3.66-4.01 s `ultrafast` and 4.2-4.5 s `veryfast`; the file 1.09 MB against 1.78 (ultrafast),
 /// 0.37 (veryfast) and 3.46 MB for MPEG-4 Part 2 (Intel Xeon, 2 cores, 2026-12-04).
 const X264_PRESET: &str = "superfast";
+/// Live recording: the encoder's thread must never fall behind the camera while inference takes
+/// the cores; `ultrafast` cost the 60 fps clip's analysis 0.1–0.4 s over no video at all.
+const X264_LIVE_PRESET: &str = "ultrafast";
 /// Constant-quality factor (libx264's default; lower is larger and sharper).
 const X264_CRF: &str = "23";
 /// VP9's constant quality when libx264 is missing (its documented 15–35 range, mid).
@@ -39,8 +42,8 @@ pub struct WebVideo {
 }
 
 impl WebVideo {
-    /// An MP4 at `path` for frames of `width`×`height` (even) at `fps`; `threads` encoder
-    /// threads (the encoder shares the machine with inference).
+    /// An MP4 (or Matroska, by the extension) at `path` for frames of `width`×`height` (even)
+    /// at `fps`; `threads` encoder threads (the encoder shares the machine with inference).
     pub fn create(
         path: &Path,
         fps: f64,
@@ -48,10 +51,26 @@ impl WebVideo {
         height: u32,
         threads: usize,
     ) -> Result<Self, ReportError> {
+        Self::create_with(path, fps, width, height, threads, X264_PRESET)
+    }
+
+    /// [`Self::create`] with libx264's cheapest preset, for recording live beside inference.
+    pub fn create_live(path: &Path, fps: f64, width: u32, height: u32) -> Result<Self, ReportError> {
+        Self::create_with(path, fps, width, height, 1, X264_LIVE_PRESET)
+    }
+
+    fn create_with(
+        path: &Path,
+        fps: f64,
+        width: u32,
+        height: u32,
+        threads: usize,
+        preset: &str,
+    ) -> Result<Self, ReportError> {
         ff::init().map_err(|e| err("FFmpeg", e))?;
         let (codec, name, opts) = if let Some(c) = ff::encoder::find_by_name("libx264") {
             let mut o = ff::Dictionary::new();
-            o.set("preset", X264_PRESET);
+            o.set("preset", preset);
             o.set("crf", X264_CRF);
             (c, "H.264", o)
         } else if let Some(c) = ff::encoder::find_by_name("libvpx-vp9") {
@@ -64,8 +83,11 @@ impl WebVideo {
         } else {
             return Err(ReportError::Image("FFmpeg has neither libx264 nor libvpx-vp9".into()));
         };
+        // MP4 for browsers; Matroska (`.mkv`) where a recording must stay playable up to a cut.
+        let mkv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("mkv"));
+        let container = if mkv { "matroska" } else { "mp4" };
         let mut octx =
-            ff::format::output_as(&path, "mp4").map_err(|e| err(&path.display().to_string(), e))?;
+            ff::format::output_as(&path, container).map_err(|e| err(&path.display().to_string(), e))?;
         let global_header = octx.format().flags().contains(ff::format::Flags::GLOBAL_HEADER);
         // Frame times in thousandths of the rate: 29.97 fps is 1000/29970 s a frame, exactly.
         let rate = ((fps * 1000.0).round() as i32).max(1);
@@ -93,7 +115,9 @@ impl WebVideo {
         }
         let mut mux = ff::Dictionary::new();
         // The index at the front: a browser starts playing before the whole file arrives.
-        mux.set("movflags", "+faststart");
+        if !mkv {
+            mux.set("movflags", "+faststart");
+        }
         octx.write_header_with(mux).map_err(|e| err(&path.display().to_string(), e))?;
         let scaler = ff::software::scaling::Context::get(
             ff::format::Pixel::BGR24,
@@ -152,6 +176,9 @@ impl WebVideo {
         let mut pkt = ff::Packet::empty();
         while self.encoder.receive_packet(&mut pkt).is_ok() {
             pkt.set_stream(0);
+            // Each frame lasts one step: without it the muxer's edit list ends at the last
+            // frame's start and players drop that frame (a GIF-converted clip lost 1 of 338).
+            pkt.set_duration(self.step);
             pkt.rescale_ts(self.enc_tb, out_tb);
             pkt.write_interleaved(&mut self.octx).map_err(|e| err("video", e))?;
         }

@@ -40,10 +40,18 @@ impl AnnotatedWriter {
         }
     }
 
-    /// MPEG-4 Part 2 first: several times cheaper to encode than H.264, for recording live
-    /// while inference needs the CPU.
+    /// Live's raw recording: H.264 at libx264's cheapest preset on one thread (browsers and
+    /// phones play it; MPEG-4 Part 2 where FFmpeg has no H.264 encoder), in Matroska by the
+    /// path's extension, so a crash leaves a file that plays up to the cut.
     pub fn create_fast(path: &Path, fps: f64, width: u32, height: u32) -> Result<Self, ReportError> {
-        Self::create_with(path, fps, width, height, &[MPEG4, H264])
+        match crate::h264::WebVideo::create_live(path, fps, width, height) {
+            Ok(w) => Ok(Self { codec: w.codec, writer: Backend::Web(Box::new(w)), frames: 0 }),
+            Err(e) => {
+                tracing::debug!("no web encoder ({e}); OpenCV's instead");
+                let _ = std::fs::remove_file(path);
+                Self::create_with(path, fps, width, height, &[MPEG4, H264])
+            }
+        }
     }
 
     fn create_with(
