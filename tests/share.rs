@@ -113,6 +113,13 @@ fn a_coach_reviews_in_a_browser_and_the_reply_comes_back() {
     let s = session(&d);
     let rep2 = s["reps"][1]["start_s"].as_f64().unwrap();
     assert!((r["after_rep2"].as_f64().unwrap() - rep2).abs() < 0.05, "{r} vs {rep2}");
+    let seeks = r["rep_seeks"].as_array().unwrap();
+    let reps = s["reps"].as_array().unwrap();
+    assert_eq!(seeks.len(), reps.len(), "{r}");
+    for (got, rep) in seeks.iter().zip(reps) {
+        let want = rep["start_s"].as_f64().unwrap();
+        assert!((got.as_f64().unwrap() - want).abs() < 0.05, "rep {}: {got} vs {want}", rep["index"]);
+    }
     assert_eq!(r["comments_after_reload"], 1, "kept in the browser: {r}");
     assert_eq!(r["download_name"], "glute_bridge_side_5reps.feedback.json");
     // The lifter takes it in: once.
@@ -176,9 +183,34 @@ fn no_comment_text_runs_script() {
     assert_eq!(r["errors"], Value::Array(vec![]), "{r}");
     let texts = r["texts"].as_array().unwrap();
     assert!(texts.iter().any(|t| t.as_str().unwrap().contains("<img src=x")), "shown as text: {texts:?}");
-    // The reply carrying it imports as text, and the rebuilt report escapes it.
-    let o = common::thrustline(&["comment", d.to_str().unwrap(), "--import", reply.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The reply carrying it imports as text, in the review window (under a virtual display)
+    // as through the command line, and the rebuilt report escapes it.
+    if Path::new("/usr/bin/xvfb-run").is_file() {
+        let shot = d.parent().unwrap().join("window.png");
+        let o = Command::new("xvfb-run")
+            .args(["-a", "-s", "-screen 0 1400x900x24", env!("CARGO_BIN_EXE_thrustline"), "review"])
+            .arg(&d)
+            .arg("--import")
+            .arg(&reply)
+            .args(["--at", "1.0", "--exit", "--screenshot"])
+            .arg(&shot)
+            .env("THRUSTLINE_DATA", d.parent().unwrap().join("data"))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(shot.is_file());
+    } else {
+        eprintln!("SKIP (part): xvfb-run not installed (scripts/test.sh installs it)");
+        let o = common::thrustline(&["comment", d.to_str().unwrap(), "--import", reply.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let texts: Vec<String> = session(&d)["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["text"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(texts.iter().filter(|t| *t == evil).count(), 2, "kept verbatim, as text: {texts:?}");
     let report = std::fs::read_to_string(d.join("report.html")).unwrap();
     assert!(!report.contains("<script") && !report.contains("<img src=x"));
     // A reply that is not one, or names a comment outside the video, is one line.

@@ -22,8 +22,16 @@ const { chromium } = require('playwright-core');
   out.played_to = await page.evaluate(() => document.getElementById('video').currentTime);
   out.decoded = await page.evaluate(() => { const q = document.getElementById('video').getVideoPlaybackQuality(); return q.totalVideoFrames; });
   await page.click('#play'); // pause
+  // Every rep from the table: the time each click lands on.
+  out.rep_seeks = [];
+  const rows = await page.locator('#tl-reps tbody tr').count();
+  for (let i = 1; i <= rows; i++) {
+    await page.click(`#tl-reps tbody tr:nth-child(${i})`);
+    await page.waitForTimeout(150);
+    out.rep_seeks.push(await page.evaluate(() => document.getElementById('video').currentTime));
+  }
   // Seek by clicking rep 2 in the table.
-  await page.click('#reps tbody tr:nth-child(2)');
+  await page.click('#tl-reps tbody tr:nth-child(2)');
   await page.waitForTimeout(300);
   out.after_rep2 = await page.evaluate(() => document.getElementById('video').currentTime);
   // A comment with a drawn line.
@@ -34,15 +42,15 @@ const { chromium } = require('playwright-core');
   await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.5);
   await page.mouse.click(box.x + box.width * 0.7, box.y + box.height * 0.4);
   await page.click('#add');
-  out.comments_shown = await page.locator('#comments li').count();
+  out.comments_shown = await page.locator('#tl-comments li').count();
   await page.screenshot({ path: shot, fullPage: false });
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#send')]);
   await download.saveAs(dl);
   out.download_name = download.suggestedFilename();
   // A reload keeps the comment (browser storage).
   await page.reload(); await page.waitForSelector('body[data-ready="1"]');
-  out.comments_after_reload = await page.locator('#comments li').count();
-  out.texts = await page.$$eval('#comments li', (els) => els.map((e) => e.textContent));
+  out.comments_after_reload = await page.locator('#tl-comments li').count();
+  out.texts = await page.$$eval('#tl-comments li', (els) => els.map((e) => e.textContent));
   out.errors = errors; out.alerted = alerted;
   out.injected = await page.evaluate(() => window.__pwned === true);
   console.log(JSON.stringify(out));

@@ -64,7 +64,7 @@
     }
     $("time").textContent = fmt(t) + (repAt(t) ? " · rep " + repAt(t) : "");
     $("at").textContent = fmt(t);
-    for (const tr of document.querySelectorAll("#reps tbody tr")) tr.classList.toggle("current", Number(tr.dataset.rep) === repAt(t));
+    for (const tr of document.querySelectorAll("#tl-reps tbody tr")) tr.classList.toggle("current", Number(tr.dataset.rep) === repAt(t));
     timeline();
   }
   function timeline() {
@@ -85,7 +85,7 @@
   const all = () => D.comments.concat(mine);
 
   function repsTable() {
-    const tb = document.querySelector("#reps tbody");
+    const tb = document.querySelector("#tl-reps tbody");
     for (const r of D.reps) {
       const tr = document.createElement("tr"); tr.dataset.rep = r.index;
       const cells = [String(r.index), fmt(r.start_s), r.lockout_hip_angle.toFixed(0) + "°", r.faults.map((f) => f[0].replace(/_/g, " ")).join(", ") || "clean"];
@@ -95,7 +95,7 @@
     }
   }
   function commentsList() {
-    const ul = $("comments"); ul.textContent = "";
+    const ul = $("tl-comments"); ul.textContent = "";
     for (const c of all().slice().sort((a, b) => a.t_s - b.t_s)) {
       const li = document.createElement("li"); if (mine.includes(c)) li.className = "new";
       const b = document.createElement("b"); b.textContent = fmt(c.t_s) + (c.rep ? " · rep " + c.rep : "") + " · " + c.author + ": ";
