@@ -168,6 +168,13 @@ fn shared_clips_reps_faults_and_outputs() {
                 "{clip}: the report's setup line"
             );
         }
+        // A look-alike is named with what was seen (issue 24), never a bare "not a hip thrust".
+        for w in s["warnings"].as_array().unwrap() {
+            if w["id"] == "not_a_hip_thrust" || w["id"] == "look_alike_movement" {
+                assert!(w["message"].as_str().unwrap().contains("Seen: "), "{clip}: {w}");
+                assert!(!s["look_alike_reasons"].as_array().unwrap().is_empty(), "{clip}");
+            }
+        }
         // Every rep has a verdict for every fault, and the raised ones are its faults.
         for r in reps {
             let js = r["judgements"].as_array().unwrap();

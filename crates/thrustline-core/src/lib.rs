@@ -18,7 +18,8 @@ pub use landmarks::{FrameGeometry, Landmark, PoseObservation, CONNECTIONS, NUM_L
 pub use mask::SegmentationMask;
 pub use metrics::{FrameMetrics, Metric, Side};
 pub use session::{
-    CameraView, Evidence, Fault, FaultCount, FaultId, Judgement, NotJudgedReason, PartialRep, Rep,
-    RepMetrics, SessionSummary, SetSummary, Severity, Tempo, Variation, VelocityScale, Verdict, Warning,
+    warning_message, CameraView, Evidence, Fault, FaultCount, FaultId, Judgement, LookAlikeReason,
+    NotJudgedReason, PartialRep, Rep, RepMetrics, SessionSummary, SetSummary, Severity, Tempo, Variation,
+    VelocityScale, Verdict, Warning,
 };
 pub use setup::{SetupCheck, SetupIssue, SetupSummary};

@@ -421,6 +421,62 @@ impl Warning {
     }
 }
 
+/// Why a rise to a straight hip was not counted: what a hip thrust or bridge has and this
+/// movement did not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LookAlikeReason {
+    /// The torso upright at the top: standing or squatting.
+    Upright,
+    /// A straight arm with its hand planted held the body up.
+    HandsBearingWeight,
+    /// The feet off the floor through most of the rise.
+    FeetOffFloor,
+    /// The hip opened with the hips and the thigh still: the torso lay back (a sit-up).
+    HipsStayedDown,
+    /// Lying face down.
+    FaceDown,
+    /// The shoulders travelled: the upper back left its support.
+    BackLeftSupport,
+}
+
+impl LookAlikeReason {
+    pub const ALL: [LookAlikeReason; 6] = [
+        LookAlikeReason::Upright,
+        LookAlikeReason::HandsBearingWeight,
+        LookAlikeReason::FeetOffFloor,
+        LookAlikeReason::HipsStayedDown,
+        LookAlikeReason::FaceDown,
+        LookAlikeReason::BackLeftSupport,
+    ];
+
+    /// What was seen, in a coach's words.
+    pub fn phrase(self) -> &'static str {
+        match self {
+            LookAlikeReason::Upright => "the torso was upright at the top (standing or squatting)",
+            LookAlikeReason::HandsBearingWeight => "the arms moved the weight, not the hips",
+            LookAlikeReason::FeetOffFloor => "the feet left the floor",
+            LookAlikeReason::HipsStayedDown => "the hips stayed down while the torso moved (a sit-up)",
+            LookAlikeReason::FaceDown => "lying face down",
+            LookAlikeReason::BackLeftSupport => "the upper back left its support (lying back, not bridging)",
+        }
+    }
+}
+
+/// Reasons a look-alike warning names (session.json keeps them all).
+const MESSAGE_REASONS: usize = 2;
+
+/// A look-alike warning's message with what was seen ("…; seen: the feet left the floor.").
+pub fn warning_message(w: Warning, reasons: &[LookAlikeReason]) -> String {
+    let base = w.message();
+    if reasons.is_empty() || !matches!(w, Warning::NotAHipThrust | Warning::LookAlikeMovement) {
+        return base.to_string();
+    }
+    // The two seen most often: a third reason adds words, not help.
+    let seen: Vec<&str> = reasons.iter().take(MESSAGE_REASONS).map(|r| r.phrase()).collect();
+    format!("{base} Seen: {}.", seen.join("; "))
+}
+
 /// Hip-thrust variation the user trains (informational; the core detects single-leg itself).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -509,6 +565,9 @@ pub struct SessionSummary {
     /// the lifter was small in it, hard to see, or the room too dark.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup: Option<crate::setup::SetupSummary>,
+    /// Why tops were not counted (most frequent first), when some were look-alikes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub look_alike_reasons: Vec<LookAlikeReason>,
 }
 
 /// The scale behind the velocities.
@@ -582,5 +641,22 @@ mod tests {
             assert_eq!(serde_json::to_string(&id).unwrap(), format!("\"{}\"", id.as_str()));
             assert!(!id.cue().is_empty());
         }
+    }
+}
+
+#[cfg(test)]
+mod look_alike_tests {
+    use super::*;
+
+    #[test]
+    fn a_look_alike_warning_says_what_was_seen() {
+        let m = warning_message(Warning::NotAHipThrust, &[LookAlikeReason::HandsBearingWeight]);
+        assert!(m.ends_with("Seen: the arms moved the weight, not the hips."), "{m}");
+        let all = LookAlikeReason::ALL;
+        let m = warning_message(Warning::LookAlikeMovement, &all);
+        assert_eq!(m.matches("; ").count(), MESSAGE_REASONS - 1, "{m}");
+        // Other warnings keep their words.
+        assert_eq!(warning_message(Warning::NoPose, &all), Warning::NoPose.message());
+        assert_eq!(warning_message(Warning::NotAHipThrust, &[]), Warning::NotAHipThrust.message());
     }
 }

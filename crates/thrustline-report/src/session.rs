@@ -141,6 +141,9 @@ pub struct Session {
     /// the room too dark.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup: Option<thrustline_core::SetupSummary>,
+    /// Why tops were not counted (most frequent first); the look-alike warnings say it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub look_alike_reasons: Vec<thrustline_core::LookAlikeReason>,
     #[serde(default)]
     pub comments: Vec<Comment>,
     /// Fields this version does not know (a newer Thrustline's, another tool's): kept as they
@@ -171,8 +174,12 @@ impl Session {
             warnings: summary
                 .warnings
                 .iter()
-                .map(|&id| WarningEntry { id, message: id.message().to_string() })
+                .map(|&id| WarningEntry {
+                    id,
+                    message: thrustline_core::warning_message(id, &summary.look_alike_reasons),
+                })
                 .collect(),
+            look_alike_reasons: summary.look_alike_reasons.clone(),
             frames_with_pose: summary.frames_with_pose,
             reps: summary.reps,
             partial_reps: summary.partial_reps,

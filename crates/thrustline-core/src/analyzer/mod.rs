@@ -16,8 +16,8 @@ use crate::metrics::{
     WORLD_ANGLES_HYSTERESIS_DEG,
 };
 use crate::session::{
-    CameraView, Evidence, Fault, FaultCount, FaultId, Judgement, NotJudgedReason, PartialRep, Rep,
-    RepMetrics, SessionSummary, SetSummary, Tempo, VelocityScale, Verdict, Warning,
+    CameraView, Evidence, Fault, FaultCount, FaultId, Judgement, LookAlikeReason, NotJudgedReason,
+    PartialRep, Rep, RepMetrics, SessionSummary, SetSummary, Tempo, VelocityScale, Verdict, Warning,
 };
 
 /// Phase of the movement.
@@ -305,6 +305,8 @@ pub struct Analyzer {
     still_since: f64,
     /// Tops of look-alike movements per set (index = set - 1; later sets share the last slot).
     look_alikes: [u32; MAX_SETS],
+    /// Look-alike tops by reason (index in `LookAlikeReason::ALL`).
+    look_alike_reasons: [u32; 6],
 }
 
 /// Landmark noise in the torso's place from one frame to the next, in torso lengths: the
@@ -472,6 +474,7 @@ impl Analyzer {
             still_ref: f32::NAN,
             still_since: 0.0,
             look_alikes: [0; MAX_SETS],
+            look_alike_reasons: [0; 6],
         }
     }
 

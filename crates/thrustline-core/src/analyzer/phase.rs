@@ -172,6 +172,10 @@ impl Analyzer {
         // Lying face down through most of the rise (prone work on a bench or the floor).
         let face_down = self.rep.face_frames > 0 && 2 * self.rep.face_down_frames > self.rep.face_frames;
         if upright || hands || feet_up || hips_stayed || face_down || back_moved {
+            let seen = [upright, hands, feet_up, hips_stayed, face_down, back_moved];
+            for (n, _) in self.look_alike_reasons.iter_mut().zip(seen).filter(|(_, s)| *s) {
+                *n += 1;
+            }
             // Standing up from a squat, hips raised on straight arms (a reverse tabletop, a
             // get-up) or legs curled while lying prone also reach a straight hip: not a rep.
             let slot = (self.set as usize).clamp(1, MAX_SETS) - 1;

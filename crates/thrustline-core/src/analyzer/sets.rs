@@ -56,6 +56,22 @@ impl Analyzer {
         warnings.sort();
         warnings.dedup();
         let sets = self.set_summaries();
+        let look_alike_reasons = {
+            let mut seen: Vec<(u32, LookAlikeReason)> = LookAlikeReason::ALL
+                .iter()
+                .zip(self.look_alike_reasons)
+                .filter(|(_, n)| *n > 0)
+                .map(|(&r, n)| (n, r))
+                .collect();
+            seen.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let mut reasons: Vec<LookAlikeReason> = seen.into_iter().map(|(_, r)| r).collect();
+            // No top at all, but upright on most posed frames: that is what was seen.
+            let upright = self.frames_upright as f64 > UPRIGHT_SHARE * self.frames_with_pose as f64;
+            if reasons.is_empty() && upright && warnings.contains(&Warning::NotAHipThrust) {
+                reasons.push(LookAlikeReason::Upright);
+            }
+            reasons
+        };
         SessionSummary {
             reps: self.reps.clone(),
             partial_reps: self.partials.clone(),
@@ -79,6 +95,7 @@ impl Analyzer {
                 let s = self.setup.summary();
                 (s.frames > 0).then_some(s)
             },
+            look_alike_reasons,
         }
     }
 
