@@ -13,9 +13,10 @@ pub struct LiftArgs {
     /// Landmark model: lite, full or heavy (when converted).
     #[arg(long, default_value = "full")]
     pub model: ModelKind,
-    /// Hip-thrust variation: barbell, dumbbell, bodyweight, banded, smith, single-leg or
-    /// glute-bridge.
-    #[arg(long, default_value = "barbell")]
+    /// Variation: auto (the default: a hip thrust on a bench or a glute bridge on the floor,
+    /// single-leg or not, told from the video; the load type not given), hip-thrust, barbell,
+    /// dumbbell, bodyweight, banded, smith, single-leg or glute-bridge.
+    #[arg(long, default_value = "auto")]
     pub variation: Variation,
     /// Load, e.g. 60kg or 135lb (a bare number is kilograms).
     #[arg(long)]

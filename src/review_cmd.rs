@@ -16,7 +16,7 @@ pub struct ReviewArgs {
     #[arg(long)]
     pub author: Option<String>,
     /// Variation, when a bare video is analyzed first.
-    #[arg(long, default_value = "barbell")]
+    #[arg(long, default_value = "auto")]
     pub variation: Variation,
     /// Where a bare video's analysis or a bundle's contents go (default: the data directory).
     #[arg(long)]

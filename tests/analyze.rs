@@ -168,6 +168,15 @@ fn shared_clips_reps_faults_and_outputs() {
                 "{clip}: the report's setup line"
             );
         }
+        // The variation the camera saw (issue 24: `--variation auto`, the default).
+        let want = match label["kind"].as_str().unwrap() {
+            "hip_thrust" => Some("hip-thrust"),
+            "glute_bridge" => Some("glute-bridge"),
+            _ => None,
+        };
+        if let Some(want) = want {
+            assert_eq!(s["variation"], want, "{clip}: variation seen");
+        }
         // A look-alike is named with what was seen (issue 24), never a bare "not a hip thrust".
         for w in s["warnings"].as_array().unwrap() {
             if w["id"] == "not_a_hip_thrust" || w["id"] == "look_alike_movement" {

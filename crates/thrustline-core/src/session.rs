@@ -481,7 +481,12 @@ pub fn warning_message(w: Warning, reasons: &[LookAlikeReason]) -> String {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Variation {
+    /// Told by what the camera sees: a hip thrust on a bench or a bridge on the floor (the
+    /// shoulders' support height), single-leg (one foot off the floor); the load type not given.
     #[default]
+    Auto,
+    /// A hip thrust with the shoulders on a bench, load type not given.
+    HipThrust,
     Barbell,
     Dumbbell,
     Bodyweight,
@@ -492,7 +497,9 @@ pub enum Variation {
 }
 
 impl Variation {
-    pub const ALL: [Variation; 7] = [
+    pub const ALL: [Variation; 9] = [
+        Variation::Auto,
+        Variation::HipThrust,
         Variation::Barbell,
         Variation::Dumbbell,
         Variation::Bodyweight,
@@ -505,6 +512,8 @@ impl Variation {
     /// The identifier used in files and on the command line.
     pub fn name(self) -> &'static str {
         match self {
+            Variation::Auto => "auto",
+            Variation::HipThrust => "hip-thrust",
             Variation::Barbell => "barbell",
             Variation::Dumbbell => "dumbbell",
             Variation::Bodyweight => "bodyweight",
@@ -518,6 +527,8 @@ impl Variation {
     /// Plain words for reports.
     pub fn label(self) -> &'static str {
         match self {
+            Variation::Auto => "hip thrust or bridge (told from the video)",
+            Variation::HipThrust => "hip thrust (load type not given)",
             Variation::Barbell => "barbell hip thrust",
             Variation::Dumbbell => "dumbbell hip thrust",
             Variation::Bodyweight => "bodyweight hip thrust",
@@ -568,6 +579,10 @@ pub struct SessionSummary {
     /// Why tops were not counted (most frequent first), when some were look-alikes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub look_alike_reasons: Vec<LookAlikeReason>,
+    /// The variation the camera saw (with reps counted): a hip thrust on a bench, a glute bridge
+    /// on the floor, or single-leg; what `Variation::Auto` becomes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen_variation: Option<Variation>,
 }
 
 /// The scale behind the velocities.

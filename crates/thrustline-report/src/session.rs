@@ -169,7 +169,11 @@ impl Session {
             created_unix_s,
             input,
             model,
-            variation,
+            // `auto` becomes what the camera saw (it stays `auto` until a rep shows it).
+            variation: match (variation, summary.seen_variation) {
+                (Variation::Auto, Some(seen)) => seen,
+                (given, _) => given,
+            },
             load_kg,
             warnings: summary
                 .warnings

@@ -17,7 +17,8 @@ use crate::metrics::{
 };
 use crate::session::{
     CameraView, Evidence, Fault, FaultCount, FaultId, Judgement, LookAlikeReason, NotJudgedReason,
-    PartialRep, Rep, RepMetrics, SessionSummary, SetSummary, Tempo, VelocityScale, Verdict, Warning,
+    PartialRep, Rep, RepMetrics, SessionSummary, SetSummary, Tempo, Variation, VelocityScale, Verdict,
+    Warning,
 };
 
 /// Phase of the movement.
@@ -307,6 +308,13 @@ pub struct Analyzer {
     look_alikes: [u32; MAX_SETS],
     /// Look-alike tops by reason (index in `LookAlikeReason::ALL`).
     look_alike_reasons: [u32; 6],
+    /// The shoulders' height above the ankles (torso lengths) summed over bottom and rise
+    /// frames, and how many: a bench or the floor.
+    support_sum: f64,
+    support_n: u32,
+    /// Bottom and rise frames with one side seen, and those with one foot raised.
+    leg_frames: u32,
+    single_leg_frames: u32,
 }
 
 /// Landmark noise in the torso's place from one frame to the next, in torso lengths: the
@@ -392,6 +400,29 @@ const SHOULDER_BREADTH_PER_TORSO: f32 = 0.8;
 /// from sitting (a pullover's start) moved them 0.80, a standing hinge 0.57–0.79.
 const MAX_SHOULDER_TRAVEL: f32 = 0.4;
 
+/// The shoulders' height above the ankles (torso lengths, in the picture) above which they rest
+/// on a bench: the shared bridges read -0.09 to 0.18 (median over bottom and rise frames, the
+/// shoulder joints a hand above the floor), the hip thrusts 0.84 to 1.43 (a 40 cm bench);
+/// midway, with the bench's height varying by a third either way.
+const BENCH_SUPPORT_MIN: f32 = 0.45;
+/// Bottom and rise frames needed to tell the support (a third of a second at 30 fps).
+const MIN_SUPPORT_FRAMES: u32 = 10;
+
+/// The shoulders' height above the ankles over the torso's length (image): the better-seen
+/// shoulder and ankle (a side view hides the far ones), when both are seen.
+fn support_height(p: &PoseObservation, g: FrameGeometry, min_vis: f32) -> Option<f32> {
+    use crate::landmarks::idx;
+    let lm = &p.landmarks;
+    let better = |a: usize, b: usize| if lm[a].visibility >= lm[b].visibility { a } else { b };
+    let (s, a) = (better(idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER), better(idx::LEFT_ANKLE, idx::RIGHT_ANKLE));
+    if lm[s].visibility.min(lm[a].visibility) < min_vis {
+        return None;
+    }
+    let t = Torso::of(p, g)?;
+    let h = (lm[a].y - lm[s].y) * g.height as f32 / t.len;
+    h.is_finite().then_some(h)
+}
+
 /// Hip opening (degrees) below which the hips' climb per degree is too noisy to read.
 const MIN_OPENING_FOR_RISE_DEG: f32 = 5.0;
 /// A rise turns the thigh about the knee by at least this share of the hip's opening: the
@@ -475,6 +506,10 @@ impl Analyzer {
             still_since: 0.0,
             look_alikes: [0; MAX_SETS],
             look_alike_reasons: [0; 6],
+            support_sum: 0.0,
+            support_n: 0,
+            leg_frames: 0,
+            single_leg_frames: 0,
         }
     }
 
@@ -722,6 +757,20 @@ impl Analyzer {
             }
         }
 
+        if let (true, Some((m, _)), Some(p)) = (in_view, metrics, pose) {
+            if matches!(self.phase, Phase::Bottom | Phase::Ascent) {
+                if let Some(h) = support_height(p, self.geom, self.cfg.min_visibility) {
+                    self.support_sum += f64::from(h);
+                    self.support_n += 1;
+                }
+                if m.side != Side::Both {
+                    self.leg_frames += 1;
+                    if m.working_leg != m.side {
+                        self.single_leg_frames += 1;
+                    }
+                }
+            }
+        }
         if let Some((m, foot)) = metrics {
             self.frames_with_pose += 1;
             if m.hip_angle.is_none() {

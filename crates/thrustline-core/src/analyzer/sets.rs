@@ -72,7 +72,19 @@ impl Analyzer {
             }
             reasons
         };
+        // What the camera saw, once reps were counted: one foot raised on most frames, else the
+        // shoulders' support.
+        let seen_variation = (!self.reps.is_empty() && self.support_n >= MIN_SUPPORT_FRAMES).then(|| {
+            if 2 * self.single_leg_frames > self.leg_frames {
+                Variation::SingleLeg
+            } else if self.support_sum / f64::from(self.support_n) > f64::from(BENCH_SUPPORT_MIN) {
+                Variation::HipThrust
+            } else {
+                Variation::GluteBridge
+            }
+        });
         SessionSummary {
+            seen_variation,
             reps: self.reps.clone(),
             partial_reps: self.partials.clone(),
             sets,
