@@ -12,13 +12,17 @@ fn analyzing_two_clips_logs_two_sessions() {
     let out = common::tmpdir("logout");
     let env = [("THRUSTLINE_DATA", data.to_str().unwrap())];
     let clips = ["hip_thrust_feet_far.mp4", "glute_bridge_side_5reps.mp4"];
-    for (clip, load) in clips.iter().zip(["20kg", "0"]) {
+    // Trained 30 minutes apart (the log dates a session by its recording, issue 27).
+    for ((clip, load), date) in clips.iter().zip(["20kg", "0"]).zip(["2026-12-01 10:00", "2026-12-01 10:30"])
+    {
         let video = shared.join("footage").join(clip);
         let o = common::thrustline_env(
             &[
                 "analyze",
                 "--quiet",
                 "--no-video",
+                "--date",
+                date,
                 "--load",
                 load,
                 "--out",
