@@ -43,6 +43,21 @@ pub fn thrustline_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     c.output().unwrap()
 }
 
+/// `thrustline analyze --quiet FLAGS --out OUT VIDEO` with `env` added, which must succeed.
+pub fn analyze_ok(
+    video: &std::path::Path,
+    out: &std::path::Path,
+    flags: &[&str],
+    env: &[(&str, &str)],
+) -> Output {
+    let mut args = vec!["analyze", "--quiet"];
+    args.extend_from_slice(flags);
+    args.extend(["--out", out.to_str().unwrap(), video.to_str().unwrap()]);
+    let o = thrustline_env(&args, env);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    o
+}
+
 pub fn tmpdir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("thrustline-test-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);

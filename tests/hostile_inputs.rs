@@ -28,18 +28,7 @@ fn analyzed() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let d = common::tmpdir("hostile-base").join("s");
-        let o = common::thrustline(&[
-            "analyze",
-            "--quiet",
-            "--no-video",
-            "--no-log",
-            "--variation",
-            "glute-bridge",
-            "--out",
-            d.to_str().unwrap(),
-            sample().to_str().unwrap(),
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        common::analyze_ok(&sample(), &d, &["--no-video", "--no-log", "--variation", "glute-bridge"], &[]);
         d
     })
 }
@@ -328,12 +317,7 @@ fn the_log_reads_on_a_read_only_folder_and_leaves_nothing_there() {
     let d = common::tmpdir("ro-log");
     let data = d.join("data");
     let env = [("THRUSTLINE_DATA", data.to_str().unwrap())];
-    let out = d.join("s");
-    let o = common::thrustline_env(
-        &["analyze", "--quiet", "--no-video", "--out", out.to_str().unwrap(), sample().to_str().unwrap()],
-        &env,
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    common::analyze_ok(&sample(), &d.join("s"), &["--no-video"], &env);
     let is_root = unsafe_getuid() == 0;
     let setpriv = Path::new("/usr/bin/setpriv").is_file();
     if !is_root || !setpriv {
@@ -603,15 +587,7 @@ fn temp_files_of_any_earlier_run_are_swept() {
     for name in [".annotated.tmp.mp4", ".frames.jsonl.1.tmp", ".session.json.1.tmp"] {
         std::fs::write(out.join(name), vec![0u8; 4096]).unwrap();
     }
-    let o = common::thrustline(&[
-        "analyze",
-        "--quiet",
-        "--no-log",
-        "--out",
-        out.to_str().unwrap(),
-        sample().to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    common::analyze_ok(&sample(), &out, &["--no-log"], &[]);
     let names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .flatten()

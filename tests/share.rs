@@ -33,18 +33,10 @@ fn session(dir: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap()
 }
 
-/// Analyzes `clip` into a fresh folder (with the annotated video), then shares it.
+/// Analyzes `clip` into a fresh folder, with the annotated video.
 fn shared_session(name: &str, clip: &Path) -> PathBuf {
     let d = common::tmpdir(name).join("s");
-    let o = common::thrustline(&[
-        "analyze",
-        "--quiet",
-        "--no-log",
-        "--out",
-        d.to_str().unwrap(),
-        clip.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    common::analyze_ok(clip, &d, &["--no-log"], &[]);
     d
 }
 

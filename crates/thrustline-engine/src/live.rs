@@ -307,10 +307,12 @@ impl Engine {
         let speech = audio.speech_switch();
         // A video file played as the camera is recorded like analyze's original; a camera or a
         // stream by its name.
-        let played = (!cfg.record_video)
-            .then(|| std::path::Path::new(&cfg.source.to_string()).to_path_buf())
-            .filter(|p| p.is_file())
-            .and_then(|p| thrustline_report::session::original(&p).ok());
+        let played = match &cfg.source {
+            thrustline_capture::SourceSpec::File(p) if !cfg.record_video => {
+                thrustline_report::session::original(p).ok()
+            }
+            _ => None,
+        };
         let input = InputMeta {
             file: match (&played, cfg.record_video) {
                 (_, true) => recorder::VIDEO_PARTIAL.to_string(),

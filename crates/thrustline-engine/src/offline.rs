@@ -271,14 +271,8 @@ impl Run<'_> {
     ) -> Result<(thrustline_core::SessionSummary, Vec<KeyFrame>, bool), EngineError> {
         lower_priority();
         let mut analyzer = self.cfg.lift.analyzer(self.geom);
-        let long = self.geom.width.max(self.geom.height);
-        let scale = match self.cfg.video_size {
-            Some(v) if v > 0 && long > v => f64::from(v) / f64::from(long),
-            _ => 1.0,
-        };
-        // Even sizes: H.264 and MPEG-4 encoders need them.
-        let even = |v: u32| ((f64::from(v) * scale / 2.0).round() as i32 * 2).max(2);
-        let out_size = Size::new(even(self.geom.width), even(self.geom.height));
+        let (ow, oh) = video::even_size(self.geom.width, self.geom.height, self.cfg.video_size.unwrap_or(0));
+        let out_size = Size::new(ow as i32, oh as i32);
         let mut video = match self.cfg.video_size {
             // H.264 that browsers play (the coach's review page), at a preset that keeps the
             // encoder off the pose stage's core (measured, README: Speed).
@@ -404,10 +398,6 @@ pub fn session_dirs(videos: &[PathBuf], out: &Path) -> Vec<PathBuf> {
     taken.into_iter().map(|n| out.join(n)).collect()
 }
 
-/// Makes `dir` ready for a new session. A folder holding anything is refused without `force`
-/// (a re-analysis would wipe its comments and leave a stale video and key frames to be
-/// bundled); with it, an old session folder is moved aside and its comments returned, with
-/// where it went.
 /// An exclusive lock on the session folder `dir`, taken on `.NAME.lock` beside it (the folder
 /// itself may be moved aside by --force). Released when the file is dropped, or the process
 /// dies.
@@ -445,6 +435,10 @@ fn sweep_temps(dir: &Path) {
     }
 }
 
+/// Makes `dir` ready for a new session. A folder holding anything is refused without `force`
+/// (a re-analysis would wipe its comments and leave a stale video and key frames to be
+/// bundled); with it, an old session folder is moved aside and its comments returned, with
+/// where it went.
 fn prepare_dir(dir: &Path, force: bool) -> Result<(Vec<Comment>, Option<PathBuf>), EngineError> {
     sweep_temps(dir);
     let busy = std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);

@@ -69,11 +69,9 @@ fn transcode(video: &Path, side: u32) -> Result<Vec<u8>, EngineError> {
 pub fn transcode_to(video: &Path, side: u32, out: &Path, threads: usize) -> Result<u64, EngineError> {
     let mut src = VideoSource::open_file(video)?;
     let info = src.info().clone();
-    let long = info.width.max(info.height).max(1);
-    let scale = if side > 0 && long > side { f64::from(side) / f64::from(long) } else { 1.0 };
-    let even = |v: u32| ((f64::from(v) * scale / 2.0).round() as i32 * 2).max(2);
-    let size = Size::new(even(info.width), even(info.height));
-    let mut w = WebVideo::create(out, info.fps, size.width as u32, size.height as u32, threads)?;
+    let (ow, oh) = thrustline_report::video::even_size(info.width, info.height, side);
+    let size = Size::new(ow as i32, oh as i32);
+    let mut w = WebVideo::create(out, info.fps, ow, oh, threads)?;
     let (mut small, mut bgr) = (Mat::default(), Mat::default());
     let mut n = 0;
     while let Some(f) = src.next_frame()? {

@@ -29,14 +29,21 @@ pub fn sweep_stale(dir: &Path) -> usize {
     let mut removed = 0;
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let Some(stem) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else { continue };
-        let Some(pid) = stem.rsplit('.').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
-        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
-        if !alive && e.file_type().is_ok_and(|t| t.is_file()) && std::fs::remove_file(e.path()).is_ok() {
+        if owner_gone(&name, ".tmp")
+            && e.file_type().is_ok_and(|t| t.is_file())
+            && std::fs::remove_file(e.path()).is_ok()
+        {
             removed += 1;
         }
     }
     removed
+}
+
+/// Whether `name` is a temp name `.<name>.<pid><suffix>` whose process is gone.
+pub(crate) fn owner_gone(name: &str, suffix: &str) -> bool {
+    let Some(stem) = name.strip_prefix('.').and_then(|n| n.strip_suffix(suffix)) else { return false };
+    let Some(pid) = stem.rsplit('.').next().and_then(|p| p.parse::<u32>().ok()) else { return false };
+    pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()
 }
 
 pub use thrustline_core::calendar::{civil, stamp};

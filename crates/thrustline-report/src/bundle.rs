@@ -180,22 +180,19 @@ pub fn write(dir: &Path, out: &Path, force: bool) -> Result<u64, BundleError> {
     result
 }
 
-/// Extracts a bundle into a new folder under `root` and returns it (a session folder).
 /// Removes `.NAME.<pid>.partial` folders of extractions whose process is gone (killed, or out
 /// of memory before this version bounded what a bundle's numbers drive).
 fn sweep_partials(root: &Path) {
     let Ok(entries) = std::fs::read_dir(root) else { return };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let Some(stem) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".partial")) else { continue };
-        let Some(pid) = stem.rsplit('.').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
-        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
-        if !alive && e.file_type().is_ok_and(|t| t.is_dir()) {
+        if crate::atomic::owner_gone(&name, ".partial") && e.file_type().is_ok_and(|t| t.is_dir()) {
             let _ = std::fs::remove_dir_all(e.path());
         }
     }
 }
 
+/// Extracts a bundle into a new folder under `root` and returns it (a session folder).
 pub fn extract(bundle: &Path, root: &Path) -> Result<PathBuf, BundleError> {
     let name = bundle.display().to_string();
     let f = File::open(bundle).map_err(io(bundle))?;

@@ -35,18 +35,12 @@ pub enum FolderError {
 impl FolderError {
     /// What is wrong, without the path (for a folder the user never named, as a bundle's).
     pub fn reason(&self) -> String {
+        let file =
+            |p: &str| Path::new(p).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         match self {
             FolderError::NotASession(_) => "no session.json".into(),
-            FolderError::Io(p, e) => {
-                let file =
-                    Path::new(p).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                format!("{file}: {e}")
-            }
-            FolderError::Damaged(p, why) => {
-                let file =
-                    Path::new(p).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                format!("{file}: {why}")
-            }
+            FolderError::Io(p, e) => format!("{}: {e}", file(p)),
+            FolderError::Damaged(p, why) => format!("{}: {why}", file(p)),
             other => other.to_string(),
         }
     }

@@ -351,9 +351,8 @@ const MARK_SLACK: f32 = 0.05;
 fn out_of_range(v: &serde_json::Value, path: &mut String) -> Result<(), SessionError> {
     match v {
         serde_json::Value::Number(n) => match n.as_f64() {
+            // Every integer JSON holds (u64, i64) is finite and under f32's range.
             Some(x) if x.is_finite() && x.abs() <= f64::from(f32::MAX) => Ok(()),
-            // Integers beyond f64's precision are still finite counts; only floats overflow f32.
-            _ if n.is_u64() || n.is_i64() => Ok(()),
             _ => Err(SessionError(format!(
                 "{} = {n} is out of range",
                 if path.is_empty() { "value" } else { path }

@@ -182,7 +182,7 @@ pub fn read_feedback(bytes: &[u8], s: &Session) -> Result<Vec<Comment>, String> 
     // The same checks as a session's own comments, times inside the video.
     let mut probe = s.clone();
     probe.comments = f.comments.clone();
-    for c in &mut probe.comments {
+    for c in &probe.comments {
         if !(0.0..=s.input.duration_s).contains(&c.t_s) {
             return Err(format!(
                 "a comment at {} s is outside the video (0 to {:.1} s)",

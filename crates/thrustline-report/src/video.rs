@@ -18,6 +18,15 @@ enum Backend {
     OpenCv(VideoWriter),
 }
 
+/// A video's size with its longest side at most `max_side` (0: as it is), both sides even
+/// (H.264 and MPEG-4 encoders need them).
+pub fn even_size(width: u32, height: u32, max_side: u32) -> (u32, u32) {
+    let long = width.max(height);
+    let scale = if max_side > 0 && long > max_side { f64::from(max_side) / f64::from(long) } else { 1.0 };
+    let even = |v: u32| ((f64::from(v) * scale / 2.0).round() as u32 * 2).max(2);
+    (even(width), even(height))
+}
+
 pub struct AnnotatedWriter {
     writer: Backend,
     pub codec: &'static str,
@@ -30,26 +39,33 @@ const WEB_THREADS: usize = 1;
 impl AnnotatedWriter {
     /// The annotated video, for a browser: H.264 (or VP9) in MP4 with the index in front.
     pub fn create(path: &Path, fps: f64, width: u32, height: u32) -> Result<Self, ReportError> {
-        match crate::h264::WebVideo::create(path, fps, width, height, WEB_THREADS) {
-            Ok(w) => Ok(Self { codec: w.codec, writer: Backend::Web(Box::new(w)), frames: 0 }),
-            Err(e) => {
-                tracing::debug!("no web encoder ({e}); OpenCV's instead");
-                let _ = std::fs::remove_file(path);
-                Self::create_with(path, fps, width, height, &[H264, MPEG4])
-            }
-        }
+        let web = crate::h264::WebVideo::create(path, fps, width, height, WEB_THREADS);
+        Self::web_or_opencv(web, path, fps, width, height, &[H264, MPEG4])
     }
 
     /// Live's raw recording: H.264 at libx264's cheapest preset on one thread (browsers and
     /// phones play it; MPEG-4 Part 2 where FFmpeg has no H.264 encoder), in Matroska by the
     /// path's extension, so a crash leaves a file that plays up to the cut.
     pub fn create_fast(path: &Path, fps: f64, width: u32, height: u32) -> Result<Self, ReportError> {
-        match crate::h264::WebVideo::create_live(path, fps, width, height) {
+        let web = crate::h264::WebVideo::create_live(path, fps, width, height);
+        Self::web_or_opencv(web, path, fps, width, height, &[MPEG4, H264])
+    }
+
+    /// FFmpeg's web encoder when it opened, else OpenCV's writer with `codecs` in that order.
+    fn web_or_opencv(
+        web: Result<crate::h264::WebVideo, ReportError>,
+        path: &Path,
+        fps: f64,
+        width: u32,
+        height: u32,
+        codecs: &[(&'static str, [char; 4])],
+    ) -> Result<Self, ReportError> {
+        match web {
             Ok(w) => Ok(Self { codec: w.codec, writer: Backend::Web(Box::new(w)), frames: 0 }),
             Err(e) => {
                 tracing::debug!("no web encoder ({e}); OpenCV's instead");
                 let _ = std::fs::remove_file(path);
-                Self::create_with(path, fps, width, height, &[MPEG4, H264])
+                Self::create_with(path, fps, width, height, codecs)
             }
         }
     }

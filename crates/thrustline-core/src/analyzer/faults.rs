@@ -27,8 +27,7 @@ impl Analyzer {
         if self.rep.counted.is_none() && matches!(self.phase, Phase::Ascent) {
             self.rep.rise_frames += 1;
             if let (Some(now), Some(start)) = (self.frame_torso, self.rep.start_torso) {
-                let d = (now.shoulders[0] - start.shoulders[0]).hypot(now.shoulders[1] - start.shoulders[1]);
-                self.rep.shoulder_travel = self.rep.shoulder_travel.max(d / start.scale);
+                self.rep.shoulder_travel = self.rep.shoulder_travel.max(now.shoulder_travel_since(&start));
             }
             if m.hand_support.is_some_and(|h| h.value > self.cfg.hand_support_min) {
                 self.rep.hand_frames += 1;

@@ -307,7 +307,7 @@ pub struct Analyzer {
     /// Tops of look-alike movements per set (index = set - 1; later sets share the last slot).
     look_alikes: [u32; MAX_SETS],
     /// Look-alike tops by reason (index in `LookAlikeReason::ALL`).
-    look_alike_reasons: [u32; 6],
+    look_alike_reasons: [u32; LookAlikeReason::ALL.len()],
     /// The shoulders' height above the ankles (torso lengths) summed over bottom and rise
     /// frames, and how many: a bench or the floor.
     support_sum: f64,
@@ -324,6 +324,11 @@ const TORSO_STEP_NOISE: f32 = 0.05;
 /// The torso's fastest real movement, torso lengths per second: hips rising at 1 m/s (a fast
 /// unloaded bridge) under a 0.5 m torso.
 const MAX_TORSO_SPEED: f32 = 2.0;
+
+/// Distance between two picture points (pixels).
+fn dist(a: [f32; 2], b: [f32; 2]) -> f32 {
+    (a[0] - b[0]).hypot(a[1] - b[1])
+}
 
 /// Where the torso is in the picture: shoulder and hip midpoints (pixels) and its length; the
 /// wrists (pixels) with their visibility.
@@ -364,22 +369,28 @@ impl Torso {
     /// dumbbell on the hips ride with them. `true` when it cannot be told (no wrist seen at both
     /// ends, or hips that barely moved), so the hand rule stands as measured.
     fn hand_planted_since(&self, start: &Torso, min_vis: f32) -> bool {
-        let d = |a: [f32; 2], b: [f32; 2]| (a[0] - b[0]).hypot(a[1] - b[1]);
-        let hips = d(self.hips, start.hips) / start.scale;
+        let hips = dist(self.hips, start.hips) / start.scale;
         if hips.is_nan() || hips < MIN_HIP_TRAVEL_FOR_WRISTS {
             return true;
         }
-        let seen: Vec<f32> = (0..2)
+        let mut moved = (0..2)
             .filter(|&i| self.wrist_vis[i] >= min_vis && start.wrist_vis[i] >= min_vis)
-            .map(|i| d(self.wrists[i], start.wrists[i]) / start.scale)
-            .collect();
-        seen.is_empty() || seen.iter().any(|&w| w < WRIST_PLANTED_SHARE * hips)
+            .map(|i| dist(self.wrists[i], start.wrists[i]) / start.scale)
+            .peekable();
+        let none_seen = moved.peek().is_none();
+        none_seen || moved.any(|w| w < WRIST_PLANTED_SHARE * hips)
+    }
+
+    /// How far the shoulders' midpoint moved since `start`, in the body's scale then.
+    fn shoulder_travel_since(&self, start: &Torso) -> f32 {
+        dist(self.shoulders, start.shoulders) / start.scale
     }
 
     /// How far the torso moved or changed size since `before`, in its lengths then.
     fn step_from(&self, before: &Torso) -> f32 {
-        let d = |a: [f32; 2], b: [f32; 2]| (a[0] - b[0]).hypot(a[1] - b[1]);
-        d(self.shoulders, before.shoulders).max(d(self.hips, before.hips)).max((self.len - before.len).abs())
+        dist(self.shoulders, before.shoulders)
+            .max(dist(self.hips, before.hips))
+            .max((self.len - before.len).abs())
             / before.len
     }
 }
@@ -410,7 +421,7 @@ const MIN_SUPPORT_FRAMES: u32 = 10;
 
 /// The shoulders' height above the ankles over the torso's length (image): the better-seen
 /// shoulder and ankle (a side view hides the far ones), when both are seen.
-fn support_height(p: &PoseObservation, g: FrameGeometry, min_vis: f32) -> Option<f32> {
+fn support_height(p: &PoseObservation, t: &Torso, g: FrameGeometry, min_vis: f32) -> Option<f32> {
     use crate::landmarks::idx;
     let lm = &p.landmarks;
     let better = |a: usize, b: usize| if lm[a].visibility >= lm[b].visibility { a } else { b };
@@ -418,7 +429,6 @@ fn support_height(p: &PoseObservation, g: FrameGeometry, min_vis: f32) -> Option
     if lm[s].visibility.min(lm[a].visibility) < min_vis {
         return None;
     }
-    let t = Torso::of(p, g)?;
     let h = (lm[a].y - lm[s].y) * g.height as f32 / t.len;
     h.is_finite().then_some(h)
 }
@@ -505,7 +515,7 @@ impl Analyzer {
             still_ref: f32::NAN,
             still_since: 0.0,
             look_alikes: [0; MAX_SETS],
-            look_alike_reasons: [0; 6],
+            look_alike_reasons: [0; LookAlikeReason::ALL.len()],
             support_sum: 0.0,
             support_n: 0,
             leg_frames: 0,
@@ -757,9 +767,9 @@ impl Analyzer {
             }
         }
 
-        if let (true, Some((m, _)), Some(p)) = (in_view, metrics, pose) {
+        if let (true, Some((m, _)), Some(p), Some(t)) = (in_view, metrics, pose, torso) {
             if matches!(self.phase, Phase::Bottom | Phase::Ascent) {
-                if let Some(h) = support_height(p, self.geom, self.cfg.min_visibility) {
+                if let Some(h) = support_height(p, &t, self.geom, self.cfg.min_visibility) {
                     self.support_sum += f64::from(h);
                     self.support_n += 1;
                 }
