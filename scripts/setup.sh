@@ -30,7 +30,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ ! -f "$ORT_LIB" ]; then
+# The library and its licence texts, which the package and the tarball ship beside it.
+if [ ! -f "$ORT_LIB" ] || [ ! -f "$ORT_DIR/LICENSE" ] || [ ! -f "$ORT_DIR/ThirdPartyNotices.txt" ]; then
   echo "setup: fetching ONNX Runtime $ORT_VERSION (PyPI onnxruntime wheel)"
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
@@ -43,12 +44,15 @@ import glob, os, sys, zipfile
 tmp, out, ver = sys.argv[1:]
 whl = glob.glob(os.path.join(tmp, "onnxruntime-*.whl"))[0]
 with zipfile.ZipFile(whl) as z:
-    name = f"onnxruntime/capi/libonnxruntime.so.{ver}"
-    data = z.read(name)
-dst = os.path.join(out, f"libonnxruntime.so.{ver}")
-with open(dst + ".tmp", "wb") as f:
-    f.write(data)
-os.replace(dst + ".tmp", dst)
+    for name, dst in [
+        (f"onnxruntime/capi/libonnxruntime.so.{ver}", f"libonnxruntime.so.{ver}"),
+        ("onnxruntime/LICENSE", "LICENSE"),
+        ("onnxruntime/ThirdPartyNotices.txt", "ThirdPartyNotices.txt"),
+    ]:
+        dst = os.path.join(out, dst)
+        with open(dst + ".tmp", "wb") as f:
+            f.write(z.read(name))
+        os.replace(dst + ".tmp", dst)
 PY
 fi
 ln -sf "libonnxruntime.so.$ORT_VERSION" "$ORT_DIR/libonnxruntime.so"

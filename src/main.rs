@@ -6,8 +6,10 @@ mod args;
 mod atomic;
 mod bundle_cmd;
 mod cues_cmd;
+mod doctor_cmd;
 mod live_cmd;
 mod log_cmd;
+mod manual;
 mod pose_cmd;
 mod review_cmd;
 
@@ -21,7 +23,15 @@ use clap::{Parser, Subcommand};
     version,
     about = "Hip-thrust form coach: reps, hip extension and faults from video"
 )]
-struct Cli {
+pub(crate) struct Cli {
+    /// Folder holding the pose models (default: the install's share/thrustline/models, else
+    /// the source tree's models/). Also THRUSTLINE_MODELS.
+    #[arg(long, global = true, value_name = "DIR")]
+    models: Option<std::path::PathBuf>,
+    /// ONNX Runtime library (default: the install's lib/thrustline, else the source tree's
+    /// .cache/onnxruntime). Also ORT_DYLIB_PATH.
+    #[arg(long, global = true, value_name = "FILE")]
+    onnxruntime: Option<std::path::PathBuf>,
     #[command(subcommand)]
     cmd: Command,
 }
@@ -44,6 +54,13 @@ enum Command {
     Log(log_cmd::LogArgs),
     /// Landmarks for every frame of a video (MediaPipe reference schema).
     Pose(pose_cmd::PoseArgs),
+    /// Check this machine: runtime, models, codecs, data folder, cameras, display, audio.
+    Doctor(doctor_cmd::DoctorArgs),
+    /// Print a shell completion script (bash, zsh, fish).
+    Completions(manual::CompletionsArgs),
+    /// Write the man pages to a folder (packaging).
+    #[command(hide = true)]
+    Manpages(manual::ManpagesArgs),
     /// Render the spoken cues with espeak-ng (maintainers: assets/cues).
     #[command(hide = true)]
     RenderCues(cues_cmd::CuesArgs),
@@ -52,6 +69,13 @@ enum Command {
 fn main() -> ExitCode {
     thrustline_engine::terminal::log_to_stderr();
     let cli = Cli::parse();
+    // The pose crate reads these where it looks for its files; set before any thread starts.
+    if let Some(d) = &cli.models {
+        std::env::set_var("THRUSTLINE_MODELS", d);
+    }
+    if let Some(f) = &cli.onnxruntime {
+        std::env::set_var("ORT_DYLIB_PATH", f);
+    }
     let result = match &cli.cmd {
         Command::Analyze(a) => analyze::run(a),
         Command::Log(a) => log_cmd::run(a).map(|()| true),
@@ -61,6 +85,9 @@ fn main() -> ExitCode {
         Command::Bundle(a) => bundle_cmd::bundle(a).map(|()| true),
         Command::Comment(a) => bundle_cmd::comment(a).map(|()| true),
         Command::Share(a) => bundle_cmd::share(a).map(|()| true),
+        Command::Doctor(a) => doctor_cmd::run(a),
+        Command::Completions(a) => manual::completions(a).map(|()| true),
+        Command::Manpages(a) => manual::manpages(a).map(|()| true),
         Command::RenderCues(a) => cues_cmd::run(a).map(|()| true),
     };
     match result {

@@ -156,6 +156,27 @@ impl Track {
     }
 }
 
+/// The default output device's name, when one opens; else why not.
+pub fn output_device() -> Result<String, String> {
+    use rodio::cpal::traits::{DeviceTrait, HostTrait};
+    if !has_audio_device() {
+        return Err("no sound card (/proc/asound/cards) and no PulseAudio or PipeWire socket".into());
+    }
+    // The stream is not `Send`: open it on a thread of its own, as playback does.
+    std::thread::Builder::new()
+        .name("audio-probe".into())
+        .spawn(|| {
+            let name = rodio::cpal::default_host()
+                .default_output_device()
+                .and_then(|d| d.name().ok())
+                .ok_or_else(|| "no default output device".to_string())?;
+            rodio::OutputStream::try_default().map(|_| name).map_err(|e| e.to_string())
+        })
+        .map_err(|e| e.to_string())?
+        .join()
+        .unwrap_or_else(|_| Err("the audio probe failed".into()))
+}
+
 /// Whether this machine has anything to play sound on. Checked before opening a stream,
 /// because ALSA prints its own errors to stderr when there is no card.
 fn has_audio_device() -> bool {

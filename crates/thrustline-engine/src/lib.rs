@@ -14,6 +14,7 @@
 
 pub mod audio;
 pub mod cues;
+pub mod doctor;
 pub mod landmarks;
 pub mod latency;
 pub mod lift;

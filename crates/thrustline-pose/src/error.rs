@@ -4,7 +4,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum PoseError {
     #[error(
-        "ONNX Runtime library not found ({searched}); run `bash scripts/setup.sh` or set ORT_DYLIB_PATH"
+        "ONNX Runtime library not found; looked in {searched}: install the package, run `bash scripts/setup.sh` in the source tree, or pass --onnxruntime FILE"
     )]
     RuntimeMissing { searched: String },
     #[error("ONNX Runtime library at {path} cannot be used: {reason}")]

@@ -8,6 +8,7 @@ pub mod detector;
 pub mod error;
 pub mod filter;
 pub mod landmarker;
+pub mod models;
 pub mod person;
 pub mod roi;
 pub mod runtime;
@@ -185,7 +186,7 @@ impl PoseTracker {
         // ONNX Runtime loads and optimizes the two models side by side: start-up weighs on
         // short clips.
         let (det, lm) = std::thread::scope(|s| {
-            let det = s.spawn(|| runtime::session(&cfg.detector_path(), cfg.threads, cfg.spin, &heavy_hint));
+            let det = s.spawn(|| runtime::session(&cfg.detector_path(), cfg.threads, cfg.spin, ""));
             let lm = runtime::session(&cfg.landmark_path(), cfg.threads, cfg.spin, &heavy_hint);
             let det = det
                 .join()

@@ -1,4 +1,9 @@
 //! Finding and loading ONNX Runtime (load-dynamic) and the model files.
+//!
+//! Both are looked up in this order: the flag or environment variable (`--onnxruntime` /
+//! `ORT_DYLIB_PATH`, `--models` / `THRUSTLINE_MODELS`); the install prefix around the executable
+//! (`bin/thrustline` → `lib/thrustline/`, `share/thrustline/models/`: the Debian package and the
+//! tarball); then the development tree the executable was built in (`target/<profile>/…`).
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -8,44 +13,121 @@ use ort::session::Session;
 
 use crate::error::PoseError;
 
-/// Where `scripts/setup.sh` puts the library, relative to the repository root.
-const ORT_CACHE: &str = ".cache/onnxruntime/libonnxruntime.so";
+/// The library's folder under the install prefix (FHS: a program's private libraries).
+const PREFIX_LIB: &str = "lib/thrustline";
+/// The models' folder under the install prefix (FHS: architecture-independent data).
+const PREFIX_MODELS: &str = "share/thrustline/models";
+/// Where `scripts/setup.sh` puts the library in the development tree.
+const DEV_ORT: &str = ".cache/onnxruntime";
+/// The library's file name; the package ships it under its versioned name.
+const ORT_NAME: &str = "libonnxruntime.so";
+/// How far above the executable a development tree may be (target/release/deps/test-…).
+const DEV_DEPTH: usize = 4;
+/// The one model every job needs, which marks a models folder.
+const DETECTOR: &str = "pose_detection.onnx";
 
 static ENV: OnceLock<Result<ort::environment::Environment, String>> = OnceLock::new();
 
-/// The repository root this binary was built from, if it still exists.
-fn build_root() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    root.is_dir().then_some(root)
+/// The folder holding the running executable, symlinks resolved.
+fn exe_dir() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let exe = exe.canonicalize().unwrap_or(exe);
+    exe.parent().map(Path::to_path_buf)
 }
 
-/// Directories searched for `.cache/` and `models/`: the working directory, the binary's
-/// repository (target/<profile>/thrustline → ../..) and the build's repository.
-fn roots() -> Vec<PathBuf> {
-    let mut v = vec![PathBuf::from(".")];
-    if let Ok(exe) = std::env::current_exe() {
-        if let Some(p) = exe.parent().and_then(|p| p.parent()).and_then(|p| p.parent()) {
-            v.push(p.to_path_buf());
-        }
+/// The install prefix: the executable's folder's parent (`/usr` for `/usr/bin/thrustline`).
+fn prefix() -> Option<PathBuf> {
+    exe_dir()?.parent().map(Path::to_path_buf)
+}
+
+/// The source tree the executable sits in: an ancestor with `Cargo.toml` and `models/`.
+fn dev_tree() -> Option<PathBuf> {
+    exe_dir()?
+        .ancestors()
+        .take(DEV_DEPTH + 1)
+        .find(|d| d.join("Cargo.toml").is_file() && d.join("models").is_dir())
+        .map(Path::to_path_buf)
+}
+
+/// A non-empty environment variable.
+fn env_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from)
+}
+
+/// Folders searched for the library, in order (after `ORT_DYLIB_PATH`).
+pub fn runtime_candidates() -> Vec<PathBuf> {
+    prefix().map(|p| p.join(PREFIX_LIB)).into_iter().chain(dev_tree().map(|d| d.join(DEV_ORT))).collect()
+}
+
+/// Folders searched for the models, in order (after `THRUSTLINE_MODELS`).
+pub fn models_candidates() -> Vec<PathBuf> {
+    prefix().map(|p| p.join(PREFIX_MODELS)).into_iter().chain(dev_tree().map(|d| d.join("models"))).collect()
+}
+
+/// `libonnxruntime.so` in `dir`, else its newest versioned name (`libonnxruntime.so.1.22.0`).
+fn library_in(dir: &Path) -> Option<PathBuf> {
+    let plain = dir.join(ORT_NAME);
+    if plain.is_file() {
+        return Some(plain);
     }
-    v.extend(build_root());
-    v
+    let versioned = format!("{ORT_NAME}.");
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file() && p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&versioned))
+        })
+        .collect();
+    found.sort();
+    found.pop()
 }
 
-/// The ONNX Runtime library: `ORT_DYLIB_PATH`, else the setup script's cache.
+/// "a, b and c" for the places an error names.
+fn listed(places: &[String]) -> String {
+    match places {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The ONNX Runtime library: `ORT_DYLIB_PATH`, else the install prefix, else the development
+/// tree.
 pub fn dylib_path() -> Result<PathBuf, PoseError> {
-    if let Some(p) = std::env::var_os("ORT_DYLIB_PATH") {
-        let p = PathBuf::from(p);
+    if let Some(p) = env_path("ORT_DYLIB_PATH") {
         return if p.is_file() {
             Ok(p)
         } else {
-            Err(PoseError::RuntimeMissing { searched: format!("ORT_DYLIB_PATH={}", p.display()) })
+            Err(PoseError::RuntimeMissing {
+                searched: format!("--onnxruntime/ORT_DYLIB_PATH {}", p.display()),
+            })
         };
     }
-    let candidates: Vec<PathBuf> = roots().into_iter().map(|r| r.join(ORT_CACHE)).collect();
-    candidates.iter().find(|p| p.is_file()).cloned().ok_or_else(|| PoseError::RuntimeMissing {
-        searched: candidates.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+    let dirs = runtime_candidates();
+    dirs.iter().find_map(|d| library_in(d)).ok_or_else(|| {
+        let mut places = vec!["--onnxruntime/ORT_DYLIB_PATH (not set)".to_string()];
+        places.extend(dirs.iter().map(|d| d.display().to_string()));
+        PoseError::RuntimeMissing { searched: listed(&places) }
     })
+}
+
+/// The ONNX Runtime library's own version string (`OrtGetApiBase()->GetVersionString()`).
+pub fn runtime_version(path: &Path) -> Result<String, String> {
+    // SAFETY: as in `check_library`: the library the user pointed at, the one `ort` loads.
+    let lib = unsafe { libloading::Library::new(path) }.map_err(|e| e.to_string())?;
+    // SAFETY: OrtGetApiBase takes nothing and returns a pointer to a static table, or null.
+    let base = unsafe {
+        let get = lib
+            .get::<unsafe extern "C" fn() -> *const ort::sys::OrtApiBase>(b"OrtGetApiBase")
+            .map_err(|_| "not an ONNX Runtime library (no OrtGetApiBase)".to_string())?;
+        get()
+    };
+    if base.is_null() {
+        return Err("OrtGetApiBase returned nothing".into());
+    }
+    // SAFETY: a non-null OrtApiBase from the library; GetVersionString returns a static C string.
+    let s = unsafe { std::ffi::CStr::from_ptr(((*base).GetVersionString)()) };
+    Ok(s.to_string_lossy().into_owned())
 }
 
 /// Loads ONNX Runtime once per process.
@@ -75,22 +157,38 @@ fn check_library(path: &Path) -> Result<(), String> {
         .map_err(|_| "not an ONNX Runtime library (no OrtGetApiBase)".to_string())
 }
 
-/// The models directory: `THRUSTLINE_MODELS`, else `models/` in one of [`roots`].
+/// The models directory: `THRUSTLINE_MODELS`, else the first of [`models_candidates`] holding
+/// the detector, else the first candidate (whose missing files the error then names).
 pub fn models_dir() -> PathBuf {
-    if let Some(p) = std::env::var_os("THRUSTLINE_MODELS") {
-        return PathBuf::from(p);
+    if let Some(p) = env_path("THRUSTLINE_MODELS") {
+        return p;
     }
-    roots()
-        .into_iter()
-        .map(|r| r.join("models"))
-        .find(|p| p.join("pose_detection.onnx").is_file())
+    let dirs = models_candidates();
+    dirs.iter()
+        .find(|d| d.join(DETECTOR).is_file())
+        .or(dirs.first())
+        .cloned()
         .unwrap_or_else(|| PathBuf::from("models"))
+}
+
+/// Where a missing model was looked for, and how to fix it, for its error.
+fn models_hint() -> String {
+    if env_path("THRUSTLINE_MODELS").is_some() {
+        return " (set by --models/THRUSTLINE_MODELS)".into();
+    }
+    let mut places = vec!["--models/THRUSTLINE_MODELS (not set)".to_string()];
+    places.extend(models_candidates().iter().map(|d| d.display().to_string()));
+    format!(
+        "; looked in {}: install the package, run from the source tree, or pass --models DIR",
+        listed(&places)
+    )
 }
 
 /// Creates a session for `path` with `threads` intra-op threads, spinning when idle or not.
 pub fn session(path: &Path, threads: usize, spin: bool, hint: &str) -> Result<Session, PoseError> {
     if !path.is_file() {
-        return Err(PoseError::ModelMissing { path: path.to_path_buf(), hint: hint.to_string() });
+        let hint = if hint.is_empty() { models_hint() } else { hint.to_string() };
+        return Err(PoseError::ModelMissing { path: path.to_path_buf(), hint });
     }
     let env = environment()?;
     let unusable = |e: String| PoseError::ModelUnusable { path: path.to_path_buf(), reason: e };

@@ -192,3 +192,18 @@ impl WebVideo {
         self.octx.write_trailer().map_err(|e| err("video", e))
     }
 }
+
+/// FFmpeg's encoder for the videos users open, as [`WebVideo`] picks it: libx264, else
+/// libvpx-vp9; `None` when FFmpeg has neither.
+pub fn web_encoder() -> Option<&'static str> {
+    ff::init().ok()?;
+    ["libx264", "libvpx-vp9"].into_iter().find(|n| ff::encoder::find_by_name(n).is_some())
+}
+
+/// Which of FFmpeg's decoders `names` this FFmpeg lacks.
+pub fn missing_decoders<'a>(names: &[&'a str]) -> Vec<&'a str> {
+    if ff::init().is_err() {
+        return names.to_vec();
+    }
+    names.iter().copied().filter(|n| ff::decoder::find_by_name(n).is_none()).collect()
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Builds the Debian package (cargo-deb) and the portable tarball into target/package/:
+#   thrustline_<version>-1_amd64.deb and thrustline-<version>-x86_64-linux.tar.gz.
+# Needs `bash scripts/setup.sh` first (the ONNX Runtime library and its licence texts).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+
+# cargo-deb, pinned: the packaging's config keys are this version's.
+CARGO_DEB_VERSION="3.8.0"
+OUT=target/package
+STAGE=$OUT/stage
+ARCH_TRIPLE=x86_64-linux
+
+version=$(cargo metadata --no-deps --format-version 1 --locked \
+  | python3 -c 'import json,sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"]=="thrustline"))')
+changelog_version=$(sed -n '1s/^thrustline (\([^)-]*\)-[0-9]*).*/\1/p' packaging/changelog)
+if [ "$changelog_version" != "$version" ]; then
+  echo "package: packaging/changelog's top entry is $changelog_version, Cargo.toml says $version: add an entry" >&2
+  exit 1
+fi
+for f in .cache/onnxruntime/libonnxruntime.so.1.22.0 .cache/onnxruntime/LICENSE .cache/onnxruntime/ThirdPartyNotices.txt; do
+  [ -f "$f" ] || { echo "package: $f is missing: run bash scripts/setup.sh" >&2; exit 1; }
+done
+if [ "$(cargo deb --version 2>/dev/null | awk '{print $2}')" != "$CARGO_DEB_VERSION" ]; then
+  echo "package: installing cargo-deb $CARGO_DEB_VERSION"
+  cargo install -q --locked cargo-deb --version "$CARGO_DEB_VERSION"
+fi
+
+cargo build --release --locked -q --bin thrustline
+bin=target/release/thrustline
+
+# Man pages and completions come from the clap definitions of the binary just built.
+rm -rf "$STAGE"
+mkdir -p "$STAGE/man" "$STAGE/completions"
+"$bin" manpages "$STAGE/man"
+gzip -9n "$STAGE"/man/*.1
+"$bin" completions bash > "$STAGE/completions/thrustline"
+"$bin" completions zsh > "$STAGE/completions/_thrustline"
+"$bin" completions fish > "$STAGE/completions/thrustline.fish"
+
+# The .deb: stripped (the release profile keeps line tables for profiling, not for users).
+cargo deb --no-build --strip --locked -q --output "$OUT/"
+deb=$(ls -t "$OUT"/thrustline_"$version"-*_amd64.deb | head -1)
+echo "package: $deb ($(du -h "$deb" | cut -f1))"
+
+# The tarball: the same files under one folder, with bin/, lib/ and share/ as in /usr.
+name="thrustline-$version-$ARCH_TRIPLE"
+tree=$(mktemp -d)
+trap 'rm -rf "$tree"' EXIT
+dpkg-deb -x "$deb" "$tree/x"
+mv "$tree/x/usr" "$tree/$name"
+# zsh looks in site-functions under a prefix of one's own; vendor-completions is Debian's.
+mkdir -p "$tree/$name/share/zsh/site-functions"
+mv "$tree/$name/share/zsh/vendor-completions/_thrustline" "$tree/$name/share/zsh/site-functions/"
+rmdir "$tree/$name/share/zsh/vendor-completions"
+tar -C "$tree" --owner=0 --group=0 --sort=name -czf "$OUT/$name.tar.gz.tmp" "$name"
+mv "$OUT/$name.tar.gz.tmp" "$OUT/$name.tar.gz"
+echo "package: $OUT/$name.tar.gz ($(du -h "$OUT/$name.tar.gz" | cut -f1))"
