@@ -98,9 +98,19 @@ pub fn run(a: &LiveArgs) -> Result<bool> {
     if !thrustline_ui::has_display() {
         bail!("no display to open the window on (DISPLAY is not set): use --no-window to coach from the terminal");
     }
-    // Start before the window opens: a bad camera or model is a one-line error, not a window.
+    // Start before the live window opens. A camera that will not open, or a missing model, is
+    // one line on stderr and, from a camera (the desktop menu's launch, no terminal to read),
+    // the setup-check window with what to fix.
     let slot = thrustline_ui::live::WakeSlot::default();
-    let engine = Engine::start(cfg.clone(), slot.waker())?;
+    let engine = match Engine::start(cfg.clone(), slot.waker()) {
+        Ok(e) => e,
+        Err(e) if !matches!(cfg.source, SourceSpec::File(_)) => {
+            let e = anyhow::Error::from(e);
+            thrustline_ui::doctor::run(crate::one_line(&e), a.screenshot.clone()).map_err(|e| anyhow!(e))?;
+            return Err(e);
+        }
+        Err(e) => return Err(e.into()),
+    };
     let auto = thrustline_ui::live::Automation {
         exit_at_end: a.exit_at_end,
         screenshot: a.screenshot.clone(),

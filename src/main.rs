@@ -55,6 +55,13 @@ enum Command {
     /// Landmarks for every frame of a video (MediaPipe reference schema).
     Pose(pose_cmd::PoseArgs),
     /// Check this machine: runtime, models, codecs, data folder, cameras, display, audio.
+    #[command(long_about = "Check this machine, one line per check with what to do when it fails: \
+ONNX Runtime loads (and its version); every model is present and matches its published sha256; \
+FFmpeg's codecs for the annotated video; the data folder and training log are writable and \
+intact; cameras (index, device, name, a frame actually read with its size and rate); a display \
+for the windows; the audio output.\n\nExit status: 0 when everything analyze, review and share \
+need is there (and, with --live, a camera and a display), warnings allowed; 2 when something \
+they need is missing.")]
     Doctor(doctor_cmd::DoctorArgs),
     /// Print a shell completion script (bash, zsh, fish).
     Completions(manual::CompletionsArgs),
@@ -102,7 +109,7 @@ fn main() -> ExitCode {
 
 /// An error and its causes on one line, each cause once: a wrapper whose own message already
 /// quotes its source (thiserror's `{0}` with `#[from]`) would otherwise print it twice.
-fn one_line(e: &anyhow::Error) -> String {
+pub(crate) fn one_line(e: &anyhow::Error) -> String {
     let mut out = String::new();
     for cause in e.chain() {
         let c = cause.to_string();

@@ -351,6 +351,38 @@ fn a_stream_that_stops_is_reported_and_saved() {
     assert!(count_frames(&dir.join("video.mkv")) > 0);
 }
 
+/// From the desktop menu there is no terminal: a camera that will not open gets the setup-check
+/// window (the doctor's checks, each with its fix), and the same one line on stderr.
+#[test]
+fn a_camera_that_will_not_open_shows_the_setup_check() {
+    let _serial = serial();
+    if !Path::new("/usr/bin/xvfb-run").is_file() {
+        eprintln!("SKIP: xvfb-run not installed (scripts/test.sh installs it)");
+        return;
+    }
+    let out = common::tmpdir("live-doctor");
+    let shot = out.join("doctor.png");
+    let o = std::process::Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1400x900x24", env!("CARGO_BIN_EXE_thrustline"), "live", "7", "--mute"])
+        .arg("--screenshot")
+        .arg(&shot)
+        .env("THRUSTLINE_DATA", out.join("data"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    // (Xvfb's own XSETTINGS warning may come before it.)
+    let ours: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(ours.len(), 1, "{err}");
+    assert!(ours[0].contains("camera 7 cannot be opened"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let img = image::open(&shot).unwrap_or_else(|e| panic!("{}: {e}", shot.display())).to_rgb8();
+    // The heading and the camera's FAIL are in the fault red; the passing checks in the accent green.
+    assert!(img.pixels().filter(|px| px.0 == [230, 70, 60]).count() > 200, "no failure shown");
+    assert!(img.pixels().filter(|px| px.0 == [80, 220, 120]).count() > 100, "no passing check shown");
+    assert!(!out.join("data/sessions").exists(), "a session folder for a camera that never opened");
+}
+
 #[test]
 fn missing_camera_or_file_is_one_line_and_lists_cameras() {
     let _serial = serial();
