@@ -3,13 +3,15 @@
 prints ms/frame, throughput and the ratios.
 
   python3 benches/mediapipe_compare.py [CLIP ...] [--models lite,full] [--repeat N]
+                                      [--load none|busy-core|analyze] [--threads N]
 
 Needs `bash scripts/setup.sh`, a release build (`cargo build --release`) and a venv with
 mediapipe==0.10.14 (made in .cache/bench-venv on first use). Per-frame times are the same
 span on both sides: from a decoded RGB frame to its landmarks (MediaPipe's `Pose.process`).
 Throughput is the whole job: MediaPipe + OpenCV decode, against `thrustline analyze`.
 With --repeat N both sides run N times, alternating, and the medians are printed: these
-shared machines are noisy, and a 3 s clip's single run swings by ±15 %.
+shared machines are noisy, and a 3 s clip's single run swings by ±15 %. With --load, the
+competing load of `benches/load.py` runs beside both sides (started before, stopped after).
 """
 import argparse
 import json
@@ -19,6 +21,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import load  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENV = os.path.join(ROOT, ".cache", "bench-venv")
@@ -93,9 +98,20 @@ def main():
     ap.add_argument("clips", nargs="*", default=[os.path.join(ROOT, "assets", "glute_bridge_bodyweight_1rep.mp4")])
     ap.add_argument("--models", default="lite,full")
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--load", default="none", help="none, busy-core or analyze (benches/load.py)")
+    ap.add_argument("--threads", type=int, default=None, help="`thrustline pose --threads` (default: its own)")
     a = ap.parse_args()
     py = ensure_venv()
     print(f"machine: {machine()}")
+    print(f"load: {a.load}")
+    background = load.start(a.load)
+    try:
+        run(a, py)
+    finally:
+        load.stop(background)
+
+
+def run(a, py):
     print(f"{'clip':36} {'model':5} {'MP ms/f':>8} {'ours ms/f':>9} {'ratio':>6} {'MP fps':>7} {'ours fps':>8} {'x MP':>6} {'x real':>6}")
     for clip in a.clips:
         for model in a.models.split(","):
@@ -105,7 +121,8 @@ def main():
                 mps.append(json.loads(mp_out.stdout.strip().splitlines()[-1]))
                 with tempfile.TemporaryDirectory() as d:
                     out = os.path.join(d, "pose.json")
-                    subprocess.run([BIN, "pose", clip, "-o", out, "--model", model], check=True, capture_output=True)
+                    threads = ["--threads", str(a.threads)] if a.threads else []
+                    subprocess.run([BIN, "pose", clip, "-o", out, "--model", model, *threads], check=True, capture_output=True)
                     ours_pf.append(json.load(open(out))["ms_per_frame"])
                     t = time.perf_counter()
                     subprocess.run([BIN, "analyze", "--quiet", "--no-log", "--model", model, "--out", os.path.join(d, "a"), clip], check=True, capture_output=True)

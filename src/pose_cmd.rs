@@ -21,6 +21,10 @@ pub struct PoseArgs {
     /// ONNX Runtime threads per model.
     #[arg(long, default_value_t = 2, value_parser = crate::args::parse_threads)]
     pub threads: usize,
+    /// Idle inference threads sleep between jobs instead of spinning. Spinning is fastest on
+    /// free cores; when another process takes one, frames move to a one-thread session anyway.
+    #[arg(long)]
+    pub no_spin: bool,
     /// Drive the filters with MediaPipe Python's clock (a fixed 33.333 ms per frame whatever
     /// the video's rate) instead of the video's timestamps: for parity with the legacy
     /// `mp.solutions.pose` on videos that are not 30 fps. Output times stay the video's.
@@ -44,6 +48,7 @@ pub fn run(a: &PoseArgs) -> Result<()> {
         model: a.model,
         smooth: !a.no_smooth,
         threads: a.threads,
+        spin: !a.no_spin,
         person: a.person,
         nudge_roi: a.nudge_roi,
         ..PoseConfig::default()
@@ -51,8 +56,14 @@ pub fn run(a: &PoseArgs) -> Result<()> {
     let out = thrustline_engine::landmarks::track(&a.video, cfg, a.mediapipe_clock, a.world)?;
     crate::atomic::write(&a.output, &serde_json::to_vec(&out)?)?;
     let found = out.frames.iter().filter(|f| f.lm.is_some()).count();
+    let [pooled, lone] = out.landmark_runs;
+    let threads = if lone > 0 {
+        format!(", {} threads on {pooled} frames and 1 on {lone}", a.threads)
+    } else {
+        String::new()
+    };
     eprintln!(
-        "{}: {} frames, pose on {} ({} by the detector), {:.1} ms/frame ({} model) -> {}",
+        "{}: {} frames, pose on {} ({} by the detector), {:.1} ms/frame ({} model{threads}) -> {}",
         a.video.display(),
         out.frames.len(),
         found,

@@ -37,6 +37,9 @@ pub struct LandmarkFile {
     /// Frames on which the person detector ran (not serialized).
     #[serde(skip)]
     pub detections: usize,
+    /// Landmark-model runs on the pooled session and on the one-thread session (not serialized).
+    #[serde(skip)]
+    pub landmark_runs: [u64; 2],
 }
 
 /// Runs the pose stage over every frame. `mediapipe_clock` drives the filters with MediaPipe
@@ -75,5 +78,6 @@ pub fn track(
         ms_per_frame: if frames.is_empty() { 0.0 } else { busy * 1000.0 / frames.len() as f64 },
         frames,
         detections,
+        landmark_runs: tracker.landmark_runs(),
     })
 }

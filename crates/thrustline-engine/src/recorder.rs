@@ -81,6 +81,7 @@ pub fn write_stats(s: &LiveSummary) -> Result<(), EngineError> {
         "frames_captured": s.frames_captured,
         "frames_analyzed": s.frames_analyzed,
         "frames_dropped_before_inference": s.frames_dropped,
+        "analyzed_every_nth_frame": s.stride,
     });
     let p = s.dir.join("live.json");
     atomic::write(&p, &serde_json::to_vec_pretty(&v)?).map_err(io(&p))

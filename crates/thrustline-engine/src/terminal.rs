@@ -14,6 +14,23 @@ use crate::{Engine, EngineError, LiveConfig, Notice};
 /// How often the stop flag is looked at while no notice arrives.
 const POLL: Duration = Duration::from_millis(100);
 
+/// ", every 2nd frame analyzed (30 fps)" for a camera faster than the worker's cadence.
+pub fn cadence(stride: u32, fps: f64) -> String {
+    if stride <= 1 {
+        String::new()
+    } else {
+        format!(", every {} frame analyzed ({:.0} fps)", ordinal(stride), fps / f64::from(stride))
+    }
+}
+
+fn ordinal(n: u32) -> String {
+    match n {
+        2 => "2nd".into(),
+        3 => "3rd".into(),
+        n => format!("{n}th"),
+    }
+}
+
 /// Runs a live session and writes what happens to `out`; the session is saved on stop.
 pub fn coach(cfg: LiveConfig, stop: &AtomicBool, out: &mut dyn Write) -> Result<(), EngineError> {
     let mut engine = Engine::start(cfg, Arc::new(|| {}))?;
@@ -21,11 +38,12 @@ pub fn coach(cfg: LiveConfig, stop: &AtomicBool, out: &mut dyn Write) -> Result<
     let i = &engine.info;
     writeln!(
         out,
-        "live: {} ({}x{} @ {:.0} fps) -> {}",
+        "live: {} ({}x{} @ {:.0} fps{}) -> {}",
         i.name,
         i.width,
         i.height,
         i.fps,
+        cadence(engine.stride, i.fps),
         engine.dir.display()
     )
     .map_err(io)?;

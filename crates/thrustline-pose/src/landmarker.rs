@@ -9,6 +9,7 @@ use ort::value::TensorRef;
 use crate::error::PoseError;
 use crate::roi::NormRect;
 use crate::tensor::InputTensor;
+use crate::threads::ThreadChoice;
 
 const INPUT: i32 = 256;
 /// 33 body landmarks plus 2 auxiliary (ROI) points and 4 unused ones.
@@ -43,6 +44,9 @@ pub struct LandmarkOutput {
 
 pub struct Landmarker {
     session: Session,
+    /// The same model on one thread, when `session` has a pool ([`crate::threads`]).
+    lone: Option<Session>,
+    choice: ThreadChoice,
     has_heatmap: bool,
     input: InputTensor,
 }
@@ -87,7 +91,24 @@ fn refine(lms: &mut [RawLandmark; MODEL_LANDMARKS], hm: &[f32], hm_h: usize, hm_
 impl Landmarker {
     pub fn new(session: Session) -> Result<Self, PoseError> {
         let has_heatmap = session.outputs().iter().any(|o| o.name() == "Identity_3");
-        Ok(Self { session, has_heatmap, input: InputTensor::new(INPUT)? })
+        Ok(Self {
+            session,
+            lone: None,
+            choice: ThreadChoice::default(),
+            has_heatmap,
+            input: InputTensor::new(INPUT)?,
+        })
+    }
+
+    /// Adds the same model on one thread: each frame then runs on whichever is faster lately.
+    pub fn with_lone(mut self, lone: Session) -> Self {
+        self.lone = Some(lone);
+        self
+    }
+
+    /// Frames run on the pooled session and on the single-threaded one.
+    pub fn runs(&self) -> [u64; 2] {
+        self.choice.used()
     }
 
     /// Crop pixel → frame pixel for `roi` of a `fw`×`fh` frame.
@@ -141,7 +162,14 @@ impl Landmarker {
         let n = INPUT as f32;
         self.input.fill(rgb, m, BORDER_REPLICATE, 0.0, 1.0)?;
         let input = TensorRef::from_array_view((self.input.shape(), &self.input.data[..]))?;
-        let outputs = self.session.run(ort::inputs![input])?;
+        let (i, explored) = if self.lone.is_some() { self.choice.pick() } else { (0, false) };
+        let session = match (i, self.lone.as_mut()) {
+            (1, Some(lone)) => lone,
+            _ => &mut self.session,
+        };
+        let started = std::time::Instant::now();
+        let outputs = session.run(ort::inputs![input])?;
+        self.choice.record(i, started.elapsed().as_secs_f64() * 1000.0, explored);
         let get = |name: &str| -> Result<&[f32], PoseError> {
             Ok(outputs
                 .get(name)

@@ -13,6 +13,7 @@ pub mod person;
 pub mod roi;
 pub mod runtime;
 pub mod tensor;
+pub mod threads;
 
 use std::path::PathBuf;
 
@@ -185,18 +186,25 @@ impl PoseTracker {
         };
         // ONNX Runtime loads and optimizes the two models side by side: start-up weighs on
         // short clips.
-        let (det, lm) = std::thread::scope(|s| {
+        // With a pool, the landmark model also loads on one thread ([`threads`]).
+        let (det, lm, lone) = std::thread::scope(|s| {
             let det = s.spawn(|| runtime::session(&cfg.detector_path(), cfg.threads, cfg.spin, ""));
+            let lone = (cfg.threads > 1)
+                .then(|| s.spawn(|| runtime::session(&cfg.landmark_path(), 1, false, &heavy_hint)));
             let lm = runtime::session(&cfg.landmark_path(), cfg.threads, cfg.spin, &heavy_hint);
-            let det = det
-                .join()
-                .unwrap_or_else(|_| Err(PoseError::Inference("the model loading thread failed".into())));
-            (det, lm)
+            let failed = || Err(PoseError::Inference("the model loading thread failed".into()));
+            let det = det.join().unwrap_or_else(|_| failed());
+            let lone = lone.map(|h| h.join().unwrap_or_else(|_| failed()));
+            (det, lm, lone)
         });
         let (det, lm) = (det?, lm?);
+        let mut landmarker = Landmarker::new(lm)?;
+        if let Some(lone) = lone {
+            landmarker = landmarker.with_lone(lone?);
+        }
         Ok(Self {
             detector: detector::Detector::new(det)?,
-            landmarker: Landmarker::new(lm)?,
+            landmarker,
             prev_roi: None,
             lifter: None,
             smoother: LandmarkSmoother::new(filter::LANDMARKS),
@@ -217,6 +225,11 @@ impl PoseTracker {
         }
         let Some(seg) = self.segmenter.as_mut() else { return Ok(None) };
         seg.mask(rgb.mat(), roi)
+    }
+
+    /// Landmark-model runs on the `threads`-thread session and on the one-thread session.
+    pub fn landmark_runs(&self) -> [u64; 2] {
+        self.landmarker.runs()
     }
 
     pub fn config(&self) -> &PoseConfig {

@@ -68,6 +68,8 @@ pub struct Trace {
     pub paint_latency_p50_ms: f64,
     pub paint_latency_p99_ms: f64,
     pub screenshots: Vec<String>,
+    /// The analysis cadence the window showed, for a camera faster than the worker's.
+    pub cadence_shown: Option<String>,
 }
 
 pub struct LiveApp {
@@ -498,6 +500,15 @@ impl LiveApp {
                 ("SET PAUSED".to_string(), widgets::WARN)
             };
             ui.label(RichText::new(text).size(30.0).strong().color(color));
+            if let Some(e) = &self.engine {
+                let c = thrustline_engine::terminal::cadence(e.stride, e.info.fps);
+                if !c.is_empty() {
+                    // Said, not hidden: the reps' timing comes from every Nth frame, evenly.
+                    let c = format!("{:.0} fps camera{c}", e.info.fps);
+                    ui.label(RichText::new(&c).size(15.0).color(DIM));
+                    self.trace.cadence_shown = Some(c);
+                }
+            }
             let hip = hip.map_or("hip –".to_string(), |h| format!("hip {h:.0}°"));
             ui.label(RichText::new(hip).size(26.0));
         });
