@@ -228,6 +228,65 @@ fn terminal_coach_counts_records_and_cues() {
     }
 }
 
+/// A 60 fps camera (the barbell clip played as one) is analyzed at an even 30 fps: every second
+/// frame, said in the terminal and live.json, every frame still recorded, and the reps counted.
+#[test]
+fn a_60_fps_camera_is_analyzed_at_an_even_cadence() {
+    let _serial = serial();
+    let Some(shared) = common::shared() else { return };
+    let out = common::tmpdir("live-cadence");
+    let clip = shared.join("footage/hip_thrust_barbell_2reps.mp4");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_thrustline"))
+        .args(["live", clip.to_str().unwrap(), "--no-window", "--mute", "--no-log", "--out"])
+        .arg(out.join("sessions"))
+        .env("THRUSTLINE_DATA", out.join("data"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{stdout}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout.contains("@ 60 fps, every 2nd frame analyzed (30 fps)"), "{stdout}");
+    let dir = only_session(&out.join("sessions"));
+    let live = json(&dir.join("live.json"));
+    assert_eq!(live["analyzed_every_nth_frame"], 2);
+    let captured = live["frames_captured"].as_u64().unwrap();
+    assert_eq!(count_frames(&dir.join("video.mkv")), captured);
+    let analyzed = live["frames_analyzed"].as_u64().unwrap();
+    let dropped = live["frames_dropped_before_inference"].as_u64().unwrap();
+    assert_eq!(analyzed + dropped, captured.div_ceil(2), "{live}");
+    // Every analyzed frame is an even-numbered one of the clip (by its own timestamps).
+    let times: Vec<f64> = std::fs::read_to_string(dir.join("frames.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["t"].as_f64().unwrap())
+        .collect();
+    assert_eq!(times.len() as u64, analyzed);
+    match std::process::Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", "v:0", "-show_entries", "frame=best_effort_timestamp_time"])
+        .args(["-of", "csv=p=0"])
+        .arg(&clip)
+        .output()
+    {
+        Ok(p) => {
+            let stamps: Vec<f64> = String::from_utf8_lossy(&p.stdout)
+                .lines()
+                .filter_map(|l| l.trim().trim_end_matches(',').parse::<f64>().ok().map(|s| s * 1000.0))
+                .collect();
+            assert_eq!(stamps.len() as u64, captured);
+            for t in &times {
+                let (i, d) = stamps
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (i, (s - t).abs()))
+                    .min_by(|a, b| a.1.total_cmp(&b.1))
+                    .unwrap();
+                assert!(d < 1.0 && i % 2 == 0, "analyzed t = {t} ms is frame {i} ({d} ms off)");
+            }
+        }
+        Err(_) => eprintln!("SKIP (part): ffprobe not installed (scripts/test.sh installs ffmpeg)"),
+    }
+    assert_eq!(json(&dir.join("session.json"))["reps"].as_array().unwrap().len(), 2);
+}
+
 #[test]
 fn ctrl_c_saves_the_session_so_far() {
     let _serial = serial();

@@ -26,6 +26,10 @@ const DEV_DEPTH: usize = 4;
 /// The one model every job needs, which marks a models folder.
 const DETECTOR: &str = "pose_detection.onnx";
 
+/// ONNX Runtime's session option (`kOrtSessionOptionsConfigForceSpinningStop`): pools stop
+/// spinning at the end of each run.
+const FORCE_SPINNING_STOP: &str = "session.force_spinning_stop";
+
 static ENV: OnceLock<Result<ort::environment::Environment, String>> = OnceLock::new();
 
 /// The folder holding the running executable, symlinks resolved.
@@ -201,6 +205,10 @@ pub fn session(path: &Path, threads: usize, spin: bool, hint: &str) -> Result<Se
         .with_inter_threads(1)
         .map_err(|e| unusable(e.to_string()))?
         .with_intra_op_spinning(spin)
+        .map_err(|e| unusable(e.to_string()))?
+        // Spin between the ops of a run, where it saves the wake-ups, not after it: a pool left
+        // spinning takes the core that the next stage, or another program, needs.
+        .with_config_entry(FORCE_SPINNING_STOP, "1")
         .map_err(|e| unusable(e.to_string()))?
         .commit_from_file(path)
         .map_err(|e| unusable(e.to_string()))
