@@ -8,7 +8,6 @@ use std::thread::JoinHandle;
 
 use crossbeam_channel::Receiver;
 use opencv::core::Mat;
-use opencv::imgproc;
 use thrustline_capture::Frame;
 use thrustline_report::atomic;
 use thrustline_report::video::AnnotatedWriter;
@@ -60,9 +59,8 @@ pub fn spawn_video(
                             .map_err(|e| EngineError::Video(e.to_string()))?,
                     );
                 }
-                imgproc::cvt_color_def(f.rgb.mat(), &mut bgr, imgproc::COLOR_RGB2BGR)?;
                 if let Some(w) = writer.as_mut() {
-                    w.write(&bgr).map_err(|e| EngineError::Video(e.to_string()))?;
+                    w.write_rgb(f.rgb.mat(), &mut bgr).map_err(|e| EngineError::Video(e.to_string()))?;
                 }
             }
             match writer {

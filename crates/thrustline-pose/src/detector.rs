@@ -11,6 +11,8 @@ use crate::roi::{from_alignment_points, NormRect};
 use crate::tensor::InputTensor;
 
 const INPUT: i32 = 224;
+/// The input square's side, for warming the session up.
+pub const INPUT_SIDE: usize = INPUT as usize;
 const NUM_BOXES: usize = 2254;
 const NUM_COORDS: usize = 12;
 /// Box and keypoint decoding scale (tensors_to_detections options: x/y/w/h_scale 224).

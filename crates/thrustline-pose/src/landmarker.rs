@@ -12,6 +12,8 @@ use crate::tensor::InputTensor;
 use crate::threads::ThreadChoice;
 
 const INPUT: i32 = 256;
+/// The input square's side, for warming the session up.
+pub const INPUT_SIDE: usize = INPUT as usize;
 /// 33 body landmarks plus 2 auxiliary (ROI) points and 4 unused ones.
 pub const MODEL_LANDMARKS: usize = 39;
 /// Pose presence below this drops the pose and re-runs the detector (min_tracking_confidence).

@@ -188,10 +188,18 @@ impl PoseTracker {
         // short clips.
         // With a pool, the landmark model also loads on one thread ([`threads`]).
         let (det, lm, lone) = std::thread::scope(|s| {
-            let det = s.spawn(|| runtime::session(&cfg.detector_path(), cfg.threads, cfg.spin, ""));
-            let lone = (cfg.threads > 1)
-                .then(|| s.spawn(|| runtime::session(&cfg.landmark_path(), 1, false, &heavy_hint)));
-            let lm = runtime::session(&cfg.landmark_path(), cfg.threads, cfg.spin, &heavy_hint);
+            let det = s.spawn(|| {
+                runtime::session(&cfg.detector_path(), cfg.threads, cfg.spin, "")
+                    .and_then(|d| runtime::warm_up(d, detector::INPUT_SIDE))
+            });
+            let lone = (cfg.threads > 1).then(|| {
+                s.spawn(|| {
+                    runtime::session(&cfg.landmark_path(), 1, false, &heavy_hint)
+                        .and_then(|l| runtime::warm_up(l, landmarker::INPUT_SIDE))
+                })
+            });
+            let lm = runtime::session(&cfg.landmark_path(), cfg.threads, cfg.spin, &heavy_hint)
+                .and_then(|l| runtime::warm_up(l, landmarker::INPUT_SIDE));
             let failed = || Err(PoseError::Inference("the model loading thread failed".into()));
             let det = det.join().unwrap_or_else(|_| failed());
             let lone = lone.map(|h| h.join().unwrap_or_else(|_| failed()));

@@ -213,3 +213,15 @@ pub fn session(path: &Path, threads: usize, spin: bool, hint: &str) -> Result<Se
         .commit_from_file(path)
         .map_err(|e| unusable(e.to_string()))
 }
+
+/// Runs a session once on a zero `side`×`side` RGB input. A session's first run plans its
+/// memory and takes several times a frame's time: at load, not on the lifter's first frame
+/// (nor on the first frame the one-thread landmark session takes over).
+pub fn warm_up(mut session: Session, side: usize) -> Result<Session, PoseError> {
+    let zeros = vec![0f32; side * side * 3];
+    {
+        let input = ort::value::TensorRef::from_array_view(([1usize, side, side, 3], &zeros[..]))?;
+        session.run(ort::inputs![input])?;
+    }
+    Ok(session)
+}

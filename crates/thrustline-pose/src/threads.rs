@@ -17,7 +17,7 @@ const EXPLORE_EVERY: u64 = 32;
 const EWMA_ALPHA: f64 = 0.2;
 
 /// Which of two sessions to run, and what each has cost lately.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct ThreadChoice {
     /// Milliseconds per run, `None` until measured after a warm-up run.
     estimate_ms: [Option<f64>; 2],
@@ -27,13 +27,12 @@ pub struct ThreadChoice {
     used: [u64; 2],
 }
 
-impl Default for ThreadChoice {
-    fn default() -> Self {
-        Self { estimate_ms: [None, None], warmed: [false, false], runs: 0, used: [0, 0] }
-    }
-}
-
 impl ThreadChoice {
+    /// For sessions already run once ([`crate::runtime::warm_up`]): every run is timed.
+    pub fn warm() -> Self {
+        Self { warmed: [true, true], ..Self::default() }
+    }
+
     /// The choice measured faster (the first while unmeasured).
     fn best(&self) -> usize {
         match self.estimate_ms {

@@ -31,7 +31,10 @@ pub struct WebVideo {
     octx: ff::format::context::Output,
     encoder: ff::encoder::Video,
     scaler: ff::software::scaling::Context,
+    /// RGB24 → YUV, made at the first RGB frame.
+    rgb_scaler: Option<ff::software::scaling::Context>,
     bgr: ff::frame::Video,
+    rgb: Option<ff::frame::Video>,
     yuv: ff::frame::Video,
     enc_tb: ff::Rational,
     step: i64,
@@ -133,7 +136,9 @@ impl WebVideo {
             octx,
             encoder,
             scaler,
+            rgb_scaler: None,
             bgr: ff::frame::Video::new(ff::format::Pixel::BGR24, width, height),
+            rgb: None,
             yuv: ff::frame::Video::new(ff::format::Pixel::YUV420P, width, height),
             enc_tb,
             step: 1000,
@@ -146,25 +151,49 @@ impl WebVideo {
 
     /// Appends one BGR frame of the size given at creation.
     pub fn write(&mut self, bgr: &Mat) -> Result<(), ReportError> {
+        let src = self.packed(bgr)?;
+        copy_rows(src, &mut self.bgr, self.width as usize * 3);
+        self.scaler.run(&self.bgr, &mut self.yuv).map_err(|e| err("colour conversion", e))?;
+        self.encode()
+    }
+
+    /// Appends one RGB frame of the size given at creation.
+    pub fn write_rgb(&mut self, rgb: &Mat) -> Result<(), ReportError> {
+        let (w, h) = (self.width, self.height);
+        if self.rgb_scaler.is_none() {
+            let flags = ff::software::scaling::Flags::BILINEAR;
+            let yuv = ff::format::Pixel::YUV420P;
+            self.rgb_scaler = Some(
+                ff::software::scaling::Context::get(ff::format::Pixel::RGB24, w, h, yuv, w, h, flags)
+                    .map_err(|e| err("colour conversion", e))?,
+            );
+        }
+        let src = self.packed(rgb)?;
+        let frame = self.rgb.get_or_insert_with(|| ff::frame::Video::new(ff::format::Pixel::RGB24, w, h));
+        copy_rows(src, frame, w as usize * 3);
+        if let Some(sc) = self.rgb_scaler.as_mut() {
+            sc.run(frame, &mut self.yuv).map_err(|e| err("colour conversion", e))?;
+        }
+        self.encode()
+    }
+
+    /// A continuous 8-bit, 3-channel frame of the video's size, as bytes.
+    fn packed<'a>(&self, m: &'a Mat) -> Result<&'a [u8], ReportError> {
         let (w, h) = (self.width as usize, self.height as usize);
-        if bgr.cols() as usize != w || bgr.rows() as usize != h || bgr.typ() != opencv::core::CV_8UC3 {
+        if m.cols() as usize != w || m.rows() as usize != h || m.typ() != opencv::core::CV_8UC3 {
             return Err(ReportError::Image(format!(
                 "frame of {}x{} for a {w}x{h} video",
-                bgr.cols(),
-                bgr.rows()
+                m.cols(),
+                m.rows()
             )));
         }
-        let src = if bgr.is_continuous() {
-            bgr.data_bytes()?
-        } else {
+        if !m.is_continuous() {
             return Err(ReportError::Image("frame not continuous".into()));
-        };
-        let stride = self.bgr.stride(0);
-        let dst = self.bgr.data_mut(0);
-        for (y, row) in src.chunks_exact(w * 3).enumerate() {
-            dst[y * stride..y * stride + w * 3].copy_from_slice(row);
         }
-        self.scaler.run(&self.bgr, &mut self.yuv).map_err(|e| err("colour conversion", e))?;
+        Ok(m.data_bytes()?)
+    }
+
+    fn encode(&mut self) -> Result<(), ReportError> {
         self.yuv.set_pts(Some(self.next_pts));
         self.next_pts += self.step;
         self.encoder.send_frame(&self.yuv).map_err(|e| err(self.codec, e))?;
@@ -190,6 +219,15 @@ impl WebVideo {
         self.encoder.send_eof().map_err(|e| err(self.codec, e))?;
         self.drain()?;
         self.octx.write_trailer().map_err(|e| err("video", e))
+    }
+}
+
+/// Packed rows of `row_bytes` into a frame whose rows may be padded.
+fn copy_rows(src: &[u8], frame: &mut ff::frame::Video, row_bytes: usize) {
+    let stride = frame.stride(0);
+    let dst = frame.data_mut(0);
+    for (y, row) in src.chunks_exact(row_bytes).enumerate() {
+        dst[y * stride..y * stride + row_bytes].copy_from_slice(row);
     }
 }
 

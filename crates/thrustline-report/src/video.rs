@@ -106,6 +106,20 @@ impl AnnotatedWriter {
         Ok(())
     }
 
+    /// Appends one RGB frame (the capture's own order): FFmpeg converts it to YUV in one pass,
+    /// where an RGB→BGR copy first cost the live recorder as much as the conversion itself.
+    pub fn write_rgb(&mut self, rgb: &Mat, scratch: &mut Mat) -> Result<(), ReportError> {
+        match &mut self.writer {
+            Backend::Web(w) => w.write_rgb(rgb)?,
+            Backend::OpenCv(w) => {
+                opencv::imgproc::cvt_color_def(rgb, scratch, opencv::imgproc::COLOR_RGB2BGR)?;
+                w.write(scratch)?
+            }
+        }
+        self.frames += 1;
+        Ok(())
+    }
+
     pub fn finish(self) -> Result<u64, ReportError> {
         match self.writer {
             Backend::Web(w) => w.finish()?,
