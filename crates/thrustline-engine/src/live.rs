@@ -164,6 +164,8 @@ pub enum Notice {
     /// Every rep so far, after any change (counted, faults judged).
     Reps(Vec<Rep>),
     Saved(PathBuf),
+    /// What `--variation auto` saw once reps were counted (a bench or the floor, single-leg).
+    Seen(thrustline_core::Variation),
     /// The set has slowed past `stop_at_loss_pct`: the rep just done was the last good one.
     StopSet {
         set: u32,
@@ -371,6 +373,7 @@ impl Engine {
             last_reps: Vec::new(),
             stop_cued: None,
             stride: analysis_stride(info.fps),
+            seen: None,
         };
         let worker = {
             let running = running.clone();
@@ -565,6 +568,8 @@ struct Worker {
     stop_cued: Option<u32>,
     /// One in this many captured frames reaches the worker.
     stride: u32,
+    /// The variation last told to the UI.
+    seen: Option<thrustline_core::Variation>,
 }
 
 impl Worker {
@@ -714,7 +719,12 @@ impl Worker {
         if changed || self.analyzer.reps() != self.last_reps.as_slice() {
             self.last_reps = self.analyzer.reps().to_vec();
             self.notices.event(Notice::Reps(self.last_reps.clone()));
-            self.sink.send(SinkMsg::Save(Box::new(self.analyzer.summary())));
+            let summary = self.analyzer.summary();
+            if let (Some(v), true) = (summary.seen_variation, summary.seen_variation != self.seen) {
+                self.seen = Some(v);
+                self.notices.event(Notice::Seen(v));
+            }
+            self.sink.send(SinkMsg::Save(Box::new(summary)));
             self.check_velocity_loss(fa.set, f.t_ms);
         }
         let (rgb, w, h) = display_pixels(f.rgb.mat())?;

@@ -69,6 +69,7 @@ pub fn coach(cfg: LiveConfig, stop: &AtomicBool, out: &mut dyn Write) -> Result<
                 reps = r;
                 continue;
             }
+            Some(Notice::Seen(v)) => format!("seen: {}", v.label()),
             Some(Notice::StopSet { set, loss_pct }) => {
                 format!("set {set}: {loss_pct:.0} % slower than its fastest rep: last good rep, stop the set")
             }

@@ -70,6 +70,8 @@ pub struct Trace {
     pub screenshots: Vec<String>,
     /// The analysis cadence the window showed, for a camera faster than the worker's.
     pub cadence_shown: Option<String>,
+    /// The variation the window last showed.
+    pub variation_shown: Option<String>,
 }
 
 pub struct LiveApp {
@@ -99,6 +101,8 @@ pub struct LiveApp {
     fault_shot_taken: bool,
     /// What the camera's setup needs fixed, shown until it is.
     setup_issue: Option<thrustline_core::SetupIssue>,
+    /// What `--variation auto` has seen so far.
+    seen_variation: Option<Variation>,
     /// Every session that ended in this window, for the caller to report.
     sessions: Arc<Mutex<Vec<LiveSummary>>>,
     closing: bool,
@@ -144,6 +148,7 @@ impl LiveApp {
             shots_pending: Arc::new(Mutex::new(0)),
             fault_shot_taken: false,
             setup_issue: None,
+            seen_variation: None,
             sessions,
             closing: false,
         };
@@ -170,6 +175,7 @@ impl LiveApp {
     fn start(&mut self) {
         self.plot.clear();
         self.reps.clear();
+        self.seen_variation = None;
         self.banner = None;
         self.ended = None;
         self.frame = None;
@@ -253,6 +259,7 @@ impl LiveApp {
                     self.setup_issue = issue;
                 }
                 Notice::Event { .. } => {}
+                Notice::Seen(v) => self.seen_variation = Some(v),
                 Notice::Reps(r) => {
                     // A rep whose side-view faults this angle could not show: tell the lifter
                     // where to put the camera instead of staying silent (or guessing). Not for
@@ -427,18 +434,22 @@ impl LiveApp {
             });
             ui.horizontal(|ui| {
                 ui.label("Variation:");
-                egui::ComboBox::from_id_salt("variation")
-                    .selected_text(self.cfg.lift.variation.label())
-                    .show_ui(ui, |ui| {
-                        for v in Variation::ALL {
-                            if ui.selectable_label(self.cfg.lift.variation == v, v.label()).clicked()
-                                && self.cfg.lift.variation != v
-                            {
-                                self.cfg.lift.variation = v;
-                                restart = true;
-                            }
+                // Auto says what it saw as soon as it has: not "auto" until the session is saved.
+                let shown = match (self.cfg.lift.variation, self.seen_variation) {
+                    (Variation::Auto, Some(seen)) => format!("seen: {}", seen.label()),
+                    (v, _) => v.label().to_string(),
+                };
+                self.trace.variation_shown = Some(shown.clone());
+                egui::ComboBox::from_id_salt("variation").selected_text(shown).show_ui(ui, |ui| {
+                    for v in Variation::ALL {
+                        if ui.selectable_label(self.cfg.lift.variation == v, v.label()).clicked()
+                            && self.cfg.lift.variation != v
+                        {
+                            self.cfg.lift.variation = v;
+                            restart = true;
                         }
-                    });
+                    }
+                });
             });
         });
         ui.horizontal(|ui| {
