@@ -84,7 +84,7 @@ fn window_under_xvfb_shows_skeleton_counter_and_fault_banner() {
     assert!(banners.contains(&thrustline_core::FaultId::FeetTooFar.cue()), "{banners:?}");
     assert!(t["end_message"].as_str().unwrap().contains("end of the video"), "{t}");
     // `--variation auto` shows what it saw while the session runs, not "auto" until saved.
-    assert_eq!(t["variation_shown"], "seen: hip thrust (load type not given)", "{t}");
+    assert_eq!(t["variation_shown"], "seen: hip thrust", "{t}");
     // The screenshots are real renders: the skeleton's accent green and the banner's red are in them.
     for p in [shot.clone(), out.join("shot-fault.png")] {
         let img = image::open(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())).to_rgb8();

@@ -436,7 +436,10 @@ impl LiveApp {
                 ui.label("Variation:");
                 // Auto says what it saw as soon as it has: not "auto" until the session is saved.
                 let shown = match (self.cfg.lift.variation, self.seen_variation) {
-                    (Variation::Auto, Some(seen)) => format!("seen: {}", seen.label()),
+                    // The label's parenthesis ("load type not given") does not fit the bar.
+                    (Variation::Auto, Some(seen)) => {
+                        format!("seen: {}", seen.label().split(" (").next().unwrap_or_default())
+                    }
                     (v, _) => v.label().to_string(),
                 };
                 self.trace.variation_shown = Some(shown.clone());
