@@ -1,20 +1,16 @@
 //! `thrustline doctor`: what this machine has for each job, one line per check with what to do
 //! when it fails. The live window shows the same checks when its camera cannot be opened.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use opencv::prelude::*;
 use opencv::videoio;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 /// Camera indices probed, as `thrustline_capture::list_cameras` does.
 const CAMERA_INDICES: std::ops::Range<i32> = 0..8;
 /// Decoders for the videos phones and cameras record (H.264, HEVC, VP9, MPEG-4 part 2, MJPEG).
 const DECODERS: &[&str] = &["h264", "hevc", "vp9", "mpeg4", "mjpeg"];
-/// Read size when hashing a model (a 13 MB file in 13 reads).
-const HASH_CHUNK: usize = 1 << 20;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -116,20 +112,6 @@ fn onnxruntime() -> Check {
     }
 }
 
-fn sha256_of(path: &Path) -> std::io::Result<String> {
-    let mut f = std::fs::File::open(path)?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; HASH_CHUNK];
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
-}
-
 fn models() -> Vec<Check> {
     const NAME: &str = "model";
     let dir = thrustline_pose::runtime::models_dir();
@@ -156,7 +138,7 @@ fn models() -> Vec<Check> {
                     fix_missing,
                 );
             }
-            match sha256_of(&path) {
+            match thrustline_report::session::sha256_file(&path) {
                 Ok(h) if h == expected => Check::ok(NAME, format!("{} (sha256 matches)", path.display())),
                 Ok(h) => Check::bad(
                     NAME,
@@ -385,19 +367,5 @@ mod tests {
         assert_eq!(c.line(), "FAIL  camera      no camera found — plug one in");
         assert!(!passed(&[c, Check::ok("data", "x")]));
         assert!(passed(&[Check::bad("audio", Status::Warn, "none", "speakers")]));
-    }
-
-    #[test]
-    fn hashes_a_file() {
-        let dir = std::env::temp_dir().join(format!("thrustline-doctor-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let f = dir.join("abc");
-        std::fs::write(&f, b"abc").unwrap();
-        // FIPS 180-2's example digest of "abc".
-        assert_eq!(
-            sha256_of(&f).unwrap(),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

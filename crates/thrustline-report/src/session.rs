@@ -411,6 +411,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sha256_of_a_file() {
+        let dir = std::env::temp_dir().join(format!("thrustline-sha-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("abc");
+        std::fs::write(&f, b"abc").unwrap();
+        // FIPS 180-2's example digest of "abc".
+        assert_eq!(
+            sha256_file(&f).unwrap(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn marks_measure_in_pixels() {
         // A right angle in a 200×100 frame: (0.5,0) – (0.5,1) vertical, (0.5,1) – (1,1) horizontal.
         let m = Mark::new(MarkKind::Angle, vec![[0.5, 0.0], [0.5, 1.0], [1.0, 1.0]], 200.0, 100.0).unwrap();

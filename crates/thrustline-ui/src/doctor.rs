@@ -3,8 +3,6 @@
 //! `thrustline doctor`, each with what to do; "Check again" reruns them after a fix.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use eframe::egui::{self, RichText};
 use thrustline_engine::doctor::{self, Check, Status};
@@ -15,31 +13,7 @@ struct DoctorApp {
     error: String,
     checks: Vec<Check>,
     screenshot: Option<PathBuf>,
-    /// None: not asked; Some(false): asked; Some(true): saved (then the window closes).
-    shot: Arc<Mutex<Option<bool>>>,
-}
-
-impl DoctorApp {
-    fn automation(&mut self, ctx: &egui::Context) {
-        let Some(path) = self.screenshot.clone() else { return };
-        let state = self.shot.lock().map(|s| *s).unwrap_or(None);
-        match state {
-            None => {
-                if let Ok(mut s) = self.shot.lock() {
-                    *s = Some(false);
-                }
-                let done = self.shot.clone();
-                widgets::save_screenshot(ctx, path, move || {
-                    if let Ok(mut s) = done.lock() {
-                        *s = Some(true);
-                    }
-                });
-            }
-            Some(true) => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
-            Some(false) => {}
-        }
-        ctx.request_repaint_after(Duration::from_millis(30));
-    }
+    shot: widgets::ShotThenClose,
 }
 
 impl eframe::App for DoctorApp {
@@ -81,7 +55,7 @@ impl eframe::App for DoctorApp {
                 }
             });
         });
-        self.automation(&ctx);
+        self.shot.step(&ctx, self.screenshot.as_deref());
     }
 }
 
@@ -100,7 +74,7 @@ pub fn run(error: String, screenshot: Option<PathBuf>) -> Result<(), String> {
         options,
         Box::new(move |cc| {
             widgets::apply_theme(&cc.egui_ctx);
-            Ok(Box::new(DoctorApp { error, checks, screenshot, shot: Arc::new(Mutex::new(None)) }))
+            Ok(Box::new(DoctorApp { error, checks, screenshot, shot: widgets::ShotThenClose::default() }))
         }),
     )
     .map_err(|e| format!("cannot open the window: {e}"))

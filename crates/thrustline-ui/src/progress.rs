@@ -2,8 +2,6 @@
 //! over time, the load–velocity profile, the article's guidance, and the history.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use eframe::egui::{self, Align2, Color32, CornerRadius, FontId, Pos2, RichText, Sense, Shape, Stroke, Vec2};
 use thrustline_log::{Entry, Guidance};
@@ -19,7 +17,7 @@ pub struct ProgressApp {
     entries: Vec<Entry>,
     guidance: Guidance,
     screenshot: Option<PathBuf>,
-    shot: Arc<Mutex<Option<bool>>>,
+    shot: widgets::ShotThenClose,
 }
 
 /// A chart's dark panel with its title, the full width and [`CHART_HEIGHT`] tall.
@@ -129,32 +127,11 @@ impl ProgressApp {
         screenshot: Option<PathBuf>,
     ) -> Self {
         widgets::apply_theme(&cc.egui_ctx);
-        Self { entries, guidance, screenshot, shot: Arc::new(Mutex::new(None)) }
+        Self { entries, guidance, screenshot, shot: widgets::ShotThenClose::default() }
     }
 
     fn series(&self, f: impl Fn(&Entry) -> Option<f64>) -> Vec<(i64, f64)> {
         self.entries.iter().filter_map(|e| f(e).map(|v| (e.recorded_unix_s, v))).collect()
-    }
-
-    fn automation(&mut self, ctx: &egui::Context) {
-        let Some(path) = self.screenshot.clone() else { return };
-        let state = self.shot.lock().map(|s| *s).unwrap_or(None);
-        match state {
-            None => {
-                if let Ok(mut s) = self.shot.lock() {
-                    *s = Some(false);
-                }
-                let done = self.shot.clone();
-                widgets::save_screenshot(ctx, path, move || {
-                    if let Ok(mut s) = done.lock() {
-                        *s = Some(true);
-                    }
-                });
-            }
-            Some(true) => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
-            Some(false) => {}
-        }
-        ctx.request_repaint_after(Duration::from_millis(30));
     }
 }
 
@@ -229,7 +206,7 @@ impl eframe::App for ProgressApp {
                 profile_chart(ui, &self.entries);
             });
         });
-        self.automation(&ctx);
+        self.shot.step(&ctx, self.screenshot.as_deref());
     }
 }
 

@@ -393,3 +393,34 @@ pub fn save_screenshot(ctx: &egui::Context, path: std::path::PathBuf, done: impl
         done();
     });
 }
+
+/// A window's one screenshot for scripts and tests: taken on the first frame drawn, then the
+/// window closes.
+#[derive(Default)]
+pub struct ShotThenClose {
+    /// None: not asked; Some(false): asked; Some(true): saved.
+    state: std::sync::Arc<std::sync::Mutex<Option<bool>>>,
+}
+
+impl ShotThenClose {
+    /// Call once per frame; does nothing without a `path`.
+    pub fn step(&self, ctx: &egui::Context, path: Option<&std::path::Path>) {
+        let Some(path) = path else { return };
+        match self.state.lock().map(|s| *s).unwrap_or(None) {
+            None => {
+                if let Ok(mut s) = self.state.lock() {
+                    *s = Some(false);
+                }
+                let done = self.state.clone();
+                save_screenshot(ctx, path.to_path_buf(), move || {
+                    if let Ok(mut s) = done.lock() {
+                        *s = Some(true);
+                    }
+                });
+            }
+            Some(true) => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Some(false) => {}
+        }
+        ctx.request_repaint_after(std::time::Duration::from_millis(30));
+    }
+}
