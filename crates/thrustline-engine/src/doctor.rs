@@ -116,6 +116,7 @@ fn models() -> Vec<Check> {
     const NAME: &str = "model";
     let dir = thrustline_pose::runtime::models_dir();
     let fix_missing = "reinstall the package, run from the source tree, or pass --models DIR";
+    let looked = thrustline_pose::runtime::models_looked_in();
     thrustline_pose::models::SHIPPED
         .iter()
         .map(|file| {
@@ -124,17 +125,10 @@ fn models() -> Vec<Check> {
                 return Check::bad(NAME, Status::Fail, format!("{file}: no published hash"), fix_missing);
             };
             if !path.is_file() {
-                let looked = thrustline_pose::runtime::models_candidates();
-                let places: Vec<String> = looked.iter().map(|d| d.display().to_string()).collect();
-                let where_ = if std::env::var_os("THRUSTLINE_MODELS").is_some() {
-                    dir.display().to_string()
-                } else {
-                    places.join(", ")
-                };
                 return Check::bad(
                     NAME,
                     Status::Fail,
-                    format!("{file} not found (looked in {where_})"),
+                    format!("{file} not found (looked in {looked})"),
                     fix_missing,
                 );
             }

@@ -271,13 +271,14 @@ impl Engine {
             None
         };
         let captured = Arc::new(AtomicU64::new(0));
+        let stride = analysis_stride(info.fps);
 
         let capture = {
             let running = running.clone();
             let captured = captured.clone();
             let pace = cfg.source.is_file();
             let record = cfg.record_video;
-            let stride = u64::from(analysis_stride(info.fps));
+            let stride = u64::from(stride);
             std::thread::Builder::new()
                 .name("capture".into())
                 .spawn(move || {
@@ -372,7 +373,7 @@ impl Engine {
             analyzed: 0,
             last_reps: Vec::new(),
             stop_cued: None,
-            stride: analysis_stride(info.fps),
+            stride,
             seen: None,
         };
         let worker = {
@@ -401,7 +402,7 @@ impl Engine {
             end: end_rx,
             worker: Some(worker),
             capture: Some(capture),
-            stride: analysis_stride(info.fps),
+            stride,
             info,
             dir,
             mute,
@@ -720,7 +721,7 @@ impl Worker {
             self.last_reps = self.analyzer.reps().to_vec();
             self.notices.event(Notice::Reps(self.last_reps.clone()));
             let summary = self.analyzer.summary();
-            if let (Some(v), true) = (summary.seen_variation, summary.seen_variation != self.seen) {
+            if let Some(v) = summary.seen_variation.filter(|v| self.seen != Some(*v)) {
                 self.seen = Some(v);
                 self.notices.event(Notice::Seen(v));
             }

@@ -91,12 +91,14 @@ fn refine(lms: &mut [RawLandmark; MODEL_LANDMARKS], hm: &[f32], hm_h: usize, hm_
 }
 
 impl Landmarker {
+    /// The sessions `run` chooses between have run once ([`crate::runtime::warm_up`], as
+    /// `PoseTracker` loads them), so every timed run is a fair one; `mask` is never timed.
     pub fn new(session: Session) -> Result<Self, PoseError> {
         let has_heatmap = session.outputs().iter().any(|o| o.name() == "Identity_3");
         Ok(Self {
             session,
             lone: None,
-            choice: ThreadChoice::default(),
+            choice: ThreadChoice::warm(),
             has_heatmap,
             input: InputTensor::new(INPUT)?,
         })

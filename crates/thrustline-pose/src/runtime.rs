@@ -117,7 +117,8 @@ pub fn dylib_path() -> Result<PathBuf, PoseError> {
 
 /// The ONNX Runtime library's own version string (`OrtGetApiBase()->GetVersionString()`).
 pub fn runtime_version(path: &Path) -> Result<String, String> {
-    // SAFETY: as in `check_library`: the library the user pointed at, the one `ort` loads.
+    // SAFETY: loading a shared library runs its initializers; this is the library the user
+    // pointed us at (or the setup script fetched), the same one `ort` loads.
     let lib = unsafe { libloading::Library::new(path) }.map_err(|e| e.to_string())?;
     // SAFETY: OrtGetApiBase takes nothing and returns a pointer to a static table, or null.
     let base = unsafe {
@@ -152,13 +153,7 @@ pub fn environment() -> Result<ort::environment::Environment, PoseError> {
 }
 
 fn check_library(path: &Path) -> Result<(), String> {
-    // SAFETY: loading a shared library runs its initializers; this is the library the user
-    // pointed us at (or the setup script fetched), the same one `ort` is about to load.
-    let lib = unsafe { libloading::Library::new(path) }.map_err(|e| e.to_string())?;
-    // SAFETY: only the symbol's presence is checked; it is never called here.
-    unsafe { lib.get::<unsafe extern "C" fn()>(b"OrtGetApiBase") }
-        .map(|_| ())
-        .map_err(|_| "not an ONNX Runtime library (no OrtGetApiBase)".to_string())
+    runtime_version(path).map(|_| ())
 }
 
 /// The models directory: `THRUSTLINE_MODELS`, else the first of [`models_candidates`] holding
@@ -175,16 +170,25 @@ pub fn models_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("models"))
 }
 
+/// Where the models were looked for: the folder `--models`/`THRUSTLINE_MODELS` set, else
+/// that it was not set and every candidate folder.
+pub fn models_looked_in() -> String {
+    if let Some(p) = env_path("THRUSTLINE_MODELS") {
+        return format!("{} (set by --models/THRUSTLINE_MODELS)", p.display());
+    }
+    let mut places = vec!["--models/THRUSTLINE_MODELS (not set)".to_string()];
+    places.extend(models_candidates().iter().map(|d| d.display().to_string()));
+    listed(&places)
+}
+
 /// Where a missing model was looked for, and how to fix it, for its error.
 fn models_hint() -> String {
     if env_path("THRUSTLINE_MODELS").is_some() {
         return " (set by --models/THRUSTLINE_MODELS)".into();
     }
-    let mut places = vec!["--models/THRUSTLINE_MODELS (not set)".to_string()];
-    places.extend(models_candidates().iter().map(|d| d.display().to_string()));
     format!(
         "; looked in {}: install the package, run from the source tree, or pass --models DIR",
-        listed(&places)
+        models_looked_in()
     )
 }
 
