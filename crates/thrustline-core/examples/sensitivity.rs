@@ -24,6 +24,8 @@ const TOP_W: f64 = 0.9;
 /// Step and range of the torso's swing about the shoulders when the hip angle is set.
 const SWING_STEP_DEG: f64 = 0.1;
 const SWING_MAX_DEG: f64 = 60.0;
+/// How close the swing must bring the hip angle to its target (under the landmarks' noise).
+const SWING_TOL_DEG: f64 = 0.25;
 
 #[derive(serde::Deserialize)]
 struct RawFrame {
@@ -244,18 +246,15 @@ fn swing_to(p: &mut PoseObservation, s: Space, g: FrameGeometry, target: f64, le
         return false;
     };
     let (l1, l2) = legs.lens[ni];
-    let mut best: Option<(f64, V2)> = None;
+    // The smallest swing that reaches the angle: a larger one can land on the other branch
+    // of the leg's solution (a folded hip), which is not the same movement.
     let steps = (SWING_MAX_DEG / SWING_STEP_DEG) as i32;
-    for i in -steps..=steps {
-        let phi = (f64::from(i) * SWING_STEP_DEG).to_radians();
-        let h2 = h.rot(sh, phi);
-        let Some(k2) = solve_knee(h2, a, l1, l2, legs.knees[ni]) else { continue };
-        let err = (signed_hip_angle(sh, h2, k2, legs.up) - target).abs();
-        if best.is_none_or(|b| err < b.0) {
-            best = Some((err, h2));
-        }
-    }
-    let Some((_, h2)) = best else { return false };
+    let reach = (0..=steps).flat_map(|i| [i, -i]).find_map(|i| {
+        let h2 = h.rot(sh, (f64::from(i) * SWING_STEP_DEG).to_radians());
+        let k2 = solve_knee(h2, a, l1, l2, legs.knees[ni])?;
+        ((signed_hip_angle(sh, h2, k2, legs.up) - target).abs() <= SWING_TOL_DEG).then_some(h2)
+    });
+    let Some(h2) = reach else { return false };
     let dh = h2.sub(h);
     for (ci, c) in CHAINS.iter().enumerate() {
         let (Some(hi), Some(ai)) = (get(p, s, c.hip, g), get(p, s, c.ankle, g)) else { continue };
@@ -512,7 +511,7 @@ fn tally(clean: &SessionSummary, got: &SessionSummary, id: FaultId) -> Tally {
     for r in clean.reps.iter().filter(|r| r.complete) {
         t.reps += 1;
         let m = got.reps.iter().find(|g| (g.lockout_s - r.lockout_s).abs() < 0.5 * (r.end_s - r.start_s).max(0.5));
-        let partial = || got.partial_reps.iter().any(|p| p.start_s < r.end_s && p.end_s > r.start_s);
+        let partial = || got.partial_reps.iter().any(|p| (r.start_s..=r.end_s).contains(&p.peak_s));
         match m {
             None if id == FaultId::IncompleteLockout && partial() => t.raised += 1,
             None => t.lost += 1,
@@ -673,7 +672,9 @@ fn main() -> Result<(), String> {
                             .map(|r| {
                                 let m = &r.metrics;
                                 format!(
-                                    "knee {:?} shin {:?} lock {:.0} hyper {:.0} heel {:?} roll {:?}",
+                                    "view {:?} faults {:?} knee {:?} shin {:?} lock {:.0} hyper {:.0} heel {:?} roll {:?}",
+                                    r.view,
+                                    r.faults.iter().map(|f| (f.id.as_str(), f.evidence.iter().map(|e| e.value.round()).collect::<Vec<_>>())).collect::<Vec<_>>(),
                                     m.knee_angle_at_top.map(|v| v.round()),
                                     m.shin_angle_at_top.map(|v| v.round()),
                                     m.lockout_hip_angle,
@@ -683,7 +684,7 @@ fn main() -> Result<(), String> {
                                 )
                             })
                             .collect();
-                        eprintln!("  {} {} {size}: {}/{} nj {} lost {} | {}", st.fault.as_str(), c.name, t.raised, t.reps, t.not_judged, t.lost, m.join(" ; "));
+                        eprintln!("  {} {} {size}: {}/{} nj {} lost {} | reps {} partials {:?} lockouts {:?} | {}", st.fault.as_str(), c.name, t.raised, t.reps, t.not_judged, t.lost, got.reps.len(), got.partial_reps.iter().map(|p| (p.peak_s, p.peak_hip_angle)).collect::<Vec<_>>(), got.reps.iter().map(|r| r.lockout_s).collect::<Vec<_>>(), m.join(" ; "));
                     }
                     sum.reps += t.reps;
                     sum.raised += t.raised;

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# How small a fault the core sees (issue 24): our pose stage's landmarks (image and world) for
+# every shared clip, then crates/thrustline-core/examples/sensitivity.rs injects each fault
+# at growing sizes into the clean reps and prints the table in crates/thrustline-core/README.md.
+# Usage: bash benches/sensitivity.sh [POSES_DIR]   (landmarks are kept there for re-runs)
+# SENSITIVITY_VERBOSE=1 prints every size's tally on stderr.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shared=../shared/footage
+poses=${1:-target/sensitivity-poses}
+mkdir -p "$poses"
+cargo build --release --quiet
+cargo build --release --quiet -p thrustline-core --example sensitivity
+for clip in "$shared"/*.mp4; do
+  out="$poses/$(basename "$clip" .mp4).json"
+  # The landmarks depend only on the clip and the pose stage: reuse them unless the binary is newer.
+  if [ ! -s "$out" ] || [ target/release/thrustline -nt "$out" ]; then
+    ./target/release/thrustline pose --world -o "$out.tmp" "$clip" >/dev/null 2>"$poses/pose.log" \
+      || { cat "$poses/pose.log" >&2; exit 1; }
+    mv "$out.tmp" "$out"
+  fi
+done
+./target/release/examples/sensitivity "$poses" "$shared/LABELS.json"
