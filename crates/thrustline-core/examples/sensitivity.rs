@@ -242,7 +242,8 @@ struct ClipCtx {
 fn swing_to(p: &mut PoseObservation, s: Space, g: FrameGeometry, target: f64, legs: &Legs) -> bool {
     let ni = legs.near;
     let c = &CHAINS[ni];
-    let (Some(sh), Some(h), Some(a)) = (get(p, s, c.shoulder, g), get(p, s, c.hip, g), get(p, s, c.ankle, g)) else {
+    let (Some(sh), Some(h), Some(a)) = (get(p, s, c.shoulder, g), get(p, s, c.hip, g), get(p, s, c.ankle, g))
+    else {
         return false;
     };
     let (l1, l2) = legs.lens[ni];
@@ -390,7 +391,10 @@ fn roll_hips(p: &mut PoseObservation, g: FrameGeometry, ang: f64) {
     };
     // Pixels per metre: the torso's length in both.
     let lm = p.landmarks;
-    let px = |i: usize| V2 { x: f64::from(lm[i].x) * f64::from(g.width), y: f64::from(lm[i].y) * f64::from(g.height) };
+    let px = |i: usize| V2 {
+        x: f64::from(lm[i].x) * f64::from(g.width),
+        y: f64::from(lm[i].y) * f64::from(g.height),
+    };
     let img_torso = mid2(px(idx::LEFT_SHOULDER), px(idx::RIGHT_SHOULDER))
         .sub(mid2(px(idx::LEFT_HIP), px(idx::RIGHT_HIP)))
         .norm();
@@ -426,7 +430,9 @@ fn clip_ctx(clip: &Clip, w: &[Progress]) -> ClipCtx {
     let mut out = ClipCtx::default();
     for (ci, c) in CHAINS.iter().enumerate() {
         for (si, s) in [Space::Image, Space::World].into_iter().enumerate() {
-            let shin = |p: &PoseObservation| Some(get(p, s, c.knee, clip.geom)?.sub(get(p, s, c.ankle, clip.geom)?).norm());
+            let shin = |p: &PoseObservation| {
+                Some(get(p, s, c.knee, clip.geom)?.sub(get(p, s, c.ankle, clip.geom)?).norm())
+            };
             let poses = || clip.frames.iter().filter_map(|(_, p)| p.as_ref());
             out.shin[ci][si] = median(poses().filter_map(shin).collect());
             let lead = |p: &PoseObservation| {
@@ -463,9 +469,11 @@ fn weights(clip: &Clip, clean: &SessionSummary) -> Vec<Progress> {
     let mut w = vec![Progress::default(); clip.frames.len()];
     for r in &clean.reps {
         let (t0, t1) = (r.start_s * 1000.0, if r.complete { r.end_s * 1000.0 } else { f64::INFINITY });
-        let inside: Vec<usize> = (0..clip.frames.len()).filter(|&i| (t0..=t1).contains(&clip.frames[i].0)).collect();
+        let inside: Vec<usize> =
+            (0..clip.frames.len()).filter(|&i| (t0..=t1).contains(&clip.frames[i].0)).collect();
         let vals: Vec<f64> = inside.iter().filter_map(|&i| angles[i]).collect();
-        let (lo, hi) = vals.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| (l.min(v), h.max(v)));
+        let (lo, hi) =
+            vals.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| (l.min(v), h.max(v)));
         if hi - lo <= 1.0 {
             continue;
         }
@@ -510,7 +518,10 @@ fn tally(clean: &SessionSummary, got: &SessionSummary, id: FaultId) -> Tally {
     // A rep the clip ends in has no whole top to judge a fault on.
     for r in clean.reps.iter().filter(|r| r.complete) {
         t.reps += 1;
-        let m = got.reps.iter().find(|g| (g.lockout_s - r.lockout_s).abs() < 0.5 * (r.end_s - r.start_s).max(0.5));
+        let m = got
+            .reps
+            .iter()
+            .find(|g| (g.lockout_s - r.lockout_s).abs() < 0.5 * (r.end_s - r.start_s).max(0.5));
         let partial = || got.partial_reps.iter().any(|p| (r.start_s..=r.end_s).contains(&p.peak_s));
         match m {
             None if id == FaultId::IncompleteLockout && partial() => t.raised += 1,
@@ -564,7 +575,8 @@ fn main() -> Result<(), String> {
         return Err("usage: sensitivity POSES_DIR LABELS.json".into());
     };
     let text = std::fs::read_to_string(labels).map_err(|e| format!("{labels}: {e}"))?;
-    let labels: BTreeMap<String, Label> = serde_json::from_str(&text).map_err(|e| format!("{labels}: {e}"))?;
+    let labels: BTreeMap<String, Label> =
+        serde_json::from_str(&text).map_err(|e| format!("{labels}: {e}"))?;
     let mut clips = Vec::new();
     for (name, l) in &labels {
         if l.kind == "other" || l.reps == 0 || !l.faults.is_empty() {
@@ -641,8 +653,16 @@ fn main() -> Result<(), String> {
             for c in &group {
                 let clean = run(c, &c.frames);
                 if std::env::var_os("SENSITIVITY_VERBOSE").is_some() {
-                    eprintln!("{}: {} clean reps, faults {:?}", c.name, clean.reps.len(),
-                        clean.reps.iter().flat_map(|r| r.faults.iter().map(|f| f.id.as_str())).collect::<Vec<_>>());
+                    eprintln!(
+                        "{}: {} clean reps, faults {:?}",
+                        c.name,
+                        clean.reps.len(),
+                        clean
+                            .reps
+                            .iter()
+                            .flat_map(|r| r.faults.iter().map(|f| f.id.as_str()))
+                            .collect::<Vec<_>>()
+                    );
                 }
                 let w = weights(c, &clean);
                 let ctx = clip_ctx(c, &w);
@@ -684,7 +704,19 @@ fn main() -> Result<(), String> {
                                 )
                             })
                             .collect();
-                        eprintln!("  {} {} {size}: {}/{} nj {} lost {} | reps {} partials {:?} lockouts {:?} | {}", st.fault.as_str(), c.name, t.raised, t.reps, t.not_judged, t.lost, got.reps.len(), got.partial_reps.iter().map(|p| (p.peak_s, p.peak_hip_angle)).collect::<Vec<_>>(), got.reps.iter().map(|r| r.lockout_s).collect::<Vec<_>>(), m.join(" ; "));
+                        eprintln!(
+                            "  {} {} {size}: {}/{} nj {} lost {} | reps {} partials {:?} lockouts {:?} | {}",
+                            st.fault.as_str(),
+                            c.name,
+                            t.raised,
+                            t.reps,
+                            t.not_judged,
+                            t.lost,
+                            got.reps.len(),
+                            got.partial_reps.iter().map(|p| (p.peak_s, p.peak_hip_angle)).collect::<Vec<_>>(),
+                            got.reps.iter().map(|r| r.lockout_s).collect::<Vec<_>>(),
+                            m.join(" ; ")
+                        );
                     }
                     sum.reps += t.reps;
                     sum.raised += t.raised;
@@ -702,7 +734,9 @@ fn main() -> Result<(), String> {
                 let to = rows[i..].iter().take_while(|(_, t)| t.seen()).count() + i - 1;
                 (rows[i].0, rows[to].0)
             });
-            let fmt = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{}", (v * 1000.0).round() / 1000.0));
+            let fmt = |v: Option<f64>| {
+                v.map_or("—".to_string(), |v| format!("{}", (v * 1000.0).round() / 1000.0))
+            };
             let range = |r: Option<(f64, f64)>| match r {
                 Some((a, b)) => format!("{}–{}", fmt(Some(a)), fmt(Some(b))),
                 None if 2 * first.not_judged > first.reps => "not judged from this view".to_string(),
@@ -729,7 +763,14 @@ fn main() -> Result<(), String> {
             );
             if std::env::var_os("SENSITIVITY_VERBOSE").is_some() {
                 for (s, t) in &rows {
-                    eprintln!("{} side={side} {s}: raised {}/{} nj {} lost {}", st.fault.as_str(), t.raised, t.reps, t.not_judged, t.lost);
+                    eprintln!(
+                        "{} side={side} {s}: raised {}/{} nj {} lost {}",
+                        st.fault.as_str(),
+                        t.raised,
+                        t.reps,
+                        t.not_judged,
+                        t.lost
+                    );
                 }
             }
         }
