@@ -120,6 +120,13 @@ pub struct FrameMetrics {
     /// title card or a cut-away).
     #[serde(default = "yes")]
     pub body_in_view: bool,
+    /// Room between the working foot and the frame's nearest edge, in foot lengths (negative:
+    /// past it): the least of heel, toe and ankle, and the ankle's alone. The model guesses a
+    /// foot the frame cuts (see [`FOOT_EDGE_ROOM`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub foot_edge_room: Option<f32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ankle_edge_room: Option<f32>,
     /// Camera's yaw away from a pure side view, in degrees (0 side, 90 frontal), from the world
     /// landmarks; the sagittal metrics above are corrected for its foreshortening.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -478,6 +485,32 @@ fn thigh_elevation(
     let conf = lm[body.hip].visibility.min(lm[leg.knee].visibility);
     let sine = drop_sine(pose, leg.knee, body.hip, g, side_view)?;
     metric(sine.clamp(-1.0, 1.0).asin().to_degrees(), conf, min_vis)
+}
+
+/// A foot landmark nearer the frame's edge than this many foot lengths is guessed, not seen.
+/// Measured on `hip_thrust_feet_normal` cropped from the toes' side (our pose stage): with the
+/// foot's median room at 0.14 foot lengths (toes on the edge) the heel-over-toe tip at the top
+/// moved by 0.07–0.33 foot lengths from the uncropped clip's; at 0.19, by 0.02–0.05 (the
+/// landmarks' own spread); the knee and shin angles moved under 2° throughout, so only the
+/// ankle's own room counts for them. The shared clips' feet have 0.54 foot lengths or more.
+pub const FOOT_EDGE_ROOM: f32 = 0.25;
+
+/// The least room between these landmarks and the frame's edges, in the foot's own lengths.
+/// In the picture's own pixels (not the view-corrected ones: the edge is the camera's).
+fn edge_room(lm: &[Landmark], leg: &SideIdx, g: Px, which: &[usize]) -> Option<f32> {
+    let raw = |i: usize| P { x: lm[i].x * g.w, y: lm[i].y * g.h };
+    let foot = norm(sub(raw(leg.heel), raw(leg.toe)));
+    if !foot.is_finite() || foot < 1.0 {
+        return None;
+    }
+    let room = which
+        .iter()
+        .map(|&i| {
+            let p = raw(i);
+            p.x.min(g.w - p.x).min(p.y).min(g.h - p.y)
+        })
+        .fold(f32::INFINITY, f32::min);
+    room.is_finite().then_some(room / foot)
 }
 
 /// Landmarks at least this visible still place a hidden hip for counting (BlazePose infers an
@@ -972,6 +1005,8 @@ pub fn measure_in_view(
         hip_height: hip_height(pose, body, leg, seen, side_view, HIDDEN_MIN_VISIBILITY),
         thigh_elevation: thigh_elevation(pose, body, leg, seen, side_view, HIDDEN_MIN_VISIBILITY),
         body_in_view: body_in_view(lm, mv),
+        foot_edge_room: edge_room(lm, leg, g, &[leg.heel, leg.toe, leg.ankle]),
+        ankle_edge_room: edge_room(lm, leg, g, &[leg.ankle]),
         view_yaw: yaw_deg.and_then(|y| metric(y, 1.0, mv)),
         sagittal_view: sagittal,
         back_curvature: None,

@@ -121,6 +121,11 @@ pub enum NotJudgedReason {
     ClipEnded,
     /// It needs the pose's 3D (world) landmarks, which this pose source did not give.
     NoDepth,
+    /// The feet sat at the frame's edge, where the model guesses a foot instead of seeing it.
+    FrameEdge,
+    /// The landmarks it rests on never settled (a dark foot on a dark floor): seen, but not
+    /// trustworthy.
+    Unsteady,
 }
 
 impl NotJudgedReason {
@@ -132,6 +137,12 @@ impl NotJudgedReason {
             NotJudgedReason::Cut => "not judged: the video cut away",
             NotJudgedReason::ClipEnded => "not judged: the clip ended first",
             NotJudgedReason::NoDepth => "not judged: needs 3D landmarks",
+            NotJudgedReason::FrameEdge => {
+                "not judged: the feet were at the frame's edge; leave a foot's length of room around them"
+            }
+            NotJudgedReason::Unsteady => {
+                "not judged: the feet's landmarks never settled; light the feet or use a mat that contrasts with them"
+            }
         }
     }
 
@@ -142,6 +153,8 @@ impl NotJudgedReason {
             NotJudgedReason::Cut => "cut",
             NotJudgedReason::ClipEnded => "clip_ended",
             NotJudgedReason::NoDepth => "no_depth",
+            NotJudgedReason::FrameEdge => "frame_edge",
+            NotJudgedReason::Unsteady => "unsteady",
         }
     }
 }

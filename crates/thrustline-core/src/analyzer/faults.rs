@@ -3,6 +3,7 @@
 
 use super::view::classify_view;
 use super::*;
+use crate::metrics::FOOT_EDGE_ROOM;
 
 impl Analyzer {
     pub(super) fn record(&mut self, t: f64, a: f32, m: &FrameMetrics, ev: &mut Events) {
@@ -19,7 +20,10 @@ impl Analyzer {
                 shin: val(m.shin_angle),
                 heel: val(m.heel_lift),
                 toe: val(m.toe_lift),
-                roll: m.hip_roll.map_or(f32::NAN, |x| x.value),
+                // A hip behind the plate still gets a roll from the model: judged only when seen.
+                roll: val(m.hip_roll),
+                foot_room: m.foot_edge_room.unwrap_or(f32::NAN),
+                ankle_room: m.ankle_edge_room.unwrap_or(f32::NAN),
                 spread: self.view_spread.unwrap_or(f32::NAN),
                 yaw: self.view_axis().map_or(f32::NAN, |v| v.obliquity_deg),
             });
@@ -239,7 +243,11 @@ impl Analyzer {
             } else {
                 verdict(FaultId::IncompleteLockout, Judgement::clear(FaultId::IncompleteLockout));
             }
-            if let (Some(k), Some(sh)) = (knee, shin) {
+            if near_edge(&top, |x| x.ankle_room) && knee.is_some() && shin.is_some() {
+                for id in [FaultId::FeetTooClose, FaultId::FeetTooFar] {
+                    verdict(id, Judgement::not_judged(id, NotJudgedReason::FrameEdge));
+                }
+            } else if let (Some(k), Some(sh)) = (knee, shin) {
                 if k < c.feet_close_knee_max_deg - knee_m && sh < c.feet_close_shin_max_deg - shin_m {
                     faults.push(mk(
                         FaultId::FeetTooClose,
@@ -299,6 +307,10 @@ impl Analyzer {
             // other. Both ends up together is the foot sliding, or a floor baseline taken off a
             // moving foot, not a lift.
             let tip = |a: Option<f32>, b: Option<f32>| a.zip(b).map(|(a, b)| a - b);
+            // Seen is not enough: a foot at the frame's edge is guessed, and one whose
+            // landmarks never settle (a dark sock on a dark mat) wanders.
+            let foot_edge = near_edge(&top, |x| x.foot_room);
+            let foot_unsteady = tip_jitter(&top).is_some_and(|j| j > FOOT_TIP_JITTER_MAX);
             for (id, v, max, name) in [
                 (
                     FaultId::HeelsLifting,
@@ -314,6 +326,12 @@ impl Analyzer {
                 ),
             ] {
                 match v {
+                    Some(_) if foot_edge => {
+                        verdict(id, Judgement::not_judged(id, NotJudgedReason::FrameEdge))
+                    }
+                    Some(_) if foot_unsteady => {
+                        verdict(id, Judgement::not_judged(id, NotJudgedReason::Unsteady))
+                    }
                     Some(v) if v > max + c.foot_lift_margin => {
                         faults.push(mk(id, top_start, top_end, vec![e(name, v, ">", max)]));
                     }
@@ -439,4 +457,39 @@ impl Analyzer {
             );
         }
     }
+}
+
+/// A jitter read off fewer residuals than this says nothing (a 16 fps top can be 6 frames).
+const MIN_JITTER_FRAMES: usize = 4;
+/// A foot tip wandering more than this (foot lengths, frame to frame) over the top has
+/// landmarks that never settled. Clean tops of the shared side clips: our pose stage ≤ 0.023,
+/// MediaPipe's smoothed reference ≤ 0.016, its raw (unsmoothed) one ≤ 0.030 (white noise, which
+/// the top's mean averages out). `hip_thrust_feet_normal` with its feet dimmed to a tenth to a
+/// sixth of their contrast under sensor noise (the dark socks on a dark mat) reads
+/// 0.031–0.046 with every landmark still seen over 0.85; at a quarter, 0.006–0.010 and the tip
+/// within 0.1 of the clean clip's.
+const FOOT_TIP_JITTER_MAX: f32 = 0.03;
+
+/// The foot's room to the frame's edge under [`FOOT_EDGE_ROOM`] over most of the top's frames
+/// that measured it.
+fn near_edge(top: &[Sample], room: fn(&Sample) -> f32) -> bool {
+    let (n, near) = top
+        .iter()
+        .map(room)
+        .filter(|v| v.is_finite())
+        .fold((0usize, 0usize), |(n, k), v| (n + 1, k + usize::from(v < FOOT_EDGE_ROOM)));
+    n > 0 && 2 * near > n
+}
+
+/// Frame-to-frame wander of the foot's tip (heel lift minus toe lift, foot lengths) over the
+/// top: the RMS of each frame's residual from its centred 3-frame mean, over runs of frames
+/// that measured both ends. `None` under [`MIN_JITTER_FRAMES`] residuals.
+fn tip_jitter(top: &[Sample]) -> Option<f32> {
+    let (sum, n) = top
+        .windows(3)
+        .map(|w| [w[0].heel - w[0].toe, w[1].heel - w[1].toe, w[2].heel - w[2].toe])
+        .filter(|t| t.iter().all(|v| v.is_finite()))
+        .map(|[a, b, c]| b - (a + b + c) / 3.0)
+        .fold((0.0f32, 0usize), |(s, n), r| (s + r * r, n + 1));
+    (n >= MIN_JITTER_FRAMES).then(|| (sum / n as f32).sqrt())
 }

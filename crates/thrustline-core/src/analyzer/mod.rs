@@ -124,6 +124,10 @@ struct Sample {
     heel: f32,
     toe: f32,
     roll: f32,
+    /// The working foot's room to the frame's edge (heel, toe, ankle) and the ankle's, foot
+    /// lengths (NaN when unknown).
+    foot_room: f32,
+    ankle_room: f32,
     /// The hip angle's landmarks were seen well enough to judge on (not a hidden hip).
     hip_seen: bool,
     /// Steady lateral spread and view obliquity (world landmarks; NaN when unknown) at this frame.
