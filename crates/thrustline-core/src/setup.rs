@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::landmarks::{idx, FrameGeometry, PoseObservation};
+use crate::metrics::FOOT_EDGE_ROOM;
 
 /// Mean luma (0–255) under which the room is too dark. Measured on `hip_thrust_feet_normal`
 /// darkened step by step: landmarks moved 0.39 % of the diagonal from the lit clip's at a luma of
@@ -35,15 +36,19 @@ pub const REPORT_SHARE: f32 = 0.2;
 pub enum SetupIssue {
     TooDark,
     FeetOutOfFrame,
+    /// In the picture, but too near its edge for the model to see them (the foot lifts are not
+    /// judged there: [`crate::metrics::FOOT_EDGE_ROOM`]).
+    FeetAtEdge,
     ShouldersOutOfFrame,
     TooFar,
     HardToSee,
 }
 
 impl SetupIssue {
-    pub const ALL: [SetupIssue; 5] = [
+    pub const ALL: [SetupIssue; 6] = [
         SetupIssue::TooDark,
         SetupIssue::FeetOutOfFrame,
+        SetupIssue::FeetAtEdge,
         SetupIssue::ShouldersOutOfFrame,
         SetupIssue::TooFar,
         SetupIssue::HardToSee,
@@ -53,6 +58,7 @@ impl SetupIssue {
         match self {
             SetupIssue::TooDark => "too_dark",
             SetupIssue::FeetOutOfFrame => "feet_out_of_frame",
+            SetupIssue::FeetAtEdge => "feet_at_edge",
             SetupIssue::ShouldersOutOfFrame => "shoulders_out_of_frame",
             SetupIssue::TooFar => "too_far",
             SetupIssue::HardToSee => "hard_to_see",
@@ -64,6 +70,7 @@ impl SetupIssue {
         match self {
             SetupIssue::TooDark => "More light, please: the room is too dark to see you well",
             SetupIssue::FeetOutOfFrame => "Step back: your feet are out of the picture",
+            SetupIssue::FeetAtEdge => "Leave room around your feet: they are at the edge of the picture",
             SetupIssue::ShouldersOutOfFrame => "Step back: your shoulders are out of the picture",
             SetupIssue::TooFar => "Move the camera closer: you are small in the picture",
             SetupIssue::HardToSee => "The camera cannot see you clearly: clear the view of your side",
@@ -218,9 +225,25 @@ impl SetupCheck {
         // The same "in the picture" the judgement uses: feet out here are feet not judged there.
         let inside = |i: usize| lm[i].in_frame();
         f[SetupIssue::FeetOutOfFrame as usize] = !idx::FEET.iter().all(|&i| inside(i));
+        // The better-seen foot, as the judgement reads it: room under a quarter foot length.
+        let (w, h) = (self.geom.width.max(1) as f32, self.geom.height.max(1) as f32);
+        let left = lm[idx::LEFT_ANKLE].visibility >= lm[idx::RIGHT_ANKLE].visibility;
+        let foot = if left {
+            [idx::LEFT_HEEL, idx::LEFT_FOOT_INDEX, idx::LEFT_ANKLE]
+        } else {
+            [idx::RIGHT_HEEL, idx::RIGHT_FOOT_INDEX, idx::RIGHT_ANKLE]
+        };
+        let at = |i: usize| (lm[i].x * w, lm[i].y * h);
+        let length = (at(foot[0]).0 - at(foot[1]).0).hypot(at(foot[0]).1 - at(foot[1]).1);
+        let room = foot
+            .iter()
+            .map(|&i| at(i))
+            .map(|(x, y)| x.min(w - x).min(y).min(h - y))
+            .fold(f32::INFINITY, f32::min);
+        f[SetupIssue::FeetAtEdge as usize] =
+            !f[SetupIssue::FeetOutOfFrame as usize] && length >= 1.0 && room < FOOT_EDGE_ROOM * length;
         f[SetupIssue::ShouldersOutOfFrame as usize] =
             !(inside(idx::LEFT_SHOULDER) && inside(idx::RIGHT_SHOULDER));
-        let (w, h) = (self.geom.width.max(1) as f32, self.geom.height.max(1) as f32);
         let px = |i: usize| (lm[i].x * w, lm[i].y * h);
         let dist = |a: usize, b: usize| {
             let ((ax, ay), (bx, by)) = (px(a), px(b));

@@ -31,6 +31,7 @@ pub fn setup(i: SetupIssue) -> &'static [u8] {
     match i {
         SetupIssue::TooDark => include_bytes!("../../../assets/cues/setup_too_dark.wav"),
         SetupIssue::FeetOutOfFrame => include_bytes!("../../../assets/cues/setup_feet_out_of_frame.wav"),
+        SetupIssue::FeetAtEdge => include_bytes!("../../../assets/cues/setup_feet_at_edge.wav"),
         SetupIssue::ShouldersOutOfFrame => {
             include_bytes!("../../../assets/cues/setup_shoulders_out_of_frame.wav")
         }
