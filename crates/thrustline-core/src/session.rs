@@ -414,6 +414,9 @@ pub enum Warning {
     CameraFrontal,
     /// Some tops in a counted session came from a look-alike movement and were not counted.
     LookAlikeMovement,
+    /// The camera could not see enough to count (hips hidden behind the plate through the
+    /// rise, the body out of the picture): said instead of guessing "not a hip thrust".
+    CannotSeeEnough,
 }
 
 impl Warning {
@@ -426,6 +429,9 @@ impl Warning {
             Warning::LowConfidence => "The body was hard to see on most frames; measurements are uncertain.",
             Warning::CameraFrontal => {
                 "The camera does not see you from the side: hip, knee and foot faults are not judged from this angle. Put it at your side, level with your hips."
+            }
+            Warning::CannotSeeEnough => {
+                "The camera could not see enough of you to count every rise: keep your shoulders, hips, knees and feet in the picture, from your side at hip height, with nothing in front of your hips."
             }
             Warning::LookAlikeMovement => {
                 "Some movements did not look like a hip thrust (hands bearing weight, sitting or standing up) and were not counted."

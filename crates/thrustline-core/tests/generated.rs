@@ -1198,3 +1198,65 @@ fn hips_half_hidden_from_the_feet_leave_their_level_unjudged() {
         );
     }
 }
+
+#[test]
+fn a_rise_refused_on_hidden_hips_or_a_close_up_says_the_camera_cannot_see_enough() {
+    use thrustline_core::Warning;
+    // Issue 24: never "not a hip thrust" on evidence the picture cannot carry. Shoulders that
+    // travel back a torso's length through every rise (lying back, not bridging) are refused
+    // as a look-alike when the hips are seen; behind a plate (hips placed, seen at 0.3) the torso's
+    // length and the hips' path are guesses, and the rises are refused without a claim.
+    let plate = |p: &mut PoseObservation| {
+        for i in [idx::LEFT_HIP, idx::RIGHT_HIP] {
+            p.landmarks[i].visibility = 0.3;
+        }
+    };
+    let frame = std::cell::Cell::new(0u32);
+    let lie_back = |p: &mut PoseObservation| {
+        let t = f64::from(frame.get()) / 30.0;
+        frame.set(frame.get() + 1);
+        let u = if t >= 12.0 { 0.0 } else { rep_progress((t % 3.0) / 3.0) };
+        let upper = [0, 2, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22];
+        for i in upper {
+            p.landmarks[i].x -= (u * 260.0 / f64::from(G.width)) as f32;
+        }
+    };
+    let seen = run_frames(&movement_with(4, 30.0, SIDE, |u| body_at(u, Inject::Clean), lie_back));
+    assert!(seen.reps.is_empty(), "{} reps", seen.reps.len());
+    assert!(seen.warnings.contains(&Warning::NotAHipThrust), "{:?}", seen.warnings);
+    frame.set(0);
+    let hidden = run_frames(&movement_with(
+        4,
+        30.0,
+        SIDE,
+        |u| body_at(u, Inject::Clean),
+        |p| {
+            lie_back(p);
+            plate(p);
+        },
+    ));
+    assert!(hidden.reps.is_empty(), "{} reps", hidden.reps.len());
+    assert_eq!(hidden.warnings, vec![Warning::CannotSeeEnough], "{:?}", hidden.look_alike_reasons);
+    assert!(hidden.look_alike_reasons.is_empty(), "{:?}", hidden.look_alike_reasons);
+    assert!(hidden.sets.iter().all(|s| !s.not_a_hip_thrust), "{:?}", hidden.sets);
+    // A bridge behind the same plate still counts every rep, with nothing to say.
+    let bridge = run_frames(&movement_with(4, 30.0, SIDE, |u| body_at(u, Inject::Clean), plate));
+    assert_eq!(bridge.reps.len(), 4);
+    assert!(!bridge.warnings.contains(&Warning::CannotSeeEnough), "{:?}", bridge.warnings);
+    // A close-up the whole time (only the hips in the picture): nothing counted, and it says why.
+    let close = movement_with(
+        4,
+        30.0,
+        SIDE,
+        |u| body_at(u, Inject::Clean),
+        |p| {
+            for l in p.landmarks.iter_mut() {
+                l.x = 0.5 + (l.x - 0.5) * 4.0;
+                l.y = 0.5 + (l.y - 0.5) * 4.0;
+            }
+        },
+    );
+    let s = run_frames(&close);
+    assert!(s.reps.is_empty(), "{} reps", s.reps.len());
+    assert_eq!(s.warnings, vec![Warning::CannotSeeEnough]);
+}

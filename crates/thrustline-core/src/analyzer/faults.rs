@@ -30,6 +30,9 @@ impl Analyzer {
         }
         if self.rep.counted.is_none() && matches!(self.phase, Phase::Ascent) {
             self.rep.rise_frames += 1;
+            if m.hip_angle.is_none() {
+                self.rep.hidden_frames += 1;
+            }
             if let (Some(now), Some(start)) = (self.frame_torso, self.rep.start_torso) {
                 self.rep.shoulder_travel = self.rep.shoulder_travel.max(now.shoulder_travel_since(&start));
             }

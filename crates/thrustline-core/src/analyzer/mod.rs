@@ -158,6 +158,8 @@ struct RepTracker {
     side: Side,
     /// Frames of the rise, and those with a hand bearing weight (a look-alike movement).
     rise_frames: u32,
+    /// Rise frames counted on a hidden hip (a plate): a rise refused on those is unseen.
+    hidden_frames: u32,
     hand_frames: u32,
     /// Frames of the rise where the feet could be placed, and those with them planted.
     foot_frames: u32,
@@ -195,6 +197,7 @@ impl RepTracker {
             cut: false,
             side: Side::Left,
             rise_frames: 0,
+            hidden_frames: 0,
             hand_frames: 0,
             foot_frames: 0,
             planted_frames: 0,
@@ -224,6 +227,7 @@ impl RepTracker {
         self.max_hyper = 0.0;
         self.cut = false;
         self.rise_frames = 0;
+        self.hidden_frames = 0;
         self.hand_frames = 0;
         self.foot_frames = 0;
         self.planted_frames = 0;
@@ -281,6 +285,11 @@ pub struct Analyzer {
     frames_with_pose: u64,
     frames_low_conf: u64,
     frames_upright: u64,
+    /// Posed frames without the body from shoulders to ankles in the picture (close-ups).
+    frames_out_of_view: u64,
+    /// Rises refused as look-alikes on evidence the camera could not carry (hips hidden
+    /// through most of the rise): not "not a hip thrust", but "cannot see enough".
+    unseen_look_alikes: [u32; MAX_SETS],
     warnings: Vec<Warning>,
     /// Steady estimate of the camera's yaw from a side view (degrees).
     view_yaw: Option<f32>,
@@ -502,6 +511,8 @@ impl Analyzer {
             frames_with_pose: 0,
             frames_low_conf: 0,
             frames_upright: 0,
+            frames_out_of_view: 0,
+            unseen_look_alikes: [0; MAX_SETS],
             warnings: Vec::with_capacity(4),
             forced_side: None,
             view_yaw: None,
@@ -789,6 +800,9 @@ impl Analyzer {
             self.frames_with_pose += 1;
             if m.hip_angle.is_none() {
                 self.frames_low_conf += 1;
+            }
+            if !in_view {
+                self.frames_out_of_view += 1;
             }
             if in_view && m.torso_incline.is_some_and(|ti| ti.value > self.cfg.max_torso_incline_deg) {
                 self.frames_upright += 1;

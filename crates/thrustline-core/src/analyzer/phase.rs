@@ -172,18 +172,29 @@ impl Analyzer {
         // Lying face down through most of the rise (prone work on a bench or the floor).
         let face_down = self.rep.face_frames > 0 && 2 * self.rep.face_down_frames > self.rep.face_frames;
         if upright || hands || feet_up || hips_stayed || face_down || back_moved {
-            let seen = [upright, hands, feet_up, hips_stayed, face_down, back_moved];
-            for (n, _) in self.look_alike_reasons.iter_mut().zip(seen).filter(|(_, s)| *s) {
-                *n += 1;
-            }
-            // Standing up from a squat, hips raised on straight arms (a reverse tabletop, a
-            // get-up) or legs curled while lying prone also reach a straight hip: not a rep.
+            // Refused on a hip the camera did not see (a plate in front of it through most of
+            // the rise, or at this top): the checks read guessed landmarks, so the rise is not
+            // counted, and not called another movement either.
+            // The feet off the floor and planted hands are read without the hips: seen.
+            let hips_hidden = m.hip_angle.is_none() || 2 * self.rep.hidden_frames > self.rep.rise_frames;
+            let unseen = hips_hidden && !(feet_up || hands);
             let slot = (self.set as usize).clamp(1, MAX_SETS) - 1;
             self.look_alikes[slot] += 1;
-            if self.reps.is_empty() {
-                self.warn(Warning::NotAHipThrust, ev);
+            if unseen {
+                self.unseen_look_alikes[slot] += 1;
+                self.warn(Warning::CannotSeeEnough, ev);
             } else {
-                self.warn(Warning::LookAlikeMovement, ev);
+                let seen = [upright, hands, feet_up, hips_stayed, face_down, back_moved];
+                for (n, _) in self.look_alike_reasons.iter_mut().zip(seen).filter(|(_, s)| *s) {
+                    *n += 1;
+                }
+                // Standing up from a squat, hips raised on straight arms (a reverse tabletop, a
+                // get-up) or legs curled while lying prone also reach a straight hip: not a rep.
+                if self.reps.is_empty() {
+                    self.warn(Warning::NotAHipThrust, ev);
+                } else {
+                    self.warn(Warning::LookAlikeMovement, ev);
+                }
             }
             self.phase = Phase::Lockout;
             self.rep.counted = None;

@@ -28,17 +28,27 @@ impl Analyzer {
         }
         // One story per session: counted reps and "not a hip thrust" never stand together, and
         // the camera warning follows the view most frames were seen from.
-        let look_alikes: u32 = self.look_alikes.iter().sum();
+        // Rises refused on what the camera saw say what it was; those refused on hidden hips,
+        // and a session whose body was out of the picture most of the time, say the camera
+        // could not see enough (never "not a hip thrust" for a plate or a close-up).
+        let unseen: u32 = self.unseen_look_alikes.iter().sum();
+        let look_alikes: u32 = self.look_alikes.iter().sum::<u32>() - unseen;
+        warnings.retain(|w| !matches!(w, Warning::NotAHipThrust | Warning::LookAlikeMovement));
+        let upright_seen = self.warnings.contains(&Warning::NotAHipThrust) && self.reps.is_empty();
         if !self.reps.is_empty() {
-            warnings.retain(|w| *w != Warning::NotAHipThrust);
             if look_alikes > 0 {
                 warnings.push(Warning::LookAlikeMovement);
             }
-        } else {
-            warnings.retain(|w| *w != Warning::LookAlikeMovement);
-            if look_alikes > 0 {
-                warnings.push(Warning::NotAHipThrust);
-            }
+        } else if look_alikes > 0 || upright_seen {
+            warnings.push(Warning::NotAHipThrust);
+        }
+        let mostly_out = self.frames_with_pose > 0 && 2 * self.frames_out_of_view > self.frames_with_pose;
+        if unseen == 0 && !(self.reps.is_empty() && mostly_out) {
+            warnings.retain(|w| *w != Warning::CannotSeeEnough);
+        } else if !warnings.contains(&Warning::NotAHipThrust) {
+            // One story: "could not see enough, and how to fix it" says what "hard to see" would.
+            warnings.retain(|w| *w != Warning::LowConfidence);
+            warnings.push(Warning::CannotSeeEnough);
         }
         // The camera warning stands exactly when the view hid something: a rep seen from off
         // the side (its side-view faults are "not judged"), or, with no reps, most frames.
@@ -189,7 +199,10 @@ impl Analyzer {
                     mean_eccentric_s: (!ecc.is_empty()).then(|| ecc.iter().sum::<f64>() / ecc.len() as f64),
                     faults,
                     look_alikes,
-                    not_a_hip_thrust: look_alikes > 0 && reps.is_empty(),
+                    // Only rises refused on what was seen make a set "not a hip thrust".
+                    not_a_hip_thrust: look_alikes
+                        > self.unseen_look_alikes[(set as usize).clamp(1, MAX_SETS) - 1]
+                        && reps.is_empty(),
                     velocity_loss_pct: crate::velocity::velocity_loss_pct(&means),
                     reps_in_reserve: crate::velocity::reps_in_reserve(
                         &means,
