@@ -246,7 +246,7 @@ impl Analyzer {
             } else {
                 verdict(FaultId::IncompleteLockout, Judgement::clear(FaultId::IncompleteLockout));
             }
-            if near_edge(&top, |x| x.ankle_room) && knee.is_some() && shin.is_some() {
+            if near_edge(top, |x| x.ankle_room) && knee.is_some() && shin.is_some() {
                 for id in [FaultId::FeetTooClose, FaultId::FeetTooFar] {
                     verdict(id, Judgement::not_judged(id, NotJudgedReason::FrameEdge));
                 }
@@ -312,8 +312,8 @@ impl Analyzer {
             let tip = |a: Option<f32>, b: Option<f32>| a.zip(b).map(|(a, b)| a - b);
             // Seen is not enough: a foot at the frame's edge is guessed, and one whose
             // landmarks never settle (a dark sock on a dark mat) wanders.
-            let foot_edge = near_edge(&top, |x| x.foot_room);
-            let foot_unsteady = tip_jitter(&top).is_some_and(|j| j > FOOT_TIP_JITTER_MAX);
+            let foot_edge = near_edge(top, |x| x.foot_room);
+            let foot_unsteady = tip_jitter(top).is_some_and(|j| j > FOOT_TIP_JITTER_MAX);
             for (id, v, max, name) in [
                 (
                     FaultId::HeelsLifting,
