@@ -314,9 +314,10 @@ pub fn rep_table(ui: &mut egui::Ui, reps: &[Rep], id: &str) -> Option<u32> {
                     ui.label(RichText::new("not judged from this angle").color(DIM))
                         .on_hover_text(r.not_judged_lines().join("\n"));
                 } else if r.faults.is_empty() && r.form_partly_unseen() {
-                    // Clean as the summary counts it (seen from the side), but a plate or the
-                    // frame's edge hid part of it: the hover says which faults went unjudged.
-                    ui.label(RichText::new("clean (part hidden)").color(ACCENT))
+                    // Clean as the summary counts it (seen from the side), but a plate, the
+                    // frame's edge or unsettled landmarks kept some faults from being judged:
+                    // the hover says which and why.
+                    ui.label(RichText::new("clean (part not judged)").color(ACCENT))
                         .on_hover_text(r.not_judged_lines().join("\n"));
                 } else if r.faults.is_empty() {
                     ui.label(RichText::new("clean").color(ACCENT));
