@@ -197,6 +197,8 @@ enum Inject {
     TopAt(f64),
     /// The pelvis rolled about the spine at the top, degrees (one hip dropped).
     Roll(f64),
+    /// The lowering sped up to take this many seconds (the time given back at the bottom).
+    Lowering(f64),
 }
 
 /// Which side the body bridges to in this space: the sign of the cross product that puts the
@@ -220,6 +222,7 @@ fn floor_dir(p: &PoseObservation, s: Space, g: FrameGeometry, c: &Chain) -> Opti
 struct Progress {
     w: f64,
     peak: f64,
+    bottom: f64,
 }
 
 /// Full size from three quarters of the way up: a heel lifted or a hip dropped at the top is
@@ -358,7 +361,7 @@ fn inject_frame(p: &mut PoseObservation, g: FrameGeometry, inj: Inject, at: Prog
                 let Some(l) = legs(p, s, g) else { continue };
                 swing_to(p, s, g, l.angle + deg * at.w, &l);
             }
-            Inject::Roll(_) => {}
+            Inject::Roll(_) | Inject::Lowering(_) => {}
         }
     }
     if let Inject::Roll(deg) = inj {
@@ -479,11 +482,50 @@ fn weights(clip: &Clip, clean: &SessionSummary) -> Vec<Progress> {
         }
         for &i in &inside {
             if let Some(a) = angles[i] {
-                w[i] = Progress { w: ((a - lo) / (hi - lo)).clamp(0.0, 1.0), peak: hi };
+                w[i] = Progress { w: ((a - lo) / (hi - lo)).clamp(0.0, 1.0), peak: hi, bottom: lo };
             }
         }
     }
     w
+}
+
+/// The lowering starts where the hips leave the top: frames within this many degrees of the
+/// rep's peak are the top. The core's band is 4° about its smoothed peak, which sits under the
+/// raw one by the landmarks' noise: twice that is past all of it.
+const TOP_BAND_DEG: f64 = 8.0;
+
+/// For `Lowering`: which source frame each frame shows, on the same timestamps, so the reps
+/// after keep their times (the time saved is a pause at the bottom). Identity otherwise.
+fn retime(clip: &Clip, clean: &SessionSummary, w: &[Progress], inj: Inject) -> Vec<usize> {
+    let n = clip.frames.len();
+    let mut src: Vec<usize> = (0..n).collect();
+    let Inject::Lowering(d) = inj else { return src };
+    let t = |i: usize| clip.frames[i].0;
+    // The frame nearest a time (ms), at or after `from`.
+    let at =
+        |ms: f64, from: usize| (from..n).min_by(|&a, &b| (t(a) - ms).abs().total_cmp(&(t(b) - ms).abs()));
+    for r in clean.reps.iter().filter(|r| r.complete) {
+        let (t0, t1) = (r.start_s * 1000.0, r.end_s * 1000.0);
+        let inside: Vec<usize> = (0..n).filter(|&i| (t0..=t1).contains(&t(i))).collect();
+        let Some(&peak_i) = inside.iter().max_by(|&&a, &&b| w[a].w.total_cmp(&w[b].w)) else { continue };
+        let range = w[peak_i].peak - w[peak_i].bottom;
+        let band = |i: usize| w[i].w >= 1.0 - TOP_BAND_DEG / range.max(TOP_BAND_DEG);
+        let mut b = peak_i;
+        while inside.contains(&(b + 1)) && band(b + 1) {
+            b += 1;
+        }
+        let Some(&end) = inside.last() else { continue };
+        let (tb, te) = (t(b), t(end));
+        let (was, now) = (te - tb, d * 1000.0);
+        if now >= was {
+            continue;
+        }
+        for i in inside.iter().copied().filter(|&i| t(i) > tb) {
+            let want = tb + (t(i) - tb) * was / now.max(1.0);
+            src[i] = if want >= te { end } else { at(want, b).unwrap_or(end) };
+        }
+    }
+    src
 }
 
 fn run(clip: &Clip, frames: &[(f64, Option<PoseObservation>)]) -> SessionSummary {
@@ -633,6 +675,13 @@ fn main() -> Result<(), String> {
             make: |d| Inject::TopAt(180.0 - d),
         },
         Study {
+            fault: FaultId::UncontrolledLowering,
+            what: "the lowering sped up",
+            unit: "the lowering cut to 2 − x seconds (a shorter one is left)",
+            sizes: grid(2.0, 0.05),
+            make: |x| Inject::Lowering(2.0 - x),
+        },
+        Study {
             fault: FaultId::HipsUneven,
             what: "one hip dropped (pelvis rolled about the spine)",
             unit: "degrees of roll",
@@ -671,16 +720,16 @@ fn main() -> Result<(), String> {
             for &size in &st.sizes {
                 let mut sum = Tally::default();
                 for (c, (clean, w, ctx)) in group.iter().zip(&cleans) {
-                    let frames: Vec<(f64, Option<PoseObservation>)> = c
-                        .frames
+                    let order = retime(c, clean, w, (st.make)(size));
+                    let frames: Vec<(f64, Option<PoseObservation>)> = order
                         .iter()
-                        .zip(w)
-                        .map(|((t, p), &at)| {
-                            let p = p.map(|mut p| {
-                                inject_frame(&mut p, c.geom, (st.make)(size), at, ctx);
+                        .enumerate()
+                        .map(|(i, &from)| {
+                            let p = c.frames[from].1.map(|mut p| {
+                                inject_frame(&mut p, c.geom, (st.make)(size), w[from], ctx);
                                 p
                             });
-                            (*t, p)
+                            (c.frames[i].0, p)
                         })
                         .collect();
                     let got = run(c, &frames);

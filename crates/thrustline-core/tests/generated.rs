@@ -1143,7 +1143,7 @@ fn a_foot_whose_landmarks_never_settle_is_not_judged_however_it_reads() {
     for (px, want) in [(3.0f32, None), (0.5, Some(Verdict::Raised))] {
         let frame = std::cell::Cell::new(0u32);
         let wander = |p: &mut PoseObservation| {
-            let sign = if frame.get() % 2 == 0 { 1.0 } else { -1.0 };
+            let sign = if frame.get().is_multiple_of(2) { 1.0 } else { -1.0 };
             frame.set(frame.get() + 1);
             for i in [idx::LEFT_HEEL, idx::RIGHT_HEEL] {
                 p.landmarks[i].y += sign * px / G.height as f32;
