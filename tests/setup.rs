@@ -13,23 +13,28 @@ use opencv::prelude::*;
 use opencv::videoio::{VideoCapture, CAP_FFMPEG};
 use serde_json::Value;
 
-/// `hip_thrust_feet_normal` (576×340, lying along the frame, feet at the bottom) with its lower
-/// 104 rows cut away: knees in the picture, ankles, heels and toes out.
-fn feet_cropped(shared: &Path, out: &Path) -> Option<PathBuf> {
+/// `hip_thrust_feet_normal` (576×340, lying along the frame, feet at the bottom left) cropped
+/// with ffmpeg's `crop=` filter; `None` (SKIP) without ffmpeg.
+fn cropped(shared: &Path, out: &Path, name: &str, crop: &str, crf: &str) -> Option<PathBuf> {
     if Command::new("ffmpeg").arg("-version").output().is_err() {
         eprintln!("SKIP: ffmpeg not installed (scripts/test.sh installs it)");
         return None;
     }
-    let clip = out.join("feet_cropped.mp4");
+    let clip = out.join(name);
     let ok = Command::new("ffmpeg")
         .args(["-loglevel", "error", "-y", "-i"])
         .arg(shared.join("footage/hip_thrust_feet_normal.mp4"))
-        .args(["-vf", "crop=576:236:0:0", "-c:v", "libx264", "-crf", "18", "-pix_fmt", "yuv420p"])
+        .args(["-vf", &format!("crop={crop}"), "-c:v", "libx264", "-crf", crf, "-pix_fmt", "yuv420p"])
         .arg(&clip)
         .status()
         .is_ok_and(|s| s.success());
     assert!(ok, "ffmpeg could not crop the clip");
     Some(clip)
+}
+
+/// The clip with its lower 104 rows cut away: knees in the picture, ankles, heels and toes out.
+fn feet_cropped(shared: &Path, out: &Path) -> Option<PathBuf> {
+    cropped(shared, out, "feet_cropped.mp4", "576:236:0:0", "18")
 }
 
 fn json(p: &Path) -> Value {
@@ -157,19 +162,7 @@ fn toes_at_the_frames_edge_leave_the_lifts_unjudged_and_the_placement_judged() {
     // further in, still gives the placement.
     let Some(shared) = common::shared() else { return };
     let out = common::tmpdir("setup-edge");
-    if Command::new("ffmpeg").arg("-version").output().is_err() {
-        eprintln!("SKIP: ffmpeg not installed (scripts/test.sh installs it)");
-        return;
-    }
-    let clip = out.join("toes_at_edge.mp4");
-    let ok = Command::new("ffmpeg")
-        .args(["-loglevel", "error", "-y", "-i"])
-        .arg(shared.join("footage/hip_thrust_feet_normal.mp4"))
-        .args(["-vf", "crop=432:340:144:0", "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p"])
-        .arg(&clip)
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(ok, "ffmpeg could not crop the clip");
+    let Some(clip) = cropped(&shared, &out, "toes_at_edge.mp4", "432:340:144:0", "12") else { return };
     let o = common::thrustline(&[
         "analyze",
         "--quiet",

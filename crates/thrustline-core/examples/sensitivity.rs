@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use thrustline_core::landmarks::idx;
+use thrustline_core::landmarks::{idx, SideIdx, LEFT, RIGHT};
 use thrustline_core::{
     Analyzer, FaultId, FrameGeometry, Landmark, PoseObservation, SessionSummary, Thresholds, Verdict,
 };
@@ -121,33 +121,8 @@ fn set(p: &mut PoseObservation, s: Space, i: usize, v: V2, g: FrameGeometry) {
     }
 }
 
-struct Chain {
-    shoulder: usize,
-    hip: usize,
-    knee: usize,
-    ankle: usize,
-    heel: usize,
-    toe: usize,
-}
-
-const CHAINS: [Chain; 2] = [
-    Chain {
-        shoulder: idx::LEFT_SHOULDER,
-        hip: idx::LEFT_HIP,
-        knee: idx::LEFT_KNEE,
-        ankle: idx::LEFT_ANKLE,
-        heel: idx::LEFT_HEEL,
-        toe: idx::LEFT_FOOT_INDEX,
-    },
-    Chain {
-        shoulder: idx::RIGHT_SHOULDER,
-        hip: idx::RIGHT_HIP,
-        knee: idx::RIGHT_KNEE,
-        ankle: idx::RIGHT_ANKLE,
-        heel: idx::RIGHT_HEEL,
-        toe: idx::RIGHT_FOOT_INDEX,
-    },
-];
+/// Both sides' chains, left then right.
+const CHAINS: [SideIdx; 2] = [LEFT, RIGHT];
 
 /// The knee that joins a thigh of length `l1` from `hip` to a shin of length `l2` to `ankle`,
 /// bent to the same side as `was` (the knee stays over the same side of the hip–ankle line).
@@ -203,7 +178,7 @@ enum Inject {
 
 /// Which side the body bridges to in this space: the sign of the cross product that puts the
 /// hips above the shoulder–knee line at a clean top.
-fn up_sign(p: &PoseObservation, s: Space, g: FrameGeometry, c: &Chain) -> Option<f64> {
+fn up_sign(p: &PoseObservation, s: Space, g: FrameGeometry, c: &SideIdx) -> Option<f64> {
     let (sh, k) = (get(p, s, c.shoulder, g)?, get(p, s, c.knee, g)?);
     // Up is −y in both spaces (image rows and MediaPipe's world both point y down).
     let up = V2 { x: 0.0, y: -1.0 };
@@ -211,7 +186,7 @@ fn up_sign(p: &PoseObservation, s: Space, g: FrameGeometry, c: &Chain) -> Option
 }
 
 /// The foot's direction along the floor in this space: from heel to toe, horizontal.
-fn floor_dir(p: &PoseObservation, s: Space, g: FrameGeometry, c: &Chain) -> Option<V2> {
+fn floor_dir(p: &PoseObservation, s: Space, g: FrameGeometry, c: &SideIdx) -> Option<V2> {
     let (he, to) = (get(p, s, c.heel, g)?, get(p, s, c.toe, g)?);
     Some(V2 { x: (to.x - he.x).signum(), y: 0.0 })
 }
@@ -420,7 +395,7 @@ fn mid2(a: V2, b: V2) -> V2 {
 
 /// The chain the camera sees better (hip, knee, ankle visibility).
 fn near_chain(p: &PoseObservation) -> usize {
-    let vis = |c: &Chain| [c.hip, c.knee, c.ankle].iter().map(|&i| p.landmarks[i].visibility).sum::<f32>();
+    let vis = |c: &SideIdx| [c.hip, c.knee, c.ankle].iter().map(|&i| p.landmarks[i].visibility).sum::<f32>();
     usize::from(vis(&CHAINS[1]) > vis(&CHAINS[0]))
 }
 

@@ -31,6 +31,37 @@ pub mod idx {
         [LEFT_ANKLE, RIGHT_ANKLE, LEFT_HEEL, RIGHT_HEEL, LEFT_FOOT_INDEX, RIGHT_FOOT_INDEX];
 }
 
+/// One side's chain of landmarks, shoulder to toe.
+#[derive(Debug)]
+pub struct SideIdx {
+    pub ear: usize,
+    pub shoulder: usize,
+    pub hip: usize,
+    pub knee: usize,
+    pub ankle: usize,
+    pub heel: usize,
+    pub toe: usize,
+}
+
+pub const LEFT: SideIdx = SideIdx {
+    ear: idx::LEFT_EAR,
+    shoulder: idx::LEFT_SHOULDER,
+    hip: idx::LEFT_HIP,
+    knee: idx::LEFT_KNEE,
+    ankle: idx::LEFT_ANKLE,
+    heel: idx::LEFT_HEEL,
+    toe: idx::LEFT_FOOT_INDEX,
+};
+pub const RIGHT: SideIdx = SideIdx {
+    ear: idx::RIGHT_EAR,
+    shoulder: idx::RIGHT_SHOULDER,
+    hip: idx::RIGHT_HIP,
+    knee: idx::RIGHT_KNEE,
+    ankle: idx::RIGHT_ANKLE,
+    heel: idx::RIGHT_HEEL,
+    toe: idx::RIGHT_FOOT_INDEX,
+};
+
 /// Skeleton edges for drawing (MediaPipe `POSE_CONNECTIONS`, body part only).
 pub const CONNECTIONS: [(usize, usize); 22] = [
     (11, 12),

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::Thresholds;
-use crate::landmarks::{idx, FrameGeometry, Landmark, PoseObservation};
+use crate::landmarks::{idx, FrameGeometry, Landmark, PoseObservation, SideIdx, LEFT, RIGHT};
 
 /// Which side of the body the metrics come from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -662,35 +662,6 @@ fn angle(a: P, b: P, c: P) -> f32 {
     }
     ((u.x * v.x + u.y * v.y) / d).clamp(-1.0, 1.0).acos().to_degrees()
 }
-
-struct SideIdx {
-    ear: usize,
-    shoulder: usize,
-    hip: usize,
-    knee: usize,
-    ankle: usize,
-    heel: usize,
-    toe: usize,
-}
-
-const LEFT: SideIdx = SideIdx {
-    ear: idx::LEFT_EAR,
-    shoulder: idx::LEFT_SHOULDER,
-    hip: idx::LEFT_HIP,
-    knee: idx::LEFT_KNEE,
-    ankle: idx::LEFT_ANKLE,
-    heel: idx::LEFT_HEEL,
-    toe: idx::LEFT_FOOT_INDEX,
-};
-const RIGHT: SideIdx = SideIdx {
-    ear: idx::RIGHT_EAR,
-    shoulder: idx::RIGHT_SHOULDER,
-    hip: idx::RIGHT_HIP,
-    knee: idx::RIGHT_KNEE,
-    ankle: idx::RIGHT_ANKLE,
-    heel: idx::RIGHT_HEEL,
-    toe: idx::RIGHT_FOOT_INDEX,
-};
 
 fn side_idx(s: Side) -> &'static SideIdx {
     match s {
