@@ -1260,3 +1260,42 @@ fn a_rise_refused_on_hidden_hips_or_a_close_up_says_the_camera_cannot_see_enough
     assert!(s.reps.is_empty(), "{} reps", s.reps.len());
     assert_eq!(s.warnings, vec![Warning::CannotSeeEnough]);
 }
+
+#[test]
+fn feet_carried_away_through_the_rise_are_a_look_alike_and_count_nothing() {
+    use thrustline_core::{LookAlikeReason, Warning};
+    // Issue 24: the hip opens in a dead bug too, by a leg extending while the hips stay down:
+    // the foot travels a shin length or more. A hip thrust's feet stay planted (the shared
+    // clips' counted reps: 0.17 shin lengths at most). The lower legs slide along the floor by
+    // `shins` shin lengths (230 px) as the hip opens fully; the count (150°) comes about
+    // halfway.
+    for (shins, counted) in [(2.0, false), (0.4, true)] {
+        let frame = std::cell::Cell::new(0u32);
+        let slide = |p: &mut PoseObservation| {
+            let t = f64::from(frame.get()) / 30.0;
+            frame.set(frame.get() + 1);
+            let u = if t >= 12.0 { 0.0 } else { rep_progress((t % 3.0) / 3.0) };
+            let lower = [
+                idx::LEFT_KNEE,
+                idx::RIGHT_KNEE,
+                idx::LEFT_ANKLE,
+                idx::RIGHT_ANKLE,
+                idx::LEFT_HEEL,
+                idx::RIGHT_HEEL,
+                idx::LEFT_FOOT_INDEX,
+                idx::RIGHT_FOOT_INDEX,
+            ];
+            for i in lower {
+                p.landmarks[i].x += (u * shins * 230.0 / f64::from(G.width)) as f32;
+            }
+        };
+        let s = run_frames(&movement_with(4, 30.0, SIDE, |u| body_at(u, Inject::Clean), slide));
+        if counted {
+            assert_eq!(s.reps.len(), 4, "{shins} shins: {:?}", s.look_alike_reasons);
+        } else {
+            assert!(s.reps.is_empty(), "{shins} shins: {} reps", s.reps.len());
+            assert!(s.warnings.contains(&Warning::NotAHipThrust), "{:?}", s.warnings);
+            assert_eq!(s.look_alike_reasons.first(), Some(&LookAlikeReason::FeetOffFloor));
+        }
+    }
+}

@@ -33,6 +33,13 @@ impl Analyzer {
             if m.hip_angle.is_none() {
                 self.rep.hidden_frames += 1;
             }
+            if let (Some(now), Some(start)) = (self.frame_feet, self.rep.start_feet) {
+                let moved = now.travel_since(&start, self.cfg.min_visibility);
+                for (far, m) in self.rep.feet_travel.iter_mut().zip(moved) {
+                    // NaN (unseen) leaves the farthest seen so far.
+                    *far = if far.is_nan() { m } else { far.max(m) };
+                }
+            }
             if let (Some(now), Some(start)) = (self.frame_torso, self.rep.start_torso) {
                 self.rep.shoulder_travel = self.rep.shoulder_travel.max(now.shoulder_travel_since(&start));
             }

@@ -175,6 +175,10 @@ struct RepTracker {
     /// travel from there since (torso lengths).
     start_torso: Option<Torso>,
     shoulder_travel: f32,
+    /// The feet where the rise left the bottom, and each ankle's farthest travel since (shin
+    /// lengths; NaN until seen).
+    start_feet: Option<Feet>,
+    feet_travel: [f32; 2],
     samples: Vec<Sample>,
 }
 
@@ -207,6 +211,8 @@ impl RepTracker {
             face_down_frames: 0,
             start_torso: None,
             shoulder_travel: 0.0,
+            start_feet: None,
+            feet_travel: [f32::NAN; 2],
             samples: Vec::with_capacity(REP_BUFFER_FRAMES),
         }
     }
@@ -237,6 +243,8 @@ impl RepTracker {
         self.face_down_frames = 0;
         self.start_torso = None;
         self.shoulder_travel = 0.0;
+        self.start_feet = None;
+        self.feet_travel = [f32::NAN; 2];
         self.samples.clear();
     }
 }
@@ -257,6 +265,7 @@ pub struct Analyzer {
     last_torso: Option<Torso>,
     /// This frame's body in the picture (the rise's start and travel are read from it).
     frame_torso: Option<Torso>,
+    frame_feet: Option<Feet>,
     first_t: Option<f64>,
     // Bottom tracking.
     bottom_enter_t: f64,
@@ -408,6 +417,48 @@ impl Torso {
     }
 }
 
+/// Both ankles in the picture (pixels), each shin's length there and how well each is seen: a
+/// hip thrust's or bridge's feet stay where they were planted through the rise.
+#[derive(Clone, Copy, Debug)]
+struct Feet {
+    ankles: [[f32; 2]; 2],
+    shins: [f32; 2],
+    vis: [f32; 2],
+}
+
+impl Feet {
+    fn of(p: &PoseObservation, g: FrameGeometry) -> Self {
+        use crate::landmarks::{LEFT, RIGHT};
+        let lm = &p.landmarks;
+        let at = |i: usize| [lm[i].x * g.width as f32, lm[i].y * g.height as f32];
+        let side = |s: &crate::landmarks::SideIdx| {
+            (at(s.ankle), dist(at(s.knee), at(s.ankle)), lm[s.ankle].visibility.min(lm[s.knee].visibility))
+        };
+        let (l, r) = (side(&LEFT), side(&RIGHT));
+        Self { ankles: [l.0, r.0], shins: [l.1, r.1], vis: [l.2, r.2] }
+    }
+
+    /// Each ankle's distance from where it was at `start`, in that shin's lengths then (NaN
+    /// when either end is not seen).
+    fn travel_since(&self, start: &Feet, min_vis: f32) -> [f32; 2] {
+        [0, 1].map(|i| {
+            let seen = self.vis[i] >= min_vis && start.vis[i] >= min_vis && start.shins[i] > 1.0;
+            if seen {
+                dist(self.ankles[i], start.ankles[i]) / start.shins[i]
+            } else {
+                f32::NAN
+            }
+        })
+    }
+}
+
+/// A planted foot's ankle travels under this many shin lengths over a rise (in the picture).
+/// Counted reps of the shared clips: the steadier ankle 0.01–0.17 (our pose stage) and
+/// 0.01–0.15 (MediaPipe's reference), the barbell clip's behind the plate the most; a leg that
+/// extends while the hips stay down (a dead bug, a leg raise) carries its ankle a shin length
+/// or more.
+const FOOT_TRAVEL_MAX: f32 = 0.5;
+
 /// A planted hand's wrist travels less than this share of the hips' travel over a rise (both
 /// in the picture). Shared clips: hands holding the bar or dumbbell on the hips travel 0.8–1.2
 /// times the hips' path (every hip thrust rep, the visible wrist), hands resting on the floor
@@ -490,6 +541,7 @@ impl Analyzer {
             last_raw_hip: None,
             last_torso: None,
             frame_torso: None,
+            frame_feet: None,
             first_t: None,
             bottom_enter_t: 0.0,
             bottom_min: f32::MAX,
@@ -754,6 +806,7 @@ impl Analyzer {
         // behind the plate): the frame's angle is left out rather than the rep abandoned.
         let torso = pose.and_then(|p| Torso::of(p, self.geom));
         self.frame_torso = torso;
+        self.frame_feet = pose.map(|p| Feet::of(p, self.geom));
         let jump = match (hip, self.last_raw_hip, self.last_pose_t) {
             (Some(h), Some(prev), Some(lp)) => {
                 (h - prev).abs() > self.cfg.max_hip_speed_deg_s * (t - lp).max(1e-3) as f32

@@ -76,6 +76,7 @@ impl Analyzer {
                     self.rep.start_hip_height = self.bottom_hip_height;
                     self.rep.start_thigh_elevation = self.bottom_thigh_elevation;
                     self.rep.start_torso = self.frame_torso;
+                    self.rep.start_feet = self.frame_feet;
                     self.phase = Phase::Ascent;
                     self.set_last_activity = Some(t);
                     self.record(t, a, m, ev);
@@ -150,7 +151,17 @@ impl Analyzer {
         // pullover's start) opens the hip too, but a hip thrust pivots on the shoulders.
         let back_moved = self.rep.shoulder_travel > MAX_SHOULDER_TRAVEL;
         // Feet off the floor through most of the rise: lying prone, a leg curl, not a bridge.
-        let feet_up = self.rep.foot_frames > 0 && 2 * self.rep.planted_frames < self.rep.foot_frames;
+        // Or the working foot carried away from where it was planted: a leg that extends while
+        // the hips stay down (a dead bug) opens the hip too.
+        let travel = self.rep.feet_travel;
+        let working = match m.working_leg {
+            Side::Left => travel[0],
+            Side::Right => travel[1],
+            Side::Both => travel[0].min(travel[1]),
+        };
+        let feet_moved = working > FOOT_TRAVEL_MAX;
+        let feet_up =
+            (self.rep.foot_frames > 0 && 2 * self.rep.planted_frames < self.rep.foot_frames) || feet_moved;
         // The hips stayed down while the hip opened: the torso lay back (a sit-up), not a bridge.
         let opened = m.hip_angle.map(|h| h.value - self.rep.bottom_angle);
         let hips_stayed = match (self.rep.start_hip_height, m.hip_height, opened) {
