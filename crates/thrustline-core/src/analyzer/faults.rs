@@ -34,7 +34,7 @@ impl Analyzer {
                 self.rep.hidden_frames += 1;
             }
             if let (Some(now), Some(start)) = (self.frame_feet, self.rep.start_feet) {
-                let moved = now.travel_since(&start, self.cfg.min_visibility);
+                let moved = now.travel_since(&start, self.cfg.fault_min_visibility);
                 for (far, m) in self.rep.feet_travel.iter_mut().zip(moved) {
                     // NaN (unseen) leaves the farthest seen so far.
                     *far = if far.is_nan() { m } else { far.max(m) };

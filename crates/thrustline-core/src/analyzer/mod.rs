@@ -452,11 +452,12 @@ impl Feet {
     }
 }
 
-/// A planted foot's ankle travels under this many shin lengths over a rise (in the picture).
-/// Counted reps of the shared clips: the steadier ankle 0.01–0.17 (our pose stage) and
-/// 0.01–0.15 (MediaPipe's reference), the barbell clip's behind the plate the most; a leg that
-/// extends while the hips stay down (a dead bug, a leg raise) carries its ankle a shin length
-/// or more.
+/// A planted foot's ankle travels under this many shin lengths over a rise (in the picture,
+/// read only where ankle and knee are seen at the faults' 0.85). Counted reps of the shared
+/// clips through our pose stage: the working ankle 0.01–0.24 (the from-the-feet barbell clip
+/// the most). Below 0.85 an ankle behind the plate wanders: the mirrored barbell clip's carried
+/// over 0.5 at 0.5 visibility. A leg that extends while the hips stay down (a dead bug, a leg
+/// raise) carries its ankle a shin length or more.
 const FOOT_TRAVEL_MAX: f32 = 0.5;
 
 /// A planted hand's wrist travels less than this share of the hips' travel over a rise (both
