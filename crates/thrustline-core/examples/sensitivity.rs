@@ -294,7 +294,20 @@ fn inject_frame(p: &mut PoseObservation, g: FrameGeometry, inj: Inject, at: Prog
                     }
                 }
                 if !swing_to(p, s, g, l.angle, &l) {
-                    *p = before;
+                    // No swing keeps this frame's hip angle: the hips stay, each knee follows
+                    // its ankle where the leg reaches, and the feet stay where they were put
+                    // (a foot jumping back would be a movement the lifter never made).
+                    for (ci, c) in CHAINS.iter().enumerate() {
+                        let (Some(h), Some(a)) = (get(p, s, c.hip, g), get(p, s, c.ankle, g)) else {
+                            continue;
+                        };
+                        let (l1, l2) = l.lens[ci];
+                        if let Some(k2) = solve_knee(h, a, l1, l2, l.knees[ci]) {
+                            set(p, s, c.knee, k2, g);
+                        } else if let Some(k0) = get(&before, s, c.knee, g) {
+                            set(p, s, c.knee, k0, g);
+                        }
+                    }
                 }
             }
             Inject::Heel(hgt) | Inject::Toe(hgt) => {
