@@ -200,3 +200,36 @@ fn toes_at_the_frames_edge_leave_the_lifts_unjudged_and_the_placement_judged() {
         "the report names why the lifts are not judged"
     );
 }
+
+#[test]
+fn a_close_up_of_the_hips_says_the_camera_cannot_see_enough_never_not_a_hip_thrust() {
+    // Issue 24: `hip_thrust_feet_normal` cropped to its hips and thighs (shoulders and feet out
+    // of the picture for the whole clip): nothing can be counted, and the session says the
+    // camera could not see enough and how to fix it, not that it was another movement.
+    let Some(shared) = common::shared() else { return };
+    let out = common::tmpdir("setup-closeup");
+    let Some(clip) = cropped(&shared, &out, "hips_close_up.mp4", "150:120:250:120", "12") else { return };
+    let o = common::thrustline(&[
+        "analyze",
+        "--quiet",
+        "--no-log",
+        "--no-video",
+        "--out",
+        out.join("s").to_str().unwrap(),
+        clip.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s = json(&out.join("s/session.json"));
+    assert!(s["reps"].as_array().unwrap().is_empty(), "{}", s["reps"]);
+    let ids: Vec<&str> =
+        s["warnings"].as_array().unwrap().iter().map(|w| w["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["cannot_see_enough"], "{}", s["warnings"]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("could not see enough of you"), "the terminal says it: {stdout}");
+    let html = std::fs::read_to_string(out.join("s/report.html")).unwrap();
+    assert!(html.contains("could not see enough of you"), "the report says it");
+    assert!(
+        html.contains("No rep was counted, so no form was judged"),
+        "never 'no faults' on nothing judged"
+    );
+}

@@ -295,7 +295,11 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     velocity_section(&mut o, s);
     o.push_str(r#"<section id="cues"><h2>What to work on</h2>"#);
     let unjudged = s.reps.iter().filter(|r| r.form_partly_unseen()).count();
-    if by_fault.is_empty() && unjudged == 0 {
+    if s.reps.is_empty() {
+        // Nothing was judged: "no faults" would read as a clean set.
+        let why = if s.warnings.is_empty() { "" } else { "; the notes above say why" };
+        let _ = write!(o, "<p>No rep was counted, so no form was judged{why}.</p>");
+    } else if by_fault.is_empty() && unjudged == 0 {
         o.push_str("<p>No faults: every counted rep met the checks.</p>");
     } else if by_fault.is_empty() {
         let _ = write!(
