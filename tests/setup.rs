@@ -41,6 +41,22 @@ fn json(p: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))).unwrap()
 }
 
+/// `thrustline analyze` on `clip` into `dir` (no video, no log): its output and session.json.
+fn analyze(clip: &Path, dir: &Path) -> (std::process::Output, Value) {
+    let o = common::thrustline(&[
+        "analyze",
+        "--quiet",
+        "--no-log",
+        "--no-video",
+        "--out",
+        dir.to_str().unwrap(),
+        clip.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s = json(&dir.join("session.json"));
+    (o, s)
+}
+
 const FEET_OUT: &str = "Step back: your feet are out of the picture";
 const FOOT_FAULTS: [&str; 4] = ["feet_too_far", "feet_too_close", "heels_lifting", "toes_lifting"];
 
@@ -163,17 +179,7 @@ fn toes_at_the_frames_edge_leave_the_lifts_unjudged_and_the_placement_judged() {
     let Some(shared) = common::shared() else { return };
     let out = common::tmpdir("setup-edge");
     let Some(clip) = cropped(&shared, &out, "toes_at_edge.mp4", "432:340:144:0", "12") else { return };
-    let o = common::thrustline(&[
-        "analyze",
-        "--quiet",
-        "--no-log",
-        "--no-video",
-        "--out",
-        out.join("s").to_str().unwrap(),
-        clip.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let s = json(&out.join("s/session.json"));
+    let (_, s) = analyze(&clip, &out.join("s"));
     let reps = s["reps"].as_array().unwrap();
     assert_eq!(reps.len(), 2);
     let verdict = |r: &Value, id: &str| {
@@ -194,11 +200,13 @@ fn toes_at_the_frames_edge_leave_the_lifts_unjudged_and_the_placement_judged() {
             assert_eq!(verdict(r, id).0, "clear", "rep {} {id}", r["index"]);
         }
     }
+    // The setup line says the same and how to fix it, never "good".
+    let issues = s["setup"]["issues"].as_array().unwrap();
+    assert_eq!(issues[0]["id"], "feet_at_edge", "{issues:?}");
+    assert!(issues[0]["share"].as_f64().unwrap() > 0.5, "{issues:?}");
     let html = std::fs::read_to_string(out.join("s/report.html")).unwrap();
-    assert!(
-        html.contains("at the frame") && html.contains("edge"),
-        "the report names why the lifts are not judged"
-    );
+    assert!(html.contains("Setup: Leave room around your feet"), "the report's setup line");
+    assert!(html.contains("the feet were at the frame"), "the report names why the lifts are not judged");
 }
 
 #[test]
@@ -209,17 +217,7 @@ fn a_close_up_of_the_hips_says_the_camera_cannot_see_enough_never_not_a_hip_thru
     let Some(shared) = common::shared() else { return };
     let out = common::tmpdir("setup-closeup");
     let Some(clip) = cropped(&shared, &out, "hips_close_up.mp4", "150:120:250:120", "12") else { return };
-    let o = common::thrustline(&[
-        "analyze",
-        "--quiet",
-        "--no-log",
-        "--no-video",
-        "--out",
-        out.join("s").to_str().unwrap(),
-        clip.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let s = json(&out.join("s/session.json"));
+    let (o, s) = analyze(&clip, &out.join("s"));
     assert!(s["reps"].as_array().unwrap().is_empty(), "{}", s["reps"]);
     let ids: Vec<&str> =
         s["warnings"].as_array().unwrap().iter().map(|w| w["id"].as_str().unwrap()).collect();

@@ -495,22 +495,23 @@ fn thigh_elevation(
 /// ankle's own room counts for them. The shared clips' feet have 0.54 foot lengths or more.
 pub const FOOT_EDGE_ROOM: f32 = 0.25;
 
-/// The least room between these landmarks and the frame's edges, in the foot's own lengths.
-/// In the picture's own pixels (not the view-corrected ones: the edge is the camera's).
-fn edge_room(lm: &[Landmark], leg: &SideIdx, g: Px, which: &[usize]) -> Option<f32> {
-    let raw = |i: usize| P { x: lm[i].x * g.w, y: lm[i].y * g.h };
-    let foot = norm(sub(raw(leg.heel), raw(leg.toe)));
-    if !foot.is_finite() || foot < 1.0 {
+/// The least room between these landmarks and the frame's edges, in the foot's own lengths
+/// (heel to toe). In the picture's own pixels (`width` × `height`, not the view-corrected ones:
+/// the edge is the camera's). The judgement and the setup check both read it.
+pub fn edge_room(lm: &[Landmark], foot: &SideIdx, width: f32, height: f32, which: &[usize]) -> Option<f32> {
+    let raw = |i: usize| P { x: lm[i].x * width, y: lm[i].y * height };
+    let length = norm(sub(raw(foot.heel), raw(foot.toe)));
+    if !length.is_finite() || length < 1.0 {
         return None;
     }
     let room = which
         .iter()
         .map(|&i| {
             let p = raw(i);
-            p.x.min(g.w - p.x).min(p.y).min(g.h - p.y)
+            p.x.min(width - p.x).min(p.y).min(height - p.y)
         })
         .fold(f32::INFINITY, f32::min);
-    room.is_finite().then_some(room / foot)
+    room.is_finite().then_some(room / length)
 }
 
 /// Landmarks at least this visible still place a hidden hip for counting (BlazePose infers an
@@ -976,8 +977,8 @@ pub fn measure_in_view(
         hip_height: hip_height(pose, body, leg, seen, side_view, HIDDEN_MIN_VISIBILITY),
         thigh_elevation: thigh_elevation(pose, body, leg, seen, side_view, HIDDEN_MIN_VISIBILITY),
         body_in_view: body_in_view(lm, mv),
-        foot_edge_room: edge_room(lm, leg, g, &[leg.heel, leg.toe, leg.ankle]),
-        ankle_edge_room: edge_room(lm, leg, g, &[leg.ankle]),
+        foot_edge_room: edge_room(lm, leg, g.w, g.h, &[leg.heel, leg.toe, leg.ankle]),
+        ankle_edge_room: edge_room(lm, leg, g.w, g.h, &[leg.ankle]),
         view_yaw: yaw_deg.and_then(|y| metric(y, 1.0, mv)),
         sagittal_view: sagittal,
         back_curvature: None,

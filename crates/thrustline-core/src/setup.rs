@@ -6,8 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::landmarks::{idx, FrameGeometry, PoseObservation};
-use crate::metrics::FOOT_EDGE_ROOM;
+use crate::landmarks::{idx, FrameGeometry, PoseObservation, LEFT, RIGHT};
+use crate::metrics::{edge_room, FOOT_EDGE_ROOM};
 
 /// Mean luma (0–255) under which the room is too dark. Measured on `hip_thrust_feet_normal`
 /// darkened step by step: landmarks moved 0.39 % of the diagonal from the lit clip's at a luma of
@@ -227,21 +227,11 @@ impl SetupCheck {
         f[SetupIssue::FeetOutOfFrame as usize] = !idx::FEET.iter().all(|&i| inside(i));
         // The better-seen foot, as the judgement reads it: room under a quarter foot length.
         let (w, h) = (self.geom.width.max(1) as f32, self.geom.height.max(1) as f32);
-        let left = lm[idx::LEFT_ANKLE].visibility >= lm[idx::RIGHT_ANKLE].visibility;
-        let foot = if left {
-            [idx::LEFT_HEEL, idx::LEFT_FOOT_INDEX, idx::LEFT_ANKLE]
-        } else {
-            [idx::RIGHT_HEEL, idx::RIGHT_FOOT_INDEX, idx::RIGHT_ANKLE]
-        };
-        let at = |i: usize| (lm[i].x * w, lm[i].y * h);
-        let length = (at(foot[0]).0 - at(foot[1]).0).hypot(at(foot[0]).1 - at(foot[1]).1);
-        let room = foot
-            .iter()
-            .map(|&i| at(i))
-            .map(|(x, y)| x.min(w - x).min(y).min(h - y))
-            .fold(f32::INFINITY, f32::min);
-        f[SetupIssue::FeetAtEdge as usize] =
-            !f[SetupIssue::FeetOutOfFrame as usize] && length >= 1.0 && room < FOOT_EDGE_ROOM * length;
+        let foot =
+            if lm[idx::LEFT_ANKLE].visibility >= lm[idx::RIGHT_ANKLE].visibility { &LEFT } else { &RIGHT };
+        f[SetupIssue::FeetAtEdge as usize] = !f[SetupIssue::FeetOutOfFrame as usize]
+            && edge_room(lm, foot, w, h, &[foot.heel, foot.toe, foot.ankle])
+                .is_some_and(|r| r < FOOT_EDGE_ROOM);
         f[SetupIssue::ShouldersOutOfFrame as usize] =
             !(inside(idx::LEFT_SHOULDER) && inside(idx::RIGHT_SHOULDER));
         let px = |i: usize| (lm[i].x * w, lm[i].y * h);
