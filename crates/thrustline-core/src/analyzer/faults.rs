@@ -35,9 +35,8 @@ impl Analyzer {
             }
             if let (Some(now), Some(start)) = (self.frame_feet, self.rep.start_feet) {
                 let moved = now.travel_since(&start, self.cfg.fault_min_visibility);
-                for (far, m) in self.rep.feet_travel.iter_mut().zip(moved) {
-                    // NaN (unseen) leaves the farthest seen so far.
-                    *far = if far.is_nan() { m } else { far.max(m) };
+                for (recent, m) in self.rep.feet_travel.iter_mut().zip(moved) {
+                    recent.push(m);
                 }
             }
             if let (Some(now), Some(start)) = (self.frame_torso, self.rep.start_torso) {

@@ -175,10 +175,10 @@ struct RepTracker {
     /// travel from there since (torso lengths).
     start_torso: Option<Torso>,
     shoulder_travel: f32,
-    /// The feet where the rise left the bottom, and each ankle's farthest travel since (shin
-    /// lengths; NaN until seen).
+    /// The feet where the rise left the bottom, and each ankle's last seen travels since (shin
+    /// lengths, [`RecentTravel`]).
     start_feet: Option<Feet>,
-    feet_travel: [f32; 2],
+    feet_travel: [RecentTravel; 2],
     samples: Vec<Sample>,
 }
 
@@ -212,7 +212,7 @@ impl RepTracker {
             start_torso: None,
             shoulder_travel: 0.0,
             start_feet: None,
-            feet_travel: [f32::NAN; 2],
+            feet_travel: [RecentTravel::default(); 2],
             samples: Vec::with_capacity(REP_BUFFER_FRAMES),
         }
     }
@@ -244,7 +244,7 @@ impl RepTracker {
         self.start_torso = None;
         self.shoulder_travel = 0.0;
         self.start_feet = None;
-        self.feet_travel = [f32::NAN; 2];
+        self.feet_travel = [RecentTravel::default(); 2];
         self.samples.clear();
     }
 }
@@ -263,6 +263,8 @@ pub struct Analyzer {
     last_raw_hip: Option<f32>,
     /// The torso where `last_raw_hip` was read (a cut moves it; a joint's glitch does not).
     last_torso: Option<Torso>,
+    /// Frames kept in a row, each within reach of the one before (no cut, no gap).
+    kept_run: u32,
     /// This frame's body in the picture (the rise's start and travel are read from it).
     frame_torso: Option<Torso>,
     frame_feet: Option<Feet>,
@@ -343,6 +345,12 @@ pub struct Analyzer {
 /// shoulder and hip midpoints of the shared clips and their mirrors move by 0.1–2 % (median)
 /// and under 9 % at the 99th percentile, the movement included.
 const TORSO_STEP_NOISE: f32 = 0.05;
+/// Frames in a row the hip angle must have been kept before a jump from it is one joint's glitch
+/// rather than a doubt about it: one frame alone (a track's first) proves nothing.
+const MIN_KEPT_RUN: u32 = 2;
+/// A gap in the kept frames longer than this many frame intervals (a frame without a pose between
+/// them: a track lost and found again) starts a new run.
+const MAX_KEPT_GAP_FRAMES: f64 = 1.5;
 /// The torso's fastest real movement, torso lengths per second: hips rising at 1 m/s (a fast
 /// unloaded bridge) under a 0.5 m torso.
 const MAX_TORSO_SPEED: f32 = 2.0;
@@ -452,13 +460,59 @@ impl Feet {
     }
 }
 
-/// A planted foot's ankle travels under this many shin lengths over a rise (in the picture,
-/// read only where ankle and knee are seen at the faults' 0.85). Counted reps of the shared
-/// clips through our pose stage: the working ankle 0.01–0.24 (the from-the-feet barbell clip
-/// the most). Below 0.85 an ankle behind the plate wanders: the mirrored barbell clip's carried
-/// over 0.5 at 0.5 visibility. A leg that extends while the hips stay down (a dead bug, a leg
-/// raise) carries its ankle a shin length or more.
-const FOOT_TRAVEL_MAX: f32 = 0.5;
+/// An ankle's last few seen distances from where it was planted, newest last. What decides is
+/// where the foot is by the top, read so that one glitching frame cannot decide: a leg that
+/// extends (a dead bug) is still away when the hip has opened, while a planted ankle whose
+/// landmark jumps for a few frames comes back (a heavily compressed copy of the barbell clip:
+/// 1.13 shin lengths mid-rise, 0.05–0.13 by the top, where the original reads 0.14).
+#[derive(Clone, Copy, Debug, Default)]
+struct RecentTravel {
+    last: [f32; TRAVEL_READINGS],
+    seen: usize,
+}
+
+/// Seen readings kept per ankle: the travel is the second largest of the last three, so two
+/// must agree.
+const TRAVEL_READINGS: usize = 3;
+
+impl RecentTravel {
+    /// Adds a reading (NaN: not seen, ignored).
+    fn push(&mut self, v: f32) {
+        if v.is_nan() {
+            return;
+        }
+        self.last.rotate_left(1);
+        self.last[TRAVEL_READINGS - 1] = v;
+        self.seen += 1;
+    }
+
+    /// Where the foot is lately: the second largest of the last three seen readings (the
+    /// smallest while fewer are seen), NaN when none was.
+    fn lately(&self) -> f32 {
+        let n = self.seen.min(TRAVEL_READINGS);
+        if n == 0 {
+            return f32::NAN;
+        }
+        let mut v = [f32::INFINITY; TRAVEL_READINGS];
+        v[..n].copy_from_slice(&self.last[TRAVEL_READINGS - n..]);
+        v.sort_by(f32::total_cmp);
+        if n == TRAVEL_READINGS {
+            v[1]
+        } else {
+            v[0]
+        }
+    }
+}
+
+/// A planted foot's ankle is under this many shin lengths from where it was planted by the
+/// top of a rise ([`RecentTravel`]; read only where ankle and knee are seen at the faults' 0.85:
+/// below that an ankle behind the plate wanders). Counted reps of the shared clips through our
+/// pose stage: 0.00–0.24, and 0.00–0.43 on copies shrunk to half size, dimmed under noise,
+/// resampled to 20 fps or compressed at CRF 38 (the 0.43: the barbell clip, compressed). A leg
+/// that extends while the hips stay down (a dead bug) has its ankle 1.0–1.5 shin lengths from
+/// its tabletop place (vertical thigh, level shin) by the time the hip has opened to the count
+/// (the leg straight, under 15° up): the limit sits between the two.
+const FOOT_TRAVEL_MAX: f32 = 0.7;
 
 /// A planted hand's wrist travels less than this share of the hips' travel over a rise (both
 /// in the picture). Shared clips: hands holding the bar or dumbbell on the hips travel 0.8–1.2
@@ -541,6 +595,7 @@ impl Analyzer {
             last_pose_t: None,
             last_raw_hip: None,
             last_torso: None,
+            kept_run: 0,
             frame_torso: None,
             frame_feet: None,
             first_t: None,
@@ -814,7 +869,12 @@ impl Analyzer {
             }
             _ => false,
         };
-        if jump {
+        // With the torso where it was, one joint's landmark jumped: the frame is left out. Unless
+        // the frame it jumped from is itself unproven (the first of a track found again, or of a
+        // scene): that one may be the glitch, and a rise from it no movement, so the jump is
+        // handled as a cut. A compressed copy of the prone leg curl had counted a rep rising from
+        // one 38° frame, the first after a lost track, whose next frames were left out.
+        if jump && self.kept_run >= MIN_KEPT_RUN {
             if let (Some(now), Some(before), Some(lp)) = (torso, self.last_torso, self.last_pose_t) {
                 if now.step_from(&before) < TORSO_STEP_NOISE + MAX_TORSO_SPEED * (t - lp) as f32 {
                     hip = None;
@@ -916,6 +976,9 @@ impl Analyzer {
                         );
                     }
                 }
+                let continuous =
+                    !jump && self.last_pose_t.is_some_and(|lp| t - lp <= MAX_KEPT_GAP_FRAMES * dt);
+                self.kept_run = if continuous { self.kept_run + 1 } else { 1 };
                 self.last_raw_hip = Some(h);
                 self.last_torso = torso;
                 self.last_pose_t = Some(t);

@@ -153,7 +153,7 @@ impl Analyzer {
         // Feet off the floor through most of the rise: lying prone, a leg curl, not a bridge.
         // Or the working foot carried away from where it was planted: a leg that extends while
         // the hips stay down (a dead bug) opens the hip too.
-        let travel = self.rep.feet_travel;
+        let travel = self.rep.feet_travel.map(|r| r.lately());
         let working = match m.working_leg {
             Side::Left => travel[0],
             Side::Right => travel[1],
