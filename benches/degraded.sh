@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Issue 24: how the judgement holds on footage worse than the shared clips. Makes copies of every
+# shared clip (ffmpeg) shrunk to half size in the frame, compressed at CRF 38, resampled to
+# 20 fps, dimmed under sensor noise, and turned 5° and 12° (a camera not level), runs
+# `thrustline analyze` on each and prints, per copy, every clip whose rep count differs from
+# LABELS.json or whose raised faults differ from the original clip's.
+#
+#   bash benches/degraded.sh [KIND ...]      (default: all kinds; about 15 minutes on 2 cores)
+#
+# Needs ffmpeg, a release build (`cargo build --release`) and ../shared beside the checkout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SHARED="${SHARED:-../shared}"
+OUT="target/degraded"
+declare -A FILTERS=(
+  [small]="scale=trunc(iw/4)*2:trunc(ih/4)*2,pad=iw*2:ih*2:(ow-iw)/2:(oh-ih)/3"
+  [crf38]="null"
+  [fps20]="fps=20"
+  [dark]="eq=brightness=-0.25:contrast=0.6,noise=alls=12:allf=t"
+  [turned5]="rotate=5*PI/180:fillcolor=black"
+  [turned12]="rotate=12*PI/180:fillcolor=black"
+)
+kinds=("$@")
+[ ${#kinds[@]} -eq 0 ] && kinds=(small crf38 fps20 dark turned5 turned12)
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores"
+run() {
+  local kind=$1 dir=$2
+  shift 2
+  rm -rf "$OUT/out-$kind"
+  target/release/thrustline analyze --quiet --no-log --no-video --out "$OUT/out-$kind" "$dir"/*.mp4 >/dev/null
+}
+mkdir -p "$OUT/orig"
+ln -sf "$(realpath "$SHARED")"/footage/*.mp4 "$OUT/orig/"
+run orig "$OUT/orig"
+for kind in "${kinds[@]}"; do
+  filter="${FILTERS[$kind]:?unknown kind $kind}"
+  crf=20
+  [ "$kind" = crf38 ] && crf=38
+  mkdir -p "$OUT/$kind"
+  for f in "$SHARED"/footage/*.mp4; do
+    dst="$OUT/$kind/$(basename "$f")"
+    [ -f "$dst" ] || ffmpeg -loglevel error -y -i "$f" -vf "$filter" -an -c:v libx264 -preset veryfast \
+      -crf "$crf" -threads 1 -pix_fmt yuv420p "$dst"
+  done
+  run "$kind" "$OUT/$kind"
+done
+python3 - "$SHARED/footage/LABELS.json" "$OUT" "${kinds[@]}" <<'PY'
+import json, os, sys
+labels, out, kinds = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3:]
+def result(kind, clip):
+    s = json.load(open(os.path.join(out, f"out-{kind}", clip[:-4], "session.json")))
+    faults = sorted({f"{j['id']}@{r['index']}" for r in s["reps"] for j in r["judgements"] if j["verdict"] == "raised"})
+    return len(s["reps"]), faults, [w["id"] for w in s["warnings"]]
+for kind in kinds:
+    differ = 0
+    for clip in sorted(labels):
+        want = labels[clip]["reps"]
+        n, faults, warns = result(kind, clip)
+        _, orig_faults, _ = result("orig", clip)
+        if n != want or faults != orig_faults:
+            differ += 1
+            print(f"{kind:8} {clip[:-4]:46} reps {n}/{want}  faults {faults or '-'} (original {orig_faults or '-'})  warnings {warns or '-'}")
+    print(f"{kind:8} {len(labels) - differ} of {len(labels)} clips as the labels and the original")
+PY
