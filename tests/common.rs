@@ -58,6 +58,32 @@ pub fn analyze_ok(
     o
 }
 
+/// `src` re-encoded by ffmpeg into `dst` with `args` (filters, codec) between input and output;
+/// `None` (SKIP) without ffmpeg (`scripts/test.sh` installs it).
+pub fn ffmpeg_copy(src: &std::path::Path, dst: PathBuf, args: &[&str]) -> Option<PathBuf> {
+    if Command::new("ffmpeg").arg("-version").output().is_err() {
+        eprintln!("SKIP: ffmpeg not installed (scripts/test.sh installs it)");
+        return None;
+    }
+    let ok = Command::new("ffmpeg")
+        .args(["-loglevel", "error", "-y", "-i"])
+        .arg(src)
+        .args(args)
+        .arg(&dst)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "ffmpeg could not re-encode {}", src.display());
+    Some(dst)
+}
+
+/// `thrustline analyze` on `clip` into `dir` with no video and no log, which must succeed: its
+/// output and session.json.
+pub fn analyze_session(clip: &std::path::Path, dir: &std::path::Path) -> (Output, serde_json::Value) {
+    let o = analyze_ok(clip, dir, &["--no-log", "--no-video"], &[]);
+    let s = serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap();
+    (o, s)
+}
+
 pub fn tmpdir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("thrustline-test-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);

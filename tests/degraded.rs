@@ -6,43 +6,21 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
 /// `clip` of the shared footage re-encoded at CRF 38 (one encoder thread: the same bytes on
 /// every machine with Debian's ffmpeg); `None` (SKIP) without ffmpeg.
 fn compressed(shared: &Path, out: &Path, clip: &str) -> Option<PathBuf> {
-    if Command::new("ffmpeg").arg("-version").output().is_err() {
-        eprintln!("SKIP: ffmpeg not installed (scripts/test.sh installs it)");
-        return None;
-    }
-    let dst = out.join(clip);
-    let ok = Command::new("ffmpeg")
-        .args(["-loglevel", "error", "-y", "-i"])
-        .arg(shared.join("footage").join(clip))
-        .args(["-an", "-c:v", "libx264", "-preset", "veryfast", "-crf", "38", "-threads", "1"])
-        .args(["-pix_fmt", "yuv420p"])
-        .arg(&dst)
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(ok, "ffmpeg could not re-encode {clip}");
-    Some(dst)
+    let args = [
+        "-an", "-c:v", "libx264", "-preset", "veryfast", "-crf", "38", "-threads", "1", "-pix_fmt", "yuv420p",
+    ];
+    common::ffmpeg_copy(&shared.join("footage").join(clip), out.join(clip), &args)
 }
 
-/// `thrustline analyze` on `clip` into `dir` (no video, no log): session.json.
+/// session.json of `thrustline analyze` on `clip` into `dir` (no video, no log).
 fn analyze(clip: &Path, dir: &Path) -> Value {
-    let o = common::thrustline(&[
-        "analyze",
-        "--quiet",
-        "--no-log",
-        "--no-video",
-        "--out",
-        dir.to_str().unwrap(),
-        clip.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap()
+    common::analyze_session(clip, dir).1
 }
 
 fn warnings(s: &Value) -> Vec<String> {

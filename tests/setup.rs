@@ -16,20 +16,9 @@ use serde_json::Value;
 /// `hip_thrust_feet_normal` (576×340, lying along the frame, feet at the bottom left) cropped
 /// with ffmpeg's `crop=` filter; `None` (SKIP) without ffmpeg.
 fn cropped(shared: &Path, out: &Path, name: &str, crop: &str, crf: &str) -> Option<PathBuf> {
-    if Command::new("ffmpeg").arg("-version").output().is_err() {
-        eprintln!("SKIP: ffmpeg not installed (scripts/test.sh installs it)");
-        return None;
-    }
-    let clip = out.join(name);
-    let ok = Command::new("ffmpeg")
-        .args(["-loglevel", "error", "-y", "-i"])
-        .arg(shared.join("footage/hip_thrust_feet_normal.mp4"))
-        .args(["-vf", &format!("crop={crop}"), "-c:v", "libx264", "-crf", crf, "-pix_fmt", "yuv420p"])
-        .arg(&clip)
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(ok, "ffmpeg could not crop the clip");
-    Some(clip)
+    let vf = format!("crop={crop}");
+    let args = ["-vf", &vf, "-c:v", "libx264", "-crf", crf, "-pix_fmt", "yuv420p"];
+    common::ffmpeg_copy(&shared.join("footage/hip_thrust_feet_normal.mp4"), out.join(name), &args)
 }
 
 /// The clip with its lower 104 rows cut away: knees in the picture, ankles, heels and toes out.
@@ -43,18 +32,7 @@ fn json(p: &Path) -> Value {
 
 /// `thrustline analyze` on `clip` into `dir` (no video, no log): its output and session.json.
 fn analyze(clip: &Path, dir: &Path) -> (std::process::Output, Value) {
-    let o = common::thrustline(&[
-        "analyze",
-        "--quiet",
-        "--no-log",
-        "--no-video",
-        "--out",
-        dir.to_str().unwrap(),
-        clip.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let s = json(&dir.join("session.json"));
-    (o, s)
+    common::analyze_session(clip, dir)
 }
 
 const FEET_OUT: &str = "Step back: your feet are out of the picture";
