@@ -104,8 +104,12 @@ pub const LATERAL_VIEW_MIN_YAW_DEG: f32 = 45.0;
 /// A top where a straight-armed wrist sits this far below its shoulder (torso lengths) is
 /// held up by the hands: a reverse tabletop, a dip or a get-up, not a hip thrust. Shared
 /// clips at the top: bridges' straight arms 0.07–0.18 (lying on the floor), hip thrusts hold
-/// the bar with bent arms; a hand bearing weight is about an arm's length (~1.0) below.
-pub const HAND_SUPPORT_MIN: f32 = 0.6;
+/// the bar with bent arms. An arm is 1.15 torso lengths (Winter, table 4.1: upper arm and
+/// forearm 0.332 H, shoulder to hip 0.288 H). "Below" is the camera's: an arm lying on the
+/// floor towards a camera raised 30° at the feet reads 1.15 × sin 30° = 0.58 (0.50–0.62 on
+/// the side clips turned there, `benches/views.sh`), a bearing arm leaning 45° off the
+/// vertical 1.15 × cos 45° = 0.81; the bar sits between them.
+pub const HAND_SUPPORT_MIN: f32 = 0.7;
 /// Feet planted: at the top of a hip thrust or bridge the ankle sits under the knee, a shin's
 /// cos(tilt) below it (0.9 for the feet-far clip's 25°, 0.7 even at 45°). Below this share of
 /// the shin the lower leg lies flat or is curled up: prone work (leg curls), not a bridge.

@@ -388,9 +388,16 @@ fn face_up(pose: &PoseObservation, body: &SideIdx, g: Px, side_view: bool, min_v
     // (shoulder, hip, nose) with y down: the world's 3D landmarks, or the image in side views.
     let pt = |p: P| [p.x, p.y, 0.0];
     let (s, h, n) = match pose.world.as_ref() {
+        // The nose sits on the body's midline, so it is read against the midline: against one
+        // side's shoulder–hip line, a camera raised over the lifter moves that line up or down
+        // the picture by half the shoulders' width (a far side read "face down" at 45° up).
         Some(w) => {
             let v = |i: usize| [w[i].x, w[i].y, w[i].z];
-            (v(body.shoulder), v(body.hip), v(idx::NOSE))
+            (
+                world_mid(w, idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER),
+                world_mid(w, idx::LEFT_HIP, idx::RIGHT_HIP),
+                v(idx::NOSE),
+            )
         }
         None if side_view => {
             (pt(px(&lm[body.shoulder], g)), pt(px(&lm[body.hip], g)), pt(px(&lm[idx::NOSE], g)))

@@ -1,0 +1,138 @@
+//! Real motion from other camera positions (issue 24): every shared clip's landmarks as our pose
+//! stage saw them (`thrustline pose --world`), turned to a virtual camera about the hips and
+//! projected back into the picture, then run through the core. Per clip and camera it prints
+//! the count against LABELS.json, the faults raised that the clip's labels do not name, and the
+//! set's warnings, so a rule that reads the picture in a way only the side view allows shows up
+//! as a count lost or a look-alike counted from somewhere else.
+//!
+//! The projection is in `support/reproject.rs`. The world landmarks' depth is the pose model's
+//! guess from the camera as filmed, so a camera turned far from it shows that guess, not what
+//! the model would see from there: the side-view clips turned moderately are the informative
+//! runs (core README, "Other camera positions").
+//!
+//! `bash benches/views.sh` makes the landmarks and runs this; by hand:
+//! `cargo run --release -p thrustline-core --example views -- POSES_DIR LABELS.json`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use thrustline_core::{Analyzer, FaultId, FrameGeometry, PoseObservation, SessionSummary, Thresholds};
+
+#[path = "support/reproject.rs"]
+mod reproject;
+use reproject::{parse, reproject, Camera};
+
+#[derive(serde::Deserialize)]
+struct Label {
+    reps: u32,
+    /// Where the camera stood as filmed ("side", "front-oblique from the feet").
+    view: String,
+    faults: Vec<serde_json::Value>,
+}
+
+const CAMERAS: [Camera; 14] = [
+    Camera { name: "as filmed", yaw_deg: 0.0, pitch_deg: 0.0 },
+    Camera { name: "other side", yaw_deg: 180.0, pitch_deg: 0.0 },
+    Camera { name: "raised 25°", yaw_deg: 0.0, pitch_deg: 25.0 },
+    Camera { name: "raised 45°", yaw_deg: 0.0, pitch_deg: 45.0 },
+    Camera { name: "low 15°", yaw_deg: 0.0, pitch_deg: -15.0 },
+    Camera { name: "yaw +30°", yaw_deg: 30.0, pitch_deg: 0.0 },
+    Camera { name: "yaw −30°", yaw_deg: -30.0, pitch_deg: 0.0 },
+    Camera { name: "yaw +60°", yaw_deg: 60.0, pitch_deg: 0.0 },
+    Camera { name: "yaw −60°", yaw_deg: -60.0, pitch_deg: 0.0 },
+    Camera { name: "end +90°", yaw_deg: 90.0, pitch_deg: 0.0 },
+    Camera { name: "end −90°", yaw_deg: -90.0, pitch_deg: 0.0 },
+    Camera { name: "end +90° raised 30°", yaw_deg: 90.0, pitch_deg: 30.0 },
+    Camera { name: "end −90° raised 30°", yaw_deg: -90.0, pitch_deg: 30.0 },
+    Camera { name: "yaw +45° raised 30°", yaw_deg: 45.0, pitch_deg: 30.0 },
+];
+
+/// Runs the core; with `trace`, prints each posed frame's movement-check readings on stderr.
+fn run(
+    g: FrameGeometry,
+    frames: impl Iterator<Item = (f64, Option<PoseObservation>)>,
+    trace: bool,
+) -> SessionSummary {
+    let mut a = Analyzer::new(Thresholds::default(), g);
+    for (t, p) in frames {
+        let f = a.update(t, p.as_ref());
+        if let (true, Some(m)) = (trace, f.metrics) {
+            let v = |m: Option<thrustline_core::Metric>| m.map_or(f32::NAN, |m| m.value);
+            eprintln!(
+                "{t:8.3} {:?} hip {:6.1} face {:5.2} hand {:5.2} foot {:5.2} hiph {:5.2} thigh {:6.1} incl {:5.1}",
+                f.phase,
+                v(m.hip_angle),
+                v(m.face_up),
+                v(m.hand_support),
+                v(m.foot_below_knee),
+                v(m.hip_height),
+                v(m.thigh_elevation),
+                v(m.torso_incline),
+            );
+        }
+    }
+    a.finish()
+}
+
+fn main() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(poses), Some(labels)) = (args.get(1), args.get(2)) else {
+        return Err("usage: views POSES_DIR LABELS.json".into());
+    };
+    let text = std::fs::read_to_string(labels).map_err(|e| format!("{labels}: {e}"))?;
+    let labels: BTreeMap<String, Label> =
+        serde_json::from_str(&text).map_err(|e| format!("{labels}: {e}"))?;
+    // Per camera: (runs right, runs) over all clips and over the clips filmed from the side.
+    let mut by_cam = [[(0u32, 0u32); 2]; CAMERAS.len()];
+    println!("| clip | camera | reps (label) | view | faults the labels do not name | warnings |");
+    println!("|---|---|---|---|---|---|");
+    for (name, label) in &labels {
+        let path = Path::new(poses).join(name.replace(".mp4", ".json"));
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let raw = parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let g = FrameGeometry { width: raw.width, height: raw.height };
+        let named: Vec<FaultId> =
+            label.faults.iter().filter_map(|f| serde_json::from_value(f["id"].clone()).ok()).collect();
+        let side = label.view.starts_with("side") || label.view.starts_with("near side");
+        for (ci, cam) in CAMERAS.iter().copied().enumerate() {
+            // VIEWS_TRACE="clip camera" traces one run's readings.
+            let trace = std::env::var("VIEWS_TRACE")
+                .is_ok_and(|v| v == format!("{} {}", name.trim_end_matches(".mp4"), cam.name));
+            let s = run(g, raw.frames.iter().map(|f| (f.t, reproject(f, g, cam))), trace);
+            let extra: Vec<String> = s
+                .reps
+                .iter()
+                .flat_map(|r| r.faults.iter().map(move |f| (r.index, f.id)))
+                .filter(|(_, id)| !named.contains(id))
+                .map(|(i, id)| format!("{id:?}@{i}"))
+                .collect();
+            let count_ok = s.reps.len() as u32 == label.reps;
+            let ok = count_ok && extra.is_empty();
+            for (k, counted) in [(0, true), (1, side)] {
+                if counted {
+                    by_cam[ci][k].0 += u32::from(ok);
+                    by_cam[ci][k].1 += 1;
+                }
+            }
+            let warn: Vec<String> = s.warnings.iter().map(|w| format!("{w:?}")).collect();
+            let reasons: Vec<String> = s.look_alike_reasons.iter().map(|r| format!("{r:?}")).collect();
+            println!(
+                "| {}{} | {} | {} ({}) | {:?} | {} | {} {} |",
+                if ok { "" } else { "**✗** " },
+                name.trim_end_matches(".mp4"),
+                cam.name,
+                s.reps.len(),
+                label.reps,
+                s.camera_view,
+                extra.join(" "),
+                warn.join(" "),
+                reasons.join(" "),
+            );
+        }
+    }
+    println!("\n| camera | all clips right | clips filmed from the side right |\n|---|---|---|");
+    for (cam, [all, side]) in CAMERAS.iter().zip(by_cam) {
+        println!("| {} | {} of {} | {} of {} |", cam.name, all.0, all.1, side.0, side.1);
+    }
+    Ok(())
+}
