@@ -88,7 +88,7 @@ set -e
 cat "$root/tmp/doctor.txt"
 [ $rc = 0 ] || fail "doctor exits $rc, not 0, with everything analyze needs installed"
 [ $rc_live = 2 ] || fail "doctor --live exits $rc_live, not 2, without a camera or display"
-grep -q '^ok    onnxruntime ONNX Runtime 1.22.0 at /usr/lib/thrustline/' "$root/tmp/doctor.txt" || fail "doctor: runtime line"
+grep -q '^ok    onnxruntime ONNX Runtime 1.24.1 at /usr/lib/thrustline/' "$root/tmp/doctor.txt" || fail "doctor: runtime line"
 [ "$(grep -c '^ok    model .*/usr/share/thrustline/models/.*(sha256 matches)' "$root/tmp/doctor.txt")" = 5 ] || fail "doctor: model lines"
 for name in camera display audio; do
   [ "$(grep -c "^warn  $name " "$root/tmp/doctor.txt")" = 1 ] || fail "doctor: no one-line warning for $name"

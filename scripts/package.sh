@@ -19,7 +19,8 @@ if [ "$changelog_version" != "$version" ]; then
   echo "package: packaging/changelog's top entry is $changelog_version, Cargo.toml says $version: add an entry" >&2
   exit 1
 fi
-for f in .cache/onnxruntime/libonnxruntime.so.1.22.0 .cache/onnxruntime/LICENSE .cache/onnxruntime/ThirdPartyNotices.txt; do
+# Every library Cargo.toml's asset list ships from the setup's folder, and the licence texts.
+for f in $(sed -n 's/^ *\["\(\.cache\/onnxruntime\/[^"]*\)".*/\1/p' Cargo.toml) .cache/onnxruntime/LICENSE .cache/onnxruntime/ThirdPartyNotices.txt; do
   [ -f "$f" ] || { echo "package: $f is missing: run bash scripts/setup.sh" >&2; exit 1; }
 done
 if [ "$(cargo deb --version 2>/dev/null | awk '{print $2}')" != "$CARGO_DEB_VERSION" ]; then

@@ -62,14 +62,16 @@ pub fn run(a: &PoseArgs) -> Result<()> {
     } else {
         String::new()
     };
+    let (backend, _) = thrustline_pose::runtime::backend();
     eprintln!(
-        "{}: {} frames, pose on {} ({} by the detector), {:.1} ms/frame ({} model{threads}) -> {}",
+        "{}: {} frames, pose on {} ({} by the detector), {:.1} ms/frame ({} model on {}{threads}) -> {}",
         a.video.display(),
         out.frames.len(),
         found,
         out.detections,
         out.ms_per_frame,
         a.model.name(),
+        backend.name(),
         a.output.display()
     );
     Ok(())

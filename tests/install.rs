@@ -12,7 +12,20 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 fn dev_runtime() -> PathBuf {
-    common::root().join(".cache/onnxruntime/libonnxruntime.so.1.22.0")
+    common::root().join(".cache/onnxruntime/libonnxruntime.so.1.24.1")
+}
+
+/// Every library `scripts/setup.sh` fetched (ONNX Runtime and OpenVINO's), as the package
+/// ships them side by side.
+fn dev_libraries() -> Vec<PathBuf> {
+    let dir = common::root().join(".cache/onnxruntime");
+    let mut libs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("lib") && !p.is_symlink())
+        .collect();
+    libs.sort();
+    libs
 }
 
 /// The binary run from `cwd` with no lookup variables set, so only its own search applies.
@@ -40,7 +53,9 @@ fn install_prefix(prefix: &Path) -> PathBuf {
     let exe = copy_binary(&prefix.join("bin"));
     let lib = prefix.join("lib/thrustline");
     std::fs::create_dir_all(&lib).unwrap();
-    std::os::unix::fs::symlink(dev_runtime(), lib.join("libonnxruntime.so.1.22.0")).unwrap();
+    for l in dev_libraries() {
+        std::os::unix::fs::symlink(&l, lib.join(l.file_name().unwrap())).unwrap();
+    }
     let models = prefix.join("share/thrustline/models");
     std::fs::create_dir_all(&models).unwrap();
     for m in thrustline_pose::models::SHIPPED {
@@ -78,6 +93,8 @@ fn an_install_prefix_works_from_anywhere() {
         rt["detail"].as_str().unwrap().contains("opt/thrustline/lib/thrustline/libonnxruntime.so"),
         "{rt}"
     );
+    // OpenVINO's libraries beside ONNX Runtime's are found there too: the models run on them.
+    assert!(rt["detail"].as_str().unwrap().ends_with("(OpenVINO CPU)"), "{rt}");
     let models: Vec<&Value> =
         report["checks"].as_array().unwrap().iter().filter(|c| c["name"] == "model").collect();
     assert_eq!(models.len(), thrustline_pose::models::SHIPPED.len());

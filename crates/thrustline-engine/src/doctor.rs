@@ -42,7 +42,7 @@ impl Check {
         Self { name, status, detail: detail.into(), fix: Some(fix.into()) }
     }
 
-    /// `ok    onnxruntime  ONNX Runtime 1.22.0 at …` (and ` — fix` when not ok).
+    /// `ok    onnxruntime  ONNX Runtime 1.24.1 at … (OpenVINO CPU)` (and ` — fix` when not ok).
     pub fn line(&self) -> String {
         let tag = match self.status {
             Status::Ok => "ok  ",
@@ -106,9 +106,23 @@ fn onnxruntime() -> Check {
         Ok(v) => v,
         Err(e) => return Check::bad(NAME, Status::Fail, format!("{}: {e}", path.display()), fix),
     };
-    match thrustline_pose::runtime::environment() {
-        Ok(_) => Check::ok(NAME, format!("ONNX Runtime {version} at {}", path.display())),
-        Err(e) => Check::bad(NAME, Status::Fail, e.to_string(), fix),
+    if let Err(e) = thrustline_pose::runtime::environment() {
+        return Check::bad(NAME, Status::Fail, e.to_string(), fix);
+    }
+    // Which kernels run the models is known once one is loaded: the detector, the smallest.
+    let detector = thrustline_pose::runtime::models_dir().join("pose_detection.onnx");
+    if detector.is_file() {
+        let _ = thrustline_pose::runtime::session(&detector, 1, false, "");
+    }
+    let found = format!("ONNX Runtime {version} at {}", path.display());
+    match thrustline_pose::runtime::backend() {
+        (b, None) => Check::ok(NAME, format!("{found} ({})", b.name())),
+        (_, Some(why)) => Check::bad(
+            NAME,
+            Status::Warn,
+            format!("{found}: OpenVINO failed ({why}); the models run on ONNX Runtime's own CPU kernels, about a quarter slower"),
+            "reinstall the package, or run `bash scripts/setup.sh` in the source tree (it fetches OpenVINO's libraries)",
+        ),
     }
 }
 

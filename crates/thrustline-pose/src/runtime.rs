@@ -192,7 +192,52 @@ fn models_hint() -> String {
     )
 }
 
-/// Creates a session for `path` with `threads` intra-op threads, spinning when idle or not.
+/// Which kernels run the models. OpenVINO's CPU plugin (oneDNN) runs the landmark model in
+/// about three quarters of ONNX Runtime's own kernels' time on the same cores (README, Speed);
+/// ONNX Runtime's CPU kernels remain for a library built without it, or when asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    OpenVino,
+    Cpu,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::OpenVino => "OpenVINO CPU",
+            Backend::Cpu => "ONNX Runtime CPU",
+        }
+    }
+}
+
+/// `THRUSTLINE_EP=cpu` keeps ONNX Runtime's own CPU kernels (to compare, or to work around a
+/// fault in OpenVINO's).
+const EP_VAR: &str = "THRUSTLINE_EP";
+
+/// Why the last session fell back from OpenVINO to ONNX Runtime's own kernels, if it did.
+static FALLBACK: OnceLock<String> = OnceLock::new();
+
+/// The backend asked for: OpenVINO unless `THRUSTLINE_EP=cpu` or the library lacks it.
+pub fn wanted_backend() -> Backend {
+    let asked_cpu = std::env::var(EP_VAR).is_ok_and(|v| v.eq_ignore_ascii_case("cpu"));
+    let has_openvino = <ort::ep::OpenVINO as ort::ep::ExecutionProvider>::is_available().unwrap_or(false);
+    if asked_cpu || !has_openvino {
+        Backend::Cpu
+    } else {
+        Backend::OpenVino
+    }
+}
+
+/// The backend sessions actually run on, and why not OpenVINO when it was wanted but failed.
+pub fn backend() -> (Backend, Option<String>) {
+    match (wanted_backend(), FALLBACK.get()) {
+        (Backend::OpenVino, Some(why)) => (Backend::Cpu, Some(why.clone())),
+        (b, _) => (b, None),
+    }
+}
+
+/// Creates a session for `path` with `threads` intra-op threads, spinning when idle or not, on
+/// OpenVINO's CPU plugin when the library has it (else, or if it fails, ONNX Runtime's own).
 pub fn session(path: &Path, threads: usize, spin: bool, hint: &str) -> Result<Session, PoseError> {
     if !path.is_file() {
         let hint = if hint.is_empty() { models_hint() } else { hint.to_string() };
@@ -200,22 +245,53 @@ pub fn session(path: &Path, threads: usize, spin: bool, hint: &str) -> Result<Se
     }
     let env = environment()?;
     let unusable = |e: String| PoseError::ModelUnusable { path: path.to_path_buf(), reason: e };
-    Session::builder(&env)
-        .map_err(|e| unusable(e.to_string()))?
-        .with_optimization_level(GraphOptimizationLevel::All)
-        .map_err(|e| unusable(e.to_string()))?
-        .with_intra_threads(threads)
-        .map_err(|e| unusable(e.to_string()))?
-        .with_inter_threads(1)
-        .map_err(|e| unusable(e.to_string()))?
-        .with_intra_op_spinning(spin)
-        .map_err(|e| unusable(e.to_string()))?
-        // Spin between the ops of a run, where it saves the wake-ups, not after it: a pool left
-        // spinning takes the core that the next stage, or another program, needs.
-        .with_config_entry(FORCE_SPINNING_STOP, "1")
-        .map_err(|e| unusable(e.to_string()))?
-        .commit_from_file(path)
-        .map_err(|e| unusable(e.to_string()))
+    let builder = || -> Result<ort::session::builder::SessionBuilder, PoseError> {
+        Session::builder(&env)
+            .map_err(|e| unusable(e.to_string()))?
+            .with_optimization_level(GraphOptimizationLevel::All)
+            .map_err(|e| unusable(e.to_string()))?
+            .with_intra_threads(threads)
+            .map_err(|e| unusable(e.to_string()))?
+            .with_inter_threads(1)
+            .map_err(|e| unusable(e.to_string()))?
+            .with_intra_op_spinning(spin)
+            .map_err(|e| unusable(e.to_string()))?
+            // Spin between the ops of a run, where it saves the wake-ups, not after it: a pool
+            // left spinning takes the core that the next stage, or another program, needs.
+            .with_config_entry(FORCE_SPINNING_STOP, "1")
+            .map_err(|e| unusable(e.to_string()))
+    };
+    // Once OpenVINO has failed in this process, every session stays on the fallback.
+    if wanted_backend() == Backend::OpenVino && FALLBACK.get().is_none() {
+        // FP32 as the model is (OpenVINO would run bf16 on CPUs with AMX by default), on the
+        // same thread count as ONNX Runtime's pool would use.
+        let ep = ort::ep::OpenVINO::default()
+            .with_device_type("CPU")
+            .with_precision("FP32")
+            .with_num_threads(threads)
+            .build()
+            .error_on_failure();
+        let built = builder()?
+            .with_execution_providers([ep])
+            .map_err(|e| e.to_string())
+            .and_then(|mut b| b.commit_from_file(path).map_err(|e| e.to_string()));
+        match built {
+            Ok(s) => return Ok(s),
+            Err(e) => {
+                // A model ONNX Runtime cannot load either is the model's fault: its error
+                // alone. One it can load is OpenVINO's: said once, and the process falls back.
+                let plain = builder()?.commit_from_file(path).map_err(|e| unusable(e.to_string()))?;
+                if FALLBACK.set(e.clone()).is_ok() {
+                    tracing::warn!(
+                        "OpenVINO could not run {}: {e}; using ONNX Runtime's CPU kernels",
+                        path.display()
+                    );
+                }
+                return Ok(plain);
+            }
+        }
+    }
+    builder()?.commit_from_file(path).map_err(|e| unusable(e.to_string()))
 }
 
 /// Runs a session once on a zero `side`×`side` RGB input. A session's first run plans its
