@@ -147,6 +147,13 @@ pub fn environment() -> Result<ort::environment::Environment, PoseError> {
             .with_name("thrustline")
             .with_telemetry(false)
             .build()
+            .map(|env| {
+                // Failures come back as results and are said once, in the user's words:
+                // ONNX Runtime's own log would add its stack of C++ frames to stderr (an
+                // OpenVINO compile that falls back prints a dozen lines).
+                env.set_log_level(ort::logging::LogLevel::Fatal);
+                env
+            })
             .map_err(|e| e.to_string())
     });
     env.clone().map_err(|reason| PoseError::RuntimeUnusable { path, reason })
@@ -279,10 +286,12 @@ pub fn session(path: &Path, threads: usize, spin: bool, hint: &str) -> Result<Se
             Ok(s) => return Ok(s),
             Err(e) => {
                 // A model ONNX Runtime cannot load either is the model's fault: its error
-                // alone. One it can load is OpenVINO's: said once, and the process falls back.
+                // alone. One it can load is OpenVINO's: the process falls back.
                 let plain = builder()?.commit_from_file(path).map_err(|e| unusable(e.to_string()))?;
+                // Not a warning on every job: the results are the same kind, `doctor` says it
+                // (with the reason), and `pose` names the kernels it ran on.
                 if FALLBACK.set(e.clone()).is_ok() {
-                    tracing::warn!(
+                    tracing::info!(
                         "OpenVINO could not run {}: {e}; using ONNX Runtime's CPU kernels",
                         path.display()
                     );
