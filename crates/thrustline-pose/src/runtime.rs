@@ -147,12 +147,11 @@ pub fn environment() -> Result<ort::environment::Environment, PoseError> {
             .with_name("thrustline")
             .with_telemetry(false)
             .build()
-            .map(|env| {
+            .inspect(|env| {
                 // Failures come back as results and are said once, in the user's words:
                 // ONNX Runtime's own log would add its stack of C++ frames to stderr (an
                 // OpenVINO compile that falls back prints a dozen lines).
                 env.set_log_level(ort::logging::LogLevel::Fatal);
-                env
             })
             .map_err(|e| e.to_string())
     });
