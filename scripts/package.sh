@@ -43,6 +43,35 @@ gzip -9n "$STAGE"/man/*.1
 # The .deb: stripped (the release profile keeps line tables for profiling, not for users).
 cargo deb --no-build --strip --locked -q --output "$OUT/"
 deb=$(ls -t "$OUT"/thrustline_"$version"-*_amd64.deb | head -1)
+# cargo-deb's $auto lists a library once per minimum version its ELF files ask for (the binary
+# and ONNX Runtime's and OpenVINO's libraries each ask their own); Debian wants it once, at the
+# highest. Repacked with one entry per package.
+work=$(mktemp -d)
+dpkg-deb -R "$deb" "$work/pkg"
+python3 - "$work/pkg/DEBIAN/control" <<'PY'
+import re, subprocess, sys
+path = sys.argv[1]
+lines = open(path).read().splitlines()
+def newer(a, b):
+    return subprocess.run(["dpkg", "--compare-versions", a, "gt", b]).returncode == 0
+for i, line in enumerate(lines):
+    if not line.startswith("Depends: "):
+        continue
+    best, order = {}, []
+    for dep in line[len("Depends: "):].split(", "):
+        m = re.fullmatch(r"(\S+) \(>= ([^)]+)\)", dep)
+        name, ver = (m.group(1), m.group(2)) if m else (dep, None)
+        if name not in best:
+            order.append(name)
+            best[name] = ver
+        elif ver and (best[name] is None or newer(ver, best[name])):
+            best[name] = ver
+    lines[i] = "Depends: " + ", ".join(n if best[n] is None else f"{n} (>= {best[n]})" for n in order)
+open(path, "w").write("\n".join(lines) + "\n")
+PY
+dpkg-deb --root-owner-group -Zxz -b "$work/pkg" "$deb.tmp" >/dev/null
+mv "$deb.tmp" "$deb"
+rm -rf "$work"
 echo "package: $deb ($(du -h "$deb" | cut -f1))"
 
 # The tarball: the same files under one folder, with bin/, lib/ and share/ as in /usr.

@@ -61,6 +61,9 @@ with zipfile.ZipFile(whl) as z:
             f.write(z.read(name))
         os.replace(dst + ".tmp", dst)
 PY
+  # The wheel's ONNX Runtime libraries keep their symbol tables (OpenVINO's are stripped):
+  # the package ships them stripped, as Debian's policy asks.
+  for f in "${ORT_FILES[@]}"; do strip --strip-unneeded "$ORT_DIR/$f"; done
 fi
 ln -sf "libonnxruntime.so.$ORT_VERSION" "$ORT_DIR/libonnxruntime.so"
 echo "setup: ok (ONNX Runtime at $ORT_LIB)"
