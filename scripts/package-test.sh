@@ -88,7 +88,8 @@ set -e
 cat "$root/tmp/doctor.txt"
 [ $rc = 0 ] || fail "doctor exits $rc, not 0, with everything analyze needs installed"
 [ $rc_live = 2 ] || fail "doctor --live exits $rc_live, not 2, without a camera or display"
-grep -q '^ok    onnxruntime ONNX Runtime 1.24.1 at /usr/lib/thrustline/' "$root/tmp/doctor.txt" || fail "doctor: runtime line"
+grep -q '^ok    onnxruntime ONNX Runtime 1.24.1 at /usr/lib/thrustline/.* (OpenVINO CPU)$' "$root/tmp/doctor.txt" \
+  || fail "doctor: runtime line (ONNX Runtime with OpenVINO from the package)"
 [ "$(grep -c '^ok    model .*/usr/share/thrustline/models/.*(sha256 matches)' "$root/tmp/doctor.txt")" = 5 ] || fail "doctor: model lines"
 for name in camera display audio; do
   [ "$(grep -c "^warn  $name " "$root/tmp/doctor.txt")" = 1 ] || fail "doctor: no one-line warning for $name"
@@ -135,7 +136,7 @@ tbin="/$tb/thrustline-$version-x86_64-linux/bin/thrustline"
 got=$(as_user sh -c "cd /$tb/elsewhere && $tbin --version")
 [ "$got" = "thrustline $version" ] || fail "tarball --version says '$got'"
 as_user sh -c "cd /$tb/elsewhere && $tbin doctor" >"$root/tmp/doctor-tb.txt" 2>&1 || { cat "$root/tmp/doctor-tb.txt"; fail "tarball doctor"; }
-grep -q "^ok    onnxruntime .* at /$tb/thrustline-$version-x86_64-linux/lib/thrustline/" "$root/tmp/doctor-tb.txt" \
+grep -q "^ok    onnxruntime .* at /$tb/thrustline-$version-x86_64-linux/lib/thrustline/.* (OpenVINO CPU)$" "$root/tmp/doctor-tb.txt" \
   || fail "tarball doctor: runtime not from the tarball"
 as_user sh -c "cd /$tb/elsewhere && $tbin analyze /$tb/thrustline-$version-x86_64-linux/share/thrustline/sample/glute_bridge_bodyweight_1rep.mp4 --out out --no-log" \
   || fail "tarball analyze"
