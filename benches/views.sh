@@ -10,16 +10,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=../shared/footage
 poses=${1:-target/sensitivity-poses}
-mkdir -p "$poses"
-cargo build --release --quiet
+bash benches/our_poses.sh "$poses"
 cargo build --release --quiet -p thrustline-core --example views
-for clip in "$shared"/*.mp4; do
-  out="$poses/$(basename "$clip" .mp4).json"
-  # The landmarks depend only on the clip and the pose stage: reuse them unless the binary is newer.
-  if [ ! -s "$out" ] || [ target/release/thrustline -nt "$out" ]; then
-    ./target/release/thrustline pose --world -o "$out.tmp" "$clip" >/dev/null 2>"$poses/pose.log" \
-      || { cat "$poses/pose.log" >&2; exit 1; }
-    mv "$out.tmp" "$out"
-  fi
-done
 ./target/release/examples/views "$poses" "$shared/LABELS.json"
