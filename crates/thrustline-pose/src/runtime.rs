@@ -30,6 +30,11 @@ const DETECTOR: &str = "pose_detection.onnx";
 /// spinning at the end of each run.
 const FORCE_SPINNING_STOP: &str = "session.force_spinning_stop";
 
+/// ONNX Runtime's own graph rewrites before OpenVINO takes the graph: none. OpenVINO compiles
+/// it with its own; ONNX Runtime's (NCHWc layouts, fusions for its kernels) only cost each
+/// session's load (0.22–0.27 s against 0.29–0.31 s for the landmark model, identical outputs).
+const OPENVINO_GRAPH_LEVEL: GraphOptimizationLevel = GraphOptimizationLevel::Disable;
+
 static ENV: OnceLock<Result<ort::environment::Environment, String>> = OnceLock::new();
 
 /// The folder holding the running executable, symlinks resolved.
@@ -251,22 +256,23 @@ pub fn session(path: &Path, threads: usize, spin: bool, hint: &str) -> Result<Se
     }
     let env = environment()?;
     let unusable = |e: String| PoseError::ModelUnusable { path: path.to_path_buf(), reason: e };
-    let builder = || -> Result<ort::session::builder::SessionBuilder, PoseError> {
-        Session::builder(&env)
-            .map_err(|e| unusable(e.to_string()))?
-            .with_optimization_level(GraphOptimizationLevel::All)
-            .map_err(|e| unusable(e.to_string()))?
-            .with_intra_threads(threads)
-            .map_err(|e| unusable(e.to_string()))?
-            .with_inter_threads(1)
-            .map_err(|e| unusable(e.to_string()))?
-            .with_intra_op_spinning(spin)
-            .map_err(|e| unusable(e.to_string()))?
-            // Spin between the ops of a run, where it saves the wake-ups, not after it: a pool
-            // left spinning takes the core that the next stage, or another program, needs.
-            .with_config_entry(FORCE_SPINNING_STOP, "1")
-            .map_err(|e| unusable(e.to_string()))
-    };
+    let builder =
+        |level: GraphOptimizationLevel| -> Result<ort::session::builder::SessionBuilder, PoseError> {
+            Session::builder(&env)
+                .map_err(|e| unusable(e.to_string()))?
+                .with_optimization_level(level)
+                .map_err(|e| unusable(e.to_string()))?
+                .with_intra_threads(threads)
+                .map_err(|e| unusable(e.to_string()))?
+                .with_inter_threads(1)
+                .map_err(|e| unusable(e.to_string()))?
+                .with_intra_op_spinning(spin)
+                .map_err(|e| unusable(e.to_string()))?
+                // Spin between the ops of a run, where it saves the wake-ups, not after it: a pool
+                // left spinning takes the core that the next stage, or another program, needs.
+                .with_config_entry(FORCE_SPINNING_STOP, "1")
+                .map_err(|e| unusable(e.to_string()))
+        };
     // Once OpenVINO has failed in this process, every session stays on the fallback.
     if wanted_backend() == Backend::OpenVino && FALLBACK.get().is_none() {
         // FP32 as the model is (OpenVINO would run bf16 on CPUs with AMX by default), on the
@@ -277,7 +283,7 @@ pub fn session(path: &Path, threads: usize, spin: bool, hint: &str) -> Result<Se
             .with_num_threads(threads)
             .build()
             .error_on_failure();
-        let built = builder()?
+        let built = builder(OPENVINO_GRAPH_LEVEL)?
             .with_execution_providers([ep])
             .map_err(|e| e.to_string())
             .and_then(|mut b| b.commit_from_file(path).map_err(|e| e.to_string()));
@@ -286,7 +292,9 @@ pub fn session(path: &Path, threads: usize, spin: bool, hint: &str) -> Result<Se
             Err(e) => {
                 // A model ONNX Runtime cannot load either is the model's fault: its error
                 // alone. One it can load is OpenVINO's: the process falls back.
-                let plain = builder()?.commit_from_file(path).map_err(|e| unusable(e.to_string()))?;
+                let plain = builder(GraphOptimizationLevel::All)?
+                    .commit_from_file(path)
+                    .map_err(|e| unusable(e.to_string()))?;
                 // Not a warning on every job: the results are the same kind, `doctor` says it
                 // (with the reason), and `pose` names the kernels it ran on.
                 if FALLBACK.set(e.clone()).is_ok() {
@@ -299,7 +307,7 @@ pub fn session(path: &Path, threads: usize, spin: bool, hint: &str) -> Result<Se
             }
         }
     }
-    builder()?.commit_from_file(path).map_err(|e| unusable(e.to_string()))
+    builder(GraphOptimizationLevel::All)?.commit_from_file(path).map_err(|e| unusable(e.to_string()))
 }
 
 /// Runs a session once on a zero `side`×`side` RGB input. A session's first run plans its
