@@ -33,8 +33,12 @@ use crate::recorder;
 use crate::writer::SessionWriter;
 use crate::{EngineError, Lift};
 
-/// Frames between capture and the worker: one, so inference always starts on the newest frame.
-const CAPTURE_QUEUE: usize = 1;
+/// Frames between capture and the worker. Two while the lifter is tracked: every analyzed frame
+/// carries the rep's timing, and one slow frame (another program took the core) is absorbed
+/// instead of lost. With one, `benches/live_latency.sh --load busy-core` dropped a frame
+/// mid-set in 1 of 8 runs of the 30 fps clips; with two, none in 6. While the lifter is being
+/// looked for, the worker skips to the newest frame ([`Worker::skip_stale`]).
+const CAPTURE_QUEUE: usize = 2;
 /// Frames between the worker and the UI: the UI shows the newest and drops the rest.
 const UI_QUEUE: usize = 2;
 /// Events and rep lists waiting for the UI; the rep list is sent whole each time, so a lost
@@ -589,7 +593,12 @@ impl Worker {
                 recv(cmds) -> c => if let Ok(c) = c { self.command(c); },
                 recv(frames) -> m => match m {
                     Ok(Captured::Frame(f, at)) => {
-                        self.frame(&f, at)?;
+                        let searched = self.frame(&f, at)?;
+                        if searched {
+                            if let Some(reason) = self.skip_stale(frames, dropped) {
+                                break reason;
+                            }
+                        }
                         if last_flush.elapsed() > FLUSH_INTERVAL {
                             self.sink.send(SinkMsg::Flush);
                             last_flush = Instant::now();
@@ -686,8 +695,28 @@ impl Worker {
         self.sink.send(SinkMsg::Save(Box::new(self.analyzer.summary())));
     }
 
-    fn frame(&mut self, f: &Frame, captured_at: Instant) -> Result<(), EngineError> {
+    /// After a frame spent looking for the lifter (the person detector ran: up to three runs,
+    /// several frames' time), frames queued behind it are stale and nothing is measured yet:
+    /// the worker goes on with the newest, as a one-frame queue would. Returns the capture's
+    /// end if it was queued.
+    fn skip_stale(&mut self, frames: &Receiver<Captured>, dropped: &AtomicU64) -> Option<EndReason> {
+        while frames.len() > 1 {
+            match frames.try_recv() {
+                Ok(Captured::Frame(..)) => {
+                    dropped.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(Captured::End(reason)) => return Some(reason),
+                Err(_) => break,
+            }
+        }
+        None
+    }
+
+    /// Analyzes one frame; true when it was spent looking for the lifter (nobody tracked
+    /// before it).
+    fn frame(&mut self, f: &Frame, captured_at: Instant) -> Result<bool, EngineError> {
         let pose = self.tracker.process(&f.rgb, f.t_ms)?;
+        let searched = pose.as_ref().is_none_or(|p| p.detected);
         let obs = pose.as_ref().map(|p| p.observation());
         crate::lift::sample_luma(&mut self.analyzer, f);
         // Between sets the skeleton and angles still show, measured as in a set; nothing is
@@ -749,7 +778,7 @@ impl Worker {
             set_active: self.set_active,
         });
         (self.notices.wake)();
-        Ok(())
+        Ok(searched)
     }
 }
 
