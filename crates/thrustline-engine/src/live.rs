@@ -1,5 +1,6 @@
-//! Live coaching: a capture thread (OpenCV `VideoCapture`) feeds a one-slot channel that drops
-//! the oldest frame, so the pose + core worker always works on the newest one; the worker sends
+//! Live coaching: a capture thread (OpenCV `VideoCapture`) feeds a two-slot channel that drops
+//! the oldest frame: the pose + core worker absorbs one slow frame while it tracks the lifter,
+//! and skips to the newest after a frame spent looking for them; the worker sends
 //! overlay-ready frames to the UI (also drop-oldest) and notices. The session writer runs on
 //! its own thread (frames.jsonl, session.json after every event, the last save), as does the
 //! raw-video recorder (every captured frame in `video.mkv`) and the audio cues: the inference
