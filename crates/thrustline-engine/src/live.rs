@@ -386,7 +386,13 @@ impl Engine {
             std::thread::Builder::new()
                 .name("pose".into())
                 .spawn(move || {
-                    let r = worker.run(&cap_rx, &cmd_rx, &running, video, &captured, &capture_dropped);
+                    // A panic (a library's, ours have none) must still end the session with an
+                    // error: unwinding dropped the notice senders, and the window and the
+                    // terminal waited on closed channels, spinning a core, forever.
+                    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        worker.run(&cap_rx, &cmd_rx, &running, video, &captured, &capture_dropped)
+                    }))
+                    .unwrap_or(Err(EngineError::Worker("pose")));
                     running.store(false, Ordering::SeqCst);
                     // Capacity one, sent once: the end always arrives.
                     let _ = worker.notices.end.try_send(match &r {
