@@ -30,14 +30,24 @@ fn dev_libraries() -> Vec<PathBuf> {
 
 /// The binary run from `cwd` with no lookup variables set, so only its own search applies.
 fn run_from(exe: &Path, cwd: &Path, args: &[&str]) -> Output {
-    Command::new(exe)
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("ORT_DYLIB_PATH")
-        .env_remove("THRUSTLINE_MODELS")
-        .env("THRUSTLINE_DATA", cwd.join("data"))
-        .output()
-        .unwrap()
+    // A freshly copied binary can be "busy" for a moment: a child another test thread forks
+    // while the copy is open inherits its write handle until it execs (ETXTBSY, seen in CI).
+    for _ in 0..50 {
+        let o = Command::new(exe)
+            .args(args)
+            .current_dir(cwd)
+            .env_remove("ORT_DYLIB_PATH")
+            .env_remove("THRUSTLINE_MODELS")
+            .env("THRUSTLINE_DATA", cwd.join("data"))
+            .output();
+        match o {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                std::thread::sleep(std::time::Duration::from_millis(100))
+            }
+            o => return o.unwrap(),
+        }
+    }
+    panic!("{} stayed busy for 5 s", exe.display());
 }
 
 fn copy_binary(to_dir: &Path) -> PathBuf {
