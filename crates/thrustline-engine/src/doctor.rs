@@ -110,7 +110,7 @@ fn onnxruntime() -> Check {
         return Check::bad(NAME, Status::Fail, e.to_string(), fix);
     }
     // Which kernels run the models is known once one is loaded: the detector, the smallest.
-    let detector = thrustline_pose::runtime::models_dir().join("pose_detection.onnx");
+    let detector = thrustline_pose::runtime::models_dir().join(thrustline_pose::runtime::DETECTOR);
     if detector.is_file() {
         let _ = thrustline_pose::runtime::session(&detector, 1, false, "");
     }

@@ -38,7 +38,7 @@ use crate::{EngineError, Lift};
 /// carries the rep's timing, and one slow frame (another program took the core) is absorbed
 /// instead of lost. With one, `benches/live_latency.sh --load busy-core` dropped a frame
 /// mid-set in 1 of 8 runs of the 30 fps clips; with two, none in 6. While the lifter is being
-/// looked for, the worker skips to the newest frame ([`Worker::skip_stale`]).
+/// looked for, the worker skips to the newest frame ([`skip_stale`]).
 const CAPTURE_QUEUE: usize = 2;
 /// Frames between the worker and the UI: the UI shows the newest and drops the rest.
 const UI_QUEUE: usize = 2;
@@ -212,6 +212,23 @@ impl<T> DropOldest<T> {
             }
         }
     }
+}
+
+/// After a frame spent looking for the lifter (the person detector ran: up to three runs,
+/// several frames' time), frames queued behind it are stale and nothing is measured yet:
+/// the worker goes on with the newest, as a one-frame queue would. Returns the capture's
+/// end if it was queued.
+fn skip_stale(frames: &Receiver<Captured>, dropped: &AtomicU64) -> Option<EndReason> {
+    while frames.len() > 1 {
+        match frames.try_recv() {
+            Ok(Captured::Frame(..)) => {
+                dropped.fetch_add(1, Ordering::Relaxed);
+            }
+            Ok(Captured::End(reason)) => return Some(reason),
+            Err(_) => break,
+        }
+    }
+    None
 }
 
 enum Captured {
@@ -602,7 +619,7 @@ impl Worker {
                     Ok(Captured::Frame(f, at)) => {
                         let searched = self.frame(&f, at)?;
                         if searched {
-                            if let Some(reason) = self.skip_stale(frames, dropped) {
+                            if let Some(reason) = skip_stale(frames, dropped) {
                                 break reason;
                             }
                         }
@@ -700,23 +717,6 @@ impl Worker {
             self.notices.event(Notice::Event { t_ms: 0.0, event: Event::SetEnded { set } });
         }
         self.sink.send(SinkMsg::Save(Box::new(self.analyzer.summary())));
-    }
-
-    /// After a frame spent looking for the lifter (the person detector ran: up to three runs,
-    /// several frames' time), frames queued behind it are stale and nothing is measured yet:
-    /// the worker goes on with the newest, as a one-frame queue would. Returns the capture's
-    /// end if it was queued.
-    fn skip_stale(&mut self, frames: &Receiver<Captured>, dropped: &AtomicU64) -> Option<EndReason> {
-        while frames.len() > 1 {
-            match frames.try_recv() {
-                Ok(Captured::Frame(..)) => {
-                    dropped.fetch_add(1, Ordering::Relaxed);
-                }
-                Ok(Captured::End(reason)) => return Some(reason),
-                Err(_) => break,
-            }
-        }
-        None
     }
 
     /// Analyzes one frame; true when it was spent looking for the lifter (nobody tracked

@@ -103,7 +103,7 @@ impl Default for PoseConfig {
 
 impl PoseConfig {
     pub fn detector_path(&self) -> PathBuf {
-        self.models_dir.join("pose_detection.onnx")
+        self.models_dir.join(runtime::DETECTOR)
     }
 
     /// The model with every head, for the segmentation mask on chosen frames.

@@ -24,7 +24,7 @@ const ORT_NAME: &str = "libonnxruntime.so";
 /// How far above the executable a development tree may be (target/release/deps/test-…).
 const DEV_DEPTH: usize = 4;
 /// The one model every job needs, which marks a models folder.
-const DETECTOR: &str = "pose_detection.onnx";
+pub const DETECTOR: &str = "pose_detection.onnx";
 
 /// ONNX Runtime's session option (`kOrtSessionOptionsConfigForceSpinningStop`): pools stop
 /// spinning at the end of each run.
