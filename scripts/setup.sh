@@ -12,9 +12,11 @@ ORT_DIR=".cache/onnxruntime"
 ORT_LIB="$ORT_DIR/libonnxruntime.so.$ORT_VERSION"
 # What the runtime loads: ONNX Runtime, its OpenVINO provider, and the parts of OpenVINO that
 # provider needs on a CPU (the core, its ONNX reader, the CPU plugin, TBB). Each finds the next
-# beside it ($ORIGIN). The package and the tarball ship the same list (scripts/package.sh).
-ORT_FILES=("libonnxruntime.so.$ORT_VERSION" libonnxruntime_providers_shared.so libonnxruntime_providers_openvino.so
-  libopenvino.so.2541 libopenvino_onnx_frontend.so.2541 libopenvino_intel_cpu_plugin.so libtbb.so.12)
+# beside it ($ORIGIN). One list, the package's: Cargo.toml's libraries from this folder (which
+# scripts/package.sh checks and the package and the tarball ship).
+mapfile -t ORT_FILES < <(sed -n 's/^ *\["\.cache\/onnxruntime\/\(lib[^"]*\)".*/\1/p' Cargo.toml)
+[[ " ${ORT_FILES[*]} " == *" libonnxruntime.so.$ORT_VERSION "* ]] \
+  || { echo "setup: Cargo.toml's package assets do not list libonnxruntime.so.$ORT_VERSION" >&2; exit 1; }
 # Build: OpenCV and FFmpeg bindings (clang; FFmpeg decodes files with their own colour matrix),
 # ALSA for audio cues. Run: GL and X11 for the egui window.
 APT_PACKAGES=(libopencv-dev libavcodec-dev libavformat-dev libavutil-dev libswscale-dev clang libclang-dev pkg-config libasound2-dev libgl1-mesa-dri libegl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6)
