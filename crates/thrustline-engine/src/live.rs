@@ -305,6 +305,9 @@ impl Engine {
                 .name("capture".into())
                 .spawn(move || {
                     let t0 = Instant::now();
+                    // A played file's clock starts at its first frame, as a camera's does: timed
+                    // from opening, the first decode's delay made the next frames arrive at once.
+                    let mut played_from: Option<Instant> = None;
                     let end = loop {
                         if !running.load(Ordering::SeqCst) {
                             break EndReason::Stopped;
@@ -313,7 +316,11 @@ impl Engine {
                             Ok(Some(mut f)) => {
                                 if pace {
                                     // A file stands in for a camera: frames arrive at its own rate.
-                                    let due = t0 + Duration::from_secs_f64(f.t_ms.max(0.0) / 1000.0);
+                                    let offset = Duration::from_secs_f64(f.t_ms.max(0.0) / 1000.0);
+                                    let origin = *played_from.get_or_insert_with(|| {
+                                        Instant::now().checked_sub(offset).unwrap_or(t0)
+                                    });
+                                    let due = origin + offset;
                                     let now = Instant::now();
                                     if due > now {
                                         std::thread::sleep(due - now);
