@@ -165,8 +165,15 @@ pub const BOTTOM_RANGE_FRACTION: f32 = 0.3;
 /// filmed from the head end bottoms at 145°).
 pub const SETUP_STILL_S: f64 = 0.5;
 
-/// Single-leg: the raised leg's ankle sits this far (in thigh lengths) above the other.
+/// Single-leg: the raised leg's ankle sits this far (in thigh lengths) above the other in the
+/// picture, read from the side only (without world landmarks).
 pub const SINGLE_LEG_ANKLE_GAP: f32 = 0.5;
+/// Single-leg with world landmarks: the raised ankle this many thigh lengths above the other.
+/// Planted pairs on all 22 shared clips (our pose stage, `thrustline pose --world`) read at
+/// most 0.65 (the floor bridge from the feet, obliquely); a leg held straight in line with the
+/// thigh puts its ankle a shin's length (about a thigh) above the planted one at the top, and
+/// more below it.
+pub const SINGLE_LEG_WORLD_GAP: f32 = 0.8;
 
 /// All thresholds, overridable from a TOML file (missing keys keep their defaults).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -202,6 +209,7 @@ pub struct Thresholds {
     pub frontal_hip_spread: f32,
     pub max_view_yaw_deg: f32,
     pub single_leg_ankle_gap: f32,
+    pub single_leg_world_gap: f32,
     pub side_view_max_spread: f32,
     pub frontal_view_min_spread: f32,
     pub side_view_max_yaw_deg: f32,
@@ -256,6 +264,7 @@ impl Default for Thresholds {
             frontal_hip_spread: FRONTAL_HIP_SPREAD,
             max_view_yaw_deg: MAX_VIEW_YAW_DEG,
             single_leg_ankle_gap: SINGLE_LEG_ANKLE_GAP,
+            single_leg_world_gap: SINGLE_LEG_WORLD_GAP,
             side_view_max_spread: SIDE_VIEW_MAX_SPREAD,
             frontal_view_min_spread: FRONTAL_VIEW_MIN_SPREAD,
             side_view_max_yaw_deg: SIDE_VIEW_MAX_YAW_DEG,
@@ -331,7 +340,7 @@ impl Thresholds {
     /// or a negative duration would leave the session full of nulls).
     fn check_ranges(&self) -> Result<(), ConfigError> {
         let f = |v: f32| f64::from(v);
-        let table: [(&'static str, f64, f64, f64); 49] = [
+        let table: [(&'static str, f64, f64, f64); 50] = [
             ("min_visibility", f(self.min_visibility), 0.0, 1.0),
             ("fault_min_visibility", f(self.fault_min_visibility), 0.0, 1.0),
             ("hip_smoothing_s", self.hip_smoothing_s, 0.0, 2.0),
@@ -362,6 +371,7 @@ impl Thresholds {
             ("frontal_hip_spread", f(self.frontal_hip_spread), 0.0, 10.0),
             ("max_view_yaw_deg", f(self.max_view_yaw_deg), 0.0, 85.0),
             ("single_leg_ankle_gap", f(self.single_leg_ankle_gap), 0.0, 10.0),
+            ("single_leg_world_gap", f(self.single_leg_world_gap), 0.0, 10.0),
             ("side_view_max_spread", f(self.side_view_max_spread), 0.0, 10.0),
             ("frontal_view_min_spread", f(self.frontal_view_min_spread), 0.0, 10.0),
             ("side_view_max_yaw_deg", f(self.side_view_max_yaw_deg), 0.0, 90.0),

@@ -62,6 +62,10 @@ pub struct FrameMetrics {
     pub side: Side,
     /// Leg that carries the load (the lower foot in single-leg work).
     pub working_leg: Side,
+    /// The leg held off the floor (single-leg work): its ankle well above the other's, both
+    /// placed by the model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raised_leg: Option<Side>,
     /// Shoulder-hip-knee angle, signed: 180 = straight line, above 180 = hyperextended.
     pub hip_angle: Option<Metric>,
     /// The hip angle where the hips are hidden (a plate in front of them): read off landmarks
@@ -809,18 +813,39 @@ pub fn measure_in_view(
     };
 
     // Single-leg: the raised leg's ankle is well above the other one; the lower leg works.
+    let (lv, rv) = (lm[idx::LEFT_ANKLE].visibility, lm[idx::RIGHT_ANKLE].visibility);
+    // In the picture, both ankles well seen: the lower foot works. Only a side view tells a
+    // raised leg from a nearer foot this way (from the feet the nearer one sits lower).
     let (la, ra) = (px(&lm[idx::LEFT_ANKLE], g), px(&lm[idx::RIGHT_ANKLE], g));
     let thigh = norm(sub(px(&lm[side_idx(side).knee], g), px(&lm[side_idx(side).hip], g))).max(1.0);
     let gap = (la.y - ra.y) / thigh;
-    let ankles_seen = lm[idx::LEFT_ANKLE].visibility.min(lm[idx::RIGHT_ANKLE].visibility) >= t.min_visibility;
-    let working_leg = if ankles_seen && gap.abs() > t.single_leg_ankle_gap {
-        if gap > 0.0 {
-            Side::Left
-        } else {
-            Side::Right
-        }
-    } else {
-        side
+    let in_picture = (lv.min(rv) >= t.min_visibility && gap.abs() > t.single_leg_ankle_gap)
+        .then_some(if gap > 0.0 { Side::Right } else { Side::Left });
+    // In metres, free of the picture's perspective, with one ankle well seen and the lower
+    // leg placed (its knee and ankle): from the side the far ankle reads 0.38–0.72 visibility
+    // and the far knee 0.24–0.50 (10th percentiles, the shared side clips' MediaPipe
+    // references), and with the near leg raised the planted one is that far one (both ankles
+    // at 0.5 had missed it, and the raised leg read as the working one counted no rep: "the
+    // feet left the floor"). A leg the model has not placed is no working leg: a compressed
+    // prone leg curl's hidden leg (knee at 0.10–0.17), found again low, had counted a rep.
+    let in_world = pose.world.as_ref().and_then(|w| {
+        let body = side_idx(side);
+        let at = |i: usize| [w[i].x, w[i].y, w[i].z];
+        let thigh = dist3(at(body.hip), at(body.knee));
+        let drop = (w[idx::LEFT_ANKLE].y - w[idx::RIGHT_ANKLE].y) / thigh;
+        let (raised, lower) = if drop > 0.0 { (Side::Right, &LEFT) } else { (Side::Left, &RIGHT) };
+        let placed = lv.max(rv) >= t.min_visibility
+            && lm[lower.ankle].visibility.min(lm[lower.knee].visibility) >= HIDDEN_MIN_VISIBILITY;
+        (thigh > 0.0 && placed && drop.abs() > t.single_leg_world_gap).then_some(raised)
+    });
+    let raised_leg = match pose.world {
+        Some(_) => in_world,
+        None => in_picture.filter(|_| side != Side::Both),
+    };
+    let working_leg = match in_world.or(in_picture) {
+        Some(Side::Right) => Side::Left,
+        Some(Side::Left) => Side::Right,
+        _ => side,
     };
 
     let mv = t.min_visibility;
@@ -965,6 +990,7 @@ pub fn measure_in_view(
     let m = FrameMetrics {
         side,
         working_leg,
+        raised_leg,
         hip_angle: plane(hip_angle),
         hip_angle_hidden: plane(hip_angle_hidden),
         hip_line_offset: plane(c.offset),

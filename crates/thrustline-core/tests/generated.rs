@@ -60,6 +60,16 @@ struct Body {
     /// Arms straight down from the shoulders to the floor, bearing weight (a get-up into a
     /// reverse tabletop) instead of bent, holding the bar.
     arms_support: bool,
+    /// A single-leg bridge: this leg is held straight off the floor, in line with the working
+    /// thigh; the other one works.
+    free_leg: Option<Leg>,
+}
+
+/// One of the two legs as the camera sees them from the side.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Leg {
+    Near,
+    Far,
 }
 
 fn body_at(u: f64, inject: Inject) -> Body {
@@ -88,6 +98,7 @@ fn body_at(u: f64, inject: Inject) -> Body {
         heel_up,
         toe_up,
         arms_support: false,
+        free_leg: None,
     }
 }
 
@@ -169,7 +180,21 @@ fn observe(b: &Body, view: View, jitter: &mut impl FnMut() -> f32) -> PoseObserv
     // Near (left) side clearly visible; far side slightly offset and less visible, as MediaPipe
     // reports it in a side view, and more visible as the camera turns toward the front.
     let far_vis = (0.4 + 0.55 * (sin.abs() / rad(45.0).sin())).min(0.95) as f32;
-    for (near, far, p, half) in [
+    // The free leg of a single-leg bridge: straight on along the working thigh's line, the
+    // sole facing away from the hip, toes pointing up.
+    let along = |d: f64| (hip.0 + d * rad(b.thigh).cos(), hip.1 - d * rad(b.thigh).sin());
+    let free_ankle = along(lt + lsh);
+    let free = [
+        along(lt),
+        free_ankle,
+        along(lt + lsh + 25.0),
+        (
+            along(lt + lsh + 15.0).0 - (lf - 15.0) * rad(b.thigh).sin(),
+            along(lt + lsh + 15.0).1 - (lf - 15.0) * rad(b.thigh).cos(),
+        ),
+    ];
+    let legs = [knee, ankle, heel, toe];
+    for (k, (near, far, p, half)) in [
         (idx::LEFT_EAR, idx::RIGHT_EAR, ear, HALF_WIDTH_SHOULDERS),
         (idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER, s, HALF_WIDTH_SHOULDERS),
         (idx::LEFT_HIP, idx::RIGHT_HIP, hip, HALF_WIDTH_HIPS),
@@ -177,9 +202,16 @@ fn observe(b: &Body, view: View, jitter: &mut impl FnMut() -> f32) -> PoseObserv
         (idx::LEFT_ANKLE, idx::RIGHT_ANKLE, ankle, HALF_WIDTH_HIPS),
         (idx::LEFT_HEEL, idx::RIGHT_HEEL, heel, HALF_WIDTH_HIPS),
         (idx::LEFT_FOOT_INDEX, idx::RIGHT_FOOT_INDEX, toe, HALF_WIDTH_HIPS),
-    ] {
-        put(near, p, 0.98, -half, 0.0, jitter);
-        put(far, p, far_vis, half, 8.0, jitter);
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let raised = |leg: Leg| match legs.iter().position(|l| *l == p && k >= 3) {
+            Some(j) if b.free_leg == Some(leg) => free[j],
+            _ => p,
+        };
+        put(near, raised(Leg::Near), 0.98, -half, 0.0, jitter);
+        put(far, raised(Leg::Far), far_vis, half, 8.0, jitter);
     }
     // Lying face up, the nose points at the ceiling: about a third of a torso above the
     // shoulder–hip line, as on every supine shared clip (0.22–0.57).
@@ -705,6 +737,50 @@ fn a_look_alike_set_after_counted_reps_is_named_without_contradiction() {
     assert!(s.warnings.contains(&thrustline_core::Warning::LookAlikeMovement), "{:?}", s.warnings);
     assert_eq!(s.sets.len(), 2, "{:?}", s.sets);
     assert!(!s.sets[0].not_a_hip_thrust && s.sets[1].not_a_hip_thrust);
+}
+
+#[test]
+fn single_leg_bridges_count_every_rep_from_every_side() {
+    // One leg held straight in line with the working thigh, the near one or the far one, from
+    // the side, turned, either end, level and raised, with world landmarks as our pose stage
+    // gives them. Near leg raised from the side had counted nothing ("the feet left the
+    // floor"): the planted far ankle, seen at 0.4 as side views show it, was not believed, so
+    // the raised leg was taken for the working one.
+    for free in [Leg::Far, Leg::Near] {
+        for yaw in [0.0, 30.0, -30.0, 60.0, -60.0, 90.0, -90.0] {
+            for pitch_deg in [0.0, 25.0] {
+                let view = View { pitch_deg, ..turned(yaw) };
+                let s = run_frames(&movement(4, 30.0, view, |u| Body {
+                    free_leg: Some(free),
+                    ..body_at(u, Inject::Clean)
+                }));
+                assert_eq!(s.reps.len(), 4, "{free:?} {view:?}: {:?} {:?}", s.warnings, s.look_alike_reasons);
+                assert_eq!(
+                    s.seen_variation,
+                    Some(thrustline_core::Variation::SingleLeg),
+                    "{free:?} {view:?}"
+                );
+                assert!(s.reps.iter().all(|r| r.faults.is_empty()), "{free:?} {view:?}: {:?}", s.reps);
+                if free == Leg::Near && yaw == 0.0 && pitch_deg == 0.0 {
+                    // The working far leg, seen at 0.4 (under the faults' 0.85): its foot's
+                    // faults are not judged, and say why, rather than read off the raised one.
+                    for r in &s.reps {
+                        for id in [FaultId::FeetTooFar, FaultId::HeelsLifting, FaultId::ToesLifting] {
+                            let j =
+                                r.judgements.iter().find(|j| j.id == id).expect("every fault has a verdict");
+                            assert_eq!(j.verdict, Verdict::NotJudged, "rep {} {id:?}", r.index);
+                            assert_eq!(j.reason, Some(NotJudgedReason::Occlusion), "rep {} {id:?}", r.index);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Both legs planted: not single-leg, from the same views.
+    for view in [SIDE, turned(60.0), turned(-90.0)] {
+        let s = run_frames(&movement(4, 30.0, view, |u| body_at(u, Inject::Clean)));
+        assert_eq!(s.seen_variation, Some(thrustline_core::Variation::HipThrust), "{view:?}");
+    }
 }
 
 #[test]

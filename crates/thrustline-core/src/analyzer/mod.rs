@@ -902,11 +902,9 @@ impl Analyzer {
                     self.support_sum += f64::from(h);
                     self.support_n += 1;
                 }
-                if m.side != Side::Both {
-                    self.leg_frames += 1;
-                    if m.working_leg != m.side {
-                        self.single_leg_frames += 1;
-                    }
+                self.leg_frames += 1;
+                if m.raised_leg.is_some() {
+                    self.single_leg_frames += 1;
                 }
             }
         }
