@@ -426,25 +426,21 @@ fn face_up(pose: &PoseObservation, body: &SideIdx, g: Px, side_view: bool, min_v
     metric(dot(v, up) / (up_len * len2.sqrt()), conf, min_vis)
 }
 
-/// Hip height above the ankle in thigh lengths (see [`FrameMetrics::hip_height`]).
-fn hip_height(
-    pose: &PoseObservation,
-    body: &SideIdx,
-    leg: &SideIdx,
-    g: Px,
-    side_view: bool,
-    min_vis: f32,
-) -> Option<Metric> {
+/// Hip height above the ankle in thigh lengths (see [`FrameMetrics::hip_height`]), all on the
+/// working leg's side: the better-seen side's hip with the other leg's knee and ankle (a
+/// single-leg bridge, near leg raised) carried the hips' sideways offset into the vertical
+/// wherever a raised, turned camera mixes them.
+fn hip_height(pose: &PoseObservation, leg: &SideIdx, g: Px, side_view: bool, min_vis: f32) -> Option<Metric> {
     let lm = &pose.landmarks;
-    let conf = lm[body.hip].visibility.min(lm[leg.knee].visibility).min(lm[leg.ankle].visibility);
+    let conf = lm[leg.hip].visibility.min(lm[leg.knee].visibility).min(lm[leg.ankle].visibility);
     let v = match pose.world.as_ref() {
         Some(w) => {
-            let (h, k, a) = (&w[body.hip], &w[leg.knee], &w[leg.ankle]);
+            let (h, k, a) = (&w[leg.hip], &w[leg.knee], &w[leg.ankle]);
             let thigh = ((h.x - k.x).powi(2) + (h.y - k.y).powi(2) + (h.z - k.z).powi(2)).sqrt();
             (a.y - h.y) / thigh
         }
         None if side_view => {
-            let (h, k, a) = (px(&lm[body.hip], g), px(&lm[leg.knee], g), px(&lm[leg.ankle], g));
+            let (h, k, a) = (px(&lm[leg.hip], g), px(&lm[leg.knee], g), px(&lm[leg.ankle], g));
             (a.y - h.y) / norm(sub(h, k))
         }
         None => return None,
@@ -483,18 +479,17 @@ fn foot_below_knee(
 }
 
 /// The thigh's elevation: the hip's drop below the knee, as an angle (see
-/// [`FrameMetrics::thigh_elevation`]).
+/// [`FrameMetrics::thigh_elevation`]), on the working leg's own side as [`hip_height`].
 fn thigh_elevation(
     pose: &PoseObservation,
-    body: &SideIdx,
     leg: &SideIdx,
     g: Px,
     side_view: bool,
     min_vis: f32,
 ) -> Option<Metric> {
     let lm = &pose.landmarks;
-    let conf = lm[body.hip].visibility.min(lm[leg.knee].visibility);
-    let sine = drop_sine(pose, leg.knee, body.hip, g, side_view)?;
+    let conf = lm[leg.hip].visibility.min(lm[leg.knee].visibility);
+    let sine = drop_sine(pose, leg.knee, leg.hip, g, side_view)?;
     metric(sine.clamp(-1.0, 1.0).asin().to_degrees(), conf, min_vis)
 }
 
@@ -1007,8 +1002,8 @@ pub fn measure_in_view(
         // barely seen landmarks is checked on them too.
         foot_below_knee: foot_below_knee(pose, leg, seen, side_view, HIDDEN_MIN_VISIBILITY),
         face_up: face_up(pose, body, seen, side_view, mv),
-        hip_height: hip_height(pose, body, leg, seen, side_view, HIDDEN_MIN_VISIBILITY),
-        thigh_elevation: thigh_elevation(pose, body, leg, seen, side_view, HIDDEN_MIN_VISIBILITY),
+        hip_height: hip_height(pose, leg, seen, side_view, HIDDEN_MIN_VISIBILITY),
+        thigh_elevation: thigh_elevation(pose, leg, seen, side_view, HIDDEN_MIN_VISIBILITY),
         body_in_view: body_in_view(lm, mv),
         foot_edge_room: edge_room(lm, leg, g.w, g.h, &[leg.heel, leg.toe, leg.ankle]),
         ankle_edge_room: edge_room(lm, leg, g.w, g.h, &[leg.ankle]),

@@ -63,6 +63,8 @@ struct Body {
     /// A single-leg bridge: this leg is held straight off the floor, in line with the working
     /// thigh; the other one works.
     free_leg: Option<Leg>,
+    /// Shoulder to hip (px; the thigh and the shin are 230).
+    torso_len: f64,
 }
 
 /// One of the two legs as the camera sees them from the side.
@@ -99,6 +101,7 @@ fn body_at(u: f64, inject: Inject) -> Body {
         toe_up,
         arms_support: false,
         free_leg: None,
+        torso_len: 260.0,
     }
 }
 
@@ -140,7 +143,7 @@ fn observe(b: &Body, view: View, jitter: &mut impl FnMut() -> f32) -> PoseObserv
     let (w, h) = (G.width as f64, G.height as f64);
     let rad = |d: f64| d.to_radians();
     // Pixel-space skeleton, side view, head on the left; the feet stay planted on the floor.
-    let (ls, lt, lsh, lf) = (260.0, 230.0, 230.0, 110.0);
+    let (ls, lt, lsh, lf) = (b.torso_len, 230.0, 230.0, 110.0);
     let ankle = (830.0, 600.0);
     let knee = (ankle.0 - lsh * rad(b.shin).sin(), ankle.1 - lsh * rad(b.shin).cos());
     let hip = (knee.0 - lt * rad(b.thigh).cos(), knee.1 + lt * rad(b.thigh).sin());
@@ -746,15 +749,25 @@ fn single_leg_bridges_count_every_rep_from_every_side() {
     // gives them. Near leg raised from the side had counted nothing ("the feet left the
     // floor"): the planted far ankle, seen at 0.4 as side views show it, was not believed, so
     // the raised leg was taken for the working one.
-    for free in [Leg::Far, Leg::Near] {
+    // A long torso too: the working far leg's thigh and the hips' height were read from the
+    // near hip, whose sideways offset a raised, turned camera mixes into the vertical; 60°
+    // from the head end raised 25° that made every rise "the hips stayed down".
+    for (free, torso_len) in [(Leg::Far, 260.0), (Leg::Near, 260.0), (Leg::Far, 320.0), (Leg::Near, 320.0)] {
         for yaw in [0.0, 30.0, -30.0, 60.0, -60.0, 90.0, -90.0] {
             for pitch_deg in [0.0, 25.0] {
                 let view = View { pitch_deg, ..turned(yaw) };
                 let s = run_frames(&movement(4, 30.0, view, |u| Body {
                     free_leg: Some(free),
+                    torso_len,
                     ..body_at(u, Inject::Clean)
                 }));
-                assert_eq!(s.reps.len(), 4, "{free:?} {view:?}: {:?} {:?}", s.warnings, s.look_alike_reasons);
+                assert_eq!(
+                    s.reps.len(),
+                    4,
+                    "{free:?} {torso_len} {view:?}: {:?} {:?}",
+                    s.warnings,
+                    s.look_alike_reasons
+                );
                 assert_eq!(
                     s.seen_variation,
                     Some(thrustline_core::Variation::SingleLeg),
