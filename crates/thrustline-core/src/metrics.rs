@@ -435,9 +435,8 @@ fn hip_height(pose: &PoseObservation, leg: &SideIdx, g: Px, side_view: bool, min
     let conf = lm[leg.hip].visibility.min(lm[leg.knee].visibility).min(lm[leg.ankle].visibility);
     let v = match pose.world.as_ref() {
         Some(w) => {
-            let (h, k, a) = (&w[leg.hip], &w[leg.knee], &w[leg.ankle]);
-            let thigh = ((h.x - k.x).powi(2) + (h.y - k.y).powi(2) + (h.z - k.z).powi(2)).sqrt();
-            (a.y - h.y) / thigh
+            let at = |i: usize| [w[i].x, w[i].y, w[i].z];
+            (w[leg.ankle].y - w[leg.hip].y) / dist3(at(leg.hip), at(leg.knee))
         }
         None if side_view => {
             let (h, k, a) = (px(&lm[leg.hip], g), px(&lm[leg.knee], g), px(&lm[leg.ankle], g));

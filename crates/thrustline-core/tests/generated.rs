@@ -186,17 +186,16 @@ fn observe(b: &Body, view: View, jitter: &mut impl FnMut() -> f32) -> PoseObserv
     // The free leg of a single-leg bridge: straight on along the working thigh's line, the
     // sole facing away from the hip, toes pointing up.
     let along = |d: f64| (hip.0 + d * rad(b.thigh).cos(), hip.1 - d * rad(b.thigh).sin());
-    let free_ankle = along(lt + lsh);
     let free = [
         along(lt),
-        free_ankle,
+        along(lt + lsh),
         along(lt + lsh + 25.0),
         (
             along(lt + lsh + 15.0).0 - (lf - 15.0) * rad(b.thigh).sin(),
             along(lt + lsh + 15.0).1 - (lf - 15.0) * rad(b.thigh).cos(),
         ),
     ];
-    let legs = [knee, ankle, heel, toe];
+    // Knee, ankle, heel and toe come fourth to seventh below, in `free`'s order.
     for (k, (near, far, p, half)) in [
         (idx::LEFT_EAR, idx::RIGHT_EAR, ear, HALF_WIDTH_SHOULDERS),
         (idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER, s, HALF_WIDTH_SHOULDERS),
@@ -209,7 +208,7 @@ fn observe(b: &Body, view: View, jitter: &mut impl FnMut() -> f32) -> PoseObserv
     .into_iter()
     .enumerate()
     {
-        let raised = |leg: Leg| match legs.iter().position(|l| *l == p && k >= 3) {
+        let raised = |leg: Leg| match k.checked_sub(3) {
             Some(j) if b.free_leg == Some(leg) => free[j],
             _ => p,
         };

@@ -336,7 +336,7 @@ pub struct Analyzer {
     /// frames, and how many: a bench or the floor.
     support_sum: f64,
     support_n: u32,
-    /// Bottom and rise frames with one side seen, and those with one foot raised.
+    /// Bottom and rise frames in view, and those with one leg raised (`FrameMetrics::raised_leg`).
     leg_frames: u32,
     single_leg_frames: u32,
 }
