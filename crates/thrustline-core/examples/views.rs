@@ -59,7 +59,7 @@ fn run(
         if let (true, Some(m)) = (trace, f.metrics) {
             let v = |m: Option<thrustline_core::Metric>| m.map_or(f32::NAN, |m| m.value);
             eprintln!(
-                "{t:8.3} {:?} hip {:6.1} face {:5.2} hand {:5.2} foot {:5.2} hiph {:5.2} thigh {:6.1} incl {:5.1}",
+                "{t:8.3} {:?} hip {:6.1} face {:5.2} hand {:5.2} foot {:5.2} hiph {:5.2} thigh {:6.1} incl {:5.1} side {:?} working {:?} raised {:?}",
                 f.phase,
                 v(m.hip_angle),
                 v(m.face_up),
@@ -68,6 +68,9 @@ fn run(
                 v(m.hip_height),
                 v(m.thigh_elevation),
                 v(m.torso_incline),
+                m.side,
+                m.working_leg,
+                m.raised_leg,
             );
         }
     }

@@ -560,11 +560,45 @@ pub struct Baseline {
     pub foot: Option<FootSample>,
     /// Segment proportions, for the hip angle read off the shoulder–knee reach.
     pub proportions: Proportions,
+    /// A leg held off the floor through the last moments (single-leg work): the readings
+    /// across both sides take the working leg in its place.
+    pub raised_leg: Option<Side>,
+}
+
+/// `pose` with the leg other than `working` replaced by the working one moved across by the
+/// hips' width, in the picture and in the world: a single-leg set's hip angle on both sides'
+/// mean (turned views, the ends) must not average in a free knee drawn up to the chest.
+fn working_leg_on_both_sides(pose: &PoseObservation, working: Side) -> PoseObservation {
+    let (w, r) = match working {
+        Side::Right => (&RIGHT, &LEFT),
+        _ => (&LEFT, &RIGHT),
+    };
+    let across = |lm: &mut [Landmark; crate::landmarks::NUM_LANDMARKS]| {
+        let (dx, dy, dz) = (lm[r.hip].x - lm[w.hip].x, lm[r.hip].y - lm[w.hip].y, lm[r.hip].z - lm[w.hip].z);
+        for (ri, wi) in [(r.knee, w.knee), (r.ankle, w.ankle), (r.heel, w.heel), (r.toe, w.toe)] {
+            let l = lm[wi];
+            lm[ri] = Landmark { x: l.x + dx, y: l.y + dy, z: l.z + dz, visibility: l.visibility };
+        }
+    };
+    let mut p = *pose;
+    across(&mut p.landmarks);
+    if let Some(world) = p.world.as_mut() {
+        across(world);
+    }
+    p
 }
 
 /// Midpoint of two world landmarks (metres, camera-aligned axes).
 pub(crate) fn world_mid(w: &[Landmark], a: usize, b: usize) -> [f32; 3] {
     [0.5 * (w[a].x + w[b].x), 0.5 * (w[a].y + w[b].y), 0.5 * (w[a].z + w[b].z)]
+}
+
+fn sub3(a: [f32; 3], b: [f32; 3]) -> [f32; 3] {
+    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
+}
+
+fn dot3(a: [f32; 3], b: [f32; 3]) -> f32 {
+    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 }
 
 pub(crate) fn dist3(a: [f32; 3], b: [f32; 3]) -> f32 {
@@ -830,17 +864,36 @@ pub fn measure_in_view(
         let (raised, lower) = if drop > 0.0 { (Side::Right, &LEFT) } else { (Side::Left, &RIGHT) };
         let placed = lv.max(rv) >= t.min_visibility
             && lm[lower.ankle].visibility.min(lm[lower.knee].visibility) >= HIDDEN_MIN_VISIBILITY;
-        (thigh > 0.0 && placed && drop.abs() > t.single_leg_world_gap).then_some(raised)
+        // The same gap across the body's sagittal plane (the ankles' offset less its part along
+        // the hips' left–right axis), whatever the camera: a raised, turned camera puts the
+        // feet's width into its vertical (a two-leg thrust seen 45° turned and raised 30° read
+        // one leg raised on 88 % of frames; planted pairs read at most 0.50 this way).
+        let lateral = sub3(at(idx::LEFT_HIP), at(idx::RIGHT_HIP));
+        let apart = sub3(at(idx::LEFT_ANKLE), at(idx::RIGHT_ANKLE));
+        let across = dot3(apart, lateral) / dot3(lateral, lateral).max(f32::EPSILON);
+        let sagittal = dist3(apart, [across * lateral[0], across * lateral[1], across * lateral[2]]) / thigh;
+        (thigh > 0.0 && placed && drop.abs() > t.single_leg_world_gap && sagittal > t.single_leg_world_gap)
+            .then_some(raised)
     });
     let raised_leg = match pose.world {
         Some(_) => in_world,
         None => in_picture.filter(|_| side != Side::Both),
     };
-    let working_leg = match in_world.or(in_picture) {
+    // This frame's reading first; a set held on one leg keeps its working leg through a frame
+    // that misses the raise.
+    let working_leg = match in_world.or(in_picture).or(baseline.raised_leg) {
         Some(Side::Right) => Side::Left,
         Some(Side::Left) => Side::Right,
         _ => side,
     };
+    let both_working = baseline.raised_leg.is_some() && working_leg != Side::Both;
+    let measured = if both_working { working_leg_on_both_sides(pose, working_leg) } else { *pose };
+    let pose = &measured;
+    let lm = &pose.landmarks;
+    let (vl, vr) = (side_visibility(lm, &LEFT), side_visibility(lm, &RIGHT));
+    // With the working leg on both sides, the better-seen side's chain reads it without the
+    // hips' width between its hip and knee.
+    let chain_leg = if both_working && side != Side::Both { side } else { working_leg };
 
     let mv = t.min_visibility;
     // Turned past the side view (nothing judged, only counted), both sides are seen: their mean
@@ -849,8 +902,8 @@ pub fn measure_in_view(
     let oblique = view.is_some_and(|v| v.obliquity_deg > t.side_view_max_yaw_deg)
         && vl.min(vr) >= t.min_visibility
         && forced.is_none()
-        && working_leg == side;
-    let c = if (side == Side::Both && working_leg == Side::Both) || oblique {
+        && chain_leg == side;
+    let c = if (side == Side::Both && (working_leg == Side::Both || both_working)) || oblique {
         let (a, b) = (chain(lm, g, &LEFT, &LEFT, mv), chain(lm, g, &RIGHT, &RIGHT, mv));
         let ft = if oblique { 0.0 } else { t.fault_min_visibility };
         Chain {
@@ -863,7 +916,7 @@ pub fn measure_in_view(
         }
     } else {
         let body = if side == Side::Both { working_leg } else { side };
-        chain(lm, g, side_idx(body), side_idx(working_leg), mv)
+        chain(lm, g, side_idx(body), side_idx(chain_leg), mv)
     };
 
     let leg = side_idx(working_leg);

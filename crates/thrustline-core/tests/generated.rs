@@ -63,6 +63,9 @@ struct Body {
     /// A single-leg bridge: this leg is held straight off the floor, in line with the working
     /// thigh; the other one works.
     free_leg: Option<Leg>,
+    /// The free leg's knee drawn up to the chest (hip flexed 90° from the working thigh, shin
+    /// level) instead of held straight.
+    tucked: bool,
     /// Shoulder to hip (px; the thigh and the shin are 230).
     torso_len: f64,
 }
@@ -101,6 +104,7 @@ fn body_at(u: f64, inject: Inject) -> Body {
         toe_up,
         arms_support: false,
         free_leg: None,
+        tucked: false,
         torso_len: 260.0,
     }
 }
@@ -186,15 +190,23 @@ fn observe(b: &Body, view: View, jitter: &mut impl FnMut() -> f32) -> PoseObserv
     // The free leg of a single-leg bridge: straight on along the working thigh's line, the
     // sole facing away from the hip, toes pointing up.
     let along = |d: f64| (hip.0 + d * rad(b.thigh).cos(), hip.1 - d * rad(b.thigh).sin());
-    let free = [
-        along(lt),
-        along(lt + lsh),
-        along(lt + lsh + 25.0),
-        (
-            along(lt + lsh + 15.0).0 - (lf - 15.0) * rad(b.thigh).sin(),
-            along(lt + lsh + 15.0).1 - (lf - 15.0) * rad(b.thigh).cos(),
-        ),
-    ];
+    let free = if b.tucked {
+        // Thigh turned 90° from the working one toward the chest, shin level toward the feet,
+        // the foot hanging from it, toes up.
+        let k = (hip.0 - lt * rad(b.thigh).sin(), hip.1 - lt * rad(b.thigh).cos());
+        let a = (k.0 + lsh, k.1);
+        [k, a, (a.0 + 10.0, a.1 + 20.0), (a.0 + 15.0, a.1 - (lf - 15.0))]
+    } else {
+        [
+            along(lt),
+            along(lt + lsh),
+            along(lt + lsh + 25.0),
+            (
+                along(lt + lsh + 15.0).0 - (lf - 15.0) * rad(b.thigh).sin(),
+                along(lt + lsh + 15.0).1 - (lf - 15.0) * rad(b.thigh).cos(),
+            ),
+        ]
+    };
     // Knee, ankle, heel and toe come fourth to seventh below, in `free`'s order.
     for (k, (near, far, p, half)) in [
         (idx::LEFT_EAR, idx::RIGHT_EAR, ear, HALF_WIDTH_SHOULDERS),
@@ -751,28 +763,23 @@ fn single_leg_bridges_count_every_rep_from_every_side() {
     // A long torso too: the working far leg's thigh and the hips' height were read from the
     // near hip, whose sideways offset a raised, turned camera mixes into the vertical; 60°
     // from the head end raised 25° that made every rise "the hips stayed down".
-    for (free, torso_len) in [(Leg::Far, 260.0), (Leg::Near, 260.0), (Leg::Far, 320.0), (Leg::Near, 320.0)] {
+    // The free knee drawn up to the chest too: turned views and the ends measure the hip angle
+    // on both sides' mean, which the raised thigh halved (0 of 4 from either end).
+    let lifters = [(Leg::Far, 260.0), (Leg::Near, 260.0), (Leg::Far, 320.0), (Leg::Near, 320.0)];
+    for ((free, torso_len), tucked) in lifters.into_iter().flat_map(|l| [(l, false), (l, true)]) {
         for yaw in [0.0, 30.0, -30.0, 60.0, -60.0, 90.0, -90.0] {
             for pitch_deg in [0.0, 25.0] {
                 let view = View { pitch_deg, ..turned(yaw) };
                 let s = run_frames(&movement(4, 30.0, view, |u| Body {
                     free_leg: Some(free),
+                    tucked,
                     torso_len,
                     ..body_at(u, Inject::Clean)
                 }));
-                assert_eq!(
-                    s.reps.len(),
-                    4,
-                    "{free:?} {torso_len} {view:?}: {:?} {:?}",
-                    s.warnings,
-                    s.look_alike_reasons
-                );
-                assert_eq!(
-                    s.seen_variation,
-                    Some(thrustline_core::Variation::SingleLeg),
-                    "{free:?} {view:?}"
-                );
-                assert!(s.reps.iter().all(|r| r.faults.is_empty()), "{free:?} {view:?}: {:?}", s.reps);
+                let case = format!("{free:?} tucked {tucked} {torso_len} {view:?}");
+                assert_eq!(s.reps.len(), 4, "{case}: {:?} {:?}", s.warnings, s.look_alike_reasons);
+                assert_eq!(s.seen_variation, Some(thrustline_core::Variation::SingleLeg), "{case}");
+                assert!(s.reps.iter().all(|r| r.faults.is_empty()), "{case}: {:?}", s.reps);
                 if free == Leg::Near && yaw == 0.0 && pitch_deg == 0.0 {
                     // The working far leg, seen at 0.4 (under the faults' 0.85): its foot's
                     // faults are not judged, and say why, rather than read off the raised one.

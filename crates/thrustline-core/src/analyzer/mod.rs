@@ -339,6 +339,10 @@ pub struct Analyzer {
     /// Bottom and rise frames in view, and those with one leg raised (`FrameMetrics::raised_leg`).
     leg_frames: u32,
     single_leg_frames: u32,
+    /// Share of recent frames in view reading each leg raised (left, right; smoothed), and the
+    /// leg held off the floor by that reading ([`Baseline::raised_leg`]).
+    raised_share: [f32; 2],
+    raised_leg: Option<Side>,
 }
 
 /// Landmark noise in the torso's place from one frame to the next, in torso lengths: the
@@ -577,6 +581,14 @@ const UPRIGHT_SHARE: f64 = 0.5;
 /// Time constant of the camera-yaw estimate: the camera stays put within a set while each
 /// frame's world landmarks wobble by several degrees (side-view clips: p5–p95 spans 2–12°).
 const VIEW_YAW_SMOOTHING_S: f64 = 1.0;
+/// Time constant of the raised-leg share: a single-leg set holds its free leg up for whole reps,
+/// while a misread ankle on a two-leg set lasts a few frames.
+const RAISED_LEG_SMOOTHING_S: f64 = 0.5;
+/// Share of recent frames reading one leg raised from which the set is held on the other (0.8
+/// s of steady readings from none) and below which it no longer is (hysteresis: a frame or
+/// two that miss the raise keep it).
+const RAISED_LEG_ENTER: f32 = 0.8;
+const RAISED_LEG_LEAVE: f32 = 0.4;
 /// Frames of the hips' path kept for the velocity (20 s at 60 fps: a rep from bottom to top);
 /// when full, the older half goes (no allocation per frame).
 const HIP_TRACK_FRAMES: usize = 1200;
@@ -643,6 +655,8 @@ impl Analyzer {
             support_n: 0,
             leg_frames: 0,
             single_leg_frames: 0,
+            raised_share: [0.0; 2],
+            raised_leg: None,
         }
     }
 
@@ -743,7 +757,8 @@ impl Analyzer {
     /// proportions) without counting or judging it: between sets the angles shown match those
     /// in a set. Phase `Setup`, no events, nothing learned.
     pub fn observe(&self, t_ms: f64, pose: Option<&PoseObservation>) -> FrameAnalysis {
-        let baseline = Baseline { foot: self.foot_baseline, proportions: self.proportions };
+        let baseline =
+            Baseline { foot: self.foot_baseline, proportions: self.proportions, raised_leg: self.raised_leg };
         let metrics = pose.map(|p| {
             measure_in_view(
                 p,
@@ -829,7 +844,11 @@ impl Analyzer {
         let yaw = self.view_yaw;
         let axis = self.view_axis();
         let metrics = pose.map(|p| {
-            let baseline = Baseline { foot: self.foot_baseline, proportions: self.proportions };
+            let baseline = Baseline {
+                foot: self.foot_baseline,
+                proportions: self.proportions,
+                raised_leg: self.raised_leg,
+            };
             let (mut m, foot, proportions) =
                 measure_in_view(p, self.geom, &self.cfg, baseline, self.forced_side, axis, yaw);
             if let Some(q) = proportions {
@@ -852,6 +871,18 @@ impl Analyzer {
         let m = metrics.map(|(m, _)| m);
         // Frames without the whole body in view (close-ups, title cards) pause the judgement.
         let in_view = m.is_some_and(|m| m.body_in_view);
+        if let Some(m) = m.filter(|_| in_view) {
+            let a = (1.0 - (-dt / RAISED_LEG_SMOOTHING_S).exp()) as f32;
+            for (share, leg) in self.raised_share.iter_mut().zip([Side::Left, Side::Right]) {
+                *share += a * (if m.raised_leg == Some(leg) { 1.0 } else { 0.0 } - *share);
+            }
+            self.raised_leg = match self.raised_leg {
+                Some(l) if self.raised_share[l as usize] >= RAISED_LEG_LEAVE => Some(l),
+                _ => [Side::Left, Side::Right]
+                    .into_iter()
+                    .find(|&l| self.raised_share[l as usize] >= RAISED_LEG_ENTER),
+            };
+        }
         if let (true, Some(p)) = (in_view, pose) {
             self.track_hips(t, p);
         }
