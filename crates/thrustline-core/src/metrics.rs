@@ -887,8 +887,13 @@ pub fn measure_in_view(
         _ => side,
     };
     let both_working = baseline.raised_leg.is_some() && working_leg != Side::Both;
-    let measured = if both_working { working_leg_on_both_sides(pose, working_leg) } else { *pose };
-    let pose = &measured;
+    let measured;
+    let pose = if both_working {
+        measured = working_leg_on_both_sides(pose, working_leg);
+        &measured
+    } else {
+        pose
+    };
     let lm = &pose.landmarks;
     let (vl, vr) = (side_visibility(lm, &LEFT), side_visibility(lm, &RIGHT));
     // With the working leg on both sides, the better-seen side's chain reads it without the
