@@ -66,6 +66,10 @@ struct Body {
     /// The free leg's knee drawn up to the chest (hip flexed 90° from the working thigh, shin
     /// level) instead of held straight.
     tucked: bool,
+    /// A dead bug: lying flat with the hips held on the floor (the skeleton is moved so the hip
+    /// stays put) and the free leg held at a tabletop (thigh vertical, shin level) whatever the
+    /// working one does.
+    dead_bug: bool,
     /// Shoulder to hip (px; the thigh and the shin are 230).
     torso_len: f64,
 }
@@ -105,6 +109,7 @@ fn body_at(u: f64, inject: Inject) -> Body {
         arms_support: false,
         free_leg: None,
         tucked: false,
+        dead_bug: false,
         torso_len: 260.0,
     }
 }
@@ -151,8 +156,12 @@ fn observe(b: &Body, view: View, jitter: &mut impl FnMut() -> f32) -> PoseObserv
     let ankle = (830.0, 600.0);
     let knee = (ankle.0 - lsh * rad(b.shin).sin(), ankle.1 - lsh * rad(b.shin).cos());
     let hip = (knee.0 - lt * rad(b.thigh).cos(), knee.1 + lt * rad(b.thigh).sin());
+    // A dead bug's hips stay on the floor: the whole skeleton moves so the hip stays here.
+    let (ox, oy) = if b.dead_bug { (560.0 - hip.0, 600.0 - hip.1) } else { (0.0, 0.0) };
+    let at = |p: (f64, f64)| (p.0 + ox, p.1 + oy);
+    let (ankle, knee, hip) = (at(ankle), at(knee), at(hip));
     let s = (hip.0 - ls * rad(b.torso).cos(), hip.1 - ls * rad(b.torso).sin());
-    let floor = ankle.1 + 25.0;
+    let floor = if b.dead_bug { ankle.1 + 25.0 * rad(b.shin).sin() } else { ankle.1 + 25.0 };
     let heel = (ankle.0 - 15.0, floor - b.heel_up * lf);
     let toe = (ankle.0 + lf - 15.0, floor - b.toe_up * lf);
     let ear = (s.0 - 70.0, s.1 - 25.0);
@@ -190,7 +199,11 @@ fn observe(b: &Body, view: View, jitter: &mut impl FnMut() -> f32) -> PoseObserv
     // The free leg of a single-leg bridge: straight on along the working thigh's line, the
     // sole facing away from the hip, toes pointing up.
     let along = |d: f64| (hip.0 + d * rad(b.thigh).cos(), hip.1 - d * rad(b.thigh).sin());
-    let free = if b.tucked {
+    let free = if b.dead_bug {
+        let k = (hip.0, hip.1 - lt);
+        let a = (k.0 + lsh, k.1);
+        [k, a, (a.0 - 10.0, a.1 + 20.0), (a.0 + 15.0, a.1 - (lf - 15.0))]
+    } else if b.tucked {
         // Thigh turned 90° from the working one toward the chest, shin level toward the feet,
         // the foot hanging from it, toes up.
         let k = (hip.0 - lt * rad(b.thigh).sin(), hip.1 - lt * rad(b.thigh).cos());
@@ -1391,6 +1404,31 @@ fn feet_carried_away_through_the_rise_are_a_look_alike_and_count_nothing() {
             assert!(s.reps.is_empty(), "{shins} shins: {} reps", s.reps.len());
             assert!(s.warnings.contains(&Warning::NotAHipThrust), "{:?}", s.warnings);
             assert_eq!(s.look_alike_reasons.first(), Some(&LookAlikeReason::FeetOffFloor));
+        }
+    }
+}
+
+#[test]
+fn a_dead_bug_with_one_leg_held_up_counts_nothing_from_any_side() {
+    // Lying flat, one leg held at a tabletop while the other extends from a tabletop to nearly
+    // straight along the floor: the working leg's hip opens from 90° to 170° with the hips on
+    // the floor. Since a leg held up puts the working one on both sides of the hip angle's
+    // means (the drawn-up knee of a single-leg bridge), the extending leg alone makes the
+    // angle: it must still count nothing.
+    for free in [Leg::Near, Leg::Far] {
+        for yaw in [0.0, 30.0, -30.0, 60.0, -60.0, 90.0, -90.0] {
+            for pitch_deg in [0.0, 25.0] {
+                let view = View { pitch_deg, ..turned(yaw) };
+                let s = run_frames(&movement(4, 30.0, view, |u| Body {
+                    torso: 0.0,
+                    thigh: 90.0 - 80.0 * u,
+                    shin: 90.0 + 10.0 * u,
+                    free_leg: Some(free),
+                    dead_bug: true,
+                    ..body_at(u, Inject::Clean)
+                }));
+                assert!(s.reps.is_empty(), "{free:?} {view:?}: {} reps {:?}", s.reps.len(), s.warnings);
+            }
         }
     }
 }
