@@ -66,6 +66,10 @@ pub struct FrameMetrics {
     /// placed by the model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raised_leg: Option<Side>,
+    /// Both legs were placed well enough for `raised_leg` to be read at all: a raised foot out
+    /// of the picture says nothing about whether it is raised.
+    #[serde(skip)]
+    pub legs_read: bool,
     /// Shoulder-hip-knee angle, signed: 180 = straight line, above 180 = hyperextended.
     pub hip_angle: Option<Metric>,
     /// The hip angle where the hips are hidden (a plate in front of them): read off landmarks
@@ -856,6 +860,7 @@ pub fn measure_in_view(
     // at 0.5 had missed it, and the raised leg read as the working one counted no rep: "the
     // feet left the floor"). A leg the model has not placed is no working leg: a compressed
     // prone leg curl's hidden leg (knee at 0.10–0.17), found again low, had counted a rep.
+    let mut legs_read = false;
     let in_world = pose.world.as_ref().and_then(|w| {
         let body = side_idx(side);
         let at = |i: usize| [w[i].x, w[i].y, w[i].z];
@@ -872,6 +877,7 @@ pub fn measure_in_view(
         let apart = sub3(at(idx::LEFT_ANKLE), at(idx::RIGHT_ANKLE));
         let across = dot3(apart, lateral) / dot3(lateral, lateral).max(f32::EPSILON);
         let sagittal = dist3(apart, [across * lateral[0], across * lateral[1], across * lateral[2]]) / thigh;
+        legs_read = thigh > 0.0 && placed;
         (thigh > 0.0 && placed && drop.abs() > t.single_leg_world_gap && sagittal > t.single_leg_world_gap)
             .then_some(raised)
     });
@@ -879,6 +885,9 @@ pub fn measure_in_view(
         Some(_) => in_world,
         None => in_picture.filter(|_| side != Side::Both),
     };
+    if pose.world.is_none() {
+        legs_read = lv.min(rv) >= t.min_visibility && side != Side::Both;
+    }
     // This frame's reading first; a set held on one leg keeps its working leg through a frame
     // that misses the raise.
     let working_leg = match in_world.or(in_picture).or(baseline.raised_leg) {
@@ -1043,6 +1052,7 @@ pub fn measure_in_view(
         side,
         working_leg,
         raised_leg,
+        legs_read,
         hip_angle: plane(hip_angle),
         hip_angle_hidden: plane(hip_angle_hidden),
         hip_line_offset: plane(c.offset),

@@ -63,15 +63,25 @@ struct Body {
     /// A single-leg bridge: this leg is held straight off the floor, in line with the working
     /// thigh; the other one works.
     free_leg: Option<Leg>,
-    /// The free leg's knee drawn up to the chest (hip flexed 90° from the working thigh, shin
-    /// level) instead of held straight.
-    tucked: bool,
+    /// How the free leg is held.
+    free_style: FreeStyle,
     /// A dead bug: lying flat with the hips held on the floor (the skeleton is moved so the hip
     /// stays put) and the free leg held at a tabletop (thigh vertical, shin level) whatever the
     /// working one does.
     dead_bug: bool,
     /// Shoulder to hip (px; the thigh and the shin are 230).
     torso_len: f64,
+}
+
+/// A single-leg bridge's free leg.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum FreeStyle {
+    /// Straight, in line with the working thigh.
+    InLine,
+    /// The knee drawn up to the chest: the thigh turned 90° from the working one, the shin level.
+    KneeToChest,
+    /// Straight up, turned 90° from the working thigh: at the top its foot leaves the picture.
+    Up,
 }
 
 /// One of the two legs as the camera sees them from the side.
@@ -108,7 +118,7 @@ fn body_at(u: f64, inject: Inject) -> Body {
         toe_up,
         arms_support: false,
         free_leg: None,
-        tucked: false,
+        free_style: FreeStyle::InLine,
         dead_bug: false,
         torso_len: 260.0,
     }
@@ -203,11 +213,16 @@ fn observe(b: &Body, view: View, jitter: &mut impl FnMut() -> f32) -> PoseObserv
         let k = (hip.0, hip.1 - lt);
         let a = (k.0 + lsh, k.1);
         [k, a, (a.0 - 10.0, a.1 + 20.0), (a.0 + 15.0, a.1 - (lf - 15.0))]
-    } else if b.tucked {
-        // Thigh turned 90° from the working one toward the chest, shin level toward the feet,
-        // the foot hanging from it, toes up.
-        let k = (hip.0 - lt * rad(b.thigh).sin(), hip.1 - lt * rad(b.thigh).cos());
-        let a = (k.0 + lsh, k.1);
+    } else if b.free_style != FreeStyle::InLine {
+        // Thigh turned 90° from the working one toward the chest; the shin level toward the
+        // feet, the foot hanging from it, toes up, or on along the thigh.
+        let up = (-rad(b.thigh).sin(), -rad(b.thigh).cos());
+        let k = (hip.0 + lt * up.0, hip.1 + lt * up.1);
+        let a = if b.free_style == FreeStyle::Up {
+            (k.0 + lsh * up.0, k.1 + lsh * up.1)
+        } else {
+            (k.0 + lsh, k.1)
+        };
         [k, a, (a.0 + 10.0, a.1 + 20.0), (a.0 + 15.0, a.1 - (lf - 15.0))]
     } else {
         [
@@ -776,20 +791,22 @@ fn single_leg_bridges_count_every_rep_from_every_side() {
     // A long torso too: the working far leg's thigh and the hips' height were read from the
     // near hip, whose sideways offset a raised, turned camera mixes into the vertical; 60°
     // from the head end raised 25° that made every rise "the hips stayed down".
-    // The free knee drawn up to the chest too: turned views and the ends measure the hip angle
-    // on both sides' mean, which the raised thigh halved (0 of 4 from either end).
+    // The free knee drawn up to the chest, or the free leg straight up, too: turned views and
+    // the ends measure the hip angle on both sides' mean, which the raised thigh halved (0 of
+    // 4 from either end).
     let lifters = [(Leg::Far, 260.0), (Leg::Near, 260.0), (Leg::Far, 320.0), (Leg::Near, 320.0)];
-    for ((free, torso_len), tucked) in lifters.into_iter().flat_map(|l| [(l, false), (l, true)]) {
+    let styles = [FreeStyle::InLine, FreeStyle::KneeToChest, FreeStyle::Up];
+    for ((free, torso_len), free_style) in lifters.into_iter().flat_map(|l| styles.map(|s| (l, s))) {
         for yaw in [0.0, 30.0, -30.0, 60.0, -60.0, 90.0, -90.0] {
             for pitch_deg in [0.0, 25.0] {
                 let view = View { pitch_deg, ..turned(yaw) };
                 let s = run_frames(&movement(4, 30.0, view, |u| Body {
                     free_leg: Some(free),
-                    tucked,
+                    free_style,
                     torso_len,
                     ..body_at(u, Inject::Clean)
                 }));
-                let case = format!("{free:?} tucked {tucked} {torso_len} {view:?}");
+                let case = format!("{free:?} {free_style:?} {torso_len} {view:?}");
                 assert_eq!(s.reps.len(), 4, "{case}: {:?} {:?}", s.warnings, s.look_alike_reasons);
                 assert_eq!(s.seen_variation, Some(thrustline_core::Variation::SingleLeg), "{case}");
                 assert!(s.reps.iter().all(|r| r.faults.is_empty()), "{case}: {:?}", s.reps);
@@ -1428,6 +1445,34 @@ fn a_dead_bug_with_one_leg_held_up_counts_nothing_from_any_side() {
                     ..body_at(u, Inject::Clean)
                 }));
                 assert!(s.reps.is_empty(), "{free:?} {view:?}: {} reps {:?}", s.reps.len(), s.warnings);
+            }
+        }
+    }
+}
+
+#[test]
+fn single_leg_bridges_alternating_legs_count_every_rep() {
+    // The free leg changes every rep (at the bottom, at once), each way of holding it, from 14
+    // cameras at 15, 30 and 60 fps. Straight up, the free foot leaves the picture at the top:
+    // those frames cannot read a raise, and had let the set's raised leg lapse, so the raised
+    // leg became the working one (hip angle 90°) and two reps read an uncontrolled lowering.
+    for fps in [15.0, 30.0, 60.0] {
+        for free_style in [FreeStyle::InLine, FreeStyle::KneeToChest, FreeStyle::Up] {
+            for yaw in [0.0, 30.0, -30.0, 60.0, -60.0, 90.0, -90.0] {
+                for pitch_deg in [0.0, 25.0] {
+                    let view = View { pitch_deg, ..turned(yaw) };
+                    let frame = std::cell::Cell::new(0u32);
+                    let s = run_frames(&movement(4, fps, view, |u| {
+                        let t = f64::from(frame.get()) / fps;
+                        frame.set(frame.get() + 1);
+                        let free = if (t / 3.0) as u32 % 2 == 1 { Leg::Near } else { Leg::Far };
+                        Body { free_leg: Some(free), free_style, ..body_at(u, Inject::Clean) }
+                    }));
+                    let case = format!("{fps} fps {free_style:?} {view:?}");
+                    assert_eq!(s.reps.len(), 4, "{case}: {:?} {:?}", s.warnings, s.look_alike_reasons);
+                    assert_eq!(s.seen_variation, Some(thrustline_core::Variation::SingleLeg), "{case}");
+                    assert!(s.reps.iter().all(|r| r.faults.is_empty()), "{case}: {:?}", s.reps);
+                }
             }
         }
     }

@@ -871,7 +871,9 @@ impl Analyzer {
         let m = metrics.map(|(m, _)| m);
         // Frames without the whole body in view (close-ups, title cards) pause the judgement.
         let in_view = m.is_some_and(|m| m.body_in_view);
-        if let Some(m) = m.filter(|_| in_view) {
+        // Only frames that could read a raise weigh in: a raised foot that leaves the picture
+        // is still raised.
+        if let Some(m) = m.filter(|m| in_view && m.legs_read) {
             let a = (1.0 - (-dt / RAISED_LEG_SMOOTHING_S).exp()) as f32;
             for (share, leg) in self.raised_share.iter_mut().zip([Side::Left, Side::Right]) {
                 *share += a * (if m.raised_leg == Some(leg) { 1.0 } else { 0.0 } - *share);
