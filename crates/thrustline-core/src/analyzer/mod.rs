@@ -341,7 +341,7 @@ pub struct Analyzer {
     single_leg_frames: u32,
     /// Share of recent frames in view reading each leg raised (left, right; smoothed), and the
     /// leg held off the floor by that reading ([`Baseline::raised_leg`]).
-    raised_share: [f32; 2],
+    raised_share: Option<[f32; 2]>,
     raised_leg: Option<Side>,
 }
 
@@ -655,7 +655,7 @@ impl Analyzer {
             support_n: 0,
             leg_frames: 0,
             single_leg_frames: 0,
-            raised_share: [0.0; 2],
+            raised_share: None,
             raised_leg: None,
         }
     }
@@ -875,14 +875,22 @@ impl Analyzer {
         // is still raised.
         if let Some(m) = m.filter(|m| in_view && m.legs_read) {
             let a = (1.0 - (-dt / RAISED_LEG_SMOOTHING_S).exp()) as f32;
-            for (share, leg) in self.raised_share.iter_mut().zip([Side::Left, Side::Right]) {
-                *share += a * (if m.raised_leg == Some(leg) { 1.0 } else { 0.0 } - *share);
-            }
+            let reading = [Side::Left, Side::Right].map(|l| if m.raised_leg == Some(l) { 1.0 } else { 0.0 });
+            // The first reading starts the shares (as the view's estimates start): a set that
+            // opens on one leg is held on it from its first rise.
+            let share = match self.raised_share {
+                Some(mut s) => {
+                    for (s, r) in s.iter_mut().zip(reading) {
+                        *s += a * (r - *s);
+                    }
+                    s
+                }
+                None => reading,
+            };
+            self.raised_share = Some(share);
             self.raised_leg = match self.raised_leg {
-                Some(l) if self.raised_share[l as usize] >= RAISED_LEG_LEAVE => Some(l),
-                _ => [Side::Left, Side::Right]
-                    .into_iter()
-                    .find(|&l| self.raised_share[l as usize] >= RAISED_LEG_ENTER),
+                Some(l) if share[l as usize] >= RAISED_LEG_LEAVE => Some(l),
+                _ => [Side::Left, Side::Right].into_iter().find(|&l| share[l as usize] >= RAISED_LEG_ENTER),
             };
         }
         if let (true, Some(p)) = (in_view, pose) {
