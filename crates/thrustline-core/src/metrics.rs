@@ -66,8 +66,9 @@ pub struct FrameMetrics {
     /// placed by the model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raised_leg: Option<Side>,
-    /// Both legs were placed well enough for `raised_leg` to be read at all: a raised foot out
-    /// of the picture says nothing about whether it is raised.
+    /// `raised_leg` could be read on this frame (world landmarks: one ankle seen and the lower
+    /// leg placed; the picture: both ankles seen): a frame that cannot read a raise says
+    /// nothing about whether a leg is raised.
     #[serde(skip)]
     pub legs_read: bool,
     /// Shoulder-hip-knee angle, signed: 180 = straight line, above 180 = hyperextended.
@@ -579,9 +580,12 @@ fn working_leg_on_both_sides(pose: &PoseObservation, working: Side) -> PoseObser
     };
     let across = |lm: &mut [Landmark; crate::landmarks::NUM_LANDMARKS]| {
         let (dx, dy, dz) = (lm[r.hip].x - lm[w.hip].x, lm[r.hip].y - lm[w.hip].y, lm[r.hip].z - lm[w.hip].z);
+        // Placed by the other hip: seen no better than it.
+        let hip_vis = lm[r.hip].visibility;
         for (ri, wi) in [(r.knee, w.knee), (r.ankle, w.ankle), (r.heel, w.heel), (r.toe, w.toe)] {
             let l = lm[wi];
-            lm[ri] = Landmark { x: l.x + dx, y: l.y + dy, z: l.z + dz, visibility: l.visibility };
+            lm[ri] =
+                Landmark { x: l.x + dx, y: l.y + dy, z: l.z + dz, visibility: l.visibility.min(hip_vis) };
         }
     };
     let mut p = *pose;
@@ -889,13 +893,20 @@ pub fn measure_in_view(
         legs_read = lv.min(rv) >= t.min_visibility && side != Side::Both;
     }
     // This frame's reading first; a set held on one leg keeps its working leg through a frame
-    // that misses the raise.
-    let working_leg = match in_world.or(in_picture).or(baseline.raised_leg) {
+    // that misses the raise, before the picture's rule, which the world overrules (from the
+    // ends the nearer foot sits lower).
+    let lifted = match pose.world {
+        Some(_) => in_world.or(baseline.raised_leg).or(in_picture),
+        None => in_picture.or(baseline.raised_leg),
+    };
+    let working_leg = match lifted {
         Some(Side::Right) => Side::Left,
         Some(Side::Left) => Side::Right,
         _ => side,
     };
-    let both_working = baseline.raised_leg.is_some() && working_leg != Side::Both;
+    // A leg read raised on this frame or held raised through the set: the means across both
+    // sides read the working leg in its place.
+    let both_working = raised_leg.or(baseline.raised_leg).is_some() && working_leg != Side::Both;
     let measured;
     let pose = if both_working {
         measured = working_leg_on_both_sides(pose, working_leg);
@@ -986,6 +997,8 @@ pub fn measure_in_view(
     // Hips hidden (a plate, a bench upright): for the count alone, the same angle on landmarks
     // barely seen, else the angle the shoulder–knee reach implies (no hip landmark needed).
     let body = side_idx(if side == Side::Both { working_leg } else { side });
+    // The leg the chain reads (the working one, or its stand-in on the body's side).
+    let cleg = side_idx(chain_leg);
     let hip_angle_hidden = if hip_angle.is_some() {
         None
     } else {
@@ -994,13 +1007,13 @@ pub fn measure_in_view(
                 metric(angle3(s3, h3, k3), midline_conf(m), HIDDEN_MIN_VISIBILITY)
             })
         } else {
-            chain(lm, g, body, leg, HIDDEN_MIN_VISIBILITY).hip_angle
+            chain(lm, g, body, cleg, HIDDEN_MIN_VISIBILITY).hip_angle
         };
         // A plate hides the hips, not the shoulders; and a folded-over reading is a mix-up
         // (another person, a cut), not a hip.
         let plausible = |h: &Metric| (HIDDEN_MIN_DEG..=HIDDEN_MAX_DEG).contains(&h.value);
         let reach_vis =
-            lm[body.shoulder].visibility.min(lm[leg.knee].visibility).min(lm[leg.ankle].visibility);
+            lm[body.shoulder].visibility.min(lm[cleg.knee].visibility).min(lm[cleg.ankle].visibility);
         let reach = || match (world_angles, pose.world.as_ref()) {
             (true, Some(w)) => hip_angle_from_reach(
                 world_mid(w, idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER),
@@ -1017,8 +1030,8 @@ pub fn measure_in_view(
                 };
                 hip_angle_from_reach(
                     p3(body.shoulder),
-                    p3(leg.knee),
-                    p3(leg.ankle),
+                    p3(cleg.knee),
+                    p3(cleg.ankle),
                     baseline.proportions,
                     reach_vis,
                     mv,
@@ -1030,13 +1043,13 @@ pub fn measure_in_view(
             .or_else(|| reach().filter(plausible))
     };
     // This lifter's proportions, where the whole chain is seen well enough to judge on.
-    let chain_vis = [body.shoulder, body.hip, leg.knee, leg.ankle]
+    let chain_vis = [body.shoulder, body.hip, cleg.knee, cleg.ankle]
         .iter()
         .map(|&i| lm[i].visibility)
         .fold(1.0f32, f32::min);
     let proportions = (chain_vis >= t.fault_min_visibility).then(|| {
         let (s, h, k, a) =
-            (px(&lm[body.shoulder], g), px(&lm[body.hip], g), px(&lm[leg.knee], g), px(&lm[leg.ankle], g));
+            (px(&lm[body.shoulder], g), px(&lm[body.hip], g), px(&lm[cleg.knee], g), px(&lm[cleg.ankle], g));
         let shin = norm(sub(k, a));
         (shin > 1.0).then(|| Proportions {
             torso_per_shin: norm(sub(s, h)) / shin,

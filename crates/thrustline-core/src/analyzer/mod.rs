@@ -343,6 +343,9 @@ pub struct Analyzer {
     /// leg held off the floor by that reading ([`Baseline::raised_leg`]).
     raised_share: Option<[f32; 2]>,
     raised_leg: Option<Side>,
+    /// The last reading of a frame that could read a raise, kept through frames that cannot
+    /// (a free foot out of the picture at the top of the set's first rise).
+    last_raise: Option<Side>,
 }
 
 /// Landmark noise in the torso's place from one frame to the next, in torso lengths: the
@@ -657,6 +660,7 @@ impl Analyzer {
             single_leg_frames: 0,
             raised_share: None,
             raised_leg: None,
+            last_raise: None,
         }
     }
 
@@ -757,8 +761,11 @@ impl Analyzer {
     /// proportions) without counting or judging it: between sets the angles shown match those
     /// in a set. Phase `Setup`, no events, nothing learned.
     pub fn observe(&self, t_ms: f64, pose: Option<&PoseObservation>) -> FrameAnalysis {
-        let baseline =
-            Baseline { foot: self.foot_baseline, proportions: self.proportions, raised_leg: self.raised_leg };
+        let baseline = Baseline {
+            foot: self.foot_baseline,
+            proportions: self.proportions,
+            raised_leg: self.raised_leg.or(self.last_raise),
+        };
         let metrics = pose.map(|p| {
             measure_in_view(
                 p,
@@ -847,7 +854,7 @@ impl Analyzer {
             let baseline = Baseline {
                 foot: self.foot_baseline,
                 proportions: self.proportions,
-                raised_leg: self.raised_leg,
+                raised_leg: self.raised_leg.or(self.last_raise),
             };
             let (mut m, foot, proportions) =
                 measure_in_view(p, self.geom, &self.cfg, baseline, self.forced_side, axis, yaw);
@@ -888,9 +895,11 @@ impl Analyzer {
                 None => reading,
             };
             self.raised_share = Some(share);
+            self.last_raise = m.raised_leg;
+            let of = |l: Side| if l == Side::Right { share[1] } else { share[0] };
             self.raised_leg = match self.raised_leg {
-                Some(l) if share[l as usize] >= RAISED_LEG_LEAVE => Some(l),
-                _ => [Side::Left, Side::Right].into_iter().find(|&l| share[l as usize] >= RAISED_LEG_ENTER),
+                Some(l) if of(l) >= RAISED_LEG_LEAVE => Some(l),
+                _ => [Side::Left, Side::Right].into_iter().find(|&l| of(l) >= RAISED_LEG_ENTER),
             };
         }
         if let (true, Some(p)) = (in_view, pose) {
