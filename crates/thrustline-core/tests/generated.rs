@@ -65,10 +65,9 @@ struct Body {
     free_leg: Option<Leg>,
     /// How the free leg is held.
     free_style: FreeStyle,
-    /// A dead bug: lying flat with the hips held on the floor (the skeleton is moved so the hip
-    /// stays put) and the free leg held at a tabletop (thigh vertical, shin level) whatever the
-    /// working one does.
-    dead_bug: bool,
+    /// Lying with the hips held on the floor (the skeleton is moved so the hip stays put): a dead
+    /// bug, a lying leg raise.
+    hips_on_floor: bool,
     /// Shoulder to hip (px; the thigh and the shin are 230).
     torso_len: f64,
 }
@@ -82,6 +81,11 @@ enum FreeStyle {
     KneeToChest,
     /// Straight up, turned 90° from the working thigh: at the top its foot leaves the picture.
     Up,
+    /// A dead bug's: thigh vertical, shin level, whatever the working leg does.
+    Tabletop,
+    /// Straight, this many degrees above the floor toward the feet, whatever the working leg
+    /// does (a lying single-leg raise).
+    Straight(f64),
 }
 
 /// One of the two legs as the camera sees them from the side.
@@ -119,7 +123,7 @@ fn body_at(u: f64, inject: Inject) -> Body {
         arms_support: false,
         free_leg: None,
         free_style: FreeStyle::InLine,
-        dead_bug: false,
+        hips_on_floor: false,
         torso_len: 260.0,
     }
 }
@@ -167,11 +171,11 @@ fn observe(b: &Body, view: View, jitter: &mut impl FnMut() -> f32) -> PoseObserv
     let knee = (ankle.0 - lsh * rad(b.shin).sin(), ankle.1 - lsh * rad(b.shin).cos());
     let hip = (knee.0 - lt * rad(b.thigh).cos(), knee.1 + lt * rad(b.thigh).sin());
     // A dead bug's hips stay on the floor: the whole skeleton moves so the hip stays here.
-    let (ox, oy) = if b.dead_bug { (560.0 - hip.0, 600.0 - hip.1) } else { (0.0, 0.0) };
+    let (ox, oy) = if b.hips_on_floor { (560.0 - hip.0, 600.0 - hip.1) } else { (0.0, 0.0) };
     let at = |p: (f64, f64)| (p.0 + ox, p.1 + oy);
     let (ankle, knee, hip) = (at(ankle), at(knee), at(hip));
     let s = (hip.0 - ls * rad(b.torso).cos(), hip.1 - ls * rad(b.torso).sin());
-    let floor = if b.dead_bug { ankle.1 + 25.0 * rad(b.shin).sin() } else { ankle.1 + 25.0 };
+    let floor = if b.hips_on_floor { ankle.1 + 25.0 * rad(b.shin).sin() } else { ankle.1 + 25.0 };
     let heel = (ankle.0 - 15.0, floor - b.heel_up * lf);
     let toe = (ankle.0 + lf - 15.0, floor - b.toe_up * lf);
     let ear = (s.0 - 70.0, s.1 - 25.0);
@@ -209,10 +213,21 @@ fn observe(b: &Body, view: View, jitter: &mut impl FnMut() -> f32) -> PoseObserv
     // The free leg of a single-leg bridge: straight on along the working thigh's line, the
     // sole facing away from the hip, toes pointing up.
     let along = |d: f64| (hip.0 + d * rad(b.thigh).cos(), hip.1 - d * rad(b.thigh).sin());
-    let free = if b.dead_bug {
+    let free = if b.free_style == FreeStyle::Tabletop {
         let k = (hip.0, hip.1 - lt);
         let a = (k.0 + lsh, k.1);
         [k, a, (a.0 - 10.0, a.1 + 20.0), (a.0 + 15.0, a.1 - (lf - 15.0))]
+    } else if let FreeStyle::Straight(deg) = b.free_style {
+        let dir = (rad(deg).cos(), -rad(deg).sin());
+        let at = |d: f64| (hip.0 + d * dir.0, hip.1 + d * dir.1);
+        let a = at(lt + lsh);
+        [
+            at(lt),
+            a,
+            at(lt + lsh + 25.0),
+            // Toes up off the sole, square to the leg.
+            (a.0 - (lf - 15.0) * dir.1, a.1 - (lf - 15.0) * dir.0),
+        ]
     } else if b.free_style != FreeStyle::InLine {
         // Thigh turned 90° from the working one toward the chest; the shin level toward the
         // feet, the foot hanging from it, toes up, or on along the thigh.
@@ -1442,7 +1457,8 @@ fn a_dead_bug_with_one_leg_held_up_counts_nothing_from_any_side() {
                     thigh: 90.0 - 88.0 * u,
                     shin: 90.0 + 2.0 * u,
                     free_leg: Some(free),
-                    dead_bug: true,
+                    free_style: FreeStyle::Tabletop,
+                    hips_on_floor: true,
                     ..body_at(u, Inject::Clean)
                 });
                 let mut a = Analyzer::new(Thresholds::default(), G);
@@ -1583,6 +1599,50 @@ fn single_leg_sets_that_start_on_both_feet_count_every_rep() {
                         assert!(s.reps.iter().all(|r| r.faults.is_empty()), "{case}: {:?}", s.reps);
                     }
                 }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_lying_single_leg_raise_counts_nothing_from_any_side() {
+    // Lying with the hips on the floor, one foot planted (knee bent), the other leg straight,
+    // raised from the floor to 80° and lowered: its hip opens and closes through 75° while the
+    // hips stay down. Read raised on about half the frames (184–212 of 390, every camera), the
+    // planted leg then stands in on both sides of the hip angle's means; raised or not, no rep
+    // may be counted.
+    for free in [Leg::Near, Leg::Far] {
+        for yaw in [0.0, 30.0, -30.0, 60.0, -60.0, 90.0, -90.0] {
+            for pitch_deg in [0.0, 25.0] {
+                let view = View { pitch_deg, ..turned(yaw) };
+                let frames = movement(4, 30.0, view, |u| Body {
+                    torso: 0.0,
+                    thigh: 40.0,
+                    shin: 50.0,
+                    free_leg: Some(free),
+                    free_style: FreeStyle::Straight(5.0 + 75.0 * u),
+                    hips_on_floor: true,
+                    ..body_at(u, Inject::Clean)
+                });
+                let mut a = Analyzer::new(Thresholds::default(), G);
+                let raised = frames
+                    .iter()
+                    .filter(|(t, p)| a.update(*t, p.as_ref()).metrics.is_some_and(|m| m.raised_leg.is_some()))
+                    .count();
+                let s = a.finish();
+                // The case this test is for: the raised leg is read on a third of the frames or more.
+                assert!(
+                    raised * 3 > frames.len(),
+                    "{free:?} {view:?}: raised on {raised} of {}",
+                    frames.len()
+                );
+                assert!(
+                    s.reps.is_empty(),
+                    "{free:?} {view:?}: {} reps {:?} {:?}",
+                    s.reps.len(),
+                    s.warnings,
+                    s.look_alike_reasons
+                );
             }
         }
     }
