@@ -570,6 +570,13 @@ pub struct Baseline {
     pub raised_leg: Option<Side>,
 }
 
+/// Share of the raised leg's gap (`single_leg_world_gap`, read across the body's sagittal
+/// plane, which no camera changes) that the camera's vertical must show, for which leg is up and
+/// that it is up rather than ahead: a raised camera shows a raise shortened (generated
+/// single-leg sets from a camera raised 40°: 25 of 78 read two-leg with the whole gap asked
+/// along the vertical, 4 with half).
+const SINGLE_LEG_DROP_SHARE: f32 = 0.5;
+
 /// `pose` with the leg other than `working` replaced by the working one moved across by the
 /// hips' width, in the picture and in the world: a single-leg set's hip angle on both sides'
 /// mean (turned views, the ends) must not average in a free knee drawn up to the chest.
@@ -873,16 +880,20 @@ pub fn measure_in_view(
         let (raised, lower) = if drop > 0.0 { (Side::Right, &LEFT) } else { (Side::Left, &RIGHT) };
         let placed = lv.max(rv) >= t.min_visibility
             && lm[lower.ankle].visibility.min(lm[lower.knee].visibility) >= HIDDEN_MIN_VISIBILITY;
-        // The same gap across the body's sagittal plane (the ankles' offset less its part along
-        // the hips' left–right axis), whatever the camera: a raised, turned camera puts the
-        // feet's width into its vertical (a two-leg thrust seen 45° turned and raised 30° read
-        // one leg raised on 88 % of frames; planted pairs read at most 0.50 this way).
+        // The gap is read across the body's sagittal plane (the ankles' offset less its part
+        // along the hips' left–right axis), whatever the camera: a raised, turned camera puts
+        // the feet's width into its vertical (a two-leg thrust seen 45° turned and raised 30°
+        // read one leg raised on 88 % of frames; planted pairs read at most 0.50 this way). The
+        // camera's vertical then only says which leg is up, and that it is up.
         let lateral = sub3(at(idx::LEFT_HIP), at(idx::RIGHT_HIP));
         let apart = sub3(at(idx::LEFT_ANKLE), at(idx::RIGHT_ANKLE));
         let across = dot3(apart, lateral) / dot3(lateral, lateral).max(f32::EPSILON);
         let sagittal = dist3(apart, [across * lateral[0], across * lateral[1], across * lateral[2]]) / thigh;
         legs_read = thigh > 0.0 && placed;
-        (thigh > 0.0 && placed && drop.abs() > t.single_leg_world_gap && sagittal > t.single_leg_world_gap)
+        (thigh > 0.0
+            && placed
+            && drop.abs() > SINGLE_LEG_DROP_SHARE * t.single_leg_world_gap
+            && sagittal > t.single_leg_world_gap)
             .then_some(raised)
     });
     let raised_leg = match pose.world {
