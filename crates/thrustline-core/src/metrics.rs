@@ -871,8 +871,8 @@ pub fn measure_in_view(
     // at 0.5 had missed it, and the raised leg read as the working one counted no rep: "the
     // feet left the floor"). A leg the model has not placed is no working leg: a compressed
     // prone leg curl's hidden leg (knee at 0.10–0.17), found again low, had counted a rep.
-    let mut legs_read = false;
-    let in_world = pose.world.as_ref().and_then(|w| {
+    // Whether the frame could read a raise at all, and the raised leg it read.
+    let (world_read, in_world) = pose.world.as_ref().map_or((false, None), |w| {
         let body = side_idx(side);
         let at = |i: usize| [w[i].x, w[i].y, w[i].z];
         let thigh = dist3(at(body.hip), at(body.knee));
@@ -889,20 +889,17 @@ pub fn measure_in_view(
         let apart = sub3(at(idx::LEFT_ANKLE), at(idx::RIGHT_ANKLE));
         let across = dot3(apart, lateral) / dot3(lateral, lateral).max(f32::EPSILON);
         let sagittal = dist3(apart, [across * lateral[0], across * lateral[1], across * lateral[2]]) / thigh;
-        legs_read = thigh > 0.0 && placed;
-        (thigh > 0.0
-            && placed
-            && drop.abs() > SINGLE_LEG_DROP_SHARE * t.single_leg_world_gap
-            && sagittal > t.single_leg_world_gap)
-            .then_some(raised)
+        let read = thigh > 0.0 && placed;
+        let up_and_apart =
+            drop.abs() > SINGLE_LEG_DROP_SHARE * t.single_leg_world_gap && sagittal > t.single_leg_world_gap;
+        (read, (read && up_and_apart).then_some(raised))
     });
-    let raised_leg = match pose.world {
-        Some(_) => in_world,
-        None => in_picture.filter(|_| side != Side::Both),
+    let (legs_read, raised_leg) = match pose.world {
+        Some(_) => (world_read, in_world),
+        None => {
+            (lv.min(rv) >= t.min_visibility && side != Side::Both, in_picture.filter(|_| side != Side::Both))
+        }
     };
-    if pose.world.is_none() {
-        legs_read = lv.min(rv) >= t.min_visibility && side != Side::Both;
-    }
     // This frame's reading first; a set held on one leg keeps its working leg through a frame
     // that misses the raise, before the picture's rule, which the world overrules (from the
     // ends the nearer foot sits lower).
@@ -915,9 +912,10 @@ pub fn measure_in_view(
         Some(Side::Left) => Side::Right,
         _ => side,
     };
-    // A leg read raised on this frame or held raised through the set: the means across both
-    // sides read the working leg in its place.
-    let both_working = raised_leg.or(baseline.raised_leg).is_some() && working_leg != Side::Both;
+    // A leg read raised on this frame or held raised through the set (either makes `lifted` a
+    // leg, so the working leg is one side): the means across both sides read the working leg in
+    // its place.
+    let both_working = raised_leg.or(baseline.raised_leg).is_some();
     let measured;
     let pose = if both_working {
         measured = working_leg_on_both_sides(pose, working_leg);

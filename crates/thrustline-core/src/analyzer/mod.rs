@@ -757,15 +757,20 @@ impl Analyzer {
         self.update_masked(t_ms, pose, None)
     }
 
+    /// What the set has taught that one frame cannot show, as [`measure_in_view`] takes it.
+    fn baseline(&self) -> Baseline {
+        Baseline {
+            foot: self.foot_baseline,
+            proportions: self.proportions,
+            raised_leg: self.raised_leg.or(self.last_raise),
+        }
+    }
+
     /// Measures one frame the way [`Self::update`] would (same view, side, floor baseline and
     /// proportions) without counting or judging it: between sets the angles shown match those
     /// in a set. Phase `Setup`, no events, nothing learned.
     pub fn observe(&self, t_ms: f64, pose: Option<&PoseObservation>) -> FrameAnalysis {
-        let baseline = Baseline {
-            foot: self.foot_baseline,
-            proportions: self.proportions,
-            raised_leg: self.raised_leg.or(self.last_raise),
-        };
+        let baseline = self.baseline();
         let metrics = pose.map(|p| {
             measure_in_view(
                 p,
@@ -851,13 +856,8 @@ impl Analyzer {
         let yaw = self.view_yaw;
         let axis = self.view_axis();
         let metrics = pose.map(|p| {
-            let baseline = Baseline {
-                foot: self.foot_baseline,
-                proportions: self.proportions,
-                raised_leg: self.raised_leg.or(self.last_raise),
-            };
             let (mut m, foot, proportions) =
-                measure_in_view(p, self.geom, &self.cfg, baseline, self.forced_side, axis, yaw);
+                measure_in_view(p, self.geom, &self.cfg, self.baseline(), self.forced_side, axis, yaw);
             if let Some(q) = proportions {
                 let a = PROPORTIONS_ALPHA;
                 let p = &mut self.proportions;
