@@ -2,15 +2,18 @@
 
 use super::*;
 
-/// The view a steady lateral spread and camera yaw describe (see [`CameraView`]).
+/// The view a steady lateral spread and camera yaw describe (see [`CameraView`]). Without a
+/// yaw (no world landmarks) the spread's own, tighter side limit stands in for the yaw's.
 pub(super) fn classify_view(spread: Option<f32>, yaw: Option<f32>, c: &Thresholds) -> Option<CameraView> {
     if spread.is_none() && yaw.is_none() {
         return None;
     }
     let (sp, y) = (spread.unwrap_or(0.0), yaw.unwrap_or(0.0));
+    let side_max_spread =
+        if yaw.is_some() { c.side_view_max_spread } else { c.side_view_max_spread_image_only };
     Some(if sp >= c.frontal_view_min_spread || y > c.max_view_yaw_deg {
         CameraView::Frontal
-    } else if sp > c.side_view_max_spread || y > c.side_view_max_yaw_deg {
+    } else if sp > side_max_spread || y > c.side_view_max_yaw_deg {
         CameraView::Oblique
     } else {
         CameraView::Side
