@@ -1,5 +1,6 @@
 //! The core on MediaPipe's own landmarks for every shared clip, against LABELS.json, both on
-//! the smoothed and the raw (unsmoothed) reference.
+//! the smoothed and the raw (unsmoothed) reference, each also mirrored (the lifter facing the
+//! other way, as a mirrored video gives it).
 
 mod common;
 
@@ -11,25 +12,34 @@ use thrustline_core::{CameraView, FaultId, NotJudgedReason, Thresholds, Verdict,
 /// test, so the list only shrinks.
 const EXPECTED_FAILURES: [(&str, &str, &str); 0] = [];
 
-/// Runs `check` on every clip (smoothed and raw reference) and fails once, listing every clip
-/// that failed outside [`EXPECTED_FAILURES`] and every listed clip that passed.
-fn each_clip(test: &str, check: impl Fn(&str, &Label, bool)) {
+/// Runs `check` on every clip (smoothed and raw reference, each as filmed and mirrored) and
+/// fails once, listing every run that failed outside [`EXPECTED_FAILURES`] and every listed
+/// clip that passed.
+fn each_clip(test: &str, check: impl Fn(&Label, &Reference, &str)) {
     let Some(shared) = shared_dir() else { return };
     let mut failures = Vec::new();
     for (clip, label) in labels(&shared) {
         let expected = EXPECTED_FAILURES.iter().find(|(t, c, _)| *t == test && *c == clip);
-        for raw in [false, true] {
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&clip, &label, raw)));
-            match (r, expected) {
+        for (raw, mirror) in [(false, false), (true, false), (false, true), (true, true)] {
+            let which = format!(
+                "{clip} {}{}",
+                if raw { "raw" } else { "smoothed" },
+                if mirror { " mirrored" } else { "" }
+            );
+            let r = load(&shared, &clip, raw);
+            let r = if mirror { mirrored(r) } else { r };
+            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&label, &r, &which)));
+            match (run, expected) {
                 (Err(e), None) => failures.push(
                     e.downcast_ref::<String>()
                         .cloned()
                         .or_else(|| e.downcast_ref::<&str>().map(|x| x.to_string()))
-                        .unwrap_or_else(|| format!("{clip} raw={raw}")),
+                        .unwrap_or_else(|| which.clone()),
                 ),
-                (Ok(()), Some((_, _, issue))) => failures
-                    .push(format!("{clip} raw={raw} now passes: remove it from EXPECTED_FAILURES ({issue})")),
-                (Err(_), Some((_, _, issue))) => eprintln!("{clip} raw={raw}: expected failure, {issue}"),
+                (Ok(()), Some((_, _, issue))) => {
+                    failures.push(format!("{which} now passes: remove it from EXPECTED_FAILURES ({issue})"))
+                }
+                (Err(_), Some((_, _, issue))) => eprintln!("{which}: expected failure, {issue}"),
                 (Ok(()), None) => {}
             }
         }
@@ -54,39 +64,33 @@ fn fault_reps(s: &thrustline_core::SessionSummary, id: FaultId) -> Vec<u32> {
 
 #[test]
 fn exact_rep_count_on_every_clip() {
-    let Some(shared) = shared_dir() else { return };
-    each_clip("count", |clip, label, raw| {
-        let s = analyze(&load(&shared, clip, raw), Thresholds::default());
-        assert_eq!(s.reps.len() as u32, label.reps, "{clip} raw={raw}");
-        assert!(
-            s.warnings.iter().all(|&w| allowed_warning(label, &s, w)),
-            "{clip} raw={raw}: {:?}",
-            s.warnings
-        );
+    each_clip("count", |label, r, which| {
+        let s = analyze(r, Thresholds::default());
+        assert_eq!(s.reps.len() as u32, label.reps, "{which}");
+        assert!(s.warnings.iter().all(|&w| allowed_warning(label, &s, w)), "{which}: {:?}", s.warnings);
         assert!(!label.kind.is_empty());
     });
 }
 
 #[test]
 fn labelled_faults_are_found_and_clean_clips_stay_clean() {
-    let Some(shared) = shared_dir() else { return };
-    each_clip("faults", |clip, label, raw| {
-        let s = analyze(&load(&shared, clip, raw), Thresholds::default());
+    each_clip("faults", |label, r, which| {
+        let s = analyze(r, Thresholds::default());
         for lf in &label.faults {
             let id: FaultId = serde_json::from_value(serde_json::Value::String(lf.id.clone())).unwrap();
             if let Some(reps) = &lf.reps {
-                assert_eq!(&fault_reps(&s, id), reps, "{clip} raw={raw} {}", lf.id);
+                assert_eq!(&fault_reps(&s, id), reps, "{which} {}", lf.id);
             }
             if let (Some(a), Some(b)) = (lf.start_s, lf.end_s) {
                 let hit =
                     s.reps.iter().flat_map(|r| &r.faults).any(|f| f.id == id && f.start_s < b && f.end_s > a);
-                assert!(hit, "{clip} raw={raw}: {} not within {a}-{b} s", lf.id);
+                assert!(hit, "{which}: {} not within {a}-{b} s", lf.id);
             }
         }
         if label.faults.is_empty() {
             let all: Vec<_> =
                 s.reps.iter().flat_map(|r| r.faults.iter().map(move |f| (r.index, f.id))).collect();
-            assert!(all.is_empty(), "{clip} raw={raw}: labelled clean, got {all:?}");
+            assert!(all.is_empty(), "{which}: labelled clean, got {all:?}");
         }
     });
 }
@@ -96,35 +100,40 @@ fn labelled_faults_are_found_and_clean_clips_stay_clean() {
 /// the side raises no side-view fault on a rep seen from that angle.
 #[test]
 fn every_fault_is_raised_clear_or_not_judged_and_never_contradicts_the_view() {
-    let Some(shared) = shared_dir() else { return };
-    each_clip("view", |clip, label, raw| {
-        let s = analyze(&load(&shared, clip, raw), Thresholds::default());
+    each_clip("view", |label, r, which| {
+        let s = analyze(r, Thresholds::default());
         for r in &s.reps {
-            assert_eq!(r.judgements.len(), FaultId::ALL.len(), "{clip} rep {}", r.index);
+            assert_eq!(r.judgements.len(), FaultId::ALL.len(), "{which} rep {}", r.index);
             for id in FaultId::ALL {
                 let j = r.judgement(id).unwrap();
                 let raised = r.faults.iter().any(|f| f.id == id);
-                assert_eq!(j.verdict == Verdict::Raised, raised, "{clip} rep {} {id:?}", r.index);
-                assert_eq!(j.verdict == Verdict::NotJudged, j.reason.is_some(), "{clip} {id:?}");
+                assert_eq!(j.verdict == Verdict::Raised, raised, "{which} rep {} {id:?}", r.index);
+                assert_eq!(j.verdict == Verdict::NotJudged, j.reason.is_some(), "{which} {id:?}");
                 if r.view != Some(CameraView::Side) && SAGITTAL.contains(&id) {
-                    assert_ne!(j.verdict, Verdict::Raised, "{clip} rep {} {id:?} from {:?}", r.index, r.view);
+                    assert_ne!(
+                        j.verdict,
+                        Verdict::Raised,
+                        "{which} rep {} {id:?} from {:?}",
+                        r.index,
+                        r.view
+                    );
                 }
             }
         }
         if !label.side_view() && label.reps > 0 {
             // The oblique clip: what this view hides is reported as hidden, for every rep.
-            assert!(s.warnings.contains(&Warning::CameraFrontal), "{clip} raw={raw}");
-            assert_ne!(s.camera_view, Some(CameraView::Side), "{clip}");
+            assert!(s.warnings.contains(&Warning::CameraFrontal), "{which}");
+            assert_ne!(s.camera_view, Some(CameraView::Side), "{which}");
             for r in &s.reps {
                 for id in SAGITTAL {
                     let j = r.judgement(id).unwrap();
-                    assert_eq!(j.verdict, Verdict::NotJudged, "{clip} rep {} {id:?}", r.index);
-                    assert_eq!(j.reason, Some(NotJudgedReason::View), "{clip} rep {} {id:?}", r.index);
+                    assert_eq!(j.verdict, Verdict::NotJudged, "{which} rep {} {id:?}", r.index);
+                    assert_eq!(j.reason, Some(NotJudgedReason::View), "{which} rep {} {id:?}", r.index);
                 }
             }
         }
         if label.side_view() {
-            assert_eq!(s.camera_view, Some(CameraView::Side), "{clip} raw={raw}");
+            assert_eq!(s.camera_view, Some(CameraView::Side), "{which}");
         }
     });
 }

@@ -38,6 +38,25 @@ pub fn load(shared: &std::path::Path, clip: &str, raw: bool) -> Reference {
     serde_json::from_str(&text).unwrap()
 }
 
+/// The reference as a mirrored video would give it: x flipped, each left landmark swapped with
+/// its right one (BlazePose's pairs: 1–3 with 4–6, then odd with even from 7 on).
+pub fn mirrored(mut r: Reference) -> Reference {
+    for f in &mut r.frames {
+        if let Some(lm) = f.lm.as_mut() {
+            for l in lm.iter_mut() {
+                l[0] = 1.0 - l[0];
+            }
+            for (a, b) in [(1, 4), (2, 5), (3, 6)] {
+                lm.swap(a, b);
+            }
+            for a in (7..33).step_by(2) {
+                lm.swap(a, a + 1);
+            }
+        }
+    }
+    r
+}
+
 pub fn to_pose(lm: &[[f32; 4]]) -> PoseObservation {
     let mut arr = [Landmark::default(); 33];
     for (d, s) in arr.iter_mut().zip(lm) {
