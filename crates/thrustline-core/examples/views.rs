@@ -87,8 +87,8 @@ fn main() -> Result<(), String> {
         serde_json::from_str(&text).map_err(|e| format!("{labels}: {e}"))?;
     // Per camera: (runs right, runs) over all clips and over the clips filmed from the side.
     let mut by_cam = [[(0u32, 0u32); 2]; CAMERAS.len()];
-    println!("| clip | camera | reps (label) | view | faults the labels do not name | warnings |");
-    println!("|---|---|---|---|---|---|");
+    println!("| clip | camera | reps (label) | view | faults the labels do not name | labelled faults: reps raised, reps not judged | warnings |");
+    println!("|---|---|---|---|---|---|---|");
     for (name, label) in &labels {
         let path = Path::new(poses).join(name.replace(".mp4", ".json"));
         let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -109,6 +109,27 @@ fn main() -> Result<(), String> {
                 .filter(|(_, id)| !named.contains(id))
                 .map(|(i, id)| format!("{id:?}@{i}"))
                 .collect();
+            // Labelled faults are found or, where the view hides them, not judged: never cleared.
+            let labelled: Vec<String> = named
+                .iter()
+                .map(|&id| {
+                    let verdict = |v: thrustline_core::Verdict| {
+                        s.reps.iter().filter(|r| r.judgement(id).is_some_and(|j| j.verdict == v)).count()
+                    };
+                    let why: Vec<String> = s
+                        .reps
+                        .iter()
+                        .filter_map(|r| r.judgement(id).and_then(|j| j.reason))
+                        .map(|w| format!("{w:?}"))
+                        .collect();
+                    format!(
+                        "{id:?} {}, {} {}",
+                        verdict(thrustline_core::Verdict::Raised),
+                        verdict(thrustline_core::Verdict::NotJudged),
+                        why.join(",")
+                    )
+                })
+                .collect();
             let count_ok = s.reps.len() as u32 == label.reps;
             let ok = count_ok && extra.is_empty();
             for (k, counted) in [(0, true), (1, side)] {
@@ -120,7 +141,7 @@ fn main() -> Result<(), String> {
             let warn: Vec<String> = s.warnings.iter().map(|w| format!("{w:?}")).collect();
             let reasons: Vec<String> = s.look_alike_reasons.iter().map(|r| format!("{r:?}")).collect();
             println!(
-                "| {}{} | {} | {} ({}) | {:?} | {} | {} {} |",
+                "| {}{} | {} | {} ({}) | {:?} | {} | {} | {} {} |",
                 if ok { "" } else { "**✗** " },
                 name.trim_end_matches(".mp4"),
                 cam.name,
@@ -128,6 +149,7 @@ fn main() -> Result<(), String> {
                 label.reps,
                 s.camera_view,
                 extra.join(" "),
+                labelled.join("; "),
                 warn.join(" "),
                 reasons.join(" "),
             );
