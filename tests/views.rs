@@ -16,15 +16,15 @@ use thrustline_core::{Analyzer, FrameGeometry, SessionSummary, Thresholds, Warni
 
 /// Cameras a lifter puts up: level, raised on a shelf or a tripod, at either end of the body.
 const CAMERAS: [Camera; 9] = [
-    Camera { name: "as filmed", yaw_deg: 0.0, pitch_deg: 0.0 },
-    Camera { name: "other side", yaw_deg: 180.0, pitch_deg: 0.0 },
-    Camera { name: "raised 25°", yaw_deg: 0.0, pitch_deg: 25.0 },
-    Camera { name: "raised 45°", yaw_deg: 0.0, pitch_deg: 45.0 },
-    Camera { name: "yaw 30°", yaw_deg: 30.0, pitch_deg: 0.0 },
-    Camera { name: "end +90°", yaw_deg: 90.0, pitch_deg: 0.0 },
-    Camera { name: "end −90°", yaw_deg: -90.0, pitch_deg: 0.0 },
-    Camera { name: "end +90° raised 30°", yaw_deg: 90.0, pitch_deg: 30.0 },
-    Camera { name: "end −90° raised 30°", yaw_deg: -90.0, pitch_deg: 30.0 },
+    Camera { name: "as filmed", yaw_deg: 0.0, pitch_deg: 0.0, roll_deg: 0.0 },
+    Camera { name: "other side", yaw_deg: 180.0, pitch_deg: 0.0, roll_deg: 0.0 },
+    Camera { name: "raised 25°", yaw_deg: 0.0, pitch_deg: 25.0, roll_deg: 0.0 },
+    Camera { name: "raised 45°", yaw_deg: 0.0, pitch_deg: 45.0, roll_deg: 0.0 },
+    Camera { name: "yaw 30°", yaw_deg: 30.0, pitch_deg: 0.0, roll_deg: 0.0 },
+    Camera { name: "end +90°", yaw_deg: 90.0, pitch_deg: 0.0, roll_deg: 0.0 },
+    Camera { name: "end −90°", yaw_deg: -90.0, pitch_deg: 0.0, roll_deg: 0.0 },
+    Camera { name: "end +90° raised 30°", yaw_deg: 90.0, pitch_deg: 30.0, roll_deg: 0.0 },
+    Camera { name: "end −90° raised 30°", yaw_deg: -90.0, pitch_deg: 30.0, roll_deg: 0.0 },
 ];
 
 fn pose_world(video: &Path, out: &Path) -> RawClip {

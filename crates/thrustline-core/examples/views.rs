@@ -30,21 +30,25 @@ struct Label {
     faults: Vec<serde_json::Value>,
 }
 
-const CAMERAS: [Camera; 14] = [
-    Camera { name: "as filmed", yaw_deg: 0.0, pitch_deg: 0.0 },
-    Camera { name: "other side", yaw_deg: 180.0, pitch_deg: 0.0 },
-    Camera { name: "raised 25°", yaw_deg: 0.0, pitch_deg: 25.0 },
-    Camera { name: "raised 45°", yaw_deg: 0.0, pitch_deg: 45.0 },
-    Camera { name: "low 15°", yaw_deg: 0.0, pitch_deg: -15.0 },
-    Camera { name: "yaw +30°", yaw_deg: 30.0, pitch_deg: 0.0 },
-    Camera { name: "yaw −30°", yaw_deg: -30.0, pitch_deg: 0.0 },
-    Camera { name: "yaw +60°", yaw_deg: 60.0, pitch_deg: 0.0 },
-    Camera { name: "yaw −60°", yaw_deg: -60.0, pitch_deg: 0.0 },
-    Camera { name: "end +90°", yaw_deg: 90.0, pitch_deg: 0.0 },
-    Camera { name: "end −90°", yaw_deg: -90.0, pitch_deg: 0.0 },
-    Camera { name: "end +90° raised 30°", yaw_deg: 90.0, pitch_deg: 30.0 },
-    Camera { name: "end −90° raised 30°", yaw_deg: -90.0, pitch_deg: 30.0 },
-    Camera { name: "yaw +45° raised 30°", yaw_deg: 45.0, pitch_deg: 30.0 },
+const CAMERAS: [Camera; 18] = [
+    Camera { name: "as filmed", yaw_deg: 0.0, pitch_deg: 0.0, roll_deg: 0.0 },
+    Camera { name: "other side", yaw_deg: 180.0, pitch_deg: 0.0, roll_deg: 0.0 },
+    Camera { name: "raised 25°", yaw_deg: 0.0, pitch_deg: 25.0, roll_deg: 0.0 },
+    Camera { name: "raised 45°", yaw_deg: 0.0, pitch_deg: 45.0, roll_deg: 0.0 },
+    Camera { name: "low 15°", yaw_deg: 0.0, pitch_deg: -15.0, roll_deg: 0.0 },
+    Camera { name: "yaw +30°", yaw_deg: 30.0, pitch_deg: 0.0, roll_deg: 0.0 },
+    Camera { name: "yaw −30°", yaw_deg: -30.0, pitch_deg: 0.0, roll_deg: 0.0 },
+    Camera { name: "yaw +60°", yaw_deg: 60.0, pitch_deg: 0.0, roll_deg: 0.0 },
+    Camera { name: "yaw −60°", yaw_deg: -60.0, pitch_deg: 0.0, roll_deg: 0.0 },
+    Camera { name: "end +90°", yaw_deg: 90.0, pitch_deg: 0.0, roll_deg: 0.0 },
+    Camera { name: "end −90°", yaw_deg: -90.0, pitch_deg: 0.0, roll_deg: 0.0 },
+    Camera { name: "end +90° raised 30°", yaw_deg: 90.0, pitch_deg: 30.0, roll_deg: 0.0 },
+    Camera { name: "end −90° raised 30°", yaw_deg: -90.0, pitch_deg: 30.0, roll_deg: 0.0 },
+    Camera { name: "yaw +45° raised 30°", yaw_deg: 45.0, pitch_deg: 30.0, roll_deg: 0.0 },
+    Camera { name: "rolled +8°", yaw_deg: 0.0, pitch_deg: 0.0, roll_deg: 8.0 },
+    Camera { name: "rolled −8°", yaw_deg: 0.0, pitch_deg: 0.0, roll_deg: -8.0 },
+    Camera { name: "rolled +15°", yaw_deg: 0.0, pitch_deg: 0.0, roll_deg: 15.0 },
+    Camera { name: "rolled −15°", yaw_deg: 0.0, pitch_deg: 0.0, roll_deg: -15.0 },
 ];
 
 /// Runs the core; with `trace`, prints each posed frame's movement-check readings on stderr.

@@ -58,12 +58,15 @@ fn points<const N: usize>(x: &serde_json::Value) -> Option<Vec<[f32; N]>> {
 }
 
 /// A virtual camera: turned about the vertical through the hips by `yaw` (90 = from the feet
-/// or the head, 180 = the other side), then raised by `pitch` (looking down on the lifter).
+/// or the head, 180 = the other side), raised by `pitch` (looking down on the lifter), then
+/// rolled about its own axis by `roll` (a phone propped askew: the picture's vertical leans
+/// off the floor's).
 #[derive(Clone, Copy)]
 pub struct Camera {
     pub name: &'static str,
     pub yaw_deg: f64,
     pub pitch_deg: f64,
+    pub roll_deg: f64,
 }
 
 type V3 = [f64; 3];
@@ -76,7 +79,10 @@ fn turn(p: V3, cam: Camera) -> V3 {
     let (sp, cp) = cam.pitch_deg.to_radians().sin_cos();
     // Raised and looking down: farther points climb the picture, and the floor (down, +y)
     // tilts to face the camera.
-    [x, cp * y - sp * z, sp * y + cp * z]
+    let (y, z) = (cp * y - sp * z, sp * y + cp * z);
+    // Rolled clockwise: the scene turns the other way in the picture.
+    let (sr, cr) = cam.roll_deg.to_radians().sin_cos();
+    [cr * x + sr * y, -sr * x + cr * y, z]
 }
 
 /// Image pixels ≈ s · world (x, y) + c over the well-seen body landmarks (least squares).
