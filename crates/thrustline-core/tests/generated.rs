@@ -1516,6 +1516,36 @@ fn a_dead_bug_with_one_leg_held_up_counts_nothing_from_any_side() {
 }
 
 #[test]
+fn a_lying_leg_raise_on_a_bench_counts_nothing_from_any_side() {
+    // Issue 24's held-out lying leg raises on a bench (1 rep, `feet_too_far`): lying on a bench,
+    // both legs straight, lowered from 80° up to 30° below the bench (a 45 cm bench, 90 cm
+    // legs) and raised again. The hip opens from 100° to 210° as the legs go down, with the
+    // hips held on the bench; at the bottom the ankles hang half a shin below the knees, about
+    // where planted ones sit, so only the rise shows the feet off the floor.
+    for view in fourteen_cameras() {
+        let frames = movement(4, 30.0, view, |u| {
+            let up = 80.0 - 110.0 * u;
+            Body { torso: 0.0, thigh: up, shin: 90.0 + up, hips_on_floor: true, ..body_at(u, Inject::Clean) }
+        });
+        let s = run_frames(&frames);
+        assert!(
+            s.reps.is_empty(),
+            "{view:?}: {} reps {:?} {:?}",
+            s.reps.len(),
+            s.warnings,
+            s.look_alike_reasons
+        );
+        // Each rise is seen and named for what gives it away.
+        assert!(s.warnings.contains(&thrustline_core::Warning::NotAHipThrust), "{view:?}: {:?}", s.warnings);
+        assert!(
+            s.look_alike_reasons.contains(&thrustline_core::LookAlikeReason::FeetOffFloor),
+            "{view:?}: {:?}",
+            s.look_alike_reasons
+        );
+    }
+}
+
+#[test]
 fn single_leg_bridges_alternating_legs_count_every_rep() {
     // The free leg changes every rep (at the bottom, at once), each way of holding it, from 14
     // cameras at 15, 30 and 60 fps. Straight up, the free foot leaves the picture at the top:
