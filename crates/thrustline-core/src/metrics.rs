@@ -971,6 +971,9 @@ pub fn measure_in_view(
         }
     };
     let spread = lateral_spread(lm, seen, mv);
+    // Whether the picture's vertical may stand in for the world's (image-only input): a camera
+    // turned about the vertical keeps it, so the spread's geometric limit holds here, not the
+    // tighter one the view's judging takes without world landmarks.
     let side_view = spread.is_some_and(|s| s.value <= t.side_view_max_spread);
     // Turned past the side view, the image foreshortens the sagittal plane beyond what the
     // stretch can undo; the world landmarks' own 3D angle keeps the count (unsigned: the

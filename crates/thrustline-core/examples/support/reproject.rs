@@ -60,7 +60,8 @@ fn points<const N: usize>(x: &serde_json::Value) -> Option<Vec<[f32; N]>> {
 /// A virtual camera: turned about the vertical through the hips by `yaw` (90 = from the feet
 /// or the head, 180 = the other side), raised by `pitch` (looking down on the lifter), then
 /// rolled about its own axis by `roll` (a phone propped askew: the picture's vertical leans
-/// off the floor's).
+/// off the floor's; positive is clockwise as seen from behind the camera, so the scene turns
+/// anticlockwise in the picture, as ffmpeg's `rotate` with the negative angle).
 #[derive(Clone, Copy)]
 pub struct Camera {
     pub name: &'static str,
