@@ -14,8 +14,10 @@ use std::path::Path;
 use reproject::{parse, reproject, Camera, RawClip};
 use thrustline_core::{Analyzer, FrameGeometry, SessionSummary, Thresholds, Warning};
 
-/// Cameras a lifter puts up: level, raised on a shelf or a tripod, at either end of the body.
-const CAMERAS: [Camera; 9] = [
+/// Cameras a lifter puts up: level, raised on a shelf or a tripod, at either end of the body,
+/// or propped askew by 8° (at 15° the shin's tilt, read against the picture's vertical, passes
+/// the placement rules' margin on the sample: core README, "Other camera positions").
+const CAMERAS: [Camera; 11] = [
     Camera { name: "as filmed", yaw_deg: 0.0, pitch_deg: 0.0, roll_deg: 0.0 },
     Camera { name: "other side", yaw_deg: 180.0, pitch_deg: 0.0, roll_deg: 0.0 },
     Camera { name: "raised 25°", yaw_deg: 0.0, pitch_deg: 25.0, roll_deg: 0.0 },
@@ -25,6 +27,8 @@ const CAMERAS: [Camera; 9] = [
     Camera { name: "end −90°", yaw_deg: -90.0, pitch_deg: 0.0, roll_deg: 0.0 },
     Camera { name: "end +90° raised 30°", yaw_deg: 90.0, pitch_deg: 30.0, roll_deg: 0.0 },
     Camera { name: "end −90° raised 30°", yaw_deg: -90.0, pitch_deg: 30.0, roll_deg: 0.0 },
+    Camera { name: "rolled +8°", yaw_deg: 0.0, pitch_deg: 0.0, roll_deg: 8.0 },
+    Camera { name: "rolled −8°", yaw_deg: 0.0, pitch_deg: 0.0, roll_deg: -8.0 },
 ];
 
 fn pose_world(video: &Path, out: &Path) -> RawClip {
