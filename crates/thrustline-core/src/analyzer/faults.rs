@@ -174,7 +174,14 @@ impl Analyzer {
         let toe = mean(|x| x.toe);
         let roll = mean(|x| x.roll);
         let yaw = mean(|x| x.yaw);
-        let view = classify_view(mean(|x| x.spread), yaw, &c);
+        // Most of the top read off a view turned past the side (its frames read both sides'
+        // mean, as `measure` does there): the rep was not seen from the side, whatever the mean
+        // of a steady yaw hovering at the limit says.
+        let turned = 2 * top.iter().filter(|x| x.yaw > c.side_view_max_yaw_deg).count() > top.len();
+        let view = match classify_view(mean(|x| x.spread), yaw, &c) {
+            Some(CameraView::Side) if turned => Some(CameraView::Oblique),
+            v => v,
+        };
         let side_view = view == Some(CameraView::Side);
         // The 1/cos correction of a turned camera grows the landmarks' noise with it.
         let noise_scale = 1.0 / yaw.unwrap_or(0.0).clamp(0.0, c.max_view_yaw_deg).to_radians().cos();

@@ -595,6 +595,55 @@ const RAISED_LEG_LEAVE: f32 = 0.4;
 /// Frames of the hips' path kept for the velocity (20 s at 60 fps: a rep from bottom to top);
 /// when full, the older half goes (no allocation per frame).
 const HIP_TRACK_FRAMES: usize = 1200;
+/// Steady camera pitch (read off the left–right axis) that BlazePose's depth alone accounts
+/// for: the 14 shared side clips as filmed read −5° to 20° (medians per clip, our pose stage),
+/// the banded bridge filmed "slightly raised" 9°. Only the pitch past it is levelled.
+const LEVEL_PITCH_NOISE_DEG: f32 = 20.0;
+/// The left–right axis must lie at least 30° off the image's horizontal (sin 30°) for the
+/// camera's pitch about it to be read: from the feet or the head it runs along the picture.
+const LEVEL_MIN_ACROSS: f32 = 0.5;
+/// Past this steady pitch the left–right axis is not a lying body's level one (a side-lying
+/// or tilted body): nothing is levelled.
+const LEVEL_MAX_PITCH_DEG: f32 = 70.0;
+
+/// The rotation about the camera's x axis (cos, sin) that levels a raised or low camera,
+/// from the steady left–right axis: it lies level for a lifter on the floor or a bench, so
+/// "up" is square to it and to the picture's horizontal (a camera held upright). Only the
+/// pitch past BlazePose's own depth bias is taken out; `None` where nothing is.
+fn level_rotation(axis: [f32; 3]) -> Option<(f32, f32)> {
+    let across = axis[1].hypot(axis[2]);
+    if across.is_nan() || across < LEVEL_MIN_ACROSS {
+        return None;
+    }
+    // Up is x × axis (or its opposite), (0, −axis.z, axis.y), turned to point up the picture.
+    let (mut uy, mut uz) = (-axis[2] / across, axis[1] / across);
+    if uy > 0.0 {
+        (uy, uz) = (-uy, -uz);
+    }
+    let pitch = uz.atan2(-uy).to_degrees();
+    if pitch.abs() > LEVEL_MAX_PITCH_DEG {
+        return None;
+    }
+    let excess = (pitch.abs() - LEVEL_PITCH_NOISE_DEG).max(0.0).copysign(pitch);
+    (excess != 0.0).then(|| {
+        let a = excess.to_radians();
+        (a.cos(), a.sin())
+    })
+}
+
+/// The pose with its world landmarks turned by `rot` about the camera's x axis.
+fn levelled(pose: &PoseObservation, rot: Option<(f32, f32)>) -> PoseObservation {
+    let mut p = *pose;
+    if let (Some((c, s)), Some(w)) = (rot, p.world.as_mut()) {
+        for l in w.iter_mut() {
+            let (y, z) = (l.y, l.z);
+            l.y = y * c - z * s;
+            l.z = y * s + z * c;
+        }
+    }
+    p
+}
+
 /// Posed frames needed before judging the movement type (1 s at 30 fps).
 const MIN_FRAMES_FOR_MOVEMENT_CHECK: u64 = 30;
 
@@ -855,7 +904,11 @@ impl Analyzer {
         }
         let yaw = self.view_yaw;
         let axis = self.view_axis();
-        let metrics = pose.map(|p| {
+        // The vertical readings (hips' height, feet planted, face up, hands) in a levelled
+        // camera's axes; the view and its judging keep the camera as it is.
+        let rot = self.axis.and_then(level_rotation);
+        let level = pose.map(|p| levelled(p, rot));
+        let metrics = level.as_ref().map(|p| {
             let (mut m, foot, proportions) =
                 measure_in_view(p, self.geom, &self.cfg, self.baseline(), self.forced_side, axis, yaw);
             if let Some(q) = proportions {
@@ -1072,5 +1125,49 @@ impl Analyzer {
             set: self.set,
             events: ev,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Landmark;
+
+    /// The left–right axis of a lifter lying level, seen by a camera pitched `deg` about its x
+    /// axis (the far hip higher in the picture).
+    fn axis_pitched(deg: f32) -> [f32; 3] {
+        let r = deg.to_radians();
+        [0.0, -r.sin(), r.cos()]
+    }
+
+    /// A vertical segment's reading along the camera's y after levelling by `axis`.
+    fn vertical_reading(camera_pitch_deg: f32) -> f32 {
+        let r = camera_pitch_deg.to_radians();
+        // The world's "down" (unit) in the pitched camera's axes.
+        let down = Landmark { x: 0.0, y: r.cos(), z: r.sin(), visibility: 1.0 };
+        let mut world = [Landmark::default(); crate::NUM_LANDMARKS];
+        world[0] = down;
+        let pose =
+            PoseObservation { landmarks: [Landmark::default(); crate::NUM_LANDMARKS], world: Some(world) };
+        let level = levelled(&pose, level_rotation(axis_pitched(camera_pitch_deg)));
+        level.world.map_or(f32::NAN, |w| w[0].y)
+    }
+
+    #[test]
+    fn a_raised_camera_is_levelled_past_the_depth_bias_only() {
+        // Within BlazePose's own depth bias nothing turns.
+        assert!(level_rotation(axis_pitched(0.0)).is_none());
+        assert!(level_rotation(axis_pitched(LEVEL_PITCH_NOISE_DEG)).is_none());
+        assert!((vertical_reading(15.0) - 15f32.to_radians().cos()).abs() < 1e-6);
+        // Raised 45°: a vertical climb read 0.71 of itself; levelled, the 20° left read 0.94.
+        for pitch in [45.0f32, -45.0] {
+            let got = vertical_reading(pitch);
+            assert!((got - 20f32.to_radians().cos()).abs() < 1e-5, "{pitch}: {got}");
+        }
+        // From the feet the axis runs along the picture: its pitch cannot be read.
+        assert!(level_rotation([1.0, 0.0, 0.0]).is_none());
+        assert!(level_rotation([0.9, -0.3, 0.3]).is_none());
+        // Past 70° the axis is no level body's (a side-lying one): nothing turns.
+        assert!(level_rotation(axis_pitched(80.0)).is_none());
     }
 }
