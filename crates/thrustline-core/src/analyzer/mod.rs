@@ -906,9 +906,11 @@ impl Analyzer {
         let axis = self.view_axis();
         // The vertical readings (hips' height, feet planted, face up, hands) in a levelled
         // camera's axes; the view and its judging keep the camera as it is.
-        let rot = self.axis.and_then(level_rotation);
-        let level = pose.map(|p| levelled(p, rot));
-        let metrics = level.as_ref().map(|p| {
+        let level = match (pose, self.axis.and_then(level_rotation)) {
+            (Some(p), Some(rot)) if p.world.is_some() => Some(levelled(p, Some(rot))),
+            _ => None,
+        };
+        let metrics = level.as_ref().or(pose).map(|p| {
             let (mut m, foot, proportions) =
                 measure_in_view(p, self.geom, &self.cfg, self.baseline(), self.forced_side, axis, yaw);
             if let Some(q) = proportions {
