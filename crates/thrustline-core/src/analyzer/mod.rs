@@ -595,21 +595,27 @@ const RAISED_LEG_LEAVE: f32 = 0.4;
 /// Frames of the hips' path kept for the velocity (20 s at 60 fps: a rep from bottom to top);
 /// when full, the older half goes (no allocation per frame).
 const HIP_TRACK_FRAMES: usize = 1200;
-/// Steady camera pitch (read off the left–right axis) that BlazePose's depth alone accounts
-/// for: the 14 shared side clips as filmed read −5° to 20° (medians per clip, our pose stage),
-/// the banded bridge filmed "slightly raised" 9°. Only the pitch past it is levelled.
+/// Steady camera pitch (read off the left–right axis) the thresholds were set with: the 14
+/// shared side clips as filmed read from 5° below the lifter to 20° above (medians per clip,
+/// our pose stage; tripods above a lifter on the floor, and BlazePose's depth guess), the
+/// banded bridge filmed "slightly raised" 9° above. Only the pitch past it is levelled.
 const LEVEL_PITCH_NOISE_DEG: f32 = 20.0;
-/// The left–right axis must lie at least 30° off the image's horizontal (sin 30°) for the
+/// The left–right axis must lie 30° or more off the image's horizontal (sin 30°) for the
 /// camera's pitch about it to be read: from the feet or the head it runs along the picture.
 const LEVEL_MIN_ACROSS: f32 = 0.5;
-/// Past this steady pitch the left–right axis is not a lying body's level one (a side-lying
-/// or tilted body): nothing is levelled.
+/// Steady pitch past which the left–right axis is no lying body's level one (a side-lying
+/// body's reads about 90°): the side clips turned to a camera raised 45° read 40–65°
+/// (`benches/views.sh`), the two side-oblique ones 75–76°.
 const LEVEL_MAX_PITCH_DEG: f32 = 70.0;
 
 /// The rotation about the camera's x axis (cos, sin) that levels a raised or low camera,
 /// from the steady left–right axis: it lies level for a lifter on the floor or a bench, so
 /// "up" is square to it and to the picture's horizontal (a camera held upright). Only the
-/// pitch past BlazePose's own depth bias is taken out; `None` where nothing is.
+/// pitch past what the thresholds were set with is taken out; `None` where nothing is.
+/// The limits switch it whole, not by a fade: fading in over 30–45° off the horizontal, or
+/// out over 65–80° of pitch, or holding its state in 5° bands, levelled part-way or late where
+/// the depth guess leaks most, and counted a turned bench press or lost raised reps
+/// (`benches/views.sh`, core README); the steady axis moves with a 1 s time constant.
 fn level_rotation(axis: [f32; 3]) -> Option<(f32, f32)> {
     let across = axis[1].hypot(axis[2]);
     if across.is_nan() || across < LEVEL_MIN_ACROSS {
@@ -620,6 +626,7 @@ fn level_rotation(axis: [f32; 3]) -> Option<(f32, f32)> {
     if uy > 0.0 {
         (uy, uz) = (-uy, -uz);
     }
+    // Negative for a camera above the lifter (the far hip higher in the picture).
     let pitch = uz.atan2(-uy).to_degrees();
     if pitch.abs() > LEVEL_MAX_PITCH_DEG {
         return None;
@@ -631,10 +638,10 @@ fn level_rotation(axis: [f32; 3]) -> Option<(f32, f32)> {
     })
 }
 
-/// The pose with its world landmarks turned by `rot` about the camera's x axis.
-fn levelled(pose: &PoseObservation, rot: Option<(f32, f32)>) -> PoseObservation {
+/// The pose with its world landmarks turned by `(cos, sin)` about the camera's x axis.
+fn turned_world(pose: &PoseObservation, (c, s): (f32, f32)) -> PoseObservation {
     let mut p = *pose;
-    if let (Some((c, s)), Some(w)) = (rot, p.world.as_mut()) {
+    if let Some(w) = p.world.as_mut() {
         for l in w.iter_mut() {
             let (y, z) = (l.y, l.z);
             l.y = y * c - z * s;
@@ -815,12 +822,22 @@ impl Analyzer {
         }
     }
 
+    /// The pose in a levelled camera's axes for the vertical readings (hips' height, feet
+    /// planted, face up, hands, the raised leg), when the steady left–right axis reads a
+    /// camera pitched past what the thresholds were set with; `None` when nothing turns (the
+    /// view and its judging always read the camera as it is).
+    fn levelled(&self, pose: Option<&PoseObservation>) -> Option<PoseObservation> {
+        let p = pose.filter(|p| p.world.is_some())?;
+        self.axis.and_then(level_rotation).map(|rot| turned_world(p, rot))
+    }
+
     /// Measures one frame the way [`Self::update`] would (same view, side, floor baseline and
     /// proportions) without counting or judging it: between sets the angles shown match those
     /// in a set. Phase `Setup`, no events, nothing learned.
     pub fn observe(&self, t_ms: f64, pose: Option<&PoseObservation>) -> FrameAnalysis {
         let baseline = self.baseline();
-        let metrics = pose.map(|p| {
+        let level = self.levelled(pose);
+        let metrics = level.as_ref().or(pose).map(|p| {
             measure_in_view(
                 p,
                 self.geom,
@@ -904,12 +921,8 @@ impl Analyzer {
         }
         let yaw = self.view_yaw;
         let axis = self.view_axis();
-        // The vertical readings (hips' height, feet planted, face up, hands) in a levelled
-        // camera's axes; the view and its judging keep the camera as it is.
-        let level = match (pose, self.axis.and_then(level_rotation)) {
-            (Some(p), Some(rot)) if p.world.is_some() => Some(levelled(p, Some(rot))),
-            _ => None,
-        };
+        // The vertical readings in a levelled camera's axes (see `levelled`).
+        let level = self.levelled(pose);
         let metrics = level.as_ref().or(pose).map(|p| {
             let (mut m, foot, proportions) =
                 measure_in_view(p, self.geom, &self.cfg, self.baseline(), self.forced_side, axis, yaw);
@@ -1136,13 +1149,14 @@ mod tests {
     use crate::Landmark;
 
     /// The left–right axis of a lifter lying level, seen by a camera pitched `deg` about its x
-    /// axis (the far hip higher in the picture).
+    /// axis (positive: the camera above the lifter, the far hip higher in the picture).
     fn axis_pitched(deg: f32) -> [f32; 3] {
         let r = deg.to_radians();
         [0.0, -r.sin(), r.cos()]
     }
 
-    /// A vertical segment's reading along the camera's y after levelling by `axis`.
+    /// How much of a vertical unit segment the camera's y reads after levelling, for a camera
+    /// pitched `camera_pitch_deg` (the axis read off a level lifter).
     fn vertical_reading(camera_pitch_deg: f32) -> f32 {
         let r = camera_pitch_deg.to_radians();
         // The world's "down" (unit) in the pitched camera's axes.
@@ -1151,25 +1165,29 @@ mod tests {
         world[0] = down;
         let pose =
             PoseObservation { landmarks: [Landmark::default(); crate::NUM_LANDMARKS], world: Some(world) };
-        let level = levelled(&pose, level_rotation(axis_pitched(camera_pitch_deg)));
+        let level = level_rotation(axis_pitched(camera_pitch_deg)).map_or(pose, |r| turned_world(&pose, r));
         level.world.map_or(f32::NAN, |w| w[0].y)
     }
 
     #[test]
-    fn a_raised_camera_is_levelled_past_the_depth_bias_only() {
-        // Within BlazePose's own depth bias nothing turns.
+    fn a_raised_camera_is_levelled_past_what_the_thresholds_were_set_with() {
+        // Within the side clips' own pitch nothing turns.
         assert!(level_rotation(axis_pitched(0.0)).is_none());
-        assert!(level_rotation(axis_pitched(LEVEL_PITCH_NOISE_DEG)).is_none());
+        assert!(level_rotation(axis_pitched(19.0)).is_none());
         assert!((vertical_reading(15.0) - 15f32.to_radians().cos()).abs() < 1e-6);
-        // Raised 45°: a vertical climb read 0.71 of itself; levelled, the 20° left read 0.94.
+        // Raised or lowered 45°: a vertical climb read 0.71 of itself; levelled, the 20° left
+        // read 0.94. The axis's own sign (which hip is "right") does not matter.
         for pitch in [45.0f32, -45.0] {
             let got = vertical_reading(pitch);
             assert!((got - 20f32.to_radians().cos()).abs() < 1e-5, "{pitch}: {got}");
+            let flipped = axis_pitched(pitch).map(|c| -c);
+            assert_eq!(level_rotation(flipped), level_rotation(axis_pitched(pitch)));
         }
         // From the feet the axis runs along the picture: its pitch cannot be read.
         assert!(level_rotation([1.0, 0.0, 0.0]).is_none());
         assert!(level_rotation([0.9, -0.3, 0.3]).is_none());
-        // Past 70° the axis is no level body's (a side-lying one): nothing turns.
+        // Past 70°, no body lies level (a side-lying one reads 90°).
         assert!(level_rotation(axis_pitched(80.0)).is_none());
+        assert!(level_rotation(axis_pitched(-80.0)).is_none());
     }
 }
