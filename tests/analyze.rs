@@ -108,12 +108,21 @@ fn shared_clips_reps_faults_and_outputs() {
                     .push(format!("{clip} now reads side: remove it from VIEW_EXPECTED_FAILURES ({issue})"));
             } else {
                 eprintln!("{clip}: camera view {}: expected failure, {issue}", s["camera_view"]);
+                // The report says why a camera at the side reads oblique: it looks down.
+                let pitch = s["camera_pitch_deg"].as_f64().unwrap();
+                assert!(pitch >= 25.0, "{clip}: camera pitch {pitch}");
+                assert!(html.contains(&format!("{pitch:.0}° above the hips")), "{clip}: camera line");
             }
         } else if side {
             assert_eq!(s["camera_view"], "side", "{clip}: camera view");
             // As before this change: the world landmarks' yaw reads a side view too.
             let yaw = s["camera_yaw_deg"].as_f64().unwrap();
             assert!(yaw < 15.0, "{clip}: camera yaw {yaw}");
+            // The side clips' cameras stood from 5° below the hips to 20° above (medians), the
+            // side-oblique ones 30–31° above: levelling starts past 20° (`LEVEL_PITCH_NOISE_DEG`).
+            let pitch = s["camera_pitch_deg"].as_f64().unwrap();
+            let most = if view.starts_with("side-oblique") { 40.0 } else { 25.0 };
+            assert!((-10.0..=most).contains(&pitch), "{clip}: camera pitch {pitch}");
             assert!(html.contains("Camera: side view"), "{clip}: camera line in the report");
         } else if !reps.is_empty() {
             assert_ne!(s["camera_view"], "side", "{clip}: camera view");

@@ -584,6 +584,11 @@ pub struct SessionSummary {
     /// landmarks gave it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub camera_yaw_deg: Option<f32>,
+    /// The camera's height over the lifter as a pitch (degrees, median over the frames;
+    /// positive above, looking down), when world landmarks gave it and the camera was not at
+    /// the feet or the head.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub camera_pitch_deg: Option<f32>,
     /// How the camera saw the lifter over the session (the most common view of its posed frames).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub camera_view: Option<CameraView>,

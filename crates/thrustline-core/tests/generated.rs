@@ -554,6 +554,24 @@ fn turned_views_count_and_judge_what_they_show() {
 }
 
 #[test]
+fn the_cameras_height_is_reported_as_its_pitch() {
+    // The session's camera pitch (positive above the lifter), read off the left–right axis:
+    // the report says how far above or below the hips the camera stood.
+    let reps = [clean(Inject::Clean), clean(Inject::Clean)];
+    // In the generator a negative pitch is a camera above the lifter (see `View`).
+    for (yaw_deg, pitch_deg, want) in
+        [(0.0, -45.0, 45.0), (30.0, -25.0, 25.0), (0.0, 25.0, -25.0), (0.0, 0.0, 0.0)]
+    {
+        let clip = generate_view(&reps, 30.0, 0.001, 0.0, false, 7, View { pitch_deg, ..turned(yaw_deg) });
+        let got = run(&clip).camera_pitch_deg;
+        assert!(got.is_some_and(|p| (f64::from(p) - want).abs() <= 3.0), "{yaw_deg} {pitch_deg}: {got:?}");
+    }
+    // From the feet the left–right axis runs along the picture: no pitch is read.
+    let clip = generate_view(&reps, 30.0, 0.001, 0.0, false, 7, View { pitch_deg: -25.0, ..turned(90.0) });
+    assert_eq!(run(&clip).camera_pitch_deg, None);
+}
+
+#[test]
 fn a_camera_away_from_the_side_is_flagged_and_a_side_one_is_not() {
     let reps = [clean(Inject::Clean), clean(Inject::Clean)];
     let warned = |yaw_deg: f64| {

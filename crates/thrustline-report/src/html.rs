@@ -267,7 +267,7 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     for w in &s.warnings {
         let _ = write!(o, r#"<div class="warn">{}</div>"#, esc(&w.message));
     }
-    if let Some(line) = camera_line(s.camera_view, s.camera_yaw_deg) {
+    if let Some(line) = camera_line(s.camera_view, s.camera_yaw_deg, s.camera_pitch_deg) {
         let _ = write!(o, r#"<p class="view" id="camera-view">Camera: {}</p>"#, esc(&line));
     }
     if let Some(setup) = &s.setup {
@@ -412,10 +412,16 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
 }
 
 /// The camera's view in words, for the report: what the core classified it as, with the yaw
-/// the world landmarks gave.
-pub fn camera_line(view: Option<CameraView>, yaw_deg: Option<f32>) -> Option<String> {
+/// and the height the world landmarks gave (a view oblique from above reads side-on in yaw).
+pub fn camera_line(view: Option<CameraView>, yaw_deg: Option<f32>, pitch_deg: Option<f32>) -> Option<String> {
     let yaw = yaw_deg.map(|y| format!(", {y:.0}° from side-on")).unwrap_or_default();
-    view.map(|v| format!("{}{yaw}", v.label()))
+    let pitch = match pitch_deg {
+        Some(p) if p >= 0.5 => format!(", {p:.0}° above the hips"),
+        Some(p) if p <= -0.5 => format!(", {:.0}° below the hips", -p),
+        Some(_) => ", level with the hips".to_string(),
+        None => String::new(),
+    };
+    view.map(|v| format!("{}{yaw}{pitch}", v.label()))
 }
 
 #[cfg(test)]

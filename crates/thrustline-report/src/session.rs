@@ -131,6 +131,10 @@ pub struct Session {
     /// pose stage's world landmarks gave it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub camera_yaw_deg: Option<f32>,
+    /// The camera's height over the lifter as a pitch (degrees; positive above, looking
+    /// down), when the world landmarks gave it and the camera was not at the feet or the head.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub camera_pitch_deg: Option<f32>,
     /// How the camera saw the lifter (side, oblique, frontal): what it could judge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub camera_view: Option<thrustline_core::CameraView>,
@@ -190,6 +194,7 @@ impl Session {
             sets: summary.sets,
             thresholds,
             camera_yaw_deg: summary.camera_yaw_deg,
+            camera_pitch_deg: summary.camera_pitch_deg,
             camera_view: summary.camera_view,
             velocity_scale: summary.velocity_scale,
             setup: summary.setup,

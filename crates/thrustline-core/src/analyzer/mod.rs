@@ -306,6 +306,9 @@ pub struct Analyzer {
     view_yaw: Option<f32>,
     /// Per-frame yaw readings by whole degree (0–90), for the session's median.
     yaw_histogram: [u32; 91],
+    /// Per-frame camera pitch readings by whole degree (−90–90, offset by 90), for the
+    /// session's median.
+    pitch_histogram: [u32; 181],
     /// Steady estimate of the body's left–right axis in camera coordinates (world landmarks).
     axis: Option<[f32; 3]>,
     /// Hip angle and torso incline come from the world landmarks (a view turned far off the side).
@@ -608,6 +611,22 @@ const LEVEL_MIN_ACROSS: f32 = 0.5;
 /// (`benches/views.sh`), the two side-oblique ones 75–76°.
 const LEVEL_MAX_PITCH_DEG: f32 = 70.0;
 
+/// The camera's height over a lifter lying level, as a pitch in degrees (positive: above the
+/// lifter, looking down), read off a left–right axis that lets it be read (see
+/// `level_rotation`); `None` from the feet or the head.
+pub(crate) fn camera_pitch_deg(axis: [f32; 3]) -> Option<f32> {
+    let across = axis[1].hypot(axis[2]);
+    if across.is_nan() || across < LEVEL_MIN_ACROSS {
+        return None;
+    }
+    let uy = -axis[2] / across;
+    let uz = axis[1] / across;
+    // `up` turned to point up the picture; a camera above sees the far hip higher.
+    let (uy, uz) = if uy > 0.0 { (-uy, -uz) } else { (uy, uz) };
+    let pitch = -uz.atan2(-uy).to_degrees();
+    pitch.is_finite().then_some(pitch)
+}
+
 /// The rotation about the camera's x axis (cos, sin) that levels a raised or low camera,
 /// from the steady left–right axis: it lies level for a lifter on the floor or a bench, so
 /// "up" is square to it and to the picture's horizontal (a camera held upright). Only the
@@ -696,6 +715,7 @@ impl Analyzer {
             forced_side: None,
             view_yaw: None,
             yaw_histogram: [0; 91],
+            pitch_histogram: [0; 181],
             axis: None,
             world_angles: false,
             bottom_hip_height: None,
@@ -896,6 +916,9 @@ impl Analyzer {
             self.view_yaw = ema(self.view_yaw, y);
         }
         if let Some(l) = pose.and_then(lateral_axis) {
+            if let Some(p) = camera_pitch_deg(l) {
+                self.pitch_histogram[(p.round() + 90.0).clamp(0.0, 180.0) as usize] += 1;
+            }
             let next = match self.axis {
                 None => l,
                 Some(a) => {

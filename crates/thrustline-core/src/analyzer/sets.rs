@@ -106,6 +106,7 @@ impl Analyzer {
                 _ => 0.0,
             },
             camera_yaw_deg: median_bin(&self.yaw_histogram),
+            camera_pitch_deg: median_bin(&self.pitch_histogram).map(|b| b - 90.0),
             camera_view,
             velocity_scale: self.reps.iter().any(|r| r.mean_concentric_velocity_m_s.is_some()).then_some(
                 match (self.lifter_height_m, self.body_len_m) {
