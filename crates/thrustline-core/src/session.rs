@@ -428,7 +428,7 @@ impl Warning {
             Warning::NoPose => "Nobody was found in the video.",
             Warning::LowConfidence => "The body was hard to see on most frames; measurements are uncertain.",
             Warning::CameraFrontal => {
-                "The camera does not see you from the side: hip, knee and foot faults are not judged from this angle. Put it at your side, level with your hips."
+                "The camera does not see you square from the side (turned, or looking down from above): hip, knee and foot faults are not judged from this angle. Put it at your side, level with your hips."
             }
             Warning::CannotSeeEnough => {
                 "The camera could not see enough of you to count every rise: keep your shoulders, hips, knees and feet in the picture, from your side at hip height, with nothing in front of your hips."
