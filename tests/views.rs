@@ -12,7 +12,7 @@ mod reproject;
 use std::path::Path;
 
 use reproject::{parse, reproject, Camera, RawClip};
-use thrustline_core::{Analyzer, Event, FrameGeometry, SessionSummary, Thresholds, Warning};
+use thrustline_core::{Analyzer, Event, FaultId, FrameGeometry, SessionSummary, Thresholds, Warning};
 
 /// Cameras a lifter puts up: level, raised on a shelf or a tripod, at either end of the body,
 /// or propped askew by 8° (at 15° the shin's tilt, read against the picture's vertical, passes
@@ -38,22 +38,38 @@ fn pose_world(video: &Path, out: &Path) -> RawClip {
     parse(&std::fs::read_to_string(&json).unwrap()).unwrap()
 }
 
-/// The session, and whether the camera warning was given while the video ran.
-fn run(clip: &RawClip, cam: Camera) -> (SessionSummary, bool) {
+/// The session, whether the camera warning was given while the video ran, and the faults
+/// called out as it ran (rep, fault).
+fn run(clip: &RawClip, cam: Camera) -> (SessionSummary, bool, Vec<(u32, FaultId)>) {
     let g = FrameGeometry { width: clip.width, height: clip.height };
     let mut a = Analyzer::new(Thresholds::default(), g);
-    let mut warned = false;
+    let (mut warned, mut called) = (false, Vec::new());
     for f in &clip.frames {
         let fa = a.update(f.t, reproject(f, g, cam).as_ref());
-        warned |= fa.events.iter().any(|e| matches!(e, Event::Warning { id: Warning::CameraFrontal }));
+        for e in fa.events.iter() {
+            match *e {
+                Event::Warning { id: Warning::CameraFrontal } => warned = true,
+                Event::FaultRaised { rep, id } => called.push((rep, id)),
+                _ => {}
+            }
+        }
     }
-    (a.finish(), warned)
+    (a.finish(), warned, called)
 }
 
 fn check(clip: &RawClip, name: &str, reps: usize) -> Vec<String> {
     let mut failures = Vec::new();
     for cam in CAMERAS {
-        let (s, warned) = run(clip, cam);
+        let (s, warned, called) = run(clip, cam);
+        // Nor calls out a fault the session then takes back.
+        for (rep, id) in called {
+            if !s.reps.iter().any(|r| r.index == rep && r.faults.iter().any(|f| f.id == id)) {
+                failures.push(format!(
+                    "{name}, {}: {id:?} called out live on rep {rep}, not in the session",
+                    cam.name
+                ));
+            }
+        }
         // The window never warns about the camera where the session then judges every rep from
         // the side (the dumbbell bridge's first second read 33° while the view settled).
         if warned && !s.warnings.contains(&Warning::CameraFrontal) {
