@@ -4,7 +4,7 @@ use proptest::prelude::*;
 use thrustline_core::landmarks::idx;
 use thrustline_core::{
     Analyzer, CameraView, FaultId, FrameGeometry, Landmark, NotJudgedReason, PoseObservation, Thresholds,
-    Verdict, NUM_LANDMARKS,
+    Verdict, Warning, NUM_LANDMARKS,
 };
 
 const G: FrameGeometry = FrameGeometry { width: 1280, height: 720 };
@@ -438,6 +438,20 @@ const INCOMPLETE_JUDGED_UP_TO: f64 = 15.0;
 fn check_view(reps: &[RepSpec], fps: f64, noise: f32, drop_p: f64, start_mid: bool, seed: u64, view: View) {
     let clip = generate_view(reps, fps, noise, drop_p, start_mid, seed, view);
     let s = run(&clip);
+    // One story about the camera: reps all judged from the side make a side session with no
+    // camera warning, reps none of which was make an off-side one; any rep seen off the side
+    // brings the warning.
+    if !s.reps.is_empty() {
+        let views: Vec<Option<CameraView>> = s.reps.iter().map(|r| r.view).collect();
+        let side = views.iter().filter(|v| **v == Some(CameraView::Side)).count();
+        let story = format!("{view:?}: session {:?}, reps {views:?}", s.camera_view);
+        if side == views.len() {
+            assert_eq!(s.camera_view, Some(CameraView::Side), "{story}");
+        } else if side == 0 {
+            assert_ne!(s.camera_view, Some(CameraView::Side), "{story}");
+        }
+        assert_eq!(side < views.len(), s.warnings.contains(&Warning::CameraFrontal), "{story}");
+    }
     // How far the sagittal plane is turned from the camera, yaw and pitch together.
     let obliquity = (view.yaw_deg.to_radians().cos() * view.pitch_deg.to_radians().cos()).acos().to_degrees();
     // An incomplete top sits 2° above the count threshold (150°): past 15° of obliquity, one

@@ -183,6 +183,7 @@ impl Analyzer {
             v => v,
         };
         let side_view = view == Some(CameraView::Side);
+
         // The 1/cos correction of a turned camera grows the landmarks' noise with it.
         let noise_scale = 1.0 / yaw.unwrap_or(0.0).clamp(0.0, c.max_view_yaw_deg).to_radians().cos();
         let (hip_m, knee_m, shin_m) = (
@@ -410,6 +411,11 @@ impl Analyzer {
             self.set_verdict(idx, id, j);
         }
         if !side_view {
+            // The camera warning as the session gives it: from the first rep whose view hid
+            // its side-view faults (before any rep, most frames decide: `update_masked`).
+            if view.is_some() {
+                self.warn(Warning::CameraFrontal, ev);
+            }
             // The lowering is timed on the hip angle too.
             let id = FaultId::UncontrolledLowering;
             self.set_verdict(idx, id, if view.is_none() { hidden(id) } else { not_seen(id) });

@@ -1037,8 +1037,11 @@ impl Analyzer {
                 self.view_frames[v as usize] += 1;
                 let seen: u64 = self.view_frames.iter().sum();
                 let off_side = seen - self.view_frames[CameraView::Side as usize];
+                // Before any rep, most frames off the side (the session's own rule without
+                // reps); from the first rep on, the reps' views decide (`check_top`).
                 let settled = self.first_t.is_some_and(|f| t - f >= VIEW_SETTLE_S);
-                if settled && seen >= MIN_FRAMES_FOR_MOVEMENT_CHECK && 2 * off_side > seen {
+                let before_reps = self.reps.is_empty();
+                if before_reps && settled && seen >= MIN_FRAMES_FOR_MOVEMENT_CHECK && 2 * off_side > seen {
                     self.warn(Warning::CameraFrontal, &mut ev);
                 }
             }
