@@ -183,7 +183,6 @@ impl Analyzer {
             v => v,
         };
         let side_view = view == Some(CameraView::Side);
-
         // The 1/cos correction of a turned camera grows the landmarks' noise with it.
         let noise_scale = 1.0 / yaw.unwrap_or(0.0).clamp(0.0, c.max_view_yaw_deg).to_radians().cos();
         let (hip_m, knee_m, shin_m) = (

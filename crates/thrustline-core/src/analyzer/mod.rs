@@ -642,21 +642,12 @@ pub(crate) fn camera_pitch_deg(axis: [f32; 3]) -> Option<f32> {
 /// the depth guess leaks most, and counted a turned bench press or lost raised reps
 /// (`benches/views.sh`, core README); the steady axis moves with a 1 s time constant.
 fn level_rotation(axis: [f32; 3]) -> Option<(f32, f32)> {
-    let across = axis[1].hypot(axis[2]);
-    if across.is_nan() || across < LEVEL_MIN_ACROSS {
+    let above = camera_pitch_deg(axis)?;
+    if above.abs() > LEVEL_MAX_PITCH_DEG {
         return None;
     }
-    // Up is x × axis (or its opposite), (0, −axis.z, axis.y), turned to point up the picture.
-    let (mut uy, mut uz) = (-axis[2] / across, axis[1] / across);
-    if uy > 0.0 {
-        (uy, uz) = (-uy, -uz);
-    }
-    // Negative for a camera above the lifter (the far hip higher in the picture).
-    let pitch = uz.atan2(-uy).to_degrees();
-    if pitch.abs() > LEVEL_MAX_PITCH_DEG {
-        return None;
-    }
-    let excess = (pitch.abs() - LEVEL_PITCH_NOISE_DEG).max(0.0).copysign(pitch);
+    // About the camera's x axis a camera above turns the picture the negative way.
+    let excess = -(above.abs() - LEVEL_PITCH_NOISE_DEG).max(0.0).copysign(above);
     (excess != 0.0).then(|| {
         let a = excess.to_radians();
         (a.cos(), a.sin())
