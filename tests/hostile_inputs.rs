@@ -127,6 +127,8 @@ fn extreme_numbers_in_sessions_and_bundles_are_refused_in_bounded_memory() {
         ("duration 1e308", Box::new(|s| s["input"]["duration_s"] = json!(1e308)), "input.duration_s"),
         ("duration -1e308", Box::new(|s| s["input"]["duration_s"] = json!(-1e308)), "input.duration_s"),
         ("fps 1e308", Box::new(|s| s["input"]["fps"] = json!(1e308)), "input.fps"),
+        ("camera pitch 3e38", Box::new(|s| s["camera_pitch_deg"] = json!(3e38)), "camera_pitch_deg"),
+        ("camera yaw -3e38", Box::new(|s| s["camera_yaw_deg"] = json!(-3e38)), "camera_yaw_deg"),
         ("frames u64 max", Box::new(|s| s["input"]["frames"] = json!(u64::MAX)), "input.frames"),
         (
             "metric beyond f32",

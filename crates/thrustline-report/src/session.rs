@@ -269,6 +269,17 @@ impl Session {
                 format!("is {} characters long (at most {MAX_PATH_CHARS})", i.file.len()),
             );
         }
+        // The camera's angles name a direction: anything else is a damaged file, and would be
+        // printed whole in the report's camera line.
+        let angles = [
+            ("camera_yaw_deg", self.camera_yaw_deg, 0.0),
+            ("camera_pitch_deg", self.camera_pitch_deg, -90.0),
+        ];
+        for (field, a, lo) in angles {
+            if let Some(a) = a.filter(|a| !(lo..=90.0).contains(a)) {
+                return bad(field, format!("= {a}° is not a camera angle ({lo} to 90°)"));
+            }
+        }
         let counts = [
             ("reps", self.reps.len()),
             ("partial_reps", self.partial_reps.len()),
