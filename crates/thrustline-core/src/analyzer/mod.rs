@@ -620,7 +620,7 @@ const LEVEL_MAX_PITCH_DEG: f32 = 70.0;
 /// The camera's height over a lifter lying level, as a pitch in degrees (positive: above the
 /// lifter, looking down), read off a left–right axis that lets it be read (see
 /// `level_rotation`); `None` from the feet or the head.
-pub(crate) fn camera_pitch_deg(axis: [f32; 3]) -> Option<f32> {
+fn camera_pitch_deg(axis: [f32; 3]) -> Option<f32> {
     let across = axis[1].hypot(axis[2]);
     if across.is_nan() || across < LEVEL_MIN_ACROSS {
         return None;

@@ -52,16 +52,7 @@ impl Analyzer {
         }
         // The camera warning stands exactly when the view hid something: a rep seen from off
         // the side (its side-view faults are "not judged"), or, with no reps, most frames.
-        // The session's view is the reps' own when there are reps (most of them; ties to the
-        // view that hides more): with the yaw on the limit most frames can read oblique while
-        // every rep's top read side, and the report must not call judged reps unjudged.
-        let camera_view = {
-            let views = [CameraView::Side, CameraView::Oblique, CameraView::Frontal];
-            let count = |v: CameraView| self.reps.iter().filter(|r| r.view == Some(v)).count();
-            // `max_by_key` keeps the last of equals: the view that hides more.
-            let most = views.into_iter().max_by_key(|&v| count(v)).filter(|&v| count(v) > 0);
-            most.or_else(|| self.camera_view())
-        };
+        let camera_view = self.session_view();
         warnings.retain(|w| *w != Warning::CameraFrontal);
         let off_side = |v: Option<CameraView>| v.is_some_and(|v| v != CameraView::Side);
         let hid = if self.reps.is_empty() {

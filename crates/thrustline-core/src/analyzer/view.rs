@@ -51,4 +51,16 @@ impl Analyzer {
         let (i, n) = self.view_frames.iter().enumerate().max_by_key(|&(i, n)| (*n, usize::MAX - i))?;
         (*n > 0).then_some(views[i])
     }
+
+    /// The session's view: its reps' own when there are reps (most of them; ties to the view
+    /// that hides more), else [`Self::camera_view`]. With the yaw on the limit most frames can
+    /// read oblique while every rep's top read side, and the report must not call judged reps
+    /// unjudged.
+    pub(super) fn session_view(&self) -> Option<CameraView> {
+        let views = [CameraView::Side, CameraView::Oblique, CameraView::Frontal];
+        let count = |v: CameraView| self.reps.iter().filter(|r| r.view == Some(v)).count();
+        // `max_by_key` keeps the last of equals: the view that hides more.
+        let most = views.into_iter().max_by_key(|&v| count(v)).filter(|&v| count(v) > 0);
+        most.or_else(|| self.camera_view())
+    }
 }
