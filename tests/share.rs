@@ -112,7 +112,11 @@ fn a_coach_reviews_in_a_browser_and_the_reply_comes_back() {
         let want = rep["start_s"].as_f64().unwrap();
         assert!((got.as_f64().unwrap() - want).abs() < 0.05, "rep {}: {got} vs {want}", rep["index"]);
     }
+    assert_eq!(r["storenote_shown"], false, "the page kept the comment: {r}");
     assert_eq!(r["comments_after_reload"], 1, "kept in the browser: {r}");
+    // Where the browser refuses storage, the coach is told to send before closing.
+    assert_eq!(r["storenote_before_refused"], false, "{r}");
+    assert_eq!(r["storenote_when_refused"], true, "{r}");
     assert_eq!(r["download_name"], "glute_bridge_side_5reps.feedback.json");
     // The lifter takes it in: once.
     for (round, want) in [(1, "1 comment(s) imported"), (2, "nothing new")] {

@@ -47,12 +47,27 @@ const { chromium } = require('playwright-core');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#send')]);
   await download.saveAs(dl);
   out.download_name = download.suggestedFilename();
-  // A reload keeps the comment (browser storage).
+  // A reload keeps the comment (browser storage). What storage held either side of it, and
+  // whether the page warned that it could not keep it, go into the output for a failure's message.
+  const stored = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k !== 'thrustline-review:author').map((k) => { try { return JSON.parse(localStorage.getItem(k)).length; } catch (e) { return -1; } }));
+  out.storenote_shown = await page.evaluate(() => !document.getElementById('storenote').hidden);
+  out.stored_before_reload = await stored();
   await page.reload(); await page.waitForSelector('body[data-ready="1"]');
+  out.stored_after_reload = await stored();
   out.comments_after_reload = await page.locator('#tl-comments li').count();
   out.texts = await page.$$eval('#tl-comments li', (els) => els.map((e) => e.textContent));
   out.errors = errors; out.alerted = alerted;
   out.injected = await page.evaluate(() => window.__pwned === true);
+  // A browser that refuses storage: the comment still shows, and the page says it is not kept.
+  const refused = await ctx.newPage();
+  await refused.addInitScript(() => { Storage.prototype.setItem = () => { throw new DOMException('refused', 'QuotaExceededError'); }; });
+  await refused.goto(page_url); await refused.waitForSelector('body[data-ready="1"]');
+  await refused.fill('#author', 'Coach Ana'); await refused.fill('#text', 'Hold the top');
+  out.storenote_before_refused = await refused.evaluate(() => !document.getElementById('storenote').hidden);
+  await refused.click('#add');
+  out.refused_comments_shown = await refused.locator('#tl-comments li').count();
+  out.storenote_when_refused = await refused.evaluate(() => !document.getElementById('storenote').hidden);
+  if (process.env.REFUSED_SHOT) await refused.screenshot({ path: process.env.REFUSED_SHOT });
   console.log(JSON.stringify(out));
   await browser.close();
 })().catch((e) => { console.error(String(e)); process.exit(1); });

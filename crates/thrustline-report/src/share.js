@@ -104,7 +104,13 @@
       ul.appendChild(li);
     }
   }
-  function save() { try { localStorage.setItem(STORE, JSON.stringify(mine)); } catch (e) { /* private mode: the page still works */ } }
+  // Storage can be refused (private mode, a full disk): the page still works, and says a reload
+  // would lose what is not yet sent.
+  function save() {
+    let kept = false;
+    try { localStorage.setItem(STORE, JSON.stringify(mine)); kept = localStorage.getItem(STORE) === JSON.stringify(mine); } catch (e) { kept = false; }
+    $("storenote").hidden = kept || !mine.length;
+  }
   function faultTimes() { return D.reps.flatMap((r) => r.faults.map((f) => f[2])).sort((a, b) => a - b); }
 
   overlay.addEventListener("click", (ev) => {
