@@ -113,6 +113,7 @@ fn a_coach_reviews_in_a_browser_and_the_reply_comes_back() {
         assert!((got.as_f64().unwrap() - want).abs() < 0.05, "rep {}: {got} vs {want}", rep["index"]);
     }
     assert_eq!(r["storenote_shown"], false, "the page kept the comment: {r}");
+    assert_eq!(r["other_tab_stored"], true, "another tab sees the comment: {r}");
     assert_eq!(r["comments_after_reload"], 1, "kept in the browser: {r}");
     // Where the browser refuses storage, the coach is told to send before closing.
     assert_eq!(r["storenote_before_refused"], false, "{r}");

@@ -52,6 +52,14 @@ const { chromium } = require('playwright-core');
   const stored = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k !== 'thrustline-review:author').map((k) => { try { return JSON.parse(localStorage.getItem(k)).length; } catch (e) { return -1; } }));
   out.storenote_shown = await page.evaluate(() => !document.getElementById('storenote').hidden);
   out.stored_before_reload = await stored();
+  // Another tab of the same page shows the comment (storage reaches the browser, not only this
+  // tab's copy), waiting for it as a coach would see it, then the reload.
+  const other = await ctx.newPage();
+  await other.goto(page_url); await other.waitForSelector('body[data-ready="1"]');
+  const t0 = Date.now();
+  out.other_tab_stored = await other.waitForFunction(() => Object.keys(localStorage).some((k) => k !== 'thrustline-review:author' && JSON.parse(localStorage.getItem(k)).length === 1), null, { timeout: 5000 }).then(() => true, () => false);
+  out.other_tab_wait_ms = Date.now() - t0;
+  await other.close();
   await page.reload(); await page.waitForSelector('body[data-ready="1"]');
   out.stored_after_reload = await stored();
   out.comments_after_reload = await page.locator('#tl-comments li').count();
