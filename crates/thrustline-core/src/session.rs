@@ -451,9 +451,11 @@ pub enum LookAlikeReason {
     HandsBearingWeight,
     /// The feet off the floor through most of the rise.
     FeetOffFloor,
-    /// The hip opened with the hips and the thigh still: the torso lay back (a sit-up).
+    /// The hip opened with the hips and the thigh still: the torso moved (a sit-up, or a
+    /// standing hinge), not the hips.
     HipsStayedDown,
-    /// Lying face down.
+    /// The face turned to the floor: prone, or bent over from standing. Only the face's side of
+    /// the torso is measured, never whether the body lies or stands.
     FaceDown,
     /// The shoulders travelled: the upper back left its support.
     BackLeftSupport,
@@ -475,8 +477,10 @@ impl LookAlikeReason {
             LookAlikeReason::Upright => "the torso was upright at the top (standing or squatting)",
             LookAlikeReason::HandsBearingWeight => "the arms moved the weight, not the hips",
             LookAlikeReason::FeetOffFloor => "the feet left the floor",
-            LookAlikeReason::HipsStayedDown => "the hips stayed down while the torso moved (a sit-up)",
-            LookAlikeReason::FaceDown => "lying face down",
+            LookAlikeReason::HipsStayedDown => {
+                "the torso moved while the hips stayed where they were (a sit-up or a hinge)"
+            }
+            LookAlikeReason::FaceDown => "facing the floor, not lying on the back",
             LookAlikeReason::BackLeftSupport => "the upper back left its support (lying back, not bridging)",
         }
     }
