@@ -118,6 +118,9 @@ pub fn run(a: &LiveArgs) -> Result<bool> {
     };
     for s in thrustline_ui::live::run(cfg, engine, slot, stop, auto).map_err(|e| anyhow!(e))? {
         eprintln!("{}", thrustline_ui::live::end_message(&s));
+        for w in &s.warnings {
+            eprintln!("the session says: {w}");
+        }
         eprintln!("latency capture -> overlay: {}", s.latency);
     }
     Ok(true)

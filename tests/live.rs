@@ -102,7 +102,9 @@ fn window_under_xvfb_shows_skeleton_counter_and_fault_banner() {
 }
 
 /// The window's banners over a whole clip, from its trace.
-fn window_banners(clip: &Path, name: &str) -> Vec<String> {
+/// The window's banners over a clip, and the warnings its side panel listed at the end
+/// beside the saved session's messages.
+fn window_banners(clip: &Path, name: &str) -> (Vec<String>, Value, Vec<Value>) {
     let out = common::tmpdir(name);
     let trace = out.join("trace.json");
     let o = std::process::Command::new("xvfb-run")
@@ -115,14 +117,13 @@ fn window_banners(clip: &Path, name: &str) -> Vec<String> {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let banners = json(&trace)["banners_shown"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b.as_str().unwrap().to_string())
-        .collect();
+    let t = json(&trace);
+    let banners =
+        t["banners_shown"].as_array().unwrap().iter().map(|b| b.as_str().unwrap().to_string()).collect();
+    let session = json(&Path::new(t["session_dir"].as_str().unwrap()).join("session.json"));
+    let saved = session["warnings"].as_array().unwrap().iter().map(|w| w["message"].clone()).collect();
     let _ = std::fs::remove_dir_all(&out);
-    banners
+    (banners, t["end_warnings_shown"].clone(), saved)
 }
 
 /// "Put the camera at your side" is said when the angle hid the form, and never to a lifter
@@ -137,12 +138,17 @@ fn the_camera_angle_banner_only_when_the_angle_hides_the_form() {
     }
     let angle = thrustline_ui::live::NOT_JUDGED_BANNER.to_string();
     let side = common::root().join("assets/glute_bridge_bodyweight_1rep.mp4");
-    let banners = window_banners(&side, "live-banner-side");
+    let (banners, end, saved) = window_banners(&side, "live-banner-side");
     assert!(!banners.contains(&angle), "side view: {banners:?}");
+    assert_eq!(end, Value::Array(vec![]), "side view: nothing to say at the end");
+    assert!(saved.is_empty(), "{saved:?}");
     let Some(shared) = common::shared() else { return };
     let oblique = shared.join("footage/hip_thrust_barbell_oblique.mp4");
-    let banners = window_banners(&oblique, "live-banner-oblique");
+    let (banners, end, saved) = window_banners(&oblique, "live-banner-oblique");
     assert!(banners.contains(&angle), "front-oblique view: {banners:?}");
+    // Once the set ended the side panel keeps the session's words in view, as saved.
+    assert_eq!(end, Value::Array(saved.clone()), "front-oblique view");
+    assert!(saved.iter().any(|m| m.as_str().is_some_and(|m| m.contains("from the side"))), "{saved:?}");
 }
 
 #[test]

@@ -158,6 +158,8 @@ pub struct LiveSummary {
     pub frames_dropped: u64,
     /// One in this many captured frames was analyzed ([`analysis_stride`]).
     pub stride: u32,
+    /// The saved session's warnings, worded as its report words them.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -662,6 +664,11 @@ impl Worker {
         };
         let summary = self.analyzer.summary();
         let (reps, partials) = (summary.reps.len(), summary.partial_reps.len());
+        let warnings = summary
+            .warnings
+            .iter()
+            .map(|w| thrustline_core::warning_message(*w, &summary.look_alike_reasons))
+            .collect();
         let dir = self.sink.finish(summary, recorded, self.cfg.training_log)?;
         self.audio.finish()?;
         let out = LiveSummary {
@@ -674,6 +681,7 @@ impl Worker {
             frames_analyzed: self.analyzed,
             frames_dropped: dropped.load(Ordering::Relaxed),
             stride: self.stride,
+            warnings,
         };
         recorder::write_stats(&out)?;
         Ok(out)

@@ -14,6 +14,14 @@ use crate::{Engine, EngineError, LiveConfig, Notice};
 /// How often the stop flag is looked at while no notice arrives.
 const POLL: Duration = Duration::from_millis(100);
 
+/// The saved session's warnings, as its report words them: the lines the lifter reads last.
+fn said(out: &mut dyn Write, s: &crate::LiveSummary) -> Result<(), EngineError> {
+    for w in &s.warnings {
+        writeln!(out, "the session says: {w}").map_err(|e| EngineError::Io("the terminal".into(), e))?;
+    }
+    Ok(())
+}
+
 /// ", every 2nd frame analyzed (30 fps)" for a camera faster than the worker's cadence.
 pub fn cadence(stride: u32, fps: f64) -> String {
     if stride <= 1 {
@@ -52,6 +60,7 @@ pub fn coach(cfg: LiveConfig, stop: &AtomicBool, out: &mut dyn Write) -> Result<
         if stop.load(Ordering::SeqCst) {
             let s = engine.stop()?;
             writeln!(out, "stopped: {} reps saved to {}", s.reps, s.dir.display()).map_err(io)?;
+            said(out, &s)?;
             writeln!(out, "latency capture -> overlay: {}", s.latency).map_err(io)?;
             return Ok(());
         }
@@ -85,6 +94,7 @@ pub fn coach(cfg: LiveConfig, stop: &AtomicBool, out: &mut dyn Write) -> Result<
                     s.dir.display()
                 )
                 .map_err(io)?;
+                said(out, &s)?;
                 writeln!(
                     out,
                     "latency capture -> overlay: {}; {} of {} frames analyzed",

@@ -72,6 +72,8 @@ pub struct Trace {
     pub cadence_shown: Option<String>,
     /// The variation the window last showed.
     pub variation_shown: Option<String>,
+    /// The saved session's warnings, listed in the side panel once it ended.
+    pub end_warnings_shown: Vec<String>,
 }
 
 pub struct LiveApp {
@@ -440,6 +442,8 @@ impl LiveApp {
                     (Variation::Auto, Some(seen)) => {
                         format!("seen: {}", seen.label().split(" (").next().unwrap_or_default())
                     }
+                    // Nor does auto's full label at 1280 px: the list below still gives it whole.
+                    (Variation::Auto, None) => "auto (from the video)".to_string(),
                     (v, _) => v.label().to_string(),
                 };
                 self.trace.variation_shown = Some(shown.clone());
@@ -531,6 +535,16 @@ impl LiveApp {
         ui.separator();
         if let Some(r) = widgets::rep_table(ui, &self.reps, "live-reps") {
             tracing::debug!("rep {r} clicked");
+        }
+        // Banners come and go while the lifter cannot look; once the session ended, what it
+        // says stays in view, in the report's words.
+        if let Some(s) = self.ended.as_ref().filter(|s| !s.warnings.is_empty()) {
+            ui.separator();
+            ui.label(RichText::new("The session says").size(17.0).strong());
+            for w in &s.warnings {
+                ui.label(RichText::new(w).size(15.0).color(widgets::WARN));
+            }
+            self.trace.end_warnings_shown = s.warnings.clone();
         }
     }
 
@@ -652,26 +666,30 @@ impl eframe::App for LiveApp {
                     let painter = ui.painter_at(rect);
                     if let Some(lm) = &f.landmarks {
                         widgets::skeleton(&painter, rect, lm, f.metrics.as_ref(), self.mirror, None);
-                    } else {
-                        widgets::label_box(
-                            &painter,
-                            rect.left_top() + egui::vec2(12.0, 12.0),
-                            "no one in view",
-                            egui::FontId::proportional(24.0),
-                            widgets::WARN,
-                        );
                     }
                     if let Some((text, _, notice)) = &self.banner {
                         widgets::banner(&painter, rect, text, *notice);
                     }
                     // Still up once the session ended: it is what to fix for the next one.
-                    if let Some(i) = self.setup_issue {
-                        widgets::setup_banner(ui.painter(), area, i.message());
+                    let setup =
+                        self.setup_issue.map(|i| widgets::setup_banner(ui.painter(), area, i.message()));
+                    // The video's own labels start below the setup banner, never under it.
+                    let top = setup.map_or(rect.top(), |r| r.bottom().max(rect.top()));
+                    let mut label_at = egui::pos2(rect.left(), top) + egui::vec2(12.0, 12.0);
+                    if f.landmarks.is_none() {
+                        let r = widgets::label_box(
+                            &painter,
+                            label_at,
+                            "no one in view",
+                            egui::FontId::proportional(24.0),
+                            widgets::WARN,
+                        );
+                        label_at.y = r.bottom() + 12.0;
                     }
                     if let Some(s) = &self.ended {
                         widgets::label_box(
                             &painter,
-                            rect.left_top() + egui::vec2(12.0, 12.0),
+                            label_at,
                             &format!("{} · session saved", end_title(s)),
                             egui::FontId::proportional(24.0),
                             Color32::WHITE,

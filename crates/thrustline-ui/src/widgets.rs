@@ -150,7 +150,8 @@ pub fn banner(painter: &egui::Painter, video: Rect, text: &str, notice: bool) {
 
 /// What to fix in the camera's setup, across the top of `area` (the whole video panel, so a
 /// portrait video does not squeeze it): large amber type, readable from the bench.
-pub fn setup_banner(painter: &egui::Painter, area: Rect, text: &str) {
+/// Returns where it was drawn, so that labels at the video's top go below it.
+pub fn setup_banner(painter: &egui::Painter, area: Rect, text: &str) -> Rect {
     let font = FontId::proportional((area.height() / 13.0).clamp(22.0, 52.0));
     let galley = painter.layout(text.to_string(), font, Color32::BLACK, area.width() * 0.92 - 32.0);
     let size = galley.size() + Vec2::new(32.0, 24.0);
@@ -158,6 +159,7 @@ pub fn setup_banner(painter: &egui::Painter, area: Rect, text: &str) {
     painter.rect_filled(r, CornerRadius::same(10), WARN);
     painter.rect_stroke(r, CornerRadius::same(10), Stroke::new(3.0, Color32::BLACK), StrokeKind::Inside);
     painter.galley(r.min + Vec2::new(16.0, 12.0), galley, Color32::BLACK);
+    r
 }
 
 /// Hip angle over time with the lockout target band, rep marks and a cursor.
