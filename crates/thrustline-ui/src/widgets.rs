@@ -206,7 +206,9 @@ impl Plot<'_> {
             p.text(
                 Pos2::new(rect.left() + 4.0, y(deg) - 2.0),
                 Align2::LEFT_BOTTOM,
-                format!("{deg:.0}°"),
+                // The axis is named on its top line: the rep numbers run along the top edge
+                // and the curve through the bottom, where a corner label sat under either.
+                if deg == 180.0 { format!("{deg:.0}° hip extension") } else { format!("{deg:.0}°") },
                 small.clone(),
                 DIM,
             );
@@ -269,7 +271,6 @@ impl Plot<'_> {
             Stroke::new(1.0, Color32::from_gray(60)),
             StrokeKind::Inside,
         );
-        p.text(rect.right_top() + Vec2::new(-6.0, 4.0), Align2::RIGHT_TOP, "hip extension", small, DIM);
         if resp.clicked() {
             resp.interact_pointer_pos()
                 .map(|pos| self.from_s + f64::from((pos.x - rect.left()) / rect.width()) * span)
@@ -301,8 +302,9 @@ pub fn rep_table(ui: &mut egui::Ui, reps: &[Rep], id: &str) -> Option<u32> {
                 } else {
                     ui.label("–");
                 }
-                let down = r.metrics.tempo.eccentric_s.map_or("-".to_string(), |e| format!("{e:.1}"));
-                ui.label(format!("{:.1}/{down}s", r.metrics.tempo.concentric_s));
+                // No way down (the clip ended at the top): a dash, not "-s".
+                let down = r.metrics.tempo.eccentric_s.map_or("–".to_string(), |e| format!("{e:.1}s"));
+                ui.label(format!("{:.1}/{down}", r.metrics.tempo.concentric_s));
                 ui.label(r.mean_concentric_velocity_m_s.map_or("–".to_string(), |v| format!("{v:.2}")));
                 let nothing_judged =
                     r.judgements.iter().all(|j| j.verdict != thrustline_core::Verdict::Clear);
