@@ -393,8 +393,11 @@ impl Analyzer {
             r.metrics.peak_hip_angle = peak;
             r.metrics.rom_deg = peak - self.rep.bottom_angle;
             r.metrics.lockout_hip_angle = lockout_angle;
-            r.metrics.knee_angle_at_top = knee;
-            r.metrics.shin_angle_at_top = shin;
+            // Shown only where they are judged: off the side, the report says knee and foot
+            // angles are not judged, and a figure beside that would claim to see them.
+            let seen_from_side = view == Some(CameraView::Side);
+            r.metrics.knee_angle_at_top = knee.filter(|_| seen_from_side);
+            r.metrics.shin_angle_at_top = shin.filter(|_| seen_from_side);
             r.metrics.max_hyperextension_deg = self.rep.max_hyper.max(0.0);
             r.metrics.heel_lift_at_top = heel;
             r.metrics.toe_lift_at_top = toe;
