@@ -133,7 +133,7 @@ fn shared_clips_reps_faults_and_outputs() {
                     assert_eq!(j["verdict"], "not_judged", "{clip} rep {} {id}", r["index"]);
                     assert_eq!(j["reason"], "view", "{clip} rep {} {id}", r["index"]);
                 }
-                // No knee or shin figure beside "knee and foot angles not judged".
+                // No knee or shin figure beside "knee and foot faults not judged".
                 for m in ["knee_angle_at_top", "shin_angle_at_top"] {
                     assert!(r["metrics"][m].is_null(), "{clip} rep {}: {m} {}", r["index"], r["metrics"][m]);
                 }

@@ -198,9 +198,11 @@ impl CameraView {
     pub fn label(self) -> &'static str {
         match self {
             CameraView::Side => "side view",
-            CameraView::Oblique => "oblique view (hip, knee and foot angles not judged)",
+            // The hip angle still counts the reps: it is shown, corrected for the turn, and said
+            // to be approximate rather than "not judged" beside a figure.
+            CameraView::Oblique => "oblique view (hip, knee and foot faults not judged; hip angles approximate)",
             CameraView::Frontal => {
-                "frontal view, or from the feet or head (hip, knee and foot angles not judged)"
+                "frontal view, or from the feet or head (hip, knee and foot faults not judged; hip angles approximate)"
             }
         }
     }
