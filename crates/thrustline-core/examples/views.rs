@@ -106,6 +106,20 @@ fn main() -> Result<(), String> {
             let trace = std::env::var("VIEWS_TRACE")
                 .is_ok_and(|v| v == format!("{} {}", name.trim_end_matches(".mp4"), cam.name));
             let s = run(g, raw.frames.iter().map(|f| (f.t, reproject(f, g, cam))), trace);
+            if trace {
+                eprintln!("camera yaw {:?} pitch {:?}", s.camera_yaw_deg, s.camera_pitch_deg);
+                for r in &s.reps {
+                    eprintln!(
+                        "rep {} view {:?} knee {:?} shin {:?} peak {:.1} faults {:?}",
+                        r.index,
+                        r.view,
+                        r.metrics.knee_angle_at_top,
+                        r.metrics.shin_angle_at_top,
+                        r.metrics.peak_hip_angle,
+                        r.faults.iter().map(|f| (f.id, f.evidence.clone())).collect::<Vec<_>>()
+                    );
+                }
+            }
             let extra: Vec<String> = s
                 .reps
                 .iter()
