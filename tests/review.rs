@@ -169,6 +169,44 @@ fn the_best_rep_is_a_ghost_over_another_rep() {
     assert_eq!(t["rep_marks"], 5, "{t}");
 }
 
+/// A session with no rep says why in the review window, in the report's words: a lifter
+/// reviewing a look-alike set sees "not a hip thrust … Seen: …", not a bare "0 reps".
+#[test]
+fn a_set_with_no_rep_says_why_in_review() {
+    let Some(shared) = common::shared() else { return };
+    if !xvfb() {
+        return;
+    }
+    let out = common::tmpdir("review-why");
+    let clip = shared.join("footage/lying_leg_raise_floor_captions_0reps.mp4");
+    let session = out.join("s");
+    let o = common::thrustline(&[
+        "analyze",
+        clip.to_str().unwrap(),
+        "--quiet",
+        "--no-log",
+        "--no-video",
+        "--out",
+        session.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s: Value = serde_json::from_slice(&std::fs::read(session.join("session.json")).unwrap()).unwrap();
+    let saved: Vec<Value> = s["warnings"].as_array().unwrap().iter().map(|w| w["message"].clone()).collect();
+    assert!(saved.iter().any(|m| m.as_str().unwrap().contains("Seen: ")), "{saved:?}");
+    let trace = out.join("trace.json");
+    let o = std::process::Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1400x900x24", env!("CARGO_BIN_EXE_thrustline"), "review"])
+        .arg(&session)
+        .args(["--exit", "--at", "2.0", "--ui-trace"])
+        .arg(&trace)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let t: Value = serde_json::from_slice(&std::fs::read(&trace).unwrap()).unwrap();
+    assert_eq!(t["warnings_shown"], Value::Array(saved), "{t}");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
 /// A zip with the given (name, bytes) entries.
 fn zip_with(path: &Path, entries: &[(&str, &[u8])]) {
     let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());

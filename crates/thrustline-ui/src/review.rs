@@ -144,6 +144,8 @@ struct Trace {
     comments_visible: Vec<String>,
     rep_marks: usize,
     fault_marks: usize,
+    /// The session's warnings as the side panel showed them.
+    warnings_shown: Vec<String>,
 }
 
 pub struct ReviewApp {
@@ -419,6 +421,14 @@ impl ReviewApp {
             RichText::new(format!("{} reps · {} clean · {}", s.reps.len(), clean, s.variation.label()))
                 .size(20.0),
         );
+        // Why no rep counted, or why the form went unjudged, as the report says it; in the
+        // product's own words from the warning's id, whatever text a received file carries.
+        self.trace.warnings_shown.clear();
+        for w in &s.warnings {
+            let text = thrustline_core::warning_message(w.id, &s.look_alike_reasons);
+            ui.label(RichText::new(&text).color(widgets::WARN));
+            self.trace.warnings_shown.push(text);
+        }
         // A setup that hid the lifter, as the report says it.
         if let Some(setup) = s.setup.as_ref().filter(|x| x.notable().next().is_some()) {
             ui.label(RichText::new(setup.line()).color(widgets::WARN));
