@@ -116,11 +116,19 @@ pub fn velocity_loss_pct(means: &[f32]) -> Option<f32> {
 
 /// Reps left in reserve at the end of a set: how many more reps, slowing as the set did
 /// (least-squares slope of mean velocity per rep), until the velocity at a one-rep maximum.
-/// `None` with fewer than three reps or a set that did not slow down.
+/// `None` with fewer than three reps or a set that did not slow down, and when a rep before
+/// the last read under the threshold: a rep at a one-rep maximum's speed is the last one can
+/// do, so more reps after it say the speeds' scale is off (a camera that misreads the depth,
+/// BlazePose's scale on a lifter it guessed wrong), and a count measured against it would be a
+/// guess.
 pub fn reps_in_reserve(means: &[f32], mvt_m_s: f32) -> Option<f32> {
     let pts: Vec<(f32, f32)> =
         means.iter().enumerate().filter(|(_, v)| v.is_finite()).map(|(i, &v)| (i as f32, v)).collect();
     if pts.len() < 3 {
+        return None;
+    }
+    let before_last = &pts[..pts.len() - 1];
+    if before_last.iter().any(|p| p.1 < mvt_m_s) {
         return None;
     }
     let n = pts.len() as f32;
@@ -218,6 +226,10 @@ mod tests {
         let rir = reps_in_reserve(&means, HIP_THRUST_MVT_M_S).unwrap();
         assert!((rir - 7.7).abs() < 0.4, "{rir}");
         assert!(reps_in_reserve(&[0.5, 0.5, 0.5], 0.25).is_none());
+        // Rep 2 under a one-rep maximum's speed, then another rep: the scale is off, no count.
+        assert!(reps_in_reserve(&[0.23, 0.13, 0.18], 0.25).is_none());
+        // The last rep alone at or under it: nothing left, said as 0.
+        assert_eq!(reps_in_reserve(&[0.40, 0.33, 0.24], 0.25), Some(0.0));
     }
 
     #[test]
