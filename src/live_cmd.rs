@@ -118,9 +118,7 @@ pub fn run(a: &LiveArgs) -> Result<bool> {
     };
     for s in thrustline_ui::live::run(cfg, engine, slot, stop, auto).map_err(|e| anyhow!(e))? {
         eprintln!("{}", thrustline_ui::live::end_message(&s));
-        for w in &s.warnings {
-            eprintln!("the session says: {w}");
-        }
+        thrustline_engine::terminal::said(&mut std::io::stderr(), &s)?;
         eprintln!("latency capture -> overlay: {}", s.latency);
     }
     Ok(true)

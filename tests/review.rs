@@ -35,6 +35,31 @@ fn xvfb() -> bool {
     ok
 }
 
+/// `clip` analyzed (no video, no log) into `out/s`: the folder and its session.json.
+fn analyzed(clip: &Path, out: &Path) -> (PathBuf, Value) {
+    let session = out.join("s");
+    common::analyze_ok(clip, &session, &["--no-log", "--no-video"], &[]);
+    let s = serde_json::from_slice(&std::fs::read(session.join("session.json")).unwrap()).unwrap();
+    (session, s)
+}
+
+/// The review window on `input` under Xvfb with `args` (it closes itself with `--exit`): the UI
+/// trace it wrote, in `out`.
+fn review_trace(input: &Path, out: &Path, args: &[&str]) -> Value {
+    let trace = out.join("trace.json");
+    let o = std::process::Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1400x900x24", env!("CARGO_BIN_EXE_thrustline"), "review"])
+        .arg(input)
+        .args(args)
+        .arg("--ui-trace")
+        .arg(&trace)
+        .env("THRUSTLINE_DATA", out.join("data"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&std::fs::read(&trace).unwrap()).unwrap()
+}
+
 #[test]
 fn comments_survive_a_bundle_round_trip_and_show_in_review() {
     let out = common::tmpdir("review-roundtrip");
@@ -106,19 +131,12 @@ fn a_bare_video_is_analyzed_then_reviewed() {
         return;
     }
     let out = common::tmpdir("review-video");
-    let trace = out.join("trace.json");
-    let o = std::process::Command::new("xvfb-run")
-        .args(["-a", "-s", "-screen 0 1400x900x24", env!("CARGO_BIN_EXE_thrustline"), "review"])
-        .arg(sample())
-        .args(["--variation", "glute-bridge", "--exit", "--at", "1.0", "--out"])
-        .arg(out.join("s"))
-        .arg("--ui-trace")
-        .arg(&trace)
-        .env("THRUSTLINE_DATA", out.join("data"))
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let t: Value = serde_json::from_slice(&std::fs::read(&trace).unwrap()).unwrap();
+    let s = out.join("s");
+    let t = review_trace(
+        &sample(),
+        &out,
+        &["--variation", "glute-bridge", "--exit", "--at", "1.0", "--out", s.to_str().unwrap()],
+    );
     assert_eq!(t["rep_marks"], 1, "{t}");
     assert_eq!(t["skeleton_drawn"], true, "{t}");
 }
@@ -130,19 +148,7 @@ fn the_best_rep_is_a_ghost_over_another_rep() {
         return;
     }
     let out = common::tmpdir("review-ghost");
-    let clip = shared.join("footage/glute_bridge_side_5reps.mp4");
-    let session = out.join("s");
-    let o = common::thrustline(&[
-        "analyze",
-        clip.to_str().unwrap(),
-        "--quiet",
-        "--no-log",
-        "--no-video",
-        "--out",
-        session.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let s: Value = serde_json::from_slice(&std::fs::read(session.join("session.json")).unwrap()).unwrap();
+    let (session, s) = analyzed(&shared.join("footage/glute_bridge_side_5reps.mp4"), &out);
     let reps = s["reps"].as_array().unwrap();
     // The best rep: complete, clean first, then the highest lockout.
     let key = |r: &Value| {
@@ -155,16 +161,7 @@ fn the_best_rep_is_a_ghost_over_another_rep() {
         .unwrap();
     let other = reps.iter().find(|r| r["index"] != best["index"]).unwrap();
     let at = (other["start_s"].as_f64().unwrap() + other["end_s"].as_f64().unwrap()) / 2.0;
-    let trace = out.join("trace.json");
-    let o = std::process::Command::new("xvfb-run")
-        .args(["-a", "-s", "-screen 0 1400x900x24", env!("CARGO_BIN_EXE_thrustline"), "review"])
-        .arg(&session)
-        .args(["--ghost", "--exit", "--at", &format!("{at:.3}"), "--ui-trace"])
-        .arg(&trace)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let t: Value = serde_json::from_slice(&std::fs::read(&trace).unwrap()).unwrap();
+    let t = review_trace(&session, &out, &["--ghost", "--exit", "--at", &format!("{at:.3}")]);
     assert_eq!(t["ghost_drawn"], true, "{t}");
     assert_eq!(t["rep_marks"], 5, "{t}");
 }
@@ -178,31 +175,10 @@ fn a_set_with_no_rep_says_why_in_review() {
         return;
     }
     let out = common::tmpdir("review-why");
-    let clip = shared.join("footage/lying_leg_raise_floor_captions_0reps.mp4");
-    let session = out.join("s");
-    let o = common::thrustline(&[
-        "analyze",
-        clip.to_str().unwrap(),
-        "--quiet",
-        "--no-log",
-        "--no-video",
-        "--out",
-        session.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let s: Value = serde_json::from_slice(&std::fs::read(session.join("session.json")).unwrap()).unwrap();
+    let (session, s) = analyzed(&shared.join("footage/lying_leg_raise_floor_captions_0reps.mp4"), &out);
     let saved: Vec<Value> = s["warnings"].as_array().unwrap().iter().map(|w| w["message"].clone()).collect();
     assert!(saved.iter().any(|m| m.as_str().unwrap().contains("Seen: ")), "{saved:?}");
-    let trace = out.join("trace.json");
-    let o = std::process::Command::new("xvfb-run")
-        .args(["-a", "-s", "-screen 0 1400x900x24", env!("CARGO_BIN_EXE_thrustline"), "review"])
-        .arg(&session)
-        .args(["--exit", "--at", "2.0", "--ui-trace"])
-        .arg(&trace)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let t: Value = serde_json::from_slice(&std::fs::read(&trace).unwrap()).unwrap();
+    let t = review_trace(&session, &out, &["--exit", "--at", "2.0"]);
     assert_eq!(t["warnings_shown"], Value::Array(saved), "{t}");
     let _ = std::fs::remove_dir_all(&out);
 }

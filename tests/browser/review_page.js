@@ -49,7 +49,9 @@ const { chromium } = require('playwright-core');
   out.download_name = download.suggestedFilename();
   // A reload keeps the comment (browser storage). What storage held either side of it, and
   // whether the page warned that it could not keep it, go into the output for a failure's message.
-  const stored = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k !== 'thrustline-review:author').map((k) => { try { return JSON.parse(localStorage.getItem(k)).length; } catch (e) { return -1; } }));
+  // Comments kept per stored session (-1: not a list), evaluated in a page.
+  const counts = () => Object.keys(localStorage).filter((k) => k !== 'thrustline-review:author').map((k) => { try { return JSON.parse(localStorage.getItem(k)).length; } catch (e) { return -1; } });
+  const stored = () => page.evaluate(counts);
   out.storenote_shown = await page.evaluate(() => !document.getElementById('storenote').hidden);
   out.stored_before_reload = await stored();
   // Another tab of the same page shows the comment (storage reaches the browser, not only this
@@ -57,7 +59,7 @@ const { chromium } = require('playwright-core');
   const other = await ctx.newPage();
   await other.goto(page_url); await other.waitForSelector('body[data-ready="1"]');
   const t0 = Date.now();
-  out.other_tab_stored = await other.waitForFunction(() => Object.keys(localStorage).some((k) => k !== 'thrustline-review:author' && JSON.parse(localStorage.getItem(k)).length === 1), null, { timeout: 5000 }).then(() => true, () => false);
+  out.other_tab_stored = await other.waitForFunction(`(${counts})().includes(1)`, null, { timeout: 5000 }).then(() => true, () => false);
   out.other_tab_wait_ms = Date.now() - t0;
   await other.close();
   await page.reload(); await page.waitForSelector('body[data-ready="1"]');

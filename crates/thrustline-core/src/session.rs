@@ -637,6 +637,12 @@ impl SessionSummary {
     pub fn best_rep(&self) -> Option<&Rep> {
         best_rep(&self.reps)
     }
+
+    /// Each warning with its message, naming what was seen: the words the report, the live
+    /// window and the terminal all give.
+    pub fn worded_warnings(&self) -> impl Iterator<Item = (Warning, String)> + '_ {
+        self.warnings.iter().map(|&w| (w, warning_message(w, &self.look_alike_reasons)))
+    }
 }
 
 /// A set's velocity loss so far, percent (its fastest rep to its last, over the reps whose

@@ -664,11 +664,7 @@ impl Worker {
         };
         let summary = self.analyzer.summary();
         let (reps, partials) = (summary.reps.len(), summary.partial_reps.len());
-        let warnings = summary
-            .warnings
-            .iter()
-            .map(|w| thrustline_core::warning_message(*w, &summary.look_alike_reasons))
-            .collect();
+        let warnings = summary.worded_warnings().map(|(_, m)| m).collect();
         let dir = self.sink.finish(summary, recorded, self.cfg.training_log)?;
         self.audio.finish()?;
         let out = LiveSummary {

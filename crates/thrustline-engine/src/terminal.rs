@@ -14,8 +14,9 @@ use crate::{Engine, EngineError, LiveConfig, Notice};
 /// How often the stop flag is looked at while no notice arrives.
 const POLL: Duration = Duration::from_millis(100);
 
-/// The saved session's warnings, as its report words them: the lines the lifter reads last.
-fn said(out: &mut dyn Write, s: &crate::LiveSummary) -> Result<(), EngineError> {
+/// The saved session's warnings, as its report words them: the lines the lifter reads last
+/// (the terminal coach's, and the window's on stderr).
+pub fn said(out: &mut dyn Write, s: &crate::LiveSummary) -> Result<(), EngineError> {
     for w in &s.warnings {
         writeln!(out, "the session says: {w}").map_err(|e| EngineError::Io("the terminal".into(), e))?;
     }

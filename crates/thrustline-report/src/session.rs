@@ -179,14 +179,7 @@ impl Session {
                 (given, _) => given,
             },
             load_kg,
-            warnings: summary
-                .warnings
-                .iter()
-                .map(|&id| WarningEntry {
-                    id,
-                    message: thrustline_core::warning_message(id, &summary.look_alike_reasons),
-                })
-                .collect(),
+            warnings: summary.worded_warnings().map(|(id, message)| WarningEntry { id, message }).collect(),
             look_alike_reasons: summary.look_alike_reasons.clone(),
             frames_with_pose: summary.frames_with_pose,
             reps: summary.reps,

@@ -107,8 +107,9 @@
   // Storage can be refused (private mode, a full disk): the page still works, and says a reload
   // would lose what is not yet sent.
   function save() {
+    const text = JSON.stringify(mine);
     let kept = false;
-    try { localStorage.setItem(STORE, JSON.stringify(mine)); kept = localStorage.getItem(STORE) === JSON.stringify(mine); } catch (e) { kept = false; }
+    try { localStorage.setItem(STORE, text); kept = localStorage.getItem(STORE) === text; } catch (e) { kept = false; }
     $("storenote").hidden = kept || !mine.length;
   }
   function faultTimes() { return D.reps.flatMap((r) => r.faults.map((f) => f[2])).sort((a, b) => a - b); }
