@@ -1,6 +1,8 @@
 //! The BlazePose landmark model on a rotated 256×256 crop: decoding, heatmap refinement and
 //! projection back to the frame (pose_landmark_by_roi_cpu.pbtxt and its post-processing).
 
+use std::path::{Path, PathBuf};
+
 use opencv::core::{Mat, BORDER_REPLICATE};
 use opencv::prelude::*;
 use ort::session::Session;
@@ -9,7 +11,7 @@ use ort::value::TensorRef;
 use crate::error::PoseError;
 use crate::roi::NormRect;
 use crate::tensor::InputTensor;
-use crate::threads::ThreadChoice;
+use crate::threads::{OtherLoad, ThreadChoice, OTHER_LOAD_CORES};
 
 const INPUT: i32 = 256;
 /// The input square's side, for warming the session up.
@@ -44,10 +46,28 @@ pub struct LandmarkOutput {
     pub world: [[f32; 3]; MODEL_LANDMARKS],
 }
 
+/// The same model on one thread, beside a pool ([`crate::threads`]).
+enum Lone {
+    /// None: one thread was asked for, or it could not be loaded.
+    Off,
+    /// Loaded once another process is seen taking CPU.
+    OnLoad {
+        load: OtherLoad,
+        model: PathBuf,
+        hint: String,
+    },
+    Loading(std::thread::JoinHandle<Result<Session, PoseError>>),
+    Ready(Session),
+}
+
+/// Loads the model on one thread, warmed up (its first run plans its memory).
+fn load_lone(model: &Path, hint: &str) -> Result<Session, PoseError> {
+    crate::runtime::session(model, 1, false, hint).and_then(|l| crate::runtime::warm_up(l, INPUT_SIDE))
+}
+
 pub struct Landmarker {
     session: Session,
-    /// The same model on one thread, when `session` has a pool ([`crate::threads`]).
-    lone: Option<Session>,
+    lone: Lone,
     choice: ThreadChoice,
     has_heatmap: bool,
     input: InputTensor,
@@ -97,17 +117,52 @@ impl Landmarker {
         let has_heatmap = session.outputs().iter().any(|o| o.name() == "Identity_3");
         Ok(Self {
             session,
-            lone: None,
+            lone: Lone::Off,
             choice: ThreadChoice::warm(),
             has_heatmap,
             input: InputTensor::new(INPUT)?,
         })
     }
 
-    /// Adds the same model on one thread: each frame then runs on whichever is faster lately.
-    pub fn with_lone(mut self, lone: Session) -> Self {
-        self.lone = Some(lone);
+    /// Adds the same model (`model`) on one thread, loaded in the background once `load` sees
+    /// another process take CPU (at once where it cannot be read): each frame then runs on
+    /// whichever is faster lately. `hint` goes with a missing model's error.
+    pub fn with_lone(mut self, model: PathBuf, hint: String, load: Option<OtherLoad>) -> Self {
+        self.lone = match load {
+            Some(load) => Lone::OnLoad { load, model, hint },
+            None => Lone::Loading(std::thread::spawn(move || load_lone(&model, &hint))),
+        };
         self
+    }
+
+    /// Starts loading the one-thread session when load has come, and takes it once loaded.
+    /// A failure leaves the pool alone: it runs the same model, which loaded.
+    fn tend_lone(&mut self) {
+        let load_came = match &mut self.lone {
+            Lone::OnLoad { load, .. } => load.poll().is_some_and(|cores| cores >= OTHER_LOAD_CORES),
+            _ => false,
+        };
+        let loaded = matches!(&self.lone, Lone::Loading(h) if h.is_finished());
+        if !(load_came || loaded) {
+            return;
+        }
+        self.lone = match std::mem::replace(&mut self.lone, Lone::Off) {
+            Lone::OnLoad { model, hint, .. } => {
+                Lone::Loading(std::thread::spawn(move || load_lone(&model, &hint)))
+            }
+            Lone::Loading(h) => match h.join() {
+                Ok(Ok(s)) => Lone::Ready(s),
+                Ok(Err(e)) => {
+                    tracing::warn!("the one-thread landmark session did not load: {e}");
+                    Lone::Off
+                }
+                Err(_) => {
+                    tracing::warn!("the one-thread landmark session's loading thread failed");
+                    Lone::Off
+                }
+            },
+            other => other,
+        };
     }
 
     /// Frames run on the pooled session and on the single-threaded one.
@@ -161,14 +216,15 @@ impl Landmarker {
 
     /// Runs the model on `roi` of an RGB frame. `None` when no pose is present.
     pub fn run(&mut self, rgb: &Mat, roi: &NormRect) -> Result<Option<LandmarkOutput>, PoseError> {
+        self.tend_lone();
         let m = Self::crop_matrix(roi, rgb.cols() as f32, rgb.rows() as f32);
         let (s, c) = roi.rotation.sin_cos();
         let n = INPUT as f32;
         self.input.fill(rgb, m, BORDER_REPLICATE, 0.0, 1.0)?;
         let input = TensorRef::from_array_view((self.input.shape(), &self.input.data[..]))?;
-        let (i, explored) = if self.lone.is_some() { self.choice.pick() } else { (0, false) };
-        let session = match (i, self.lone.as_mut()) {
-            (1, Some(lone)) => lone,
+        let (i, explored) = if matches!(self.lone, Lone::Ready(_)) { self.choice.pick() } else { (0, false) };
+        let session = match (i, &mut self.lone) {
+            (1, Lone::Ready(lone)) => lone,
             _ => &mut self.session,
         };
         let started = std::time::Instant::now();

@@ -184,31 +184,25 @@ impl PoseTracker {
         } else {
             " (models/ ships with the repository; set THRUSTLINE_MODELS to another folder)".to_string()
         };
+        // Read over the models' loading, so that the first frame already knows the load.
+        let load = (cfg.threads > 1).then(threads::OtherLoad::new).flatten();
         // ONNX Runtime loads and optimizes the two models side by side: start-up weighs on
         // short clips.
-        // With a pool, the landmark model also loads on one thread ([`threads`]).
-        let (det, lm, lone) = std::thread::scope(|s| {
+        let (det, lm) = std::thread::scope(|s| {
             let det = s.spawn(|| {
                 runtime::session(&cfg.detector_path(), cfg.threads, cfg.spin, "")
                     .and_then(|d| runtime::warm_up(d, detector::INPUT_SIDE))
             });
-            let lone = (cfg.threads > 1).then(|| {
-                s.spawn(|| {
-                    runtime::session(&cfg.landmark_path(), 1, false, &heavy_hint)
-                        .and_then(|l| runtime::warm_up(l, landmarker::INPUT_SIDE))
-                })
-            });
             let lm = runtime::session(&cfg.landmark_path(), cfg.threads, cfg.spin, &heavy_hint)
                 .and_then(|l| runtime::warm_up(l, landmarker::INPUT_SIDE));
             let failed = || Err(PoseError::Inference("the model loading thread failed".into()));
-            let det = det.join().unwrap_or_else(|_| failed());
-            let lone = lone.map(|h| h.join().unwrap_or_else(|_| failed()));
-            (det, lm, lone)
+            (det.join().unwrap_or_else(|_| failed()), lm)
         });
         let (det, lm) = (det?, lm?);
         let mut landmarker = Landmarker::new(lm)?;
-        if let Some(lone) = lone {
-            landmarker = landmarker.with_lone(lone?);
+        // With a pool, the landmark model also runs on one thread under load ([`threads`]).
+        if cfg.threads > 1 {
+            landmarker = landmarker.with_lone(cfg.landmark_path(), heavy_hint, load);
         }
         Ok(Self {
             detector: detector::Detector::new(det)?,

@@ -8,6 +8,12 @@
 //! each frame runs on the one measured faster lately, re-measuring the other now and then.
 //! MLAS splits no reduction across threads, so both give bit-identical landmarks (checked on a
 //! whole clip): the choice changes the speed only, never the result.
+//!
+//! The one-thread session is loaded only once another process is seen taking CPU
+//! ([`OtherLoad`]): on free cores it never runs, and compiling it cost every job 0.15–0.25 s of
+//! start-up (README, Speed).
+
+use std::time::{Duration, Instant};
 
 /// Every this many runs, one goes to the choice not in use, to notice that the load changed:
 /// about once a second at 30 fps, costing at most a thirty-second of the difference.
@@ -15,6 +21,73 @@ const EXPLORE_EVERY: u64 = 32;
 /// Weight of the newest time in the running estimate of the choice in use (about the last five
 /// frames: quick to see load arrive, steady over one slow frame).
 const EWMA_ALPHA: f64 = 0.2;
+
+/// Other processes' CPU use, in cores, from which the one-thread session is loaded: idle, this
+/// 2-core machine reads 0.00–0.02 between our own runs; one process spinning reads 1.00–1.04
+/// (`benches/load.py busy-core`, half-second windows). A quarter core is well above the first
+/// and catches lighter load (a browser, music) that still parks a pool thread now and then.
+pub const OTHER_LOAD_CORES: f64 = 0.25;
+/// Shortest window the load is read over: /proc's counters tick at 100 Hz, so a quarter second
+/// holds 50 ticks on 2 cores, and the first reading falls on the first frame after the models
+/// have loaded (0.5–0.8 s).
+const LOAD_WINDOW: Duration = Duration::from_millis(250);
+
+/// Reads how much CPU other processes take (Linux: `/proc/stat` less this process's own time).
+#[derive(Debug)]
+pub struct OtherLoad {
+    at: Instant,
+    /// All CPUs' ticks, their busy ticks, and this process's ticks at `at`.
+    ticks: (u64, u64, u64),
+    cpus: f64,
+}
+
+/// All CPUs' ticks and their busy ticks (`/proc/stat`'s first line: user nice system idle
+/// iowait irq softirq steal; guest time is inside user), and the number of CPUs.
+fn cpu_ticks() -> Option<(u64, u64, f64)> {
+    let text = std::fs::read_to_string("/proc/stat").ok()?;
+    let mut lines = text.lines();
+    let first = lines.next()?;
+    let v: Vec<u64> = first.split_whitespace().skip(1).take(8).map_while(|x| x.parse().ok()).collect();
+    if first.split_whitespace().next() != Some("cpu") || v.len() < 5 {
+        return None;
+    }
+    let total: u64 = v.iter().sum();
+    let cpus = lines.filter(|l| l.starts_with("cpu")).count().max(1) as f64;
+    Some((total, total - v[3] - v[4], cpus))
+}
+
+/// This process's user and system ticks (`/proc/self/stat`, fields 14 and 15; the command
+/// name before them may hold spaces, so fields are counted from its closing parenthesis).
+fn own_ticks() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = &text[text.rfind(')')? + 1..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+}
+
+impl OtherLoad {
+    /// `None` where the counters cannot be read (not Linux): the caller loads eagerly.
+    pub fn new() -> Option<Self> {
+        let (total, busy, cpus) = cpu_ticks()?;
+        Some(Self { at: Instant::now(), ticks: (total, busy, own_ticks()?), cpus })
+    }
+
+    /// Cores other processes used since the last reading, once a window has passed.
+    pub fn poll(&mut self) -> Option<f64> {
+        if self.at.elapsed() < LOAD_WINDOW {
+            return None;
+        }
+        let (total, busy, _) = cpu_ticks()?;
+        let own = own_ticks()?;
+        let (t0, b0, o0) = std::mem::replace(&mut self.ticks, (total, busy, own));
+        self.at = Instant::now();
+        let dt = total.saturating_sub(t0);
+        (dt > 0).then(|| {
+            let others = busy.saturating_sub(b0).saturating_sub(own.saturating_sub(o0));
+            others as f64 / dt as f64 * self.cpus
+        })
+    }
+}
 
 /// Which of two sessions to run, and what each has cost lately.
 #[derive(Clone, Debug, Default)]
@@ -102,6 +175,30 @@ mod tests {
         // The load goes: back to the pool at the next look.
         let [pool, _] = drive(&mut c, 320, |i| if i == 0 { 6.0 } else { 9.0 });
         assert!(pool >= 280, "{pool}");
+    }
+
+    #[test]
+    fn other_load_reads_a_spinning_process() {
+        let Some(mut load) = OtherLoad::new() else { return };
+        // Idle apart from the test harness: our own spinning is not "other".
+        let until = Instant::now() + LOAD_WINDOW + Duration::from_millis(50);
+        let mut x = 0u64;
+        while Instant::now() < until {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+        }
+        // A whole core of our own spinning, less than a core read as others'.
+        let own = load.poll();
+        assert!(x != 1 && own.is_some_and(|c| c < 0.9), "{own:?}");
+        // Another process spinning for the window reads about one core.
+        let Ok(mut child) = std::process::Command::new("sh").args(["-c", "while :; do :; done"]).spawn()
+        else {
+            return;
+        };
+        std::thread::sleep(LOAD_WINDOW + Duration::from_millis(100));
+        let busy = load.poll();
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(busy.is_some_and(|c| c >= OTHER_LOAD_CORES), "{busy:?}");
     }
 
     #[test]
