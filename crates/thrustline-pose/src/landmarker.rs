@@ -124,19 +124,35 @@ impl Landmarker {
         })
     }
 
-    /// Adds the same model (`model`) on one thread, loaded in the background once `load` sees
-    /// another process take CPU (at once where it cannot be read): each frame then runs on
+    /// Adds the same model (`model`) on one thread, for when `load` sees another process take
+    /// CPU: loaded now if it already has (or where it cannot be read), as a frame's time must
+    /// not carry the compile, else in the background once it does. Each frame then runs on
     /// whichever is faster lately. `hint` goes with a missing model's error.
     pub fn with_lone(mut self, model: PathBuf, hint: String, load: Option<OtherLoad>) -> Self {
-        self.lone = match load {
+        let free = |mut load: OtherLoad| {
+            let loaded = load.poll().is_some_and(|cores| cores >= OTHER_LOAD_CORES);
+            (!loaded).then_some(load)
+        };
+        self.lone = match load.and_then(free) {
             Some(load) => Lone::OnLoad { load, model, hint },
-            None => Lone::Loading(std::thread::spawn(move || load_lone(&model, &hint))),
+            None => Self::loaded(load_lone(&model, &hint)),
         };
         self
     }
 
+    /// The one-thread session as loaded; a failure leaves the pool alone: it runs the same
+    /// model, which loaded.
+    fn loaded(lone: Result<Session, PoseError>) -> Lone {
+        match lone {
+            Ok(s) => Lone::Ready(s),
+            Err(e) => {
+                tracing::warn!("the one-thread landmark session did not load: {e}");
+                Lone::Off
+            }
+        }
+    }
+
     /// Starts loading the one-thread session when load has come, and takes it once loaded.
-    /// A failure leaves the pool alone: it runs the same model, which loaded.
     fn tend_lone(&mut self) {
         let load_came = match &mut self.lone {
             Lone::OnLoad { load, .. } => load.poll().is_some_and(|cores| cores >= OTHER_LOAD_CORES),
@@ -151,11 +167,7 @@ impl Landmarker {
                 Lone::Loading(std::thread::spawn(move || load_lone(&model, &hint)))
             }
             Lone::Loading(h) => match h.join() {
-                Ok(Ok(s)) => Lone::Ready(s),
-                Ok(Err(e)) => {
-                    tracing::warn!("the one-thread landmark session did not load: {e}");
-                    Lone::Off
-                }
+                Ok(lone) => Self::loaded(lone),
                 Err(_) => {
                     tracing::warn!("the one-thread landmark session's loading thread failed");
                     Lone::Off
