@@ -27,9 +27,10 @@ pub struct AnalyzeArgs {
     /// faster; 720 keeps phone videos readable.
     #[arg(long, default_value_t = 720, value_parser = crate::args::parse_video_size)]
     pub video_size: u32,
-    /// Inference threads per model (default 2). With 2 or more, the landmark model also keeps a
-    /// one-thread session, and each frame runs on whichever has been faster lately: another
-    /// program taking a core moves the work to one thread (the landmarks are the same).
+    /// Inference threads per model (default 2). With 2 or more, once another program is seen
+    /// taking CPU the landmark model also runs on one thread, and each frame runs on whichever
+    /// has been faster lately: the work moves to one thread under load (the landmarks are the
+    /// same).
     #[arg(long, value_parser = crate::args::parse_threads)]
     pub threads: Option<usize>,
     /// No progress bar.

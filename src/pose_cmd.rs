@@ -60,7 +60,7 @@ pub fn run(a: &PoseArgs) -> Result<()> {
     let threads = if lone > 0 {
         format!(", {} threads on {pooled} frames and 1 on {lone}", a.threads)
     } else {
-        String::new()
+        format!(", {} thread{}", a.threads, if a.threads == 1 { "" } else { "s" })
     };
     let (backend, _) = thrustline_pose::runtime::backend();
     eprintln!(
