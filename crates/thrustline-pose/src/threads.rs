@@ -4,14 +4,16 @@
 //! pose` on hip_thrust_feet_normal: 5.9 ms a frame, against 6.8–7.2 ms sleeping and 8.8 ms on one
 //! thread). When another process takes a core, the spinning pool collapses (13.6–15.5 ms: its
 //! threads spin on the core the other process needs, and a parked thread holds up every job),
-//! while one thread holds at 9.3–10.4 ms. Load comes and goes, so both sessions are kept and
-//! each frame runs on the one measured faster lately, re-measuring the other now and then.
-//! MLAS splits no reduction across threads, so both give bit-identical landmarks (checked on a
-//! whole clip): the choice changes the speed only, never the result.
+//! while one thread holds at 9.3–10.4 ms. Beside a second `thrustline analyze` (two pools on two
+//! cores) the one thread still gives 17–18 ms against the pool's 24–32 (AMD EPYC, 2026-12-06).
+//! Load comes and goes, so once both sessions are loaded each frame runs on the one measured
+//! faster lately, re-measuring the other now and then. Both give bit-identical landmarks (MLAS
+//! and OpenVINO's CPU plugin split no reduction across threads; checked on whole clips): the
+//! choice changes the speed only, never the result.
 //!
 //! The one-thread session is loaded only once another process is seen taking CPU
-//! ([`OtherLoad`]): on free cores it never runs, and compiling it cost every job 0.15–0.25 s of
-//! start-up (README, Speed).
+//! ([`OtherLoad`]): on free cores it ran 13 of 399 frames (its re-measuring looks), and
+//! compiling it cost every job 0.15–0.25 s of start-up (README, Speed).
 
 use std::time::{Duration, Instant};
 
