@@ -11,7 +11,7 @@ use ort::value::TensorRef;
 use crate::error::PoseError;
 use crate::roi::NormRect;
 use crate::tensor::InputTensor;
-use crate::threads::{OtherLoad, ThreadChoice, OTHER_LOAD_CORES};
+use crate::threads::{OtherLoad, ThreadChoice};
 
 const INPUT: i32 = 256;
 /// The input square's side, for warming the session up.
@@ -129,11 +129,7 @@ impl Landmarker {
     /// not carry the compile, else in the background once it does. Each frame then runs on
     /// whichever is faster lately. `hint` goes with a missing model's error.
     pub fn with_lone(mut self, model: PathBuf, hint: String, load: Option<OtherLoad>) -> Self {
-        let free = |mut load: OtherLoad| {
-            let loaded = load.poll().is_some_and(|cores| cores >= OTHER_LOAD_CORES);
-            (!loaded).then_some(load)
-        };
-        self.lone = match load.and_then(free) {
+        self.lone = match load.and_then(|mut l| (!l.taken()).then_some(l)) {
             Some(load) => Lone::OnLoad { load, model, hint },
             None => Self::loaded(load_lone(&model, &hint)),
         };
@@ -155,7 +151,7 @@ impl Landmarker {
     /// Starts loading the one-thread session when load has come, and takes it once loaded.
     fn tend_lone(&mut self) {
         let load_came = match &mut self.lone {
-            Lone::OnLoad { load, .. } => load.poll().is_some_and(|cores| cores >= OTHER_LOAD_CORES),
+            Lone::OnLoad { load, .. } => load.taken(),
             _ => false,
         };
         let loaded = matches!(&self.lone, Lone::Loading(h) if h.is_finished());

@@ -28,7 +28,7 @@ const EWMA_ALPHA: f64 = 0.2;
 /// 2-core machine reads 0.00–0.02 between our own runs; one process spinning reads 1.00–1.04
 /// (`benches/load.py busy-core`, half-second windows). A quarter core is well above the first
 /// and catches lighter load (a browser, music) that still parks a pool thread now and then.
-pub const OTHER_LOAD_CORES: f64 = 0.25;
+const OTHER_LOAD_CORES: f64 = 0.25;
 /// Shortest window the load is read over: /proc's counters tick at 100 Hz, so a quarter second
 /// holds 50 ticks on 2 cores, and the first reading falls on the first frame after the models
 /// have loaded (0.5–0.8 s).
@@ -88,6 +88,11 @@ impl OtherLoad {
             let others = busy.saturating_sub(b0).saturating_sub(own.saturating_sub(o0));
             others as f64 / dt as f64 * self.cpus
         })
+    }
+
+    /// Whether other processes took [`OTHER_LOAD_CORES`] or more over the window just read.
+    pub fn taken(&mut self) -> bool {
+        self.poll().is_some_and(|cores| cores >= OTHER_LOAD_CORES)
     }
 }
 

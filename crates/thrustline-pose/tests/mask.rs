@@ -1,31 +1,20 @@
 //! The segmentation mask on real frames (the bundled sample): the person's torso is inside
 //! it, the frame's corners are not, and the core measures the back on it.
 
-use opencv::core::Mat;
-use opencv::prelude::*;
-use opencv::videoio::{VideoCapture, CAP_FFMPEG};
+mod common;
+
 use thrustline_core::landmarks::idx;
 use thrustline_core::{FrameGeometry, Side};
-use thrustline_pose::{PoseConfig, PoseTracker, RgbImage};
+use thrustline_pose::{PoseConfig, PoseTracker};
 
 #[test]
 fn mask_covers_the_torso_and_not_the_corners() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    if !root.join(".cache/onnxruntime/libonnxruntime.so").exists()
-        && std::env::var_os("ORT_DYLIB_PATH").is_none()
-    {
-        eprintln!("SKIP: ONNX Runtime not set up (bash scripts/setup.sh)");
-        return;
-    }
-    let sample = root.join("assets/glute_bridge_bodyweight_1rep.mp4");
-    let mut cap = VideoCapture::from_file(sample.to_str().unwrap(), CAP_FFMPEG).unwrap();
+    let Some(root) = common::root() else { return };
     let cfg = PoseConfig { models_dir: root.join("models"), threads: 1, ..PoseConfig::default() };
     let mut t = PoseTracker::new(cfg).unwrap();
-    let mut bgr = Mat::default();
     let mut checked = 0;
     let mut i = 0;
-    while cap.read(&mut bgr).unwrap() && !bgr.empty() {
-        let rgb = RgbImage::from_bgr(&bgr).unwrap();
+    for rgb in common::sample_frames(&root) {
         let p = t.process(&rgb, i as f64 * 33.3).unwrap();
         i += 1;
         if i % 15 != 0 {

@@ -1,25 +1,13 @@
 //! Under another process's load the landmark model also runs on one thread, and the landmarks
 //! stay those of the pool (the bundled sample, real frames).
 
-use opencv::core::Mat;
-use opencv::prelude::*;
-use opencv::videoio::{VideoCapture, CAP_FFMPEG};
+mod common;
+
 use thrustline_pose::{PoseConfig, PoseTracker, RgbImage};
 
 /// Passes over the sample a loaded run may take before its one-thread session is in use: the
 /// load is read over the models' loading, or from the first frames if that was too short.
 const MAX_PASSES: usize = 3;
-
-fn frames(root: &std::path::Path) -> Vec<RgbImage> {
-    let sample = root.join("assets/glute_bridge_bodyweight_1rep.mp4");
-    let mut cap = VideoCapture::from_file(sample.to_str().unwrap(), CAP_FFMPEG).unwrap();
-    let mut bgr = Mat::default();
-    let mut out = Vec::new();
-    while cap.read(&mut bgr).unwrap() && !bgr.empty() {
-        out.push(RgbImage::from_bgr(&bgr).unwrap());
-    }
-    out
-}
 
 /// Every frame's landmarks as bits, for an exact comparison.
 fn run(t: &mut PoseTracker, frames: &[RgbImage]) -> Vec<Option<Vec<u32>>> {
@@ -37,18 +25,12 @@ fn run(t: &mut PoseTracker, frames: &[RgbImage]) -> Vec<Option<Vec<u32>>> {
 
 #[test]
 fn another_process_s_load_brings_the_one_thread_session_with_the_same_landmarks() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    if !root.join(".cache/onnxruntime/libonnxruntime.so").exists()
-        && std::env::var_os("ORT_DYLIB_PATH").is_none()
-    {
-        eprintln!("SKIP: ONNX Runtime not set up (bash scripts/setup.sh)");
-        return;
-    }
+    let Some(root) = common::root() else { return };
     if !std::path::Path::new("/proc/stat").exists() {
         eprintln!("SKIP: no /proc/stat to read the load from");
         return;
     }
-    let frames = frames(&root);
+    let frames = common::sample_frames(&root);
     assert!(frames.len() > 50, "{} frames", frames.len());
     let cfg = |threads| PoseConfig { models_dir: root.join("models"), threads, ..PoseConfig::default() };
 
