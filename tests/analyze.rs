@@ -144,6 +144,23 @@ fn shared_clips_reps_faults_and_outputs() {
             );
             assert!(csv_text.contains("overarch_lower_back:view"), "{clip}: csv not_judged column");
         }
+        // One story on a session judged in part: the camera warning names the reps it hid and
+        // says the others were judged, never "not judged from this angle" beside clean reps.
+        let off_side: Vec<u64> =
+            reps.iter().filter(|r| r["view"] != "side").map(|r| r["index"].as_u64().unwrap()).collect();
+        let camera = s["warnings"].as_array().unwrap().iter().find(|w| w["id"] == "camera_frontal");
+        assert_eq!(
+            camera.is_some(),
+            !off_side.is_empty() || (reps.is_empty() && s["camera_view"] != "side"),
+            "{clip}"
+        );
+        if let (Some(w), true) = (camera, !off_side.is_empty() && off_side.len() < reps.len()) {
+            let m = w["message"].as_str().unwrap();
+            let named =
+                if off_side.len() == 1 { format!("saw rep {}", off_side[0]) } else { "saw reps ".into() };
+            assert!(m.starts_with(&format!("The camera {named}")), "{clip}: {m}");
+            assert!(m.contains("judged from the side") && html.contains(m), "{clip}: {m}");
+        }
         // Every rep's hips rose at a speed a lifter can (issue 16: 0.05 to 2 m/s), over a
         // range a bridge covers.
         for r in reps {

@@ -491,15 +491,46 @@ impl LookAlikeReason {
 /// Reasons a look-alike warning names (session.json keeps them all).
 const MESSAGE_REASONS: usize = 2;
 
-/// A look-alike warning's message with what was seen ("…; seen: the feet left the floor.").
-pub fn warning_message(w: Warning, reasons: &[LookAlikeReason]) -> String {
+/// A warning's message as the session gives it: a look-alike warning with what was seen
+/// ("…; seen: the feet left the floor."), the camera warning naming the reps it hid when others
+/// were judged from the side (a session whose camera turned mid-set, or a rep at the view's
+/// limit: "not judged from this angle" beside reps judged clean read as a contradiction).
+pub fn warning_message(w: Warning, reasons: &[LookAlikeReason], reps: &[Rep]) -> String {
     let base = w.message();
+    if w == Warning::CameraFrontal {
+        let hidden: Vec<u32> = reps.iter().filter(|r| !r.form_judged()).map(|r| r.index).collect();
+        let judged: Vec<u32> = reps.iter().filter(|r| r.form_judged()).map(|r| r.index).collect();
+        if hidden.is_empty() || judged.is_empty() {
+            return base.to_string();
+        }
+        let its = if hidden.len() == 1 { "its" } else { "their" };
+        let were = if judged.len() == 1 { "was" } else { "were" };
+        return format!(
+            "The camera saw {} from off the side (turned, or looking down from above): {its} hip, knee and foot faults are not judged; {} {were} judged from the side. Put the camera at your side, level with your hips.",
+            rep_list(&hidden),
+            rep_list(&judged),
+        );
+    }
     if reasons.is_empty() || !matches!(w, Warning::NotAHipThrust | Warning::LookAlikeMovement) {
         return base.to_string();
     }
     // The two seen most often: a third reason adds words, not help.
     let seen: Vec<&str> = reasons.iter().take(MESSAGE_REASONS).map(|r| r.phrase()).collect();
     format!("{base} Seen: {}.", seen.join("; "))
+}
+
+/// Rep numbers in words: "rep 3", "reps 1 and 2", "reps 1, 2 and 4", "reps 1–5".
+fn rep_list(ix: &[u32]) -> String {
+    let run = ix.len() > 2 && ix.windows(2).all(|w| w[1] == w[0] + 1);
+    match ix {
+        [one] => format!("rep {one}"),
+        [first, .., last] if run => format!("reps {first}–{last}"),
+        [head @ .., last] => {
+            let head: Vec<String> = head.iter().map(u32::to_string).collect();
+            format!("reps {} and {last}", head.join(", "))
+        }
+        [] => String::new(),
+    }
 }
 
 /// Hip-thrust variation the user trains (informational; the core detects single-leg itself).
@@ -641,7 +672,7 @@ impl SessionSummary {
     /// Each warning with its message, naming what was seen: the words the report, the live
     /// window and the terminal all give.
     pub fn worded_warnings(&self) -> impl Iterator<Item = (Warning, String)> + '_ {
-        self.warnings.iter().map(|&w| (w, warning_message(w, &self.look_alike_reasons)))
+        self.warnings.iter().map(|&w| (w, warning_message(w, &self.look_alike_reasons, &self.reps)))
     }
 }
 
@@ -701,13 +732,46 @@ mod look_alike_tests {
 
     #[test]
     fn a_look_alike_warning_says_what_was_seen() {
-        let m = warning_message(Warning::NotAHipThrust, &[LookAlikeReason::HandsBearingWeight]);
+        let m = warning_message(Warning::NotAHipThrust, &[LookAlikeReason::HandsBearingWeight], &[]);
         assert!(m.ends_with("Seen: the arms moved the weight, not the hips."), "{m}");
         let all = LookAlikeReason::ALL;
-        let m = warning_message(Warning::LookAlikeMovement, &all);
+        let m = warning_message(Warning::LookAlikeMovement, &all, &[]);
         assert_eq!(m.matches("; ").count(), MESSAGE_REASONS - 1, "{m}");
         // Other warnings keep their words.
-        assert_eq!(warning_message(Warning::NoPose, &all), Warning::NoPose.message());
-        assert_eq!(warning_message(Warning::NotAHipThrust, &[]), Warning::NotAHipThrust.message());
+        assert_eq!(warning_message(Warning::NoPose, &all, &[]), Warning::NoPose.message());
+        assert_eq!(warning_message(Warning::NotAHipThrust, &[], &[]), Warning::NotAHipThrust.message());
+    }
+
+    fn rep(index: u32, view: CameraView) -> Rep {
+        Rep {
+            index,
+            set: 1,
+            side: crate::Side::Left,
+            start_s: 0.0,
+            lockout_s: 1.0,
+            end_s: 2.0,
+            complete: true,
+            metrics: RepMetrics::default(),
+            faults: Vec::new(),
+            judgements: Vec::new(),
+            view: Some(view),
+            mean_concentric_velocity_m_s: None,
+            peak_concentric_velocity_m_s: None,
+            range_of_motion_cm: None,
+        }
+    }
+
+    #[test]
+    fn the_camera_warning_names_the_reps_it_hid_beside_judged_ones() {
+        let (s, o) = (CameraView::Side, CameraView::Oblique);
+        let whole = warning_message(Warning::CameraFrontal, &[], &[rep(1, o), rep(2, CameraView::Frontal)]);
+        assert_eq!(whole, Warning::CameraFrontal.message());
+        let m = warning_message(Warning::CameraFrontal, &[], &[rep(1, s), rep(2, s), rep(3, o)]);
+        assert!(m.starts_with("The camera saw rep 3 from off the side"), "{m}");
+        assert!(m.contains("its hip, knee and foot faults are not judged; reps 1 and 2 were judged"), "{m}");
+        let m = warning_message(Warning::CameraFrontal, &[], &[rep(1, o), rep(2, s), rep(3, o), rep(4, o)]);
+        assert!(m.contains("saw reps 1, 3 and 4 from off the side"), "{m}");
+        assert!(m.contains("their hip, knee and foot faults are not judged; rep 2 was judged"), "{m}");
+        assert_eq!(rep_list(&[2, 3, 4, 5]), "reps 2–5");
     }
 }

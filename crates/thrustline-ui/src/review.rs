@@ -425,7 +425,7 @@ impl ReviewApp {
         // product's own words from the warning's id, whatever text a received file carries.
         self.trace.warnings_shown.clear();
         for w in &s.warnings {
-            let text = thrustline_core::warning_message(w.id, &s.look_alike_reasons);
+            let text = thrustline_core::warning_message(w.id, &s.look_alike_reasons, &s.reps);
             ui.label(RichText::new(&text).color(widgets::WARN));
             self.trace.warnings_shown.push(text);
         }
