@@ -161,6 +161,26 @@ fn shared_clips_reps_faults_and_outputs() {
             assert!(m.starts_with(&format!("The camera {named}")), "{clip}: {m}");
             assert!(m.contains("judged from the side") && html.contains(m), "{clip}: {m}");
         }
+        // "Clean" only where the form was seen: from the side, with the hip's extension (overarch,
+        // lockout, squeeze) not hidden from the camera (the barbell clip's plate hides it).
+        let seen = |r: &Value| {
+            r["view"] == "side"
+                && r["judgements"].as_array().unwrap().iter().all(|j| {
+                    let hip = ["overarch_lower_back", "incomplete_lockout", "no_top_squeeze"]
+                        .contains(&j["id"].as_str().unwrap());
+                    !(hip
+                        && j["verdict"] == "not_judged"
+                        && !["cut", "clip_ended"].contains(&j["reason"].as_str().unwrap()))
+                })
+        };
+        let clean = reps.iter().filter(|r| seen(r) && r["faults"].as_array().unwrap().is_empty()).count();
+        assert_eq!(html.matches(r#"<tr class="rep clean""#).count(), clean, "{clip}: clean rows");
+        let seen_n = reps.iter().filter(|r| seen(r)).count();
+        if seen_n > 0 {
+            assert!(html.contains(&format!("clean reps ({clean} of {seen_n} judged)")), "{clip}: clean card");
+        } else if !reps.is_empty() {
+            assert!(html.contains("<b>–</b><span>clean reps:"), "{clip}: clean card without a rep seen");
+        }
         // Every rep's hips rose at a speed a lifter can (issue 16: 0.05 to 2 m/s), over a
         // range a bridge covers.
         for r in reps {

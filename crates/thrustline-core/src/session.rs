@@ -146,6 +146,12 @@ impl NotJudgedReason {
         }
     }
 
+    /// What the camera could not see (its angle, something in the way, the frame's edge,
+    /// landmarks that never settled, no depth), as against timing (a cut, the clip's end).
+    pub fn is_the_cameras(self) -> bool {
+        !matches!(self, NotJudgedReason::Cut | NotJudgedReason::ClipEnded)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             NotJudgedReason::View => "view",
@@ -159,8 +165,15 @@ impl NotJudgedReason {
     }
 }
 
+/// The faults that read the hip's extension: without them seen, a rep's form was not.
+const HIP_EXTENSION: [FaultId; 3] =
+    [FaultId::OverarchLowerBack, FaultId::IncompleteLockout, FaultId::NoTopSqueeze];
+
 /// Uneven hips from a side view: the one check a side view cannot make.
 const HIPS_FROM_THE_SIDE: &str = "uneven hips: not judged from the side (needs a camera at your feet)";
+/// Uneven hips from an angle between the side and the feet.
+const HIPS_FROM_AN_ANGLE: &str =
+    "uneven hips: not judged from this angle (needs the camera square at your feet)";
 
 /// One fault's verdict on one rep.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -301,10 +314,21 @@ impl Rep {
         self.view.is_none_or(|v| v == CameraView::Side)
     }
 
-    /// Clean: judged, and no fault raised. A rep seen from an angle that hides its form is
-    /// not called clean, whatever it did.
+    /// Its form was seen: judged from the side, and the hip's extension (the movement itself:
+    /// overarch, lockout, squeeze) not hidden from the camera. A plate in front of the hips, the
+    /// frame's edge or unsettled landmarks there leave the rep unseen; the clip's end or a cut
+    /// (timing) and a foot the camera could not see leave it seen, partly (the table says which).
+    pub fn form_seen(&self) -> bool {
+        self.form_judged()
+            && !self.not_judged().any(|(id, why)| HIP_EXTENSION.contains(&id) && why.is_the_cameras())
+    }
+
+    /// Clean: its form seen, and no fault raised. A rep whose hip extension the camera could
+    /// not see (its angle, a plate) is not called clean, whatever it did: the barbell clip's
+    /// reps, their knees behind the plate, had been "100 % clean" with seven of their eight
+    /// side-view checks not judged.
     pub fn is_clean(&self) -> bool {
-        self.faults.is_empty() && self.form_judged()
+        self.faults.is_empty() && self.form_seen()
     }
 
     /// The rep's not-judged faults grouped by reason, in plain words: one line per reason,
@@ -329,7 +353,9 @@ impl Rep {
             })
             .collect();
         if self.not_judged().any(|(id, r)| hips(id, r)) {
-            lines.push(HIPS_FROM_THE_SIDE.to_string());
+            // From an oblique or frontal angle "from the side" would misname the camera.
+            let line = if self.form_judged() { HIPS_FROM_THE_SIDE } else { HIPS_FROM_AN_ANGLE };
+            lines.push(line.to_string());
         }
         lines
     }

@@ -1708,3 +1708,48 @@ fn a_lying_single_leg_raise_counts_nothing_from_any_side() {
         }
     }
 }
+
+/// A clip that ends as the hips come down: a lowering seen for longer than an uncontrolled one
+/// can take is clear, whatever came after; one the clip cut shorter stays not judged (the clip
+/// ended). Before, both said "the clip ended first".
+#[test]
+fn a_lowering_the_clip_ended_in_is_judged_as_far_as_it_was_seen() {
+    let reps = [clean(Inject::Clean), clean(Inject::Clean)];
+    let full = generate(&reps, 30.0, 0.0, 0.0, false, 7);
+    // Rep 2's lowering starts after rep 1 (4.1 s), its pause, ascent and hold: at 6.7 s.
+    let lowering = 6.7;
+    for (seen_s, clear) in [(0.9, true), (0.1, false)] {
+        let frames: Vec<(f64, Option<PoseObservation>)> =
+            full.frames.iter().filter(|(t, _)| *t <= (lowering + seen_s) * 1000.0).cloned().collect();
+        let s = run(&Clip { frames, obscured: Vec::new(), tops: Vec::new() });
+        assert_eq!(s.reps.len(), 2, "lowering seen {seen_s} s");
+        let j = s.reps[1].judgement(FaultId::UncontrolledLowering).unwrap();
+        if clear {
+            assert_eq!(j.verdict, Verdict::Clear, "lowering seen {seen_s} s: {j:?}");
+        } else {
+            assert_eq!(j.reason, Some(NotJudgedReason::ClipEnded), "lowering seen {seen_s} s: {j:?}");
+        }
+        assert!(s.reps[0]
+            .judgement(FaultId::UncontrolledLowering)
+            .is_some_and(|j| j.verdict == Verdict::Clear));
+    }
+}
+
+/// A one-frame spike of the hip angle at a set's end is no partial rep; a real half rise is.
+#[test]
+fn a_spike_is_no_partial_rep() {
+    let reps = [clean(Inject::Clean)];
+    let mut clip = generate(&reps, 30.0, 0.0, 0.0, false, 9);
+    let last = clip.frames.len() - 6;
+    // The hips read 30° higher on one frame (a landmark jumping), as the oblique barbell clip's
+    // last frames did.
+    let base = clip.frames[last].1.unwrap();
+    let mut spike = base;
+    for i in [idx::LEFT_HIP, idx::RIGHT_HIP] {
+        spike.landmarks[i].y -= 0.06;
+    }
+    clip.frames[last].1 = Some(spike);
+    let s = run(&clip);
+    assert_eq!(s.reps.len(), 1);
+    assert!(s.partial_reps.is_empty(), "{:?}", s.partial_reps);
+}

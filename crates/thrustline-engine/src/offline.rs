@@ -183,9 +183,39 @@ struct Run<'a> {
     progress: &'a dyn Progress,
 }
 
-/// The highest point of the current rep's top, kept until the hips come down: (rep, hip angle,
-/// time, annotated frame).
-type Top = (u32, f32, f64, Mat);
+/// The highest point of a rep's top, kept for its key frames: the frame as decoded with what
+/// the overlay draws on it. The top's own key frame is drawn with no fault banner, a fault's with
+/// its own: the banner up at that moment may be the rep before's (the lumbar-then-quad bridge's
+/// rep 2 top had carried rep 1's overarch cue), and a fault captured when it was raised showed
+/// the lowering, not the top it was seen at.
+struct Top {
+    rep: u32,
+    angle: f32,
+    t_s: f64,
+    raw: Mat,
+    fa: Option<thrustline_core::FrameAnalysis>,
+    lm: Option<[thrustline_core::Landmark; 33]>,
+    setup: Option<&'static str>,
+}
+
+impl Top {
+    fn new(rep: u32, t_s: f64) -> Self {
+        Self { rep, angle: f32::MIN, t_s, raw: Mat::default(), fa: None, lm: None, setup: None }
+    }
+
+    /// Whether a frame of the top was kept.
+    fn seen(&self) -> bool {
+        self.angle > f32::MIN
+    }
+
+    /// The kept frame, drawn, with `banner` as the fault banner.
+    fn drawn(&self, banner: Option<&str>) -> Result<Mat, EngineError> {
+        let mut img = self.raw.clone();
+        let hud = draw::Hud { analysis: self.fa.as_ref(), banner, setup: self.setup };
+        draw::overlay(&mut img, self.lm.as_ref(), &hud)?;
+        Ok(img)
+    }
+}
 
 impl Run<'_> {
     /// Decode, pose and core + writers on three threads. Returns the summary, the key frames
@@ -287,6 +317,8 @@ impl Run<'_> {
         let mut keyframes: Vec<KeyFrame> = Vec::new();
         let mut banner = draw::Banner::default();
         let mut top: Option<Top> = None;
+        // The rep whose top ended last: faults are often raised after it (at the lowering's end).
+        let mut last_top: Option<Top> = None;
         let (mut bgr, mut small) = (Mat::default(), Mat::default());
         for (f, p, mask) in rx.iter() {
             let obs = p.as_ref().map(PoseFrame::observation);
@@ -295,20 +327,20 @@ impl Run<'_> {
             let fa = analyzer.update_masked(f.t_ms, obs.as_ref(), view.as_ref());
             let t_s = f.t_ms / 1000.0;
             writer.frame(&FrameLine::new(&fa, p.as_ref().map(|p| &p.landmarks)))?;
-            let mut capture: Vec<String> = Vec::new();
+            let mut capture: Vec<(u32, thrustline_core::FaultId)> = Vec::new();
             for e in fa.events.iter() {
                 match *e {
                     Event::FaultRaised { rep, id } => {
                         banner.show(id.cue(), t_s);
-                        capture.push(format!("rep {rep}: {}", id.cue()));
+                        capture.push((rep, id));
                     }
-                    Event::RepCounted { rep } => top = Some((rep, f32::MIN, t_s, Mat::default())),
+                    Event::RepCounted { rep } => top = Some(Top::new(rep, t_s)),
                     _ => {}
                 }
             }
             let at_top = matches!(fa.phase, Phase::Lockout);
             let higher =
-                at_top && top.as_ref().is_some_and(|tp| fa.hip_angle_smoothed.is_some_and(|h| h > tp.1));
+                at_top && top.as_ref().is_some_and(|tp| fa.hip_angle_smoothed.is_some_and(|h| h > tp.angle));
             if video.is_some() || !capture.is_empty() || higher {
                 // Draw at the output size: the overlay scales with it and costs less.
                 if out_size.width != f.rgb.mat().cols() {
@@ -319,37 +351,78 @@ impl Run<'_> {
                 } else {
                     imgproc::cvt_color_def(f.rgb.mat(), &mut bgr, imgproc::COLOR_RGB2BGR)?;
                 }
-                let hud = draw::Hud {
-                    analysis: Some(&fa),
-                    banner: banner.at(t_s),
-                    setup: analyzer.setup_issue().map(|i| i.message()),
-                };
-                draw::overlay(&mut bgr, p.as_ref().map(|p| &p.landmarks), &hud)?;
+                let setup = analyzer.setup_issue().map(|i| i.message());
+                let lm = p.as_ref().map(|p| &p.landmarks);
+                if let (true, Some(tp), Some(h)) = (higher, top.as_mut(), fa.hip_angle_smoothed) {
+                    tp.angle = h;
+                    tp.t_s = t_s;
+                    bgr.copy_to(&mut tp.raw)?;
+                    (tp.fa, tp.lm, tp.setup) = (Some(fa), lm.copied(), setup);
+                }
+                let hud = draw::Hud { analysis: Some(&fa), banner: banner.at(t_s), setup };
+                draw::overlay(&mut bgr, lm, &hud)?;
                 if let Some(w) = video.as_mut() {
                     w.write(&bgr)?;
                 }
-                if let (true, Some(tp), Some(h)) = (higher, top.as_mut(), fa.hip_angle_smoothed) {
-                    tp.1 = h;
-                    tp.2 = t_s;
-                    bgr.copy_to(&mut tp.3)?;
-                }
-                for caption in capture {
-                    if keyframes.len() < MAX_KEYFRAMES {
-                        keyframes.push(KeyFrame { caption, t_s, jpeg: jpeg(&bgr)? });
+                for (rep, id) in capture {
+                    if keyframes.len() >= MAX_KEYFRAMES {
+                        break;
                     }
+                    let caption = format!("rep {rep}: {}", id.cue());
+                    // Shown at the rep's top, where it was seen; a lowering's at its end.
+                    let at = [top.as_ref(), last_top.as_ref()]
+                        .into_iter()
+                        .flatten()
+                        .find(|tp| tp.rep == rep && tp.seen())
+                        .filter(|_| id != thrustline_core::FaultId::UncontrolledLowering);
+                    let kf = match at {
+                        Some(tp) => {
+                            KeyFrame { caption, t_s: tp.t_s, jpeg: jpeg(&tp.drawn(Some(id.cue()))?)? }
+                        }
+                        None => KeyFrame { caption, t_s, jpeg: jpeg(&bgr)? },
+                    };
+                    keyframes.push(kf);
                 }
             }
-            if !at_top && top.as_ref().is_some_and(|tp| tp.1 > f32::MIN) {
-                if let (Some(tp), true) = (top.take(), keyframes.len() < MAX_KEYFRAMES) {
-                    keyframes.push(top_keyframe(tp)?);
+            if !at_top && top.as_ref().is_some_and(Top::seen) {
+                if let Some(tp) = top.take() {
+                    if keyframes.len() < MAX_KEYFRAMES {
+                        keyframes.push(top_keyframe(&tp)?);
+                    }
+                    last_top = Some(tp);
                 }
             }
             self.progress.frame();
         }
-        // A clip that ends at the top still gets that rep's key frame.
-        if let (Some(tp), true) = (top.take().filter(|tp| tp.1 > f32::MIN), keyframes.len() < MAX_KEYFRAMES) {
-            keyframes.push(top_keyframe(tp)?);
+        let summary = analyzer.finish();
+        // Faults judged when the clip ended (its last rep still at the top) get their key frame
+        // from that top too.
+        for r in &summary.reps {
+            for f in &r.faults {
+                let caption = format!("rep {}: {}", r.index, f.id.cue());
+                let tp = [top.as_ref(), last_top.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .find(|tp| tp.rep == r.index && tp.seen());
+                if let (Some(tp), false) = (tp, keyframes.iter().any(|k| k.caption == caption)) {
+                    if keyframes.len() < MAX_KEYFRAMES {
+                        keyframes.push(KeyFrame {
+                            caption,
+                            t_s: tp.t_s,
+                            jpeg: jpeg(&tp.drawn(Some(f.id.cue()))?)?,
+                        });
+                    }
+                }
+            }
         }
+        // A clip that ends at the top still gets that rep's key frame.
+        if let (Some(tp), true) = (top.take().filter(Top::seen), keyframes.len() < MAX_KEYFRAMES) {
+            keyframes.push(top_keyframe(&tp)?);
+        }
+        // A top shown with a fault's banner needs no second, plain copy.
+        let with_fault: Vec<f64> =
+            keyframes.iter().filter(|k| !k.caption.contains(" top (")).map(|k| k.t_s).collect();
+        keyframes.retain(|k| !(k.caption.contains(" top (") && with_fault.contains(&k.t_s)));
         keyframes.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
         let video_done = match video {
             Some(w) => {
@@ -368,7 +441,7 @@ impl Run<'_> {
             }
             None => false,
         };
-        Ok((analyzer.finish(), keyframes, video_done))
+        Ok((summary, keyframes, video_done))
     }
 }
 
@@ -480,8 +553,9 @@ fn frames_in(path: &Path) -> u64 {
     VideoSource::open_file(path).map_or(0, |s| s.info().frame_count)
 }
 
-fn top_keyframe((rep, angle, t, img): Top) -> Result<KeyFrame, EngineError> {
-    Ok(KeyFrame { caption: format!("rep {rep} top ({angle:.0} deg)"), t_s: t, jpeg: jpeg(&img)? })
+fn top_keyframe(tp: &Top) -> Result<KeyFrame, EngineError> {
+    let caption = format!("rep {} top ({:.0} deg)", tp.rep, tp.angle);
+    Ok(KeyFrame { caption, t_s: tp.t_s, jpeg: jpeg(&tp.drawn(None)?)? })
 }
 
 fn jpeg(bgr: &Mat) -> Result<Vec<u8>, EngineError> {
@@ -522,21 +596,25 @@ pub fn summary_table(outcomes: &[Outcome]) -> String {
         writeln!(out, "{:<36} {:>5} {:>8} {:>6} {:>9}  faults", "video", "reps", "partial", "clean", "speed");
     for o in outcomes {
         let s = &o.session;
+        // In rep order, as the report lists them.
         let mut faults: Vec<String> = Vec::new();
         for r in &s.reps {
-            for f in &r.faults {
-                faults.push(format!("{}@{}", f.id.as_str(), r.index));
-            }
+            let mut ids: Vec<&str> = r.faults.iter().map(|f| f.id.as_str()).collect();
+            ids.sort_unstable();
+            faults.extend(ids.into_iter().map(|id| format!("{id}@{}", r.index)));
         }
-        faults.sort();
         let name = o.video.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        // No rep's form seen (an angle or a plate hid it): a dash, as the report says it, not
+        // "0 clean", which reads as every rep faulty.
+        let seen = s.reps.iter().any(|r| r.form_seen());
+        let clean = if seen || s.reps.is_empty() { s.clean_reps().to_string() } else { "–".into() };
         let _ = writeln!(
             out,
             "{:<36} {:>5} {:>8} {:>6} {:>7.1}x  {}",
             name,
             s.reps.len(),
             s.partial_reps.len(),
-            s.clean_reps(),
+            clean,
             o.realtime,
             if faults.is_empty() { "-".to_string() } else { faults.join(" ") }
         );

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use base64::Engine;
-use thrustline_core::{CameraView, FaultId, Severity};
+use thrustline_core::{CameraView, FaultId, NotJudgedReason, Severity, Warning};
 
 use crate::session::Session;
 
@@ -47,7 +47,12 @@ fn tick_step(span: f64) -> f64 {
 fn plot(s: &Session, series: &[(f64, Option<f32>)]) -> String {
     let (w, h, ml, mr, mt, mb) = (960.0, 280.0, 44.0, 12.0, 12.0, 28.0);
     let t_end = series.last().map_or(1.0, |p| p.0).max(s.input.duration_s).max(1e-3);
-    let (a_lo, a_hi) = (80.0f64, 200.0f64);
+    // 80–200° holds every bridge and thrust; a look-alike's angles (a bench press's 230°) widen
+    // it, rather than being drawn as a flat line along the edge.
+    let seen = series.iter().filter_map(|p| p.1).map(f64::from).filter(|a| a.is_finite());
+    let (lo, hi) = seen.fold((80.0f64, 200.0f64), |(lo, hi), a| (lo.min(a), hi.max(a)));
+    let (a_lo, a_hi) = ((lo / 10.0).floor() * 10.0, (hi / 10.0).ceil() * 10.0);
+    let (a_lo, a_hi) = (a_lo.max(0.0), a_hi.min(360.0));
     let x = |t: f64| ml + (t / t_end) * (w - ml - mr);
     let y = |a: f64| mt + (1.0 - (a.clamp(a_lo, a_hi) - a_lo) / (a_hi - a_lo)) * (h - mt - mb);
     let mut o = String::new();
@@ -66,7 +71,8 @@ fn plot(s: &Session, series: &[(f64, Option<f32>)]) -> String {
         ml + 6.0,
         y(band_hi) + 12.0
     );
-    for a in [90.0, 120.0, 150.0, 180.0] {
+    let first_tick = (a_lo / 30.0).ceil() as i32;
+    for a in (first_tick..).map(|k| f64::from(k) * 30.0).take_while(|&a| a <= a_hi) {
         let _ = write!(
             o,
             r##"<line x1="{ml}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#dde"/><text x="4" y="{:.1}">{a:.0}</text>"##,
@@ -121,7 +127,10 @@ fn plot(s: &Session, series: &[(f64, Option<f32>)]) -> String {
     o
 }
 
-/// The whole report.
+/// The top of the reps-in-reserve scale trainers rate sets with (RIR 0–10, the RIR-based RPE
+/// scale of Zourdos et al., 2016): a velocity slope's count beyond it is shown as "over".
+const RIR_SCALE_MAX: f32 = 10.0;
+
 /// The hips' mean concentric velocity per rep as bars (the peak as a tick), each set's loss
 /// and reps in reserve, and what the figures are scaled by; nothing without velocities.
 fn velocity_section(o: &mut String, s: &Session) {
@@ -184,6 +193,11 @@ fn velocity_section(o: &mut String, s: &Session) {
             set.velocity_loss_pct.unwrap_or(0.0)
         );
         match set.reps_in_reserve {
+            // Past the training scale's top, a count is the slope's extrapolation, not a
+            // lifter's reserve (a bodyweight bridge's 5 reps had read "about 27").
+            Some(rir) if rir > RIR_SCALE_MAX => {
+                let _ = write!(o, ", over {RIR_SCALE_MAX:.0} reps in reserve (far from failure).");
+            }
             Some(rir) => {
                 let _ = write!(o, ", about {rir:.0} reps in reserve.");
             }
@@ -205,6 +219,7 @@ fn velocity_section(o: &mut String, s: &Session) {
     });
 }
 
+/// The whole report.
 pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -> String {
     let mut o = String::with_capacity(64 * 1024);
     let title = std::path::Path::new(&s.input.file)
@@ -231,15 +246,17 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     // Summary.
     let reps = s.reps.len();
     let clean = s.clean_reps();
-    // Clean is a share of the reps whose form was judged; a view that hid it says so.
-    let judged = s.reps.iter().filter(|r| r.form_judged()).count();
+    // Clean is a share of the reps whose form was seen; a view or a plate that hid it says so.
+    let judged = s.reps.iter().filter(|r| r.form_seen()).count();
     let (ratio, ratio_caption) = if judged > 0 {
         (
             format!("{:.0}%", 100.0 * clean as f64 / judged as f64),
             format!("clean reps ({clean} of {judged} judged)"),
         )
-    } else if reps > 0 {
+    } else if reps > 0 && s.reps.iter().all(|r| !r.form_judged()) {
         ("–".into(), "clean reps: form not judged from this angle".to_string())
+    } else if reps > 0 {
+        ("–".into(), "clean reps: the hips' extension was hidden (see the table)".to_string())
     } else {
         ("–".into(), "clean reps".to_string())
     };
@@ -261,7 +278,8 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         o,
         r#"<section id="summary"><h2>Summary</h2><div class="cards"><div class="card"><b id="rep-count">{reps}</b><span>reps counted</span></div><div class="card"><b>{}</b><span>partial reps</span></div><div class="card"><b>{}</b><span>sets</span></div><div class="card"><b>{ratio}</b><span>{ratio_caption}</span></div><div class="card"><b>{tempo}</b><span>mean up / hold / down</span></div><div class="card"><b>{} deg</b><span>mean lockout hip angle</span></div></div>"#,
         s.partial_reps.len(),
-        s.sets.len(),
+        // Sets with a counted rep: a set of look-alikes alone is no set trained ("0 reps, 1 sets").
+        s.sets.iter().filter(|x| x.reps > 0).count(),
         mean(&|r| Some(f64::from(r.metrics.lockout_hip_angle)))
     );
     for w in &s.warnings {
@@ -296,15 +314,34 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     o.push_str(r#"<section id="cues"><h2>What to work on</h2>"#);
     let unjudged = s.reps.iter().filter(|r| r.form_partly_unseen()).count();
     if s.reps.is_empty() {
-        // Nothing was judged: "no faults" would read as a clean set.
-        let why = if s.warnings.is_empty() { "" } else { "; the notes above say why" };
+        // Nothing was judged: "no faults" would read as a clean set. Say why, from what the
+        // warnings say or else from what the hips did (a camera warning alone does not say it).
+        let told = s.warnings.iter().any(|w| {
+            matches!(
+                w.id,
+                Warning::NotAHipThrust | Warning::NoPose | Warning::LowConfidence | Warning::CannotSeeEnough
+            )
+        });
+        let why = if told {
+            "; the notes above say why"
+        } else if !s.partial_reps.is_empty() {
+            ": the hips rose, but never to lockout (the partial reps below)"
+        } else {
+            ": the hips never rose from bent to straight, as a hip thrust or bridge does"
+        };
         let _ = write!(o, "<p>No rep was counted, so no form was judged{why}.</p>");
     } else if by_fault.is_empty() && unjudged == 0 {
         o.push_str("<p>No faults: every counted rep met the checks.</p>");
     } else if by_fault.is_empty() {
+        // Uneven hips are judged only from the feet: on a side view every row says so, and
+        // "1 of 5 reps" beside five such rows read as a miscount.
+        let hips_everywhere = s.reps.iter().all(|r| {
+            r.not_judged().any(|(id, why)| id == FaultId::HipsUneven && why == NotJudgedReason::View)
+        });
+        let besides = if hips_everywhere { " besides uneven hips (judged only from your feet)" } else { "" };
         let _ = write!(
             o,
-            r#"<p>No fault seen. Some checks could not be made on {unjudged} of {reps} reps; the table below says which and why.</p>"#
+            r#"<p>No fault seen. Some checks{besides} could not be made on {unjudged} of {reps} reps; the table below says which and why.</p>"#
         );
     } else {
         o.push_str("<ul>");

@@ -317,10 +317,14 @@ pub fn rep_table(ui: &mut egui::Ui, reps: &[Rep], id: &str) -> Option<u32> {
                     // Clean only as far as this angle shows: say so rather than "clean".
                     ui.label(RichText::new("not judged from this angle").color(DIM))
                         .on_hover_text(r.not_judged_lines().join("\n"));
+                } else if r.faults.is_empty() && !r.form_seen() {
+                    // Seen from the side, but the hips' extension was hidden (a plate).
+                    ui.label(RichText::new("not judged: hip line hidden").color(DIM))
+                        .on_hover_text(r.not_judged_lines().join("\n"));
                 } else if r.faults.is_empty() && r.form_partly_unseen() {
-                    // Clean as the summary counts it (seen from the side), but a plate, the
-                    // frame's edge or unsettled landmarks kept some faults from being judged:
-                    // the hover says which and why.
+                    // Clean as the summary counts it (the hips' extension seen from the side),
+                    // but the frame's edge, unsettled landmarks or the clip's end kept some
+                    // faults from being judged: the hover says which and why.
                     ui.label(RichText::new("clean (part not judged)").color(ACCENT))
                         .on_hover_text(r.not_judged_lines().join("\n"));
                 } else if r.faults.is_empty() {

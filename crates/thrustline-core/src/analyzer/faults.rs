@@ -437,6 +437,27 @@ impl Analyzer {
         }
     }
 
+    /// A lowering the clip ended in (still under way, or its bottom not yet settled): what was
+    /// seen of it, from the top hold's end to `last_t`, is the least it took. Past what an
+    /// uncontrolled lowering takes, it was controlled whatever came after (clear); short of
+    /// that it stays not judged (the clip ended). The bridges that end as the hips come down had
+    /// said "the clip ended first" of lowerings the report's chart shows taking over a second.
+    pub(super) fn judge_lowering_so_far(&mut self, idx: u32, top_end: f64, last_t: f64) {
+        let c = self.cfg;
+        let Some(r) = self.reps.get(idx as usize - 1) else { return };
+        if r.view != Some(CameraView::Side) {
+            return;
+        }
+        let seen = (last_t - top_end).max(0.0);
+        let conc = r.metrics.tempo.concentric_s;
+        let controlled = seen >= c.uncontrolled_eccentric_ratio * conc
+            || seen >= c.uncontrolled_eccentric_max_s - self.timing_margin_s;
+        if controlled {
+            let id = FaultId::UncontrolledLowering;
+            self.set_verdict(idx, id, Judgement::clear(id));
+        }
+    }
+
     /// The eccentric runs from the end of the top hold to the lowest point of the bottom.
     pub(super) fn judge_lowering(&mut self, ev: &mut Events) {
         let Some((idx, top_end)) = self.pending_lowering.take() else { return };

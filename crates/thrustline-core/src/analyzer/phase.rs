@@ -3,6 +3,12 @@
 
 use super::*;
 
+/// A rise shorter than this from its start to its peak is a landmark spike, not a partial rep:
+/// the counted reps of the shared clips rise 0.17 s or more from the ascent's start to lockout,
+/// and the oblique barbell clip's last frames had reported a "partial rep" of 20° that peaked
+/// on the frame it started (our pose stage, 2026-12-06).
+const PARTIAL_MIN_RISE_S: f64 = 0.1;
+
 impl Analyzer {
     /// Bottom, lockout-exit and lockout-enter thresholds for this moment. They keep their
     /// absolute values unless the set's own range of motion (at least `min_excursion_deg`)
@@ -258,7 +264,12 @@ impl Analyzer {
             None => {
                 let rom = self.rep.peak - self.rep.bottom_angle;
                 let slot = (self.set as usize).clamp(1, MAX_SETS) - 1;
-                if complete && rom >= self.cfg.partial_min_rom_deg && self.look_alikes[slot] == 0 {
+                let rose_for = self.rep.peak_t - self.rep.start_t;
+                if complete
+                    && rom >= self.cfg.partial_min_rom_deg
+                    && rose_for >= PARTIAL_MIN_RISE_S
+                    && self.look_alikes[slot] == 0
+                {
                     self.partials.push(PartialRep {
                         set: self.set,
                         start_s: self.rep.start_t,

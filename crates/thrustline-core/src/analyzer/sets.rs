@@ -125,14 +125,21 @@ impl Analyzer {
     /// Ends the stream: closes a rep cut off by the end of the clip and returns the session.
     pub fn finish(mut self) -> SessionSummary {
         let mut ev = Events::default();
-        // A lowering still under way when the clip ends is not judged.
+        // A lowering still under way when the clip ends is judged only as far as it was seen.
         let settled = self.last_t.is_some_and(|l| l - self.bottom_settle_t >= BOTTOM_SETTLE_S);
+        let t = self.last_pose_t.unwrap_or(0.0);
         if settled {
             self.judge_lowering(&mut ev);
+        } else if let Some((idx, top_end)) = self.pending_lowering {
+            self.judge_lowering_so_far(idx, top_end, t);
         }
         if matches!(self.phase, Phase::Ascent | Phase::Lockout | Phase::Descent) {
-            let t = self.last_pose_t.unwrap_or(0.0);
+            let descending = self.rep.counted.filter(|_| self.phase == Phase::Descent && !self.rep.cut);
+            let top_end = self.rep.top_end_t;
             self.finish_rep(t, false, &mut ev);
+            if let Some(idx) = descending {
+                self.judge_lowering_so_far(idx, top_end, t);
+            }
         }
         self.summary()
     }
@@ -165,6 +172,8 @@ impl Analyzer {
                 let end =
                     reps.iter().map(|r| r.end_s).chain(partials.iter().map(|p| p.end_s)).fold(0.0, f64::max);
                 let n = reps.len().max(1) as f64;
+                // A set of look-alikes or partials only has no mean: 0, not the empty sum's −0.
+                let mean = |sum: f64| if reps.is_empty() { 0.0 } else { sum / n };
                 let ecc: Vec<f64> = reps.iter().filter_map(|r| r.metrics.tempo.eccentric_s).collect();
                 let mut faults: Vec<FaultCount> = FaultId::ALL
                     .iter()
@@ -189,14 +198,12 @@ impl Analyzer {
                     reps: reps.len() as u32,
                     partials: partials.len() as u32,
                     clean_reps: reps.iter().filter(|r| r.is_clean()).count() as u32,
-                    mean_rom_deg: (reps.iter().map(|r| f64::from(r.metrics.rom_deg)).sum::<f64>() / n) as f32,
-                    mean_lockout_angle: (reps
-                        .iter()
-                        .map(|r| f64::from(r.metrics.lockout_hip_angle))
-                        .sum::<f64>()
-                        / n) as f32,
-                    mean_concentric_s: reps.iter().map(|r| r.metrics.tempo.concentric_s).sum::<f64>() / n,
-                    mean_top_hold_s: reps.iter().map(|r| r.metrics.tempo.top_hold_s).sum::<f64>() / n,
+                    mean_rom_deg: mean(reps.iter().map(|r| f64::from(r.metrics.rom_deg)).sum()) as f32,
+                    mean_lockout_angle: mean(
+                        reps.iter().map(|r| f64::from(r.metrics.lockout_hip_angle)).sum(),
+                    ) as f32,
+                    mean_concentric_s: mean(reps.iter().map(|r| r.metrics.tempo.concentric_s).sum()),
+                    mean_top_hold_s: mean(reps.iter().map(|r| r.metrics.tempo.top_hold_s).sum()),
                     mean_eccentric_s: (!ecc.is_empty()).then(|| ecc.iter().sum::<f64>() / ecc.len() as f64),
                     faults,
                     look_alikes,
