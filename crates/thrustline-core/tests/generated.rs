@@ -1734,22 +1734,3 @@ fn a_lowering_the_clip_ended_in_is_judged_as_far_as_it_was_seen() {
             .is_some_and(|j| j.verdict == Verdict::Clear));
     }
 }
-
-/// A one-frame spike of the hip angle at a set's end is no partial rep; a real half rise is.
-#[test]
-fn a_spike_is_no_partial_rep() {
-    let reps = [clean(Inject::Clean)];
-    let mut clip = generate(&reps, 30.0, 0.0, 0.0, false, 9);
-    let last = clip.frames.len() - 6;
-    // The hips read 30° higher on one frame (a landmark jumping), as the oblique barbell clip's
-    // last frames did.
-    let base = clip.frames[last].1.unwrap();
-    let mut spike = base;
-    for i in [idx::LEFT_HIP, idx::RIGHT_HIP] {
-        spike.landmarks[i].y -= 0.06;
-    }
-    clip.frames[last].1 = Some(spike);
-    let s = run(&clip);
-    assert_eq!(s.reps.len(), 1);
-    assert!(s.partial_reps.is_empty(), "{:?}", s.partial_reps);
-}

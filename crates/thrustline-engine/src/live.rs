@@ -662,7 +662,12 @@ impl Worker {
             }
             None => None,
         };
-        let summary = self.analyzer.summary();
+        let summary = self.analyzer.close();
+        // The window's rep table as saved: a rep closed at the end gains its top's figures.
+        if summary.reps != self.last_reps {
+            self.last_reps.clone_from(&summary.reps);
+            self.notices.event(Notice::Reps(summary.reps.clone()));
+        }
         let (reps, partials) = (summary.reps.len(), summary.partial_reps.len());
         let warnings = summary.worded_warnings().map(|(_, m)| m).collect();
         let dir = self.sink.finish(summary, recorded, self.cfg.training_log)?;

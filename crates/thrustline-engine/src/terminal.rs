@@ -85,10 +85,15 @@ pub fn coach(cfg: LiveConfig, stop: &AtomicBool, out: &mut dyn Write) -> Result<
             }
             Some(Notice::Ended(s)) => {
                 let _ = engine.stop();
-                let clean = thrustline_core::session::clean_reps(&reps);
+                // No rep's form seen: say so, not "0 clean".
+                let clean = if reps.is_empty() || reps.iter().any(|r| r.form_seen()) {
+                    format!("{} clean", thrustline_core::session::clean_reps(&reps))
+                } else {
+                    "form not seen".to_string()
+                };
                 writeln!(
                     out,
-                    "{}: {} reps ({clean} clean), {} partial, saved to {}",
+                    "{}: {} reps ({clean}), {} partial, saved to {}",
                     s.end,
                     s.reps,
                     s.partials,

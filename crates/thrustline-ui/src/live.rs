@@ -687,12 +687,13 @@ impl eframe::App for LiveApp {
                         label_at.y = r.bottom() + 12.0;
                     }
                     if let Some(s) = &self.ended {
-                        widgets::label_box(
+                        widgets::label_box_within(
                             &painter,
                             label_at,
                             &format!("{} · session saved", end_title(s)),
                             egui::FontId::proportional(24.0),
                             Color32::WHITE,
+                            rect.right() - label_at.x - 20.0,
                         );
                     }
                 }

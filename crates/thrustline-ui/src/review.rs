@@ -416,10 +416,15 @@ impl ReviewApp {
 
     fn side_panel(&mut self, ui: &mut egui::Ui) {
         let s = &self.folder.session;
-        let clean = s.clean_reps();
+        // No rep's form seen (an angle or a plate hid it): "form not seen", as the report's
+        // dash, never "0 clean", which reads as every rep faulty.
+        let clean = if s.reps.is_empty() || s.reps.iter().any(|r| r.form_seen()) {
+            format!("{} clean", s.clean_reps())
+        } else {
+            "form not seen".to_string()
+        };
         ui.label(
-            RichText::new(format!("{} reps · {} clean · {}", s.reps.len(), clean, s.variation.label()))
-                .size(20.0),
+            RichText::new(format!("{} reps · {clean} · {}", s.reps.len(), s.variation.label())).size(20.0),
         );
         // Why no rep counted, or why the form went unjudged, as the report says it; in the
         // product's own words from the warning's id, whatever text a received file carries.

@@ -128,7 +128,20 @@ pub fn skeleton(
 
 /// Text on a dark rounded box, so it reads on any video.
 pub fn label_box(painter: &egui::Painter, at: Pos2, text: &str, font: FontId, color: Color32) -> Rect {
-    let galley = painter.layout_no_wrap(text.to_string(), font, color);
+    label_box_within(painter, at, text, font, color, f32::INFINITY)
+}
+
+/// [`label_box`] wrapped to `width`: a portrait video's narrow picture had cut "End of the video ·
+/// session saved" to "End of the video · sess".
+pub fn label_box_within(
+    painter: &egui::Painter,
+    at: Pos2,
+    text: &str,
+    font: FontId,
+    color: Color32,
+    width: f32,
+) -> Rect {
+    let galley = painter.layout(text.to_string(), font, color, width.max(40.0));
     let r = Rect::from_min_size(at, galley.size()).expand(4.0);
     painter.rect_filled(r, CornerRadius::same(4), Color32::from_black_alpha(170));
     painter.galley(at, galley, color);

@@ -124,6 +124,14 @@ impl Analyzer {
 
     /// Ends the stream: closes a rep cut off by the end of the clip and returns the session.
     pub fn finish(mut self) -> SessionSummary {
+        self.close()
+    }
+
+    /// The session as it ends, in place: a rep under way is closed with its top's metrics and
+    /// verdicts as far as they were seen (the live window's session, saved when the video or the
+    /// camera ends, had kept a rep counted at the top with a peak of 0° and no ascent time).
+    /// Frames after it are a session's tail, not a new one: call it once, at the end.
+    pub fn close(&mut self) -> SessionSummary {
         let mut ev = Events::default();
         // A lowering still under way when the clip ends is judged only as far as it was seen.
         let settled = self.last_t.is_some_and(|l| l - self.bottom_settle_t >= BOTTOM_SETTLE_S);
