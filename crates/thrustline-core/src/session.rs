@@ -296,7 +296,7 @@ pub struct Rep {
     /// How the camera saw this rep's top.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<CameraView>,
-    /// The hips' mean velocity over the middle 90 % of the rise and their peak velocity, m/s,
+    /// The hips' mean velocity over the middle 80 % of the rise and their peak velocity, m/s,
     /// and how far they rose, cm (world landmarks; scaled by the lifter's height when given,
     /// see [`SessionSummary::velocity_scale`]). `None` without world landmarks or a readable
     /// path.

@@ -118,7 +118,7 @@ fn plot(s: &Session, series: &[(f64, Option<f32>)]) -> String {
                 fx - 5.0,
                 fy,
                 r.index,
-                f.id.as_str(),
+                f.id.label(),
                 esc(&f.cue)
             );
         }
@@ -184,7 +184,9 @@ fn velocity_section(o: &mut String, s: &Session) {
             );
         }
     }
-    o.push_str("</svg><p>Bars: mean concentric velocity (m/s) per rep; red ticks: peak.");
+    // The up time in the table runs on the hip angle (bottom to lockout), the speed on the hips'
+    // path: a coach had read "0.59 m/s · 25 cm" beside "1.6 s up" as impossible.
+    o.push_str("</svg><p>Bars: the hips' mean speed (m/s) per rep, over the middle 80 % of their rise (the table's up time runs on the hip angle, from the bottom to lockout, and can be longer); red ticks: peak.");
     for set in s.sets.iter().filter(|x| x.velocity_loss_pct.is_some()) {
         let _ = write!(
             o,
@@ -347,12 +349,17 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         o.push_str("<ul>");
         for (id, sev, cue, reps) in &by_fault {
             let list: Vec<String> = reps.iter().map(|r| r.to_string()).collect();
+            // In words, not the JSON's ids: "(lower-back overarch, major, rep 1)".
             let _ = write!(
                 o,
-                r#"<li><b class="cue">{}</b> <small>({}, {:?}, reps {})</small></li>"#,
+                r#"<li><b class="cue">{}</b> <small>({}, {}, {} {})</small></li>"#,
                 esc(cue),
-                id.as_str(),
-                sev,
+                id.label(),
+                match sev {
+                    Severity::Major => "major",
+                    Severity::Minor => "minor",
+                },
+                if reps.len() == 1 { "rep" } else { "reps" },
                 list.join(", ")
             );
         }
