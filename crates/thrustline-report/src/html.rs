@@ -278,11 +278,15 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     );
     let _ = write!(
         o,
-        r#"<section id="summary"><h2>Summary</h2><div class="cards"><div class="card"><b id="rep-count">{reps}</b><span>reps counted</span></div><div class="card"><b>{}</b><span>partial reps</span></div><div class="card"><b>{}</b><span>sets</span></div><div class="card"><b>{ratio}</b><span>{ratio_caption}</span></div><div class="card"><b>{tempo}</b><span>mean up / hold / down</span></div><div class="card"><b>{} deg</b><span>mean lockout hip angle</span></div></div>"#,
+        r#"<section id="summary"><h2>Summary</h2><div class="cards"><div class="card"><b id="rep-count">{reps}</b><span>reps counted</span></div><div class="card"><b>{}</b><span>partial reps</span></div><div class="card"><b>{}</b><span>sets</span></div><div class="card"><b>{ratio}</b><span>{ratio_caption}</span></div><div class="card"><b>{tempo}</b><span>mean up / hold / down</span></div><div class="card"><b>{} deg</b><span>mean lockout hip angle (lockout zone {:.0}–{:.0})</span></div></div>"#,
         s.partial_reps.len(),
         // Sets with a counted rep: a set of look-alikes alone is no set trained ("0 reps, 1 sets").
         s.sets.iter().filter(|x| x.reps > 0).count(),
-        mean(&|r| Some(f64::from(r.metrics.lockout_hip_angle)))
+        mean(&|r| Some(f64::from(r.metrics.lockout_hip_angle))),
+        // The zone the chart draws: the landmarks place a full lockout at 160–175°, and a coach
+        // had read "163 deg" beside "100 % clean" as a missed lockout.
+        s.thresholds.incomplete_lockout_deg,
+        180.0 + s.thresholds.overarch_hyperext_deg,
     );
     for w in &s.warnings {
         let _ = write!(o, r#"<div class="warn">{}</div>"#, esc(&w.message));
