@@ -621,6 +621,14 @@ pub fn summary_table(outcomes: &[Outcome]) -> String {
         for w in &s.warnings {
             let _ = writeln!(out, "  warning: {}", w.message);
         }
+        // The dash in the clean column, said: seen from the side, but the hips' line hidden (a
+        // view that hid it has the camera warning above).
+        if !seen && s.reps.iter().any(|r| r.form_judged()) {
+            let _ = writeln!(
+                out,
+                "  form not judged: the hips' extension was hidden on every rep (something in front of the hips?); the report's table says which checks"
+            );
+        }
         if let Some(setup) = s.setup.as_ref().filter(|x| x.notable().next().is_some()) {
             let _ = writeln!(out, "  {}", setup.line());
         }
