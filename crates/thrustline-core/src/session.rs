@@ -716,6 +716,13 @@ pub fn clean_reps(reps: &[Rep]) -> usize {
     reps.iter().filter(|r| r.is_clean()).count()
 }
 
+/// Clean reps as a count a reader can take at its word: `None` when reps were counted but no
+/// rep's form was seen (an angle or a plate hid it), where "0 clean" would read as every rep
+/// faulty. The terminal, the review window and the report's card say it so.
+pub fn clean_count(reps: &[Rep]) -> Option<usize> {
+    (reps.is_empty() || reps.iter().any(Rep::form_seen)).then(|| clean_reps(reps))
+}
+
 /// The rep whose span (start to end) holds a time, if any.
 pub fn rep_at(reps: &[Rep], t_s: f64) -> Option<&Rep> {
     reps.iter().find(|r| t_s >= r.start_s && t_s <= r.end_s)

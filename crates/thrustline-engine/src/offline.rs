@@ -208,6 +208,17 @@ impl Top {
         self.angle > f32::MIN
     }
 
+    /// Rep `rep`'s kept top among the current and the last one.
+    fn of(rep: u32, tops: [Option<&Top>; 2]) -> Option<&Top> {
+        tops.into_iter().flatten().find(|tp| tp.rep == rep && tp.seen())
+    }
+
+    /// A fault's key frame: this top drawn with the fault's banner.
+    fn fault_keyframe(&self, id: thrustline_core::FaultId) -> Result<KeyFrame, EngineError> {
+        let caption = format!("rep {}: {}", self.rep, id.cue());
+        Ok(KeyFrame { caption, t_s: self.t_s, jpeg: jpeg(&self.drawn(Some(id.cue()))?)? })
+    }
+
     /// The kept frame, drawn, with `banner` as the fault banner.
     fn drawn(&self, banner: Option<&str>) -> Result<Mat, EngineError> {
         let mut img = self.raw.clone();
@@ -319,6 +330,9 @@ impl Run<'_> {
         let mut top: Option<Top> = None;
         // The rep whose top ended last: faults are often raised after it (at the lowering's end).
         let mut last_top: Option<Top> = None;
+        // Plain top frames (their index) and the tops shown with a fault's banner (their time):
+        // a top shown with its fault needs no second, plain copy.
+        let (mut plain_tops, mut faulted_tops): (Vec<(usize, f64)>, Vec<f64>) = (Vec::new(), Vec::new());
         let (mut bgr, mut small) = (Mat::default(), Mat::default());
         for (f, p, mask) in rx.iter() {
             let obs = p.as_ref().map(PoseFrame::observation);
@@ -368,18 +382,17 @@ impl Run<'_> {
                     if keyframes.len() >= MAX_KEYFRAMES {
                         break;
                     }
-                    let caption = format!("rep {rep}: {}", id.cue());
                     // Shown at the rep's top, where it was seen; a lowering's at its end.
-                    let at = [top.as_ref(), last_top.as_ref()]
-                        .into_iter()
-                        .flatten()
-                        .find(|tp| tp.rep == rep && tp.seen())
+                    let at = Top::of(rep, [top.as_ref(), last_top.as_ref()])
                         .filter(|_| id != thrustline_core::FaultId::UncontrolledLowering);
                     let kf = match at {
                         Some(tp) => {
-                            KeyFrame { caption, t_s: tp.t_s, jpeg: jpeg(&tp.drawn(Some(id.cue()))?)? }
+                            faulted_tops.push(tp.t_s);
+                            tp.fault_keyframe(id)?
                         }
-                        None => KeyFrame { caption, t_s, jpeg: jpeg(&bgr)? },
+                        None => {
+                            KeyFrame { caption: format!("rep {rep}: {}", id.cue()), t_s, jpeg: jpeg(&bgr)? }
+                        }
                     };
                     keyframes.push(kf);
                 }
@@ -387,6 +400,7 @@ impl Run<'_> {
             if !at_top && top.as_ref().is_some_and(Top::seen) {
                 if let Some(tp) = top.take() {
                     if keyframes.len() < MAX_KEYFRAMES {
+                        plain_tops.push((keyframes.len(), tp.t_s));
                         keyframes.push(top_keyframe(&tp)?);
                     }
                     last_top = Some(tp);
@@ -400,29 +414,26 @@ impl Run<'_> {
         for r in &summary.reps {
             for f in &r.faults {
                 let caption = format!("rep {}: {}", r.index, f.id.cue());
-                let tp = [top.as_ref(), last_top.as_ref()]
-                    .into_iter()
-                    .flatten()
-                    .find(|tp| tp.rep == r.index && tp.seen());
+                let tp = Top::of(r.index, [top.as_ref(), last_top.as_ref()]);
                 if let (Some(tp), false) = (tp, keyframes.iter().any(|k| k.caption == caption)) {
                     if keyframes.len() < MAX_KEYFRAMES {
-                        keyframes.push(KeyFrame {
-                            caption,
-                            t_s: tp.t_s,
-                            jpeg: jpeg(&tp.drawn(Some(f.id.cue()))?)?,
-                        });
+                        faulted_tops.push(tp.t_s);
+                        keyframes.push(tp.fault_keyframe(f.id)?);
                     }
                 }
             }
         }
         // A clip that ends at the top still gets that rep's key frame.
         if let (Some(tp), true) = (top.take().filter(Top::seen), keyframes.len() < MAX_KEYFRAMES) {
+            plain_tops.push((keyframes.len(), tp.t_s));
             keyframes.push(top_keyframe(&tp)?);
         }
-        // A top shown with a fault's banner needs no second, plain copy.
-        let with_fault: Vec<f64> =
-            keyframes.iter().filter(|k| !k.caption.contains(" top (")).map(|k| k.t_s).collect();
-        keyframes.retain(|k| !(k.caption.contains(" top (") && with_fault.contains(&k.t_s)));
+        // Pushed in order: removed from the last, the earlier indices hold.
+        for &(i, t) in plain_tops.iter().rev() {
+            if faulted_tops.contains(&t) {
+                keyframes.remove(i);
+            }
+        }
         keyframes.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
         let video_done = match video {
             Some(w) => {
@@ -606,15 +617,14 @@ pub fn summary_table(outcomes: &[Outcome]) -> String {
         let name = o.video.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         // No rep's form seen (an angle or a plate hid it): a dash, as the report says it, not
         // "0 clean", which reads as every rep faulty.
-        let seen = s.reps.iter().any(|r| r.form_seen());
-        let clean = if seen || s.reps.is_empty() { s.clean_reps().to_string() } else { "–".into() };
+        let clean = thrustline_core::session::clean_count(&s.reps);
         let _ = writeln!(
             out,
             "{:<36} {:>5} {:>8} {:>6} {:>7.1}x  {}",
             name,
             s.reps.len(),
             s.partial_reps.len(),
-            clean,
+            clean.map_or_else(|| "–".to_string(), |n| n.to_string()),
             o.realtime,
             if faults.is_empty() { "-".to_string() } else { faults.join(" ") }
         );
@@ -623,7 +633,7 @@ pub fn summary_table(outcomes: &[Outcome]) -> String {
         }
         // The dash in the clean column, said: seen from the side, but the hips' line hidden (a
         // view that hid it has the camera warning above).
-        if !seen && s.reps.iter().any(|r| r.form_judged()) {
+        if clean.is_none() && s.reps.iter().any(|r| r.form_judged()) {
             let _ = writeln!(
                 out,
                 "  form not judged: the hips' extension was hidden on every rep (something in front of the hips?); the report's table says which checks"

@@ -86,11 +86,8 @@ pub fn coach(cfg: LiveConfig, stop: &AtomicBool, out: &mut dyn Write) -> Result<
             Some(Notice::Ended(s)) => {
                 let _ = engine.stop();
                 // No rep's form seen: say so, not "0 clean".
-                let clean = if reps.is_empty() || reps.iter().any(|r| r.form_seen()) {
-                    format!("{} clean", thrustline_core::session::clean_reps(&reps))
-                } else {
-                    "form not seen".to_string()
-                };
+                let clean = thrustline_core::session::clean_count(&reps)
+                    .map_or_else(|| "form not seen".to_string(), |n| format!("{n} clean"));
                 writeln!(
                     out,
                     "{}: {} reps ({clean}), {} partial, saved to {}",

@@ -418,11 +418,8 @@ impl ReviewApp {
         let s = &self.folder.session;
         // No rep's form seen (an angle or a plate hid it): "form not seen", as the report's
         // dash, never "0 clean", which reads as every rep faulty.
-        let clean = if s.reps.is_empty() || s.reps.iter().any(|r| r.form_seen()) {
-            format!("{} clean", s.clean_reps())
-        } else {
-            "form not seen".to_string()
-        };
+        let clean = thrustline_core::session::clean_count(&s.reps)
+            .map_or_else(|| "form not seen".to_string(), |n| format!("{n} clean"));
         ui.label(
             RichText::new(format!("{} reps · {clean} · {}", s.reps.len(), s.variation.label())).size(20.0),
         );

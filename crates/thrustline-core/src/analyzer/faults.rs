@@ -449,10 +449,7 @@ impl Analyzer {
             return;
         }
         let seen = (last_t - top_end).max(0.0);
-        let conc = r.metrics.tempo.concentric_s;
-        let controlled = seen >= c.uncontrolled_eccentric_ratio * conc
-            || seen >= c.uncontrolled_eccentric_max_s - self.timing_margin_s;
-        if controlled {
+        if !lowering_too_fast(&c, self.timing_margin_s, seen, r.metrics.tempo.concentric_s) {
             let id = FaultId::UncontrolledLowering;
             self.set_verdict(idx, id, Judgement::clear(id));
         }
@@ -469,9 +466,7 @@ impl Analyzer {
         if r.view != Some(CameraView::Side) {
             return;
         }
-        if ecc < c.uncontrolled_eccentric_ratio * conc
-            && ecc < c.uncontrolled_eccentric_max_s - self.timing_margin_s
-        {
+        if lowering_too_fast(&c, self.timing_margin_s, ecc, conc) {
             let f = Fault {
                 id: FaultId::UncontrolledLowering,
                 severity: FaultId::UncontrolledLowering.severity(),
@@ -502,6 +497,13 @@ impl Analyzer {
             );
         }
     }
+}
+
+/// An uncontrolled lowering: `ecc` seconds, under both the absolute bar (less the timing margin)
+/// and its share of the `conc`-second ascent. One rule for a lowering seen whole and for the
+/// least a lowering the clip ended in took.
+fn lowering_too_fast(c: &Thresholds, margin_s: f64, ecc: f64, conc: f64) -> bool {
+    ecc < c.uncontrolled_eccentric_ratio * conc && ecc < c.uncontrolled_eccentric_max_s - margin_s
 }
 
 /// A jitter read off fewer residuals than this says nothing (a 16 fps top can be 6 frames).
