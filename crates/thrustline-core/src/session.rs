@@ -247,6 +247,10 @@ pub struct Tempo {
     pub concentric_s: f64,
     pub top_hold_s: f64,
     pub eccentric_s: Option<f64>,
+    /// A lowering the clip ended in: how long it had lasted by then (`eccentric_s` stays
+    /// `None`, the whole lowering unseen).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eccentric_at_least_s: Option<f64>,
     pub bottom_pause_s: f64,
 }
 
@@ -546,7 +550,7 @@ pub fn warning_message(w: Warning, reasons: &[LookAlikeReason], reps: &[Rep]) ->
 }
 
 /// Rep numbers in words: "rep 3", "reps 1 and 2", "reps 1, 2 and 4", "reps 1–5".
-fn rep_list(ix: &[u32]) -> String {
+pub fn rep_list(ix: &[u32]) -> String {
     let run = ix.len() > 2 && ix.windows(2).all(|w| w[1] == w[0] + 1);
     match ix {
         [one] => format!("rep {one}"),
@@ -702,12 +706,40 @@ impl SessionSummary {
     }
 }
 
-/// A set's velocity loss so far, percent (its fastest rep to its last, over the reps whose
-/// velocity was read): what the live stop cue and the loss bar watch.
+/// The camera view a set's speeds are compared in: the one most of its reps were seen from
+/// (the side on a tie). Each view reads the hips' path on its own scale (off the side it lies
+/// in BlazePose's depth): the floor bridge's rep 3, as the lifter turned, read 0.11 m/s beside
+/// 0.20 and 0.23, a "53 % loss" that was the camera's.
+pub fn set_view<'a>(set_reps: impl IntoIterator<Item = &'a Rep>) -> Option<CameraView> {
+    let mut counts: Vec<(Option<CameraView>, usize)> = Vec::new();
+    for r in set_reps {
+        match counts.iter_mut().find(|c| c.0 == r.view) {
+            Some(c) => c.1 += 1,
+            None => counts.push((r.view, 1)),
+        }
+    }
+    // Most reps first; on a tie the view that judges most (side before oblique before frontal).
+    counts.sort_by_key(|&(v, n)| (std::cmp::Reverse(n), v));
+    counts.first().and_then(|c| c.0)
+}
+
+/// Whether a rep's speed is compared with its set's (seen from [`set_view`] of its set); its
+/// own speed is shown either way.
+pub fn speed_compared(rep: &Rep, reps: &[Rep]) -> bool {
+    rep.view == set_view(reps.iter().filter(|r| r.set == rep.set))
+}
+
+/// The mean concentric velocities a set compares (its loss, reps in reserve and best speed), in
+/// rep order: the reps seen from the set's view whose speed was read.
+pub fn compared_velocities<'a>(set_reps: impl IntoIterator<Item = &'a Rep> + Clone) -> Vec<f32> {
+    let view = set_view(set_reps.clone());
+    set_reps.into_iter().filter(|r| r.view == view).filter_map(|r| r.mean_concentric_velocity_m_s).collect()
+}
+
+/// A set's velocity loss so far, percent (its fastest rep to its last, over the reps
+/// [`compared_velocities`] keeps): what the live stop cue and the loss bar watch.
 pub fn set_velocity_loss_pct(reps: &[Rep], set: u32) -> Option<f32> {
-    let means: Vec<f32> =
-        reps.iter().filter(|r| r.set == set).filter_map(|r| r.mean_concentric_velocity_m_s).collect();
-    crate::velocity::velocity_loss_pct(&means)
+    crate::velocity::velocity_loss_pct(&compared_velocities(reps.iter().filter(|r| r.set == set)))
 }
 
 /// Reps with no fault raised and every fault judged (a rep whose form was not seen is not
@@ -806,5 +838,22 @@ mod look_alike_tests {
         assert!(m.contains("saw reps 1, 3 and 4 from off the side"), "{m}");
         assert!(m.contains("their hip, knee and foot faults are not judged; rep 2 was judged"), "{m}");
         assert_eq!(rep_list(&[2, 3, 4, 5]), "reps 2–5");
+    }
+
+    #[test]
+    fn a_set_compares_the_speeds_seen_from_its_own_view() {
+        let (s, o) = (CameraView::Side, CameraView::Oblique);
+        let with_speed = |index, view, v| Rep { mean_concentric_velocity_m_s: Some(v), ..rep(index, view) };
+        // A turned rep's slow reading is not a loss: the two side reps are compared.
+        let reps = [with_speed(1, s, 0.20), with_speed(2, s, 0.23), with_speed(3, o, 0.11)];
+        assert_eq!(set_view(&reps), Some(s));
+        assert_eq!(compared_velocities(&reps), vec![0.20, 0.23]);
+        assert_eq!(set_velocity_loss_pct(&reps, 1), Some(0.0));
+        assert!(!speed_compared(&reps[2], &reps) && speed_compared(&reps[0], &reps));
+        // A set filmed mostly oblique compares its oblique reps; a tie goes to the side.
+        let reps = [with_speed(1, o, 0.30), with_speed(2, s, 0.40), with_speed(3, o, 0.24)];
+        assert_eq!(set_view(&reps), Some(o));
+        assert_eq!(set_velocity_loss_pct(&reps, 1).map(f32::round), Some(20.0));
+        assert_eq!(set_view(&reps[..2]), Some(s));
     }
 }

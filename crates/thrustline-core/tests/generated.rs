@@ -1729,6 +1729,21 @@ fn a_lowering_the_clip_ended_in_is_judged_as_far_as_it_was_seen() {
         } else {
             assert_eq!(j.reason, Some(NotJudgedReason::ClipEnded), "lowering seen {seen_s} s: {j:?}");
         }
+        // Its down time is a lower bound: from the top hold's end (which the hip angle leaving
+        // the top marks a few frames into the lowering) to the clip's end; rep 1's was seen whole.
+        let tempo = s.reps[1].metrics.tempo;
+        assert!(tempo.eccentric_s.is_none(), "lowering seen {seen_s} s: {tempo:?}");
+        // (0.1 s in, the hips have not yet left the top as the detector sees it: no lowering.)
+        let at_least = tempo.eccentric_at_least_s.unwrap_or(if clear { -1.0 } else { 0.0 });
+        let least = if clear { 0.5 } else { 0.0 };
+        assert!(
+            (least..=seen_s + 1.0 / 30.0).contains(&at_least),
+            "lowering seen {seen_s} s: at least {at_least}"
+        );
+        assert!(
+            s.reps[0].metrics.tempo.eccentric_s.is_some()
+                && s.reps[0].metrics.tempo.eccentric_at_least_s.is_none()
+        );
         assert!(s.reps[0]
             .judgement(FaultId::UncontrolledLowering)
             .is_some_and(|j| j.verdict == Verdict::Clear));

@@ -378,7 +378,13 @@ pub fn entry_from(
             *faults.entry(f.id.as_str().to_string()).or_default() += 1;
         }
     }
-    let lockouts: Vec<f64> = summary_reps.iter().map(|r| f64::from(r.metrics.lockout_hip_angle)).collect();
+    // The lockout the progress chart follows: reps whose hips were seen (a plate or an angle
+    // leaves the landmarks' guess, which would move the line with the camera).
+    let lockouts: Vec<f64> = summary_reps
+        .iter()
+        .filter(|r| r.form_seen())
+        .map(|r| f64::from(r.metrics.lockout_hip_angle))
+        .collect();
     Entry {
         id: 0,
         recorded_unix_s,

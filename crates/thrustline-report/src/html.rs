@@ -29,7 +29,7 @@ main{padding:20px 32px;max-width:1100px}section{background:#fff;border-radius:10
 h2{font-size:18px;margin:0 0 12px}.cards{display:flex;flex-wrap:wrap;gap:12px}.card{background:#f0f3f8;border-radius:8px;padding:10px 16px;min-width:120px}
 .card b{display:block;font-size:26px}.card span{color:#566;font-size:13px}table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e3e6ec}th{background:#f0f3f8}tr.faulty td:first-child{border-left:4px solid #d33}
-tr.clean td:first-child{border-left:4px solid #2a9d55}tr.unjudged td:first-child{border-left:4px solid #e0a800}.cue{color:#b02525}.view{color:#555;margin:6px 0}.not-judged{color:#7a6a2a}.warn{background:#fff4d6;border-left:4px solid #e0a800;padding:8px 12px;margin:6px 0}
+tr.clean td:first-child{border-left:4px solid #2a9d55}tr.unjudged td:first-child{border-left:4px solid #e0a800}.cue{color:#b02525}.view{color:#555;margin:6px 0}.not-judged{color:#7a6a2a}.estimate{color:#777}.warn{background:#fff4d6;border-left:4px solid #e0a800;padding:8px 12px;margin:6px 0}
 .frames{display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));gap:12px}.frames figure{margin:0}.frames img{width:100%;border-radius:6px}
 figcaption{font-size:13px;color:#445;margin-top:4px}svg text{font-size:11px;fill:#445}";
 
@@ -44,9 +44,27 @@ fn tick_step(span: f64) -> f64 {
     [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).find(|&s| s >= raw).unwrap_or(10.0 * mag)
 }
 
+/// The farthest a hip extends past straight, as the landmarks read it: 30° of hip extension
+/// (AAOS normal range) and 15° for the landmarks' spread. A signed angle beyond it is a body
+/// facing the floor (a donkey kick's flexed hip reads 270°), not an extension.
+const HIP_EXTENSION_MAX_DEG: f32 = 225.0;
+
+/// A session with no rep whose signed hip angle passed what a hip extends: its chart shows the
+/// joint's opening (0–180°) instead, since the sign only means "past straight" on one's back.
+fn unsigned_chart(s: &Session, series: &[(f64, Option<f32>)]) -> bool {
+    s.reps.is_empty() && series.iter().filter_map(|p| p.1).any(|a| a > HIP_EXTENSION_MAX_DEG)
+}
+
 fn plot(s: &Session, series: &[(f64, Option<f32>)]) -> String {
     let (w, h, ml, mr, mt, mb) = (960.0, 280.0, 44.0, 12.0, 12.0, 28.0);
     let t_end = series.last().map_or(1.0, |p| p.0).max(s.input.duration_s).max(1e-3);
+    let folded: Vec<(f64, Option<f32>)>;
+    let series = if unsigned_chart(s, series) {
+        folded = series.iter().map(|&(t, a)| (t, a.map(|a| if a > 180.0 { 360.0 - a } else { a }))).collect();
+        &folded[..]
+    } else {
+        series
+    };
     // 80–200° holds every bridge and thrust; a look-alike's angles (a bench press's 230°) widen
     // it, rather than being drawn as a flat line along the edge.
     let seen = series.iter().filter_map(|p| p.1).map(f64::from).filter(|a| a.is_finite());
@@ -164,9 +182,15 @@ fn velocity_section(o: &mut String, s: &Session) {
         let x = ml + i as f64 * slot + 0.2 * slot;
         let bw = 0.6 * slot;
         let v = f64::from(*v);
+        // A rep its set does not compare (seen from another view) is drawn pale.
+        let (fill, note) = if thrustline_core::session::speed_compared(r, &s.reps) {
+            ("#2458c6", "")
+        } else {
+            ("#b8c4dc", ", not compared")
+        };
         let _ = write!(
             o,
-            r##"<rect x="{x:.1}" y="{:.1}" width="{bw:.1}" height="{:.1}" fill="#2458c6"><title>rep {}: {v:.2} m/s</title></rect><text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"##,
+            r##"<rect x="{x:.1}" y="{:.1}" width="{bw:.1}" height="{:.1}" fill="{fill}"><title>rep {}: {v:.2} m/s{note}</title></rect><text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"##,
             y(v),
             y(0.0) - y(v),
             r.index,
@@ -187,6 +211,19 @@ fn velocity_section(o: &mut String, s: &Session) {
     // The up time in the table runs on the hip angle (bottom to lockout), the speed on the hips'
     // path: a coach had read "0.59 m/s · 25 cm" beside "1.6 s up" as impossible.
     o.push_str("</svg><p>Bars: the hips' mean speed (m/s) per rep, over the middle 80 % of their rise (the table's up time runs on the hip angle, from the bottom to lockout, and can be longer); red ticks: peak.");
+    let uncompared: Vec<u32> = reps
+        .iter()
+        .filter(|(r, _)| !thrustline_core::session::speed_compared(r, &s.reps))
+        .map(|(r, _)| r.index)
+        .collect();
+    if !uncompared.is_empty() {
+        let _ = write!(
+            o,
+            " {} ({}): seen from another angle than the rest of the set, a speed on the camera's other scale, left out of the set's loss and reserve.",
+            if uncompared.len() == 1 { "Pale bar" } else { "Pale bars" },
+            thrustline_core::session::rep_list(&uncompared)
+        );
+    }
     for set in s.sets.iter().filter(|x| x.velocity_loss_pct.is_some()) {
         let _ = write!(
             o,
@@ -219,6 +256,28 @@ fn velocity_section(o: &mut String, s: &Session) {
         }
         _ => " In BlazePose's own metric scale (give your height with --height to scale them to you).</p></section>",
     });
+}
+
+/// The knee angle and the shin's tilt at the top, the two the foot-placement rule reads
+/// together: a bridge's 69° knee with an upright shin is clean where a thrust's 69° with the
+/// shin tilted back is feet too close, and a coach had seen only the knee.
+fn knee_and_shin(knee: Option<f32>, shin: Option<f32>) -> String {
+    let shin = shin.map(|s| {
+        let d = s.round();
+        if d > 0.0 {
+            format!("shin {d:.0}° forward")
+        } else if d < 0.0 {
+            format!("shin {:.0}° back", -d)
+        } else {
+            "shin vertical".to_string()
+        }
+    });
+    match (knee, shin) {
+        (Some(k), Some(s)) => format!("{k:.0} deg, {s}"),
+        (Some(k), None) => format!("{k:.0} deg"),
+        (None, Some(s)) => s,
+        (None, None) => "–".into(),
+    }
 }
 
 /// The whole report.
@@ -276,13 +335,24 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         mean(&|r| Some(r.metrics.tempo.top_hold_s)),
         mean(&|r| r.metrics.tempo.eccentric_s)
     );
+    // Over the reps whose hips were seen: a lockout read past a plate or off the side is the
+    // landmarks' guess, and the table marks it so.
+    let lockout = match mean(&|r| r.form_seen().then_some(f64::from(r.metrics.lockout_hip_angle))) {
+        m if m == "–" => m,
+        m => format!("{m} deg"),
+    };
+    let unseen = s.reps.iter().filter(|r| !r.form_seen()).count();
+    let lockout_note = match unseen {
+        0 => String::new(),
+        n if n == reps => ": the hips were not seen".to_string(),
+        n => format!(", over the {} of {reps} reps judged", reps - n),
+    };
     let _ = write!(
         o,
-        r#"<section id="summary"><h2>Summary</h2><div class="cards"><div class="card"><b id="rep-count">{reps}</b><span>reps counted</span></div><div class="card"><b>{}</b><span>partial reps</span></div><div class="card"><b>{}</b><span>sets</span></div><div class="card"><b>{ratio}</b><span>{ratio_caption}</span></div><div class="card"><b>{tempo}</b><span>mean up / hold / down</span></div><div class="card"><b>{} deg</b><span>mean lockout hip angle (lockout zone {:.0}–{:.0})</span></div></div>"#,
+        r#"<section id="summary"><h2>Summary</h2><div class="cards"><div class="card"><b id="rep-count">{reps}</b><span>reps counted</span></div><div class="card"><b>{}</b><span>partial reps</span></div><div class="card"><b>{}</b><span>sets</span></div><div class="card"><b>{ratio}</b><span>{ratio_caption}</span></div><div class="card"><b>{tempo}</b><span>mean up / hold / down</span></div><div class="card"><b>{lockout}</b><span>mean lockout hip angle (lockout zone {:.0}–{:.0}){lockout_note}</span></div></div>"#,
         s.partial_reps.len(),
         // Sets with a counted rep: a set of look-alikes alone is no set trained ("0 reps, 1 sets").
         s.sets.iter().filter(|x| x.reps > 0).count(),
-        mean(&|r| Some(f64::from(r.metrics.lockout_hip_angle))),
         // The zone the chart draws: the landmarks place a full lockout at 160–175°, and a coach
         // had read "163 deg" beside "100 % clean" as a missed lockout.
         s.thresholds.incomplete_lockout_deg,
@@ -304,7 +374,12 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     }
     o.push_str("</section>");
     // Plot.
-    let _ = write!(o, r#"<section id="plot"><h2>Hip extension over time</h2>{}</section>"#, plot(s, series));
+    let title = if unsigned_chart(s, series) {
+        "Hip angle over time (the joint's opening, unsigned: the hips bent the opposite way to a bridge's)"
+    } else {
+        "Hip extension over time"
+    };
+    let _ = write!(o, r#"<section id="plot"><h2>{title}</h2>{}</section>"#, plot(s, series));
     // Cues.
     let mut by_fault: Vec<(FaultId, Severity, &str, Vec<u32>)> = Vec::new();
     for r in &s.reps {
@@ -371,7 +446,7 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     }
     o.push_str("</section>");
     // Rep table.
-    o.push_str(r#"<section id="reps"><h2>Reps</h2><table><thead><tr><th>Rep</th><th>Set</th><th>Time</th><th>Peak hip</th><th>Range</th><th>Knee at top</th><th>Up / hold / down (s)</th><th>Hip velocity</th><th>Faults</th></tr></thead><tbody>"#);
+    o.push_str(r#"<section id="reps"><h2>Reps</h2><table><thead><tr><th>Rep</th><th>Set</th><th>Time</th><th>Peak hip</th><th>Range</th><th>Knee, shin at top</th><th>Up / hold / down (s)</th><th>Hip velocity</th><th>Faults</th></tr></thead><tbody>"#);
     for r in &s.reps {
         let m = &r.metrics;
         let faults: Vec<String> =
@@ -381,9 +456,16 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
             .iter()
             .map(|l| format!(r#"<br><small class="not-judged">{}</small>"#, esc(l)))
             .collect();
+        // The angles of a rep whose hips were hidden or seen off the side are the landmarks'
+        // estimate: marked so, beside the checks that were not judged on them.
+        let (approx, est) = if r.form_seen() {
+            ("", "")
+        } else {
+            ("≈", r#" class="estimate" title="the hips were hidden or seen off the side: an estimate""#)
+        };
         let _ = write!(
             o,
-            r#"<tr class="rep {}"><td>{}</td><td>{}</td><td>{}</td><td>{:.0} deg</td><td>{:.0} deg</td><td>{}</td><td>{:.1} / {:.1} / {}</td><td>{}</td><td>{}{}</td></tr>"#,
+            r#"<tr class="rep {}"><td>{}</td><td>{}</td><td>{}</td><td{est}>{approx}{:.0} deg</td><td{est}>{approx}{:.0} deg</td><td>{}</td><td>{:.1} / {:.1} / {}</td><td>{}</td><td>{}{}</td></tr>"#,
             if r.is_clean() {
                 "clean"
             } else if r.faults.is_empty() {
@@ -396,10 +478,15 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
             mmss(r.lockout_s),
             m.peak_hip_angle,
             m.rom_deg,
-            m.knee_angle_at_top.map(|k| format!("{k:.0} deg")).unwrap_or_else(|| "–".into()),
+            knee_and_shin(m.knee_angle_at_top, m.shin_angle_at_top),
             m.tempo.concentric_s,
             m.tempo.top_hold_s,
-            m.tempo.eccentric_s.map(|e| format!("{e:.1}")).unwrap_or_else(|| "–".into()),
+            match (m.tempo.eccentric_s, m.tempo.eccentric_at_least_s) {
+                (Some(e), _) => format!("{e:.1}"),
+                (None, Some(e)) =>
+                    format!(r#"<span title="the clip ended during the lowering">≥{e:.1}</span>"#),
+                (None, None) => "–".into(),
+            },
             match (r.mean_concentric_velocity_m_s, r.range_of_motion_cm) {
                 (Some(v), Some(c)) => format!("{v:.2} m/s · {c:.0} cm"),
                 _ => "–".into(),

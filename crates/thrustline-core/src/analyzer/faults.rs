@@ -406,6 +406,7 @@ impl Analyzer {
                 concentric_s: (top_start - self.rep.start_t).max(0.0),
                 top_hold_s: hold,
                 eccentric_s: None,
+                eccentric_at_least_s: None,
                 bottom_pause_s: (self.rep.start_t - self.rep.bottom_enter_t).max(0.0),
             };
         }
@@ -444,11 +445,13 @@ impl Analyzer {
     /// said "the clip ended first" of lowerings the report's chart shows taking over a second.
     pub(super) fn judge_lowering_so_far(&mut self, idx: u32, top_end: f64, last_t: f64) {
         let c = self.cfg;
-        let Some(r) = self.reps.get(idx as usize - 1) else { return };
+        let seen = (last_t - top_end).max(0.0);
+        let Some(r) = self.reps.get_mut(idx as usize - 1) else { return };
+        // The table's down time says how long the lowering lasted before the clip ended.
+        r.metrics.tempo.eccentric_at_least_s = Some(seen);
         if r.view != Some(CameraView::Side) {
             return;
         }
-        let seen = (last_t - top_end).max(0.0);
         if !lowering_too_fast(&c, self.timing_margin_s, seen, r.metrics.tempo.concentric_s) {
             let id = FaultId::UncontrolledLowering;
             self.set_verdict(idx, id, Judgement::clear(id));

@@ -196,9 +196,10 @@ impl Analyzer {
                     .filter(|fc| !fc.reps.is_empty())
                     .collect();
                 faults.sort_by_key(|f| f.id);
-                // Mean concentric velocity per rep, in order (reps whose path was not read are
-                // left out: the loss runs from the fastest read to the last read).
-                let means: Vec<f32> = reps.iter().filter_map(|r| r.mean_concentric_velocity_m_s).collect();
+                // Mean concentric velocity per rep, in order (reps whose path was not read, or
+                // seen from another view than most of the set, are left out: the loss runs from
+                // the fastest read to the last read).
+                let means = crate::session::compared_velocities(reps.iter().copied());
                 Some(SetSummary {
                     index: set,
                     start_s: start,
