@@ -329,11 +329,18 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
             format!("{:.1}", v.iter().sum::<f64>() / v.len() as f64)
         }
     };
+    // With no lowering seen whole, the ones the clip ended in give a lower bound, as the table.
+    let down = match mean(&|r| r.metrics.tempo.eccentric_s) {
+        m if m == "–" => match mean(&|r| r.metrics.tempo.eccentric_at_least_s) {
+            b if b == "–" => b,
+            b => format!("≥{b}"),
+        },
+        m => m,
+    };
     let tempo = format!(
-        "{} / {} / {} s",
+        "{} / {} / {down} s",
         mean(&|r| Some(r.metrics.tempo.concentric_s)),
         mean(&|r| Some(r.metrics.tempo.top_hold_s)),
-        mean(&|r| r.metrics.tempo.eccentric_s)
     );
     // Over the reps whose hips were seen: a lockout read past a plate or off the side is the
     // landmarks' guess, and the table marks it so.

@@ -385,12 +385,22 @@ pub fn velocity_meter(ui: &mut egui::Ui, reps: &[Rep], limit: Option<f32>) {
         ui.label(RichText::new("LAST REP · HIP VELOCITY").size(16.0).color(DIM));
         ui.label(RichText::new(format!("{v:.2} m/s")).size(30.0).strong());
     });
-    let loss = thrustline_core::session::set_velocity_loss_pct(reps, last.set).unwrap_or(0.0).max(0.0);
+    let set_loss = thrustline_core::session::set_velocity_loss_pct(reps, last.set);
+    let loss = set_loss.unwrap_or(0.0).max(0.0);
     let warn_at = limit.unwrap_or(LOSS_WARN_DEFAULT_PCT);
     let color = if loss >= warn_at { WARN } else { ACCENT };
+    // One speed is no loss yet, and a rep seen from another angle reads on another scale: say so
+    // rather than "0 % slower".
+    let state = if !thrustline_core::session::speed_compared(last, reps) {
+        "this rep seen from another angle, not compared".to_string()
+    } else if set_loss.is_none() {
+        "its first speed, the next reps are compared with it".to_string()
+    } else {
+        format!("{loss:.0} % slower than its best")
+    };
     let caption = match limit {
-        Some(l) => format!("set {} · {loss:.0} % slower than its best (stop at {l:.0} %)", last.set),
-        None => format!("set {} · {loss:.0} % slower than its best", last.set),
+        Some(l) => format!("set {} · {state} (stop at {l:.0} %)", last.set),
+        None => format!("set {} · {state}", last.set),
     };
     ui.label(RichText::new(caption).size(16.0).color(DIM));
     let (rect, _) = ui.allocate_exact_size(Vec2::new(ui.available_width(), 16.0), Sense::hover());
