@@ -309,6 +309,17 @@ pub enum ConfigError {
 }
 
 impl Thresholds {
+    /// The hip angles at the top that the lockout and overarch checks leave clear on a side
+    /// view, the landmarks' margins included: what the report, the review and the live plots
+    /// draw. Drawn without the margins (155–186°), a clean bridge's 191° tops sat above the zone
+    /// beside "no fault seen".
+    pub fn lockout_zone(&self) -> (f32, f32) {
+        (
+            self.incomplete_lockout_deg - self.hip_angle_margin_deg,
+            180.0 + self.overarch_hyperext_deg + self.overarch_margin_deg,
+        )
+    }
+
     /// Parses a TOML document of overrides, e.g. `lockout_enter_deg = 155.0`.
     pub fn from_toml_str(s: &str) -> Result<Self, ConfigError> {
         let t: Thresholds = toml::from_str(s).map_err(|e| {

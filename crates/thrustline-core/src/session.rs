@@ -723,23 +723,44 @@ pub fn set_view<'a>(set_reps: impl IntoIterator<Item = &'a Rep>) -> Option<Camer
     counts.first().and_then(|c| c.0)
 }
 
-/// Whether a rep's speed is compared with its set's (seen from [`set_view`] of its set); its
-/// own speed is shown either way.
-pub fn speed_compared(rep: &Rep, reps: &[Rep]) -> bool {
-    rep.view == set_view(reps.iter().filter(|r| r.set == rep.set))
+/// The video cut away (or the pose was lost) during this rep's lowering: the reps after it are
+/// another stretch of footage. The lumbar-then-quad clip's two demonstrations, cut together,
+/// had read "44 % slower" as if one set had slowed.
+fn cut_after(r: &Rep) -> bool {
+    r.judgement(FaultId::UncontrolledLowering).is_some_and(|j| j.reason == Some(NotJudgedReason::Cut))
 }
 
-/// The mean concentric velocities a set compares (its loss, reps in reserve and best speed), in
-/// rep order: the reps seen from the set's view whose speed was read.
-pub fn compared_velocities<'a>(set_reps: impl IntoIterator<Item = &'a Rep> + Clone) -> Vec<f32> {
-    let view = set_view(set_reps.clone());
-    set_reps.into_iter().filter(|r| r.view == view).filter_map(|r| r.mean_concentric_velocity_m_s).collect()
+/// The reps of a set (in order) whose speeds are compared: seen from `view`, and after the last
+/// cut before the final rep given (earlier reps are another stretch of footage).
+fn compared<'a: 'b, 'b>(
+    set_reps: &'b [&'a Rep],
+    view: Option<CameraView>,
+) -> impl Iterator<Item = &'a Rep> + 'b {
+    let last = set_reps.len().saturating_sub(1);
+    let start = set_reps[..last].iter().rposition(|r| cut_after(r)).map_or(0, |i| i + 1);
+    set_reps[start..].iter().copied().filter(move |r| r.view == view)
+}
+
+/// Whether a rep's speed is compared with its set's (seen from [`set_view`] of its set, in the
+/// set's last stretch of footage); its own speed is shown either way.
+pub fn speed_compared(rep: &Rep, reps: &[Rep]) -> bool {
+    let set: Vec<&Rep> = reps.iter().filter(|r| r.set == rep.set).collect();
+    let seen = compared(&set, set_view(set.iter().copied())).any(|r| r.index == rep.index);
+    seen
+}
+
+/// The mean concentric velocities a set compares (its loss and reps in reserve), in rep order:
+/// the reps [`speed_compared`] keeps whose speed was read. `view`: the whole set's (a row of
+/// the table compares the reps so far in the view of the whole set).
+pub fn compared_velocities(set_reps: &[&Rep], view: Option<CameraView>) -> Vec<f32> {
+    compared(set_reps, view).filter_map(|r| r.mean_concentric_velocity_m_s).collect()
 }
 
 /// A set's velocity loss so far, percent (its fastest rep to its last, over the reps
 /// [`compared_velocities`] keeps): what the live stop cue and the loss bar watch.
 pub fn set_velocity_loss_pct(reps: &[Rep], set: u32) -> Option<f32> {
-    crate::velocity::velocity_loss_pct(&compared_velocities(reps.iter().filter(|r| r.set == set)))
+    let set: Vec<&Rep> = reps.iter().filter(|r| r.set == set).collect();
+    crate::velocity::velocity_loss_pct(&compared_velocities(&set, set_view(set.iter().copied())))
 }
 
 /// Reps with no fault raised and every fault judged (a rep whose form was not seen is not
@@ -847,7 +868,8 @@ mod look_alike_tests {
         // A turned rep's slow reading is not a loss: the two side reps are compared.
         let reps = [with_speed(1, s, 0.20), with_speed(2, s, 0.23), with_speed(3, o, 0.11)];
         assert_eq!(set_view(&reps), Some(s));
-        assert_eq!(compared_velocities(&reps), vec![0.20, 0.23]);
+        let all: Vec<&Rep> = reps.iter().collect();
+        assert_eq!(compared_velocities(&all, set_view(&reps)), vec![0.20, 0.23]);
         assert_eq!(set_velocity_loss_pct(&reps, 1), Some(0.0));
         assert!(!speed_compared(&reps[2], &reps) && speed_compared(&reps[0], &reps));
         // A set filmed mostly oblique compares its oblique reps; a tie goes to the side.
@@ -855,5 +877,14 @@ mod look_alike_tests {
         assert_eq!(set_view(&reps), Some(o));
         assert_eq!(set_velocity_loss_pct(&reps, 1).map(f32::round), Some(20.0));
         assert_eq!(set_view(&reps[..2]), Some(s));
+        // A video cut after rep 2's top: reps 3 and 4 are compared, the earlier stretch not.
+        let mut reps =
+            [with_speed(1, s, 0.40), with_speed(2, s, 0.30), with_speed(3, s, 0.25), with_speed(4, s, 0.20)];
+        let id = FaultId::UncontrolledLowering;
+        reps[1].judgements.push(Judgement::not_judged(id, NotJudgedReason::Cut));
+        assert_eq!(set_velocity_loss_pct(&reps, 1).map(f32::round), Some(20.0));
+        assert!(!speed_compared(&reps[0], &reps) && speed_compared(&reps[2], &reps));
+        // Live, the cut rep as the set's last so far: it is still compared.
+        assert_eq!(set_velocity_loss_pct(&reps[..2], 1).map(f32::round), Some(25.0));
     }
 }

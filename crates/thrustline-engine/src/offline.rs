@@ -332,7 +332,9 @@ impl Run<'_> {
         let mut last_top: Option<Top> = None;
         // Plain top frames (their index) and the tops shown with a fault's banner (their time):
         // a top shown with its fault needs no second, plain copy.
-        let (mut plain_tops, mut faulted_tops): (Vec<(usize, f64)>, Vec<f64>) = (Vec::new(), Vec::new());
+        // Plain top frames by index in `keyframes`: (index, time, rep, angle).
+        let mut plain_tops: Vec<(usize, f64, u32, f32)> = Vec::new();
+        let mut faulted_tops: Vec<f64> = Vec::new();
         let (mut bgr, mut small) = (Mat::default(), Mat::default());
         for (f, p, mask) in rx.iter() {
             let obs = p.as_ref().map(PoseFrame::observation);
@@ -400,7 +402,7 @@ impl Run<'_> {
             if !at_top && top.as_ref().is_some_and(Top::seen) {
                 if let Some(tp) = top.take() {
                     if keyframes.len() < MAX_KEYFRAMES {
-                        plain_tops.push((keyframes.len(), tp.t_s));
+                        plain_tops.push((keyframes.len(), tp.t_s, tp.rep, tp.angle));
                         keyframes.push(top_keyframe(&tp)?);
                     }
                     last_top = Some(tp);
@@ -425,11 +427,19 @@ impl Run<'_> {
         }
         // A clip that ends at the top still gets that rep's key frame.
         if let (Some(tp), true) = (top.take().filter(Top::seen), keyframes.len() < MAX_KEYFRAMES) {
-            plain_tops.push((keyframes.len(), tp.t_s));
+            plain_tops.push((keyframes.len(), tp.t_s, tp.rep, tp.angle));
             keyframes.push(top_keyframe(&tp)?);
         }
+        // A top whose hips were hidden or seen off the side gives an estimate, as the table says.
+        for &(i, _, rep, angle) in &plain_tops {
+            let seen =
+                summary.reps.iter().find(|r| r.index == rep).is_none_or(thrustline_core::Rep::form_seen);
+            if let (false, Some(k)) = (seen, keyframes.get_mut(i)) {
+                k.caption = top_caption(rep, angle, true);
+            }
+        }
         // Pushed in order: removed from the last, the earlier indices hold.
-        for &(i, t) in plain_tops.iter().rev() {
+        for &(i, t, _, _) in plain_tops.iter().rev() {
             if faulted_tops.contains(&t) {
                 keyframes.remove(i);
             }
@@ -564,8 +574,13 @@ fn frames_in(path: &Path) -> u64 {
     VideoSource::open_file(path).map_or(0, |s| s.info().frame_count)
 }
 
+/// "rep 2 top (181 deg)", with "≈" where the rep's hips were not seen.
+fn top_caption(rep: u32, angle: f32, estimate: bool) -> String {
+    format!("rep {rep} top ({}{angle:.0} deg)", if estimate { "≈" } else { "" })
+}
+
 fn top_keyframe(tp: &Top) -> Result<KeyFrame, EngineError> {
-    let caption = format!("rep {} top ({:.0} deg)", tp.rep, tp.angle);
+    let caption = top_caption(tp.rep, tp.angle, false);
     Ok(KeyFrame { caption, t_s: tp.t_s, jpeg: jpeg(&tp.drawn(None)?)? })
 }
 

@@ -78,8 +78,8 @@ fn plot(s: &Session, series: &[(f64, Option<f32>)]) -> String {
         o,
         r#"<svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="Hip extension over time">"#
     );
-    let band_lo = f64::from(s.thresholds.incomplete_lockout_deg);
-    let band_hi = 180.0 + f64::from(s.thresholds.overarch_hyperext_deg);
+    let (band_lo, band_hi) = s.thresholds.lockout_zone();
+    let (band_lo, band_hi) = (f64::from(band_lo), f64::from(band_hi));
     let _ = write!(
         o,
         r##"<rect x="{ml}" y="{:.1}" width="{:.1}" height="{:.1}" fill="#2a9d55" opacity="0.12"/><text x="{:.1}" y="{:.1}">lockout zone {band_lo:.0}-{band_hi:.0} deg</text>"##,
@@ -87,7 +87,8 @@ fn plot(s: &Session, series: &[(f64, Option<f32>)]) -> String {
         w - ml - mr,
         y(band_lo) - y(band_hi),
         ml + 6.0,
-        y(band_hi) + 12.0
+        // At the band's foot: at its top the 180° gridline ran through the words.
+        y(band_lo) - 5.0
     );
     let first_tick = (a_lo / 30.0).ceil() as i32;
     for a in (first_tick..).map(|k| f64::from(k) * 30.0).take_while(|&a| a <= a_hi) {
@@ -211,26 +212,45 @@ fn velocity_section(o: &mut String, s: &Session) {
     // The up time in the table runs on the hip angle (bottom to lockout), the speed on the hips'
     // path: a coach had read "0.59 m/s · 25 cm" beside "1.6 s up" as impossible.
     o.push_str("</svg><p>Bars: the hips' mean speed (m/s) per rep, over the middle 80 % of their rise (the table's up time runs on the hip angle, from the bottom to lockout, and can be longer); red ticks: peak.");
-    let uncompared: Vec<u32> = reps
-        .iter()
-        .filter(|(r, _)| !thrustline_core::session::speed_compared(r, &s.reps))
-        .map(|(r, _)| r.index)
-        .collect();
-    if !uncompared.is_empty() {
+    // Left out of their set's comparison: seen from another angle, or before the video cut away.
+    let set_view = |r: &thrustline_core::Rep| {
+        thrustline_core::session::set_view(s.reps.iter().filter(|x| x.set == r.set))
+    };
+    let uncompared = |other_angle: bool| -> Vec<u32> {
+        reps.iter()
+            .filter(|(r, _)| !thrustline_core::session::speed_compared(r, &s.reps))
+            .filter(|(r, _)| (r.view != set_view(r)) == other_angle)
+            .map(|(r, _)| r.index)
+            .collect()
+    };
+    let pale = |n: usize| if n == 1 { "Pale bar" } else { "Pale bars" };
+    let (angle, cut) = (uncompared(true), uncompared(false));
+    if !angle.is_empty() {
         let _ = write!(
             o,
             " {} ({}): seen from another angle than the rest of the set, a speed on the camera's other scale, left out of the set's loss and reserve.",
-            if uncompared.len() == 1 { "Pale bar" } else { "Pale bars" },
-            thrustline_core::session::rep_list(&uncompared)
+            pale(angle.len()),
+            thrustline_core::session::rep_list(&angle)
+        );
+    }
+    if !cut.is_empty() {
+        let _ = write!(
+            o,
+            " {} ({}): before the video cut away, another stretch of footage, not compared with the reps after it.",
+            pale(cut.len()),
+            thrustline_core::session::rep_list(&cut)
         );
     }
     for set in s.sets.iter().filter(|x| x.velocity_loss_pct.is_some()) {
-        let _ = write!(
-            o,
-            " Set {}: {:.0} % slower from its fastest rep to its last",
-            set.index,
-            set.velocity_loss_pct.unwrap_or(0.0)
-        );
+        match set.velocity_loss_pct.unwrap_or(0.0) {
+            // "0 % slower" read as a measurement of nothing.
+            l if l < 0.5 => {
+                let _ = write!(o, " Set {}: its last rep was its fastest", set.index);
+            }
+            l => {
+                let _ = write!(o, " Set {}: {l:.0} % slower from its fastest rep to its last", set.index);
+            }
+        }
         match set.reps_in_reserve {
             // Past the training scale's top, a count is the slope's extrapolation, not a
             // lifter's reserve (a bodyweight bridge's 5 reps had read "about 27").
@@ -300,7 +320,12 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         s.input.width,
         s.input.height,
         s.input.fps,
-        s.variation.label(),
+        // "hip thrust or bridge (told from the video)" over "does not look like a hip thrust".
+        if s.reps.is_empty() && s.variation == thrustline_core::Variation::Auto {
+            "no hip thrust or bridge counted"
+        } else {
+            s.variation.label()
+        },
         load,
         esc(&s.model.name)
     );
@@ -343,16 +368,17 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         mean(&|r| Some(r.metrics.tempo.top_hold_s)),
     );
     // Over the reps whose hips were seen: a lockout read past a plate or off the side is the
-    // landmarks' guess, and the table marks it so.
-    let lockout = match mean(&|r| r.form_seen().then_some(f64::from(r.metrics.lockout_hip_angle))) {
-        m if m == "–" => m,
-        m => format!("{m} deg"),
-    };
+    // landmarks' estimate, and the table marks it so; with no rep seen, the estimate, marked.
+    let seen_lockout = mean(&|r| r.form_seen().then_some(f64::from(r.metrics.lockout_hip_angle)));
     let unseen = s.reps.iter().filter(|r| !r.form_seen()).count();
-    let lockout_note = match unseen {
-        0 => String::new(),
-        n if n == reps => ": the hips were not seen".to_string(),
-        n => format!(", over the {} of {reps} reps judged", reps - n),
+    let (lockout, lockout_note) = match unseen {
+        0 if seen_lockout == "–" => (seen_lockout, String::new()),
+        0 => (format!("{seen_lockout} deg"), String::new()),
+        n if n == reps => (
+            format!("≈{} deg", mean(&|r| Some(f64::from(r.metrics.lockout_hip_angle)))),
+            ": an estimate, no rep's hips judged (see the table)".to_string(),
+        ),
+        n => (format!("{seen_lockout} deg"), format!(", over the {} of {reps} reps judged", reps - n)),
     };
     let _ = write!(
         o,
@@ -362,8 +388,8 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         s.sets.iter().filter(|x| x.reps > 0).count(),
         // The zone the chart draws: the landmarks place a full lockout at 160–175°, and a coach
         // had read "163 deg" beside "100 % clean" as a missed lockout.
-        s.thresholds.incomplete_lockout_deg,
-        180.0 + s.thresholds.overarch_hyperext_deg,
+        s.thresholds.lockout_zone().0,
+        s.thresholds.lockout_zone().1,
     );
     for w in &s.warnings {
         let _ = write!(o, r#"<div class="warn">{}</div>"#, esc(&w.message));
@@ -407,7 +433,11 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         let told = s.warnings.iter().any(|w| {
             matches!(
                 w.id,
-                Warning::NotAHipThrust | Warning::NoPose | Warning::LowConfidence | Warning::CannotSeeEnough
+                Warning::NotAHipThrust
+                    | Warning::LookAlikeMovement
+                    | Warning::NoPose
+                    | Warning::LowConfidence
+                    | Warning::CannotSeeEnough
             )
         });
         let why = if told {
@@ -415,7 +445,7 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         } else if !s.partial_reps.is_empty() {
             ": the hips rose, but never to lockout (the partial reps below)"
         } else {
-            ": the hips never rose from bent to straight, as a hip thrust or bridge does"
+            ": nothing here moved as a hip thrust or bridge rep does (the hips rising from bent to straight with the shoulders and feet planted, and back)"
         };
         let _ = write!(o, "<p>No rep was counted, so no form was judged{why}.</p>");
     } else if by_fault.is_empty() && unjudged == 0 {
@@ -453,7 +483,12 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     }
     o.push_str("</section>");
     // Rep table.
-    o.push_str(r#"<section id="reps"><h2>Reps</h2><table><thead><tr><th>Rep</th><th>Set</th><th>Time</th><th>Peak hip</th><th>Range</th><th>Knee, shin at top</th><th>Up / hold / down (s)</th><th>Hip velocity</th><th>Faults</th></tr></thead><tbody>"#);
+    o.push_str(r#"<section id="reps"><h2>Reps</h2>"#);
+    if s.reps.is_empty() {
+        o.push_str("<p>No rep counted.</p>");
+    } else {
+        o.push_str(r#"<table><thead><tr><th>Rep</th><th>Set</th><th title="when the hips reached lockout">Lockout at</th><th>Peak hip</th><th>Range</th><th>Knee, shin at top</th><th>Up / hold / down (s)</th><th>Hip velocity</th><th>Faults</th></tr></thead><tbody>"#);
+    }
     for r in &s.reps {
         let m = &r.metrics;
         let faults: Vec<String> =
@@ -464,7 +499,8 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
             .map(|l| format!(r#"<br><small class="not-judged">{}</small>"#, esc(l)))
             .collect();
         // The angles of a rep whose hips were hidden or seen off the side are the landmarks'
-        // estimate: marked so, beside the checks that were not judged on them.
+        // estimate, and so are the phases timed on them (an oblique top's wobble split its
+        // hold): marked so, beside the checks that were not judged on them.
         let (approx, est) = if r.form_seen() {
             ("", "")
         } else {
@@ -472,7 +508,7 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         };
         let _ = write!(
             o,
-            r#"<tr class="rep {}"><td>{}</td><td>{}</td><td>{}</td><td{est}>{approx}{:.0} deg</td><td{est}>{approx}{:.0} deg</td><td>{}</td><td>{:.1} / {:.1} / {}</td><td>{}</td><td>{}{}</td></tr>"#,
+            r#"<tr class="rep {}"><td>{}</td><td>{}</td><td>{}</td><td{est}>{approx}{:.0} deg</td><td{est}>{approx}{:.0} deg</td><td>{}</td><td{est}>{approx}{:.1} / {:.1} / {}</td><td>{}</td><td>{}{}</td></tr>"#,
             if r.is_clean() {
                 "clean"
             } else if r.faults.is_empty() {
@@ -502,9 +538,11 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
             unseen
         );
     }
-    o.push_str("</tbody></table>");
+    if !s.reps.is_empty() {
+        o.push_str("</tbody></table>");
+    }
     if !s.partial_reps.is_empty() {
-        o.push_str("<h2>Partial reps (not counted)</h2><table><thead><tr><th>Time</th><th>Peak hip</th><th>Range</th></tr></thead><tbody>");
+        o.push_str(r#"<h2 style="margin-top:18px">Partial reps (not counted)</h2><table><thead><tr><th>Time</th><th>Peak hip</th><th>Range</th></tr></thead><tbody>"#);
         for p in &s.partial_reps {
             let _ = write!(
                 o,

@@ -10,13 +10,10 @@ fn opt(v: Option<f32>) -> String {
 /// The set's velocity loss as of this rep: from its fastest rep so far to this one, percent.
 fn loss_so_far(s: &Session, rep: &thrustline_core::Rep) -> Option<f32> {
     // Compared in the whole set's view, so that each row agrees with the set's figure.
-    let view = thrustline_core::session::set_view(s.reps.iter().filter(|r| r.set == rep.set));
-    let means: Vec<f32> = s
-        .reps
-        .iter()
-        .filter(|r| r.set == rep.set && r.index <= rep.index && r.view == view)
-        .filter_map(|r| r.mean_concentric_velocity_m_s)
-        .collect();
+    let set: Vec<&thrustline_core::Rep> = s.reps.iter().filter(|r| r.set == rep.set).collect();
+    let view = thrustline_core::session::set_view(set.iter().copied());
+    let so_far: Vec<&thrustline_core::Rep> = set.iter().copied().filter(|r| r.index <= rep.index).collect();
+    let means = thrustline_core::session::compared_velocities(&so_far, view);
     let compared = rep.view == view && rep.mean_concentric_velocity_m_s.is_some();
     thrustline_core::velocity::velocity_loss_pct(&means).filter(|_| compared)
 }

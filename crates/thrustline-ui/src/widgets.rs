@@ -207,7 +207,7 @@ impl Plot<'_> {
         // Lockout target: at least the incomplete-lockout limit, at most the overarch limit.
         let band = Rect::from_x_y_ranges(
             rect.x_range(),
-            y(180.0 + self.thresholds.overarch_hyperext_deg)..=y(self.thresholds.incomplete_lockout_deg),
+            y(self.thresholds.lockout_zone().1)..=y(self.thresholds.lockout_zone().0),
         );
         p.rect_filled(band, CornerRadius::ZERO, ACCENT.gamma_multiply(0.16));
         let small = FontId::proportional(13.0);

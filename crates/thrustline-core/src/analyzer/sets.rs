@@ -199,7 +199,15 @@ impl Analyzer {
                 // Mean concentric velocity per rep, in order (reps whose path was not read, or
                 // seen from another view than most of the set, are left out: the loss runs from
                 // the fastest read to the last read).
-                let means = crate::session::compared_velocities(reps.iter().copied());
+                let view = crate::session::set_view(reps.iter().copied());
+                let means = crate::session::compared_velocities(&reps, view);
+                // The set's best speed, a point of the load–velocity profile, over all its reps
+                // seen from its view (a cut parts the comparison, not the best).
+                let best = reps
+                    .iter()
+                    .filter(|r| r.view == view)
+                    .filter_map(|r| r.mean_concentric_velocity_m_s)
+                    .reduce(f32::max);
                 Some(SetSummary {
                     index: set,
                     start_s: start,
@@ -225,7 +233,7 @@ impl Analyzer {
                         &means,
                         crate::velocity::HIP_THRUST_MVT_M_S,
                     ),
-                    best_mean_velocity_m_s: means.iter().copied().reduce(f32::max),
+                    best_mean_velocity_m_s: best,
                 })
             })
             .collect()
