@@ -59,7 +59,8 @@ fn plot(s: &Session, series: &[(f64, Option<f32>)]) -> String {
     let (w, h, ml, mr, mt, mb) = (960.0, 280.0, 44.0, 12.0, 12.0, 28.0);
     let t_end = series.last().map_or(1.0, |p| p.0).max(s.input.duration_s).max(1e-3);
     let folded: Vec<(f64, Option<f32>)>;
-    let series = if unsigned_chart(s, series) {
+    let unsigned = unsigned_chart(s, series);
+    let series = if unsigned {
         folded = series.iter().map(|&(t, a)| (t, a.map(|a| if a > 180.0 { 360.0 - a } else { a }))).collect();
         &folded[..]
     } else {
@@ -78,18 +79,21 @@ fn plot(s: &Session, series: &[(f64, Option<f32>)]) -> String {
         o,
         r#"<svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="Hip extension over time">"#
     );
-    let (band_lo, band_hi) = s.thresholds.lockout_zone();
-    let (band_lo, band_hi) = (f64::from(band_lo), f64::from(band_hi));
-    let _ = write!(
-        o,
-        r##"<rect x="{ml}" y="{:.1}" width="{:.1}" height="{:.1}" fill="#2a9d55" opacity="0.12"/><text x="{:.1}" y="{:.1}">lockout zone {band_lo:.0}-{band_hi:.0} deg</text>"##,
-        y(band_hi),
-        w - ml - mr,
-        y(band_lo) - y(band_hi),
-        ml + 6.0,
-        // At the band's foot: at its top the 180° gridline ran through the words.
-        y(band_lo) - 5.0
-    );
+    // No lockout zone on the joint's opening: it belongs to a bridge's signed angle.
+    if !unsigned {
+        let (band_lo, band_hi) = s.thresholds.lockout_zone();
+        let (band_lo, band_hi) = (f64::from(band_lo), f64::from(band_hi));
+        let _ = write!(
+            o,
+            r##"<rect x="{ml}" y="{:.1}" width="{:.1}" height="{:.1}" fill="#2a9d55" opacity="0.12"/><text x="{:.1}" y="{:.1}">lockout zone {band_lo:.0}-{band_hi:.0} deg</text>"##,
+            y(band_hi),
+            w - ml - mr,
+            y(band_lo) - y(band_hi),
+            ml + 6.0,
+            // At the band's foot: at its top the 180° gridline ran through the words.
+            y(band_lo) - 5.0
+        );
+    }
     let first_tick = (a_lo / 30.0).ceil() as i32;
     for a in (first_tick..).map(|k| f64::from(k) * 30.0).take_while(|&a| a <= a_hi) {
         let _ = write!(

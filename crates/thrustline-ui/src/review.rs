@@ -438,7 +438,13 @@ impl ReviewApp {
         if let Some(i) = self.current_rep() {
             let r = &s.reps[i];
             ui.label(
-                RichText::new(format!("rep {} · top {:.0}°", r.index, r.metrics.peak_hip_angle)).strong(),
+                RichText::new(format!(
+                    "rep {} · top {}{:.0}°",
+                    r.index,
+                    if r.form_seen() { "" } else { "≈" },
+                    r.metrics.peak_hip_angle
+                ))
+                .strong(),
             );
             if let (Some(v), Some(rom)) = (r.mean_concentric_velocity_m_s, r.range_of_motion_cm) {
                 let peak =

@@ -311,7 +311,9 @@ pub fn rep_table(ui: &mut egui::Ui, reps: &[Rep], id: &str) -> Option<u32> {
                 }
                 // A rep the clip cut short before its top has no top to show.
                 if r.metrics.peak_hip_angle > 0.0 {
-                    ui.label(format!("{:.0}°", r.metrics.peak_hip_angle));
+                    // "≈": the hips hidden or seen off the side, as the report marks it.
+                    let approx = if r.form_seen() { "" } else { "≈" };
+                    ui.label(format!("{approx}{:.0}°", r.metrics.peak_hip_angle));
                 } else {
                     ui.label("–");
                 }
