@@ -327,6 +327,11 @@ impl Rep {
             && !self.not_judged().any(|(id, why)| HIP_EXTENSION.contains(&id) && why.is_the_cameras())
     }
 
+    /// The clip ended during its top: the hold shown is how long it had lasted by then.
+    pub fn hold_cut_short(&self) -> bool {
+        self.judgement(FaultId::NoTopSqueeze).is_some_and(|j| j.reason == Some(NotJudgedReason::ClipEnded))
+    }
+
     /// Clean: its form seen, and no fault raised. A rep whose hip extension the camera could
     /// not see (its angle, a plate) is not called clean, whatever it did: the barbell clip's
     /// reps, their knees behind the plate, had been "100 % clean" with seven of their eight

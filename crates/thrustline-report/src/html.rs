@@ -512,7 +512,7 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         };
         let _ = write!(
             o,
-            r#"<tr class="rep {}"><td>{}</td><td>{}</td><td>{}</td><td{est}>{approx}{:.0} deg</td><td{est}>{approx}{:.0} deg</td><td>{}</td><td{est}>{approx}{:.1} / {:.1} / {}</td><td>{}</td><td>{}{}</td></tr>"#,
+            r#"<tr class="rep {}"><td>{}</td><td>{}</td><td>{}</td><td{est}>{approx}{:.0} deg</td><td{est}>{approx}{:.0} deg</td><td>{}</td><td{est}>{approx}{:.1} / {}{:.1} / {}</td><td>{}</td><td>{}{}</td></tr>"#,
             if r.is_clean() {
                 "clean"
             } else if r.faults.is_empty() {
@@ -527,6 +527,8 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
             m.rom_deg,
             knee_and_shin(m.knee_angle_at_top, m.shin_angle_at_top),
             m.tempo.concentric_s,
+            // The clip ended during the top: the hold lasted at least this long.
+            if r.hold_cut_short() { "≥" } else { "" },
             m.tempo.top_hold_s,
             match (m.tempo.eccentric_s, m.tempo.eccentric_at_least_s) {
                 (Some(e), _) => format!("{e:.1}"),
