@@ -460,11 +460,17 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         let hips_everywhere = s.reps.iter().all(|r| {
             r.not_judged().any(|(id, why)| id == FaultId::HipsUneven && why == NotJudgedReason::View)
         });
-        let besides = if hips_everywhere { " besides uneven hips (judged only from your feet)" } else { "" };
-        let _ = write!(
-            o,
-            r#"<p>No fault seen. Some checks{besides} could not be made on {unjudged} of {reps} reps; the table below says which and why.</p>"#
-        );
+        let hips =
+            if hips_everywhere { "Uneven hips need the camera at your feet, and other" } else { "Some" };
+        if s.reps.iter().any(|r| r.form_seen()) {
+            let _ = write!(
+                o,
+                r#"<p>No fault seen. {hips} checks could not be made on {unjudged} of {reps} reps; the table below says which and why.</p>"#
+            );
+        } else {
+            // "No fault seen" alone read as a clean set where eight of nine checks were not made.
+            o.push_str("<p>No fault seen, but the form was not judged on any rep: the camera's angle or something in front of the hips hid it (the notes above and the table below say which checks and why).</p>");
+        }
     } else {
         o.push_str("<ul>");
         for (id, sev, cue, reps) in &by_fault {
@@ -491,7 +497,7 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     if s.reps.is_empty() {
         o.push_str("<p>No rep counted.</p>");
     } else {
-        o.push_str(r#"<table><thead><tr><th>Rep</th><th>Set</th><th title="when the hips reached lockout">Lockout at</th><th>Peak hip</th><th>Range</th><th>Knee, shin at top</th><th>Up / hold / down (s)</th><th>Hip velocity</th><th>Faults</th></tr></thead><tbody>"#);
+        o.push_str(r#"<table><thead><tr><th>Rep</th><th>Set</th><th title="when the hips reached lockout">Lockout at</th><th>Peak hip</th><th>Range</th><th>Knee, shin at top</th><th>Up / hold / down (s)</th><th title="the hips' mean speed over the middle 80 % of their rise, and how far they rose">Hip velocity · rise</th><th>Faults</th></tr></thead><tbody>"#);
     }
     for r in &s.reps {
         let m = &r.metrics;
