@@ -746,12 +746,30 @@ fn compared<'a: 'b, 'b>(
     set_reps[start..].iter().copied().filter(move |r| r.view == view)
 }
 
-/// Whether a rep's speed is compared with its set's (seen from [`set_view`] of its set, in the
-/// set's last stretch of footage); its own speed is shown either way.
-pub fn speed_compared(rep: &Rep, reps: &[Rep]) -> bool {
+/// Why a rep's speed is left out of its set's comparison (its own speed is shown either way).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotCompared {
+    /// Seen from another view than most of its set's reps.
+    OtherView,
+    /// Before the set's last video cut: another stretch of footage.
+    BeforeCut,
+}
+
+/// `None` when a rep's speed is compared with its set's (seen from [`set_view`] of its set, in
+/// the set's last stretch of footage), else why not.
+pub fn not_compared(rep: &Rep, reps: &[Rep]) -> Option<NotCompared> {
     let set: Vec<&Rep> = reps.iter().filter(|r| r.set == rep.set).collect();
-    let seen = compared(&set, set_view(set.iter().copied())).any(|r| r.index == rep.index);
-    seen
+    let view = set_view(set.iter().copied());
+    if rep.view != view {
+        return Some(NotCompared::OtherView);
+    }
+    let kept = compared(&set, view).any(|r| r.index == rep.index);
+    (!kept).then_some(NotCompared::BeforeCut)
+}
+
+/// Whether a rep's speed is compared with its set's: see [`not_compared`].
+pub fn speed_compared(rep: &Rep, reps: &[Rep]) -> bool {
+    not_compared(rep, reps).is_none()
 }
 
 /// The mean concentric velocities a set compares (its loss and reps in reserve), in rep order:
@@ -877,6 +895,7 @@ mod look_alike_tests {
         assert_eq!(compared_velocities(&all, set_view(&reps)), vec![0.20, 0.23]);
         assert_eq!(set_velocity_loss_pct(&reps, 1), Some(0.0));
         assert!(!speed_compared(&reps[2], &reps) && speed_compared(&reps[0], &reps));
+        assert_eq!(not_compared(&reps[2], &reps), Some(NotCompared::OtherView));
         // A set filmed mostly oblique compares its oblique reps; a tie goes to the side.
         let reps = [with_speed(1, o, 0.30), with_speed(2, s, 0.40), with_speed(3, o, 0.24)];
         assert_eq!(set_view(&reps), Some(o));
@@ -889,6 +908,7 @@ mod look_alike_tests {
         reps[1].judgements.push(Judgement::not_judged(id, NotJudgedReason::Cut));
         assert_eq!(set_velocity_loss_pct(&reps, 1).map(f32::round), Some(20.0));
         assert!(!speed_compared(&reps[0], &reps) && speed_compared(&reps[2], &reps));
+        assert_eq!(not_compared(&reps[0], &reps), Some(NotCompared::BeforeCut));
         // Live, the cut rep as the set's last so far: it is still compared.
         assert_eq!(set_velocity_loss_pct(&reps[..2], 1).map(f32::round), Some(25.0));
     }

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use base64::Engine;
+use thrustline_core::session::NotCompared;
 use thrustline_core::{CameraView, FaultId, NotJudgedReason, Severity, Warning};
 
 use crate::session::Session;
@@ -55,11 +56,11 @@ fn unsigned_chart(s: &Session, series: &[(f64, Option<f32>)]) -> bool {
     s.reps.is_empty() && series.iter().filter_map(|p| p.1).any(|a| a > HIP_EXTENSION_MAX_DEG)
 }
 
-fn plot(s: &Session, series: &[(f64, Option<f32>)]) -> String {
+/// The hip chart; `unsigned`: the joint's opening (see [`unsigned_chart`]).
+fn plot(s: &Session, series: &[(f64, Option<f32>)], unsigned: bool) -> String {
     let (w, h, ml, mr, mt, mb) = (960.0, 280.0, 44.0, 12.0, 12.0, 28.0);
     let t_end = series.last().map_or(1.0, |p| p.0).max(s.input.duration_s).max(1e-3);
     let folded: Vec<(f64, Option<f32>)>;
-    let unsigned = unsigned_chart(s, series);
     let series = if unsigned {
         folded = series.iter().map(|&(t, a)| (t, a.map(|a| if a > 180.0 { 360.0 - a } else { a }))).collect();
         &folded[..]
@@ -187,7 +188,7 @@ fn velocity_section(o: &mut String, s: &Session) {
         let x = ml + i as f64 * slot + 0.2 * slot;
         let bw = 0.6 * slot;
         let v = f64::from(*v);
-        // A rep its set does not compare (seen from another view) is drawn pale.
+        // A rep its set does not compare (another view, or before a cut) is drawn pale.
         let (fill, note) = if thrustline_core::session::speed_compared(r, &s.reps) {
             ("#2458c6", "")
         } else {
@@ -217,18 +218,14 @@ fn velocity_section(o: &mut String, s: &Session) {
     // path: a coach had read "0.59 m/s · 25 cm" beside "1.6 s up" as impossible.
     o.push_str("</svg><p>Bars: the hips' mean speed (m/s) per rep, over the middle 80 % of their rise (the table's up time runs on the hip angle, from the bottom to lockout, and can be longer); red ticks: peak.");
     // Left out of their set's comparison: seen from another angle, or before the video cut away.
-    let set_view = |r: &thrustline_core::Rep| {
-        thrustline_core::session::set_view(s.reps.iter().filter(|x| x.set == r.set))
-    };
-    let uncompared = |other_angle: bool| -> Vec<u32> {
+    let uncompared = |why: NotCompared| -> Vec<u32> {
         reps.iter()
-            .filter(|(r, _)| !thrustline_core::session::speed_compared(r, &s.reps))
-            .filter(|(r, _)| (r.view != set_view(r)) == other_angle)
+            .filter(|(r, _)| thrustline_core::session::not_compared(r, &s.reps) == Some(why))
             .map(|(r, _)| r.index)
             .collect()
     };
     let pale = |n: usize| if n == 1 { "Pale bar" } else { "Pale bars" };
-    let (angle, cut) = (uncompared(true), uncompared(false));
+    let (angle, cut) = (uncompared(NotCompared::OtherView), uncompared(NotCompared::BeforeCut));
     if !angle.is_empty() {
         let _ = write!(
             o,
@@ -411,12 +408,13 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     }
     o.push_str("</section>");
     // Plot.
-    let title = if unsigned_chart(s, series) {
+    let unsigned = unsigned_chart(s, series);
+    let title = if unsigned {
         "Hip angle over time (the joint's opening, unsigned: the hips bent the opposite way to a bridge's)"
     } else {
         "Hip extension over time"
     };
-    let _ = write!(o, r#"<section id="plot"><h2>{title}</h2>{}</section>"#, plot(s, series));
+    let _ = write!(o, r#"<section id="plot"><h2>{title}</h2>{}</section>"#, plot(s, series, unsigned));
     // Cues.
     let mut by_fault: Vec<(FaultId, Severity, &str, Vec<u32>)> = Vec::new();
     for r in &s.reps {

@@ -393,8 +393,13 @@ pub fn velocity_meter(ui: &mut egui::Ui, reps: &[Rep], limit: Option<f32>) {
     let color = if loss >= warn_at { WARN } else { ACCENT };
     // One speed is no loss yet, and a rep seen from another angle reads on another scale: say so
     // rather than "0 % slower".
-    let state = if !thrustline_core::session::speed_compared(last, reps) {
-        "this rep seen from another angle, not compared".to_string()
+    use thrustline_core::session::{not_compared, NotCompared};
+    let state = if let Some(why) = not_compared(last, reps) {
+        match why {
+            NotCompared::OtherView => "this rep seen from another angle, not compared",
+            NotCompared::BeforeCut => "this rep before the video cut, not compared",
+        }
+        .to_string()
     } else if set_loss.is_none() {
         "its first speed, the next reps are compared with it".to_string()
     } else {
