@@ -12,6 +12,8 @@
 //!
 //! `bash benches/views.sh` makes the landmarks and runs this; by hand:
 //! `cargo run --release -p thrustline-core --example views -- POSES_DIR LABELS.json`.
+//! `VIEWS_FINE=1` adds cameras short of the side view's limit, `VIEWS_SIDE_MAX=35` moves that
+//! limit, `VIEWS_MOVED=1` moves the picture rather than projecting the world (`reproject_moved`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,7 +22,7 @@ use thrustline_core::{Analyzer, FaultId, FrameGeometry, PoseObservation, Session
 
 #[path = "support/reproject.rs"]
 mod reproject;
-use reproject::{parse, reproject, Camera};
+use reproject::{parse, reproject, reproject_moved, Camera};
 
 #[derive(serde::Deserialize)]
 struct Label {
@@ -51,13 +53,29 @@ const CAMERAS: [Camera; 18] = [
     Camera { name: "rolled −15°", yaw_deg: 0.0, pitch_deg: 0.0, roll_deg: -15.0 },
 ];
 
+/// With `VIEWS_FINE=1`: cameras between the side view and its limit, where a side-view limit
+/// is decided (core README, "Where the side view ends").
+const FINE_CAMERAS: [Camera; 6] = [
+    Camera { name: "raised 10°", yaw_deg: 0.0, pitch_deg: 10.0, roll_deg: 0.0 },
+    Camera { name: "raised 15°", yaw_deg: 0.0, pitch_deg: 15.0, roll_deg: 0.0 },
+    Camera { name: "raised 20°", yaw_deg: 0.0, pitch_deg: 20.0, roll_deg: 0.0 },
+    Camera { name: "yaw +20°", yaw_deg: 20.0, pitch_deg: 0.0, roll_deg: 0.0 },
+    Camera { name: "yaw −20°", yaw_deg: -20.0, pitch_deg: 0.0, roll_deg: 0.0 },
+    Camera { name: "yaw +15° raised 15°", yaw_deg: 15.0, pitch_deg: 15.0, roll_deg: 0.0 },
+];
+
 /// Runs the core; with `trace`, prints each posed frame's movement-check readings on stderr.
 fn run(
     g: FrameGeometry,
     frames: impl Iterator<Item = (f64, Option<PoseObservation>)>,
     trace: bool,
 ) -> SessionSummary {
-    let mut a = Analyzer::new(Thresholds::default(), g);
+    let mut cfg = Thresholds::default();
+    // VIEWS_SIDE_MAX=35 judges the side-view faults up to that obliquity instead.
+    if let Some(v) = std::env::var("VIEWS_SIDE_MAX").ok().and_then(|v| v.parse().ok()) {
+        cfg.side_view_max_yaw_deg = v;
+    }
+    let mut a = Analyzer::new(cfg, g);
     for (t, p) in frames {
         let f = a.update(t, p.as_ref());
         if let (true, Some(m)) = (trace, f.metrics) {
@@ -90,7 +108,11 @@ fn main() -> Result<(), String> {
     let labels: BTreeMap<String, Label> =
         serde_json::from_str(&text).map_err(|e| format!("{labels}: {e}"))?;
     // Per camera: (runs right, runs) over all clips and over the clips filmed from the side.
-    let mut by_cam = [[(0u32, 0u32); 2]; CAMERAS.len()];
+    let mut cameras = CAMERAS.to_vec();
+    if std::env::var("VIEWS_FINE").is_ok() {
+        cameras.extend(FINE_CAMERAS);
+    }
+    let mut by_cam = vec![[(0u32, 0u32); 2]; cameras.len()];
     println!("| clip | camera | reps (label) | view | faults the labels do not name | labelled faults: reps raised, reps not judged | warnings |");
     println!("|---|---|---|---|---|---|---|");
     for (name, label) in &labels {
@@ -101,11 +123,14 @@ fn main() -> Result<(), String> {
         let named: Vec<FaultId> =
             label.faults.iter().filter_map(|f| serde_json::from_value(f["id"].clone()).ok()).collect();
         let side = label.view.starts_with("side") || label.view.starts_with("near side");
-        for (ci, cam) in CAMERAS.iter().copied().enumerate() {
+        for (ci, cam) in cameras.iter().copied().enumerate() {
             // VIEWS_TRACE="clip camera" traces one run's readings.
             let trace = std::env::var("VIEWS_TRACE")
                 .is_ok_and(|v| v == format!("{} {}", name.trim_end_matches(".mp4"), cam.name));
-            let s = run(g, raw.frames.iter().map(|f| (f.t, reproject(f, g, cam))), trace);
+            // VIEWS_MOVED=1 moves the pose stage's own picture by the turn instead.
+            let moved = std::env::var("VIEWS_MOVED").is_ok();
+            let project = |f| if moved { reproject_moved(f, g, cam) } else { reproject(f, g, cam) };
+            let s = run(g, raw.frames.iter().map(|f| (f.t, project(f))), trace);
             if trace {
                 eprintln!("camera yaw {:?} pitch {:?}", s.camera_yaw_deg, s.camera_pitch_deg);
                 for r in &s.reps {
@@ -174,7 +199,7 @@ fn main() -> Result<(), String> {
         }
     }
     println!("\n| camera | all clips right | clips filmed from the side right |\n|---|---|---|");
-    for (cam, [all, side]) in CAMERAS.iter().zip(by_cam) {
+    for (cam, [all, side]) in cameras.iter().zip(by_cam) {
         println!("| {} | {} of {} | {} of {} |", cam.name, all.0, all.1, side.0, side.1);
     }
     Ok(())

@@ -141,3 +141,33 @@ pub fn reproject(f: &RawFrame, g: FrameGeometry, cam: Camera) -> Option<PoseObse
     }
     Some(out)
 }
+
+/// As [`reproject`], but the pose stage's own image landmarks moved by the displacement the
+/// turn gives the world landmarks: the camera as filmed gives back the picture exactly (the
+/// world landmarks' own projection differs from it, by 7° of knee angle on the feet-far
+/// thrust), and a moderate turn keeps the picture's proportions where the world's guess of
+/// them is off. Far turns carry the picture's residual in the wrong direction: read it for
+/// cameras within about 30° of the one filmed.
+#[allow(dead_code)] // the views example's; `tests/views.rs` keeps the plain projection
+pub fn reproject_moved(f: &RawFrame, g: FrameGeometry, cam: Camera) -> Option<PoseObservation> {
+    let (lm, world) = (f.lm.as_ref()?, f.world.as_ref()?);
+    let mut out = reproject(f, g, cam)?;
+    let mut img = [Landmark::default(); 33];
+    for (d, s) in img.iter_mut().zip(lm) {
+        *d = Landmark::from(*s);
+    }
+    let mut w = [[0.0; 3]; 33];
+    for (d, s) in w.iter_mut().zip(world) {
+        *d = [f64::from(s[0]), f64::from(s[1]), f64::from(s[2])];
+    }
+    let (s, _) = fit(&img, &w, g)?;
+    let (gw, gh) = (f64::from(g.width), f64::from(g.height));
+    for i in 0..33 {
+        let p = turn(w[i], cam);
+        let l = &mut out.landmarks[i];
+        l.x = (f64::from(img[i].x) + s * (p[0] - w[i][0]) / gw) as f32;
+        l.y = (f64::from(img[i].y) + s * (p[1] - w[i][1]) / gh) as f32;
+        l.z = (f64::from(img[i].z) + s * (p[2] - w[i][2]) / gw) as f32;
+    }
+    Some(out)
+}
