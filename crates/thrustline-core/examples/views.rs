@@ -135,12 +135,13 @@ fn main() -> Result<(), String> {
                 eprintln!("camera yaw {:?} pitch {:?}", s.camera_yaw_deg, s.camera_pitch_deg);
                 for r in &s.reps {
                     eprintln!(
-                        "rep {} view {:?} knee {:?} shin {:?} peak {:.1} faults {:?}",
+                        "rep {} view {:?} knee {:?} shin {:?} peak {:.1} overarch {:.1} faults {:?}",
                         r.index,
                         r.view,
                         r.metrics.knee_angle_at_top,
                         r.metrics.shin_angle_at_top,
                         r.metrics.peak_hip_angle,
+                        r.metrics.max_hyperextension_deg,
                         r.faults.iter().map(|f| (f.id, f.evidence.clone())).collect::<Vec<_>>()
                     );
                 }
