@@ -18,7 +18,7 @@ pub use landmarks::{FrameGeometry, Landmark, PoseObservation, CONNECTIONS, NUM_L
 pub use mask::SegmentationMask;
 pub use metrics::{FrameMetrics, Metric, Side};
 pub use session::{
-    warning_message, CameraView, Evidence, Fault, FaultCount, FaultId, Judgement, LookAlikeReason,
+    warning_message, CameraView, Evidence, Fault, FaultCount, FaultId, Judgement, LookAlikeReason, Lowering,
     NotJudgedReason, PartialRep, Rep, RepMetrics, SessionSummary, SetSummary, Severity, Tempo, Variation,
     VelocityScale, Verdict, Warning,
 };

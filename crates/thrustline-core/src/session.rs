@@ -254,6 +254,32 @@ pub struct Tempo {
     pub bottom_pause_s: f64,
 }
 
+/// A rep's lowering as far as it was seen (see [`Tempo::lowering`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Lowering {
+    /// Seen whole: its seconds.
+    Whole(f64),
+    /// The clip ended during it: it lasted at least this long.
+    AtLeast(f64),
+}
+
+impl std::fmt::Display for Lowering {
+    /// Seconds to a tenth, "≥" before a lower bound.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Whole(s) => write!(f, "{s:.1}"),
+            Self::AtLeast(s) => write!(f, "≥{s:.1}"),
+        }
+    }
+}
+
+impl Tempo {
+    /// The lowering, whole or cut short by the clip's end; `None` where none was seen.
+    pub fn lowering(&self) -> Option<Lowering> {
+        self.eccentric_s.map(Lowering::Whole).or(self.eccentric_at_least_s.map(Lowering::AtLeast))
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RepMetrics {
     /// Lowest hip angle before the rep (the bottom).
@@ -882,6 +908,16 @@ mod look_alike_tests {
         assert!(m.contains("saw reps 1, 3 and 4 from off the side"), "{m}");
         assert!(m.contains("their hip, knee and foot faults are not judged; rep 2 was judged"), "{m}");
         assert_eq!(rep_list(&[2, 3, 4, 5]), "reps 2–5");
+    }
+
+    #[test]
+    fn a_lowering_the_clip_ended_in_reads_as_a_lower_bound() {
+        let whole = Tempo { eccentric_s: Some(1.24), eccentric_at_least_s: None, ..Tempo::default() };
+        assert_eq!(whole.lowering(), Some(Lowering::Whole(1.24)));
+        assert_eq!(whole.lowering().map(|l| l.to_string()).as_deref(), Some("1.2"));
+        let cut = Tempo { eccentric_s: None, eccentric_at_least_s: Some(0.84), ..Tempo::default() };
+        assert_eq!(cut.lowering().map(|l| l.to_string()).as_deref(), Some("≥0.8"));
+        assert_eq!(Tempo::default().lowering(), None);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use base64::Engine;
 use thrustline_core::session::NotCompared;
-use thrustline_core::{CameraView, FaultId, NotJudgedReason, Severity, Warning};
+use thrustline_core::{CameraView, FaultId, Lowering, NotJudgedReason, Severity, Warning};
 
 use crate::session::Session;
 
@@ -347,22 +347,18 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     } else {
         ("–".into(), "clean reps".to_string())
     };
-    let mean = |f: &dyn Fn(&thrustline_core::Rep) -> Option<f64>| -> String {
+    let mean_of = |f: &dyn Fn(&thrustline_core::Rep) -> Option<f64>| -> Option<f64> {
         let v: Vec<f64> = s.reps.iter().filter_map(f).collect();
-        if v.is_empty() {
-            "–".into()
-        } else {
-            format!("{:.1}", v.iter().sum::<f64>() / v.len() as f64)
-        }
+        (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+    };
+    let mean = |f: &dyn Fn(&thrustline_core::Rep) -> Option<f64>| -> String {
+        mean_of(f).map_or("–".into(), |m| format!("{m:.1}"))
     };
     // With no lowering seen whole, the ones the clip ended in give a lower bound, as the table.
-    let down = match mean(&|r| r.metrics.tempo.eccentric_s) {
-        m if m == "–" => match mean(&|r| r.metrics.tempo.eccentric_at_least_s) {
-            b if b == "–" => b,
-            b => format!("≥{b}"),
-        },
-        m => m,
-    };
+    let down = mean_of(&|r| r.metrics.tempo.eccentric_s)
+        .map(Lowering::Whole)
+        .or(mean_of(&|r| r.metrics.tempo.eccentric_at_least_s).map(Lowering::AtLeast))
+        .map_or("–".into(), |l| l.to_string());
     let tempo = format!(
         "{} / {} / {down} s",
         mean(&|r| Some(r.metrics.tempo.concentric_s)),
@@ -534,11 +530,11 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
             // The clip ended during the top: the hold lasted at least this long.
             if r.hold_cut_short() { "≥" } else { "" },
             m.tempo.top_hold_s,
-            match (m.tempo.eccentric_s, m.tempo.eccentric_at_least_s) {
-                (Some(e), _) => format!("{e:.1}"),
-                (None, Some(e)) =>
-                    format!(r#"<span title="the clip ended during the lowering">≥{e:.1}</span>"#),
-                (None, None) => "–".into(),
+            match m.tempo.lowering() {
+                Some(l @ Lowering::AtLeast(_)) =>
+                    format!(r#"<span title="the clip ended during the lowering">{l}</span>"#),
+                Some(l) => l.to_string(),
+                None => "–".into(),
             },
             match (r.mean_concentric_velocity_m_s, r.range_of_motion_cm) {
                 (Some(v), Some(c)) => format!("{v:.2} m/s · {c:.0} cm"),

@@ -318,12 +318,8 @@ pub fn rep_table(ui: &mut egui::Ui, reps: &[Rep], id: &str) -> Option<u32> {
                     ui.label("–");
                 }
                 // No way down (the clip ended at the top): a dash, not "-s".
-                let down = match (r.metrics.tempo.eccentric_s, r.metrics.tempo.eccentric_at_least_s) {
-                    (Some(e), _) => format!("{e:.1}s"),
-                    // The clip or the camera ended during the lowering.
-                    (None, Some(e)) => format!("≥{e:.1}s"),
-                    (None, None) => "–".to_string(),
-                };
+                // "≥" where the clip or the camera ended during the lowering.
+                let down = r.metrics.tempo.lowering().map_or("–".to_string(), |l| format!("{l}s"));
                 ui.label(format!("{:.1}/{down}", r.metrics.tempo.concentric_s));
                 ui.label(r.mean_concentric_velocity_m_s.map_or("–".to_string(), |v| format!("{v:.2}")));
                 let nothing_judged =
