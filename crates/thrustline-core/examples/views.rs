@@ -27,6 +27,8 @@ use reproject::{parse, reproject, reproject_moved, Camera};
 #[derive(serde::Deserialize)]
 struct Label {
     reps: u32,
+    /// hip_thrust, glute_bridge or other.
+    kind: String,
     /// Where the camera stood as filmed ("side", "front-oblique from the feet").
     view: String,
     faults: Vec<serde_json::Value>,
@@ -113,8 +115,10 @@ fn main() -> Result<(), String> {
         cameras.extend(FINE_CAMERAS);
     }
     let mut by_cam = vec![[(0u32, 0u32); 2]; cameras.len()];
-    println!("| clip | camera | reps (label) | view | faults the labels do not name | labelled faults: reps raised, reps not judged | warnings |");
-    println!("|---|---|---|---|---|---|---|");
+    // Per camera, over the clips with reps: the variation seen right, wrong, not told.
+    let mut variation = vec![[0u32; 3]; cameras.len()];
+    println!("| clip | camera | reps (label) | view | variation seen | faults the labels do not name | labelled faults: reps raised, reps not judged | warnings |");
+    println!("|---|---|---|---|---|---|---|---|");
     for (name, label) in &labels {
         let path = Path::new(poses).join(name.replace(".mp4", ".json"));
         let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -174,6 +178,19 @@ fn main() -> Result<(), String> {
                     )
                 })
                 .collect();
+            if label.reps > 0 {
+                let want = match label.kind.as_str() {
+                    "hip_thrust" => Some(thrustline_core::Variation::HipThrust),
+                    "glute_bridge" => Some(thrustline_core::Variation::GluteBridge),
+                    _ => None,
+                };
+                let k = match s.seen_variation {
+                    None => 2,
+                    v if v == want => 0,
+                    _ => 1,
+                };
+                variation[ci][k] += 1;
+            }
             let count_ok = s.reps.len() as u32 == label.reps;
             let ok = count_ok && extra.is_empty();
             for (k, counted) in [(0, true), (1, side)] {
@@ -185,13 +202,14 @@ fn main() -> Result<(), String> {
             let warn: Vec<String> = s.warnings.iter().map(|w| format!("{w:?}")).collect();
             let reasons: Vec<String> = s.look_alike_reasons.iter().map(|r| format!("{r:?}")).collect();
             println!(
-                "| {}{} | {} | {} ({}) | {:?} | {} | {} | {} {} |",
+                "| {}{} | {} | {} ({}) | {:?} | {:?} | {} | {} | {} {} |",
                 if ok { "" } else { "**✗** " },
                 name.trim_end_matches(".mp4"),
                 cam.name,
                 s.reps.len(),
                 label.reps,
                 s.camera_view,
+                s.seen_variation,
                 extra.join(" "),
                 labelled.join("; "),
                 warn.join(" "),
@@ -199,9 +217,14 @@ fn main() -> Result<(), String> {
             );
         }
     }
-    println!("\n| camera | all clips right | clips filmed from the side right |\n|---|---|---|");
-    for (cam, [all, side]) in cameras.iter().zip(by_cam) {
-        println!("| {} | {} of {} | {} of {} |", cam.name, all.0, all.1, side.0, side.1);
+    println!(
+        "\n| camera | all clips right | clips filmed from the side right | variation seen: right, wrong, not told |\n|---|---|---|---|"
+    );
+    for ((cam, [all, side]), [ok, wrong, untold]) in cameras.iter().zip(by_cam).zip(variation) {
+        println!(
+            "| {} | {} of {} | {} of {} | {ok}, {wrong}, {untold} |",
+            cam.name, all.0, all.1, side.0, side.1
+        );
     }
     Ok(())
 }

@@ -540,16 +540,20 @@ const SHOULDER_BREADTH_PER_TORSO: f32 = 0.8;
 /// from sitting (a pullover's start) moved them 0.80, a standing hinge 0.57–0.79.
 const MAX_SHOULDER_TRAVEL: f32 = 0.4;
 
-/// The shoulders' height above the ankles (torso lengths, in the picture) above which they rest
-/// on a bench: the shared bridges read -0.09 to 0.18 (median over bottom and rise frames, the
-/// shoulder joints a hand above the floor), the hip thrusts 0.84 to 1.43 (a 40 cm bench);
-/// midway, with the bench's height varying by a third either way.
+/// The shoulders' height above the ankles (in the body's scale, in the picture) above which
+/// they rest on a bench: the shared bridges read -0.09 to 0.18 (median over bottom and rise
+/// frames, the shoulder joints a hand above the floor), the hip thrusts 0.84 to 1.43 (a 40 cm
+/// bench); midway, with the bench's height varying by a third either way. Turned to the ends
+/// (`benches/views.sh`, 2026-12-06): bridges -0.11 to 0.42, thrusts 1.17 to 1.76.
 const BENCH_SUPPORT_MIN: f32 = 0.45;
 /// Bottom and rise frames needed to tell the support (a third of a second at 30 fps).
 const MIN_SUPPORT_FRAMES: u32 = 10;
 
-/// The shoulders' height above the ankles over the torso's length (image): the better-seen
-/// shoulder and ankle (a side view hides the far ones), when both are seen.
+/// The shoulders' height above the ankles over the body's scale (image; `Torso::scale`): the
+/// better-seen shoulder and ankle (a side view hides the far ones), when both are seen. Over
+/// the torso's own length, a view along the body, which shortens the torso, had read a floor
+/// bridge from the feet at 3.5 (3 of the 13 clips with reps called bench thrusts from either
+/// end); the shoulders' breadth keeps the scale there.
 fn support_height(p: &PoseObservation, t: &Torso, g: FrameGeometry, min_vis: f32) -> Option<f32> {
     use crate::landmarks::idx;
     let lm = &p.landmarks;
@@ -558,7 +562,7 @@ fn support_height(p: &PoseObservation, t: &Torso, g: FrameGeometry, min_vis: f32
     if lm[s].visibility.min(lm[a].visibility) < min_vis {
         return None;
     }
-    let h = (lm[a].y - lm[s].y) * g.height as f32 / t.len;
+    let h = (lm[a].y - lm[s].y) * g.height as f32 / t.scale;
     h.is_finite().then_some(h)
 }
 
