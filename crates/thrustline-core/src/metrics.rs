@@ -96,6 +96,11 @@ pub struct FrameMetrics {
     /// (world landmarks), degrees: one hip higher than the other. `None` without world landmarks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hip_roll: Option<Metric>,
+    /// The knees' distance apart over the hips' (world landmarks): about 1 with the knees over
+    /// the feet, 3 or more with them turned out wide (a frog stance). `None` without world
+    /// landmarks or with a knee or hip unseen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub knees_apart: Option<Metric>,
     /// Shoulder and hip widths over the shoulder–hip and hip–knee lengths, in the image: near
     /// its floor in a side view (the left–right axis points at the camera), large when the
     /// camera faces the lifter or looks along the body from the feet or the head.
@@ -296,6 +301,23 @@ pub fn hip_roll(pose: &PoseObservation, min_vis: f32) -> Option<Metric> {
         .map(|&i| lm[i].visibility)
         .fold(1.0f32, f32::min);
     metric(deg, conf, min_vis)
+}
+
+/// The knees' distance apart over the hips' distance apart (world landmarks, metres over
+/// metres, so the camera's angle leaves it alone).
+pub fn knees_apart(pose: &PoseObservation, min_vis: f32) -> Option<Metric> {
+    let w = pose.world.as_ref()?;
+    let d = |a: usize, b: usize| (w[a].x - w[b].x).hypot(w[a].y - w[b].y).hypot(w[a].z - w[b].z);
+    let hips = d(idx::LEFT_HIP, idx::RIGHT_HIP);
+    if hips <= f32::EPSILON {
+        return None;
+    }
+    let lm = &pose.landmarks;
+    let conf = [idx::LEFT_HIP, idx::RIGHT_HIP, idx::LEFT_KNEE, idx::RIGHT_KNEE]
+        .iter()
+        .map(|&i| lm[i].visibility)
+        .fold(1.0f32, f32::min);
+    metric(d(idx::LEFT_KNEE, idx::RIGHT_KNEE) / hips, conf, min_vis)
 }
 
 /// How well the view shows the sagittal plane (see [`FrameMetrics::sagittal_view`]): the
@@ -1088,6 +1110,9 @@ pub fn measure_in_view(
         heel_lift: plane(lift(foot, |f| f.heel_y)),
         toe_lift: plane(lift(foot, |f| f.toe_y)),
         hip_roll: hip_roll(pose, mv).map(|m| m.in_view(across)),
+        // Placed is enough: from the side the far knee is seen at about 0.5, and the rule only
+        // withholds judgement.
+        knees_apart: knees_apart(pose, HIDDEN_MIN_VISIBILITY),
         lateral_spread: spread,
         hand_support: hand_support(pose, seen, side_view, mv),
         // The movement checks read what the count reads, hidden hips included: a rep counted on

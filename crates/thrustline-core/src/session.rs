@@ -126,6 +126,9 @@ pub enum NotJudgedReason {
     /// The landmarks it rests on never settled (a dark foot on a dark floor): seen, but not
     /// trustworthy.
     Unsteady,
+    /// The knees were turned out wide (a frog stance): the shins and feet left the plane the
+    /// placement and foot checks read.
+    KneesOut,
 }
 
 impl NotJudgedReason {
@@ -143,13 +146,16 @@ impl NotJudgedReason {
             NotJudgedReason::Unsteady => {
                 "not judged: the feet's landmarks never settled; light the feet or use a mat that contrasts with them"
             }
+            NotJudgedReason::KneesOut => {
+                "not judged: the knees were turned out (a frog stance), so the shins and feet were not side-on"
+            }
         }
     }
 
     /// What the camera could not see (its angle, something in the way, the frame's edge,
     /// landmarks that never settled, no depth), as against timing (a cut, the clip's end).
     pub fn is_the_cameras(self) -> bool {
-        !matches!(self, NotJudgedReason::Cut | NotJudgedReason::ClipEnded)
+        !matches!(self, NotJudgedReason::Cut | NotJudgedReason::ClipEnded | NotJudgedReason::KneesOut)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -161,6 +167,7 @@ impl NotJudgedReason {
             NotJudgedReason::NoDepth => "no_depth",
             NotJudgedReason::FrameEdge => "frame_edge",
             NotJudgedReason::Unsteady => "unsteady",
+            NotJudgedReason::KneesOut => "knees_out",
         }
     }
 }

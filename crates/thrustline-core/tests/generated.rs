@@ -72,6 +72,9 @@ struct Body {
     held_hip_y: f64,
     /// Shoulder to hip (px; the thigh and the shin are 230).
     torso_len: f64,
+    /// Both knees turned out of the sagittal plane by this much, the soles together (a frog
+    /// pump): each thigh keeps cos of its length in the plane and swings the rest sideways.
+    knees_out_deg: f64,
 }
 
 /// A single-leg bridge's free leg.
@@ -128,6 +131,7 @@ fn body_at(u: f64, inject: Inject) -> Body {
         hips_on_floor: false,
         held_hip_y: 600.0,
         torso_len: 260.0,
+        knees_out_deg: 0.0,
     }
 }
 
@@ -255,15 +259,23 @@ fn observe(b: &Body, view: View, jitter: &mut impl FnMut() -> f32) -> PoseObserv
             ),
         ]
     };
+    // A frog stance: the knees swing out and the thighs shorten in the plane; the soles meet.
+    let (out_sin, out_cos) = rad(b.knees_out_deg).sin_cos();
+    let frog_knee = (hip.0 + (knee.0 - hip.0) * out_cos, hip.1 + (knee.1 - hip.1) * out_cos);
+    let (knee, knee_half, foot_half) = if b.knees_out_deg > 0.0 {
+        (frog_knee, HALF_WIDTH_HIPS + lt * out_sin, 10.0)
+    } else {
+        (knee, HALF_WIDTH_HIPS, HALF_WIDTH_HIPS)
+    };
     // Knee, ankle, heel and toe come fourth to seventh below, in `free`'s order.
     for (k, (near, far, p, half)) in [
         (idx::LEFT_EAR, idx::RIGHT_EAR, ear, HALF_WIDTH_SHOULDERS),
         (idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER, s, HALF_WIDTH_SHOULDERS),
         (idx::LEFT_HIP, idx::RIGHT_HIP, hip, HALF_WIDTH_HIPS),
-        (idx::LEFT_KNEE, idx::RIGHT_KNEE, knee, HALF_WIDTH_HIPS),
-        (idx::LEFT_ANKLE, idx::RIGHT_ANKLE, ankle, HALF_WIDTH_HIPS),
-        (idx::LEFT_HEEL, idx::RIGHT_HEEL, heel, HALF_WIDTH_HIPS),
-        (idx::LEFT_FOOT_INDEX, idx::RIGHT_FOOT_INDEX, toe, HALF_WIDTH_HIPS),
+        (idx::LEFT_KNEE, idx::RIGHT_KNEE, knee, knee_half),
+        (idx::LEFT_ANKLE, idx::RIGHT_ANKLE, ankle, foot_half),
+        (idx::LEFT_HEEL, idx::RIGHT_HEEL, heel, foot_half),
+        (idx::LEFT_FOOT_INDEX, idx::RIGHT_FOOT_INDEX, toe, foot_half),
     ]
     .into_iter()
     .enumerate()
@@ -1747,5 +1759,46 @@ fn a_lowering_the_clip_ended_in_is_judged_as_far_as_it_was_seen() {
         assert!(s.reps[0]
             .judgement(FaultId::UncontrolledLowering)
             .is_some_and(|j| j.verdict == Verdict::Clear));
+    }
+}
+
+#[test]
+fn a_frog_pump_counts_every_rep_and_leaves_the_feet_unjudged() {
+    // Knees turned 45° out over soles together: seen from the side each thigh keeps 0.7 of its
+    // length in the plane, the shin reads tilted forward and the knee opened, and
+    // `feet_too_far` had been raised on every rep. The hip's extension is judged as ever.
+    let feet = [FaultId::FeetTooClose, FaultId::FeetTooFar, FaultId::HeelsLifting, FaultId::ToesLifting];
+    let verdict = |r: &thrustline_core::Rep, id: FaultId| {
+        let j = r.judgement(id).expect("every fault has a verdict");
+        (j.verdict, j.reason)
+    };
+    for view in [turned(0.0), turned(20.0), turned(-20.0)] {
+        let s = run_frames(&movement(4, 30.0, view, |u| Body {
+            knees_out_deg: 45.0,
+            ..body_at(u, Inject::Clean)
+        }));
+        assert_eq!(s.reps.len(), 4, "{view:?}");
+        for r in &s.reps {
+            assert!(r.faults.is_empty(), "{view:?} rep {}: {:?}", r.index, r.faults);
+            for id in feet {
+                let want = (Verdict::NotJudged, Some(NotJudgedReason::KneesOut));
+                assert_eq!(verdict(r, id), want, "{view:?} rep {} {id:?}", r.index);
+            }
+            assert_eq!(verdict(r, FaultId::IncompleteLockout), (Verdict::Clear, None), "{view:?}");
+        }
+    }
+    // Knees over the feet, or turned 20° out (2.3 hips' widths apart, as far as the shared clips
+    // ever read): the feet are judged.
+    for out in [0.0, 20.0] {
+        let s = run_frames(&movement(4, 30.0, turned(0.0), |u| Body {
+            knees_out_deg: out,
+            ..body_at(u, Inject::Clean)
+        }));
+        assert_eq!(s.reps.len(), 4, "{out}°");
+        for r in &s.reps {
+            for id in feet {
+                assert_eq!(verdict(r, id).0, Verdict::Clear, "{out}° rep {} {id:?}", r.index);
+            }
+        }
     }
 }

@@ -22,6 +22,7 @@ impl Analyzer {
                 toe: val(m.toe_lift),
                 // A hip behind the plate still gets a roll from the model: judged only when seen.
                 roll: val(m.hip_roll),
+                knees: m.knees_apart.map_or(f32::NAN, |k| k.value),
                 foot_room: m.foot_edge_room.unwrap_or(f32::NAN),
                 ankle_room: m.ankle_edge_room.unwrap_or(f32::NAN),
                 spread: self.view_spread.unwrap_or(f32::NAN),
@@ -174,6 +175,7 @@ impl Analyzer {
         let toe = mean(|x| x.toe);
         let roll = mean(|x| x.roll);
         let yaw = mean(|x| x.yaw);
+        let knees_out = mean(|x| x.knees).is_some_and(|k| k >= KNEES_OUT_MIN_APART);
         // Most of the top read off a view turned past the side (its frames read both sides'
         // mean, as `measure` does there): the rep was not seen from the side, whatever the mean
         // of a steady yaw hovering at the limit says.
@@ -259,7 +261,13 @@ impl Analyzer {
             } else {
                 verdict(FaultId::IncompleteLockout, Judgement::clear(FaultId::IncompleteLockout));
             }
-            if near_edge(top, |x| x.ankle_room) && knee.is_some() && shin.is_some() {
+            // A frog stance: the hip extension is read as ever, the feet are not.
+            let frog = |id: FaultId| Judgement::not_judged(id, NotJudgedReason::KneesOut);
+            if knees_out && knee.is_some() && shin.is_some() {
+                for id in [FaultId::FeetTooClose, FaultId::FeetTooFar] {
+                    verdict(id, frog(id));
+                }
+            } else if near_edge(top, |x| x.ankle_room) && knee.is_some() && shin.is_some() {
                 for id in [FaultId::FeetTooClose, FaultId::FeetTooFar] {
                     verdict(id, Judgement::not_judged(id, NotJudgedReason::FrameEdge));
                 }
@@ -342,6 +350,7 @@ impl Analyzer {
                 ),
             ] {
                 match v {
+                    Some(_) if knees_out => verdict(id, frog(id)),
                     Some(_) if foot_edge => {
                         verdict(id, Judgement::not_judged(id, NotJudgedReason::FrameEdge))
                     }

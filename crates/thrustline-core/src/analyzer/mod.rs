@@ -124,6 +124,8 @@ struct Sample {
     heel: f32,
     toe: f32,
     roll: f32,
+    /// The knees' distance apart over the hips' (NaN when unknown).
+    knees: f32,
     /// The working foot's room to the frame's edge (heel, toe, ankle) and the ankle's, foot
     /// lengths (NaN when unknown).
     foot_room: f32,
@@ -134,6 +136,13 @@ struct Sample {
     spread: f32,
     yaw: f32,
 }
+
+/// Knees this many hips' widths apart at the top are turned out (a frog stance): the shins and
+/// feet leave the sagittal plane, and the side view reads the shin tilted forward and the knee
+/// opened (a generated frog pump, knees 45° out: `feet_too_far` on every rep). Our pose stage
+/// reads the shared clips' knees 1.0–1.7 apart (medians per clip), 2.3 at most on any frame;
+/// knees turned 45° out over feet together read about 3.7.
+const KNEES_OUT_MIN_APART: f32 = 3.0;
 
 /// Frames a rep may hold (ascent to bottom): 60 s at 60 fps; later frames only extend times.
 const REP_BUFFER_FRAMES: usize = 3600;
