@@ -112,7 +112,8 @@ fn fit(lm: &[Landmark; 33], w: &[V3; 33], g: FrameGeometry) -> Option<(f64, [f64
     Some((s, [px - s * wx, py - s * wy]))
 }
 
-pub fn reproject(f: &RawFrame, g: FrameGeometry, cam: Camera) -> Option<PoseObservation> {
+/// A frame's image landmarks and its world landmarks (metres, f64), when it has both.
+fn points_of(f: &RawFrame) -> Option<([Landmark; 33], [V3; 33])> {
     let (lm, world) = (f.lm.as_ref()?, f.world.as_ref()?);
     let mut img = [Landmark::default(); 33];
     for (d, s) in img.iter_mut().zip(lm) {
@@ -122,6 +123,11 @@ pub fn reproject(f: &RawFrame, g: FrameGeometry, cam: Camera) -> Option<PoseObse
     for (d, s) in w.iter_mut().zip(world) {
         *d = [f64::from(s[0]), f64::from(s[1]), f64::from(s[2])];
     }
+    Some((img, w))
+}
+
+pub fn reproject(f: &RawFrame, g: FrameGeometry, cam: Camera) -> Option<PoseObservation> {
+    let (img, w) = points_of(f)?;
     let (s, c) = fit(&img, &w, g)?;
     let (gw, gh) = (f64::from(g.width), f64::from(g.height));
     let mut out = PoseObservation { landmarks: img, world: Some([Landmark::default(); 33]) };
@@ -150,16 +156,8 @@ pub fn reproject(f: &RawFrame, g: FrameGeometry, cam: Camera) -> Option<PoseObse
 /// cameras within about 30° of the one filmed.
 #[allow(dead_code)] // the views example's; `tests/views.rs` keeps the plain projection
 pub fn reproject_moved(f: &RawFrame, g: FrameGeometry, cam: Camera) -> Option<PoseObservation> {
-    let (lm, world) = (f.lm.as_ref()?, f.world.as_ref()?);
     let mut out = reproject(f, g, cam)?;
-    let mut img = [Landmark::default(); 33];
-    for (d, s) in img.iter_mut().zip(lm) {
-        *d = Landmark::from(*s);
-    }
-    let mut w = [[0.0; 3]; 33];
-    for (d, s) in w.iter_mut().zip(world) {
-        *d = [f64::from(s[0]), f64::from(s[1]), f64::from(s[2])];
-    }
+    let (img, w) = points_of(f)?;
     let (s, _) = fit(&img, &w, g)?;
     let (gw, gh) = (f64::from(g.width), f64::from(g.height));
     for i in 0..33 {
