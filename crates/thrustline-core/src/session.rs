@@ -172,6 +172,11 @@ impl NotJudgedReason {
     }
 }
 
+/// "1 rep", "3 reps": a count of reps in words.
+pub fn reps_text(n: u64) -> String {
+    format!("{n} {}", if n == 1 { "rep" } else { "reps" })
+}
+
 /// The faults that read the hip's extension: without them seen, a rep's form was not.
 const HIP_EXTENSION: [FaultId; 3] =
     [FaultId::OverarchLowerBack, FaultId::IncompleteLockout, FaultId::NoTopSqueeze];
@@ -915,6 +920,13 @@ mod look_alike_tests {
         assert!(m.contains("saw reps 1, 3 and 4 from off the side"), "{m}");
         assert!(m.contains("their hip, knee and foot faults are not judged; rep 2 was judged"), "{m}");
         assert_eq!(rep_list(&[2, 3, 4, 5]), "reps 2–5");
+    }
+
+    #[test]
+    fn a_count_of_reps_reads_in_words() {
+        assert_eq!(reps_text(0), "0 reps");
+        assert_eq!(reps_text(1), "1 rep");
+        assert_eq!(reps_text(6), "6 reps");
     }
 
     #[test]

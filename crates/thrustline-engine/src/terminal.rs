@@ -60,7 +60,8 @@ pub fn coach(cfg: LiveConfig, stop: &AtomicBool, out: &mut dyn Write) -> Result<
     loop {
         if stop.load(Ordering::SeqCst) {
             let s = engine.stop()?;
-            writeln!(out, "stopped: {} reps saved to {}", s.reps, s.dir.display()).map_err(io)?;
+            let reps = thrustline_core::session::reps_text(s.reps as u64);
+            writeln!(out, "stopped: {reps} saved to {}", s.dir.display()).map_err(io)?;
             said(out, &s)?;
             writeln!(out, "latency capture -> overlay: {}", s.latency).map_err(io)?;
             return Ok(());
@@ -90,9 +91,9 @@ pub fn coach(cfg: LiveConfig, stop: &AtomicBool, out: &mut dyn Write) -> Result<
                     .map_or_else(|| "form not seen".to_string(), |n| format!("{n} clean"));
                 writeln!(
                     out,
-                    "{}: {} reps ({clean}), {} partial, saved to {}",
+                    "{}: {} ({clean}), {} partial, saved to {}",
                     s.end,
-                    s.reps,
+                    thrustline_core::session::reps_text(s.reps as u64),
                     s.partials,
                     s.dir.display()
                 )

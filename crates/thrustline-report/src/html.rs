@@ -459,7 +459,8 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         if s.reps.iter().any(|r| r.form_seen()) {
             let _ = write!(
                 o,
-                r#"<p>No fault seen. {hips} checks could not be made on {unjudged} of {reps} reps; the table below says which and why.</p>"#
+                r#"<p>No fault seen. {hips} checks could not be made on {unjudged} of {}; the table below says which and why.</p>"#,
+                thrustline_core::session::reps_text(reps as u64)
             );
         } else {
             // "No fault seen" alone read as a clean set where eight of nine checks were not made.

@@ -733,7 +733,8 @@ fn end_title(s: &LiveSummary) -> String {
 /// Opens the live window; returns when it closes.
 /// How a session's end is told: "Session ended (end of the video): 2 reps, saved to …".
 pub fn end_message(s: &LiveSummary) -> String {
-    format!("Session ended ({}): {} reps, saved to {}", s.end, s.reps, s.dir.display())
+    let reps = thrustline_core::session::reps_text(s.reps as u64);
+    format!("Session ended ({}): {reps}, saved to {}", s.end, s.dir.display())
 }
 
 /// Opens the live window; returns, when it closes, every session that ended in it.

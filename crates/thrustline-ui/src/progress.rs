@@ -168,7 +168,8 @@ impl eframe::App for ProgressApp {
                     let clean =
                         e.clean_ratio().map_or("-".to_string(), |c| format!("{:.0}% clean", c * 100.0));
                     ui.label(RichText::new(thrustline_core::calendar::minute(e.recorded_unix_s)).strong());
-                    ui.label(format!("{} · {load} · {} reps · {clean}", e.variation, e.reps));
+                    let reps = thrustline_core::session::reps_text(u64::from(e.reps));
+                    ui.label(format!("{} · {load} · {reps} · {clean}", e.variation));
                     if !e.faults.is_empty() {
                         let f: Vec<String> = e.faults.iter().map(|(id, n)| format!("{id} ×{n}")).collect();
                         ui.label(RichText::new(f.join(", ")).color(FAULT));

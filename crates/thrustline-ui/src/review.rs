@@ -421,7 +421,12 @@ impl ReviewApp {
         let clean = thrustline_core::session::clean_count(&s.reps)
             .map_or_else(|| "form not seen".to_string(), |n| format!("{n} clean"));
         ui.label(
-            RichText::new(format!("{} reps · {clean} · {}", s.reps.len(), s.variation.label())).size(20.0),
+            RichText::new(format!(
+                "{} · {clean} · {}",
+                thrustline_core::session::reps_text(s.reps.len() as u64),
+                s.variation.label()
+            ))
+            .size(20.0),
         );
         // Why no rep counted, or why the form went unjudged, as the report says it; in the
         // product's own words from the warning's id, whatever text a received file carries.
