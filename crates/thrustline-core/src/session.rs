@@ -172,9 +172,14 @@ impl NotJudgedReason {
     }
 }
 
+/// A count in words, singular for one: `counted(1, "session", "sessions")` is "1 session".
+pub fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// "1 rep", "3 reps": a count of reps in words.
 pub fn reps_text(n: u64) -> String {
-    format!("{n} {}", if n == 1 { "rep" } else { "reps" })
+    counted(n, "rep", "reps")
 }
 
 /// The faults that read the hip's extension: without them seen, a rep's form was not.
@@ -927,6 +932,7 @@ mod look_alike_tests {
         assert_eq!(reps_text(0), "0 reps");
         assert_eq!(reps_text(1), "1 rep");
         assert_eq!(reps_text(6), "6 reps");
+        assert_eq!(counted(1, "session", "sessions"), "1 session");
     }
 
     #[test]

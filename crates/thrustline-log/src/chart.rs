@@ -17,7 +17,9 @@ impl Scale {
         let t1 = pts.iter().map(|p| p.0).max()?;
         let (mut v0, mut v1) = pts.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
         if (v1 - v0).abs() < 1e-9 {
-            v0 -= 1.0;
+            // A flat series gets a unit either way, but no axis of counts, loads or rates runs
+            // below zero: one session with no fault had read "-1.0%".
+            v0 = if v0 >= 0.0 { (v0 - 1.0).max(0.0) } else { v0 - 1.0 };
             v1 += 1.0;
         }
         Some(Self { t0, t1, v0, v1 })
@@ -101,5 +103,10 @@ mod tests {
         let flat = Scale::of(&[(5, 3.0)]).unwrap();
         assert_eq!((flat.x(5), flat.y(3.0), flat.ticks()), (0.5, 0.5, [2.0, 3.0, 4.0]));
         assert!(Scale::of(&[]).is_none());
+        // No fault in the one session: the rate's axis starts at zero, not at -1 %.
+        let none = Scale::of(&[(5, 0.0)]).unwrap();
+        assert_eq!((none.y(0.0), none.ticks()), (0.0, [0.0, 0.5, 1.0]));
+        assert_eq!(Scale::of(&[(5, 0.4)]).unwrap().ticks(), [0.0, 0.7, 1.4]);
+        assert_eq!(Scale::of(&[(5, -3.0)]).unwrap().ticks(), [-4.0, -3.0, -2.0]);
     }
 }

@@ -259,7 +259,8 @@ fn velocity_section(o: &mut String, s: &Session) {
                 let _ = write!(o, ", over {RIR_SCALE_MAX:.0} reps in reserve (far from failure).");
             }
             Some(rir) => {
-                let _ = write!(o, ", about {rir:.0} reps in reserve.");
+                let rir = thrustline_core::session::reps_text(rir.round().max(0.0) as u64);
+                let _ = write!(o, ", about {rir} in reserve.");
             }
             None => o.push('.'),
         }

@@ -179,7 +179,9 @@ impl eframe::App for ProgressApp {
             });
         });
         egui::CentralPanel::default_margins().show(ui, |ui| {
-            ui.heading(RichText::new(format!("Progress · {} sessions", self.entries.len())).color(ACCENT));
+            let sessions =
+                thrustline_core::session::counted(self.entries.len() as u64, "session", "sessions");
+            ui.heading(RichText::new(format!("Progress · {sessions}")).color(ACCENT));
             let load = self.series(|e| e.load_kg);
             let reps = self.series(|e| Some(f64::from(e.reps)));
             let lockout = self.series(|e| e.mean_lockout_angle);
