@@ -222,7 +222,13 @@ fn log() -> Check {
     match thrustline_log::TrainingLog::open_read_only(&dir) {
         Ok(None) => Check::ok(NAME, "no training log yet (started by the first session with a rep)"),
         Ok(Some(log)) => match log.entries() {
-            Ok(e) => Check::ok(NAME, format!("training log intact, {} session(s)", e.len())),
+            Ok(e) => Check::ok(
+                NAME,
+                format!(
+                    "training log intact, {}",
+                    thrustline_core::session::counted(e.len() as u64, "session", "sessions")
+                ),
+            ),
             Err(e) => {
                 Check::bad(NAME, Status::Fail, e.to_string(), "move the damaged log aside; a new one starts")
             }

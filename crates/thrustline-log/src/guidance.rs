@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Entry;
+use thrustline_core::session::{counted, reps_text};
 
 /// Rep ranges from the article: strength 3–5 reps × 3–5 sets; hypertrophy 8–12 × 3–4.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,8 +89,10 @@ pub fn advise(entries: &[Entry], goal: Goal, now_unix_s: i64) -> Guidance {
     let week: usize = entries.iter().filter(|e| (now_unix_s - e.recorded_unix_s) as f64 <= 7.0 * DAY).count();
     let frequency = if week < SESSIONS_PER_WEEK.0 {
         format!(
-            "{week} session(s) in the last 7 days: aim for {}-{} a week",
-            SESSIONS_PER_WEEK.0, SESSIONS_PER_WEEK.1
+            "{} in the last 7 days: aim for {}-{} a week",
+            counted(week as u64, "session", "sessions"),
+            SESSIONS_PER_WEEK.0,
+            SESSIONS_PER_WEEK.1
         )
     } else if week > SESSIONS_PER_WEEK.1 {
         format!(
@@ -116,9 +119,9 @@ pub fn advise(entries: &[Entry], goal: Goal, now_unix_s: i64) -> Guidance {
         let reps_ok = e.reps_per_set.iter().all(|r| (rlo..=rhi).contains(r));
         (!(sets_ok && reps_ok)).then(|| {
             format!(
-                "last session: {} set(s) of {:?} reps; the {} goal is {slo}-{shi} sets of {rlo}-{rhi} reps",
-                e.sets,
-                e.reps_per_set,
+                "last session: {} of {}; the {} goal is {slo}-{shi} sets of {rlo}-{rhi} reps",
+                counted(u64::from(e.sets), "set", "sets"),
+                reps_listed(&e.reps_per_set),
                 goal.name()
             )
         })
@@ -209,7 +212,10 @@ pub fn next_load(entries: &[Entry]) -> Option<LoadSuggestion> {
                 .into(),
         )
     } else if recent.len() < MIN_CLEAN_SESSIONS {
-        hold(format!("{} clean session(s) at this load so far: {MIN_CLEAN_SESSIONS} needed", recent.len()))
+        hold(format!(
+            "{} at this load so far: {MIN_CLEAN_SESSIONS} needed",
+            counted(recent.len() as u64, "clean session", "clean sessions")
+        ))
     } else if days < PROGRESSION_INTERVAL_DAYS {
         hold(format!("{days:.0} of {PROGRESSION_INTERVAL_DAYS:.0} days at this load, all clean: keep going"))
     } else {
@@ -222,9 +228,29 @@ pub fn next_load(entries: &[Entry]) -> Option<LoadSuggestion> {
     })
 }
 
+/// Each set's reps in words: "8 reps" when every set had 8, else "8, 8 and 7 reps".
+fn reps_listed(per_set: &[u32]) -> String {
+    match per_set {
+        [] => "no reps".to_string(),
+        [first, rest @ ..] if rest.iter().all(|r| r == first) => reps_text(u64::from(*first)),
+        [init @ .., last] => {
+            let init: Vec<String> = init.iter().map(u32::to_string).collect();
+            format!("{} and {last} reps", init.join(", "))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_sets_reps_read_in_words() {
+        assert_eq!(reps_listed(&[1]), "1 rep");
+        assert_eq!(reps_listed(&[8, 8, 8]), "8 reps");
+        assert_eq!(reps_listed(&[8, 8, 7]), "8, 8 and 7 reps");
+        assert_eq!(reps_listed(&[]), "no reps");
+    }
 
     fn e(day: f64, load: f64, reps: u32, clean: u32) -> Entry {
         Entry {

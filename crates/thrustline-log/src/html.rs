@@ -111,7 +111,8 @@ pub fn render(entries: &[Entry], g: &Guidance) -> String {
     let mut o = String::from(
         r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Thrustline progress</title><style>body{font-family:system-ui,sans-serif;margin:24px;color:#1d2330;background:#f4f5f7}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:16px}figure{background:#fff;border-radius:10px;padding:8px;margin:0}svg text{font-size:11px;fill:#445}li{margin:4px 0}</style></head><body><h1>Training progress</h1>"#,
     );
-    let _ = write!(o, "<p>{} session(s) logged. Goal: {}.</p><ul>", entries.len(), g.goal.name());
+    let logged = thrustline_core::session::counted(entries.len() as u64, "session", "sessions");
+    let _ = write!(o, "<p>{logged} logged. Goal: {}.</p><ul>", g.goal.name());
     let _ = write!(o, "<li>{}</li>", esc(&g.frequency));
     if let Some(w) = &g.rest_warning {
         let _ = write!(o, "<li>{}</li>", esc(w));
