@@ -68,15 +68,11 @@ const FINE_CAMERAS: [Camera; 6] = [
 
 /// Runs the core; with `trace`, prints each posed frame's movement-check readings on stderr.
 fn run(
+    cfg: Thresholds,
     g: FrameGeometry,
     frames: impl Iterator<Item = (f64, Option<PoseObservation>)>,
     trace: bool,
 ) -> SessionSummary {
-    let mut cfg = Thresholds::default();
-    // VIEWS_SIDE_MAX=35 judges the side-view faults up to that obliquity instead.
-    if let Some(v) = std::env::var("VIEWS_SIDE_MAX").ok().and_then(|v| v.parse().ok()) {
-        cfg.side_view_max_yaw_deg = v;
-    }
     let mut a = Analyzer::new(cfg, g);
     for (t, p) in frames {
         let f = a.update(t, p.as_ref());
@@ -110,6 +106,13 @@ fn main() -> Result<(), String> {
     let labels: BTreeMap<String, Label> =
         serde_json::from_str(&text).map_err(|e| format!("{labels}: {e}"))?;
     // Per camera: (runs right, runs) over all clips and over the clips filmed from the side.
+    let mut cfg = Thresholds::default();
+    // VIEWS_SIDE_MAX=35 judges the side-view faults up to that obliquity instead.
+    if let Some(v) = std::env::var("VIEWS_SIDE_MAX").ok().and_then(|v| v.parse().ok()) {
+        cfg.side_view_max_yaw_deg = v;
+    }
+    // VIEWS_MOVED=1 moves the pose stage's own picture by the turn instead.
+    let moved = std::env::var("VIEWS_MOVED").is_ok();
     let mut cameras = CAMERAS.to_vec();
     if std::env::var("VIEWS_FINE").is_ok() {
         cameras.extend(FINE_CAMERAS);
@@ -131,10 +134,8 @@ fn main() -> Result<(), String> {
             // VIEWS_TRACE="clip camera" traces one run's readings.
             let trace = std::env::var("VIEWS_TRACE")
                 .is_ok_and(|v| v == format!("{} {}", name.trim_end_matches(".mp4"), cam.name));
-            // VIEWS_MOVED=1 moves the pose stage's own picture by the turn instead.
-            let moved = std::env::var("VIEWS_MOVED").is_ok();
             let project = |f| if moved { reproject_moved(f, g, cam) } else { reproject(f, g, cam) };
-            let s = run(g, raw.frames.iter().map(|f| (f.t, project(f))), trace);
+            let s = run(cfg, g, raw.frames.iter().map(|f| (f.t, project(f))), trace);
             if trace {
                 eprintln!("camera yaw {:?} pitch {:?}", s.camera_yaw_deg, s.camera_pitch_deg);
                 for r in &s.reps {

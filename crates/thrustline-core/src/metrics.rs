@@ -295,11 +295,10 @@ pub fn hip_roll(pose: &PoseObservation, min_vis: f32) -> Option<Metric> {
         return None;
     }
     let deg = (dot(h, s) / n).clamp(-1.0, 1.0).acos().to_degrees();
-    let lm = &pose.landmarks;
-    let conf = [idx::LEFT_HIP, idx::RIGHT_HIP, idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER]
-        .iter()
-        .map(|&i| lm[i].visibility)
-        .fold(1.0f32, f32::min);
+    let conf = least_visibility(
+        &pose.landmarks,
+        &[idx::LEFT_HIP, idx::RIGHT_HIP, idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER],
+    );
     metric(deg, conf, min_vis)
 }
 
@@ -307,17 +306,20 @@ pub fn hip_roll(pose: &PoseObservation, min_vis: f32) -> Option<Metric> {
 /// metres, so the camera's angle leaves it alone).
 pub fn knees_apart(pose: &PoseObservation, min_vis: f32) -> Option<Metric> {
     let w = pose.world.as_ref()?;
-    let d = |a: usize, b: usize| (w[a].x - w[b].x).hypot(w[a].y - w[b].y).hypot(w[a].z - w[b].z);
+    let d = |a: usize, b: usize| dist3([w[a].x, w[a].y, w[a].z], [w[b].x, w[b].y, w[b].z]);
     let hips = d(idx::LEFT_HIP, idx::RIGHT_HIP);
     if hips <= f32::EPSILON {
         return None;
     }
-    let lm = &pose.landmarks;
-    let conf = [idx::LEFT_HIP, idx::RIGHT_HIP, idx::LEFT_KNEE, idx::RIGHT_KNEE]
-        .iter()
-        .map(|&i| lm[i].visibility)
-        .fold(1.0f32, f32::min);
+    let conf =
+        least_visibility(&pose.landmarks, &[idx::LEFT_HIP, idx::RIGHT_HIP, idx::LEFT_KNEE, idx::RIGHT_KNEE]);
     metric(d(idx::LEFT_KNEE, idx::RIGHT_KNEE) / hips, conf, min_vis)
+}
+
+/// The lowest visibility among `ids`: a value read off several landmarks is as seen as its
+/// least seen one.
+fn least_visibility(lm: &[Landmark], ids: &[usize]) -> f32 {
+    ids.iter().map(|&i| lm[i].visibility).fold(1.0f32, f32::min)
 }
 
 /// How well the view shows the sagittal plane (see [`FrameMetrics::sagittal_view`]): the
@@ -1077,10 +1079,7 @@ pub fn measure_in_view(
             .or_else(|| reach().filter(plausible))
     };
     // This lifter's proportions, where the whole chain is seen well enough to judge on.
-    let chain_vis = [body.shoulder, body.hip, cleg.knee, cleg.ankle]
-        .iter()
-        .map(|&i| lm[i].visibility)
-        .fold(1.0f32, f32::min);
+    let chain_vis = least_visibility(lm, &[body.shoulder, body.hip, cleg.knee, cleg.ankle]);
     let proportions = (chain_vis >= t.fault_min_visibility).then(|| {
         let (s, h, k, a) =
             (px(&lm[body.shoulder], g), px(&lm[body.hip], g), px(&lm[cleg.knee], g), px(&lm[cleg.ankle], g));

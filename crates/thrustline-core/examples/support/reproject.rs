@@ -129,8 +129,20 @@ fn points_of(f: &RawFrame) -> Option<([Landmark; 33], [V3; 33])> {
 pub fn reproject(f: &RawFrame, g: FrameGeometry, cam: Camera) -> Option<PoseObservation> {
     let (img, w) = points_of(f)?;
     let (s, c) = fit(&img, &w, g)?;
+    Some(projected(&img, &w, (s, c), g, cam))
+}
+
+/// The world landmarks turned to `cam` and projected with the frame's fitted scale and offset;
+/// visibilities from the image landmarks.
+fn projected(
+    img: &[Landmark; 33],
+    w: &[V3; 33],
+    (s, c): (f64, [f64; 2]),
+    g: FrameGeometry,
+    cam: Camera,
+) -> PoseObservation {
     let (gw, gh) = (f64::from(g.width), f64::from(g.height));
-    let mut out = PoseObservation { landmarks: img, world: Some([Landmark::default(); 33]) };
+    let mut out = PoseObservation { landmarks: *img, world: Some([Landmark::default(); 33]) };
     for i in 0..33 {
         let p = turn(w[i], cam);
         let vis = img[i].visibility;
@@ -145,7 +157,7 @@ pub fn reproject(f: &RawFrame, g: FrameGeometry, cam: Camera) -> Option<PoseObse
             wo[i] = Landmark { x: p[0] as f32, y: p[1] as f32, z: p[2] as f32, visibility: vis };
         }
     }
-    Some(out)
+    out
 }
 
 /// As [`reproject`], but the pose stage's own image landmarks moved by the displacement the
@@ -156,9 +168,9 @@ pub fn reproject(f: &RawFrame, g: FrameGeometry, cam: Camera) -> Option<PoseObse
 /// cameras within about 30° of the one filmed.
 #[allow(dead_code)] // the views example's; `tests/views.rs` keeps the plain projection
 pub fn reproject_moved(f: &RawFrame, g: FrameGeometry, cam: Camera) -> Option<PoseObservation> {
-    let mut out = reproject(f, g, cam)?;
     let (img, w) = points_of(f)?;
-    let (s, _) = fit(&img, &w, g)?;
+    let (s, c) = fit(&img, &w, g)?;
+    let mut out = projected(&img, &w, (s, c), g, cam);
     let (gw, gh) = (f64::from(g.width), f64::from(g.height));
     for i in 0..33 {
         let p = turn(w[i], cam);
