@@ -22,7 +22,7 @@ declare -A FILTERS=(
 )
 kinds=("$@")
 [ ${#kinds[@]} -eq 0 ] && kinds=(small crf38 fps20 dark turned5 turned12)
-echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores"
+echo "machine: $(python3 benches/machine.py)"
 run() {
   local kind=$1 dir=$2
   shift 2

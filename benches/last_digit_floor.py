@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 
-from mediapipe_compare import machine  # the CPU model and core count, printed the same way
+from machine import machine  # the CPU model and core count, printed the same way
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(ROOT, "..", "shared")

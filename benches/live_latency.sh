@@ -25,7 +25,7 @@ cargo build --release --quiet
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # Latency depends on the CPU: the figures carry the machine they came from.
-echo "machine: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) cores"
+echo "machine: $(python3 benches/machine.py)"
 echo "load: $load; threads: $threads"
 if [ "$load" != none ]; then
   python3 benches/load.py "$load" &

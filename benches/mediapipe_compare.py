@@ -24,6 +24,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import load  # noqa: E402
+from machine import machine  # noqa: E402  (printed the same way by every benchmark)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENV = os.path.join(ROOT, ".cache", "bench-venv")
@@ -78,19 +79,6 @@ total = time.perf_counter() - t
 print(json.dumps({"ms_per_frame": per_frame, "fps": n / total, "frames": n}))
 """
 
-
-def machine():
-    """The CPU model and core count: ratios against MediaPipe depend on the CPU."""
-    model = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return f"{model}, {os.cpu_count()} cores"
 
 
 def main():

@@ -41,16 +41,22 @@ fn load() -> (FrameGeometry, Vec<Option<PoseObservation>>, f64) {
     (g, frames, dt)
 }
 
-/// The machine, for the figure's context (the README states it beside the number).
+/// The machine, for the figure's context (the README states it beside the number): the model
+/// name, and its family and model numbers, which tell apart the generations a hypervisor shows
+/// under one name (as `benches/machine.py` prints it).
 fn cpu() -> String {
-    let model = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|t| {
-            t.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
+    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    // The first processor's block.
+    let field = |key: &str| {
+        info.lines()
+            .take_while(|l| !l.trim().is_empty())
+            .find(|l| l.split(':').next().is_some_and(|k| k.trim() == key))
+            .map(|l| l.split_once(':').map_or("", |(_, v)| v).trim().to_string())
+    };
+    let mut model = field("model name").unwrap_or_else(|| "unknown CPU".into());
+    if let (Some(family), Some(number)) = (field("cpu family"), field("model")) {
+        model.push_str(&format!(" (family {family}, model {number})"));
+    }
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     format!("{model}, {cores} cores")
 }
