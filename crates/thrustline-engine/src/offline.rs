@@ -610,6 +610,15 @@ fn lower_priority() {
     }
 }
 
+/// The video column's least width (the header's and short names' look since the table began).
+const NAME_COLUMN: usize = 36;
+
+/// One line of the summary table: the name left-aligned in `width`, the counts and speed
+/// right-aligned under their headers, then the faults.
+fn table_row(width: usize, [name, reps, partial, clean, speed, faults]: [&str; 6]) -> String {
+    format!("{name:<width$} {reps:>5} {partial:>8} {clean:>6} {speed:>9}  {faults}")
+}
+
 /// The table `thrustline analyze` prints: per video its reps, partials, clean reps, speed,
 /// faults by rep, warnings and folder.
 pub fn summary_table(outcomes: &[Outcome]) -> String {
@@ -618,9 +627,15 @@ pub fn summary_table(outcomes: &[Outcome]) -> String {
     if outcomes.is_empty() {
         return out;
     }
-    let _ =
-        writeln!(out, "{:<36} {:>5} {:>8} {:>6} {:>9}  faults", "video", "reps", "partial", "clean", "speed");
-    for o in outcomes {
+    let names: Vec<String> = outcomes
+        .iter()
+        .map(|o| o.video.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+        .collect();
+    // As wide as the longest name: a 40-character clip name had pushed its row's counts out of
+    // their columns.
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0).max(NAME_COLUMN);
+    let _ = writeln!(out, "{}", table_row(width, ["video", "reps", "partial", "clean", "speed", "faults"]));
+    for (o, name) in outcomes.iter().zip(&names) {
         let s = &o.session;
         // In rep order, as the report lists them.
         let mut faults: Vec<String> = Vec::new();
@@ -629,20 +644,18 @@ pub fn summary_table(outcomes: &[Outcome]) -> String {
             ids.sort_unstable();
             faults.extend(ids.into_iter().map(|id| format!("{id}@{}", r.index)));
         }
-        let name = o.video.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         // No rep's form seen (an angle or a plate hid it): a dash, as the report says it, not
         // "0 clean", which reads as every rep faulty.
         let clean = thrustline_core::session::clean_count(&s.reps);
-        let _ = writeln!(
-            out,
-            "{:<36} {:>5} {:>8} {:>6} {:>7.1}x  {}",
-            name,
-            s.reps.len(),
-            s.partial_reps.len(),
+        let row = [
+            name.clone(),
+            s.reps.len().to_string(),
+            s.partial_reps.len().to_string(),
             clean.map_or_else(|| "–".to_string(), |n| n.to_string()),
-            o.realtime,
-            if faults.is_empty() { "-".to_string() } else { faults.join(" ") }
-        );
+            format!("{:.1}x", o.realtime),
+            if faults.is_empty() { "-".to_string() } else { faults.join(" ") },
+        ];
+        let _ = writeln!(out, "{}", table_row(width, row.each_ref().map(String::as_str)));
         for w in &s.warnings {
             let _ = writeln!(out, "  warning: {}", w.message);
         }
@@ -660,4 +673,26 @@ pub fn summary_table(outcomes: &[Outcome]) -> String {
         let _ = writeln!(out, "  -> {} ({:.0} frames/s)", o.dir.display(), o.fps);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_tables_columns_line_up_under_a_long_name() {
+        let long = "glute_bridge_faults_lumbar_then_quad.mp4";
+        let width = long.len().max(NAME_COLUMN);
+        let header = table_row(width, ["video", "reps", "partial", "clean", "speed", "faults"]);
+        let row = table_row(width, [long, "2", "0", "–", "9.4x", "overarch_lower_back@1"]);
+        let short = table_row(width, ["a.mp4", "12", "1", "11", "10.0x", "-"]);
+        // Each right-aligned column ends where its header does (in characters: the dash is one).
+        let ends = |line: &str| -> Vec<usize> {
+            let chars: Vec<char> = line.chars().collect();
+            (1..chars.len()).filter(|&i| chars[i - 1] != ' ' && chars[i] == ' ').collect()
+        };
+        assert_eq!(ends(&header)[1..5], ends(&row)[1..5], "{header}\n{row}");
+        assert_eq!(ends(&header)[1..5], ends(&short)[1..5], "{header}\n{short}");
+        assert!(row.starts_with(&format!("{long} ")));
+    }
 }
