@@ -610,7 +610,7 @@ fn lower_priority() {
     }
 }
 
-/// The video column's least width (the header's and short names' look since the table began).
+/// The video column's least width: short names keep the table's usual look.
 const NAME_COLUMN: usize = 36;
 
 /// One line of the summary table: the name left-aligned in `width`, the counts and speed
@@ -648,7 +648,7 @@ pub fn summary_table(outcomes: &[Outcome]) -> String {
         // "0 clean", which reads as every rep faulty.
         let clean = thrustline_core::session::clean_count(&s.reps);
         let row = [
-            name.clone(),
+            name.to_string(),
             s.reps.len().to_string(),
             s.partial_reps.len().to_string(),
             clean.map_or_else(|| "–".to_string(), |n| n.to_string()),
