@@ -34,8 +34,10 @@ pub const MAX_POSE_GAP_S: f64 = 2.0;
 /// No rep activity for this long ends the set (rest between sets is 1-3 min in the article;
 /// 20 s of stillness is never inside a set on the shared clips).
 pub const SET_REST_S: f64 = 20.0;
-/// Lying, not standing: at lockout the shoulder-hip line must be flatter than this from
-/// horizontal (bridges on the shared clips peak at 36 deg; a standing torso is near 90).
+/// Lying, not standing: at lockout the shoulders must not stand this far above the hips (a
+/// standing torso is near 90). Hips above the shoulders are a bridge's top, however steep:
+/// the shared bridges peak at 36 deg, and one with the feet on a 0.6 m box (66 deg at the
+/// top, generated) had been refused as upright before the sign was read.
 pub const MAX_TORSO_INCLINE_DEG: f32 = 55.0;
 
 /// Peak hip angle under this is an incomplete lockout: hips short of the shoulder-knee line.

@@ -86,7 +86,8 @@ pub struct FrameMetrics {
     pub shin_angle: Option<Metric>,
     /// Ear-shoulder-hip angle (head position).
     pub neck_angle: Option<Metric>,
-    /// Shoulder-hip line from horizontal (0 lying flat, 90 upright).
+    /// Shoulder-hip line from horizontal: 0 lying flat, 90 upright (sitting, standing), negative
+    /// with the hips above the shoulders (a bridge's top; −90 upside down).
     pub torso_incline: Option<Metric>,
     /// Heel height above its set baseline, in foot lengths.
     pub heel_lift: Option<Metric>,
@@ -797,7 +798,8 @@ fn chain(lm: &[Landmark], g: Px, body: &SideIdx, leg: &SideIdx, min_vis: f32) ->
     let hka = v(body.hip).min(v(leg.knee)).min(v(leg.ankle));
     let dir = if k.x >= h.x { 1.0 } else { -1.0 };
     let shin = ((a.x - k.x) * dir).atan2(a.y - k.y).to_degrees();
-    let torso = (s.y - h.y).abs().atan2((s.x - h.x).abs()).to_degrees();
+    // Signed: + with the shoulders above the hips (y grows downwards).
+    let torso = (h.y - s.y).atan2((s.x - h.x).abs()).to_degrees();
     Chain {
         hip_angle: metric(signed, shk, min_vis),
         offset: metric(offset, shk, min_vis),
@@ -1025,7 +1027,7 @@ pub fn measure_in_view(
             let conf = midline_conf(m);
             // Camera-aligned world axes: y is the vertical of a level camera.
             let (dx, dy, dz) = (s3.x - h3.x, s3.y - h3.y, s3.z - h3.z);
-            let incline = dy.abs().atan2(dx.hypot(dz)).to_degrees();
+            let incline = (-dy).atan2(dx.hypot(dz)).to_degrees();
             (metric(angle3(s3, h3, k3), conf, mv), metric(incline, s3.visibility.min(h3.visibility), mv))
         }
         None => (c.hip_angle, c.torso),
