@@ -129,6 +129,9 @@ pub enum NotJudgedReason {
     /// The knees were turned out wide (a frog stance): the shins and feet left the plane the
     /// placement and foot checks read.
     KneesOut,
+    /// The leg the camera saw best was a B-stance's kickstand (planted ahead on its toes): its
+    /// shin and foot are not the working leg's.
+    Kickstand,
 }
 
 impl NotJudgedReason {
@@ -149,13 +152,22 @@ impl NotJudgedReason {
             NotJudgedReason::KneesOut => {
                 "not judged: the knees were turned out (a frog stance), so the shins and feet were not side-on"
             }
+            NotJudgedReason::Kickstand => {
+                "not judged: the leg nearer the camera was the kickstand (B-stance); film from the working leg's side"
+            }
         }
     }
 
     /// What the camera could not see (its angle, something in the way, the frame's edge,
     /// landmarks that never settled, no depth), as against timing (a cut, the clip's end).
     pub fn is_the_cameras(self) -> bool {
-        !matches!(self, NotJudgedReason::Cut | NotJudgedReason::ClipEnded | NotJudgedReason::KneesOut)
+        !matches!(
+            self,
+            NotJudgedReason::Cut
+                | NotJudgedReason::ClipEnded
+                | NotJudgedReason::KneesOut
+                | NotJudgedReason::Kickstand
+        )
     }
 
     pub fn as_str(self) -> &'static str {
@@ -168,6 +180,7 @@ impl NotJudgedReason {
             NotJudgedReason::FrameEdge => "frame_edge",
             NotJudgedReason::Unsteady => "unsteady",
             NotJudgedReason::KneesOut => "knees_out",
+            NotJudgedReason::Kickstand => "kickstand",
         }
     }
 }

@@ -91,6 +91,9 @@ enum FreeStyle {
     /// Straight, this many degrees above the floor toward the feet, whatever the working leg
     /// does (a lying single-leg raise).
     Straight(f64),
+    /// A B-stance's kickstand: the foot planted a little ahead of the working one on its toes,
+    /// the heel up, the knee where thigh and shin meet.
+    Kickstand,
 }
 
 /// One of the two legs as the camera sees them from the side.
@@ -222,7 +225,17 @@ fn observe(b: &Body, view: View, jitter: &mut impl FnMut() -> f32) -> PoseObserv
     // The free leg of a single-leg bridge: straight on along the working thigh's line, the
     // sole facing away from the hip, toes pointing up.
     let along = |d: f64| (hip.0 + d * rad(b.thigh).cos(), hip.1 - d * rad(b.thigh).sin());
-    let free = if b.free_style == FreeStyle::Tabletop {
+    let free = if b.free_style == FreeStyle::Kickstand {
+        // Toes on the floor 100 px ahead; the foot tipped about them until the heel is 0.4 foot
+        // lengths up (rotation in the picture's y-down axes).
+        let toe = (ankle.0 + 100.0 + lf - 15.0, floor);
+        let tip = (0.4f64).asin();
+        let turn = |(x, y): (f64, f64)| {
+            (toe.0 + x * tip.cos() - y * tip.sin(), toe.1 + x * tip.sin() + y * tip.cos())
+        };
+        let a = turn((-(lf - 15.0), -25.0));
+        [knee_between(hip, a, lt, lsh), a, turn((-lf, 0.0)), toe]
+    } else if b.free_style == FreeStyle::Tabletop {
         let k = (hip.0, hip.1 - lt);
         let a = (k.0 + lsh, k.1);
         [k, a, (a.0 - 10.0, a.1 + 20.0), (a.0 + 15.0, a.1 - (lf - 15.0))]
@@ -1803,6 +1816,22 @@ fn a_frog_pump_counts_every_rep_and_leaves_the_feet_unjudged() {
     }
 }
 
+/// Where a thigh of `lt` from `hip` meets a shin of `lsh` from `ankle`: the knee up (y grows
+/// downwards), as legs bend.
+fn knee_between(hip: (f64, f64), ankle: (f64, f64), lt: f64, lsh: f64) -> (f64, f64) {
+    let (dx, dy) = (ankle.0 - hip.0, ankle.1 - hip.1);
+    let d = dx.hypot(dy);
+    let along = d / 2.0 + (lt * lt - lsh * lsh) / (2.0 * d);
+    let h = (lt * lt - along * along).max(0.0).sqrt();
+    let mid = (hip.0 + along * dx / d, hip.1 + along * dy / d);
+    let (a, b) = ((mid.0 + h * dy / d, mid.1 - h * dx / d), (mid.0 - h * dy / d, mid.1 + h * dx / d));
+    if a.1 <= b.1 {
+        a
+    } else {
+        b
+    }
+}
+
 /// A glute bridge with the feet up on a bench and the shoulders on the floor (the generator's
 /// ankle stays at its place; the shoulders are held `bench_px` under the feet's floor): the
 /// hips rise from the floor until the shoulder–hip–knee line is straight at `top_incline_deg`
@@ -1822,16 +1851,7 @@ fn feet_elevated(top_incline_deg: f64, top_knee_deg: f64) -> impl Fn(f64) -> Bod
     move |u| {
         let t = torso0 + (torso1 - torso0) * u.clamp(0.0, 1.0);
         let hip = (shoulder.0 + ls * t.cos(), shoulder.1 - ls * t.sin());
-        // The knee: where the thigh from the hip meets the shin from the planted ankle, upward.
-        let (dx, dy) = (ankle.0 - hip.0, ankle.1 - hip.1);
-        let d = dx.hypot(dy);
-        let along = d / 2.0 + (lt * lt - lsh * lsh) / (2.0 * d);
-        let h = (lt * lt - along * along).max(0.0).sqrt();
-        let mid = (hip.0 + along * dx / d, hip.1 + along * dy / d);
-        let knee = [(mid.0 + h * dy / d, mid.1 - h * dx / d), (mid.0 - h * dy / d, mid.1 + h * dx / d)]
-            .into_iter()
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-            .unwrap_or(mid);
+        let knee = knee_between(hip, ankle, lt, lsh);
         Body {
             shin: (ankle.0 - knee.0).atan2(ankle.1 - knee.1).to_degrees(),
             thigh: (hip.1 - knee.1).atan2(knee.0 - hip.0).to_degrees(),
@@ -1865,6 +1885,52 @@ fn a_feet_elevated_bridge_counts_every_rep() {
             assert_eq!(s.seen_variation, Some(thrustline_core::Variation::GluteBridge), "{at}");
             for r in &s.reps {
                 assert!(r.faults.is_empty(), "{at} rep {}: {:?}", r.index, r.faults);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_b_stance_leaves_the_kickstands_foot_unjudged() {
+    // A B-stance: one foot planted 0.5 thigh lengths ahead on its toes, the heel up 0.4 foot
+    // lengths, the other leg working. Seen from the kickstand's side, its shin (tilted forward)
+    // had raised `feet_too_far` on every rep; the working foot, on the far side, is seen at 0.4.
+    let feet = [FaultId::FeetTooClose, FaultId::FeetTooFar, FaultId::HeelsLifting, FaultId::ToesLifting];
+    let verdict = |r: &thrustline_core::Rep, id: FaultId| {
+        let j = r.judgement(id).expect("every fault has a verdict");
+        (j.verdict, j.reason)
+    };
+    let views = [turned(0.0), turned(20.0), turned(-20.0), View { pitch_deg: 25.0, ..turned(0.0) }];
+    for kickstand in [Leg::Near, Leg::Far] {
+        for view in views {
+            let s = run_frames(&movement(4, 30.0, view, |u| Body {
+                free_leg: Some(kickstand),
+                free_style: FreeStyle::Kickstand,
+                ..body_at(u, Inject::Clean)
+            }));
+            let at = format!("{kickstand:?} {view:?}");
+            assert_eq!(s.reps.len(), 4, "{at}");
+            // Both feet are on the floor: a hip thrust, not a single-leg one.
+            assert_eq!(s.seen_variation, Some(thrustline_core::Variation::HipThrust), "{at}");
+            for r in &s.reps {
+                assert!(r.faults.is_empty(), "{at} rep {}: {:?}", r.index, r.faults);
+                assert_eq!(verdict(r, FaultId::IncompleteLockout), (Verdict::Clear, None), "{at}");
+                for id in feet {
+                    let want = match kickstand {
+                        Leg::Near => (Verdict::NotJudged, Some(NotJudgedReason::Kickstand)),
+                        Leg::Far => (Verdict::Clear, None),
+                    };
+                    assert_eq!(verdict(r, id), want, "{at} rep {} {id:?}", r.index);
+                }
+            }
+        }
+    }
+    // Feet side by side: judged from the same cameras.
+    for view in views {
+        let s = run_frames(&movement(4, 30.0, view, |u| body_at(u, Inject::Clean)));
+        for r in &s.reps {
+            for id in feet {
+                assert_eq!(verdict(r, id), (Verdict::Clear, None), "{view:?} rep {} {id:?}", r.index);
             }
         }
     }

@@ -23,6 +23,7 @@ impl Analyzer {
                 // A hip behind the plate still gets a roll from the model: judged only when seen.
                 roll: val(m.hip_roll),
                 knees: m.knees_apart.map_or(f32::NAN, |k| k.value),
+                kickstand: self.kickstand.is_some_and(|k| k == m.working_leg),
                 foot_room: m.foot_edge_room.unwrap_or(f32::NAN),
                 ankle_room: m.ankle_edge_room.unwrap_or(f32::NAN),
                 spread: self.view_spread.unwrap_or(f32::NAN),
@@ -176,6 +177,8 @@ impl Analyzer {
         let roll = mean(|x| x.roll);
         let yaw = mean(|x| x.yaw);
         let knees_out = mean(|x| x.knees).is_some_and(|k| k >= KNEES_OUT_MIN_APART);
+        // Most of the top read the placement and the foot off a B-stance's kickstand.
+        let kickstand = 2 * top.iter().filter(|x| x.kickstand).count() > top.len();
         // Most of the top read off a view turned past the side (its frames read both sides'
         // mean, as `measure` does there): the rep was not seen from the side, whatever the mean
         // of a steady yaw hovering at the limit says.
@@ -261,11 +264,15 @@ impl Analyzer {
             } else {
                 verdict(FaultId::IncompleteLockout, Judgement::clear(FaultId::IncompleteLockout));
             }
-            // A frog stance: the hip extension is read as ever, the feet are not.
-            let frog = |id: FaultId| Judgement::not_judged(id, NotJudgedReason::KneesOut);
-            if knees_out && knee.is_some() && shin.is_some() {
+            // A frog stance or a kickstand: the hip extension is read as ever, the feet are not.
+            let stance = if knees_out {
+                Some(NotJudgedReason::KneesOut)
+            } else {
+                kickstand.then_some(NotJudgedReason::Kickstand)
+            };
+            if let (Some(why), Some(_), Some(_)) = (stance, knee, shin) {
                 for id in [FaultId::FeetTooClose, FaultId::FeetTooFar] {
-                    verdict(id, frog(id));
+                    verdict(id, Judgement::not_judged(id, why));
                 }
             } else if near_edge(top, |x| x.ankle_room) && knee.is_some() && shin.is_some() {
                 for id in [FaultId::FeetTooClose, FaultId::FeetTooFar] {
@@ -333,8 +340,11 @@ impl Analyzer {
             let tip = |a: Option<f32>, b: Option<f32>| a.zip(b).map(|(a, b)| a - b);
             // Seen is not enough: a foot at the frame's edge is guessed, and one whose
             // landmarks never settle (a dark sock on a dark mat) wanders.
-            let foot_edge = near_edge(top, |x| x.foot_room);
-            let foot_unsteady = tip_jitter(top).is_some_and(|j| j > FOOT_TIP_JITTER_MAX);
+            let foot_edge = near_edge(top, |x| x.foot_room).then_some(NotJudgedReason::FrameEdge);
+            let foot_unsteady =
+                tip_jitter(top).is_some_and(|j| j > FOOT_TIP_JITTER_MAX).then_some(NotJudgedReason::Unsteady);
+            // The first reason that holds, in this order.
+            let unjudged = stance.or(foot_edge).or(foot_unsteady);
             for (id, v, max, name) in [
                 (
                     FaultId::HeelsLifting,
@@ -349,19 +359,13 @@ impl Analyzer {
                     "toe_over_heel_lift_at_top_foot_lengths",
                 ),
             ] {
-                match v {
-                    Some(_) if knees_out => verdict(id, frog(id)),
-                    Some(_) if foot_edge => {
-                        verdict(id, Judgement::not_judged(id, NotJudgedReason::FrameEdge))
-                    }
-                    Some(_) if foot_unsteady => {
-                        verdict(id, Judgement::not_judged(id, NotJudgedReason::Unsteady))
-                    }
-                    Some(v) if v > max + c.foot_lift_margin => {
+                match (v, unjudged) {
+                    (Some(_), Some(why)) => verdict(id, Judgement::not_judged(id, why)),
+                    (Some(v), None) if v > max + c.foot_lift_margin => {
                         faults.push(mk(id, top_start, top_end, vec![e(name, v, ">", max)]));
                     }
-                    Some(_) => verdict(id, Judgement::clear(id)),
-                    None => verdict(id, hidden(id)),
+                    (Some(_), None) => verdict(id, Judgement::clear(id)),
+                    (None, _) => verdict(id, hidden(id)),
                 }
             }
         }

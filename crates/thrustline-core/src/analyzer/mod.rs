@@ -126,6 +126,8 @@ struct Sample {
     roll: f32,
     /// The knees' distance apart over the hips' (NaN when unknown).
     knees: f32,
+    /// The leg the knee, shin and foot were read on is the set's kickstand (a B-stance).
+    kickstand: bool,
     /// The working foot's room to the frame's edge (heel, toe, ankle) and the ankle's, foot
     /// lengths (NaN when unknown).
     foot_room: f32,
@@ -355,6 +357,9 @@ pub struct Analyzer {
     /// leg held off the floor by that reading ([`Baseline::raised_leg`]).
     raised_share: Option<[f32; 2]>,
     raised_leg: Option<Side>,
+    /// The same for a B-stance's kickstand ([`Baseline::kickstand`]).
+    kick_share: Option<[f32; 2]>,
+    kickstand: Option<Side>,
     /// The last reading of a frame that could read a raise, kept through frames that cannot
     /// (a free foot out of the picture at the top of the set's first rise).
     last_raise: Option<Side>,
@@ -614,6 +619,34 @@ const RAISED_LEG_SMOOTHING_S: f64 = 0.5;
 /// two that miss the raise keep it).
 const RAISED_LEG_ENTER: f32 = 0.8;
 const RAISED_LEG_LEAVE: f32 = 0.4;
+/// The leg held one way through recent frames (raised, or a kickstand): each frame's reading
+/// moves the two legs' shares with weight `a`; the first reading starts them (a set that opens
+/// on one leg is held on it from its first rise); a leg is taken from a share of
+/// [`RAISED_LEG_ENTER`] and kept down to [`RAISED_LEG_LEAVE`].
+fn held_leg(
+    shares: &mut Option<[f32; 2]>,
+    held: Option<Side>,
+    reading: Option<Side>,
+    a: f32,
+) -> Option<Side> {
+    let now = [Side::Left, Side::Right].map(|l| if reading == Some(l) { 1.0 } else { 0.0 });
+    let share = match *shares {
+        Some(mut s) => {
+            for (s, r) in s.iter_mut().zip(now) {
+                *s += a * (r - *s);
+            }
+            s
+        }
+        None => now,
+    };
+    *shares = Some(share);
+    let of = |l: Side| if l == Side::Right { share[1] } else { share[0] };
+    match held {
+        Some(l) if of(l) >= RAISED_LEG_LEAVE => Some(l),
+        _ => [Side::Left, Side::Right].into_iter().find(|&l| of(l) >= RAISED_LEG_ENTER),
+    }
+}
+
 /// Frames of the hips' path kept for the velocity (20 s at 60 fps: a rep from bottom to top);
 /// when full, the older half goes (no allocation per frame).
 const HIP_TRACK_FRAMES: usize = 1200;
@@ -745,6 +778,8 @@ impl Analyzer {
             leg_frames: 0,
             single_leg_frames: 0,
             raised_share: None,
+            kick_share: None,
+            kickstand: None,
             raised_leg: None,
             last_raise: None,
         }
@@ -983,25 +1018,9 @@ impl Analyzer {
         // is still raised.
         if let Some(m) = m.filter(|m| in_view && m.legs_read) {
             let a = (1.0 - (-dt / RAISED_LEG_SMOOTHING_S).exp()) as f32;
-            let reading = [Side::Left, Side::Right].map(|l| if m.raised_leg == Some(l) { 1.0 } else { 0.0 });
-            // The first reading starts the shares (as the view's estimates start): a set that
-            // opens on one leg is held on it from its first rise.
-            let share = match self.raised_share {
-                Some(mut s) => {
-                    for (s, r) in s.iter_mut().zip(reading) {
-                        *s += a * (r - *s);
-                    }
-                    s
-                }
-                None => reading,
-            };
-            self.raised_share = Some(share);
+            self.raised_leg = held_leg(&mut self.raised_share, self.raised_leg, m.raised_leg, a);
+            self.kickstand = held_leg(&mut self.kick_share, self.kickstand, m.kickstand, a);
             self.last_raise = m.raised_leg;
-            let of = |l: Side| if l == Side::Right { share[1] } else { share[0] };
-            self.raised_leg = match self.raised_leg {
-                Some(l) if of(l) >= RAISED_LEG_LEAVE => Some(l),
-                _ => [Side::Left, Side::Right].into_iter().find(|&l| of(l) >= RAISED_LEG_ENTER),
-            };
         }
         if let (true, Some(p)) = (in_view, pose) {
             self.track_hips(t, p);
