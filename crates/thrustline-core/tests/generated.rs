@@ -1775,16 +1775,22 @@ fn a_lowering_the_clip_ended_in_is_judged_as_far_as_it_was_seen() {
     }
 }
 
+/// The checks that read the feet: their placement and the foot lifts.
+const FEET_FAULTS: [FaultId; 4] =
+    [FaultId::FeetTooClose, FaultId::FeetTooFar, FaultId::HeelsLifting, FaultId::ToesLifting];
+
+/// A rep's verdict on `id`, with its reason.
+fn verdict_of(r: &thrustline_core::Rep, id: FaultId) -> (Verdict, Option<NotJudgedReason>) {
+    let j = r.judgement(id).expect("every fault has a verdict");
+    (j.verdict, j.reason)
+}
+
 #[test]
 fn a_frog_pump_counts_every_rep_and_leaves_the_feet_unjudged() {
     // Knees turned 45° out over soles together: seen from the side each thigh keeps 0.7 of its
     // length in the plane, the shin reads tilted forward and the knee opened, and
     // `feet_too_far` had been raised on every rep. The hip's extension is judged as ever.
-    let feet = [FaultId::FeetTooClose, FaultId::FeetTooFar, FaultId::HeelsLifting, FaultId::ToesLifting];
-    let verdict = |r: &thrustline_core::Rep, id: FaultId| {
-        let j = r.judgement(id).expect("every fault has a verdict");
-        (j.verdict, j.reason)
-    };
+    let (feet, verdict) = (FEET_FAULTS, verdict_of);
     for view in [turned(0.0), turned(20.0), turned(-20.0)] {
         let s = run_frames(&movement(4, 30.0, view, |u| Body {
             knees_out_deg: 45.0,
@@ -1895,11 +1901,7 @@ fn a_b_stance_leaves_the_kickstands_foot_unjudged() {
     // A B-stance: one foot planted 0.5 thigh lengths ahead on its toes, the heel up 0.4 foot
     // lengths, the other leg working. Seen from the kickstand's side, its shin (tilted forward)
     // had raised `feet_too_far` on every rep; the working foot, on the far side, is seen at 0.4.
-    let feet = [FaultId::FeetTooClose, FaultId::FeetTooFar, FaultId::HeelsLifting, FaultId::ToesLifting];
-    let verdict = |r: &thrustline_core::Rep, id: FaultId| {
-        let j = r.judgement(id).expect("every fault has a verdict");
-        (j.verdict, j.reason)
-    };
+    let (feet, verdict) = (FEET_FAULTS, verdict_of);
     let views = [turned(0.0), turned(20.0), turned(-20.0), View { pitch_deg: 25.0, ..turned(0.0) }];
     for kickstand in [Leg::Near, Leg::Far] {
         for view in views {
