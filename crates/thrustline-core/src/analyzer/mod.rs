@@ -357,7 +357,7 @@ pub struct Analyzer {
     /// leg held off the floor by that reading ([`Baseline::raised_leg`]).
     raised_share: Option<[f32; 2]>,
     raised_leg: Option<Side>,
-    /// The same for a B-stance's kickstand ([`Baseline::kickstand`]).
+    /// The same for a B-stance's kickstand (`FrameMetrics::kickstand`), which the tops read.
     kick_share: Option<[f32; 2]>,
     kickstand: Option<Side>,
     /// The last reading of a frame that could read a raise, kept through frames that cannot
