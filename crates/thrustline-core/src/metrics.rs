@@ -558,10 +558,10 @@ pub fn edge_room(lm: &[Landmark], foot: &SideIdx, width: f32, height: f32, which
 /// occluded joint from the body around it; under 0.2 it is a guess).
 const HIDDEN_MIN_VISIBILITY: f32 = 0.2;
 
-/// Plausible range of a hidden hip's angle: a bridge's or thrust's hips never fold under 45°
-/// (the deepest shared bottom is 58°) nor open past 230°.
-const HIDDEN_MIN_DEG: f32 = 45.0;
-const HIDDEN_MAX_DEG: f32 = 230.0;
+/// Plausible range of a hip thrust's or bridge's hip angle, seen or hidden: their hips never
+/// fold under 45° (the deepest shared bottom is 58°) nor open past 230°.
+pub(crate) const HIP_MIN_DEG: f32 = 45.0;
+pub(crate) const HIP_MAX_DEG: f32 = 230.0;
 
 /// Torso (shoulder–hip) and thigh (hip–knee) lengths over the shin's (knee–ankle): Drillis and
 /// Contini's segment heights (Winter, *Biomechanics and Motor Control of Human Movement*,
@@ -1096,7 +1096,7 @@ pub fn measure_in_view(
         };
         // A plate hides the hips, not the shoulders; and a folded-over reading is a mix-up
         // (another person, a cut), not a hip.
-        let plausible = |h: &Metric| (HIDDEN_MIN_DEG..=HIDDEN_MAX_DEG).contains(&h.value);
+        let plausible = |h: &Metric| (HIP_MIN_DEG..=HIP_MAX_DEG).contains(&h.value);
         let reach_vis =
             lm[body.shoulder].visibility.min(lm[cleg.knee].visibility).min(lm[cleg.ankle].visibility);
         let reach = || match (world_angles, pose.world.as_ref()) {

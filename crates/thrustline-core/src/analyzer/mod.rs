@@ -1039,6 +1039,12 @@ impl Analyzer {
             }
             _ => false,
         };
+        // An angle no hip thrust's hips make is a glitch (a track found again on the wrong
+        // joints): handled as a cut, so that no rise is counted from it. A 20 fps copy of the
+        // prone leg curl read 12° and 9° after a lost track and counted a rise from there.
+        let implausible =
+            hip.is_some_and(|h| !(crate::metrics::HIP_MIN_DEG..=crate::metrics::HIP_MAX_DEG).contains(&h));
+        let jump = jump || implausible;
         // With the torso where it was, one joint's landmark jumped: the frame is left out. Unless
         // the frame it jumped from is itself unproven (the first of a track found again, or of a
         // scene): that one may be the glitch, and a rise from it no movement, so the jump is
