@@ -279,7 +279,7 @@ pub fn view_yaw(pose: &PoseObservation) -> Option<f32> {
 /// so the lifter's own posture, not the camera, decides it.
 pub fn hip_roll(pose: &PoseObservation, min_vis: f32) -> Option<Metric> {
     let w = pose.world.as_ref()?;
-    let v = |i: usize| [w[i].x, w[i].y, w[i].z];
+    let v = |i: usize| world_at(w, i);
     let (lh, rh, ls, rs) =
         (v(idx::LEFT_HIP), v(idx::RIGHT_HIP), v(idx::LEFT_SHOULDER), v(idx::RIGHT_SHOULDER));
     let mid = |a: [f32; 3], b: [f32; 3]| [0.5 * (a[0] + b[0]), 0.5 * (a[1] + b[1]), 0.5 * (a[2] + b[2])];
@@ -312,7 +312,7 @@ pub fn hip_roll(pose: &PoseObservation, min_vis: f32) -> Option<Metric> {
 /// metres, so the camera's angle leaves it alone).
 pub fn knees_apart(pose: &PoseObservation, min_vis: f32) -> Option<Metric> {
     let w = pose.world.as_ref()?;
-    let d = |a: usize, b: usize| dist3([w[a].x, w[a].y, w[a].z], [w[b].x, w[b].y, w[b].z]);
+    let d = |a: usize, b: usize| dist3(world_at(w, a), world_at(w, b));
     let hips = d(idx::LEFT_HIP, idx::RIGHT_HIP);
     if hips <= f32::EPSILON {
         return None;
@@ -431,7 +431,7 @@ fn face_up(pose: &PoseObservation, body: &SideIdx, g: Px, side_view: bool, min_v
         // side's shoulder–hip line, a camera raised over the lifter moves that line up or down
         // the picture by half the shoulders' width (a far side read "face down" at 45° up).
         Some(w) => {
-            let v = |i: usize| [w[i].x, w[i].y, w[i].z];
+            let v = |i: usize| world_at(w, i);
             (
                 world_mid(w, idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER),
                 world_mid(w, idx::LEFT_HIP, idx::RIGHT_HIP),
@@ -470,7 +470,7 @@ fn hip_height(pose: &PoseObservation, leg: &SideIdx, g: Px, side_view: bool, min
     let conf = lm[leg.hip].visibility.min(lm[leg.knee].visibility).min(lm[leg.ankle].visibility);
     let v = match pose.world.as_ref() {
         Some(w) => {
-            let at = |i: usize| [w[i].x, w[i].y, w[i].z];
+            let at = |i: usize| world_at(w, i);
             (w[leg.ankle].y - w[leg.hip].y) / dist3(at(leg.hip), at(leg.knee))
         }
         None if side_view => {
@@ -623,12 +623,12 @@ fn kickstand(pose: &PoseObservation) -> Option<Side> {
     let w = pose.world.as_ref()?;
     let lm = &pose.landmarks;
     let placed = |leg: &SideIdx| {
-        [leg.knee, leg.ankle, leg.heel, leg.toe].iter().all(|&i| lm[i].visibility >= HIDDEN_MIN_VISIBILITY)
+        least_visibility(lm, &[leg.knee, leg.ankle, leg.heel, leg.toe]) >= HIDDEN_MIN_VISIBILITY
     };
     if !(placed(&LEFT) && placed(&RIGHT)) {
         return None;
     }
-    let at = |i: usize| [w[i].x, w[i].y, w[i].z];
+    let at = |i: usize| world_at(w, i);
     let hips = world_mid(w, idx::LEFT_HIP, idx::RIGHT_HIP);
     let knees = world_mid(w, idx::LEFT_KNEE, idx::RIGHT_KNEE);
     let thigh = sub3(knees, hips);
@@ -673,6 +673,11 @@ fn working_leg_on_both_sides(pose: &PoseObservation, working: Side) -> PoseObser
         across(world);
     }
     p
+}
+
+/// A world landmark's point (metres, camera-aligned axes).
+pub(crate) fn world_at(w: &[Landmark], i: usize) -> [f32; 3] {
+    [w[i].x, w[i].y, w[i].z]
 }
 
 /// Midpoint of two world landmarks (metres, camera-aligned axes).
@@ -947,7 +952,7 @@ pub fn measure_in_view(
     // Whether the frame could read a raise at all, and the raised leg it read.
     let (world_read, in_world) = pose.world.as_ref().map_or((false, None), |w| {
         let body = side_idx(side);
-        let at = |i: usize| [w[i].x, w[i].y, w[i].z];
+        let at = |i: usize| world_at(w, i);
         let thigh = dist3(at(body.hip), at(body.knee));
         let drop = (w[idx::LEFT_ANKLE].y - w[idx::RIGHT_ANKLE].y) / thigh;
         let (raised, lower) = if drop > 0.0 { (Side::Right, &LEFT) } else { (Side::Left, &RIGHT) };

@@ -270,13 +270,12 @@ impl Analyzer {
             } else {
                 kickstand.then_some(NotJudgedReason::Kickstand)
             };
-            if let (Some(why), Some(_), Some(_)) = (stance, knee, shin) {
+            // The first reason that holds, in this order (as for the foot lifts below).
+            let placement_unjudged =
+                stance.or(near_edge(top, |x| x.ankle_room).then_some(NotJudgedReason::FrameEdge));
+            if let (Some(why), Some(_), Some(_)) = (placement_unjudged, knee, shin) {
                 for id in [FaultId::FeetTooClose, FaultId::FeetTooFar] {
                     verdict(id, Judgement::not_judged(id, why));
-                }
-            } else if near_edge(top, |x| x.ankle_room) && knee.is_some() && shin.is_some() {
-                for id in [FaultId::FeetTooClose, FaultId::FeetTooFar] {
-                    verdict(id, Judgement::not_judged(id, NotJudgedReason::FrameEdge));
                 }
             } else if let (Some(k), Some(sh)) = (knee, shin) {
                 if k < c.feet_close_knee_max_deg - knee_m && sh < c.feet_close_shin_max_deg - shin_m {
