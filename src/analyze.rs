@@ -27,10 +27,11 @@ pub struct AnalyzeArgs {
     /// faster; 720 keeps phone videos readable.
     #[arg(long, default_value_t = 720, value_parser = crate::args::parse_video_size)]
     pub video_size: u32,
-    /// Inference threads per model (default 2). With 2 or more, once another program is seen
-    /// taking CPU the landmark model also runs on one thread, and each frame runs on whichever
-    /// has been faster lately: the work moves to one thread under load (the landmarks are the
-    /// same).
+    /// Inference threads per model (default 2; 1 on a 2-core machine drawing the annotated video
+    /// when most frames are 0.6 megapixels or more, as 720p and 1080p are: decoding and drawing
+    /// them fill the other core). With 2 or more, once another program is seen taking CPU the
+    /// landmark model also runs on one thread, and each frame runs on whichever has been faster
+    /// lately: the work moves to one thread under load (the landmarks are the same).
     #[arg(long, value_parser = crate::args::parse_threads)]
     pub threads: Option<usize>,
     /// No progress bar.
@@ -59,9 +60,10 @@ fn parse_date(s: &str) -> Result<i64, String> {
 }
 
 pub fn run(a: &AnalyzeArgs) -> Result<bool> {
-    // Measured on 2 cores, 60 fps clip: 2 inference threads that sleep when idle 4.6 s, 1 thread
-    // 5.1 s, 2 spinning threads 5.3 s (they take the core the overlay encoder needs).
-    let threads = a.threads.unwrap_or(2).max(1);
+    let threads = a
+        .threads
+        .unwrap_or_else(|| thrustline_engine::offline::default_threads(&a.videos, !a.no_video))
+        .max(1);
     let cfg = OfflineConfig {
         lift: a.lift.lift(threads, !a.no_log)?,
         video_size: (!a.no_video).then_some(a.video_size),

@@ -38,6 +38,53 @@ const MAX_KEYFRAMES: usize = 48;
 const ANNOTATED_TMP: &str = ".annotated.tmp.mp4";
 const ANNOTATED: &str = "annotated.mp4";
 
+/// Inference threads per model an analysis runs with unless told (see [`default_threads`]).
+const DEFAULT_THREADS: usize = 2;
+/// Frames of this many pixels or more leave no core to a second inference thread where the
+/// machine has no more cores than [`DEFAULT_THREADS`]: decoding them and drawing and encoding
+/// the annotated video fill one. `thrustline analyze` on the 22 shared clips (medians of 3,
+/// AMD EPYC (family 26, model 2), 2 cores, 2026-12-06): 0.66–0.92 MP clips 2–12 % faster on
+/// one thread, two 1080p copies 2–9 %; 0.24–0.52 MP within ±6 %; 0.07–0.2 MP 14–18 % slower;
+/// with `--no-video` two 720p clips 12–17 % slower (nothing else fills the core).
+const ONE_THREAD_MIN_PIXELS: u64 = 600_000;
+
+/// The inference threads per model for `videos` on `cores` cores, given each video's frame
+/// size in pixels and its frame count: one where an annotated video is drawn and most of the
+/// frames are large enough for that to fill the other core ([`ONE_THREAD_MIN_PIXELS`]), else
+/// [`DEFAULT_THREADS`]. The landmarks are the same either way (`thrustline_pose::threads`);
+/// only the speed differs.
+pub fn threads_for(cores: usize, annotated: bool, videos: &[(u64, u64)]) -> usize {
+    let (large, small) = videos.iter().fold((0u64, 0u64), |(l, s), &(px, n)| {
+        // A container that does not say its length still counts as one frame.
+        let n = n.max(1);
+        if px >= ONE_THREAD_MIN_PIXELS {
+            (l + n, s)
+        } else {
+            (l, s + n)
+        }
+    });
+    if annotated && cores <= DEFAULT_THREADS && large > small {
+        1
+    } else {
+        DEFAULT_THREADS
+    }
+}
+
+/// [`threads_for`] this machine's cores and `videos` as their headers describe them; a video
+/// that does not open is left out (its analysis reports why).
+pub fn default_threads(videos: &[PathBuf], annotated: bool) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let sizes: Vec<(u64, u64)> = videos
+        .iter()
+        .filter_map(|v| VideoSource::open_file(v).ok())
+        .map(|s| {
+            let i = s.info();
+            (u64::from(i.width) * u64::from(i.height), i.frame_count)
+        })
+        .collect();
+    threads_for(cores, annotated, &sizes)
+}
+
 /// How to analyze.
 #[derive(Clone, Debug)]
 pub struct OfflineConfig {
@@ -678,6 +725,24 @@ pub fn summary_table(outcomes: &[Outcome]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn large_frames_on_two_cores_run_inference_on_one_thread() {
+        let (hd, small) = (1280 * 720, 576 * 340);
+        // Two cores: 720p on one thread, small frames on two.
+        assert_eq!(threads_for(2, true, &[(hd, 232)]), 1);
+        assert_eq!(threads_for(2, true, &[(small, 399)]), 2);
+        assert_eq!(threads_for(1, true, &[(hd, 232)]), 1);
+        // No annotated video: nothing else fills the other core.
+        assert_eq!(threads_for(2, false, &[(hd, 232)]), 2);
+        // More cores than the pool: the decoder and the writer have their own.
+        assert_eq!(threads_for(4, true, &[(hd, 232)]), 2);
+        // A batch goes with most of its frames.
+        assert_eq!(threads_for(2, true, &[(hd, 100), (small, 399)]), 2);
+        assert_eq!(threads_for(2, true, &[(hd, 400), (small, 399)]), 1);
+        // Nothing opened: as ever.
+        assert_eq!(threads_for(2, true, &[]), 2);
+    }
 
     #[test]
     fn the_summary_tables_columns_line_up_under_a_long_name() {
