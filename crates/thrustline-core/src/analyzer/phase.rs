@@ -47,7 +47,14 @@ impl Analyzer {
                 }
                 // Hips held still below lockout before any rep: a bottom, even above 140°.
                 let still_low = t - self.still_since >= c.setup_still_s && a < c.lockout_enter_deg;
-                if a < bottom_max || still_low {
+                // Before any top the hysteresis under it has nothing to hold: below where a top
+                // is left the hips are on the bottom's side (a clip that opens in the first
+                // rep's lowering, its bottom read a few degrees open by a turned camera).
+                // And hips come down from their highest by a set's least range of motion are at
+                // a bottom wherever the camera reads it (a shallow bridge from the head end,
+                // bottoms at 145° without a pause, in a clip that opens at a top).
+                let came_down = self.setup_hi - a >= c.min_excursion_deg && a < c.lockout_enter_deg;
+                if a < bottom_max.max(lockout_exit) || still_low || came_down {
                     self.enter_bottom(t, h);
                 }
             }
