@@ -956,65 +956,27 @@ fn single_leg_bridges_count_every_rep_from_every_side() {
     }
 }
 
-#[test]
-fn a_shallow_bridge_filmed_from_the_head_end_counts_every_rep() {
-    // Bottoms at 145°, tops at 185° (issue 11: counted 1 of 3 on fixed thresholds).
-    let shallow = |u: f64| {
+/// A bridge whose hip reads `bottom_deg` at the bottom and 185° at the top.
+fn bridge_from(bottom_deg: f64) -> impl Fn(f64) -> Body {
+    let half = (180.0 - bottom_deg) / 2.0;
+    move |u| {
         let b = body_at(u, Inject::Clean);
-        Body { torso: 17.5 - 20.0 * u, thigh: 17.5 - 20.0 * u, ..b }
-    };
-    for view in [SIDE, turned(-70.0)] {
-        let s = run_frames(&movement(3, 30.0, view, shallow));
-        assert_eq!(s.reps.len(), 3, "{view:?}: partials {:?}", s.partial_reps);
+        Body { torso: half - (half + 2.5) * u, thigh: half - (half + 2.5) * u, ..b }
     }
 }
 
-#[test]
-fn a_clip_that_opens_at_the_top_counts_bottoms_that_never_pause_or_read_under_140() {
-    // Bottoms at 145°, tops at 185°, no pause at the bottom (under the 0.5 s a held bottom needs),
-    // the clip opening in the first rep's hold at the top: no frame reads under 140° or holds
-    // still below lockout, and every rep had been lost.
-    let shallow = |u: f64| {
-        let b = body_at(u, Inject::Clean);
-        Body { torso: 17.5 - 20.0 * u, thigh: 17.5 - 20.0 * u, ..b }
-    };
-    // A 2.4 s period: the top held 0.6 s, lowered over 0.9 s, raised straight back over 0.75 s.
-    let progress = |phase: f64| {
-        if phase < 0.25 {
-            1.0
-        } else if phase < 0.625 {
-            1.0 - smoothstep((phase - 0.25) / 0.375)
-        } else {
-            smoothstep((phase - 0.625) / 0.3125).min(1.0)
-        }
-    };
-    let (reps, fps, period) = (4, 30.0, 2.4);
-    let n = ((reps as f64 * period + 0.6) * fps) as usize;
-    for view in [SIDE, turned(-70.0)] {
-        let frames: Vec<_> = (0..n)
-            .map(|i| {
-                let t = i as f64 / fps;
-                let u = if t >= reps as f64 * period { 1.0 } else { progress((t % period) / period) };
-                (t * 1000.0, Some(observe(&shallow(u), view, &mut || 0.0)))
-            })
-            .collect();
-        // The hold the clip opens in is no rep: its rise was not filmed.
-        let s = run_frames(&frames);
-        assert_eq!(s.reps.len(), reps, "{view:?}: partials {:?}", s.partial_reps);
-        assert!(s.reps.iter().all(|r| r.faults.is_empty()), "{view:?}");
-    }
-}
+/// Period of [`unpaused`] reps: lowered over 0.9 s, raised straight back over 0.75 s, the top
+/// held 0.75 s; no pause at the bottom (under the 0.5 s a held bottom needs).
+const UNPAUSED_PERIOD_S: f64 = 2.4;
 
-#[test]
-fn a_clip_that_opens_in_the_lowering_finds_a_bottom_read_just_over_140() {
-    // Bottoms read at 141.5° (a turned camera opens a floor bridge's bottom by a few degrees),
-    // no pause there, the clip opening late in the first lowering at about 148°: the first rep
-    // had been lost, its bottom never under 140° and too brief to count as held.
-    let body = |u: f64| {
-        let b = body_at(u, Inject::Clean);
-        Body { torso: 19.25 - 21.75 * u, thigh: 19.25 - 21.75 * u, ..b }
-    };
-    // A 2.4 s period: lowered over 0.9 s, raised straight back over 0.75 s, the top held 0.75 s.
+/// Frames of `body` doing [`UNPAUSED_PERIOD_S`] reps from the clip's first frame at `opens_s`
+/// (0: the first lowering's start) to `until_s`.
+fn unpaused(
+    body: impl Fn(f64) -> Body,
+    opens_s: f64,
+    until_s: f64,
+    view: View,
+) -> Vec<(f64, Option<PoseObservation>)> {
     let progress = |phase: f64| {
         if phase < 0.375 {
             1.0 - smoothstep(phase / 0.375)
@@ -1024,16 +986,47 @@ fn a_clip_that_opens_in_the_lowering_finds_a_bottom_read_just_over_140() {
             1.0
         }
     };
-    let (reps, fps, period) = (3, 30.0, 2.4);
-    // Three quarters into the first lowering: u = 0.16, the hip at 148°.
-    let opens = 0.675;
-    let n = ((reps as f64 * period - opens) * fps) as usize;
-    let frames: Vec<_> = (0..n)
+    let fps = 30.0;
+    let n = ((until_s - opens_s) * fps) as usize;
+    (0..n)
         .map(|i| {
-            let t = opens + i as f64 / fps;
-            (t * 1000.0, Some(observe(&body(progress((t % period) / period)), SIDE, &mut || 0.0)))
+            let t = opens_s + i as f64 / fps;
+            let u = progress((t % UNPAUSED_PERIOD_S) / UNPAUSED_PERIOD_S);
+            (t * 1000.0, Some(observe(&body(u), view, &mut || 0.0)))
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn a_shallow_bridge_filmed_from_the_head_end_counts_every_rep() {
+    // Bottoms at 145°, tops at 185° (issue 11: counted 1 of 3 on fixed thresholds).
+    for view in [SIDE, turned(-70.0)] {
+        let s = run_frames(&movement(3, 30.0, view, bridge_from(145.0)));
+        assert_eq!(s.reps.len(), 3, "{view:?}: partials {:?}", s.partial_reps);
+    }
+}
+
+#[test]
+fn a_clip_that_opens_at_the_top_counts_bottoms_that_never_pause_or_read_under_140() {
+    // Bottoms at 145°, tops at 185°, unpaused, the clip opening in a hold at the top: no frame
+    // read under 140° or held still below lockout, and every rep had been lost. The hold the
+    // clip opens in is no rep: its rise was not filmed.
+    let (reps, opens) = (4, 0.6875 * UNPAUSED_PERIOD_S);
+    for view in [SIDE, turned(-70.0)] {
+        let until = opens + reps as f64 * UNPAUSED_PERIOD_S + 0.6;
+        let s = run_frames(&unpaused(bridge_from(145.0), opens, until, view));
+        assert_eq!(s.reps.len(), reps, "{view:?}: partials {:?}", s.partial_reps);
+        assert!(s.reps.iter().all(|r| r.faults.is_empty()), "{view:?}");
+    }
+}
+
+#[test]
+fn a_clip_that_opens_in_the_lowering_finds_a_bottom_read_just_over_140() {
+    // Bottoms read at 141.5° (a turned camera opens a floor bridge's bottom by a few degrees),
+    // unpaused, the clip opening three quarters into the first lowering (the hip at 148°): the
+    // first rep had been lost, its bottom never under 140° and too brief to count as held.
+    let reps = 3;
+    let frames = unpaused(bridge_from(141.5), 0.675, reps as f64 * UNPAUSED_PERIOD_S, SIDE);
     let s = run_frames(&frames);
     assert_eq!(s.reps.len(), reps, "partials {:?}", s.partial_reps);
     assert!(
