@@ -279,28 +279,26 @@ pub fn view_yaw(pose: &PoseObservation) -> Option<f32> {
 /// so the lifter's own posture, not the camera, decides it.
 pub fn hip_roll(pose: &PoseObservation, min_vis: f32) -> Option<Metric> {
     let w = pose.world.as_ref()?;
-    let v = |i: usize| world_at(w, i);
-    let (lh, rh, ls, rs) =
-        (v(idx::LEFT_HIP), v(idx::RIGHT_HIP), v(idx::LEFT_SHOULDER), v(idx::RIGHT_SHOULDER));
-    let mid = |a: [f32; 3], b: [f32; 3]| [0.5 * (a[0] + b[0]), 0.5 * (a[1] + b[1]), 0.5 * (a[2] + b[2])];
-    let d = |a: [f32; 3], b: [f32; 3]| [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
-    let dot = |a: [f32; 3], b: [f32; 3]| a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-    let spine = d(mid(ls, rs), mid(lh, rh));
-    let sl = dot(spine, spine).sqrt();
+    let spine = sub3(
+        world_mid(w, idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER),
+        world_mid(w, idx::LEFT_HIP, idx::RIGHT_HIP),
+    );
+    let sl = dot3(spine, spine).sqrt();
     if sl <= f32::EPSILON {
         return None;
     }
     let a = [spine[0] / sl, spine[1] / sl, spine[2] / sl];
     let across = |x: [f32; 3]| {
-        let k = dot(x, a);
+        let k = dot3(x, a);
         [x[0] - k * a[0], x[1] - k * a[1], x[2] - k * a[2]]
     };
-    let (h, s) = (across(d(rh, lh)), across(d(rs, ls)));
-    let n = dot(h, h).sqrt() * dot(s, s).sqrt();
+    let line = |l: usize, r: usize| across(sub3(world_at(w, r), world_at(w, l)));
+    let (h, s) = (line(idx::LEFT_HIP, idx::RIGHT_HIP), line(idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER));
+    let n = dot3(h, h).sqrt() * dot3(s, s).sqrt();
     if n <= f32::EPSILON {
         return None;
     }
-    let deg = (dot(h, s) / n).clamp(-1.0, 1.0).acos().to_degrees();
+    let deg = (dot3(h, s) / n).clamp(-1.0, 1.0).acos().to_degrees();
     let conf = least_visibility(
         &pose.landmarks,
         &[idx::LEFT_HIP, idx::RIGHT_HIP, idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER],
