@@ -19,7 +19,7 @@ pub struct PoseArgs {
     #[arg(long)]
     pub no_smooth: bool,
     /// ONNX Runtime threads per model.
-    #[arg(long, default_value_t = 2, value_parser = crate::args::parse_threads)]
+    #[arg(long, default_value_t = thrustline_pose::DEFAULT_THREADS, value_parser = crate::args::parse_threads)]
     pub threads: usize,
     /// Idle inference threads sleep between jobs instead of spinning. Spinning is fastest on
     /// free cores; when another process takes one, frames move to a one-thread session anyway.

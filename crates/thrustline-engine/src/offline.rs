@@ -11,7 +11,7 @@ use opencv::prelude::*;
 use opencv::{imgcodecs, imgproc};
 use thrustline_capture::{Frame, FrameSource, VideoSource};
 use thrustline_core::{Event, FrameGeometry, Phase};
-use thrustline_pose::{PoseFrame, PoseMask, PoseTracker};
+use thrustline_pose::{PoseFrame, PoseMask, PoseTracker, DEFAULT_THREADS};
 use thrustline_report::folder::{self, FrameLine};
 use thrustline_report::html::KeyFrame;
 use thrustline_report::session::{Comment, InputMeta, ModelMeta, Session};
@@ -38,15 +38,13 @@ const MAX_KEYFRAMES: usize = 48;
 const ANNOTATED_TMP: &str = ".annotated.tmp.mp4";
 const ANNOTATED: &str = "annotated.mp4";
 
-/// Inference threads per model an analysis runs with unless told (see [`default_threads`]).
-const DEFAULT_THREADS: usize = 2;
 /// Frames of this many pixels or more leave no core to a second inference thread where the
 /// machine has no more cores than [`DEFAULT_THREADS`]: decoding them and drawing and encoding
 /// the annotated video fill one. `thrustline analyze` on the 22 shared clips (medians of 3,
 /// AMD EPYC (family 26, model 2), 2 cores, 2026-12-06): the 13 clips of 0.66–0.92 MP up to 12 %
 /// faster on one thread (median 7 %, one 1 % slower), two 1080p copies 2–9 %; 0.24–0.52 MP
-/// within ±6 %; 0.07–0.2 MP 14–18 % slower;
-/// with `--no-video` two 720p clips 12–17 % slower (nothing else fills the core).
+/// within ±6 %; 0.07–0.2 MP 14–18 % slower; with `--no-video` two 720p clips 12–17 % slower
+/// (nothing else fills the core).
 const ONE_THREAD_MIN_PIXELS: u64 = 600_000;
 
 /// The inference threads per model for `videos` on `cores` cores, given each video's frame

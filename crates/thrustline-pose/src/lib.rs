@@ -28,6 +28,10 @@ pub use roi::NormRect;
 use filter::{LandmarkSmoother, VisibilitySmoother};
 use landmarker::{LandmarkOutput, Landmarker};
 
+/// Inference threads per model unless told otherwise: a pool of two, fastest on free cores
+/// (`threads`; under load the landmark model also runs on one).
+pub const DEFAULT_THREADS: usize = 2;
+
 /// Landmark model size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ModelKind {
@@ -93,7 +97,7 @@ impl Default for PoseConfig {
             model: ModelKind::Full,
             smooth: true,
             models_dir: runtime::models_dir(),
-            threads: 2,
+            threads: DEFAULT_THREADS,
             spin: true,
             person: Person::Auto,
             nudge_roi: 0.0,
