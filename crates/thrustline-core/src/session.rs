@@ -328,8 +328,9 @@ pub struct RepMetrics {
     /// Mean heel and toe height over the top hold, in foot lengths above the set's floor.
     pub heel_lift_at_top: Option<f32>,
     pub toe_lift_at_top: Option<f32>,
-    /// Largest roll of the pelvis against the shoulders about the spine, in the body's own
-    /// frame (world landmarks), degrees; only where the view shows the left–right axis.
+    /// Roll of the pelvis against the shoulders about the spine, in the body's own frame
+    /// (world landmarks), degrees: the median through the top, from the count until the hips
+    /// leave it; only where the view shows the left–right axis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_hip_roll_deg: Option<f32>,
     pub tempo: Tempo,

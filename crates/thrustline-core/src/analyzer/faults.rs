@@ -174,7 +174,11 @@ impl Analyzer {
         let lockout_angle = mean(|x| x.hip).unwrap_or(self.rep.peak);
         let heel = mean(|x| x.heel);
         let toe = mean(|x| x.toe);
-        let roll = mean(|x| x.roll);
+        // The pelvis through the whole hold, from the count to the hips' leaving the top, as its
+        // median: the top band alone can be a few frames' landmark glitch (a compressed copy of
+        // the oblique clip peaked 15° high for 0.2 s, its roll read 24° there and 11–16° after).
+        let held = &s[s.partition_point(|x| x.t < self.rep.lockout_t)..];
+        let roll = median_seen(held, |x| x.roll);
         let yaw = mean(|x| x.yaw);
         let knees_out = mean(|x| x.knees).is_some_and(|k| k >= KNEES_OUT_MIN_APART);
         // Most of the top read the placement and the foot off a B-stance's kickstand.
@@ -554,4 +558,15 @@ fn tip_jitter(top: &[Sample]) -> Option<f32> {
         .map(|[a, b, c]| b - (a + b + c) / 3.0)
         .fold((0.0f32, 0usize), |(s, n), r| (s + r * r, n + 1));
     (n >= MIN_JITTER_FRAMES).then(|| (sum / n as f32).sqrt())
+}
+
+/// The median of a reading over `frames`, when at least half of them saw it.
+fn median_seen(frames: &[Sample], f: fn(&Sample) -> f32) -> Option<f32> {
+    let mut v: Vec<f32> = frames.iter().map(f).filter(|v| v.is_finite()).collect();
+    if v.is_empty() || 2 * v.len() < frames.len() {
+        return None;
+    }
+    v.sort_by(f32::total_cmp);
+    let n = v.len();
+    Some(if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 })
 }
