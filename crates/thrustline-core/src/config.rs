@@ -46,7 +46,8 @@ pub const INCOMPLETE_LOCKOUT_DEG: f32 = 155.0;
 /// Hip extension past the shoulder-knee line beyond this is lumbar overarch. Clean tops on the
 /// shared clips stay within 1.5 deg; the lumbar-driven bridge reaches 12-14 deg.
 pub const OVERARCH_HYPEREXT_DEG: f32 = 6.0;
-/// The overarch must persist this long to be a fault, not a jitter.
+/// The overarch must persist this long at a stretch to be a fault, not a jitter (and through
+/// a share of the top hold: `OVERARCH_HOLD_SHARE` in the fault rules).
 pub const OVERARCH_MIN_S: f64 = 0.2;
 /// Foot placement at lockout (Contreras: knees at ~90 deg, shins vertical at the top of a hip
 /// thrust). Feet too close: knee angle under this AND shin tilted back (both must agree).

@@ -1515,6 +1515,43 @@ fn hips_half_hidden_from_the_feet_leave_their_level_unjudged() {
     }
 }
 
+#[test]
+fn a_top_crest_touching_the_overarch_bar_is_not_an_overarch_a_held_one_is() {
+    // Issue 24: a clean bridge's top crested at 12.2° past the line for two frames; filmed at
+    // half speed (a slow lifter) the crest lasted 0.24 s of a 0.84 s top and was raised. A
+    // lumbar finish is a position held through the top. Slow reps: a 1.5 s hold, 4.5 s a rep.
+    let (fps, period) = (30.0, 4.5);
+    let progress = |t: f64| match t % period {
+        p if p < 0.6 => 0.0,
+        p if p < 1.35 => smoothstep((p - 0.6) / 0.75),
+        p if p < 2.85 => 1.0,
+        p if p < 3.75 => 1.0 - smoothstep((p - 2.85) / 0.9),
+        _ => 0.0,
+    };
+    // The crest: 0.27 s in the middle of the hold.
+    let crest = |t: f64| (1.9..2.17).contains(&(t % period));
+    for (what, held, want) in [("a crest", 11.0, Verdict::Clear), ("a held overarch", 13.5, Verdict::Raised)]
+    {
+        let frames: Vec<_> = (0..(4.0 * period * fps) as usize)
+            .map(|i| {
+                let t = i as f64 / fps;
+                let u = progress(t);
+                let mut b = body_at(u, Inject::Clean);
+                // Past the line by `held` through the top, by 14° at the crest.
+                let past = if crest(t) { 14.0 } else { held * u };
+                (b.torso, b.thigh) = (b.torso - past / 2.0, b.thigh - past / 2.0);
+                (t * 1000.0, Some(observe(&b, SIDE, &mut || 0.0)))
+            })
+            .collect();
+        let s = run_frames(&frames);
+        assert_eq!(s.reps.len(), 4, "{what}");
+        for r in &s.reps {
+            let j = r.judgement(FaultId::OverarchLowerBack).unwrap();
+            assert_eq!(j.verdict, want, "{what}: rep {} peak {}", r.index, r.metrics.peak_hip_angle);
+        }
+    }
+}
+
 /// Turns the hip line about the spine by `deg` in the world landmarks (one hip dropped, the
 /// other raised), the shoulders left as they are.
 fn roll_hips(p: &mut PoseObservation, deg: f32) {

@@ -6,7 +6,7 @@ use super::*;
 use crate::metrics::FOOT_EDGE_ROOM;
 
 impl Analyzer {
-    pub(super) fn record(&mut self, t: f64, a: f32, m: &FrameMetrics, ev: &mut Events) {
+    pub(super) fn record(&mut self, t: f64, a: f32, m: &FrameMetrics) {
         let min_conf = self.cfg.fault_min_visibility;
         let val = |o: Option<crate::metrics::Metric>| {
             o.filter(|x| x.visibility >= min_conf).map_or(f32::NAN, |x| x.value)
@@ -64,45 +64,7 @@ impl Analyzer {
             self.rep.peak = a;
             self.rep.peak_t = t;
         }
-        // Overarch: sustained extension past the shoulder-knee line by more than the noise,
-        // raised as soon as it is sure, and only where the view shows the sagittal plane.
-        let hyper = a - 180.0;
-        self.rep.max_hyper = self.rep.max_hyper.max(hyper);
-        let side_view = self.current_view() == Some(CameraView::Side);
-        let seen = m.hip_angle.is_some_and(|h| h.visibility >= min_conf);
-        if side_view && seen && hyper > self.cfg.overarch_hyperext_deg + self.cfg.overarch_margin_deg {
-            let start = *self.rep.overarch_start.get_or_insert(t);
-            if !self.rep.overarch_raised && t - start >= self.cfg.overarch_min_s {
-                if let Some(idx) = self.rep.counted {
-                    self.rep.overarch_raised = true;
-                    let f = Fault {
-                        id: FaultId::OverarchLowerBack,
-                        severity: FaultId::OverarchLowerBack.severity(),
-                        cue: FaultId::OverarchLowerBack.cue().to_string(),
-                        start_s: start,
-                        end_s: t,
-                        evidence: vec![Evidence {
-                            metric: "hip_hyperextension_deg".into(),
-                            value: f64::from(hyper),
-                            op: ">".into(),
-                            threshold: f64::from(self.cfg.overarch_hyperext_deg),
-                        }],
-                    };
-                    self.push_fault(idx, f, ev);
-                }
-            }
-        } else if let Some(start) = self.rep.overarch_start.take() {
-            // Close the span of a raised overarch fault.
-            if let Some(idx) = self.rep.counted {
-                if let Some(r) = self.reps.get_mut(idx as usize - 1) {
-                    if let Some(f) = r.faults.iter_mut().find(|f| f.id == FaultId::OverarchLowerBack) {
-                        if (f.start_s - start).abs() < 1e-9 {
-                            f.end_s = t;
-                        }
-                    }
-                }
-            }
-        }
+        self.rep.max_hyper = self.rep.max_hyper.max(a - 180.0);
     }
 
     /// Records a fault's verdict on a rep (in place: the list was sized when the rep was counted).
@@ -256,7 +218,37 @@ impl Analyzer {
                 verdict(id, hidden(id));
             }
         } else {
-            verdict(FaultId::OverarchLowerBack, Judgement::clear(FaultId::OverarchLowerBack));
+            // Overarch: the top held past the shoulder–knee line by more than the noise, for
+            // long enough at a stretch and through a good part of the hold: a lumbar finish is
+            // a position held through the squeeze (the lumbar bridge: 0.7–1.4 s of a 0.8–2.7 s
+            // top), while the noise riding a clean top just under the bar crosses it for a
+            // moment (a clean bridge's crest at 12.2°: two frames; at half speed 0.24 s of 0.84).
+            let bar = c.overarch_hyperext_deg + c.overarch_margin_deg;
+            let past = |x: &Sample| x.hip_seen && x.hip - 180.0 > bar;
+            let over: Vec<&Sample> = top.iter().filter(|x| past(x)).collect();
+            let share = over.len() as f64 / top.len().max(1) as f64;
+            // The longest stretch past the bar, first to last frame.
+            let (mut stretch, mut from) = (0.0f64, None);
+            for x in top {
+                match (past(x), from) {
+                    (true, None) => from = Some(x.t),
+                    (true, Some(f)) => stretch = stretch.max(x.t - f),
+                    (false, _) => from = None,
+                }
+            }
+            match (over.first(), over.last()) {
+                (Some(first), Some(last)) if stretch >= c.overarch_min_s && share >= OVERARCH_HOLD_SHARE => {
+                    let mut ext: Vec<f32> = over.iter().map(|x| x.hip - 180.0).collect();
+                    ext.sort_by(f32::total_cmp);
+                    faults.push(mk(
+                        FaultId::OverarchLowerBack,
+                        first.t,
+                        last.t,
+                        vec![e("hip_hyperextension_deg", ext[ext.len() / 2], ">", c.overarch_hyperext_deg)],
+                    ));
+                }
+                _ => verdict(FaultId::OverarchLowerBack, Judgement::clear(FaultId::OverarchLowerBack)),
+            }
             // The hold's mean, not its peak: a peak is biased up by the landmarks' noise.
             if lockout_angle < c.incomplete_lockout_deg - hip_m {
                 faults.push(mk(
@@ -438,16 +430,6 @@ impl Analyzer {
             // The lowering is timed on the hip angle too.
             let id = FaultId::UncontrolledLowering;
             self.set_verdict(idx, id, if view.is_none() { hidden(id) } else { not_seen(id) });
-            // An overarch raised while the view still read as side-on, in a rep whose top turned
-            // out oblique (a view at the limit): the rep's own view decides, so the session never
-            // holds a fault its view cannot show.
-            if let Some(r) = self.reps.get_mut(idx as usize - 1) {
-                let id = FaultId::OverarchLowerBack;
-                r.faults.retain(|f| f.id != id);
-                if let Some(slot) = r.judgements.iter_mut().find(|j| j.id == id) {
-                    *slot = if view.is_none() { hidden(id) } else { not_seen(id) };
-                }
-            }
         }
         for f in faults {
             self.push_fault(idx, f, ev);
@@ -559,6 +541,13 @@ fn tip_jitter(top: &[Sample]) -> Option<f32> {
         .fold((0.0f32, 0usize), |(s, n), r| (s + r * r, n + 1));
     (n >= MIN_JITTER_FRAMES).then(|| (sum / n as f32).sqrt())
 }
+
+/// Share of the top hold (the band round the peak) an overarch must be past its bar for. The
+/// lumbar-driven bridge's rep 1 is past it for 53–100 % of its top through our pose stage (the
+/// clip and its copies shrunk, compressed, resampled, dimmed, turned, played 1.6× faster and
+/// at half speed) and 56–76 % on MediaPipe's own landmarks; clean tops whose crest reaches the bar
+/// 0–29 % (half speed), 50 % for 0.16 s on the half-size copy (the stretch rule's). Between.
+const OVERARCH_HOLD_SHARE: f64 = 0.4;
 
 /// The median of a reading over `frames`, when at least half of them saw it.
 fn median_seen(frames: &[Sample], f: fn(&Sample) -> f32) -> Option<f32> {

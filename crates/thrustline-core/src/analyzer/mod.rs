@@ -161,8 +161,6 @@ struct RepTracker {
     lockout_exit_t: Option<f64>,
     top_end_t: f64,
     top_checked: bool,
-    overarch_start: Option<f64>,
-    overarch_raised: bool,
     max_hyper: f32,
     /// The video cut somewhere inside this rep.
     cut: bool,
@@ -206,8 +204,6 @@ impl RepTracker {
             lockout_exit_t: None,
             top_end_t: 0.0,
             top_checked: false,
-            overarch_start: None,
-            overarch_raised: false,
             max_hyper: 0.0,
             cut: false,
             side: Side::Left,
@@ -239,8 +235,6 @@ impl RepTracker {
         self.lockout_exit_t = None;
         self.top_end_t = 0.0;
         self.top_checked = false;
-        self.overarch_start = None;
-        self.overarch_raised = false;
         self.max_hyper = 0.0;
         self.cut = false;
         self.rise_frames = 0;

@@ -92,11 +92,11 @@ impl Analyzer {
                     self.rep.start_feet = self.frame_feet;
                     self.phase = Phase::Ascent;
                     self.set_last_activity = Some(t);
-                    self.record(t, a, m, ev);
+                    self.record(t, a, m);
                 }
             }
             Phase::Ascent => {
-                self.record(t, a, m, ev);
+                self.record(t, a, m);
                 if a >= lockout_enter {
                     self.reach_lockout(t, m, ev);
                 } else if a < self.rep.peak - c.partial_turn_delta_deg {
@@ -105,7 +105,7 @@ impl Analyzer {
                 }
             }
             Phase::Lockout => {
-                self.record(t, a, m, ev);
+                self.record(t, a, m);
                 if a < lockout_exit {
                     self.phase = Phase::Descent;
                     self.rep.lockout_exit_t = Some(t);
@@ -115,7 +115,7 @@ impl Analyzer {
                 }
             }
             Phase::Descent => {
-                self.record(t, a, m, ev);
+                self.record(t, a, m);
                 if a < bottom_max {
                     self.finish_rep(t, true, ev);
                     self.enter_bottom(t, h);
