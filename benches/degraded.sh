@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 24: how the judgement holds on footage worse than the shared clips. Makes copies of every
 # shared clip (ffmpeg) shrunk to half size in the frame, compressed at CRF 38, resampled to
-# 20 fps, dimmed under sensor noise, and turned 5° and 12° (a camera not level), runs
+# 20 fps, dimmed under sensor noise, turned 5° and 12° (a camera not level), and played at half
+# speed and 1.6× (a slow lifter, a quick one: the tempo faults may then differ), runs
 # `thrustline analyze` on each and prints, per copy, every clip whose rep count differs from
 # LABELS.json or whose raised faults differ from the original clip's.
 #
@@ -19,9 +20,11 @@ declare -A FILTERS=(
   [dark]="eq=brightness=-0.25:contrast=0.6,noise=alls=12:allf=t"
   [turned5]="rotate=5*PI/180:fillcolor=black"
   [turned12]="rotate=12*PI/180:fillcolor=black"
+  [slow]="setpts=2*PTS"
+  [fast]="setpts=PTS/1.6"
 )
 kinds=("$@")
-[ ${#kinds[@]} -eq 0 ] && kinds=(small crf38 fps20 dark turned5 turned12)
+[ ${#kinds[@]} -eq 0 ] && kinds=(small crf38 fps20 dark turned5 turned12 slow fast)
 echo "machine: $(python3 benches/machine.py)"
 run() {
   local kind=$1 dir=$2
@@ -39,8 +42,10 @@ for kind in "${kinds[@]}"; do
   mkdir -p "$OUT/$kind"
   for f in "$SHARED"/footage/*.mp4; do
     dst="$OUT/$kind/$(basename "$f")"
-    [ -f "$dst" ] || ffmpeg -loglevel error -y -i "$f" -vf "$filter" -an -c:v libx264 -preset veryfast \
-      -crf "$crf" -threads 1 -pix_fmt yuv420p "$dst"
+    # Played slower or faster, at the clip's own frame rate (frames repeated or dropped).
+    rate=$(ffprobe -v error -select_streams v:0 -show_entries stream=r_frame_rate -of csv=p=0 "$f")
+    [ -f "$dst" ] || ffmpeg -loglevel error -y -i "$f" -vf "$filter" -r "$rate" -an -c:v libx264 \
+      -preset veryfast -crf "$crf" -threads 1 -pix_fmt yuv420p "$dst"
   done
   run "$kind" "$OUT/$kind"
 done
