@@ -1007,6 +1007,62 @@ fn a_shallow_bridge_filmed_from_the_head_end_counts_every_rep() {
 }
 
 #[test]
+fn a_reading_before_a_cut_makes_no_bottom_after_it() {
+    // Issue 24: a half-speed copy of the prone leg curl lost its track, found it again on a
+    // glitch (a cut), and read the hips 26° under the highest reading from before the cut: that
+    // was taken for a bottom and a rise from it counted. Here: hips still at the top for a
+    // second, a cut (the picture moves 320 px, the angle drops 34° in one frame), then a rise
+    // from 146° that no bottom on this side of the cut began.
+    let fps = 30.0;
+    let frames: Vec<_> = (0..(2.5 * fps) as usize)
+        .map(|i| {
+            let t = i as f64 / fps;
+            let after = t >= 1.0;
+            // 146° at the cut (u = 0.514), up to 180° over 0.75 s, then held.
+            let u = if after { 0.514 + 0.486 * smoothstep(((t - 1.0) / 0.75).min(1.0)) } else { 1.0 };
+            let mut p = observe(&body_at(u, Inject::Clean), SIDE, &mut || 0.0);
+            if after {
+                for l in p.landmarks.iter_mut() {
+                    l.x += 0.25;
+                }
+            }
+            (t * 1000.0, Some(p))
+        })
+        .collect();
+    let s = run_frames(&frames);
+    assert!(s.reps.is_empty(), "{} reps from a rise across a cut", s.reps.len());
+}
+
+#[test]
+fn a_track_found_again_on_an_angle_no_hip_makes_starts_over() {
+    // Issue 24: the half-speed copy of the prone leg curl lost its track for 0.1 s, found it
+    // again at 295° (no hip opens that far), then read the hips 26° under where they had been
+    // and counted a rise from there. Here: hips still near the top for a second, three frames
+    // without a pose, one whose knees are found on the wrong side of the hips (the torso where
+    // it was), then a rise from 146° with no bottom before it.
+    let fps = 30.0;
+    let wrong_knees = |p: &mut PoseObservation| {
+        for (k, h) in [(idx::LEFT_KNEE, idx::LEFT_HIP), (idx::RIGHT_KNEE, idx::RIGHT_HIP)] {
+            p.landmarks[k].x = 2.0 * p.landmarks[h].x - p.landmarks[k].x;
+            p.landmarks[k].y = 2.0 * p.landmarks[h].y - p.landmarks[k].y + 0.1;
+        }
+    };
+    let frames: Vec<_> = (0..(2.6 * fps) as usize)
+        .map(|i| {
+            let t = i as f64 / fps;
+            let u = if i < 34 { 0.93 } else { 0.514 + 0.486 * smoothstep(((t - 1.13) / 0.75).min(1.0)) };
+            let mut p = observe(&body_at(u, Inject::Clean), SIDE, &mut || 0.0);
+            if i == 33 {
+                wrong_knees(&mut p);
+            }
+            (t * 1000.0, (!(30..33).contains(&i)).then_some(p))
+        })
+        .collect();
+    let s = run_frames(&frames);
+    assert!(s.reps.is_empty(), "{} reps from a rise after a track found again", s.reps.len());
+}
+
+#[test]
 fn a_clip_that_opens_at_the_top_counts_bottoms_that_never_pause_or_read_under_140() {
     // Bottoms at 145°, tops at 185°, unpaused, the clip opening in a hold at the top: no frame
     // read under 140° or held still below lockout, and every rep had been lost. The hold the

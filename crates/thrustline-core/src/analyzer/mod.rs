@@ -1043,8 +1043,11 @@ impl Analyzer {
         // the frame it jumped from is itself unproven (the first of a track found again, or of a
         // scene): that one may be the glitch, and a rise from it no movement, so the jump is
         // handled as a cut. A compressed copy of the prone leg curl had counted a rep rising from
-        // one 38° frame, the first after a lost track, whose next frames were left out.
-        if jump && self.kept_run >= MIN_KEPT_RUN {
+        // one 38° frame, the first after a lost track, whose next frames were left out. Nor when
+        // this frame is the first of a track found again: its jump may be the wrong joints (a
+        // half-speed copy of the leg curl, its track lost for 0.1 s, came back at 295°).
+        let after_gap = !self.last_pose_t.is_some_and(|lp| t - lp <= MAX_KEPT_GAP_FRAMES * dt);
+        if jump && self.kept_run >= MIN_KEPT_RUN && !after_gap {
             if let (Some(now), Some(before), Some(lp)) = (torso, self.last_torso, self.last_pose_t) {
                 if now.step_from(&before) < TORSO_STEP_NOISE + MAX_TORSO_SPEED * (t - lp) as f32 {
                     hip = None;
@@ -1114,25 +1117,17 @@ impl Analyzer {
             }
         }
 
-        match hip {
+        if jump && hip.is_some() {
+            self.cut();
+        }
+        // An angle no hip makes starts over as a cut does, and is never read.
+        match hip.filter(|_| !implausible) {
             Some(h) => {
                 // A long gap abandons the rep in progress.
                 if let Some(lp) = self.last_pose_t {
                     if t - lp > self.cfg.max_pose_gap_s && self.phase != Phase::Setup {
                         self.abandon(lp);
                         self.smoothed = None;
-                    }
-                }
-                // A jump cut: restart the smoothing and leave the rep's lowering unjudged.
-                if jump {
-                    self.smoothed = None;
-                    self.rep.cut = true;
-                    // A new scene (or another person): a rise or a bottom seen across it is no
-                    // movement. A counted rep keeps its count; anything else starts over.
-                    if self.rep.counted.is_none() && self.phase != Phase::Setup {
-                        if let Some(lp) = self.last_pose_t {
-                            self.abandon(lp);
-                        }
                     }
                 }
                 // The lowering's duration is unknowable across a long gap in the poses.
@@ -1148,9 +1143,7 @@ impl Analyzer {
                         );
                     }
                 }
-                let continuous =
-                    !jump && self.last_pose_t.is_some_and(|lp| t - lp <= MAX_KEPT_GAP_FRAMES * dt);
-                self.kept_run = if continuous { self.kept_run + 1 } else { 1 };
+                self.kept_run = if jump || after_gap { 1 } else { self.kept_run + 1 };
                 self.last_raw_hip = Some(h);
                 self.last_torso = torso;
                 self.last_pose_t = Some(t);

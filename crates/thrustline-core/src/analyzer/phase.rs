@@ -310,6 +310,29 @@ impl Analyzer {
                 }
             }
         }
+        self.restart_setup();
+    }
+
+    /// A cut in the video, or a track found again on the wrong joints, at this frame: the
+    /// smoothing restarts and the rep's lowering goes unjudged. A new scene (or another person):
+    /// a rise or a bottom seen across it is no movement. A counted rep keeps its count; anything
+    /// else starts over, the setup's highest and lowest readings too (a slowed copy of the
+    /// prone leg curl, its track found again after a glitch, read the hips 26° under the highest
+    /// reading before it and took that for a bottom).
+    pub(super) fn cut(&mut self) {
+        self.smoothed = None;
+        self.rep.cut = true;
+        if self.rep.counted.is_none() {
+            match (self.phase, self.last_pose_t) {
+                (Phase::Setup, _) => self.restart_setup(),
+                (_, Some(lp)) => self.abandon(lp),
+                _ => {}
+            }
+        }
+    }
+
+    /// Back to setup with nothing seen yet: no highest or lowest reading, no stillness.
+    pub(super) fn restart_setup(&mut self) {
         self.phase = Phase::Setup;
         self.setup_lo = f32::MAX;
         self.setup_hi = f32::MIN;
