@@ -270,6 +270,9 @@ pub struct Analyzer {
     last_torso: Option<Torso>,
     /// Frames kept in a row, each within reach of the one before (no cut, no gap).
     kept_run: u32,
+    /// The kept run began after a gap in the poses or a cut (a track found again), not at the
+    /// clip's first pose.
+    run_after_loss: bool,
     /// This frame's body in the picture (the rise's start and travel are read from it).
     frame_torso: Option<Torso>,
     frame_feet: Option<Feet>,
@@ -723,6 +726,7 @@ impl Analyzer {
             last_raw_hip: None,
             last_torso: None,
             kept_run: 0,
+            run_after_loss: false,
             frame_torso: None,
             frame_feet: None,
             first_t: None,
@@ -1143,7 +1147,12 @@ impl Analyzer {
                         );
                     }
                 }
-                self.kept_run = if jump || after_gap { 1 } else { self.kept_run + 1 };
+                if jump || after_gap {
+                    self.kept_run = 1;
+                    self.run_after_loss = self.last_pose_t.is_some();
+                } else {
+                    self.kept_run += 1;
+                }
                 self.last_raw_hip = Some(h);
                 self.last_torso = torso;
                 self.last_pose_t = Some(t);

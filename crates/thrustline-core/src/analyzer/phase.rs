@@ -54,7 +54,11 @@ impl Analyzer {
                 // a bottom wherever the camera reads it (a shallow bridge from the head end,
                 // bottoms at 145° without a pause, in a clip that opens at a top).
                 let came_down = self.setup_hi - a >= c.min_excursion_deg && a < c.lockout_enter_deg;
-                if a < bottom_max.max(lockout_exit) || still_low || came_down {
+                // After a track found again, read on a kept run, not on its first frame: that one
+                // may be the wrong joints (a blurred copy of the bench press, its track lost for
+                // a second, read a hidden hip at 48° for one frame and counted the rise from it).
+                let proven = !self.run_after_loss || self.kept_run >= MIN_KEPT_RUN;
+                if proven && (a < bottom_max.max(lockout_exit) || still_low || came_down) {
                     self.enter_bottom(t, h);
                 }
             }
