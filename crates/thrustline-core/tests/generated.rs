@@ -1006,6 +1006,31 @@ fn a_shallow_bridge_filmed_from_the_head_end_counts_every_rep() {
     }
 }
 
+/// `seconds` of frames at 30 fps from the side, `pose(i, t)` giving frame `i` at `t` s (None:
+/// no pose on that frame).
+fn side_frames(
+    seconds: f64,
+    pose: impl Fn(usize, f64) -> Option<PoseObservation>,
+) -> Vec<(f64, Option<PoseObservation>)> {
+    let fps = 30.0;
+    (0..(seconds * fps) as usize)
+        .map(|i| {
+            let t = i as f64 / fps;
+            (t * 1000.0, pose(i, t))
+        })
+        .collect()
+}
+
+/// The side view of `body_at(u)`, clean.
+fn side(u: f64) -> PoseObservation {
+    observe(&body_at(u, Inject::Clean), SIDE, &mut || 0.0)
+}
+
+/// A rise from 146° (u = 0.514) to 180° over 0.75 s from `from_s`, then held.
+fn rise_from_146(t: f64, from_s: f64) -> f64 {
+    0.514 + 0.486 * smoothstep(((t - from_s) / 0.75).min(1.0))
+}
+
 #[test]
 fn a_reading_before_a_cut_makes_no_bottom_after_it() {
     // Issue 24: a half-speed copy of the prone leg curl lost its track, found it again on a
@@ -1013,22 +1038,16 @@ fn a_reading_before_a_cut_makes_no_bottom_after_it() {
     // was taken for a bottom and a rise from it counted. Here: hips still at the top for a
     // second, a cut (the picture moves 320 px, the angle drops 34° in one frame), then a rise
     // from 146° that no bottom on this side of the cut began.
-    let fps = 30.0;
-    let frames: Vec<_> = (0..(2.5 * fps) as usize)
-        .map(|i| {
-            let t = i as f64 / fps;
-            let after = t >= 1.0;
-            // 146° at the cut (u = 0.514), up to 180° over 0.75 s, then held.
-            let u = if after { 0.514 + 0.486 * smoothstep(((t - 1.0) / 0.75).min(1.0)) } else { 1.0 };
-            let mut p = observe(&body_at(u, Inject::Clean), SIDE, &mut || 0.0);
-            if after {
-                for l in p.landmarks.iter_mut() {
-                    l.x += 0.25;
-                }
+    let frames = side_frames(2.5, |_, t| {
+        let after = t >= 1.0;
+        let mut p = side(if after { rise_from_146(t, 1.0) } else { 1.0 });
+        if after {
+            for l in p.landmarks.iter_mut() {
+                l.x += 0.25;
             }
-            (t * 1000.0, Some(p))
-        })
-        .collect();
+        }
+        Some(p)
+    });
     let s = run_frames(&frames);
     assert!(s.reps.is_empty(), "{} reps from a rise across a cut", s.reps.len());
 }
@@ -1047,23 +1066,23 @@ fn one_frame_of_a_track_found_again_is_no_bottom() {
     // Issue 24: a blurred copy of the bench press lost its track for a second (its angles no
     // hip makes: a cut), read the hips at 48° on one frame, lost them for 0.2 s, then read them
     // near straight: the one frame was taken for a bottom and the "rise" from it counted.
-    let fps = 30.0;
-    let frames: Vec<_> = (0..(2.5 * fps) as usize)
-        .map(|i| {
-            let t = i as f64 / fps;
-            let body = match i {
-                // 60°: the one frame.
-                45 => Some(Body { torso: 60.0, thigh: 60.0, ..body_at(0.0, Inject::Clean) }),
-                0..31 | 51.. => Some(body_at(if i < 31 { 0.93 } else { 1.0 }, Inject::Clean)),
-                _ => None,
-            };
-            let mut p = body.map(|b| observe(&b, SIDE, &mut || 0.0));
-            if i == 30 {
-                p.as_mut().map(wrong_knees);
-            }
-            (t * 1000.0, p)
-        })
-        .collect();
+    let frames = side_frames(2.5, |i, _| {
+        let mut p = match i {
+            // 60°: the one frame.
+            45 => Some(observe(
+                &Body { torso: 60.0, thigh: 60.0, ..body_at(0.0, Inject::Clean) },
+                SIDE,
+                &mut || 0.0,
+            )),
+            0..31 => Some(side(0.93)),
+            51.. => Some(side(1.0)),
+            _ => None,
+        };
+        if i == 30 {
+            p.as_mut().map(wrong_knees);
+        }
+        p
+    });
     let s = run_frames(&frames);
     assert!(s.reps.is_empty(), "{} reps from one frame of a track found again", s.reps.len());
 }
@@ -1075,18 +1094,13 @@ fn a_track_found_again_on_an_angle_no_hip_makes_starts_over() {
     // and counted a rise from there. Here: hips still near the top for a second, three frames
     // without a pose, one whose knees are found on the wrong side of the hips (the torso where
     // it was), then a rise from 146° with no bottom before it.
-    let fps = 30.0;
-    let frames: Vec<_> = (0..(2.6 * fps) as usize)
-        .map(|i| {
-            let t = i as f64 / fps;
-            let u = if i < 34 { 0.93 } else { 0.514 + 0.486 * smoothstep(((t - 1.13) / 0.75).min(1.0)) };
-            let mut p = observe(&body_at(u, Inject::Clean), SIDE, &mut || 0.0);
-            if i == 33 {
-                wrong_knees(&mut p);
-            }
-            (t * 1000.0, (!(30..33).contains(&i)).then_some(p))
-        })
-        .collect();
+    let frames = side_frames(2.6, |i, t| {
+        let mut p = side(if i < 34 { 0.93 } else { rise_from_146(t, 1.13) });
+        if i == 33 {
+            wrong_knees(&mut p);
+        }
+        (!(30..33).contains(&i)).then_some(p)
+    });
     let s = run_frames(&frames);
     assert!(s.reps.is_empty(), "{} reps from a rise after a track found again", s.reps.len());
 }
@@ -1129,7 +1143,7 @@ fn close_ups_pause_judgement_and_counting_resumes_in_full_view() {
     for i in 0..120 {
         t += 1000.0 / 30.0;
         // Zoomed in on the hips: shoulders and feet far outside the picture, upright-looking.
-        let mut p = observe(&body_at(0.5 + 0.5 * (i as f64 / 10.0).sin(), Inject::Clean), SIDE, &mut || 0.0);
+        let mut p = side(0.5 + 0.5 * (i as f64 / 10.0).sin());
         for l in p.landmarks.iter_mut() {
             l.x = 0.5 + (l.x - 0.5) * 4.0;
             l.y = 0.5 + (l.y - 0.5) * 4.0;
@@ -1605,7 +1619,7 @@ fn a_top_crest_touching_the_overarch_bar_is_not_an_overarch_a_held_one_is() {
     // Issue 24: a clean bridge's top crested at 12.2° past the line for two frames; filmed at
     // half speed (a slow lifter) the crest lasted 0.24 s of a 0.84 s top and was raised. A
     // lumbar finish is a position held through the top. Slow reps: a 1.5 s hold, 4.5 s a rep.
-    let (fps, period) = (30.0, 4.5);
+    let period = 4.5;
     let progress = |t: f64| match t % period {
         p if p < 0.6 => 0.0,
         p if p < 1.35 => smoothstep((p - 0.6) / 0.75),
@@ -1617,17 +1631,14 @@ fn a_top_crest_touching_the_overarch_bar_is_not_an_overarch_a_held_one_is() {
     let crest = |t: f64| (1.9..2.17).contains(&(t % period));
     for (what, held, want) in [("a crest", 11.0, Verdict::Clear), ("a held overarch", 13.5, Verdict::Raised)]
     {
-        let frames: Vec<_> = (0..(4.0 * period * fps) as usize)
-            .map(|i| {
-                let t = i as f64 / fps;
-                let u = progress(t);
-                let mut b = body_at(u, Inject::Clean);
-                // Past the line by `held` through the top, by 14° at the crest.
-                let past = if crest(t) { 14.0 } else { held * u };
-                (b.torso, b.thigh) = (b.torso - past / 2.0, b.thigh - past / 2.0);
-                (t * 1000.0, Some(observe(&b, SIDE, &mut || 0.0)))
-            })
-            .collect();
+        let frames = side_frames(4.0 * period, |_, t| {
+            let u = progress(t);
+            let mut b = body_at(u, Inject::Clean);
+            // Past the line by `held` through the top, by 14° at the crest.
+            let past = if crest(t) { 14.0 } else { held * u };
+            (b.torso, b.thigh) = (b.torso - past / 2.0, b.thigh - past / 2.0);
+            Some(observe(&b, SIDE, &mut || 0.0))
+        });
         let s = run_frames(&frames);
         assert_eq!(s.reps.len(), 4, "{what}");
         for r in &s.reps {
