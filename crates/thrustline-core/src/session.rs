@@ -553,16 +553,19 @@ pub enum LookAlikeReason {
     FaceDown,
     /// The shoulders travelled: the upper back left its support.
     BackLeftSupport,
+    /// The knees swung about hips that stayed down: the legs opened the hip (a leg raise).
+    LegsSwung,
 }
 
 impl LookAlikeReason {
-    pub const ALL: [LookAlikeReason; 6] = [
+    pub const ALL: [LookAlikeReason; 7] = [
         LookAlikeReason::Upright,
         LookAlikeReason::HandsBearingWeight,
         LookAlikeReason::FeetOffFloor,
         LookAlikeReason::HipsStayedDown,
         LookAlikeReason::FaceDown,
         LookAlikeReason::BackLeftSupport,
+        LookAlikeReason::LegsSwung,
     ];
 
     /// What was seen, in a coach's words.
@@ -576,6 +579,7 @@ impl LookAlikeReason {
             }
             LookAlikeReason::FaceDown => "facing the floor, not lying on the back",
             LookAlikeReason::BackLeftSupport => "the upper back left its support (lying back, not bridging)",
+            LookAlikeReason::LegsSwung => "the legs swung while the hips stayed down (a leg raise)",
         }
     }
 }

@@ -75,6 +75,9 @@ impl Analyzer {
                     if let Some(te) = m.thigh_elevation {
                         self.bottom_thigh_elevation = Some(te.value);
                     }
+                    if self.frame_torso.is_some() {
+                        self.bottom_torso = self.frame_torso;
+                    }
                 }
                 // The lowering ends once the hips settle: the last drop of BOTTOM_SETTLE_DEG.
                 if h < self.bottom_settle_angle - BOTTOM_SETTLE_DEG {
@@ -93,6 +96,7 @@ impl Analyzer {
                     self.rep.start_hip_height = self.bottom_hip_height;
                     self.rep.start_thigh_elevation = self.bottom_thigh_elevation;
                     self.rep.start_torso = self.frame_torso;
+                    self.rep.low_torso = self.bottom_torso;
                     self.rep.start_feet = self.frame_feet;
                     self.phase = Phase::Ascent;
                     self.set_last_activity = Some(t);
@@ -143,6 +147,7 @@ impl Analyzer {
     pub(super) fn enter_bottom(&mut self, t: f64, a: f32) {
         self.bottom_hip_height = None;
         self.bottom_thigh_elevation = None;
+        self.bottom_torso = None;
         if self.phase == Phase::Setup && self.setup_hi - self.setup_lo >= self.cfg.min_excursion_deg {
             self.last_peak = Some(self.setup_hi);
         }
@@ -199,7 +204,13 @@ impl Analyzer {
         let hips_stayed = hips_stayed && !thigh_turned;
         // Lying face down through most of the rise (prone work on a bench or the floor).
         let face_down = self.rep.face_frames > 0 && 2 * self.rep.face_down_frames > self.rep.face_frames;
-        if upright || hands || feet_up || hips_stayed || face_down || back_moved {
+        // The knees swung while the hips stayed: the legs opened the hip (a leg raise), not a
+        // bridge, whose planted feet hold the knees; told even with the feet out of the picture.
+        let legs_swung = match (self.frame_torso, self.rep.low_torso) {
+            (Some(now), Some(start)) => now.legs_swung_since(&start),
+            _ => false,
+        };
+        if upright || hands || feet_up || hips_stayed || face_down || back_moved || legs_swung {
             // Refused on a hip the camera did not see (a plate in front of it through most of
             // the rise, or at this top): the checks read guessed landmarks, so the rise is not
             // counted, and not called another movement either.
@@ -212,7 +223,7 @@ impl Analyzer {
                 self.unseen_look_alikes[slot] += 1;
                 self.warn(Warning::CannotSeeEnough, ev);
             } else {
-                let seen = [upright, hands, feet_up, hips_stayed, face_down, back_moved];
+                let seen = [upright, hands, feet_up, hips_stayed, face_down, back_moved, legs_swung];
                 for (n, _) in self.look_alike_reasons.iter_mut().zip(seen).filter(|(_, s)| *s) {
                     *n += 1;
                 }
