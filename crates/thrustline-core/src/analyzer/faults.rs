@@ -43,6 +43,9 @@ impl Analyzer {
             }
             if let (Some(now), Some(start)) = (self.frame_torso, self.rep.start_torso) {
                 self.rep.shoulder_travel = self.rep.shoulder_travel.max(now.shoulder_travel_since(&start));
+                if let Some(w) = now.back_travel_world_since(&start) {
+                    self.rep.world_back_travel = Some(self.rep.world_back_travel.map_or(w, |b| b.max(w)));
+                }
             }
             if m.hand_support.is_some_and(|h| h.value > self.cfg.hand_support_min) {
                 self.rep.hand_frames += 1;

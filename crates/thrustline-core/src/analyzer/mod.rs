@@ -184,6 +184,9 @@ struct RepTracker {
     /// travel from there since (torso lengths).
     start_torso: Option<Torso>,
     shoulder_travel: f32,
+    /// The shoulders' farthest travel against the ankles since, in the world landmarks (torso
+    /// lengths; `None` until measured).
+    world_back_travel: Option<f32>,
     /// The body where the hips last sat at the bottom, read on a frame the hip angle kept (the
     /// rise's first frame may be one joint's glitch): the legs' swing is measured from here.
     low_torso: Option<Torso>,
@@ -221,6 +224,7 @@ impl RepTracker {
             face_down_frames: 0,
             start_torso: None,
             shoulder_travel: 0.0,
+            world_back_travel: None,
             low_torso: None,
             start_feet: None,
             feet_travel: [RecentTravel::default(); 2],
@@ -252,6 +256,7 @@ impl RepTracker {
         self.face_down_frames = 0;
         self.start_torso = None;
         self.shoulder_travel = 0.0;
+        self.world_back_travel = None;
         self.low_torso = None;
         self.start_feet = None;
         self.feet_travel = [RecentTravel::default(); 2];
@@ -398,6 +403,8 @@ struct Torso {
     knees: [f32; 2],
     /// Shoulder, hip and knee midpoints in the world landmarks (m), when given.
     world: Option<[[f32; 3]; 3]>,
+    /// The ankles' midpoint in the world landmarks, when given and both ankles are seen.
+    world_ankles: Option<[f32; 3]>,
     len: f32,
     wrists: [[f32; 2]; 2],
     wrist_vis: [f32; 2],
@@ -417,6 +424,12 @@ impl Torso {
         let (shoulders, hips) =
             (mid(idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER), mid(idx::LEFT_HIP, idx::RIGHT_HIP));
         let knees = mid(idx::LEFT_KNEE, idx::RIGHT_KNEE);
+        let ankles_seen = lm[idx::LEFT_ANKLE].visibility.min(lm[idx::RIGHT_ANKLE].visibility) >= ANKLE_SEEN;
+        let world_ankles = p
+            .world
+            .as_ref()
+            .filter(|_| ankles_seen)
+            .map(|w| crate::metrics::world_mid(w, idx::LEFT_ANKLE, idx::RIGHT_ANKLE));
         let world = p.world.as_ref().map(|w| {
             use crate::metrics::world_mid;
             [
@@ -431,7 +444,17 @@ impl Torso {
         let wrist_vis = [lm[idx::LEFT_WRIST].visibility, lm[idx::RIGHT_WRIST].visibility];
         let (ls, rs) = (px(idx::LEFT_SHOULDER), px(idx::RIGHT_SHOULDER));
         let scale = len.max((ls[0] - rs[0]).hypot(ls[1] - rs[1]) / SHOULDER_BREADTH_PER_TORSO);
-        (len.is_finite() && len > 0.0).then_some(Self { shoulders, hips, knees, world, len, wrists, wrist_vis, scale })
+        (len.is_finite() && len > 0.0).then_some(Self {
+            shoulders,
+            hips,
+            knees,
+            world,
+            world_ankles,
+            len,
+            wrists,
+            wrist_vis,
+            scale,
+        })
     }
 
     /// Whether a hand stayed planted while the hips rose from `start` to here: a wrist seen at
@@ -475,6 +498,18 @@ impl Torso {
             }
         };
         knees >= LEG_SWING_MIN_TRAVEL && knees >= LEG_SWING_RATIO * hips
+    }
+
+    /// How far the shoulders moved against the ankles since `start`, in the world landmarks and
+    /// torso lengths then: both rest on a support in a hip thrust or bridge, whatever the camera
+    /// (`None` without the world landmarks or an ankle seen at both ends).
+    fn back_travel_world_since(&self, start: &Torso) -> Option<f32> {
+        use crate::metrics::dist3;
+        let ([s, ..], [s0, h0, _]) = (self.world?, start.world?);
+        let (a, a0) = (self.world_ankles?, start.world_ankles?);
+        let from = |p: [f32; 3], o: [f32; 3]| [p[0] - o[0], p[1] - o[1], p[2] - o[2]];
+        let v = dist3(from(s, a), from(s0, a0)) / dist3(s0, h0);
+        v.is_finite().then_some(v)
     }
 
     /// How far the shoulders' midpoint moved since `start`, in the body's scale then.
@@ -608,6 +643,16 @@ const SHOULDER_BREADTH_PER_TORSO: f32 = 0.8;
 /// them: counted reps of the shared clips moved them 0.00–0.20 (the bench's slide); lying back
 /// from sitting (a pullover's start) moved them 0.80, a standing hinge 0.57–0.79.
 const MAX_SHOULDER_TRAVEL: f32 = 0.4;
+/// ... and, where the world landmarks place the ankles, the shoulders' travel against them
+/// (torso lengths) beyond which the back left its support, whatever the camera: the picture
+/// reads a body's depth errors into the shoulders' path from a view far off the side (the
+/// views study's counted reps refused for it alone moved 0.31–0.52 here), lying back from
+/// sitting swings them about the hips by a torso length (the shared pullover: 1.31–1.34).
+const MAX_WORLD_BACK_TRAVEL: f32 = 0.9;
+/// An ankle this visible is placed by the model from what it sees (MediaPipe's own presence
+/// threshold): under it, the world's ankle is a guess and the shoulders' travel is not read
+/// against it.
+const ANKLE_SEEN: f32 = 0.5;
 
 /// The shoulders' height above the ankles (in the body's scale, in the picture) above which
 /// they rest on a bench: the shared bridges read -0.09 to 0.18 (median over bottom and rise

@@ -170,8 +170,11 @@ impl Analyzer {
             && self.rep.hand_frames as f32 >= c.hand_support_share * self.rep.rise_frames as f32
             && planted;
         // The upper back left its support during the rise: lying back from sitting (a
-        // pullover's start) opens the hip too, but a hip thrust pivots on the shoulders.
-        let back_moved = self.rep.shoulder_travel > MAX_SHOULDER_TRAVEL;
+        // pullover's start) opens the hip too, but a hip thrust pivots on the shoulders. Read in
+        // the picture and, where the world landmarks place the ankles, against them as well: a
+        // picture far off the side reads the body's depth errors as the shoulders' travel.
+        let back_moved = self.rep.shoulder_travel > MAX_SHOULDER_TRAVEL
+            && self.rep.world_back_travel.is_none_or(|w| w > MAX_WORLD_BACK_TRAVEL);
         // Feet off the floor through most of the rise: lying prone, a leg curl, not a bridge.
         // Or the working foot carried away from where it was planted: a leg that extends while
         // the hips stay down (a dead bug) opens the hip too.
