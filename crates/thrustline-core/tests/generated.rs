@@ -778,6 +778,31 @@ fn rep_progress(phase: f64) -> f64 {
     }
 }
 
+/// The ankles, heels and toes.
+const FEET: [usize; 6] = [
+    idx::LEFT_ANKLE,
+    idx::RIGHT_ANKLE,
+    idx::LEFT_HEEL,
+    idx::RIGHT_HEEL,
+    idx::LEFT_FOOT_INDEX,
+    idx::RIGHT_FOOT_INDEX,
+];
+
+/// The rep's progress on each successive frame of [`movement`]'s 4 reps at 30 fps, for a
+/// `post` that moves landmarks with it (one call per frame).
+fn progress_per_frame() -> impl Fn() -> f64 {
+    let frame = std::cell::Cell::new(0u32);
+    move || {
+        let t = f64::from(frame.get()) / 30.0;
+        frame.set(frame.get() + 1);
+        if t >= 12.0 {
+            0.0
+        } else {
+            rep_progress((t % 3.0) / 3.0)
+        }
+    }
+}
+
 /// As [`movement`], with `post` applied to every observation.
 fn movement_with(
     reps: usize,
@@ -1733,27 +1758,27 @@ fn a_rise_refused_on_hidden_hips_or_a_close_up_says_the_camera_cannot_see_enough
             p.landmarks[i].visibility = 0.3;
         }
     };
-    let frame = std::cell::Cell::new(0u32);
-    let lie_back = |p: &mut PoseObservation| {
-        let t = f64::from(frame.get()) / 30.0;
-        frame.set(frame.get() + 1);
-        let u = if t >= 12.0 { 0.0 } else { rep_progress((t % 3.0) / 3.0) };
-        let upper = [0, 2, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22];
-        for i in upper {
-            p.landmarks[i].x -= (u * 260.0 / f64::from(G.width)) as f32;
+    let lie_back = || {
+        let progress = progress_per_frame();
+        move |p: &mut PoseObservation| {
+            let u = progress();
+            let upper = [0, 2, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22];
+            for i in upper {
+                p.landmarks[i].x -= (u * 260.0 / f64::from(G.width)) as f32;
+            }
         }
     };
-    let seen = run_frames(&movement_with(4, 30.0, SIDE, |u| body_at(u, Inject::Clean), lie_back));
+    let seen = run_frames(&movement_with(4, 30.0, SIDE, |u| body_at(u, Inject::Clean), lie_back()));
     assert!(seen.reps.is_empty(), "{} reps", seen.reps.len());
     assert!(seen.warnings.contains(&Warning::NotAHipThrust), "{:?}", seen.warnings);
-    frame.set(0);
+    let moved = lie_back();
     let hidden = run_frames(&movement_with(
         4,
         30.0,
         SIDE,
         |u| body_at(u, Inject::Clean),
         |p| {
-            lie_back(p);
+            moved(p);
             plate(p);
         },
     ));
@@ -1792,22 +1817,10 @@ fn feet_carried_away_through_the_rise_are_a_look_alike_and_count_nothing() {
     // `shins` shin lengths (230 px) as the hip opens fully; the count (150°) comes about
     // halfway.
     for (shins, counted) in [(2.0, false), (0.4, true)] {
-        let frame = std::cell::Cell::new(0u32);
+        let progress = progress_per_frame();
         let slide = |p: &mut PoseObservation| {
-            let t = f64::from(frame.get()) / 30.0;
-            frame.set(frame.get() + 1);
-            let u = if t >= 12.0 { 0.0 } else { rep_progress((t % 3.0) / 3.0) };
-            let lower = [
-                idx::LEFT_KNEE,
-                idx::RIGHT_KNEE,
-                idx::LEFT_ANKLE,
-                idx::RIGHT_ANKLE,
-                idx::LEFT_HEEL,
-                idx::RIGHT_HEEL,
-                idx::LEFT_FOOT_INDEX,
-                idx::RIGHT_FOOT_INDEX,
-            ];
-            for i in lower {
+            let u = progress();
+            for i in [idx::LEFT_KNEE, idx::RIGHT_KNEE].into_iter().chain(FEET) {
                 p.landmarks[i].x += (u * shins * 230.0 / f64::from(G.width)) as f32;
             }
         };
@@ -1832,11 +1845,9 @@ fn shoulders_that_drift_only_in_the_picture_have_not_left_their_support() {
     // `stretch` torso lengths at the top of each rise (about half of it at the count), in the
     // picture only or in the world landmarks too; the hip angle is unchanged.
     let drifting = |stretch: f64, in_world: bool| {
-        let frame = std::cell::Cell::new(0u32);
+        let progress = progress_per_frame();
         move |p: &mut PoseObservation| {
-            let t = f64::from(frame.get()) / 30.0;
-            frame.set(frame.get() + 1);
-            let k = (stretch * if t >= 12.0 { 0.0 } else { rep_progress((t % 3.0) / 3.0) }) as f32;
+            let k = (stretch * progress()) as f32;
             for (s, h) in [(idx::LEFT_SHOULDER, idx::LEFT_HIP), (idx::RIGHT_SHOULDER, idx::RIGHT_HIP)] {
                 let (ls, lh) = (p.landmarks[s], p.landmarks[h]);
                 p.landmarks[s].x += (ls.x - lh.x) * k;
@@ -1949,14 +1960,7 @@ fn a_leg_raise_with_the_feet_out_of_the_picture_counts_nothing_and_a_bridge_stil
     // counted 2): the feet never seen, so "the feet left the floor" cannot be read. The knees
     // swing 1.5 thigh lengths about hips that stay down; a bridge's knees stay over its feet.
     let no_feet = |p: &mut PoseObservation| {
-        for i in [
-            idx::LEFT_ANKLE,
-            idx::RIGHT_ANKLE,
-            idx::LEFT_HEEL,
-            idx::RIGHT_HEEL,
-            idx::LEFT_FOOT_INDEX,
-            idx::RIGHT_FOOT_INDEX,
-        ] {
+        for i in FEET {
             p.landmarks[i].y = -0.2;
             p.landmarks[i].visibility = 0.01;
             if let Some(w) = p.world.as_mut() {
