@@ -683,7 +683,7 @@ pub(crate) fn world_mid(w: &[Landmark], a: usize, b: usize) -> [f32; 3] {
     [0.5 * (w[a].x + w[b].x), 0.5 * (w[a].y + w[b].y), 0.5 * (w[a].z + w[b].z)]
 }
 
-fn sub3(a: [f32; 3], b: [f32; 3]) -> [f32; 3] {
+pub(crate) fn sub3(a: [f32; 3], b: [f32; 3]) -> [f32; 3] {
     [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
 }
 

@@ -335,7 +335,7 @@ pub struct Analyzer {
     bottom_hip_height: Option<f32>,
     /// The thigh's elevation there (see `FrameMetrics::thigh_elevation`).
     bottom_thigh_elevation: Option<f32>,
-    /// The body in the picture there.
+    /// The body there (see [`Torso`]).
     bottom_torso: Option<Torso>,
     /// Timing faults' margin for the rep being judged: the threshold's, or one frame interval
     /// when frames come further apart.
@@ -393,8 +393,9 @@ fn dist(a: [f32; 2], b: [f32; 2]) -> f32 {
     (a[0] - b[0]).hypot(a[1] - b[1])
 }
 
-/// Where the torso is in the picture: shoulder and hip midpoints (pixels) and its length; the
-/// wrists (pixels) with their visibility.
+/// Where the torso is in the picture: shoulder, hip and knee midpoints (pixels) and its length;
+/// the wrists (pixels) with their visibility; the same midpoints and the ankles' in the world
+/// landmarks.
 #[derive(Debug, Clone, Copy)]
 struct Torso {
     shoulders: [f32; 2],
@@ -481,12 +482,11 @@ impl Torso {
     /// can carry out of the picture; on the world landmarks when both frames have them (no
     /// camera shortens one path more than the other there), else in the picture.
     fn legs_swung_since(&self, start: &Torso) -> bool {
-        use crate::metrics::dist3;
+        use crate::metrics::{dist3, sub3};
         let (hips, knees) = match (self.world, start.world) {
             (Some([s, h, k]), Some([s0, h0, k0])) => {
-                let from = |p: [f32; 3], o: [f32; 3]| [p[0] - o[0], p[1] - o[1], p[2] - o[2]];
                 let len = dist3(s0, h0);
-                let travel = |p: [f32; 3], p0: [f32; 3]| dist3(from(p, s), from(p0, s0)) / len;
+                let travel = |p: [f32; 3], p0: [f32; 3]| dist3(sub3(p, s), sub3(p0, s0)) / len;
                 (travel(h, h0), travel(k, k0))
             }
             _ => {
@@ -504,11 +504,10 @@ impl Torso {
     /// torso lengths then: both rest on a support in a hip thrust or bridge, whatever the camera
     /// (`None` without the world landmarks or an ankle seen at both ends).
     fn back_travel_world_since(&self, start: &Torso) -> Option<f32> {
-        use crate::metrics::dist3;
+        use crate::metrics::{dist3, sub3};
         let ([s, ..], [s0, h0, _]) = (self.world?, start.world?);
         let (a, a0) = (self.world_ankles?, start.world_ankles?);
-        let from = |p: [f32; 3], o: [f32; 3]| [p[0] - o[0], p[1] - o[1], p[2] - o[2]];
-        let v = dist3(from(s, a), from(s0, a0)) / dist3(s0, h0);
+        let v = dist3(sub3(s, a), sub3(s0, a0)) / dist3(s0, h0);
         v.is_finite().then_some(v)
     }
 
@@ -649,10 +648,9 @@ const MAX_SHOULDER_TRAVEL: f32 = 0.4;
 /// views study's counted reps refused for it alone moved 0.31–0.52 here), lying back from
 /// sitting swings them about the hips by a torso length (the shared pullover: 1.31–1.34).
 const MAX_WORLD_BACK_TRAVEL: f32 = 0.9;
-/// An ankle this visible is placed by the model from what it sees (MediaPipe's own presence
-/// threshold): under it, the world's ankle is a guess and the shoulders' travel is not read
-/// against it.
-const ANKLE_SEEN: f32 = 0.5;
+/// Ankles at least this visible are seen ([`crate::config::MIN_VISIBILITY`]): under it the
+/// world's ankle is the model's guess, and the shoulders' travel is not read against it.
+const ANKLE_SEEN: f32 = crate::config::MIN_VISIBILITY;
 
 /// The shoulders' height above the ankles (in the body's scale, in the picture) above which
 /// they rest on a bench: the shared bridges read -0.09 to 0.18 (median over bottom and rise
