@@ -418,6 +418,7 @@ struct Torso {
 impl Torso {
     fn of(p: &PoseObservation, g: FrameGeometry) -> Option<Self> {
         use crate::landmarks::idx;
+        use crate::metrics::world_mid;
         let lm = &p.landmarks;
         let mid = |a: usize, b: usize| {
             [(lm[a].x + lm[b].x) / 2.0 * g.width as f32, (lm[a].y + lm[b].y) / 2.0 * g.height as f32]
@@ -425,20 +426,16 @@ impl Torso {
         let (shoulders, hips) =
             (mid(idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER), mid(idx::LEFT_HIP, idx::RIGHT_HIP));
         let knees = mid(idx::LEFT_KNEE, idx::RIGHT_KNEE);
-        let ankles_seen = lm[idx::LEFT_ANKLE].visibility.min(lm[idx::RIGHT_ANKLE].visibility) >= ANKLE_SEEN;
-        let world_ankles = p
-            .world
-            .as_ref()
-            .filter(|_| ankles_seen)
-            .map(|w| crate::metrics::world_mid(w, idx::LEFT_ANKLE, idx::RIGHT_ANKLE));
         let world = p.world.as_ref().map(|w| {
-            use crate::metrics::world_mid;
             [
                 world_mid(w, idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER),
                 world_mid(w, idx::LEFT_HIP, idx::RIGHT_HIP),
                 world_mid(w, idx::LEFT_KNEE, idx::RIGHT_KNEE),
             ]
         });
+        let ankles_seen = lm[idx::LEFT_ANKLE].visibility.min(lm[idx::RIGHT_ANKLE].visibility) >= ANKLE_SEEN;
+        let world_ankles =
+            p.world.as_ref().filter(|_| ankles_seen).map(|w| world_mid(w, idx::LEFT_ANKLE, idx::RIGHT_ANKLE));
         let len = (shoulders[0] - hips[0]).hypot(shoulders[1] - hips[1]);
         let px = |i: usize| [lm[i].x * g.width as f32, lm[i].y * g.height as f32];
         let wrists = [px(idx::LEFT_WRIST), px(idx::RIGHT_WRIST)];
