@@ -88,3 +88,27 @@ fn a_slow_lifters_top_that_crests_at_the_overarch_bar_is_not_an_overarch() {
         assert!(raised.is_empty(), "rep {}: {raised:?}", r["index"]);
     }
 }
+
+#[test]
+fn a_jump_cut_at_12_fps_leaves_the_lowering_across_it_unjudged() {
+    let Some(shared) = common::shared() else { return };
+    let out = common::tmpdir("degraded-faults-12fps");
+    let args = [
+        "-vf", "fps=12", "-an", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-threads", "1",
+        "-pix_fmt", "yuv420p",
+    ];
+    let src = shared.join("footage/glute_bridge_faults_lumbar_then_quad.mp4");
+    let Some(clip) = common::ffmpeg_copy(&src, out.join("faults_12fps.mp4"), &args) else { return };
+    let s = analyze(&clip, &out.join("a"));
+    let reps = s["reps"].as_array().unwrap();
+    assert_eq!(reps.len(), 2, "{:?}", warnings(&s));
+    // At 12 fps the tutorial's jump cut, as rep 1's lowering begins, turns the hip at 620°/s
+    // (under the 900°/s no hip reaches) and moves the torso over half its length: a cut all
+    // the same, so the lowering timed across it is not judged, and nothing says it was fast.
+    let lowering =
+        reps[0]["judgements"].as_array().unwrap().iter().find(|j| j["id"] == "uncontrolled_lowering");
+    assert_eq!(lowering.map(|j| (&j["verdict"], &j["reason"])), Some((&"not_judged".into(), &"cut".into())));
+    let raised: Vec<&str> =
+        reps[0]["faults"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
+    assert_eq!(raised, ["overarch_lower_back"], "labelled: the lumbar-driven rep 1");
+}

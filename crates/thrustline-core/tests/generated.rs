@@ -1291,6 +1291,48 @@ fn a_cut_to_someone_else_at_the_top_is_not_a_rep() {
 }
 
 #[test]
+fn a_cut_a_low_frame_rate_slows_under_the_hips_bar_is_still_a_cut() {
+    // Issue 24: the faults tutorial at 12 fps. Its jump cut, as the lowering of rep 1 begins,
+    // drops the hip angle 58° in one 83 ms frame (700°/s, under the 900°/s no hip reaches) and
+    // moves the picture by over half a torso length: the lowering was timed across the cut and
+    // raised as uncontrolled. Here: a rep, its top held, then a cut to another framing with
+    // the hips near the bottom, and a second rep lowered slowly. Rep 1's lowering is not seen
+    // whole, so it is not judged; nothing else changes.
+    let fps = 12.0;
+    let mut frames = Vec::new();
+    for i in 0..(9.0 * fps) as usize {
+        let t = i as f64 / fps;
+        let (u, dx) = match t {
+            t if t < 1.0 => (0.0, -0.1),
+            t if t < 2.0 => (smoothstep(t - 1.0), -0.1),
+            t if t < 3.05 => (1.0, -0.1),
+            // The cut: the hips 60° lower in the next frame, the picture moved 150 px.
+            t if t < 3.3 => (0.15 * (1.0 - smoothstep((t - 3.05) / 0.25)), 0.02),
+            t if t < 4.5 => (0.0, 0.02),
+            t if t < 5.5 => (smoothstep(t - 4.5), 0.02),
+            t if t < 6.5 => (1.0, 0.02),
+            t if t < 7.7 => (1.0 - smoothstep((t - 6.5) / 1.2), 0.02),
+            _ => (0.0, 0.02),
+        };
+        let mut p = side(u);
+        for l in p.landmarks.iter_mut() {
+            l.x += dx;
+        }
+        frames.push((t * 1000.0, Some(p)));
+    }
+    let s = run_frames(&frames);
+    assert_eq!(s.reps.len(), 2, "partials {:?}", s.partial_reps);
+    let lowering = |i: usize| s.reps[i].judgement(FaultId::UncontrolledLowering);
+    assert_eq!(lowering(0).map(|j| j.reason), Some(Some(NotJudgedReason::Cut)), "{:?}", s.reps[0].faults);
+    assert!(
+        s.reps.iter().all(|r| r.faults.is_empty()),
+        "{:?}",
+        s.reps.iter().map(|r| &r.faults).collect::<Vec<_>>()
+    );
+    assert_eq!(lowering(1).map(|j| j.verdict), Some(thrustline_core::Verdict::Clear));
+}
+
+#[test]
 fn hips_hidden_behind_a_plate_still_count_and_are_not_judged() {
     // A plate in front of the hips: the model still places them, seen at 0.3 (issue 11: five
     // reps counted as one).

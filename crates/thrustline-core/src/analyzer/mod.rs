@@ -387,6 +387,11 @@ const MAX_KEPT_GAP_FRAMES: f64 = 1.5;
 /// The torso's fastest real movement, torso lengths per second: hips rising at 1 m/s (a fast
 /// unloaded bridge) under a 0.5 m torso.
 const MAX_TORSO_SPEED: f32 = 2.0;
+/// A step of the torso this large between frames (in [`Torso::reframe_from`]'s body sizes) is
+/// a cut in the video, not the pose's noise: outside cuts the shared clips (our pose stage)
+/// step at most 0.25 (a track's third frame), their blurred copies 0.34 and 12 fps copies 0.29
+/// (the heavy barbell clip, mid-set); the faults tutorial's jump cut 0.54, 0.48 and 0.57.
+const TORSO_CUT_STEP: f32 = 0.4;
 
 /// Distance between two picture points (pixels).
 fn dist(a: [f32; 2], b: [f32; 2]) -> f32 {
@@ -512,6 +517,16 @@ impl Torso {
     /// How far the shoulders' midpoint moved since `start`, in the body's scale then.
     fn shoulder_travel_since(&self, start: &Torso) -> f32 {
         dist(self.shoulders, start.shoulders) / start.scale
+    }
+
+    /// How far the torso moved or the body changed size since `before`, in the body's size
+    /// then ([`Torso::scale`]: a view along the body shortens the torso's own length, and the
+    /// hips rising towards such a camera move it by more than that length).
+    fn reframe_from(&self, before: &Torso) -> f32 {
+        dist(self.shoulders, before.shoulders)
+            .max(dist(self.hips, before.hips))
+            .max((self.scale - before.scale).abs())
+            / before.scale
     }
 
     /// How far the torso moved or changed size since `before`, in its lengths then.
@@ -1143,7 +1158,18 @@ impl Analyzer {
         // prone leg curl read 12° and 9° after a lost track and counted a rise from there.
         let implausible =
             hip.is_some_and(|h| !(crate::metrics::HIP_MIN_DEG..=crate::metrics::HIP_MAX_DEG).contains(&h));
-        let jump = jump || implausible;
+        // A new framing: the torso moved farther than a body moves in the time, whatever the
+        // hip angle did. A cut between like poses, or one a low frame rate spreads over a long
+        // frame: at 12 fps the faults tutorial's jump cut reads 620°/s, under the hip's bar,
+        // while its torso moves 0.57 of its length (the lowering was timed across it).
+        let reframed = match (torso, self.last_torso, self.last_pose_t) {
+            (Some(now), Some(before), Some(lp)) => {
+                now.reframe_from(&before)
+                    > TORSO_CUT_STEP.max(TORSO_STEP_NOISE + MAX_TORSO_SPEED * (t - lp) as f32)
+            }
+            _ => false,
+        };
+        let jump = jump || implausible || reframed;
         // With the torso where it was, one joint's landmark jumped: the frame is left out. Unless
         // the frame it jumped from is itself unproven (the first of a track found again, or of a
         // scene): that one may be the glitch, and a rise from it no movement, so the jump is
