@@ -112,3 +112,31 @@ fn a_jump_cut_at_12_fps_leaves_the_lowering_across_it_unjudged() {
         reps[0]["faults"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
     assert_eq!(raised, ["overarch_lower_back"], "labelled: the lumbar-driven rep 1");
 }
+
+#[test]
+fn a_picture_between_black_bars_is_judged_as_the_picture() {
+    let Some(shared) = common::shared() else { return };
+    let out = common::tmpdir("degraded-bars");
+    // A landscape clip reposted as a portrait video (bars above and below), and a portrait clip
+    // as a landscape one (bars beside it), as `ffmpeg -vf scale,pad` makes them.
+    let copies = [
+        ("hip_thrust_feet_normal.mp4", 2, "scale=720:-2,pad=720:1280:0:(oh-ih)/2:black"),
+        ("hip_thrust_barbell_oblique.mp4", 6, "scale=-2:720,pad=1280:720:(ow-iw)/2:0:black"),
+    ];
+    for (name, reps, vf) in copies {
+        let args =
+            ["-vf", vf, "-an", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-threads", "1"];
+        let src = shared.join("footage").join(name);
+        let Some(clip) = common::ffmpeg_copy(&src, out.join(name), &args) else { return };
+        let s = analyze(&clip, &out.join(name.replace(".mp4", "")));
+        assert_eq!(s["reps"].as_array().unwrap().len(), reps, "{name}: {:?}", warnings(&s));
+        // The bars are not the room, nor the frame the lifter must fill: the originals are lit
+        // (mean luma 144 and 102) and the lifter fills 0.61 and 0.49 of their frames.
+        let setup = &s["setup"];
+        let issues: Vec<&str> =
+            setup["issues"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+        assert!(!issues.contains(&"too_dark") && !issues.contains(&"too_far"), "{name}: {issues:?}");
+        assert!(setup["mean_luma"].as_f64().unwrap() > 90.0, "{name}: {setup}");
+        assert!(setup["body_share"].as_f64().unwrap() > 0.4, "{name}: {setup}");
+    }
+}

@@ -3,7 +3,10 @@
 //! Timestamps come from the frames' stamps, falling back to index / fps where they are 0 or do
 //! not increase.
 
+mod bars;
 mod libav;
+
+pub use bars::Content;
 
 use std::path::Path;
 
@@ -84,7 +87,15 @@ impl RgbImage {
 
     /// Mean luma, 0–255 (Rec. 601 weights): how bright the scene is.
     pub fn mean_luma(&self) -> Result<f32, CaptureError> {
-        let m = opencv::core::mean(&self.0, &opencv::core::no_array())?;
+        self.mean_luma_in(None)
+    }
+
+    /// [`Self::mean_luma`] over `content` alone (the picture inside a video's black bars).
+    pub fn mean_luma_in(&self, content: Option<Content>) -> Result<f32, CaptureError> {
+        let m = match content {
+            Some(c) => opencv::core::mean(&Mat::roi(&self.0, c.rect())?, &opencv::core::no_array())?,
+            None => opencv::core::mean(&self.0, &opencv::core::no_array())?,
+        };
         Ok((0.299 * m[0] + 0.587 * m[1] + 0.114 * m[2]) as f32)
     }
 
@@ -115,7 +126,17 @@ pub struct SourceInfo {
     /// When the recording was made (Unix seconds): the container's `creation_time`, else the
     /// file's modification time; `None` for cameras and streams.
     pub recorded_unix_s: Option<i64>,
+    /// The picture inside black bars (a letterboxed or pillarboxed file), upright; `None`
+    /// when the picture fills the frame, and for cameras and streams.
+    pub content: Option<Content>,
 }
+
+/// Frames a file's start is probed over for black bars: a second, past black frames.
+const PROBE_FRAMES: u64 = 30;
+/// Frames with a picture the bars must agree on: the first few, as each probed frame is a
+/// decode added to the start-up (about 45 ms for 9 frames of the side bridge, 1280×720; a fade
+/// from black, whose picture grows frame by frame, disagrees and is left whole).
+const PROBE_PICTURES: usize = 3;
 
 /// A file's modification time, Unix seconds.
 fn modified_unix_s(path: &Path) -> Option<i64> {
@@ -229,8 +250,32 @@ impl VideoSource {
         }
     }
 
-    /// Opens a video file, upright as players show it (its display rotation applied).
+    /// Opens a video file, upright as players show it (its display rotation applied), with
+    /// the picture inside any black bars in [`SourceInfo::content`].
     pub fn open_file(path: &Path) -> Result<Self, CaptureError> {
+        let mut s = Self::open_file_frames(path)?;
+        // A second decoder reads the first moments, so the frames handed out start at the first.
+        s.info.content = Self::open_file_frames(path).ok().and_then(|mut probe| probe.letterbox());
+        Ok(s)
+    }
+
+    /// The picture inside black bars, from the first [`PROBE_FRAMES`] frames (`None` on any
+    /// doubt: bars that disagree, a decoding error, no picture at all).
+    fn letterbox(&mut self) -> Option<Content> {
+        let mut boxes = Vec::with_capacity(PROBE_PICTURES);
+        for _ in 0..PROBE_FRAMES {
+            let f = self.next_frame().ok()??;
+            if let Some(b) = bars::content_box(f.rgb.mat()).ok()? {
+                boxes.push(b);
+            }
+            if boxes.len() == PROBE_PICTURES {
+                break;
+            }
+        }
+        bars::letterbox(self.info.width, self.info.height, &boxes)
+    }
+
+    fn open_file_frames(path: &Path) -> Result<Self, CaptureError> {
         let name = path.display().to_string();
         if path.is_dir() {
             return Err(CaptureError::Folder(name));
@@ -249,6 +294,7 @@ impl VideoSource {
                 fps: d.fps,
                 frame_count: d.frame_count,
                 recorded_unix_s: d.created_unix_s.or_else(|| modified_unix_s(path)),
+                content: None,
             },
             bgr: Mat::default(),
             upright: Mat::default(),
@@ -280,6 +326,7 @@ impl VideoSource {
             fps: if fps.is_finite() && fps > 0.0 { fps } else { FALLBACK_FPS },
             frame_count: cap.get(videoio::CAP_PROP_FRAME_COUNT).unwrap_or(0.0).max(0.0) as u64,
             recorded_unix_s: None,
+            content: None,
             name,
         };
         Ok(Self {

@@ -20,6 +20,7 @@ pub mod latency;
 pub mod lift;
 pub mod live;
 pub mod offline;
+mod picture;
 mod recorder;
 pub mod review;
 pub mod setup;

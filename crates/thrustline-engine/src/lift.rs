@@ -57,10 +57,14 @@ impl Lift {
 const LUMA_EVERY: u64 = 15;
 
 /// Gives the analyzer the frame's brightness every [`LUMA_EVERY`] frames (the setup check's
-/// "too dark").
-pub(crate) fn sample_luma(analyzer: &mut Analyzer, f: &thrustline_capture::Frame) {
+/// "too dark"), over the picture inside any black bars (`content`): bars are not the room.
+pub(crate) fn sample_luma(
+    analyzer: &mut Analyzer,
+    f: &thrustline_capture::Frame,
+    content: Option<thrustline_capture::Content>,
+) {
     if f.index.is_multiple_of(LUMA_EVERY) {
-        match f.rgb.mean_luma() {
+        match f.rgb.mean_luma_in(content) {
             Ok(l) => analyzer.set_luma(l),
             Err(e) => tracing::debug!("no brightness sample: {e}"),
         }

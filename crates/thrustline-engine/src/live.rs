@@ -21,9 +21,7 @@ use opencv::core::{Mat, Size};
 use opencv::imgproc;
 use opencv::prelude::*;
 use thrustline_capture::{Frame, FrameSource, SourceInfo, SourceSpec, VideoSource};
-use thrustline_core::{
-    Analyzer, Event, FrameGeometry, FrameMetrics, Landmark, Phase, Rep, SessionSummary, Side,
-};
+use thrustline_core::{Analyzer, Event, FrameMetrics, Landmark, Phase, Rep, SessionSummary, Side};
 use thrustline_pose::PoseTracker;
 use thrustline_report::folder::FrameLine;
 use thrustline_report::session::InputMeta;
@@ -389,10 +387,13 @@ impl Engine {
         };
         let meta = cfg.lift.session_meta(input, model, started_unix);
         let sink = Sink::spawn(SessionWriter::create(&dir, meta, Vec::new())?, saved_tx)?;
-        let mut analyzer = cfg.lift.analyzer(FrameGeometry { width: info.width, height: info.height });
+        // A recorded file played live is judged against the picture inside its bars, as analyze does.
+        let picture = crate::picture::Picture::of(&info);
+        let mut analyzer = cfg.lift.analyzer(picture.geometry());
         analyzer.set_side(cfg.side);
         let mut worker = Worker {
             analyzer,
+            picture,
             cfg,
             tracker,
             audio,
@@ -594,6 +595,8 @@ struct Worker {
     cfg: LiveConfig,
     tracker: PoseTracker,
     analyzer: Analyzer,
+    /// What the lifter is judged against: the picture inside a file's black bars.
+    picture: crate::picture::Picture,
     audio: audio::Audio,
     ui: DropOldest<LiveFrame>,
     notices: Notices,
@@ -740,8 +743,8 @@ impl Worker {
     fn frame(&mut self, f: &Frame, captured_at: Instant) -> Result<bool, EngineError> {
         let pose = self.tracker.process(&f.rgb, f.t_ms)?;
         let searched = pose.as_ref().is_none_or(|p| p.detected);
-        let obs = pose.as_ref().map(|p| p.observation());
-        crate::lift::sample_luma(&mut self.analyzer, f);
+        let obs = pose.as_ref().map(|p| self.picture.observation(p));
+        crate::lift::sample_luma(&mut self.analyzer, f, self.picture.content());
         // Between sets the skeleton and angles still show, measured as in a set; nothing is
         // counted, but the setup is still checked: that is when it gets fixed.
         let mut fa = if self.set_active {

@@ -179,6 +179,7 @@ impl Offline {
         let run = Run {
             cfg: &self.cfg,
             geom: FrameGeometry { width: info.width, height: info.height },
+            picture: crate::picture::Picture::of(&info),
             fps: info.fps,
             tmp_video: dir.join(ANNOTATED_TMP),
             cancel,
@@ -222,7 +223,10 @@ impl Offline {
 /// One video's run through the stages.
 struct Run<'a> {
     cfg: &'a OfflineConfig,
+    /// The decoded frame's size (the annotated video's).
     geom: FrameGeometry,
+    /// What the lifter is judged against: the picture inside any black bars.
+    picture: crate::picture::Picture,
     fps: f64,
     tmp_video: PathBuf,
     cancel: &'a AtomicBool,
@@ -326,8 +330,8 @@ impl Run<'_> {
             let near_top = self.cfg.back_outline
                 && p.as_ref().is_some_and(|p| {
                     thrustline_core::metrics::near_lockout(
-                        &p.observation(),
-                        self.geom,
+                        &self.picture.observation(p),
+                        self.picture.geometry(),
                         &self.cfg.lift.thresholds,
                     )
                 });
@@ -357,7 +361,7 @@ impl Run<'_> {
         writer: &mut SessionWriter,
     ) -> Result<(thrustline_core::SessionSummary, Vec<KeyFrame>, bool), EngineError> {
         lower_priority();
-        let mut analyzer = self.cfg.lift.analyzer(self.geom);
+        let mut analyzer = self.cfg.lift.analyzer(self.picture.geometry());
         let (ow, oh) = video::even_size(self.geom.width, self.geom.height, self.cfg.video_size.unwrap_or(0));
         let out_size = Size::new(ow as i32, oh as i32);
         let mut video = match self.cfg.video_size {
@@ -383,9 +387,9 @@ impl Run<'_> {
         let mut faulted_tops: Vec<f64> = Vec::new();
         let (mut bgr, mut small) = (Mat::default(), Mat::default());
         for (f, p, mask) in rx.iter() {
-            let obs = p.as_ref().map(PoseFrame::observation);
-            let view = mask.as_ref().map(PoseMask::view);
-            crate::lift::sample_luma(&mut analyzer, &f);
+            let obs = p.as_ref().map(|p| self.picture.observation(p));
+            let view = mask.as_ref().map(|m| self.picture.mask(m));
+            crate::lift::sample_luma(&mut analyzer, &f, self.picture.content());
             let fa = analyzer.update_masked(f.t_ms, obs.as_ref(), view.as_ref());
             let t_s = f.t_ms / 1000.0;
             writer.frame(&FrameLine::new(&fa, p.as_ref().map(|p| &p.landmarks)))?;
