@@ -88,6 +88,8 @@ mod tests {
         let o = pic.in_picture(PoseObservation::new(lm));
         assert!((o.landmarks[0].x).abs() < 1e-6 && (o.landmarks[0].y).abs() < 1e-6);
         assert!((o.landmarks[1].x - 1.0).abs() < 1e-6 && (o.landmarks[1].y - 1.0).abs() < 1e-6);
-        assert!((o.landmarks[2].y - 0.5).abs() < 1e-3, "the frame's middle is the picture's");
+        // The frame's middle row, 640, is 202 rows into the 405-row picture.
+        assert!((o.landmarks[2].y - 202.0 / 405.0).abs() < 1e-6, "{}", o.landmarks[2].y);
+        assert!((o.landmarks[2].z - 0.1).abs() < 1e-6, "as wide as the frame: z as it was");
     }
 }
