@@ -18,6 +18,18 @@ fn compressed(shared: &Path, out: &Path, clip: &str) -> Option<PathBuf> {
     common::ffmpeg_copy(&shared.join("footage").join(clip), out.join(clip), &args)
 }
 
+/// `clip` of the shared footage through ffmpeg's filter `vf` (with `more` output options, as a
+/// frame rate), re-encoded at CRF 20 on one encoder thread, into `out` as `name`; `None`
+/// (SKIP) without ffmpeg.
+fn filtered(shared: &Path, out: &Path, clip: &str, vf: &str, more: &[&str], name: &str) -> Option<PathBuf> {
+    let mut args = vec!["-vf", vf];
+    args.extend_from_slice(more);
+    args.extend([
+        "-an", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-threads", "1", "-pix_fmt", "yuv420p",
+    ]);
+    common::ffmpeg_copy(&shared.join("footage").join(clip), out.join(name), &args)
+}
+
 /// session.json of `thrustline analyze` on `clip` into `dir` (no video, no log).
 fn analyze(clip: &Path, dir: &Path) -> Value {
     common::analyze_session(clip, dir).1
@@ -53,12 +65,11 @@ fn a_rise_from_one_glitching_frame_is_no_rep() {
 fn a_rise_from_a_track_found_again_on_the_wrong_joints_is_no_rep() {
     let Some(shared) = common::shared() else { return };
     let out = common::tmpdir("degraded-prone-20fps");
-    let args = [
-        "-vf", "fps=20", "-an", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-threads", "1",
-        "-pix_fmt", "yuv420p",
-    ];
-    let src = shared.join("footage/prone_leg_curl_bench_0reps.mp4");
-    let Some(clip) = common::ffmpeg_copy(&src, out.join("prone_20fps.mp4"), &args) else { return };
+    let Some(clip) =
+        filtered(&shared, &out, "prone_leg_curl_bench_0reps.mp4", "fps=20", &[], "prone_20fps.mp4")
+    else {
+        return;
+    };
     let s = analyze(&clip, &out.join("a"));
     // Resampled to 20 fps (as `benches/degraded.sh` makes it), the track lost and found again
     // read the hip at 12° and 9° (AMD EPYC, family 26), and a rise to 188° from there had
@@ -71,12 +82,10 @@ fn a_slow_lifters_top_that_crests_at_the_overarch_bar_is_not_an_overarch() {
     let Some(shared) = common::shared() else { return };
     let out = common::tmpdir("degraded-floor-slow");
     // Played at half speed, at the clip's own 25 fps (as `benches/degraded.sh slow` makes it).
-    let args: Vec<&str> =
-        "-vf setpts=2*PTS -r 25 -an -c:v libx264 -preset veryfast -crf 20 -threads 1 -pix_fmt yuv420p"
-            .split(' ')
-            .collect();
-    let src = shared.join("footage/glute_bridge_floor_oblique_captions.mp4");
-    let Some(clip) = common::ffmpeg_copy(&src, out.join("floor_slow.mp4"), &args) else { return };
+    let floor = "glute_bridge_floor_oblique_captions.mp4";
+    let Some(clip) = filtered(&shared, &out, floor, "setpts=2*PTS", &["-r", "25"], "floor_slow.mp4") else {
+        return;
+    };
     let s = analyze(&clip, &out.join("a"));
     let reps = s["reps"].as_array().unwrap();
     assert_eq!(reps.len(), 3, "{:?}", warnings(&s));
@@ -93,12 +102,8 @@ fn a_slow_lifters_top_that_crests_at_the_overarch_bar_is_not_an_overarch() {
 fn a_jump_cut_at_12_fps_leaves_the_lowering_across_it_unjudged() {
     let Some(shared) = common::shared() else { return };
     let out = common::tmpdir("degraded-faults-12fps");
-    let args = [
-        "-vf", "fps=12", "-an", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-threads", "1",
-        "-pix_fmt", "yuv420p",
-    ];
-    let src = shared.join("footage/glute_bridge_faults_lumbar_then_quad.mp4");
-    let Some(clip) = common::ffmpeg_copy(&src, out.join("faults_12fps.mp4"), &args) else { return };
+    let faults = "glute_bridge_faults_lumbar_then_quad.mp4";
+    let Some(clip) = filtered(&shared, &out, faults, "fps=12", &[], "faults_12fps.mp4") else { return };
     let s = analyze(&clip, &out.join("a"));
     let reps = s["reps"].as_array().unwrap();
     assert_eq!(reps.len(), 2, "{:?}", warnings(&s));
@@ -124,10 +129,7 @@ fn a_picture_between_black_bars_is_judged_as_the_picture() {
         ("hip_thrust_barbell_oblique.mp4", 6, "scale=-2:720,pad=1280:720:(ow-iw)/2:0:black"),
     ];
     for (name, reps, vf) in copies {
-        let args =
-            ["-vf", vf, "-an", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-threads", "1"];
-        let src = shared.join("footage").join(name);
-        let Some(clip) = common::ffmpeg_copy(&src, out.join(name), &args) else { return };
+        let Some(clip) = filtered(&shared, &out, name, vf, &[], name) else { return };
         let s = analyze(&clip, &out.join(name.replace(".mp4", "")));
         assert_eq!(s["reps"].as_array().unwrap().len(), reps, "{name}: {:?}", warnings(&s));
         // The bars are not the room, nor the frame the lifter must fill: the originals are lit
