@@ -142,3 +142,45 @@ fn a_picture_between_black_bars_is_judged_as_the_picture() {
         assert!(setup["body_share"].as_f64().unwrap() > 0.4, "{name}: {setup}");
     }
 }
+
+#[test]
+fn bars_that_end_give_the_whole_frame_back() {
+    let Some(shared) = common::shared() else { return };
+    let out = common::tmpdir("degraded-bars-end");
+    // Two seconds of one clip letterboxed, then the 6-rep dumbbell bridge filling the same
+    // 608×1080 frame (a compilation's cut): read against the bars found at the start, the
+    // bridge's body lay outside "the picture" and counted nothing.
+    let intro = shared.join("footage/hip_thrust_feet_normal.mp4");
+    let bridge = shared.join("footage/glute_bridge_dumbbell_6reps.mp4");
+    let fc =
+        "[0:v]trim=0:2,setpts=PTS-STARTPTS,scale=608:-2,pad=608:1080:0:(oh-ih)/2:black,fps=30,setsar=1[a];\
+              [1:v]fps=30,setsar=1[b];[a][b]concat=n=2:v=1[v]";
+    let bridge_arg = bridge.to_string_lossy();
+    let args = [
+        "-i",
+        &bridge_arg,
+        "-filter_complex",
+        fc,
+        "-map",
+        "[v]",
+        "-an",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-crf",
+        "20",
+        "-threads",
+        "1",
+        "-pix_fmt",
+        "yuv420p",
+    ];
+    let Some(clip) = common::ffmpeg_copy(&intro, out.join("mixed.mp4"), &args) else { return };
+    let s = analyze(&clip, &out.join("a"));
+    let reps = s["reps"].as_array().unwrap();
+    assert_eq!(reps.len(), 6, "{:?} setup {}", warnings(&s), s["setup"]);
+    let faults: Vec<&Value> = reps.iter().flat_map(|r| r["faults"].as_array().unwrap()).collect();
+    assert!(faults.is_empty(), "labelled clean: {faults:?}");
+    let issues = s["setup"]["issues"].as_array().unwrap();
+    assert!(issues.is_empty(), "the bridge's whole body is in its frame: {issues:?}");
+}

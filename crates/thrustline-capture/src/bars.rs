@@ -38,6 +38,14 @@ impl Content {
     pub(crate) fn rect(&self) -> Rect {
         Rect::new(self.x as i32, self.y as i32, self.width as i32, self.height as i32)
     }
+
+    /// Whether `inner` lies within this picture (to a codec's ringing, [`EDGE_PX`]).
+    pub fn holds(&self, inner: &Content) -> bool {
+        inner.x + EDGE_PX >= self.x
+            && inner.y + EDGE_PX >= self.y
+            && inner.x + inner.width <= self.x + self.width + EDGE_PX
+            && inner.y + inner.height <= self.y + self.height + EDGE_PX
+    }
 }
 
 /// The rows and columns of an RGB frame holding any pixel brighter than bar black; `None` for
@@ -158,6 +166,13 @@ mod tests {
         // Edge to edge, but too thin a band to be the picture.
         let line = Content { x: 0, y: 220, width: 640, height: 40 };
         assert_eq!(letterbox(640, 480, &[line]), None);
+    }
+
+    #[test]
+    fn a_picture_holds_what_lies_inside_it_and_not_what_spills_into_its_bars() {
+        let pic = Content { x: 0, y: 438, width: 720, height: 405 };
+        assert!(pic.holds(&Content { x: 0, y: 436, width: 720, height: 409 }));
+        assert!(!pic.holds(&Content { x: 0, y: 0, width: 720, height: 1280 }));
     }
 
     #[test]

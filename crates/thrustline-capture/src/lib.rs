@@ -90,6 +90,12 @@ impl RgbImage {
         self.mean_luma_in(None)
     }
 
+    /// The rows and columns holding anything brighter than a video's black bars; `None` for a
+    /// black frame.
+    pub fn content_box(&self) -> Result<Option<Content>, CaptureError> {
+        bars::content_box(&self.0)
+    }
+
     /// [`Self::mean_luma`] over `content` alone (the picture inside a video's black bars).
     pub fn mean_luma_in(&self, content: Option<Content>) -> Result<f32, CaptureError> {
         let m = match content {
@@ -265,7 +271,7 @@ impl VideoSource {
         let mut boxes = Vec::with_capacity(PROBE_PICTURES);
         for _ in 0..PROBE_FRAMES {
             let f = self.next_frame().ok()??;
-            if let Some(b) = bars::content_box(f.rgb.mat()).ok()? {
+            if let Some(b) = f.rgb.content_box().ok()? {
                 boxes.push(b);
             }
             if boxes.len() == PROBE_PICTURES {

@@ -183,6 +183,11 @@ impl SetupCheck {
         }
     }
 
+    /// The picture's size from here (the landmarks are normalized to it).
+    pub fn set_geometry(&mut self, geom: FrameGeometry) {
+        self.geom = geom;
+    }
+
     /// The issue being shown now, if any.
     pub fn current(&self) -> Option<SetupIssue> {
         self.current

@@ -4,6 +4,8 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use thrustline_core::{Analyzer, FrameGeometry, Thresholds, Variation};
+
+use crate::picture::Picture;
 use thrustline_pose::PoseConfig;
 use thrustline_report::session::{InputMeta, ModelMeta};
 
@@ -57,14 +59,14 @@ impl Lift {
 const LUMA_EVERY: u64 = 15;
 
 /// Gives the analyzer the frame's brightness every [`LUMA_EVERY`] frames (the setup check's
-/// "too dark"), over the picture inside any black bars (`content`): bars are not the room.
-pub(crate) fn sample_luma(
-    analyzer: &mut Analyzer,
-    f: &thrustline_capture::Frame,
-    content: Option<thrustline_capture::Content>,
-) {
+/// "too dark"), over the picture inside any black bars: bars are not the room. The same frames
+/// check that the bars still hold, and the analyzer reads the whole frame once they do not.
+pub(crate) fn sample_luma(analyzer: &mut Analyzer, f: &thrustline_capture::Frame, picture: &mut Picture) {
     if f.index.is_multiple_of(LUMA_EVERY) {
-        match f.rgb.mean_luma_in(content) {
+        if picture.bars_ended(f) {
+            analyzer.set_geometry(picture.geometry());
+        }
+        match f.rgb.mean_luma_in(picture.content()) {
             Ok(l) => analyzer.set_luma(l),
             Err(e) => tracing::debug!("no brightness sample: {e}"),
         }

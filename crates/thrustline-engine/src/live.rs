@@ -743,8 +743,8 @@ impl Worker {
     fn frame(&mut self, f: &Frame, captured_at: Instant) -> Result<bool, EngineError> {
         let pose = self.tracker.process(&f.rgb, f.t_ms)?;
         let searched = pose.as_ref().is_none_or(|p| p.detected);
+        crate::lift::sample_luma(&mut self.analyzer, f, &mut self.picture);
         let obs = pose.as_ref().map(|p| self.picture.observation(p));
-        crate::lift::sample_luma(&mut self.analyzer, f, self.picture.content());
         // Between sets the skeleton and angles still show, measured as in a set; nothing is
         // counted, but the setup is still checked: that is when it gets fixed.
         let mut fa = if self.set_active {

@@ -329,9 +329,10 @@ impl Run<'_> {
             // The back's outline where it matters, the top of a rep, on a sample of frames.
             let near_top = self.cfg.back_outline
                 && p.as_ref().is_some_and(|p| {
+                    // Angles: the same in the frame's pixels as in the picture's.
                     thrustline_core::metrics::near_lockout(
-                        &self.picture.observation(p),
-                        self.picture.geometry(),
+                        &p.observation(),
+                        self.geom,
                         &self.cfg.lift.thresholds,
                     )
                 });
@@ -361,7 +362,8 @@ impl Run<'_> {
         writer: &mut SessionWriter,
     ) -> Result<(thrustline_core::SessionSummary, Vec<KeyFrame>, bool), EngineError> {
         lower_priority();
-        let mut analyzer = self.cfg.lift.analyzer(self.picture.geometry());
+        let mut picture = self.picture;
+        let mut analyzer = self.cfg.lift.analyzer(picture.geometry());
         let (ow, oh) = video::even_size(self.geom.width, self.geom.height, self.cfg.video_size.unwrap_or(0));
         let out_size = Size::new(ow as i32, oh as i32);
         let mut video = match self.cfg.video_size {
@@ -387,9 +389,9 @@ impl Run<'_> {
         let mut faulted_tops: Vec<f64> = Vec::new();
         let (mut bgr, mut small) = (Mat::default(), Mat::default());
         for (f, p, mask) in rx.iter() {
-            let obs = p.as_ref().map(|p| self.picture.observation(p));
-            let view = mask.as_ref().map(|m| self.picture.mask(m));
-            crate::lift::sample_luma(&mut analyzer, &f, self.picture.content());
+            crate::lift::sample_luma(&mut analyzer, &f, &mut picture);
+            let obs = p.as_ref().map(|p| picture.observation(p));
+            let view = mask.as_ref().map(|m| picture.mask(m));
             let fa = analyzer.update_masked(f.t_ms, obs.as_ref(), view.as_ref());
             let t_s = f.t_ms / 1000.0;
             writer.frame(&FrameLine::new(&fa, p.as_ref().map(|p| &p.landmarks)))?;

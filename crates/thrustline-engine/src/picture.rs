@@ -24,6 +24,21 @@ impl Picture {
         self.content
     }
 
+    /// Whether `f` ends the bars: anything shown in them (the video cut to a picture that
+    /// fills the frame, a caption laid over a bar) makes the whole frame the picture from here.
+    pub(crate) fn bars_ended(&mut self, f: &thrustline_capture::Frame) -> bool {
+        let Some(c) = self.content else { return false };
+        match f.rgb.content_box() {
+            Ok(Some(b)) if c.holds(&b) => false,
+            // A black frame says nothing; a frame that cannot be read, nothing either.
+            Ok(None) | Err(_) => false,
+            Ok(Some(_)) => {
+                self.content = None;
+                true
+            }
+        }
+    }
+
     /// The geometry the core measures in: the picture's size in pixels.
     pub(crate) fn geometry(&self) -> FrameGeometry {
         match self.content {

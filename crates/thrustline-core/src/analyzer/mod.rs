@@ -976,6 +976,27 @@ impl Analyzer {
         self.setup.set_luma(luma);
     }
 
+    /// The picture the landmarks are normalized to changed (a video's black bars ended, and
+    /// the frame is the picture from here). What was placed in the old picture is no reference
+    /// in the new one: handled as a cut (a rise in progress is not counted across it), with the
+    /// torso's and the feet's places and the feet's floor line forgotten.
+    pub fn set_geometry(&mut self, geom: FrameGeometry) {
+        if geom == self.geom {
+            return;
+        }
+        self.geom = geom;
+        self.setup.set_geometry(geom);
+        self.cut();
+        self.last_torso = None;
+        self.frame_torso = None;
+        self.frame_feet = None;
+        self.bottom_torso = None;
+        self.foot_baseline = None;
+        self.rep.start_torso = None;
+        self.rep.low_torso = None;
+        self.rep.start_feet = None;
+    }
+
     /// Runs the setup check alone, for frames between sets ([`Self::observe`]'s): an event when
     /// its current issue changes. [`Self::update`] runs it on every frame in a set.
     pub fn check_setup(&mut self, t_ms: f64, pose: Option<&PoseObservation>) -> Option<Event> {
