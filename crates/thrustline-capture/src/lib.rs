@@ -140,8 +140,8 @@ pub struct SourceInfo {
 /// Frames a file's start is probed over for black bars: a second, past black frames.
 const PROBE_FRAMES: u64 = 30;
 /// Frames with a picture the bars must agree on: the first few, as each probed frame is a
-/// decode added to the start-up (about 45 ms for 9 frames of the side bridge, 1280×720; a fade
-/// from black, whose picture grows frame by frame, disagrees and is left whole).
+/// decode added to the start-up (three left it unchanged within the noise: capture README; a
+/// fade from black, whose picture grows frame by frame, disagrees and is left whole).
 const PROBE_PICTURES: usize = 3;
 
 /// A file's modification time, Unix seconds.

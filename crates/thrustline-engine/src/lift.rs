@@ -4,10 +4,10 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use thrustline_core::{Analyzer, FrameGeometry, Thresholds, Variation};
-
-use crate::picture::Picture;
 use thrustline_pose::PoseConfig;
 use thrustline_report::session::{InputMeta, ModelMeta};
+
+use crate::picture::Picture;
 
 use crate::writer::SessionMeta;
 

@@ -10,13 +10,13 @@ use thrustline_pose::{PoseFrame, PoseMask};
 
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Picture {
-    frame: (f32, f32),
+    frame: FrameGeometry,
     content: Option<Content>,
 }
 
 impl Picture {
     pub(crate) fn of(info: &SourceInfo) -> Self {
-        Self { frame: (info.width as f32, info.height as f32), content: info.content }
+        Self { frame: FrameGeometry { width: info.width, height: info.height }, content: info.content }
     }
 
     /// The bars, when there are any (for the brightness sample).
@@ -43,7 +43,7 @@ impl Picture {
     pub(crate) fn geometry(&self) -> FrameGeometry {
         match self.content {
             Some(c) => FrameGeometry { width: c.width, height: c.height },
-            None => FrameGeometry { width: self.frame.0 as u32, height: self.frame.1 as u32 },
+            None => self.frame,
         }
     }
 
@@ -55,7 +55,7 @@ impl Picture {
 
     fn in_picture(&self, mut o: PoseObservation) -> PoseObservation {
         if let Some(c) = self.content {
-            let (fw, fh) = self.frame;
+            let (fw, fh) = (self.frame.width as f32, self.frame.height as f32);
             let (cw, ch) = (c.width as f32, c.height as f32);
             for l in o.landmarks.iter_mut() {
                 l.x = (l.x * fw - c.x as f32) / cw;

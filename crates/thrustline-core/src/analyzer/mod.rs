@@ -393,6 +393,11 @@ const MAX_TORSO_SPEED: f32 = 2.0;
 /// (the heavy barbell clip, mid-set); the faults tutorial's jump cut 0.54, 0.48 and 0.57.
 const TORSO_CUT_STEP: f32 = 0.4;
 
+/// The farthest the torso moves in `dt` seconds, noise included, in its lengths.
+fn torso_reach(dt: f64) -> f32 {
+    TORSO_STEP_NOISE + MAX_TORSO_SPEED * dt as f32
+}
+
 /// Distance between two picture points (pixels).
 fn dist(a: [f32; 2], b: [f32; 2]) -> f32 {
     (a[0] - b[0]).hypot(a[1] - b[1])
@@ -523,18 +528,20 @@ impl Torso {
     /// then ([`Torso::scale`]: a view along the body shortens the torso's own length, and the
     /// hips rising towards such a camera move it by more than that length).
     fn reframe_from(&self, before: &Torso) -> f32 {
-        dist(self.shoulders, before.shoulders)
-            .max(dist(self.hips, before.hips))
-            .max((self.scale - before.scale).abs())
-            / before.scale
+        self.step_in(before, |t| t.scale)
     }
 
     /// How far the torso moved or changed size since `before`, in its lengths then.
     fn step_from(&self, before: &Torso) -> f32 {
+        self.step_in(before, |t| t.len)
+    }
+
+    /// The shoulders' or hips' travel, or the change in `size`, since `before`, over `size` then.
+    fn step_in(&self, before: &Torso, size: fn(&Torso) -> f32) -> f32 {
         dist(self.shoulders, before.shoulders)
             .max(dist(self.hips, before.hips))
-            .max((self.len - before.len).abs())
-            / before.len
+            .max((size(self) - size(before)).abs())
+            / size(before)
     }
 }
 
@@ -988,8 +995,6 @@ impl Analyzer {
         self.setup.set_geometry(geom);
         self.cut();
         self.last_torso = None;
-        self.frame_torso = None;
-        self.frame_feet = None;
         self.bottom_torso = None;
         self.foot_baseline = None;
         self.rep.start_torso = None;
@@ -1185,8 +1190,7 @@ impl Analyzer {
         // while its torso moves 0.57 of its length (the lowering was timed across it).
         let reframed = match (torso, self.last_torso, self.last_pose_t) {
             (Some(now), Some(before), Some(lp)) => {
-                now.reframe_from(&before)
-                    > TORSO_CUT_STEP.max(TORSO_STEP_NOISE + MAX_TORSO_SPEED * (t - lp) as f32)
+                now.reframe_from(&before) > TORSO_CUT_STEP.max(torso_reach(t - lp))
             }
             _ => false,
         };
@@ -1201,7 +1205,7 @@ impl Analyzer {
         let after_gap = !self.last_pose_t.is_some_and(|lp| t - lp <= MAX_KEPT_GAP_FRAMES * dt);
         if jump && self.kept_run >= MIN_KEPT_RUN && !after_gap {
             if let (Some(now), Some(before), Some(lp)) = (torso, self.last_torso, self.last_pose_t) {
-                if now.step_from(&before) < TORSO_STEP_NOISE + MAX_TORSO_SPEED * (t - lp) as f32 {
+                if now.step_from(&before) < torso_reach(t - lp) {
                     hip = None;
                 }
             }
