@@ -1207,6 +1207,74 @@ fn a_sit_up_opens_the_hip_without_lifting_it_and_counts_nothing() {
 }
 
 #[test]
+fn a_rise_whose_reading_turns_back_halfway_is_read_from_its_first_bottom() {
+    // From the feet or the head end the hip angle is the world landmarks' 3D angle, whose depth
+    // guess can fold the torso for a moment (the busy-gym thrust turned to its end: its first
+    // rise read 113° → 72° → 160° while the hips kept climbing). The dip ends the rise as a
+    // partial and a new one starts halfway up; read from there, the hips had barely climbed
+    // and the rise was refused as "hips stayed down". Here the upper body's world landmarks fold
+    // 60° toward the knees midway up each slow rise (the picture unchanged): every rep counts.
+    let fps = 30.0;
+    let (period, reps) = (5.0, 4);
+    // Bottom 1 s, rise 2 s, top 1 s, lowering 1 s.
+    let progress = |ph: f64| match ph {
+        p if p < 0.2 => 0.0,
+        p if p < 0.6 => smoothstep((p - 0.2) / 0.4),
+        p if p < 0.8 => 1.0,
+        p => 1.0 - smoothstep((p - 0.8) / 0.2),
+    };
+    let fold = |p: &mut PoseObservation, deg: f64| {
+        let Some(w) = p.world.as_mut() else { return };
+        let mid = |a: &Landmark, b: &Landmark| [0.5 * (a.x + b.x), 0.5 * (a.y + b.y), 0.5 * (a.z + b.z)];
+        let h = mid(&w[idx::LEFT_HIP], &w[idx::RIGHT_HIP]);
+        let k = mid(&w[idx::LEFT_KNEE], &w[idx::RIGHT_KNEE]);
+        let s = mid(&w[idx::LEFT_SHOULDER], &w[idx::RIGHT_SHOULDER]);
+        let unit = |v: [f32; 3]| {
+            let n = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
+            [v[0] / n, v[1] / n, v[2] / n]
+        };
+        let a = unit([s[0] - h[0], s[1] - h[1], s[2] - h[2]]);
+        let b = unit([k[0] - h[0], k[1] - h[1], k[2] - h[2]]);
+        let ab = a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+        let toward = unit([b[0] - ab * a[0], b[1] - ab * a[1], b[2] - ab * a[2]]);
+        let (sin, cos) = (deg.to_radians().sin() as f32, deg.to_radians().cos() as f32);
+        // The head, shoulders and arms (every landmark before the hips) turn with the torso.
+        let dot = |u: [f32; 3], v: [f32; 3]| u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
+        for l in w.iter_mut().take(idx::LEFT_HIP) {
+            // Turned in the torso–thigh plane about the hips: the torso's direction toward the
+            // thigh's, the direction across it away from the torso's.
+            let v = [l.x - h[0], l.y - h[1], l.z - h[2]];
+            let (pa, pt) = (dot(v, a), dot(v, toward));
+            let turned = |i: usize| {
+                let rest = v[i] - pa * a[i] - pt * toward[i];
+                h[i] + pa * (a[i] * cos + toward[i] * sin) + pt * (toward[i] * cos - a[i] * sin) + rest
+            };
+            (l.x, l.y, l.z) = (turned(0), turned(1), turned(2));
+        }
+    };
+    for view in [turned(90.0), turned(-90.0), turned(75.0)] {
+        let n = ((reps as f64 * period + 1.0) * fps) as usize;
+        let frames: Vec<_> = (0..n)
+            .map(|i| {
+                let t = i as f64 / fps;
+                let ph = (t % period) / period;
+                let u = if t >= reps as f64 * period { 0.0 } else { progress(ph) };
+                let mut p = observe(&body_at(u, Inject::Clean), view, &mut || 0.0);
+                // Folded while the hips pass from 0.3 to 0.55 of the way up (in over 0.05 of the
+                // way, out over 0.1: 450°/s, under a cut's hip speed).
+                let folded = ((u - 0.3) / 0.05).min((0.55 - u) / 0.1).clamp(0.0, 1.0);
+                if (0.2..0.6).contains(&ph) && folded > 0.0 {
+                    fold(&mut p, 60.0 * folded);
+                }
+                (t * 1000.0, Some(p))
+            })
+            .collect();
+        let s = run_frames(&frames);
+        assert_eq!(s.reps.len(), reps, "{view:?}: warnings {:?} {:?}", s.warnings, s.look_alike_reasons);
+    }
+}
+
+#[test]
 fn a_rise_whose_depth_flattens_the_hips_climb_still_counts_by_the_thighs_turn() {
     // BlazePose's depth can flatten a whole rise (a mirrored oblique clip's first rep: the hips
     // read 0.15 thigh lengths higher after 50° of opening, against 0.6 in the clip itself). Here

@@ -149,6 +149,35 @@ const KNEES_OUT_MIN_APART: f32 = 3.0;
 /// Frames a rep may hold (ascent to bottom): 60 s at 60 fps; later frames only extend times.
 const REP_BUFFER_FRAMES: usize = 3600;
 
+/// The hips where a rise left the bottom: what the movement checks read the rise against.
+#[derive(Debug, Clone, Copy)]
+struct RiseStart {
+    /// Hip angle at the bottom (degrees).
+    angle: f32,
+    /// Hip height above the ankle (thigh lengths), if read.
+    hip_height: Option<f32>,
+    /// The thigh's elevation (degrees), if read.
+    thigh_elevation: Option<f32>,
+}
+
+impl RiseStart {
+    /// The lower of two bottoms: a rise that turned back and rose again is one rise from the
+    /// lowest the hips sat, each reading at its own lowest (a noisy reading's lowest may fall
+    /// on either bottom; measured on the views study's camera at the feet).
+    fn lowest(self, other: Self) -> Self {
+        let pick = |a: Option<f32>, b: Option<f32>, lower: fn(f32, f32) -> f32| match (a, b) {
+            (Some(a), Some(b)) => Some(lower(a, b)),
+            (a, b) => a.or(b),
+        };
+        Self {
+            angle: self.angle.min(other.angle),
+            hip_height: pick(self.hip_height, other.hip_height, f32::min),
+            // The thigh's elevation is highest at the bottom (it falls as the hips rise).
+            thigh_elevation: pick(self.thigh_elevation, other.thigh_elevation, f32::max),
+        }
+    }
+}
+
 #[derive(Debug)]
 struct RepTracker {
     bottom_enter_t: f64,
@@ -173,10 +202,8 @@ struct RepTracker {
     /// Frames of the rise where the feet could be placed, and those with them planted.
     foot_frames: u32,
     planted_frames: u32,
-    /// Hip height above the ankle (thigh lengths) at the bottom the rise left from.
-    start_hip_height: Option<f32>,
-    /// The thigh's elevation (degrees) at that bottom.
-    start_thigh_elevation: Option<f32>,
+    /// The bottom the rise left from (the lowest of a rise that turned back and rose again).
+    rise_start: Option<RiseStart>,
     /// Frames of the rise where the face's side could be read, and those with it down.
     face_frames: u32,
     face_down_frames: u32,
@@ -218,8 +245,7 @@ impl RepTracker {
             hand_frames: 0,
             foot_frames: 0,
             planted_frames: 0,
-            start_hip_height: None,
-            start_thigh_elevation: None,
+            rise_start: None,
             face_frames: 0,
             face_down_frames: 0,
             start_torso: None,
@@ -250,8 +276,7 @@ impl RepTracker {
         self.hand_frames = 0;
         self.foot_frames = 0;
         self.planted_frames = 0;
-        self.start_hip_height = None;
-        self.start_thigh_elevation = None;
+        self.rise_start = None;
         self.face_frames = 0;
         self.face_down_frames = 0;
         self.start_torso = None;
@@ -337,6 +362,9 @@ pub struct Analyzer {
     bottom_thigh_elevation: Option<f32>,
     /// The body there (see [`Torso`]).
     bottom_torso: Option<Torso>,
+    /// Where the last rise left the bottom when it turned back before any top: the next rise
+    /// continues the same movement, so the hips' rise is read from the lower of the two.
+    turned_start: Option<RiseStart>,
     /// Timing faults' margin for the rep being judged: the threshold's, or one frame interval
     /// when frames come further apart.
     timing_margin_s: f64,
@@ -884,6 +912,7 @@ impl Analyzer {
             bottom_hip_height: None,
             bottom_thigh_elevation: None,
             bottom_torso: None,
+            turned_start: None,
             timing_margin_s: cfg.timing_margin_s,
             view_spread: None,
             view_frames: [0; 3],

@@ -93,8 +93,12 @@ impl Analyzer {
                     self.judge_lowering(ev);
                     self.rep.begin(self.bottom_enter_t, self.bottom_min_t, self.bottom_min);
                     self.rep.side = m.side;
-                    self.rep.start_hip_height = self.bottom_hip_height;
-                    self.rep.start_thigh_elevation = self.bottom_thigh_elevation;
+                    let here = RiseStart {
+                        angle: self.bottom_min,
+                        hip_height: self.bottom_hip_height,
+                        thigh_elevation: self.bottom_thigh_elevation,
+                    };
+                    self.rep.rise_start = Some(self.turned_start.map_or(here, |s| s.lowest(here)));
                     self.rep.start_torso = self.frame_torso;
                     self.rep.low_torso = self.bottom_torso;
                     self.rep.start_feet = self.frame_feet;
@@ -188,8 +192,12 @@ impl Analyzer {
         let feet_up =
             (self.rep.foot_frames > 0 && 2 * self.rep.planted_frames < self.rep.foot_frames) || feet_moved;
         // The hips stayed down while the hip opened: the torso lay back (a sit-up), not a bridge.
-        let opened = m.hip_angle.map(|h| h.value - self.rep.bottom_angle);
-        let hips_stayed = match (self.rep.start_hip_height, m.hip_height, opened) {
+        // Read from where the rise left the bottom, before any turn short of the top: a noisy
+        // hip angle (a camera at the feet) turns a rise back and restarts it halfway up.
+        self.turned_start = None;
+        let start = self.rep.rise_start;
+        let opened = start.zip(m.hip_angle).map(|(s, h)| h.value - s.angle);
+        let hips_stayed = match (start.and_then(|s| s.hip_height), m.hip_height, opened) {
             (Some(a), Some(b), Some(deg)) if deg >= MIN_OPENING_FOR_RISE_DEG => {
                 (b.value - a) / deg < c.min_hip_rise_per_deg
             }
@@ -198,7 +206,7 @@ impl Analyzer {
         // ... and the thigh stayed where it was. Two readings must agree before a rise is
         // refused: the hips' height alone hangs on BlazePose's depth, which can flatten a whole
         // rise (a mirrored oblique clip's first rep: 0.15 thigh lengths over 50°).
-        let thigh_turned = match (self.rep.start_thigh_elevation, m.thigh_elevation, opened) {
+        let thigh_turned = match (start.and_then(|s| s.thigh_elevation), m.thigh_elevation, opened) {
             (Some(a), Some(b), Some(deg)) if deg >= MIN_OPENING_FOR_RISE_DEG => {
                 a - b.value >= MIN_THIGH_TURN_SHARE * deg
             }
@@ -287,6 +295,9 @@ impl Analyzer {
                 }
             }
             None => {
+                if !self.rep.top_checked {
+                    self.turned_start = self.rep.rise_start;
+                }
                 let rom = self.rep.peak - self.rep.bottom_angle;
                 let slot = (self.set as usize).clamp(1, MAX_SETS) - 1;
                 let rose_for = self.rep.peak_t - self.rep.start_t;
@@ -352,6 +363,7 @@ impl Analyzer {
     /// Back to setup with nothing seen yet: no highest or lowest reading, no stillness.
     pub(super) fn restart_setup(&mut self) {
         self.phase = Phase::Setup;
+        self.turned_start = None;
         self.setup_lo = f32::MAX;
         self.setup_hi = f32::MIN;
         self.still_ref = f32::NAN;

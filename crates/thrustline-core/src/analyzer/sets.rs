@@ -15,6 +15,7 @@ impl Analyzer {
         self.set += 1;
         self.foot_baseline = None;
         self.set_last_activity = None;
+        self.turned_start = None;
         Some(ended)
     }
 
