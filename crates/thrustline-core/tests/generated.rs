@@ -1275,6 +1275,48 @@ fn a_rise_whose_reading_turns_back_halfway_is_read_from_its_first_bottom() {
 }
 
 #[test]
+fn a_bounce_under_a_wobble_in_the_lowering_still_counts() {
+    // A lowering that wobbles back up on its way down (a rise that turns back, its bottom read)
+    // and a bounce at the true bottom (rising on the frame after it: no bottom reading of its
+    // own). The CRF 38 copy of the oblique barbell clip had its third rep refused as "hips
+    // stayed down" when the bounce's rise was read against the wobble's higher hips; a rise
+    // whose own bottom went unread is read as before, against nothing.
+    let fps = 30.0;
+    // (seconds, rep progress) keyframes of one rep, joined linearly: top, lowering to 0.4
+    // (138°), back up to 0.56 (149°, short of the count), down to the bottom in two frames
+    // (590°/s, under a cut's speed), straight back up quickly, then on to the top.
+    let keys = [
+        (0.0, 1.0),
+        (0.8, 1.0),
+        (1.6, 0.4),
+        (1.9, 0.56),
+        (2.0, 0.56),
+        (2.0667, 0.0),
+        (2.2, 0.3),
+        (3.0, 1.0),
+        (3.5, 1.0),
+    ];
+    let period = 3.5;
+    let at = |s: f64| {
+        let w = keys.windows(2).find(|w| s <= w[1].0).unwrap_or(&keys[keys.len() - 2..]);
+        let f = ((s - w[0].0) / (w[1].0 - w[0].0)).clamp(0.0, 1.0);
+        w[0].1 + f * (w[1].1 - w[0].1)
+    };
+    let reps = 4;
+    let n = (reps as f64 * period * fps) as usize;
+    for view in [SIDE, turned(20.0)] {
+        let frames: Vec<_> = (0..n)
+            .map(|i| {
+                let t = i as f64 / fps;
+                (t * 1000.0, Some(observe(&body_at(at(t % period), Inject::Clean), view, &mut || 0.0)))
+            })
+            .collect();
+        let s = run_frames(&frames);
+        assert_eq!(s.reps.len(), reps, "{view:?}: warnings {:?} {:?}", s.warnings, s.look_alike_reasons);
+    }
+}
+
+#[test]
 fn a_rise_whose_depth_flattens_the_hips_climb_still_counts_by_the_thighs_turn() {
     // BlazePose's depth can flatten a whole rise (a mirrored oblique clip's first rep: the hips
     // read 0.15 thigh lengths higher after 50° of opening, against 0.6 in the clip itself). Here

@@ -163,11 +163,14 @@ struct RiseStart {
 impl RiseStart {
     /// The lower of two bottoms: a rise that turned back and rose again is one rise from the
     /// lowest the hips sat, each reading at its own lowest (a noisy reading's lowest may fall
-    /// on either bottom; measured on the views study's camera at the feet).
+    /// on either bottom; measured on the views study's camera at the feet). A reading one
+    /// bottom lacks is not known at the lowest: none (a bounce, rising on the frame after its
+    /// bottom, reads nothing there, and the hips over a wobble higher in the lowering are no
+    /// start: the CRF 38 copy of the oblique barbell clip lost a rep that way).
     fn lowest(self, other: Self) -> Self {
         let pick = |a: Option<f32>, b: Option<f32>, lower: fn(f32, f32) -> f32| match (a, b) {
             (Some(a), Some(b)) => Some(lower(a, b)),
-            (a, b) => a.or(b),
+            _ => None,
         };
         Self {
             angle: self.angle.min(other.angle),
