@@ -533,6 +533,15 @@ fn thigh_elevation(
 /// ankle's own room counts for them. The shared clips' feet have 0.54 foot lengths or more.
 pub const FOOT_EDGE_ROOM: f32 = 0.25;
 
+/// A nose nearer the frame's edge than this many torso lengths belongs to a head the frame cuts
+/// (nose to crown is about a quarter of the torso): which side of the torso it lies on is the
+/// model's guess, not read. Measured (our pose stage): 9:16 crops of the side-view bridge with
+/// the head on the edge read the nose 0–0.1 torso lengths in and called lying face up "face
+/// down" on three of five rises; the shared clips' noses sit 0.33 or more in (5th percentile
+/// per clip), but the dumbbell bridge's (its head cut off as filmed, 0.02) and the back
+/// extension's (0.15).
+pub const FACE_EDGE_ROOM: f32 = 0.25;
+
 /// The least room between these landmarks and the frame's edges, in the foot's own lengths
 /// (heel to toe). In the picture's own pixels (`width` × `height`, not the view-corrected ones:
 /// the edge is the camera's). The judgement and the setup check both read it.
@@ -1146,6 +1155,10 @@ pub fn measure_in_view(
     let sagittal = sagittal_view(view, spread, t);
     let plane = |m: Option<Metric>| m.map(|m| m.in_view(sagittal.map_or(1.0, |q| q.value)));
     let across = view.map_or(1.0, |v| v.obliquity_deg.to_radians().sin());
+    let nose_room = {
+        let n = px(&lm[idx::NOSE], seen);
+        n.x.min(seen.w - n.x).min(n.y).min(seen.h - n.y) / torso_len
+    };
     let m = FrameMetrics {
         side,
         working_leg,
@@ -1171,7 +1184,8 @@ pub fn measure_in_view(
         // The movement checks read what the count reads, hidden hips included: a rep counted on
         // barely seen landmarks is checked on them too.
         foot_below_knee: foot_below_knee(pose, leg, seen, side_view, HIDDEN_MIN_VISIBILITY),
-        face_up: face_up(pose, body, seen, side_view, mv),
+        // But not a head on the frame's edge, where the model guesses the part the frame cuts.
+        face_up: face_up(pose, body, seen, side_view, mv).filter(|_| nose_room >= FACE_EDGE_ROOM),
         hip_height: hip_height(pose, leg, seen, side_view, HIDDEN_MIN_VISIBILITY),
         thigh_elevation: thigh_elevation(pose, leg, seen, side_view, HIDDEN_MIN_VISIBILITY),
         body_in_view: body_in_view(lm, mv),

@@ -1565,6 +1565,42 @@ fn lying_face_down_is_a_look_alike_and_counts_nothing() {
 }
 
 #[test]
+fn a_head_the_frame_cuts_does_not_call_a_bridge_face_down() {
+    // A 9:16 crop of a side view (how landscape clips are reposted) cuts the head at an edge.
+    // BlazePose still places the cut joints, as guesses: the nose on the frame's edge was read
+    // face down on three of the side-view bridge's five rises. A head the frame cuts is not
+    // seen, so it names no look-alike (`FACE_EDGE_ROOM`).
+    let head_on_edge = |p: &mut PoseObservation| {
+        let (s, h) = (p.landmarks[idx::LEFT_SHOULDER], p.landmarks[idx::LEFT_HIP]);
+        let n = &mut p.landmarks[idx::NOSE];
+        // The guess: the nose across the shoulder–hip line (face down), then the head moved
+        // along the picture until the nose sits 12 px inside the left edge.
+        let (dx, dy) = (h.x - s.x, h.y - s.y);
+        let t = ((n.x - s.x) * dx + (n.y - s.y) * dy) / (dx * dx + dy * dy);
+        let (fx, fy) = (s.x + t * dx, s.y + t * dy);
+        n.x = 2.0 * fx - n.x;
+        n.y = 2.0 * fy - n.y;
+        let shift = 12.0 / G.width as f32 - n.x;
+        for l in p.landmarks.iter_mut().take(idx::LEFT_SHOULDER) {
+            l.x += shift;
+        }
+    };
+    let clean = |u: f64| body_at(u, Inject::Clean);
+    let s = run_frames(&movement_with(4, 30.0, SIDE, clean, head_on_edge));
+    assert_eq!(s.reps.len(), 4, "head on the edge: {:?} {:?}", s.warnings, s.look_alike_reasons);
+    // Seen, the same readings still name the look-alike: the whole face down in the picture.
+    let prone_in_view = |p: &mut PoseObservation| {
+        head_on_edge(p);
+        let shift = 0.2;
+        for l in p.landmarks.iter_mut().take(idx::LEFT_SHOULDER) {
+            l.x += shift;
+        }
+    };
+    let s = run_frames(&movement_with(4, 30.0, SIDE, clean, prone_in_view));
+    assert!(s.reps.is_empty(), "face down in view: {} reps", s.reps.len());
+}
+
+#[test]
 fn feet_cut_off_by_the_frame_still_count_and_leave_the_foot_faults_unjudged() {
     // The camera framed too tight: ankles, heels and toes below the picture's edge (issue 14's
     // zoomed-in clips; before, nothing was counted at all).
