@@ -1543,21 +1543,23 @@ fn the_sagittal_views_confidence_falls_as_the_camera_turns_or_pitches() {
     assert!(low < 0.85 && low < by_yaw[0], "{low}");
 }
 
+/// The face to the floor: the nose reflected across the near shoulder–hip line (image
+/// coordinates, y down).
+fn face_down(p: &mut PoseObservation) {
+    let (s, h) = (p.landmarks[idx::LEFT_SHOULDER], p.landmarks[idx::LEFT_HIP]);
+    let n = &mut p.landmarks[idx::NOSE];
+    let (dx, dy) = (h.x - s.x, h.y - s.y);
+    let t = ((n.x - s.x) * dx + (n.y - s.y) * dy) / (dx * dx + dy * dy);
+    let (fx, fy) = (s.x + t * dx, s.y + t * dy);
+    n.x = 2.0 * fx - n.x;
+    n.y = 2.0 * fy - n.y;
+}
+
 #[test]
 fn lying_face_down_is_a_look_alike_and_counts_nothing() {
     // The same hip motion with the face to the floor (prone work: a reverse hyper, a leg curl
     // on a bench): the nose below the shoulder–hip line.
-    let prone = |p: &mut PoseObservation| {
-        let (s, h) = (p.landmarks[idx::LEFT_SHOULDER], p.landmarks[idx::LEFT_HIP]);
-        let n = &mut p.landmarks[idx::NOSE];
-        // Reflect the nose across the shoulder–hip line (image coordinates, y down).
-        let (dx, dy) = (h.x - s.x, h.y - s.y);
-        let t = ((n.x - s.x) * dx + (n.y - s.y) * dy) / (dx * dx + dy * dy);
-        let (fx, fy) = (s.x + t * dx, s.y + t * dy);
-        n.x = 2.0 * fx - n.x;
-        n.y = 2.0 * fy - n.y;
-    };
-    let s = run_frames(&movement_with(4, 30.0, SIDE, |u| body_at(u, Inject::Clean), prone));
+    let s = run_frames(&movement_with(4, 30.0, SIDE, |u| body_at(u, Inject::Clean), face_down));
     assert!(s.reps.is_empty(), "{} reps", s.reps.len());
     assert!(s.warnings.contains(&thrustline_core::Warning::NotAHipThrust), "{:?}", s.warnings);
     // Face up, the same motion counts.
@@ -1570,33 +1572,22 @@ fn a_head_the_frame_cuts_does_not_call_a_bridge_face_down() {
     // BlazePose still places the cut joints, as guesses: the nose on the frame's edge was read
     // face down on three of the side-view bridge's five rises. A head the frame cuts is not
     // seen, so it names no look-alike (`FACE_EDGE_ROOM`).
-    let head_on_edge = |p: &mut PoseObservation| {
-        let (s, h) = (p.landmarks[idx::LEFT_SHOULDER], p.landmarks[idx::LEFT_HIP]);
-        let n = &mut p.landmarks[idx::NOSE];
-        // The guess: the nose across the shoulder–hip line (face down), then the head moved
-        // along the picture until the nose sits 12 px inside the left edge.
-        let (dx, dy) = (h.x - s.x, h.y - s.y);
-        let t = ((n.x - s.x) * dx + (n.y - s.y) * dy) / (dx * dx + dy * dy);
-        let (fx, fy) = (s.x + t * dx, s.y + t * dy);
-        n.x = 2.0 * fx - n.x;
-        n.y = 2.0 * fy - n.y;
-        let shift = 12.0 / G.width as f32 - n.x;
-        for l in p.landmarks.iter_mut().take(idx::LEFT_SHOULDER) {
-            l.x += shift;
+    // The guess: the face down, the head moved along the picture until the nose sits `room` px
+    // inside the left edge.
+    let head_at = |room: f32| {
+        move |p: &mut PoseObservation| {
+            face_down(p);
+            let shift = room / G.width as f32 - p.landmarks[idx::NOSE].x;
+            for l in p.landmarks.iter_mut().take(idx::LEFT_SHOULDER) {
+                l.x += shift;
+            }
         }
     };
     let clean = |u: f64| body_at(u, Inject::Clean);
-    let s = run_frames(&movement_with(4, 30.0, SIDE, clean, head_on_edge));
+    let s = run_frames(&movement_with(4, 30.0, SIDE, clean, head_at(12.0)));
     assert_eq!(s.reps.len(), 4, "head on the edge: {:?} {:?}", s.warnings, s.look_alike_reasons);
-    // Seen, the same readings still name the look-alike: the whole face down in the picture.
-    let prone_in_view = |p: &mut PoseObservation| {
-        head_on_edge(p);
-        let shift = 0.2;
-        for l in p.landmarks.iter_mut().take(idx::LEFT_SHOULDER) {
-            l.x += shift;
-        }
-    };
-    let s = run_frames(&movement_with(4, 30.0, SIDE, clean, prone_in_view));
+    // Seen, the same face still names the look-alike: 268 px in (a torso's length).
+    let s = run_frames(&movement_with(4, 30.0, SIDE, clean, head_at(268.0)));
     assert!(s.reps.is_empty(), "face down in view: {} reps", s.reps.len());
 }
 
