@@ -1229,17 +1229,17 @@ fn a_rise_whose_reading_turns_back_halfway_is_read_from_its_first_bottom() {
         let h = mid(&w[idx::LEFT_HIP], &w[idx::RIGHT_HIP]);
         let k = mid(&w[idx::LEFT_KNEE], &w[idx::RIGHT_KNEE]);
         let s = mid(&w[idx::LEFT_SHOULDER], &w[idx::RIGHT_SHOULDER]);
+        let dot = |u: [f32; 3], v: [f32; 3]| u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
         let unit = |v: [f32; 3]| {
-            let n = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
+            let n = dot(v, v).sqrt();
             [v[0] / n, v[1] / n, v[2] / n]
         };
         let a = unit([s[0] - h[0], s[1] - h[1], s[2] - h[2]]);
         let b = unit([k[0] - h[0], k[1] - h[1], k[2] - h[2]]);
-        let ab = a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+        let ab = dot(a, b);
         let toward = unit([b[0] - ab * a[0], b[1] - ab * a[1], b[2] - ab * a[2]]);
         let (sin, cos) = (deg.to_radians().sin() as f32, deg.to_radians().cos() as f32);
         // The head, shoulders and arms (every landmark before the hips) turn with the torso.
-        let dot = |u: [f32; 3], v: [f32; 3]| u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
         for l in w.iter_mut().take(idx::LEFT_HIP) {
             // Turned in the torso–thigh plane about the hips: the torso's direction toward the
             // thigh's, the direction across it away from the torso's.
