@@ -2,11 +2,13 @@
 # Issue 24: how the judgement holds on footage worse than the shared clips. Makes copies of every
 # shared clip (ffmpeg) shrunk to half size in the frame, compressed at CRF 38, resampled to
 # 20 fps, dimmed under sensor noise, turned 5° and 12° (a camera not level), and played at half
-# speed and 1.6× (a slow lifter, a quick one: the tempo faults may then differ), runs
+# speed and 1.6× (a slow lifter, a quick one: the tempo faults may then differ), held by a
+# swaying hand (handheld: up to 3 % of the frame and 1.5° inside a 10 % zoom; shaky: 9 % and 4°,
+# the picture shrunk inside a border so the body is never cut off), runs
 # `thrustline analyze` on each and prints, per copy, every clip whose rep count differs from
 # LABELS.json or whose raised faults differ from the original clip's.
 #
-#   bash benches/degraded.sh [KIND ...]      (default: all kinds; about 15 minutes on 2 cores)
+#   bash benches/degraded.sh [KIND ...]      (default: all kinds; about 20 minutes on 2 cores)
 #
 # Needs ffmpeg, a release build (`cargo build --release`) and ../shared beside the checkout.
 set -euo pipefail
@@ -22,9 +24,15 @@ declare -A FILTERS=(
   [turned12]="rotate=12*PI/180:fillcolor=black"
   [slow]="setpts=2*PTS"
   [fast]="setpts=PTS/1.6"
+  # A phone held by hand: a slow sway of up to 3 % of the frame and 1.5° of roll, and a quick
+  # shake on top (periods 0.4-4.3 s), inside a 10 % zoom so the edges stay filled.
+  [handheld]="scale=trunc(iw*1.1/2)*2:trunc(ih*1.1/2)*2,rotate='(1.5*sin(2*PI*t/3.7)+0.4*sin(2*PI*t/0.45))*PI/180':fillcolor=black,crop=trunc(iw/1.1/2)*2:trunc(ih/1.1/2)*2:'(iw-ow)/2*(1+0.6*sin(2*PI*t/2.9)+0.15*sin(2*PI*t/0.37))':'(ih-oh)/2*(1+0.6*sin(2*PI*t/4.3+1)+0.15*sin(2*PI*t/0.41))'"
+  # ... and a shakier hand: up to 9 % of the frame and 4° of roll, the picture shrunk to 80 %
+  # inside a black border so the body is never cut off.
+  [shaky]="split[a][b];[a]drawbox=c=black:t=fill[bg];[b]rotate='(3*sin(2*PI*t/3.7)+1*sin(2*PI*t/0.45))*PI/180':fillcolor=black,scale=trunc(iw*0.4)*2:trunc(ih*0.4)*2[fg];[bg][fg]overlay='(W-w)/2*(1+0.7*sin(2*PI*t/2.9)+0.2*sin(2*PI*t/0.37))':'(H-h)/2*(1+0.7*sin(2*PI*t/4.3+1)+0.2*sin(2*PI*t/0.41))'"
 )
 kinds=("$@")
-[ ${#kinds[@]} -eq 0 ] && kinds=(small crf38 fps20 dark turned5 turned12 slow fast)
+[ ${#kinds[@]} -eq 0 ] && kinds=(small crf38 fps20 dark turned5 turned12 slow fast handheld shaky)
 echo "machine: $(python3 benches/machine.py)"
 run() {
   local kind=$1 dir=$2

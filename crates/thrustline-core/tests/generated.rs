@@ -2014,6 +2014,73 @@ fn feet_carried_away_through_the_rise_are_a_look_alike_and_count_nothing() {
     }
 }
 
+/// A camera held by hand a few metres away: the lifter at half the generated size about the
+/// frame's centre (about half its width, as in most shared clips), and every landmark in the
+/// picture carried as `benches/degraded.sh`'s shaky copies move it, a slow sway and a quick
+/// shake of up to 9 % of the frame (`across`: 1, or 0 for up and down only), starting `from`
+/// seconds into it; the world landmarks, centred on the hips, do not move. One call per frame
+/// at 30 fps.
+fn swaying(across: f64, from: f64) -> impl Fn(&mut PoseObservation) {
+    let frame = std::cell::Cell::new(0u32);
+    move |p: &mut PoseObservation| {
+        let t = from + f64::from(frame.get()) / 30.0;
+        frame.set(frame.get() + 1);
+        let wave = |period: f64, phase: f64| (std::f64::consts::TAU * t / period + phase).sin();
+        let dx = across * 0.1 * (0.7 * wave(2.9, 0.0) + 0.2 * wave(0.37, 0.0));
+        let dy = 0.1 * (0.7 * wave(4.3, 1.0) + 0.2 * wave(0.41, 0.0));
+        for l in p.landmarks.iter_mut() {
+            l.x = 0.5 + (l.x - 0.5) * 0.5 + dx as f32;
+            l.y = 0.5 + (l.y - 0.5) * 0.5 + dy as f32;
+        }
+    }
+}
+
+#[test]
+fn a_camera_held_by_hand_moves_feet_and_shoulders_together_and_every_rep_counts() {
+    use thrustline_core::{LookAlikeReason, Warning};
+    // The shared clips copied with a hand's sway (`benches/degraded.sh shaky`): the feet-normal
+    // and feet-far thrusts read "the feet left the floor" and "not a hip thrust", the planted
+    // feet and the supported shoulders having travelled across the picture with the camera. A
+    // lifter's feet and shoulders stay put against each other; a dead bug's foot and a lying-back
+    // pullover's shoulders do not.
+    for (view, from) in [SIDE, turned(30.0)].into_iter().flat_map(|v| [0.0, 0.7, 1.4, 2.1].map(|f| (v, f))) {
+        let s = run_frames(&movement_with(4, 30.0, view, |u| body_at(u, Inject::Clean), swaying(1.0, from)));
+        let case = format!("{view:?} from {from} s");
+        assert_eq!(s.reps.len(), 4, "{case}: {:?} {:?}", s.warnings, s.look_alike_reasons);
+        assert!(s.reps.iter().all(|r| r.faults.is_empty()), "{case}: {:?}", s.reps);
+    }
+    // Swayed up and down, the feet carried away two shin lengths still leave the floor ... (a
+    // camera that pans with the working leg can hide it: `Feet::travel_since`)
+    let progress = progress_per_frame();
+    let sway = swaying(0.0, 0.0);
+    let carried = move |p: &mut PoseObservation| {
+        let u = progress();
+        for i in [idx::LEFT_KNEE, idx::RIGHT_KNEE].into_iter().chain(FEET) {
+            p.landmarks[i].x += (u * 2.0 * 230.0 / f64::from(G.width)) as f32;
+        }
+        sway(p);
+    };
+    let s = run_frames(&movement_with(4, 30.0, SIDE, |u| body_at(u, Inject::Clean), carried));
+    assert!(s.reps.is_empty(), "feet carried: {} reps {:?}", s.reps.len(), s.warnings);
+    assert_eq!(s.look_alike_reasons.first(), Some(&LookAlikeReason::FeetOffFloor));
+    // ... and shoulders that slide a torso length from the hips at the top still left their support.
+    let progress = progress_per_frame();
+    let sway = swaying(0.0, 0.0);
+    let sliding = move |p: &mut PoseObservation| {
+        let k = progress() as f32;
+        for (sh, h) in [(idx::LEFT_SHOULDER, idx::LEFT_HIP), (idx::RIGHT_SHOULDER, idx::RIGHT_HIP)] {
+            let (ls, lh) = (p.landmarks[sh], p.landmarks[h]);
+            p.landmarks[sh].x += (ls.x - lh.x) * k;
+            p.landmarks[sh].y += (ls.y - lh.y) * k;
+        }
+        sway(p);
+    };
+    let s = run_frames(&movement_with(4, 30.0, SIDE, |u| body_at(u, Inject::Clean), sliding));
+    assert!(s.reps.is_empty(), "shoulders sliding: {} reps", s.reps.len());
+    assert!(s.warnings.contains(&Warning::NotAHipThrust), "{:?}", s.warnings);
+    assert!(s.look_alike_reasons.contains(&LookAlikeReason::BackLeftSupport), "{:?}", s.look_alike_reasons);
+}
+
 #[test]
 fn shoulders_that_drift_only_in_the_picture_have_not_left_their_support() {
     use thrustline_core::{LookAlikeReason, Warning};

@@ -434,6 +434,12 @@ fn dist(a: [f32; 2], b: [f32; 2]) -> f32 {
     (a[0] - b[0]).hypot(a[1] - b[1])
 }
 
+/// How far `p` moved against `anchor` from (`p0`, `anchor0`) to (`p`, `anchor`), in pixels: the
+/// part of its travel that the camera's own movement, which carries both, does not explain.
+fn travel_against(p: [f32; 2], anchor: [f32; 2], p0: [f32; 2], anchor0: [f32; 2]) -> f32 {
+    dist([p[0] - anchor[0], p[1] - anchor[1]], [p0[0] - anchor0[0], p0[1] - anchor0[1]])
+}
+
 /// Where the torso is in the picture: shoulder, hip and knee midpoints (pixels) and its length;
 /// the wrists (pixels) with their visibility; the same midpoints and the ankles' in the world
 /// landmarks.
@@ -450,6 +456,10 @@ struct Torso {
     len: f32,
     wrists: [[f32; 2]; 2],
     wrist_vis: [f32; 2],
+    /// Both ankles in the picture (pixels) and how well each is seen: the planted end of the
+    /// body, which a camera held by hand moves with the shoulders.
+    ankles: [[f32; 2]; 2],
+    ankle_vis: [f32; 2],
     /// The body's size in the picture, torso lengths as the view least shortens them: the
     /// torso's own length, or the shoulders' breadth over [`SHOULDER_BREADTH_PER_TORSO`] where
     /// a view along the body (from the head or the feet) shortens the torso.
@@ -481,6 +491,8 @@ impl Torso {
         let px = |i: usize| [lm[i].x * g.width as f32, lm[i].y * g.height as f32];
         let wrists = [px(idx::LEFT_WRIST), px(idx::RIGHT_WRIST)];
         let wrist_vis = [lm[idx::LEFT_WRIST].visibility, lm[idx::RIGHT_WRIST].visibility];
+        let ankles = [px(idx::LEFT_ANKLE), px(idx::RIGHT_ANKLE)];
+        let ankle_vis = [lm[idx::LEFT_ANKLE].visibility, lm[idx::RIGHT_ANKLE].visibility];
         let (ls, rs) = (px(idx::LEFT_SHOULDER), px(idx::RIGHT_SHOULDER));
         let scale = len.max((ls[0] - rs[0]).hypot(ls[1] - rs[1]) / SHOULDER_BREADTH_PER_TORSO);
         (len.is_finite() && len > 0.0).then_some(Self {
@@ -492,6 +504,8 @@ impl Torso {
             len,
             wrists,
             wrist_vis,
+            ankles,
+            ankle_vis,
             scale,
         })
     }
@@ -550,9 +564,19 @@ impl Torso {
         v.is_finite().then_some(v)
     }
 
-    /// How far the shoulders' midpoint moved since `start`, in the body's scale then.
+    /// How far the shoulders' midpoint moved since `start`, in the body's scale then: in the
+    /// picture, or against an ankle seen at both ends where that is less. A camera held by hand
+    /// carries the whole body across the picture, planted feet and supported back alike; lying
+    /// back from sitting moves the shoulders against the feet as much as in the picture. Not
+    /// against the ankle alone: that adds the ankle's own noise to the shoulders' pivot on the
+    /// bench, and clean reps would come near the limit.
     fn shoulder_travel_since(&self, start: &Torso) -> f32 {
-        dist(self.shoulders, start.shoulders) / start.scale
+        let in_picture = dist(self.shoulders, start.shoulders);
+        let against_ankle = (0..2)
+            .filter(|&i| self.ankle_vis[i].min(start.ankle_vis[i]) >= ANKLE_SEEN)
+            .map(|i| travel_against(self.shoulders, self.ankles[i], start.shoulders, start.ankles[i]))
+            .fold(f32::INFINITY, f32::min);
+        in_picture.min(against_ankle) / start.scale
     }
 
     /// How far the torso moved or the body changed size since `before`, in the body's size
@@ -583,6 +607,10 @@ struct Feet {
     ankles: [[f32; 2]; 2],
     shins: [f32; 2],
     vis: [f32; 2],
+    /// The shoulders' midpoint (pixels) and the better-seen shoulder's visibility: the
+    /// supported end of the body, which a camera held by hand moves with the feet.
+    shoulders: [f32; 2],
+    shoulder_vis: f32,
 }
 
 impl Feet {
@@ -594,16 +622,36 @@ impl Feet {
             (at(s.ankle), dist(at(s.knee), at(s.ankle)), lm[s.ankle].visibility.min(lm[s.knee].visibility))
         };
         let (l, r) = (side(&LEFT), side(&RIGHT));
-        Self { ankles: [l.0, r.0], shins: [l.1, r.1], vis: [l.2, r.2] }
+        let (ls, rs) = (at(LEFT.shoulder), at(RIGHT.shoulder));
+        Self {
+            ankles: [l.0, r.0],
+            shins: [l.1, r.1],
+            vis: [l.2, r.2],
+            shoulders: [(ls[0] + rs[0]) / 2.0, (ls[1] + rs[1]) / 2.0],
+            shoulder_vis: lm[LEFT.shoulder].visibility.max(lm[RIGHT.shoulder].visibility),
+        }
     }
 
     /// Each ankle's distance from where it was at `start`, in that shin's lengths then (NaN
-    /// when either end is not seen).
+    /// when either end is not seen): in the picture, or against the shoulders where they are
+    /// seen at both ends and that is less. A lifter's feet and shoulders both stay put, so a
+    /// camera held by hand, which carries both across the picture, moves neither against the
+    /// other, while a leg carried away moves against both. Not against the shoulders alone:
+    /// their picture moves with the torso's pivot and, from a raised or turned camera, with the
+    /// depth guess (the views study then lost real reps to "the feet left the floor" from three
+    /// more cameras). A camera panning with a working leg can hide it.
     fn travel_since(&self, start: &Feet, min_vis: f32) -> [f32; 2] {
+        let shoulders_seen = self.shoulder_vis.min(start.shoulder_vis) >= min_vis;
         [0, 1].map(|i| {
             let seen = self.vis[i] >= min_vis && start.vis[i] >= min_vis && start.shins[i] > 1.0;
             if seen {
-                dist(self.ankles[i], start.ankles[i]) / start.shins[i]
+                let in_picture = dist(self.ankles[i], start.ankles[i]);
+                let against = if shoulders_seen {
+                    travel_against(self.ankles[i], self.shoulders, start.ankles[i], start.shoulders)
+                } else {
+                    f32::INFINITY
+                };
+                in_picture.min(against) / start.shins[i]
             } else {
                 f32::NAN
             }
@@ -656,10 +704,13 @@ impl RecentTravel {
 }
 
 /// A planted foot's ankle is under this many shin lengths from where it was planted by the
-/// top of a rise ([`RecentTravel`]; read only where ankle and knee are seen at the faults' 0.85:
-/// below that an ankle behind the plate wanders). Counted reps of the shared clips through our
-/// pose stage: 0.00–0.24, and 0.00–0.43 on copies shrunk to half size, dimmed under noise,
-/// resampled to 20 fps or compressed at CRF 38 (the 0.43: the barbell clip, compressed). A leg
+/// top of a rise, in the picture or against the shoulders ([`RecentTravel`],
+/// [`Feet::travel_since`]; read only
+/// where ankle and knee are seen at the faults' 0.85: below that an ankle behind the plate
+/// wanders). Counted reps of the shared clips through our pose stage: 0.00–0.14, and 0.00–0.54
+/// on copies shrunk to half size, dimmed under noise, resampled to 20 fps, compressed at CRF 38
+/// (the 0.54: the barbell clip, compressed) or swayed as by a hand (`benches/degraded.sh`
+/// handheld and shaky: 0.36 at most). A leg
 /// that extends while the hips stay down (a dead bug) has its ankle 1.0–1.5 shin lengths from
 /// its tabletop place (vertical thigh, level shin) by the time the hip has opened to the count
 /// (the leg straight, under 15° up): the limit sits between the two.
@@ -689,10 +740,12 @@ const LEG_SWING_MIN_TRAVEL: f32 = 0.25;
 const LEG_SWING_RATIO: f32 = 4.0;
 /// Shoulder breadth over shoulder–hip length in adults (biacromial ~0.39 m over a ~0.5 m torso).
 const SHOULDER_BREADTH_PER_TORSO: f32 = 0.8;
-/// Shoulders' travel over a rise (torso lengths, in the picture) beyond which the upper back
-/// was not on its support. A hip thrust pivots on the shoulder blades and a bridge rests on
-/// them: counted reps of the shared clips moved them 0.00–0.20 (the bench's slide); lying back
-/// from sitting (a pullover's start) moved them 0.80, a standing hinge 0.57–0.79.
+/// Shoulders' travel over a rise (torso lengths, in the picture or against an ankle where that
+/// is less: [`Torso::shoulder_travel_since`]) beyond which the upper back was not on its
+/// support. A hip thrust pivots on the shoulder blades and a bridge rests on them: counted reps
+/// of the shared clips moved them 0.00–0.20 (the bench's slide), 0.31 on the dimmed copies and
+/// 0.27 swayed as by a hand (`benches/degraded.sh`); lying back from sitting (a pullover's
+/// start) moved them 0.80, a standing hinge 0.57–0.79.
 const MAX_SHOULDER_TRAVEL: f32 = 0.4;
 /// ... and, where the world landmarks place the ankles, the shoulders' travel against them
 /// (torso lengths) beyond which the back left its support, whatever the camera: the picture
