@@ -514,15 +514,23 @@ impl Torso {
     /// both ends that travelled less than [`WRIST_PLANTED_SHARE`] of the hips' travel. A hand
     /// bearing the body's weight rests on a support and stays put; hands holding a bar or a
     /// dumbbell on the hips ride with them. `true` when it cannot be told (no wrist seen at both
-    /// ends, or hips that barely moved), so the hand rule stands as measured.
+    /// ends, or hips that barely moved), so the hand rule stands as measured. Both against the
+    /// better-seen ankle where one is seen at both ends (a planted foot stays put with a planted
+    /// hand, and a camera held by hand carries all three), else in the picture.
     fn hand_planted_since(&self, start: &Torso, min_vis: f32) -> bool {
-        let hips = dist(self.hips, start.hips) / start.scale;
+        let seen = |i: usize| self.ankle_vis[i].min(start.ankle_vis[i]);
+        let anchor = (0..2).filter(|&i| seen(i) >= ANKLE_SEEN).max_by(|&a, &b| seen(a).total_cmp(&seen(b)));
+        let travel = |p: [f32; 2], p0: [f32; 2]| match anchor {
+            Some(i) => travel_against(p, self.ankles[i], p0, start.ankles[i]),
+            None => dist(p, p0),
+        };
+        let hips = travel(self.hips, start.hips) / start.scale;
         if hips.is_nan() || hips < MIN_HIP_TRAVEL_FOR_WRISTS {
             return true;
         }
         let mut moved = (0..2)
             .filter(|&i| self.wrist_vis[i] >= min_vis && start.wrist_vis[i] >= min_vis)
-            .map(|i| dist(self.wrists[i], start.wrists[i]) / start.scale)
+            .map(|i| travel(self.wrists[i], start.wrists[i]) / start.scale)
             .peekable();
         let none_seen = moved.peek().is_none();
         none_seen || moved.any(|w| w < WRIST_PLANTED_SHARE * hips)
@@ -717,9 +725,11 @@ impl RecentTravel {
 const FOOT_TRAVEL_MAX: f32 = 0.7;
 
 /// A planted hand's wrist travels less than this share of the hips' travel over a rise (both
-/// in the picture). Shared clips: hands holding the bar or dumbbell on the hips travel 0.8–1.2
-/// times the hips' path (every hip thrust rep, the visible wrist), hands resting on the floor
-/// beside a bridge 0.1–0.5; a hand bearing weight does not move at all.
+/// against an ankle, [`Torso::hand_planted_since`]). Shared clips (2026-12-07, our pose stage;
+/// in the picture before): hands holding the bar or dumbbell on the hips travel 0.61–4.4 times
+/// the hips' path (0.78–5.2), the 0.61 the busy-gym thrust's third rep, whose hips the plate
+/// hides; hands resting on the floor beside a bridge 0.03–0.41 (0.07–0.57); a hand bearing
+/// weight does not move at all.
 const WRIST_PLANTED_SHARE: f32 = 0.5;
 /// Hips' travel (torso lengths) below which the wrists' share is not read: the landmarks' own
 /// noise, as [`TORSO_STEP_NOISE`].
