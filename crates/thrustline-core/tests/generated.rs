@@ -1987,6 +1987,39 @@ fn a_rise_refused_on_hidden_hips_or_a_close_up_says_the_camera_cannot_see_enough
     assert_eq!(s.warnings, vec![Warning::CannotSeeEnough]);
 }
 
+/// The lower legs sliding along the floor by `shins` shin lengths (230 px) as the hip opens
+/// fully, in the picture, for [`movement`]'s 4 reps at 30 fps (one call per frame).
+fn feet_sliding(shins: f64) -> impl Fn(&mut PoseObservation) {
+    let progress = progress_per_frame();
+    move |p: &mut PoseObservation| {
+        let u = progress();
+        for i in [idx::LEFT_KNEE, idx::RIGHT_KNEE].into_iter().chain(FEET) {
+            p.landmarks[i].x += (u * shins * 230.0 / f64::from(G.width)) as f32;
+        }
+    }
+}
+
+/// The shoulders drifting away from the hips along the torso's line by `stretch` torso lengths
+/// at the top of each of [`movement`]'s 4 reps at 30 fps (about half of it at the count), in
+/// the picture only or in the world landmarks too; the hip angle is unchanged.
+fn shoulders_drifting(stretch: f64, in_world: bool) -> impl Fn(&mut PoseObservation) {
+    let progress = progress_per_frame();
+    move |p: &mut PoseObservation| {
+        let k = (stretch * progress()) as f32;
+        for (s, h) in [(idx::LEFT_SHOULDER, idx::LEFT_HIP), (idx::RIGHT_SHOULDER, idx::RIGHT_HIP)] {
+            let (ls, lh) = (p.landmarks[s], p.landmarks[h]);
+            p.landmarks[s].x += (ls.x - lh.x) * k;
+            p.landmarks[s].y += (ls.y - lh.y) * k;
+            if let (true, Some(w)) = (in_world, p.world.as_mut()) {
+                let (ws, wh) = (w[s], w[h]);
+                w[s].x += (ws.x - wh.x) * k;
+                w[s].y += (ws.y - wh.y) * k;
+                w[s].z += (ws.z - wh.z) * k;
+            }
+        }
+    }
+}
+
 #[test]
 fn feet_carried_away_through_the_rise_are_a_look_alike_and_count_nothing() {
     use thrustline_core::{LookAlikeReason, Warning};
@@ -1996,14 +2029,7 @@ fn feet_carried_away_through_the_rise_are_a_look_alike_and_count_nothing() {
     // `shins` shin lengths (230 px) as the hip opens fully; the count (150°) comes about
     // halfway.
     for (shins, counted) in [(2.0, false), (0.4, true)] {
-        let progress = progress_per_frame();
-        let slide = |p: &mut PoseObservation| {
-            let u = progress();
-            for i in [idx::LEFT_KNEE, idx::RIGHT_KNEE].into_iter().chain(FEET) {
-                p.landmarks[i].x += (u * shins * 230.0 / f64::from(G.width)) as f32;
-            }
-        };
-        let s = run_frames(&movement_with(4, 30.0, SIDE, |u| body_at(u, Inject::Clean), slide));
+        let s = run_frames(&movement_with(4, 30.0, SIDE, |u| body_at(u, Inject::Clean), feet_sliding(shins)));
         if counted {
             assert_eq!(s.reps.len(), 4, "{shins} shins: {:?}", s.look_alike_reasons);
         } else {
@@ -2051,28 +2077,18 @@ fn a_camera_held_by_hand_moves_feet_and_shoulders_together_and_every_rep_counts(
     }
     // Swayed up and down, the feet carried away two shin lengths still leave the floor ... (a
     // camera that pans with the working leg can hide it: `Feet::travel_since`)
-    let progress = progress_per_frame();
-    let sway = swaying(0.0, 0.0);
+    let (slide, sway) = (feet_sliding(2.0), swaying(0.0, 0.0));
     let carried = move |p: &mut PoseObservation| {
-        let u = progress();
-        for i in [idx::LEFT_KNEE, idx::RIGHT_KNEE].into_iter().chain(FEET) {
-            p.landmarks[i].x += (u * 2.0 * 230.0 / f64::from(G.width)) as f32;
-        }
+        slide(p);
         sway(p);
     };
     let s = run_frames(&movement_with(4, 30.0, SIDE, |u| body_at(u, Inject::Clean), carried));
     assert!(s.reps.is_empty(), "feet carried: {} reps {:?}", s.reps.len(), s.warnings);
     assert_eq!(s.look_alike_reasons.first(), Some(&LookAlikeReason::FeetOffFloor));
     // ... and shoulders that slide a torso length from the hips at the top still left their support.
-    let progress = progress_per_frame();
-    let sway = swaying(0.0, 0.0);
+    let (drift, sway) = (shoulders_drifting(1.0, false), swaying(0.0, 0.0));
     let sliding = move |p: &mut PoseObservation| {
-        let k = progress() as f32;
-        for (sh, h) in [(idx::LEFT_SHOULDER, idx::LEFT_HIP), (idx::RIGHT_SHOULDER, idx::RIGHT_HIP)] {
-            let (ls, lh) = (p.landmarks[sh], p.landmarks[h]);
-            p.landmarks[sh].x += (ls.x - lh.x) * k;
-            p.landmarks[sh].y += (ls.y - lh.y) * k;
-        }
+        drift(p);
         sway(p);
     };
     let s = run_frames(&movement_with(4, 30.0, SIDE, |u| body_at(u, Inject::Clean), sliding));
@@ -2099,33 +2115,14 @@ fn shoulders_that_drift_only_in_the_picture_have_not_left_their_support() {
     // Seen far off the side, the body's depth errors move the shoulders in the picture: the
     // views study's counted reps refused for "the upper back left its support" alone had moved
     // them 0.31-0.52 torso lengths against the ankles in the world landmarks, a pullover's
-    // lying back 1.3. Here the shoulders drift away from the hips along the torso's line, by
-    // `stretch` torso lengths at the top of each rise (about half of it at the count), in the
-    // picture only or in the world landmarks too; the hip angle is unchanged.
-    let drifting = |stretch: f64, in_world: bool| {
-        let progress = progress_per_frame();
-        move |p: &mut PoseObservation| {
-            let k = (stretch * progress()) as f32;
-            for (s, h) in [(idx::LEFT_SHOULDER, idx::LEFT_HIP), (idx::RIGHT_SHOULDER, idx::RIGHT_HIP)] {
-                let (ls, lh) = (p.landmarks[s], p.landmarks[h]);
-                p.landmarks[s].x += (ls.x - lh.x) * k;
-                p.landmarks[s].y += (ls.y - lh.y) * k;
-                if let (true, Some(w)) = (in_world, p.world.as_mut()) {
-                    let (ws, wh) = (w[s], w[h]);
-                    w[s].x += (ws.x - wh.x) * k;
-                    w[s].y += (ws.y - wh.y) * k;
-                    w[s].z += (ws.z - wh.z) * k;
-                }
-            }
-        }
-    };
+    // lying back 1.3. Here the shoulders drift away from the hips (`shoulders_drifting`).
     let bridge = |u| body_at(u, Inject::Clean);
     // The world landmarks keep the shoulders where they were: every rep counts.
-    let s = run_frames(&movement_with(4, 30.0, turned(20.0), bridge, drifting(1.0, false)));
+    let s = run_frames(&movement_with(4, 30.0, turned(20.0), bridge, shoulders_drifting(1.0, false)));
     assert_eq!(s.reps.len(), 4, "picture only: {:?} {:?}", s.warnings, s.look_alike_reasons);
     // Without them the picture decides; and shoulders that travel in the world too left.
     for (view, stretch, in_world) in [(SIDE, 1.0, false), (turned(20.0), 2.0, true)] {
-        let s = run_frames(&movement_with(4, 30.0, view, bridge, drifting(stretch, in_world)));
+        let s = run_frames(&movement_with(4, 30.0, view, bridge, shoulders_drifting(stretch, in_world)));
         assert!(s.reps.is_empty(), "{view:?} {stretch}: {} reps", s.reps.len());
         assert!(s.warnings.contains(&Warning::NotAHipThrust), "{view:?}: {:?}", s.warnings);
         assert!(

@@ -713,15 +713,14 @@ impl RecentTravel {
 
 /// A planted foot's ankle is under this many shin lengths from where it was planted by the
 /// top of a rise, in the picture or against the shoulders ([`RecentTravel`],
-/// [`Feet::travel_since`]; read only
-/// where ankle and knee are seen at the faults' 0.85: below that an ankle behind the plate
-/// wanders). Counted reps of the shared clips through our pose stage: 0.00–0.14, and 0.00–0.54
-/// on copies shrunk to half size, dimmed under noise, resampled to 20 fps, compressed at CRF 38
-/// (the 0.54: the barbell clip, compressed) or swayed as by a hand (`benches/degraded.sh`
-/// handheld and shaky: 0.36 at most). A leg
-/// that extends while the hips stay down (a dead bug) has its ankle 1.0–1.5 shin lengths from
-/// its tabletop place (vertical thigh, level shin) by the time the hip has opened to the count
-/// (the leg straight, under 15° up): the limit sits between the two.
+/// [`Feet::travel_since`]; read only where ankle and knee are seen at the faults' 0.85: below
+/// that an ankle behind the plate wanders). Counted reps of the shared clips through our pose
+/// stage: 0.00–0.14, and 0.00–0.54 on copies shrunk to half size, dimmed under noise, resampled
+/// to 20 fps, compressed at CRF 38 (the 0.54: the barbell clip, compressed) or swayed as by a
+/// hand (`benches/degraded.sh` handheld and shaky: 0.36 at most). A leg that extends while the
+/// hips stay down (a dead bug) has its ankle 1.0–1.5 shin lengths from its tabletop place
+/// (vertical thigh, level shin) by the time the hip has opened to the count (the leg straight,
+/// under 15° up): the limit sits between the two.
 const FOOT_TRAVEL_MAX: f32 = 0.7;
 
 /// A planted hand's wrist travels less than this share of the hips' travel over a rise (both
