@@ -551,14 +551,13 @@ pub fn edge_room(lm: &[Landmark], foot: &SideIdx, width: f32, height: f32, which
     if !length.is_finite() || length < 1.0 {
         return None;
     }
-    let room = which
-        .iter()
-        .map(|&i| {
-            let p = raw(i);
-            p.x.min(width - p.x).min(p.y).min(height - p.y)
-        })
-        .fold(f32::INFINITY, f32::min);
+    let room = which.iter().map(|&i| room_in_frame(raw(i), width, height)).fold(f32::INFINITY, f32::min);
     room.is_finite().then_some(room / length)
+}
+
+/// The room between a point and the nearest edge of a `width` × `height` picture (pixels).
+fn room_in_frame(p: P, width: f32, height: f32) -> f32 {
+    p.x.min(width - p.x).min(p.y).min(height - p.y)
 }
 
 /// Landmarks at least this visible still place a hidden hip for counting (BlazePose infers an
@@ -1155,10 +1154,7 @@ pub fn measure_in_view(
     let sagittal = sagittal_view(view, spread, t);
     let plane = |m: Option<Metric>| m.map(|m| m.in_view(sagittal.map_or(1.0, |q| q.value)));
     let across = view.map_or(1.0, |v| v.obliquity_deg.to_radians().sin());
-    let nose_room = {
-        let n = px(&lm[idx::NOSE], seen);
-        n.x.min(seen.w - n.x).min(n.y).min(seen.h - n.y) / torso_len
-    };
+    let nose_room = room_in_frame(px(&lm[idx::NOSE], seen), seen.w, seen.h) / torso_len;
     let m = FrameMetrics {
         side,
         working_leg,

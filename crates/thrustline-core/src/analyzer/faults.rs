@@ -36,7 +36,14 @@ impl Analyzer {
                 self.rep.hidden_frames += 1;
             }
             if let (Some(now), Some(start)) = (self.frame_feet, self.rep.start_feet) {
-                let moved = now.travel_since(&start, self.cfg.fault_min_visibility);
+                let min_vis = self.cfg.fault_min_visibility;
+                let shoulders = match (self.frame_torso, self.rep.start_torso) {
+                    (Some(t), Some(t0)) if t.shoulder_vis.min(t0.shoulder_vis) >= min_vis => {
+                        Some((t.shoulders, t0.shoulders))
+                    }
+                    _ => None,
+                };
+                let moved = now.travel_since(&start, shoulders, min_vis);
                 for (recent, m) in self.rep.feet_travel.iter_mut().zip(moved) {
                     recent.push(m);
                 }

@@ -460,6 +460,9 @@ struct Torso {
     /// body, which a camera held by hand moves with the shoulders.
     ankles: [[f32; 2]; 2],
     ankle_vis: [f32; 2],
+    /// The better-seen shoulder's visibility: the supported end of the body, which a camera
+    /// held by hand moves with the feet.
+    shoulder_vis: f32,
     /// The body's size in the picture, torso lengths as the view least shortens them: the
     /// torso's own length, or the shoulders' breadth over [`SHOULDER_BREADTH_PER_TORSO`] where
     /// a view along the body (from the head or the feet) shortens the torso.
@@ -493,6 +496,7 @@ impl Torso {
         let wrist_vis = [lm[idx::LEFT_WRIST].visibility, lm[idx::RIGHT_WRIST].visibility];
         let ankles = [px(idx::LEFT_ANKLE), px(idx::RIGHT_ANKLE)];
         let ankle_vis = [lm[idx::LEFT_ANKLE].visibility, lm[idx::RIGHT_ANKLE].visibility];
+        let shoulder_vis = lm[idx::LEFT_SHOULDER].visibility.max(lm[idx::RIGHT_SHOULDER].visibility);
         let (ls, rs) = (px(idx::LEFT_SHOULDER), px(idx::RIGHT_SHOULDER));
         let scale = len.max((ls[0] - rs[0]).hypot(ls[1] - rs[1]) / SHOULDER_BREADTH_PER_TORSO);
         (len.is_finite() && len > 0.0).then_some(Self {
@@ -506,6 +510,7 @@ impl Torso {
             wrist_vis,
             ankles,
             ankle_vis,
+            shoulder_vis,
             scale,
         })
     }
@@ -615,10 +620,6 @@ struct Feet {
     ankles: [[f32; 2]; 2],
     shins: [f32; 2],
     vis: [f32; 2],
-    /// The shoulders' midpoint (pixels) and the better-seen shoulder's visibility: the
-    /// supported end of the body, which a camera held by hand moves with the feet.
-    shoulders: [f32; 2],
-    shoulder_vis: f32,
 }
 
 impl Feet {
@@ -630,35 +631,25 @@ impl Feet {
             (at(s.ankle), dist(at(s.knee), at(s.ankle)), lm[s.ankle].visibility.min(lm[s.knee].visibility))
         };
         let (l, r) = (side(&LEFT), side(&RIGHT));
-        let (ls, rs) = (at(LEFT.shoulder), at(RIGHT.shoulder));
-        Self {
-            ankles: [l.0, r.0],
-            shins: [l.1, r.1],
-            vis: [l.2, r.2],
-            shoulders: [(ls[0] + rs[0]) / 2.0, (ls[1] + rs[1]) / 2.0],
-            shoulder_vis: lm[LEFT.shoulder].visibility.max(lm[RIGHT.shoulder].visibility),
-        }
+        Self { ankles: [l.0, r.0], shins: [l.1, r.1], vis: [l.2, r.2] }
     }
 
     /// Each ankle's distance from where it was at `start`, in that shin's lengths then (NaN
-    /// when either end is not seen): in the picture, or against the shoulders where they are
-    /// seen at both ends and that is less. A lifter's feet and shoulders both stay put, so a
+    /// when either end is not seen): in the picture, or against the shoulders' midpoint (`now`
+    /// and at `start`, given where seen at both ends) where that is less. A lifter's feet and shoulders both stay put, so a
     /// camera held by hand, which carries both across the picture, moves neither against the
     /// other, while a leg carried away moves against both. Not against the shoulders alone:
     /// their picture moves with the torso's pivot and, from a raised or turned camera, with the
     /// depth guess (the views study then lost real reps to "the feet left the floor" from three
     /// more cameras). A camera panning with a working leg can hide it.
-    fn travel_since(&self, start: &Feet, min_vis: f32) -> [f32; 2] {
-        let shoulders_seen = self.shoulder_vis.min(start.shoulder_vis) >= min_vis;
+    fn travel_since(&self, start: &Feet, shoulders: Option<([f32; 2], [f32; 2])>, min_vis: f32) -> [f32; 2] {
         [0, 1].map(|i| {
             let seen = self.vis[i] >= min_vis && start.vis[i] >= min_vis && start.shins[i] > 1.0;
             if seen {
                 let in_picture = dist(self.ankles[i], start.ankles[i]);
-                let against = if shoulders_seen {
-                    travel_against(self.ankles[i], self.shoulders, start.ankles[i], start.shoulders)
-                } else {
-                    f32::INFINITY
-                };
+                let against = shoulders.map_or(f32::INFINITY, |(now, then)| {
+                    travel_against(self.ankles[i], now, start.ankles[i], then)
+                });
                 in_picture.min(against) / start.shins[i]
             } else {
                 f32::NAN
