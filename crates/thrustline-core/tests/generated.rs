@@ -402,7 +402,17 @@ fn generate_view(
                 let u = a + (b - a) * ease;
                 let body = body_at(u, inj);
                 let mut jitter = || ((rnd() * 2.0 - 1.0) as f32) * noise;
-                pose = Some(observe(&body, view, &mut jitter));
+                let mut p = observe(&body, view, &mut jitter);
+                // A placement moves the feet, not the lifter: the body is shifted so its knees sit
+                // where a clean placement's do (`observe` plants the ankle). Changed between two
+                // reps, the feet move; the torso jumping between two frames would be a cut.
+                let knee = |inj| observe(&body_at(0.0, inj), view, &mut || 0.0).landmarks[idx::LEFT_KNEE];
+                let (clean, here) = (knee(Inject::Clean), knee(inj));
+                for l in p.landmarks.iter_mut() {
+                    l.x += clean.x - here.x;
+                    l.y += clean.y - here.y;
+                }
+                pose = Some(p);
                 break;
             }
             acc += d;
