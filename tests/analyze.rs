@@ -96,6 +96,18 @@ fn shared_clips_reps_faults_and_outputs() {
         let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
         assert_eq!(html.matches(r#"<tr class="rep "#).count(), reps.len(), "{clip} report rows");
         assert!(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"));
+        // The hip chart is a curve or a sentence saying why there is none, never bare axes.
+        assert!(!html.contains(r#"<path d="""#), "{clip}: a hip chart with no curve");
+        // A rep's bottom pause fits between the last rep's end and its own start.
+        for w in reps.windows(2) {
+            let gap = w[1]["start_s"].as_f64().unwrap() - w[0]["end_s"].as_f64().unwrap();
+            let pause = w[1]["metrics"]["tempo"]["bottom_pause_s"].as_f64().unwrap();
+            assert!(
+                pause <= gap + 1e-6,
+                "{clip} rep {}: bottom pause {pause} s in a {gap} s gap",
+                w[1]["index"]
+            );
+        }
         // The camera's view as LABELS.json gives it: side views are judged whole; a view
         // that hides the side angles says so on every rep, in the report and the CSV.
         let view = label["view"].as_str().unwrap();

@@ -281,6 +281,9 @@ pub struct Tempo {
     /// `None`, the whole lowering unseen).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eccentric_at_least_s: Option<f64>,
+    /// Time at the bottom before the rise: from the hips settling there (the last lowering's
+    /// end, or the set's start) to the rise's start, the gap between a rep's `end_s` and the
+    /// next one's `start_s`.
     pub bottom_pause_s: f64,
 }
 

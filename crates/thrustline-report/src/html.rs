@@ -214,9 +214,9 @@ fn velocity_section(o: &mut String, s: &Session) {
             );
         }
     }
-    // The up time in the table runs on the hip angle (bottom to lockout), the speed on the hips'
+    // The up time in the table runs on the hip angle (bottom to top), the speed on the hips'
     // path: a coach had read "0.59 m/s · 25 cm" beside "1.6 s up" as impossible.
-    o.push_str("</svg><p>Bars: the hips' mean speed (m/s) per rep, over the middle 80 % of their rise (the table's up time runs on the hip angle, from the bottom to lockout, and can be longer); red ticks: peak.");
+    o.push_str("</svg><p>Bars: the hips' mean speed (m/s) per rep, over the middle 80 % of their rise (the table's up time runs on the hip angle, from the bottom to the top, and can be longer); red ticks: peak.");
     // Left out of their set's comparison: seen from another angle, or before the video cut away.
     let uncompared = |why: NotCompared| -> Vec<u32> {
         reps.iter()
@@ -411,7 +411,16 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     } else {
         "Hip extension over time"
     };
-    let _ = write!(o, r#"<section id="plot"><h2>{title}</h2>{}</section>"#, plot(s, series, unsigned));
+    if series.iter().any(|p| p.1.is_some()) {
+        let _ = write!(o, r#"<section id="plot"><h2>{title}</h2>{}</section>"#, plot(s, series, unsigned));
+    } else {
+        // Axes with no curve read as a broken chart (a donkey kick's hips bend the other way on
+        // every frame, an angle no bridge makes, so none is read).
+        let _ = write!(
+            o,
+            r#"<section id="plot"><h2>{title}</h2><p class="view">No hip angle was read on any frame: no lifter was seen in a bridge's or a hip thrust's shape, so there is no curve to draw.</p></section>"#
+        );
+    }
     // Cues.
     let mut by_fault: Vec<(FaultId, Severity, &str, Vec<u32>)> = Vec::new();
     for r in &s.reps {
@@ -493,7 +502,13 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     if s.reps.is_empty() {
         o.push_str("<p>No rep counted.</p>");
     } else {
-        o.push_str(r#"<table><thead><tr><th>Rep</th><th>Set</th><th title="when the hips reached lockout">Lockout at</th><th>Peak hip</th><th>Range</th><th>Knee, shin at top</th><th>Up / hold / down (s)</th><th title="the hips' mean speed over the middle 80 % of their rise, and how far they rose">Hip velocity · rise</th><th>Faults</th></tr></thead><tbody>"#);
+        // A rep counts as the hips cross into the lockout zone; its up time runs on to the top
+        // (a reader had taken "Lockout at 0:00.3" beside "0.5 s up" from 0:00.2 as impossible).
+        let _ = write!(
+            o,
+            r#"<table><thead><tr><th>Rep</th><th>Set</th><th title="when the hips crossed into the lockout zone and the rep counted (the top, where the up time ends, can come later)">Counted at</th><th>Peak hip</th><th>Range</th><th>Knee, shin at top</th><th title="up: from the bottom to the top (the hips within {:.0} deg of the rep's peak); hold: at the top; down: from the top back to the bottom">Up / hold / down (s)</th><th title="the hips' mean speed over the middle 80 % of their rise, and how far they rose">Hip velocity · rise</th><th>Faults</th></tr></thead><tbody>"#,
+            s.thresholds.top_band_deg
+        );
     }
     for r in &s.reps {
         let m = &r.metrics;

@@ -425,7 +425,7 @@ impl Analyzer {
                 top_hold_s: hold,
                 eccentric_s: None,
                 eccentric_at_least_s: None,
-                bottom_pause_s: (self.rep.start_t - self.rep.bottom_enter_t).max(0.0),
+                bottom_pause_s: (self.rep.start_t - self.rep.settled_t).max(0.0),
             };
         }
         for (id, j) in verdicts.into_iter().take(nv) {

@@ -184,6 +184,9 @@ impl RiseStart {
 #[derive(Debug)]
 struct RepTracker {
     bottom_enter_t: f64,
+    /// When the hips settled at the bottom before this rise (the last lowering's end): the
+    /// bottom pause runs from here, not from crossing into the bottom zone mid-lowering.
+    settled_t: f64,
     start_t: f64,
     bottom_angle: f32,
     peak: f32,
@@ -231,6 +234,7 @@ impl RepTracker {
     fn new() -> Self {
         Self {
             bottom_enter_t: 0.0,
+            settled_t: 0.0,
             start_t: 0.0,
             bottom_angle: 0.0,
             peak: 0.0,
@@ -261,8 +265,9 @@ impl RepTracker {
         }
     }
 
-    fn begin(&mut self, bottom_enter_t: f64, start_t: f64, bottom_angle: f32) {
+    fn begin(&mut self, bottom_enter_t: f64, settled_t: f64, start_t: f64, bottom_angle: f32) {
         self.bottom_enter_t = bottom_enter_t;
+        self.settled_t = settled_t;
         self.start_t = start_t;
         self.bottom_angle = bottom_angle;
         self.peak = bottom_angle;

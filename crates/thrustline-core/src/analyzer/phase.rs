@@ -91,7 +91,12 @@ impl Analyzer {
                 }
                 if a > self.bottom_min + c.ascent_start_delta_deg {
                     self.judge_lowering(ev);
-                    self.rep.begin(self.bottom_enter_t, self.bottom_min_t, self.bottom_min);
+                    self.rep.begin(
+                        self.bottom_enter_t,
+                        self.bottom_settle_t,
+                        self.bottom_min_t,
+                        self.bottom_min,
+                    );
                     self.rep.side = m.side;
                     let here = RiseStart {
                         angle: self.bottom_min,
