@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use base64::Engine;
 use thrustline_core::session::NotCompared;
-use thrustline_core::{CameraView, FaultId, Lowering, NotJudgedReason, Severity, Warning};
+use thrustline_core::{CameraView, FaultId, Lowering, NotJudgedReason, Severity, Verdict, Warning};
 
 use crate::session::Session;
 
@@ -473,8 +473,28 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
                 thrustline_core::session::reps_text(reps as u64)
             );
         } else {
-            // "No fault seen" alone read as a clean set where eight of nine checks were not made.
-            o.push_str("<p>No fault seen, but the form was not judged on any rep: the camera's angle or something in front of the hips hid it (the notes above and the table below say which checks and why).</p>");
+            // "No fault seen" alone read as a clean set where eight of nine checks were not made;
+            // and "the form was not judged" as if nothing was, beside uneven hips judged clear.
+            let mut made: Vec<&str> = Vec::new();
+            for j in s.reps.iter().flat_map(|r| &r.judgements) {
+                if j.verdict == Verdict::Clear && !made.contains(&j.id.label()) {
+                    made.push(j.id.label());
+                }
+            }
+            let made = if made.is_empty() {
+                String::new()
+            } else {
+                format!(" Checked, and clear: {}.", made.join(", "))
+            };
+            let notes = if s.warnings.is_empty() {
+                "the table below says"
+            } else {
+                "the notes above and the table below say"
+            };
+            let _ = write!(
+                o,
+                "<p>No fault seen, but the hip extension was not judged on any rep: the camera's angle or something in front of the hips hid it ({notes} which checks and why).{made}</p>"
+            );
         }
     } else {
         o.push_str("<ul>");
