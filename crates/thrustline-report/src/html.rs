@@ -243,13 +243,21 @@ fn velocity_section(o: &mut String, s: &Session) {
         );
     }
     for set in s.sets.iter().filter(|x| x.velocity_loss_pct.is_some()) {
+        // The loss runs over the compared reps: "its last rep was its fastest" had stood beside
+        // a pale last bar, the set's slowest.
+        let pale_in_set = s
+            .reps
+            .iter()
+            .any(|r| r.set == set.index && thrustline_core::session::not_compared(r, &s.reps).is_some());
+        let (last_rep, last) =
+            if pale_in_set { ("last compared rep", "last compared rep") } else { ("last rep", "last") };
         match set.velocity_loss_pct.unwrap_or(0.0) {
             // "0 % slower" read as a measurement of nothing.
             l if l < 0.5 => {
-                let _ = write!(o, " Set {}: its last rep was its fastest", set.index);
+                let _ = write!(o, " Set {}: its {last_rep} was its fastest", set.index);
             }
             l => {
-                let _ = write!(o, " Set {}: {l:.0} % slower from its fastest rep to its last", set.index);
+                let _ = write!(o, " Set {}: {l:.0} % slower from its fastest rep to its {last}", set.index);
             }
         }
         match set.reps_in_reserve {
@@ -457,7 +465,13 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         };
         let _ = write!(o, "<p>No rep was counted, so no form was judged{why}.</p>");
     } else if by_fault.is_empty() && unjudged == 0 {
-        o.push_str("<p>No faults: every counted rep met the checks.</p>");
+        // From the side the hips' level is not judged: "met the checks" must not claim it.
+        let hips_unseen = s.reps.iter().any(|r| {
+            r.not_judged().any(|(id, why)| id == FaultId::HipsUneven && why == NotJudgedReason::View)
+        });
+        let allows =
+            if hips_unseen { " this camera allows (uneven hips need the camera at your feet)" } else { "" };
+        let _ = write!(o, "<p>No faults: every counted rep met the checks{allows}.</p>");
     } else if by_fault.is_empty() {
         // Uneven hips are judged only from the feet: on a side view every row says so, and
         // "1 of 5 reps" beside five such rows read as a miscount.
