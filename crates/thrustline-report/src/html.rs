@@ -375,23 +375,31 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     );
     // Over the reps whose hips were seen: a lockout read past a plate or off the side is the
     // landmarks' estimate, and the table marks it so; with no rep seen, the estimate, marked.
-    let seen_lockout = mean(&|r| r.form_seen().then_some(f64::from(r.metrics.lockout_hip_angle)));
+    // Whole degrees, as the table gives each rep's ("≈162.9 deg" claimed a precision an
+    // estimate does not have).
+    let mean_deg = |f: &dyn Fn(&thrustline_core::Rep) -> Option<f64>| -> String {
+        mean_of(f).map_or("–".into(), |m| format!("{m:.0}"))
+    };
+    let seen_lockout = mean_deg(&|r| r.form_seen().then_some(f64::from(r.metrics.lockout_hip_angle)));
     let unseen = s.reps.iter().filter(|r| !r.form_seen()).count();
     let (lockout, lockout_note) = match unseen {
         0 if seen_lockout == "–" => (seen_lockout, String::new()),
         0 => (format!("{seen_lockout} deg"), String::new()),
         n if n == reps => (
-            format!("≈{} deg", mean(&|r| Some(f64::from(r.metrics.lockout_hip_angle)))),
+            format!("≈{} deg", mean_deg(&|r| Some(f64::from(r.metrics.lockout_hip_angle)))),
             ": an estimate, no rep's hips judged (see the table)".to_string(),
         ),
         n => (format!("{seen_lockout} deg"), format!(", over the {} of {reps} reps judged", reps - n)),
     };
+    // Sets with a counted rep: a set of look-alikes alone is no set trained ("0 reps, 1 sets").
+    let (partials, sets) = (s.partial_reps.len(), s.sets.iter().filter(|x| x.reps > 0).count());
+    let plural = |n: usize, one: &'static str, many: &'static str| if n == 1 { one } else { many };
     let _ = write!(
         o,
-        r#"<section id="summary"><h2>Summary</h2><div class="cards"><div class="card"><b id="rep-count">{reps}</b><span>reps counted</span></div><div class="card"><b>{}</b><span>partial reps</span></div><div class="card"><b>{}</b><span>sets</span></div><div class="card"><b>{ratio}</b><span>{ratio_caption}</span></div><div class="card"><b>{tempo}</b><span>mean up / hold / down</span></div><div class="card"><b>{lockout}</b><span>mean lockout hip angle (lockout zone {:.0}–{:.0}){lockout_note}</span></div></div>"#,
-        s.partial_reps.len(),
-        // Sets with a counted rep: a set of look-alikes alone is no set trained ("0 reps, 1 sets").
-        s.sets.iter().filter(|x| x.reps > 0).count(),
+        r#"<section id="summary"><h2>Summary</h2><div class="cards"><div class="card"><b id="rep-count">{reps}</b><span>{} counted</span></div><div class="card"><b>{partials}</b><span>{}</span></div><div class="card"><b>{sets}</b><span>{}</span></div><div class="card"><b>{ratio}</b><span>{ratio_caption}</span></div><div class="card"><b>{tempo}</b><span>mean up / hold / down</span></div><div class="card"><b>{lockout}</b><span>mean lockout hip angle (lockout zone {:.0}–{:.0} deg){lockout_note}</span></div></div>"#,
+        plural(reps, "rep", "reps"),
+        plural(partials, "partial rep", "partial reps"),
+        plural(sets, "set", "sets"),
         // The zone the chart draws: the landmarks place a full lockout at 160–175°, and a coach
         // had read "163 deg" beside "100 % clean" as a missed lockout.
         s.thresholds.lockout_zone().0,
