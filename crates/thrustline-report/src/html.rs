@@ -148,6 +148,20 @@ fn plot(s: &Session, series: &[(f64, Option<f32>)], unsigned: bool) -> String {
         }
     }
     o.push_str("</svg>");
+    // The marks named, so a reader need not hover to learn what a red triangle is.
+    let mut marks = Vec::new();
+    if !s.reps.is_empty() {
+        marks.push("green dashed lines: when each rep counted (numbered)");
+    }
+    if !unsigned {
+        marks.push("shaded: the lockout zone");
+    }
+    if s.reps.iter().any(|r| !r.faults.is_empty()) {
+        marks.push("red triangles: a fault on that rep (hover for which)");
+    }
+    if !marks.is_empty() {
+        let _ = write!(o, r#"<p class="legend">{}.</p>"#, capitalized(&marks.join("; ")));
+    }
     o
 }
 
@@ -284,7 +298,7 @@ fn velocity_section(o: &mut String, s: &Session) {
         Some(thrustline_core::VelocityScale::LifterHeight { .. }) => {
             " Scaled to the lifter's height.</p></section>"
         }
-        _ => " In BlazePose's own metric scale (give your height with --height to scale them to you).</p></section>",
+        _ => " In the pose model's own scale (give your height with --height to scale them to you).</p></section>",
     });
 }
 
@@ -667,6 +681,12 @@ pub fn camera_line(view: Option<CameraView>, yaw_deg: Option<f32>, pitch_deg: Op
         None => String::new(),
     };
     view.map(|v| format!("{}{yaw}{pitch}", v.label()))
+}
+
+/// `text` with its first letter in capitals.
+fn capitalized(text: &str) -> String {
+    let mut c = text.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
 #[cfg(test)]
