@@ -488,18 +488,14 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         let _ = write!(o, "<p>No rep was counted, so no form was judged{why}.</p>");
     } else if by_fault.is_empty() && unjudged == 0 {
         // From the side the hips' level is not judged: "met the checks" must not claim it.
-        let hips_unseen = s.reps.iter().any(|r| {
-            r.not_judged().any(|(id, why)| id == FaultId::HipsUneven && why == NotJudgedReason::View)
-        });
+        let hips_unseen = s.reps.iter().any(hips_level_unseen);
         let allows =
             if hips_unseen { " this camera allows (uneven hips need the camera at your feet)" } else { "" };
         let _ = write!(o, "<p>No faults: every counted rep met the checks{allows}.</p>");
     } else if by_fault.is_empty() {
         // Uneven hips are judged only from the feet: on a side view every row says so, and
         // "1 of 5 reps" beside five such rows read as a miscount.
-        let hips_everywhere = s.reps.iter().all(|r| {
-            r.not_judged().any(|(id, why)| id == FaultId::HipsUneven && why == NotJudgedReason::View)
-        });
+        let hips_everywhere = s.reps.iter().all(hips_level_unseen);
         let hips =
             if hips_everywhere { "Uneven hips need the camera at your feet, and other" } else { "Some" };
         if s.reps.iter().any(|r| r.form_seen()) {
@@ -681,6 +677,11 @@ pub fn camera_line(view: Option<CameraView>, yaw_deg: Option<f32>, pitch_deg: Op
         None => String::new(),
     };
     view.map(|v| format!("{}{yaw}{pitch}", v.label()))
+}
+
+/// The hips' level was not judged on `r` for the camera's angle (it needs the feet's view).
+fn hips_level_unseen(r: &thrustline_core::Rep) -> bool {
+    r.not_judged().any(|(id, why)| id == FaultId::HipsUneven && why == NotJudgedReason::View)
 }
 
 /// `text` with its first letter in capitals.
