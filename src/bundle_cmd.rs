@@ -58,7 +58,11 @@ pub fn comment(a: &CommentArgs) -> Result<()> {
         if n == 0 {
             println!("nothing new in {}: every comment was already in the session", file.display());
         } else {
-            println!("{n} comment(s) imported from {}; report.html rebuilt", file.display());
+            println!(
+                "{n} {} imported from {}; report.html rebuilt",
+                if n == 1 { "comment" } else { "comments" },
+                file.display()
+            );
         }
         return Ok(());
     }
@@ -80,10 +84,13 @@ pub struct ShareArgs {
     /// Longest side of the embedded video in pixels (0: the video's own size).
     #[arg(long, default_value_t = thrustline_engine::share::DEFAULT_VIDEO_SIDE, value_parser = crate::args::parse_video_size)]
     pub video_size: u32,
+    /// Replace an existing file at OUTPUT that is not a review page.
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn share(a: &ShareArgs) -> Result<()> {
-    let s = thrustline_engine::share::write(&a.session, a.output.as_deref(), a.video_size)?;
+    let s = thrustline_engine::share::write(&a.session, a.output.as_deref(), a.video_size, a.force)?;
     println!(
         "{} ({:.1} MB, video {:.1} MB{}): open it in any browser; the coach's \"Send feedback\" file goes back with `thrustline comment {} --import FILE`",
         s.path.display(),

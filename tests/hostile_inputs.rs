@@ -478,6 +478,33 @@ fn a_typo_overwrites_nothing_and_a_busy_folder_is_refused() {
         assert!(stderr(&o).contains(needle), "{}: {}", target.display(), stderr(&o));
         assert_eq!(std::fs::read(&target).ok(), before, "{} changed", target.display());
     }
+    // The coach's page the same way: `share -o` had written its page over the annotated video,
+    // session.json and the lifter's own video, exit status 0.
+    for (target, needle) in [
+        (dir.join("session.json"), "inside the session folder"),
+        (dir.join("keyframes").join("review.html"), "inside the session folder"),
+        (video.clone(), "is the session's video"),
+        (notes.clone(), "not a Thrustline review page"),
+        (d.clone(), "is a folder"),
+    ] {
+        let before = std::fs::read(&target).ok();
+        let o = common::thrustline(&["share", ds, "-o", target.to_str().unwrap(), "--video-size", "160"]);
+        one_line_refusal(&o, &target.display().to_string());
+        assert!(stderr(&o).contains(needle), "{}: {}", target.display(), stderr(&o));
+        assert_eq!(std::fs::read(&target).ok(), before, "{} changed", target.display());
+    }
+    // A page is replaced by a page (here or at the folder's own review.html); --force replaces
+    // another file.
+    let page = d.join("page.html");
+    for args in [&["-o", page.to_str().unwrap()][..], &["-o", page.to_str().unwrap()], &[], &[]] {
+        let o = common::thrustline(&[&["share", ds, "--video-size", "160"][..], args].concat());
+        assert!(o.status.success(), "share {args:?}: {}", stderr(&o));
+    }
+    let other = d.join("other.txt");
+    std::fs::write(&other, "mine").unwrap();
+    let o =
+        common::thrustline(&["share", ds, "-o", other.to_str().unwrap(), "--force", "--video-size", "160"]);
+    assert!(o.status.success(), "{}", stderr(&o));
     assert_ne!(std::fs::read(dir.join("session.json")).unwrap(), session_before, "the edit above holds");
     // A bundle is replaced by a bundle; --force replaces another file.
     let b = d.join("x.thrust");

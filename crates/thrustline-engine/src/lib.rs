@@ -47,6 +47,9 @@ pub enum EngineError {
     Pose(#[from] PoseError),
     #[error("cannot write {0}: {1}")]
     Io(String, std::io::Error),
+    /// A file the user gave to be read (a reply to import) that cannot be.
+    #[error("cannot read {0}: {1}")]
+    Read(String, std::io::Error),
     #[error("audio: {0}")]
     Audio(String),
     #[error("video: {0}")]

@@ -30,8 +30,10 @@ pub struct Shared {
 }
 
 /// Writes the review page for the session in `dir` to `out` (default `dir/review.html`).
-pub fn write(dir: &Path, out: Option<&Path>, video_side: u32) -> Result<Shared, EngineError> {
+pub fn write(dir: &Path, out: Option<&Path>, video_side: u32, force: bool) -> Result<Shared, EngineError> {
     let folder = SessionFolder::open(dir)?;
+    let path = out.map_or_else(|| dir.join(REVIEW_PAGE), Path::to_path_buf);
+    check_output(dir, &folder, &path, force)?;
     let (video, overlay) = match (folder.video(), folder.annotated()) {
         (Some(v), _) => (Some(v), true),
         (None, Some(a)) => (Some(a), false),
@@ -45,7 +47,6 @@ pub fn write(dir: &Path, out: Option<&Path>, video_side: u32) -> Result<Shared, 
     let report = html::render(&folder.session, &folder.series(), &kf);
     let page =
         share::render(&folder.session, &folder.frames, mp4.as_deref(), overlay && mp4.is_some(), &report);
-    let path = out.map_or_else(|| dir.join("review.html"), Path::to_path_buf);
     atomic::write(&path, page.as_bytes()).map_err(|e| EngineError::Io(path.display().to_string(), e))?;
     Ok(Shared {
         path,
@@ -53,6 +54,54 @@ pub fn write(dir: &Path, out: Option<&Path>, video_side: u32) -> Result<Shared, 
         video_bytes: mp4.map_or(0, |v| v.len() as u64),
         overlay: overlay && video.is_some(),
     })
+}
+
+/// The page's default name, in the session folder.
+const REVIEW_PAGE: &str = "review.html";
+/// A page this command wrote says so in its first bytes (its `<title>`).
+const PAGE_MARK: &[u8] = b"<title>Thrustline review</title>";
+/// How far into a file the mark is looked for.
+const PAGE_MARK_WITHIN: usize = 4096;
+
+/// Refuses an output that would write over what the user recorded: any file in the session
+/// folder but its review page, the session's video, a folder, or an existing file that is not
+/// a review page this command wrote (unless `force`). `-o` pointed at the annotated video or
+/// session.json had replaced it with the page, the session left unreadable.
+fn check_output(dir: &Path, folder: &SessionFolder, out: &Path, force: bool) -> Result<(), EngineError> {
+    let refuse = |why: &str| Err(EngineError::Refused(format!("{}: refused: {why}", out.display())));
+    if out.is_dir() {
+        return refuse("is a folder; give a file name ending in .html");
+    }
+    let canon = |p: &Path| std::fs::canonicalize(p).ok();
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let (parent, dir) = (canon(parent), canon(dir));
+    let in_folder = parent.as_ref().zip(dir.as_ref()).is_some_and(|(p, d)| p.starts_with(d));
+    let the_page = parent.is_some() && parent == dir && out.file_name() == Some(REVIEW_PAGE.as_ref());
+    if in_folder && !the_page {
+        return refuse("inside the session folder, whose files are the session's; leave -o out to write review.html there, or write the page somewhere else");
+    }
+    // The original the session names, even one that no longer matches: never written over.
+    let named = Path::new(&folder.session.input.file);
+    let videos = [named.is_absolute().then(|| named.to_path_buf()), folder.video(), folder.annotated()];
+    if let Some(o) = canon(out) {
+        if videos.iter().flatten().filter_map(|v| canon(v)).any(|v| v == o) {
+            return refuse("is the session's video; write the page somewhere else");
+        }
+    }
+    if out.exists() && !force && !is_review_page(out) {
+        return refuse(
+            "exists and is not a Thrustline review page; choose another name, or --force to replace it",
+        );
+    }
+    Ok(())
+}
+
+/// A page `thrustline share` wrote (its mark within the first bytes).
+fn is_review_page(p: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(PAGE_MARK_WITHIN);
+    std::fs::File::open(p).and_then(|f| f.take(PAGE_MARK_WITHIN as u64).read_to_end(&mut head)).is_ok()
+        && head.windows(PAGE_MARK.len()).any(|w| w == PAGE_MARK)
 }
 
 /// The video as H.264 MP4 bytes, its longest side at most `side` (even sizes), every frame.
@@ -89,14 +138,14 @@ pub fn transcode_to(video: &Path, side: u32, out: &Path, threads: usize) -> Resu
 pub fn import_feedback(dir: &Path, file: &Path) -> Result<usize, EngineError> {
     let mut folder = SessionFolder::open(dir)?;
     let name = file.display().to_string();
-    let meta = std::fs::metadata(file).map_err(|e| EngineError::Io(name.clone(), e))?;
+    let meta = std::fs::metadata(file).map_err(|e| EngineError::Read(name.clone(), e))?;
     if !meta.is_file() {
         return Err(EngineError::Refused(format!("{name}: not a reply file")));
     }
     if meta.len() > share::MAX_FEEDBACK_BYTES {
         return Err(EngineError::Refused(format!("{name}: {} bytes, more than a reply holds", meta.len())));
     }
-    let bytes = std::fs::read(file).map_err(|e| EngineError::Io(name.clone(), e))?;
+    let bytes = std::fs::read(file).map_err(|e| EngineError::Read(name.clone(), e))?;
     let comments = share::read_feedback(&bytes, &folder.session)
         .map_err(|e| EngineError::Refused(format!("{name}: {e}")))?;
     let mut added = 0;
