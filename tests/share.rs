@@ -120,7 +120,7 @@ fn a_coach_reviews_in_a_browser_and_the_reply_comes_back() {
     assert_eq!(r["storenote_when_refused"], true, "{r}");
     assert_eq!(r["download_name"], "glute_bridge_side_5reps.feedback.json");
     // The lifter takes it in: once.
-    for (round, want) in [(1, "1 comment(s) imported"), (2, "nothing new")] {
+    for (round, want) in [(1, "1 comment imported"), (2, "nothing new")] {
         let o = common::thrustline(&["comment", d.to_str().unwrap(), "--import", reply.to_str().unwrap()]);
         let out = String::from_utf8_lossy(&o.stdout);
         assert!(

@@ -109,6 +109,7 @@ fn progress_window_plots_a_generated_history() {
                 reps: 24,
                 partials: 0,
                 clean_reps: 18 + i,
+                judged_reps: Some(24),
                 mean_lockout_angle: Some(170.0 + f64::from(i)),
                 faults: vec![("no_top_squeeze".into(), 6 - i)],
                 best_mean_velocity_m_s: Some(1.2 - 0.01 * (60.0 + 2.5 * f64::from(i / 2))),

@@ -200,15 +200,23 @@ pub fn next_load(entries: &[Entry]) -> Option<LoadSuggestion> {
         })
         .collect();
     let all_clean = recent.iter().all(|e| e.reps > 0 && e.clean_reps == e.reps);
+    // A rep whose form the camera did not show is not clean, but not faulty either: telling
+    // the lifter to fix faults no check raised sends them after nothing.
+    let faulty = recent.iter().any(|e| e.clean_reps < e.judged());
     let hold = |reason: String| LoadSuggestion {
         current_kg: current,
         next_kg: (current, current),
         increase: false,
         reason,
     };
-    Some(if !all_clean {
+    Some(if faulty {
         hold(
             "not every rep was clean in the last two weeks at this load: fix the faults before adding weight"
+                .into(),
+        )
+    } else if !all_clean {
+        hold(
+            "no fault seen, but the camera did not show every rep's form in the last two weeks at this load: film from the side so that two clean weeks can be seen before adding weight"
                 .into(),
         )
     } else if recent.len() < MIN_CLEAN_SESSIONS {
@@ -264,6 +272,7 @@ mod tests {
             reps,
             partials: 0,
             clean_reps: clean,
+            judged_reps: None,
             mean_lockout_angle: None,
             faults: vec![],
             best_mean_velocity_m_s: None,
@@ -280,6 +289,24 @@ mod tests {
             d += gap;
         }
         v
+    }
+
+    #[test]
+    fn reps_the_camera_did_not_judge_hold_the_load_without_blaming_faults() {
+        // Two weeks at a load, every rep's form hidden (filmed from the feet): no fault seen.
+        let mut h = history(3.5, 15.0, 60.0, true);
+        for x in &mut h {
+            x.clean_reps = 0;
+            x.judged_reps = Some(0);
+        }
+        let s = next_load(&h).unwrap();
+        assert!(!s.increase, "{s:?}");
+        assert!(s.reason.contains("did not show") && !s.reason.contains("fix the faults"), "{s:?}");
+        assert_eq!(h[0].clean_ratio(), None);
+        // One rep judged and faulty among them: that is a fault to fix.
+        h[3].judged_reps = Some(1);
+        let s = next_load(&h).unwrap();
+        assert!(!s.increase && s.reason.contains("fix the faults"), "{s:?}");
     }
 
     #[test]

@@ -147,6 +147,7 @@ mod tests {
             reps: 8,
             partials: 0,
             clean_reps: 6,
+            judged_reps: None,
             mean_lockout_angle: Some(172.0),
             faults: vec![],
             best_mean_velocity_m_s: None,

@@ -43,6 +43,10 @@ pub struct Entry {
     pub reps: u32,
     pub partials: u32,
     pub clean_reps: u32,
+    /// Reps whose form the camera showed (`Rep::form_seen`); `None` in entries logged before
+    /// it was kept, read as every rep. A rep not judged is neither clean nor faulty.
+    #[serde(default)]
+    pub judged_reps: Option<u32>,
     pub mean_lockout_angle: Option<f64>,
     /// Fault id → number of reps it hit, sorted by id.
     pub faults: Vec<(String, u32)>,
@@ -57,8 +61,16 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// Clean reps over the reps judged; `None` when none was (an angle or a plate hid every
+    /// rep's form: "0 % clean" would read as every rep faulty).
     pub fn clean_ratio(&self) -> Option<f64> {
-        (self.reps > 0).then(|| f64::from(self.clean_reps) / f64::from(self.reps))
+        let judged = self.judged();
+        (judged > 0).then(|| f64::from(self.clean_reps) / f64::from(judged))
+    }
+
+    /// Reps whose form was judged.
+    pub fn judged(&self) -> u32 {
+        self.judged_reps.unwrap_or(self.reps).min(self.reps)
     }
 }
 
@@ -83,6 +95,7 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE sessions ADD COLUMN best_mean_velocity_m_s REAL;",
     "ALTER TABLE sessions ADD COLUMN workout TEXT;
      CREATE INDEX sessions_workout ON sessions(workout);",
+    "ALTER TABLE sessions ADD COLUMN judged_reps INTEGER;",
 ];
 
 /// The data directory: `THRUSTLINE_DATA`, else `$XDG_DATA_HOME/thrustline`, else
@@ -267,8 +280,9 @@ impl TrainingLog {
         }
         tx.execute(
             "INSERT INTO sessions (recorded_unix_s, source, variation, load_kg, sets, reps_per_set, reps, partials,
-                                   clean_reps, mean_lockout_angle, faults, best_mean_velocity_m_s, workout)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                   clean_reps, mean_lockout_angle, faults, best_mean_velocity_m_s, workout,
+                                   judged_reps)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 e.recorded_unix_s,
                 e.source,
@@ -282,7 +296,8 @@ impl TrainingLog {
                 e.mean_lockout_angle,
                 faults,
                 e.best_mean_velocity_m_s,
-                e.workout
+                e.workout,
+                e.judged_reps
             ],
         )
         .map_err(|s| LogError::Db { path: self.path.clone(), source: s })?;
@@ -297,7 +312,7 @@ impl TrainingLog {
             .conn
             .prepare(
                 "SELECT id, recorded_unix_s, source, variation, load_kg, sets, reps_per_set, reps, partials,
-                        clean_reps, mean_lockout_angle, faults, best_mean_velocity_m_s, workout
+                        clean_reps, mean_lockout_angle, faults, best_mean_velocity_m_s, workout, judged_reps
                  FROM sessions ORDER BY recorded_unix_s, id",
             )
             .map_err(|e| self.err(e))?;
@@ -320,6 +335,7 @@ impl TrainingLog {
                     faults: serde_json::from_str(&faults_json).unwrap_or_default(),
                     best_mean_velocity_m_s: r.get(12)?,
                     workout: r.get(13)?,
+                    judged_reps: r.get(14)?,
                 })
             })
             .map_err(|e| self.err(e))?;
@@ -399,6 +415,7 @@ pub fn entry_from(
         reps: summary_reps.len() as u32,
         partials: partials as u32,
         clean_reps: thrustline_core::session::clean_reps(summary_reps) as u32,
+        judged_reps: Some(summary_reps.iter().filter(|r| r.form_seen()).count() as u32),
         mean_lockout_angle: (!lockouts.is_empty())
             .then(|| lockouts.iter().sum::<f64>() / lockouts.len() as f64),
         faults: faults.into_iter().collect(),
@@ -480,6 +497,7 @@ mod tests {
             reps,
             partials: 0,
             clean_reps: clean,
+            judged_reps: None,
             mean_lockout_angle: Some(170.0),
             faults: vec![("no_top_squeeze".into(), reps - clean)],
             best_mean_velocity_m_s: None,

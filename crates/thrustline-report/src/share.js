@@ -88,7 +88,9 @@
     const tb = document.querySelector("#tl-reps tbody");
     for (const r of D.reps) {
       const tr = document.createElement("tr"); tr.dataset.rep = r.index;
-      const cells = [String(r.index), fmt(r.start_s), r.lockout_hip_angle.toFixed(0) + "°", r.faults.map((f) => f[0].replace(/_/g, " ")).join(", ") || "clean"];
+      // A rep whose form the camera did not show is not clean, and its angle is an estimate (as the report says).
+      const faults = r.faults.map((f) => f[0].replace(/_/g, " ")).join(", ") || (r.judged ? "clean" : "form not judged");
+      const cells = [String(r.index), fmt(r.start_s), (r.judged ? "" : "≈") + r.lockout_hip_angle.toFixed(0) + "°", faults];
       for (const c of cells) { const td = document.createElement("td"); td.textContent = c; tr.appendChild(td); }
       tr.addEventListener("click", () => { video.pause(); seek(r.start_s); });
       tb.appendChild(tr);
@@ -144,7 +146,7 @@
     a.href = URL.createObjectURL(blob);
     a.download = (D.title.replace(/\.[^.]*$/, "") || "session") + ".feedback.json";
     document.body.appendChild(a); a.click(); a.remove();
-    $("sendhint").textContent = mine.length + " comment(s) in " + a.download + ": send it to the lifter.";
+    $("sendhint").textContent = mine.length + (mine.length === 1 ? " comment in " : " comments in ") + a.download + ": send it to the lifter.";
   });
   $("play").addEventListener("click", () => (video.paused ? video.play() : video.pause()));
   $("prev").addEventListener("click", () => { video.pause(); seek(now() - step); });

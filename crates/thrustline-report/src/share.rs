@@ -71,6 +71,9 @@ struct PageRep {
     end_s: f64,
     lockout_hip_angle: f32,
     faults: Vec<(String, String, f64)>,
+    /// Its form was seen (see `Rep::form_seen`): without it the angle is an estimate and a rep
+    /// with no fault is not clean, as the report says.
+    judged: bool,
 }
 
 /// The page. `video_mp4`: the embedded video (H.264 MP4); `overlay`: whether its frames are
@@ -108,6 +111,7 @@ pub fn render(
                     .iter()
                     .map(|f| (f.id.as_str().to_string(), f.cue.to_string(), f.start_s))
                     .collect(),
+                judged: r.form_seen(),
             })
             .collect(),
         comments: &s.comments,
@@ -144,7 +148,7 @@ pub fn render(
         None => o.push_str(r#"<video id="video" playsinline></video><p class="warn">The session's video was not found: the timeline, reps and comments work without it.</p>"#),
     }
     o.push_str(
-        r#"<canvas id="overlay"></canvas></div><div id="controls"><button id="play">Play</button><button id="prev">◀ frame</button><button id="next">frame ▶</button><label>Speed <select id="speed"><option>0.25</option><option>0.5</option><option>0.75</option><option selected>1</option><option>1.5</option><option>2</option></select></label><label><input type="checkbox" id="skeleton" checked> Skeleton</label><button id="pfault">◀ fault</button><button id="nfault">fault ▶</button><span id="time">0.00 s</span></div><canvas id="timeline" height="120"></canvas></section><section id="side"><h2>Reps</h2><table id="tl-reps"><thead><tr><th>rep</th><th>time</th><th>lockout</th><th>faults</th></tr></thead><tbody></tbody></table><h2>Comments</h2><ul id="tl-comments"></ul><form id="new"><label>Your name <input id="author" required maxlength="200"></label><textarea id="text" required maxlength="10000" placeholder="What you see at this moment"></textarea><div class="tools">Draw: <label><input type="radio" name="tool" value="none" checked> none</label><label><input type="radio" name="tool" value="line"> line</label><label><input type="radio" name="tool" value="angle"> angle</label> <span id="mark"></span></div><button type="submit" id="add">Add comment at <span id="at">0.00 s</span></button></form><p class="warn" id="storenote" hidden>This browser is not keeping your comments: send the feedback before you close or reload the page.</p><button id="send">Send feedback</button><p class="hint" id="sendhint">Downloads a small reply file with your new comments for the lifter (<code>thrustline comment SESSION --import FILE</code>).</p></section></main><section id="report">"#,
+        r#"<canvas id="overlay"></canvas></div><div id="controls"><button id="play">Play</button><button id="prev">◀ frame</button><button id="next">frame ▶</button><label>Speed <select id="speed"><option>0.25</option><option>0.5</option><option>0.75</option><option selected>1</option><option>1.5</option><option>2</option></select></label><label><input type="checkbox" id="skeleton" checked> Skeleton</label><button id="pfault">◀ fault</button><button id="nfault">fault ▶</button><span id="time">0.00 s</span></div><canvas id="timeline" height="120"></canvas></section><section id="side"><h2>Reps</h2><table id="tl-reps"><thead><tr><th>rep</th><th title="when the rep started (the hips left the bottom)">start</th><th>lockout</th><th>faults</th></tr></thead><tbody></tbody></table><h2>Comments</h2><ul id="tl-comments"></ul><form id="new"><label>Your name <input id="author" required maxlength="200"></label><textarea id="text" required maxlength="10000" placeholder="What you see at this moment"></textarea><div class="tools">Draw: <label><input type="radio" name="tool" value="none" checked> none</label><label><input type="radio" name="tool" value="line"> line</label><label><input type="radio" name="tool" value="angle"> angle</label> <span id="mark"></span></div><button type="submit" id="add">Add comment at <span id="at">0.00 s</span></button></form><p class="warn" id="storenote" hidden>This browser is not keeping your comments: send the feedback before you close or reload the page.</p><button id="send">Send feedback</button><p class="hint" id="sendhint">Downloads a small reply file with your new comments for the lifter (<code>thrustline comment SESSION --import FILE</code>).</p></section></main><section id="report">"#,
     );
     o.push_str(report_body);
     o.push_str(r#"</section><script type="application/json" id="data">"#);

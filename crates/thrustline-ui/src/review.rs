@@ -701,7 +701,7 @@ impl ReviewApp {
                 let msg = if n == 0 {
                     format!("{name}: nothing new (already imported)")
                 } else {
-                    format!("{n} comment(s) imported from {name}")
+                    format!("{n} {} imported from {name}", if n == 1 { "comment" } else { "comments" })
                 };
                 self.status = Some((msg, ACCENT));
             }
