@@ -46,6 +46,10 @@ pub fn run(a: &ReviewArgs) -> Result<bool> {
         anyhow!("no display to open the review window on (DISPLAY is not set); `thrustline comment` and `thrustline bundle` work without one")
     };
     let bundle = a.input.extension().is_some_and(|e| e.eq_ignore_ascii_case("thrust"));
+    // A path that is not there is the first thing to say, display or not.
+    if !a.input.exists() {
+        anyhow::bail!("{}: no such file or folder", a.input.display());
+    }
     // A bundle is checked (and extracted) first: a bad one is worth knowing about anyway.
     if !thrustline_ui::has_display() && !bundle {
         return Err(no_display());
@@ -58,7 +62,8 @@ pub fn run(a: &ReviewArgs) -> Result<bool> {
         &cancel,
         &thrustline_engine::terminal::ProgressBar::new(false),
     )?;
-    if opened == Opened::Bundle {
+    // Announced only where it stays: without a window the copy is removed below.
+    if opened == Opened::Bundle && thrustline_ui::has_display() {
         eprintln!("bundle opened into {}", dir.display());
     }
     if !thrustline_ui::has_display() {

@@ -587,6 +587,13 @@ fn every_error_is_one_line_in_the_users_words() {
             ],
             "session",
         ),
+        // A missing folder is named as missing, with or without a display (it had been hidden
+        // behind "no display to open the review window on").
+        (vec!["review".into(), "/nonexistent/session".into()], "no such file or folder"),
+        (
+            vec!["comment".into(), ds.into(), "--import".into(), "/nonexistent/reply.json".into()],
+            "cannot read",
+        ),
     ];
     for (args, needle) in cases {
         let a: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -9,5 +9,7 @@ pub mod widgets;
 
 /// Whether a window can open here: X11 or Wayland must be named in the environment.
 pub fn has_display() -> bool {
-    std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some()
+    // Set but empty (`DISPLAY= thrustline review …`) is no display either.
+    let set = |v: &str| std::env::var_os(v).is_some_and(|x| !x.is_empty());
+    set("DISPLAY") || set("WAYLAND_DISPLAY")
 }
