@@ -52,6 +52,12 @@ impl LiftArgs {
     /// The engine's lift settings, the pose models run with `threads` threads each. With the
     /// training log on, a given height is remembered there and a missing one read from it.
     pub fn lift(&self, threads: usize, training_log: bool) -> Result<Lift> {
+        let load = self
+            .load
+            .as_deref()
+            .map(thrustline_core::units::parse_load)
+            .transpose()
+            .map_err(|e| anyhow!(e))?;
         Ok(Lift {
             pose: PoseConfig {
                 model: self.model,
@@ -64,12 +70,8 @@ impl LiftArgs {
             },
             thresholds: thrustline_engine::setup::thresholds(self.config.as_deref())?,
             variation: self.variation,
-            load_kg: self
-                .load
-                .as_deref()
-                .map(thrustline_core::units::parse_load_kg)
-                .transpose()
-                .map_err(|e| anyhow!(e))?,
+            load_kg: load.map(|(kg, _)| kg),
+            load_unit: load.map(|(_, u)| u).unwrap_or_default(),
             lifter_height_m: if training_log {
                 thrustline_log::remembered_height_m(&thrustline_log::data_dir(), self.height)
             } else {

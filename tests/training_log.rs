@@ -13,7 +13,8 @@ fn analyzing_two_clips_logs_two_sessions() {
     let env = [("THRUSTLINE_DATA", data.to_str().unwrap())];
     let clips = ["hip_thrust_feet_far.mp4", "glute_bridge_side_5reps.mp4"];
     // Trained 30 minutes apart (the log dates a session by its recording, issue 27).
-    for ((clip, load), date) in clips.iter().zip(["20kg", "0"]).zip(["2026-12-01 10:00", "2026-12-01 10:30"])
+    // The first in pounds: said back in pounds (it had read "20.41 kg" everywhere).
+    for ((clip, load), date) in clips.iter().zip(["45lb", "0"]).zip(["2026-12-01 10:00", "2026-12-01 10:30"])
     {
         let video = shared.join("footage").join(clip);
         let o = common::thrustline_env(
@@ -39,7 +40,13 @@ fn analyzing_two_clips_logs_two_sessions() {
     let sessions = v["sessions"].as_array().unwrap();
     assert_eq!(sessions.len(), 2);
     assert_eq!(sessions[0]["reps"], 2);
-    assert_eq!(sessions[0]["load_kg"], 20.0);
+    assert_eq!(sessions[0]["load_kg"], 20.41);
+    assert_eq!(sessions[0]["load_unit"], "lb");
+    let session: Value =
+        serde_json::from_slice(&std::fs::read(out.join(clips[0]).join("session.json")).unwrap()).unwrap();
+    assert_eq!((&session["load_kg"], &session["load_unit"]), (&Value::from(20.41), &Value::from("lb")));
+    let report = std::fs::read_to_string(out.join(clips[0]).join("report.html")).unwrap();
+    assert!(report.contains(" · 45 lb"), "the report's header");
     assert_eq!(sessions[0]["faults"][0][0], "feet_too_far");
     assert_eq!(sessions[1]["reps"], 5);
     assert_eq!(sessions[1]["clean_reps"], 5);
@@ -48,7 +55,8 @@ fn analyzing_two_clips_logs_two_sessions() {
     // The table form names both clips' sessions.
     let o = common::thrustline_env(&["log"], &env);
     let text = String::from_utf8_lossy(&o.stdout);
-    assert!(text.contains("feet_too_far x2") && text.contains("next load"), "{text}");
+    assert!(text.contains("feet too far x2") && text.contains("next load"), "{text}");
+    assert!(text.contains("45 lb") && !text.contains("20.41"), "{text}");
     // Progress plots: four over time, and the load-velocity profile with both sessions (each
     // has a load and a hip velocity; two are too few for a fit, so no one-rep max is drawn).
     let page = out.join("progress.html");
@@ -109,6 +117,7 @@ fn progress_window_plots_a_generated_history() {
                 reps: 24,
                 partials: 0,
                 clean_reps: 18 + i,
+                load_unit: None,
                 judged_reps: Some(24),
                 mean_lockout_angle: Some(170.0 + f64::from(i)),
                 faults: vec![("no_top_squeeze".into(), 6 - i)],

@@ -10,21 +10,81 @@ const HEIGHT_RANGE_M: std::ops::RangeInclusive<f32> = 1.0..=2.5;
 /// A bare height under this is metres, from it up centimetres ("1.75" and "175").
 const BARE_HEIGHT_METRES_BELOW: f32 = 3.0;
 
+/// Pound plates step by 2.5 lb: a load given in pounds is shown to the nearest of them.
+const LB_STEP: f64 = 2.5;
+
+/// The unit a lifter gave their load in, and sees it back in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LoadUnit {
+    #[default]
+    Kg,
+    Lb,
+}
+
+impl LoadUnit {
+    /// `kg` in this unit, as a lifter reads a bar: "60 kg", "62.5 kg", "135 lb" (pounds to the
+    /// plates' 2.5 lb, so "135lb" stored as 61.23 kg reads back 135 lb).
+    pub fn show(self, kg: f64) -> String {
+        match self {
+            LoadUnit::Kg => format!("{} kg", trimmed((kg * 100.0).round() / 100.0)),
+            LoadUnit::Lb => format!("{} lb", trimmed(((kg / KG_PER_LB) / LB_STEP).round() * LB_STEP)),
+        }
+    }
+
+    /// A range `lo`–`hi` (kg) in this unit: "62.5-64 kg", "137.5-140 lb".
+    pub fn show_range(self, lo: f64, hi: f64) -> String {
+        let (a, b) = (self.show(lo), self.show(hi));
+        let unit = match self {
+            LoadUnit::Kg => " kg",
+            LoadUnit::Lb => " lb",
+        };
+        format!("{}-{b}", a.trim_end_matches(unit))
+    }
+
+    /// `amount` of this unit in kilograms.
+    pub fn to_kg(self, amount: f64) -> f64 {
+        match self {
+            LoadUnit::Kg => amount,
+            LoadUnit::Lb => amount * KG_PER_LB,
+        }
+    }
+
+    /// `kg` in this unit (pounds to the plates' 2.5 lb).
+    pub fn from_kg(self, kg: f64) -> f64 {
+        match self {
+            LoadUnit::Kg => kg,
+            LoadUnit::Lb => ((kg / KG_PER_LB) / LB_STEP).round() * LB_STEP,
+        }
+    }
+}
+
+/// A number without trailing zeros: 60, 62.5, 61.23.
+fn trimmed(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// Kilograms, to the hundredth, from "60kg", "135lb", "135lbs" or "60" (a bare number is kg).
 pub fn parse_load_kg(s: &str) -> Result<f64, String> {
+    parse_load(s).map(|(kg, _)| kg)
+}
+
+/// As [`parse_load_kg`], with the unit the load was given in.
+pub fn parse_load(s: &str) -> Result<(f64, LoadUnit), String> {
     let t = s.trim().to_ascii_lowercase();
-    let (num, factor) = if let Some(n) = t.strip_suffix("kg") {
-        (n, 1.0)
+    let (num, unit) = if let Some(n) = t.strip_suffix("kg") {
+        (n, LoadUnit::Kg)
     } else if let Some(n) = t.strip_suffix("lbs").or_else(|| t.strip_suffix("lb")) {
-        (n, KG_PER_LB)
+        (n, LoadUnit::Lb)
     } else {
-        (t.as_str(), 1.0)
+        (t.as_str(), LoadUnit::Kg)
     };
     let v: f64 = num.trim().parse().map_err(|_| format!("invalid load '{s}' (use e.g. 60kg or 135lb)"))?;
     if !(0.0..=MAX_LOAD_KG).contains(&v) {
         return Err(format!("invalid load '{s}' (between 0 and {MAX_LOAD_KG})"));
     }
-    Ok((v * factor * 100.0).round() / 100.0)
+    Ok(((unit.to_kg(v) * 100.0).round() / 100.0, unit))
 }
 
 /// Metres from "1.75m", "175cm" or a bare "1.75" / "175".
@@ -64,6 +124,14 @@ mod tests {
         assert!(parse_load_kg("-5").is_err());
         assert!(parse_load_kg("heavy").is_err());
         assert!(parse_load_kg("2000kg").is_err());
+        // Given in pounds, read back in pounds to the plate.
+        for (given, shown) in
+            [("135lb", "135 lb"), ("137.5 lbs", "137.5 lb"), ("60kg", "60 kg"), ("62.5", "62.5 kg")]
+        {
+            let (kg, unit) = parse_load(given).unwrap();
+            assert_eq!(unit.show(kg), shown, "{given}");
+        }
+        assert_eq!(LoadUnit::Lb.from_kg(LoadUnit::Lb.to_kg(140.0)), 140.0);
     }
 
     #[test]

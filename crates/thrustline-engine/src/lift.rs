@@ -17,6 +17,8 @@ pub struct Lift {
     pub thresholds: Thresholds,
     pub variation: Variation,
     pub load_kg: Option<f64>,
+    /// The unit the load was given in, and is shown in.
+    pub load_unit: thrustline_core::units::LoadUnit,
     /// The lifter's height, metres: velocities are scaled so the body measures it.
     pub lifter_height_m: Option<f32>,
 }
@@ -30,6 +32,7 @@ impl Lift {
             thresholds: Thresholds::default(),
             variation: Variation::default(),
             load_kg: None,
+            load_unit: thrustline_core::units::LoadUnit::Kg,
             lifter_height_m: None,
         }
     }
@@ -48,6 +51,7 @@ impl Lift {
             model,
             variation: self.variation,
             load_kg: self.load_kg,
+            load_unit: self.load_unit,
             thresholds: self.thresholds,
             created_unix,
         }

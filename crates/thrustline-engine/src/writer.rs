@@ -32,6 +32,7 @@ pub struct SessionMeta {
     pub model: ModelMeta,
     pub variation: Variation,
     pub load_kg: Option<f64>,
+    pub load_unit: thrustline_core::units::LoadUnit,
     pub thresholds: Thresholds,
     pub created_unix: u64,
 }
@@ -119,6 +120,7 @@ impl SessionWriter {
             m.thresholds,
             m.created_unix,
         );
+        s.load_unit = m.load_kg.map(|_| m.load_unit);
         // The writer owns everything in session.json but the comments: a coach may add them
         // (`thrustline comment`, review) while it records, and each save keeps them.
         s.comments = self.comments_on_disk().unwrap_or_else(|| self.carried.clone());
@@ -204,6 +206,6 @@ pub fn log_session(s: &Session, source: &str, dir: &Path) -> Result<(), thrustli
     let workout = s.input.sha256.clone().unwrap_or_else(|| {
         std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()).display().to_string()
     });
-    let entry = thrustline_log::Entry { workout: Some(workout), ..entry };
+    let entry = thrustline_log::Entry { workout: Some(workout), load_unit: s.load_unit, ..entry };
     thrustline_log::TrainingLog::open_in(&thrustline_log::data_dir())?.add(&entry).map(|_| ())
 }

@@ -1,6 +1,7 @@
 //! The article's training guidance, applied to the log.
 
 use serde::{Deserialize, Serialize};
+use thrustline_core::units::LoadUnit;
 
 use crate::Entry;
 use thrustline_core::session::{counted, reps_text};
@@ -45,6 +46,8 @@ impl std::str::FromStr for Goal {
 pub const PROGRESSION_INTERVAL_DAYS: f64 = 14.0;
 /// The article: +2.5–5 lb per step, i.e. +1–2.5 kg.
 pub const LOAD_STEP_KG: (f64, f64) = (1.0, 2.5);
+/// ...the step itself, for a lifter who loads in pounds.
+pub const LOAD_STEP_LB: (f64, f64) = (2.5, 5.0);
 /// The article: 48 h of rest between sessions.
 pub const MIN_REST_H: f64 = 48.0;
 /// The article: 2–3 sessions a week.
@@ -55,6 +58,9 @@ const MIN_CLEAN_SESSIONS: usize = 2;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LoadSuggestion {
     pub current_kg: f64,
+    /// The unit the lifter gives loads in: the suggestion is said in it.
+    #[serde(default)]
+    pub unit: LoadUnit,
     /// Suggested next load range (equal to the current load when holding).
     pub next_kg: (f64, f64),
     pub increase: bool,
@@ -133,8 +139,31 @@ pub fn advise(entries: &[Entry], goal: Goal, now_unix_s: i64) -> Guidance {
         sessions_last_7_days: week,
         frequency,
         rest_warning,
-        next_load: next_load(entries).map(|s| steer_by_profile(s, entries, goal)),
+        next_load: next_load(entries)
+            .map(|s| under_the_range(steer_by_profile(s, entries, goal), entries, goal)),
         range_note,
+    }
+}
+
+/// No step up while the latest session's sets fall short of the goal's reps: more weight
+/// moves a lifter already under the range further from it (a hypertrophy lifter doing sets of
+/// 5 had been told to add 1-2.5 kg); reps come first, then load.
+fn under_the_range(s: LoadSuggestion, entries: &[Entry], goal: Goal) -> LoadSuggestion {
+    let ((rlo, rhi), _) = goal.ranges();
+    let last = entries.iter().rev().find(|e| e.load_kg.is_some());
+    let short = last.is_some_and(|e| !e.reps_per_set.is_empty() && e.reps_per_set.iter().any(|&r| r < rlo));
+    if !(s.increase && short) {
+        return s;
+    }
+    LoadSuggestion {
+        next_kg: (s.current_kg, s.current_kg),
+        increase: false,
+        reason: format!(
+            "the last session's sets were under the {} goal's {rlo}-{rhi} reps: reach {rlo} a set at {} before adding weight",
+            goal.name(),
+            s.unit.show(s.current_kg)
+        ),
+        ..s
     }
 }
 
@@ -153,20 +182,22 @@ fn steer_by_profile(s: LoadSuggestion, entries: &[Entry], goal: Goal) -> LoadSug
     };
     let (lo, hi) = crate::one_rep_max_share(goal);
     let (band_lo, band_hi) = (lo * p.one_rep_max_kg, hi * p.one_rep_max_kg);
+    let u = s.unit;
     let band = format!(
-        "your load-velocity profile puts your one-rep max at {:.0} +/- {:.0} kg, so {}-{} reps at {band_lo:.1}-{band_hi:.1} kg",
-        p.one_rep_max_kg,
-        p.one_rep_max_se_kg,
+        "your load-velocity profile puts your one-rep max at {} +/- {}, so {}-{} reps at {}",
+        u.show(p.one_rep_max_kg),
+        u.show(p.one_rep_max_se_kg),
         goal.ranges().0 .0,
-        goal.ranges().0 .1
+        goal.ranges().0 .1,
+        u.show_range(band_lo, band_hi)
     );
     if s.increase && s.next_kg.0 > band_hi {
         return LoadSuggestion {
             next_kg: (s.current_kg, s.current_kg),
             increase: false,
             reason: format!(
-                "{band}: {:.1} kg would pass the top of it; add reps or sets instead",
-                s.next_kg.0
+                "{band}: {} would pass the top of it; add reps or sets instead",
+                u.show(s.next_kg.0)
             ),
             ..s
         };
@@ -203,8 +234,10 @@ pub fn next_load(entries: &[Entry]) -> Option<LoadSuggestion> {
     // A rep whose form the camera did not show is not clean, but not faulty either: telling
     // the lifter to fix faults no check raised sends them after nothing.
     let faulty = recent.iter().any(|e| e.clean_reps < e.judged());
+    let unit = last.load_unit.unwrap_or_default();
     let hold = |reason: String| LoadSuggestion {
         current_kg: current,
+        unit,
         next_kg: (current, current),
         increase: false,
         reason,
@@ -227,11 +260,20 @@ pub fn next_load(entries: &[Entry]) -> Option<LoadSuggestion> {
     } else if days < PROGRESSION_INTERVAL_DAYS {
         hold(format!("{days:.0} of {PROGRESSION_INTERVAL_DAYS:.0} days at this load, all clean: keep going"))
     } else {
+        // In pounds the step is the article's own, from the bar as loaded (to its 2.5 lb).
+        let (next_kg, step) = match unit {
+            LoadUnit::Kg => ((current + LOAD_STEP_KG.0, current + LOAD_STEP_KG.1), "add 1-2.5 kg (2.5-5 lb)"),
+            LoadUnit::Lb => {
+                let lb = unit.from_kg(current);
+                ((unit.to_kg(lb + LOAD_STEP_LB.0), unit.to_kg(lb + LOAD_STEP_LB.1)), "add 2.5-5 lb")
+            }
+        };
         LoadSuggestion {
             current_kg: current,
-            next_kg: (current + LOAD_STEP_KG.0, current + LOAD_STEP_KG.1),
+            unit,
+            next_kg,
             increase: true,
-            reason: format!("{days:.0} days at {current} kg with every rep clean: add 1-2.5 kg (2.5-5 lb)"),
+            reason: format!("{days:.0} days at {} with every rep clean: {step}", unit.show(current)),
         }
     })
 }
@@ -272,6 +314,7 @@ mod tests {
             reps,
             partials: 0,
             clean_reps: clean,
+            load_unit: None,
             judged_reps: None,
             mean_lockout_angle: None,
             faults: vec![],
@@ -289,6 +332,38 @@ mod tests {
             d += gap;
         }
         v
+    }
+
+    #[test]
+    fn sets_under_the_goals_reps_earn_reps_before_load() {
+        // Two clean weeks of 3 x 5 (sets of 5): a strength lifter adds weight, a hypertrophy
+        // lifter (8-12) first adds reps.
+        let h = history(3.5, 15.0, 60.0, true);
+        let h: Vec<Entry> = h
+            .into_iter()
+            .map(|x| Entry { reps_per_set: vec![5, 5, 5], reps: 15, clean_reps: 15, ..x })
+            .collect();
+        let now = h.last().unwrap().recorded_unix_s;
+        assert!(advise(&h, Goal::Strength, now).next_load.unwrap().increase);
+        let s = advise(&h, Goal::Hypertrophy, now).next_load.unwrap();
+        assert!(!s.increase && s.reason.contains("reach 8 a set at 60 kg"), "{s:?}");
+    }
+
+    #[test]
+    fn a_lifter_loading_in_pounds_is_advised_in_pounds() {
+        // 135 lb (stored 61.23 kg) for two clean weeks: the article's +2.5-5 lb from the bar.
+        let mut h = history(3.5, 15.0, 61.23, true);
+        for x in &mut h {
+            x.load_unit = Some(LoadUnit::Lb);
+        }
+        let s = next_load(&h).unwrap();
+        assert!(s.increase, "{s:?}");
+        assert_eq!(s.unit.show_range(s.next_kg.0, s.next_kg.1), "137.5-140 lb", "{s:?}");
+        assert!(s.reason.contains("at 135 lb") && s.reason.contains("add 2.5-5 lb"), "{s:?}");
+        // Holding, the load is said as the lifter loads it.
+        h.last_mut().unwrap().clean_reps = 29;
+        let s = next_load(&h).unwrap();
+        assert_eq!((s.increase, s.unit.show(s.current_kg)), (false, "135 lb".to_string()), "{s:?}");
     }
 
     #[test]
@@ -392,7 +467,7 @@ mod tests {
         let h = profiled(100.0);
         let s = advise(&h, Goal::Hypertrophy, h.last().unwrap().recorded_unix_s).next_load.unwrap();
         assert!(s.increase && s.next_kg == (101.0, 102.5), "{s:?}");
-        assert!(s.reason.contains("100.5-120.0 kg"), "{s:?}");
+        assert!(s.reason.contains("100.5-120 kg"), "{s:?}");
         // Three sessions with a velocity are too few to steer by: the article's rule stands.
         let mut h = profiled(139.0);
         for x in h.iter_mut().skip(3) {

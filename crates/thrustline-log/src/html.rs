@@ -1,6 +1,7 @@
 //! `thrustline log --html FILE`: progress over time as a self-contained page (inline SVG).
 
 use std::fmt::Write as _;
+use thrustline_core::units::LoadUnit;
 
 use crate::{Entry, Guidance};
 
@@ -99,8 +100,11 @@ fn profile_chart(entries: &[Entry]) -> String {
 }
 
 pub fn render(entries: &[Entry], g: &Guidance) -> String {
+    // In the unit the lifter loads in now (the latest load's).
+    let unit =
+        entries.iter().rev().find(|e| e.load_kg.is_some()).and_then(|e| e.load_unit).unwrap_or_default();
     let load: Vec<(i64, f64)> =
-        entries.iter().filter_map(|e| e.load_kg.map(|l| (e.recorded_unix_s, l))).collect();
+        entries.iter().filter_map(|e| e.load_kg.map(|l| (e.recorded_unix_s, unit.from_kg(l)))).collect();
     let reps: Vec<(i64, f64)> = entries.iter().map(|e| (e.recorded_unix_s, f64::from(e.reps))).collect();
     let lockout: Vec<(i64, f64)> =
         entries.iter().filter_map(|e| e.mean_lockout_angle.map(|a| (e.recorded_unix_s, a))).collect();
@@ -118,10 +122,16 @@ pub fn render(entries: &[Entry], g: &Guidance) -> String {
         let _ = write!(o, "<li>{}</li>", esc(w));
     }
     if let Some(l) = &g.next_load {
-        let _ = write!(o, "<li>next load: {}</li>", esc(&l.reason));
+        // The figure with its reason, as the terminal says it.
+        let load = if l.increase {
+            l.unit.show_range(l.next_kg.0, l.next_kg.1)
+        } else {
+            format!("stay at {}", l.unit.show(l.current_kg))
+        };
+        let _ = write!(o, "<li>next load: {} ({})</li>", esc(&load), esc(&l.reason));
     }
     o.push_str(r#"</ul><div class="grid">"#);
-    o.push_str(&chart("Load", " kg", &load));
+    o.push_str(&chart("Load", if unit == LoadUnit::Lb { " lb" } else { " kg" }, &load));
     o.push_str(&chart("Reps per session", "", &reps));
     o.push_str(&chart("Mean lockout hip angle", " deg", &lockout));
     o.push_str(&chart("Reps with a fault", " %", &fault_rate));
@@ -147,6 +157,7 @@ mod tests {
             reps: 8,
             partials: 0,
             clean_reps: 6,
+            load_unit: None,
             judged_reps: None,
             mean_lockout_angle: Some(172.0),
             faults: vec![],

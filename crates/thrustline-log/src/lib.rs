@@ -7,6 +7,7 @@ pub mod html;
 pub mod text;
 
 use std::path::{Path, PathBuf};
+use thrustline_core::units::LoadUnit;
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
@@ -37,6 +38,9 @@ pub struct Entry {
     pub source: String,
     pub variation: String,
     pub load_kg: Option<f64>,
+    /// The unit the load was given in (shown in it); `None` in entries before it was kept.
+    #[serde(default)]
+    pub load_unit: Option<thrustline_core::units::LoadUnit>,
     pub sets: u32,
     /// Reps per set, in order.
     pub reps_per_set: Vec<u32>,
@@ -96,6 +100,7 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE sessions ADD COLUMN workout TEXT;
      CREATE INDEX sessions_workout ON sessions(workout);",
     "ALTER TABLE sessions ADD COLUMN judged_reps INTEGER;",
+    "ALTER TABLE sessions ADD COLUMN load_unit TEXT;",
 ];
 
 /// The data directory: `THRUSTLINE_DATA`, else `$XDG_DATA_HOME/thrustline`, else
@@ -281,8 +286,8 @@ impl TrainingLog {
         tx.execute(
             "INSERT INTO sessions (recorded_unix_s, source, variation, load_kg, sets, reps_per_set, reps, partials,
                                    clean_reps, mean_lockout_angle, faults, best_mean_velocity_m_s, workout,
-                                   judged_reps)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                   judged_reps, load_unit)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             params![
                 e.recorded_unix_s,
                 e.source,
@@ -297,7 +302,8 @@ impl TrainingLog {
                 faults,
                 e.best_mean_velocity_m_s,
                 e.workout,
-                e.judged_reps
+                e.judged_reps,
+                e.load_unit.map(|u| if u == LoadUnit::Lb { "lb" } else { "kg" })
             ],
         )
         .map_err(|s| LogError::Db { path: self.path.clone(), source: s })?;
@@ -312,7 +318,8 @@ impl TrainingLog {
             .conn
             .prepare(
                 "SELECT id, recorded_unix_s, source, variation, load_kg, sets, reps_per_set, reps, partials,
-                        clean_reps, mean_lockout_angle, faults, best_mean_velocity_m_s, workout, judged_reps
+                        clean_reps, mean_lockout_angle, faults, best_mean_velocity_m_s, workout, judged_reps,
+                        load_unit
                  FROM sessions ORDER BY recorded_unix_s, id",
             )
             .map_err(|e| self.err(e))?;
@@ -336,6 +343,13 @@ impl TrainingLog {
                     best_mean_velocity_m_s: r.get(12)?,
                     workout: r.get(13)?,
                     judged_reps: r.get(14)?,
+                    load_unit: r.get::<_, Option<String>>(15)?.map(|u| {
+                        if u == "lb" {
+                            LoadUnit::Lb
+                        } else {
+                            LoadUnit::Kg
+                        }
+                    }),
                 })
             })
             .map_err(|e| self.err(e))?;
@@ -410,6 +424,7 @@ pub fn entry_from(
             .and_then(|v| v.as_str().map(String::from))
             .unwrap_or_default(),
         load_kg,
+        load_unit: None,
         sets: sets.len() as u32,
         reps_per_set: sets.iter().map(|s| s.reps).collect(),
         reps: summary_reps.len() as u32,
@@ -497,6 +512,7 @@ mod tests {
             reps,
             partials: 0,
             clean_reps: clean,
+            load_unit: None,
             judged_reps: None,
             mean_lockout_angle: Some(170.0),
             faults: vec![("no_top_squeeze".into(), reps - clean)],

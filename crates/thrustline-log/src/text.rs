@@ -30,15 +30,18 @@ fn write_all(
             "date (UTC)", "variation", "load", "sets x reps", "partial", "clean"
         )?;
         for e in entries {
-            let load = e.load_kg.map(|l| format!("{l} kg")).unwrap_or_else(|| "-".into());
+            let load =
+                e.load_kg.map(|l| e.load_unit.unwrap_or_default().show(l)).unwrap_or_else(|| "-".into());
             let sets: Vec<String> = e.reps_per_set.iter().map(|r| r.to_string()).collect();
             let clean = e.clean_ratio().map(|c| format!("{:.0}%", c * 100.0)).unwrap_or_else(|| "-".into());
-            let faults: Vec<String> = e.faults.iter().map(|(id, n)| format!("{id} x{n}")).collect();
+            // In the words the report uses ("feet too close", not its id).
+            let faults: Vec<String> =
+                e.faults.iter().map(|(id, n)| format!("{} x{n}", fault_words(id))).collect();
             writeln!(
                 o,
                 "{:<17} {:<14} {:>8} {:>10} {:>8} {:>6}  {}",
                 thrustline_core::calendar::minute(e.recorded_unix_s),
-                e.variation,
+                e.variation.replace('-', " "),
                 load,
                 format!("{} x {}", e.sets, sets.join("/")),
                 e.partials,
@@ -80,10 +83,19 @@ fn write_all(
     }
     if let Some(l) = &advice.next_load {
         if l.increase {
-            writeln!(o, "next load: {:.1}-{:.1} kg ({})", l.next_kg.0, l.next_kg.1, l.reason)?;
+            writeln!(o, "next load: {} ({})", l.unit.show_range(l.next_kg.0, l.next_kg.1), l.reason)?;
         } else {
-            writeln!(o, "next load: stay at {} kg ({})", l.current_kg, l.reason)?;
+            writeln!(o, "next load: stay at {} ({})", l.unit.show(l.current_kg), l.reason)?;
         }
     }
     Ok(())
+}
+
+/// A fault's id as the report words it ("feet_too_close": "feet too close"); an id this
+/// version does not know, as it is.
+fn fault_words(id: &str) -> String {
+    thrustline_core::FaultId::ALL
+        .iter()
+        .find(|f| f.as_str() == id)
+        .map_or_else(|| id.to_string(), |f| f.label().to_string())
 }

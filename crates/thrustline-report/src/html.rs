@@ -335,7 +335,8 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Thrustline report: {}</title><style>{CSS}</style></head><body>"#,
         esc(&title)
     );
-    let load = s.load_kg.map(|l| format!(" · {l} kg")).unwrap_or_default();
+    let load =
+        s.load_kg.map(|l| format!(" · {}", s.load_unit.unwrap_or_default().show(l))).unwrap_or_default();
     let _ = write!(
         o,
         r#"<header><h1>Thrustline report</h1><p>{} · {:.1} s · {}×{} at {:.2} fps · {}{} · model {}</p></header><main>"#,

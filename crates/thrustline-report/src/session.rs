@@ -121,6 +121,9 @@ pub struct Session {
     pub variation: Variation,
     /// Load in kilograms, when the lifter gave one.
     pub load_kg: Option<f64>,
+    /// The unit the load was given in (shown in it); absent in sessions before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_unit: Option<thrustline_core::units::LoadUnit>,
     pub reps: Vec<Rep>,
     pub partial_reps: Vec<PartialRep>,
     pub sets: Vec<SetSummary>,
@@ -179,6 +182,7 @@ impl Session {
                 (given, _) => given,
             },
             load_kg,
+            load_unit: None,
             warnings: summary.worded_warnings().map(|(id, message)| WarningEntry { id, message }).collect(),
             look_alike_reasons: summary.look_alike_reasons.clone(),
             frames_with_pose: summary.frames_with_pose,

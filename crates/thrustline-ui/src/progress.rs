@@ -153,10 +153,11 @@ impl eframe::App for ProgressApp {
             if let Some(l) = &g.next_load {
                 let color = if l.increase { ACCENT } else { DIM };
                 ui.label(
-                    RichText::new(format!(
-                        "Next load: {:.1}–{:.1} kg — {}",
-                        l.next_kg.0, l.next_kg.1, l.reason
-                    ))
+                    RichText::new(if l.increase {
+                        format!("Next load: {} — {}", l.unit.show_range(l.next_kg.0, l.next_kg.1), l.reason)
+                    } else {
+                        format!("Next load: stay at {} — {}", l.unit.show(l.current_kg), l.reason)
+                    })
                     .color(color),
                 );
             }
@@ -164,7 +165,7 @@ impl eframe::App for ProgressApp {
             ui.heading("History");
             egui::ScrollArea::vertical().show(ui, |ui| {
                 for e in self.entries.iter().rev() {
-                    let load = e.load_kg.map_or("-".to_string(), |l| format!("{l} kg"));
+                    let load = e.load_kg.map_or("-".to_string(), |l| e.load_unit.unwrap_or_default().show(l));
                     let clean =
                         e.clean_ratio().map_or("-".to_string(), |c| format!("{:.0}% clean", c * 100.0));
                     ui.label(RichText::new(thrustline_core::calendar::minute(e.recorded_unix_s)).strong());
@@ -182,13 +183,22 @@ impl eframe::App for ProgressApp {
             let sessions =
                 thrustline_core::session::counted(self.entries.len() as u64, "session", "sessions");
             ui.heading(RichText::new(format!("Progress · {sessions}")).color(ACCENT));
-            let load = self.series(|e| e.load_kg);
+            // In the unit the lifter loads in now (the latest load's), as the log's page.
+            let unit = self
+                .entries
+                .iter()
+                .rev()
+                .find(|e| e.load_kg.is_some())
+                .and_then(|e| e.load_unit)
+                .unwrap_or_default();
+            let load = self.series(|e| e.load_kg.map(|l| unit.from_kg(l)));
+            let load_suffix = if unit == thrustline_core::units::LoadUnit::Lb { " lb" } else { " kg" };
             let reps = self.series(|e| Some(f64::from(e.reps)));
             let lockout = self.series(|e| e.mean_lockout_angle);
             let fault_rate = self.series(|e| e.clean_ratio().map(|c| (1.0 - c) * 100.0));
             let w = (ui.available_width() - 12.0) / 2.0;
             let charts = [
-                ("Load", " kg", &load, PROFILE),
+                ("Load", load_suffix, &load, PROFILE),
                 ("Reps per session", "", &reps, ACCENT),
                 ("Mean lockout angle", "°", &lockout, Color32::WHITE),
                 ("Reps with a fault", "%", &fault_rate, FAULT),
