@@ -28,7 +28,7 @@ impl LoadUnit {
     pub fn show(self, kg: f64) -> String {
         match self {
             LoadUnit::Kg => format!("{} kg", trimmed((kg * 100.0).round() / 100.0)),
-            LoadUnit::Lb => format!("{} lb", trimmed(((kg / KG_PER_LB) / LB_STEP).round() * LB_STEP)),
+            LoadUnit::Lb => format!("{} lb", trimmed(self.from_kg(kg))),
         }
     }
 

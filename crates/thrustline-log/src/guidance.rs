@@ -183,13 +183,15 @@ fn steer_by_profile(s: LoadSuggestion, entries: &[Entry], goal: Goal) -> LoadSug
     let (lo, hi) = crate::one_rep_max_share(goal);
     let (band_lo, band_hi) = (lo * p.one_rep_max_kg, hi * p.one_rep_max_kg);
     let u = s.unit;
+    // An estimate to the kilogram, its band to a tenth (pounds to the plate's 2.5 lb).
+    let to = |kg: f64, step: f64| (kg / step).round() * step;
     let band = format!(
         "your load-velocity profile puts your one-rep max at {} +/- {}, so {}-{} reps at {}",
-        u.show(p.one_rep_max_kg),
-        u.show(p.one_rep_max_se_kg),
+        u.show(to(p.one_rep_max_kg, 1.0)),
+        u.show(to(p.one_rep_max_se_kg, 1.0)),
         goal.ranges().0 .0,
         goal.ranges().0 .1,
-        u.show_range(band_lo, band_hi)
+        u.show_range(to(band_lo, 0.1), to(band_hi, 0.1))
     );
     if s.increase && s.next_kg.0 > band_hi {
         return LoadSuggestion {
