@@ -115,7 +115,12 @@ pub fn advise(entries: &[Entry], goal: Goal, now_unix_s: i64) -> Guidance {
         [.., prev, last] => {
             let h = (last.recorded_unix_s - prev.recorded_unix_s) as f64 / 3600.0;
             (h < MIN_REST_H).then(|| {
-                format!("only {h:.0} h since the previous session: glutes need {MIN_REST_H:.0} h to recover")
+                // Dated: read days later, "since the previous session" had sounded like today.
+                format!(
+                    "only {h:.0} h between your last two sessions ({} and {}): glutes need {MIN_REST_H:.0} h to recover",
+                    thrustline_core::calendar::minute(prev.recorded_unix_s),
+                    thrustline_core::calendar::minute(last.recorded_unix_s)
+                )
             })
         }
         _ => None,
