@@ -25,6 +25,12 @@ impl Scale {
         Some(Self { t0, t1, v0, v1 })
     }
 
+    /// The same values over a time span `(t0, t1)` the points lie in: charts side by side share
+    /// their dates (each over its own points, the same place had meant different days).
+    pub fn spanning(self, (t0, t1): (i64, i64)) -> Self {
+        Self { t0: t0.min(self.t0), t1: t1.max(self.t1), ..self }
+    }
+
     /// 0 at the first time, 1 at the last; a single time sits in the middle.
     pub fn x(&self, t: i64) -> f64 {
         if self.t1 > self.t0 {
@@ -103,6 +109,9 @@ mod tests {
         let flat = Scale::of(&[(5, 3.0)]).unwrap();
         assert_eq!((flat.x(5), flat.y(3.0), flat.ticks()), (0.5, 0.5, [2.0, 3.0, 4.0]));
         assert!(Scale::of(&[]).is_none());
+        // Over a wider span the same time sits where it does on every chart of that span.
+        let wide = Scale::of(&[(200, 1.0)]).unwrap().spanning((100, 300));
+        assert_eq!((wide.x(100), wide.x(200), wide.x(300)), (0.0, 0.5, 1.0));
         // No fault in the one session: the rate's axis starts at zero, not at -1 %.
         let none = Scale::of(&[(5, 0.0)]).unwrap();
         assert_eq!((none.y(0.0), none.ticks()), (0.0, [0.0, 0.5, 1.0]));

@@ -28,13 +28,24 @@ fn gridline(o: &mut String, x1: f64, x2: f64, y: f64, label: &str) {
 }
 
 /// One small line chart of `(unix time, value)` points.
-fn chart(title: &str, unit: &str, pts: &[(i64, f64)]) -> String {
+fn chart(title: &str, unit: &str, pts: &[(i64, f64)], span: (i64, i64)) -> String {
     let (w, h, ml, mr, mt, mb) = (460.0, 190.0, 56.0, 12.0, 34.0, 22.0);
     let mut o = open_figure(title, w, h, ml);
-    let Some(sc) = crate::chart::Scale::of(pts) else {
+    let Some(sc) = crate::chart::Scale::of(pts).map(|s| s.spanning(span)) else {
         o.push_str(r#"<text x="48" y="90">no data yet</text></svg></figure>"#);
         return o;
     };
+    // The span's first and last days under the axis: every time chart shares them.
+    let day = |t: i64| thrustline_core::calendar::minute(t).chars().take(10).collect::<String>();
+    let _ = write!(
+        o,
+        r#"<text x="{ml}" y="{:.1}">{}</text><text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+        h - 4.0,
+        day(span.0),
+        w - mr,
+        h - 4.0,
+        day(span.1)
+    );
     let x = |t: i64| ml + sc.x(t) * (w - ml - mr);
     let y = |v: f64| mt + (1.0 - sc.y(v)) * (h - mt - mb);
     for v in sc.ticks() {
@@ -69,8 +80,19 @@ fn profile_chart(entries: &[Entry]) -> String {
         let v = c.velocity_max_m_s * f64::from(k) / 3.0;
         gridline(&mut o, ml, w - mr, y(v), &format!("{v:.2} m/s"));
         let l = c.load_max_kg * f64::from(k) / 3.0;
-        let _ = write!(o, r#"<text x="{:.1}" y="{:.1}">{l:.0} kg</text>"#, x(l) - 10.0, h - 6.0);
+        // The last label ends at the axis's end rather than running past the figure's edge.
+        let anchor = if k == 3 { r#" text-anchor="end""# } else { "" };
+        let at = if k == 3 { x(l) } else { x(l) - 10.0 };
+        let _ = write!(o, r#"<text x="{at:.1}" y="{:.1}"{anchor}>{l:.0} kg</text>"#, h - 6.0);
     }
+    // The dashed line named: the velocity a one-rep max is lifted at.
+    let _ = write!(
+        o,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="end" style="fill:#c0392b">speed at a one-rep max {:.2} m/s</text>"#,
+        w - mr,
+        y(c.mvt_m_s) - 4.0,
+        c.mvt_m_s
+    );
     let _ = write!(
         o,
         r##"<line x1="{ml}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#c0392b" stroke-dasharray="4 3"/>"##,
@@ -131,10 +153,12 @@ pub fn render(entries: &[Entry], g: &Guidance) -> String {
         let _ = write!(o, "<li>next load: {} ({})</li>", esc(&load), esc(&l.reason));
     }
     o.push_str(r#"</ul><div class="grid">"#);
-    o.push_str(&chart("Load", if unit == LoadUnit::Lb { " lb" } else { " kg" }, &load));
-    o.push_str(&chart("Reps per session", "", &reps));
-    o.push_str(&chart("Mean lockout hip angle", " deg", &lockout));
-    o.push_str(&chart("Reps with a fault", " %", &fault_rate));
+    let times = entries.iter().map(|e| e.recorded_unix_s);
+    let span = (times.clone().min().unwrap_or(0), times.max().unwrap_or(0));
+    o.push_str(&chart("Load", if unit == LoadUnit::Lb { " lb" } else { " kg" }, &load, span));
+    o.push_str(&chart("Reps per session", "", &reps, span));
+    o.push_str(&chart("Mean lockout hip angle", " deg", &lockout, span));
+    o.push_str(&chart("Reps with a fault", " %", &fault_rate, span));
     o.push_str(&profile_chart(entries));
     o.push_str("</div></body></html>");
     o
