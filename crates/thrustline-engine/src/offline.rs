@@ -689,13 +689,26 @@ pub fn summary_table(outcomes: &[Outcome]) -> String {
     let _ = writeln!(out, "{}", table_row(width, ["video", "reps", "partial", "clean", "speed", "faults"]));
     for (o, name) in outcomes.iter().zip(&names) {
         let s = &o.session;
-        // In rep order, as the report lists them.
-        let mut faults: Vec<String> = Vec::new();
+        // In the report's words, each with its reps ("feet too close (reps 1, 2)"), in the
+        // order they first came; the ids a file carries ("feet_too_close@1") had been shown.
+        let mut by_fault: Vec<(&str, Vec<u32>)> = Vec::new();
         for r in &s.reps {
-            let mut ids: Vec<&str> = r.faults.iter().map(|f| f.id.as_str()).collect();
-            ids.sort_unstable();
-            faults.extend(ids.into_iter().map(|id| format!("{id}@{}", r.index)));
+            let mut labels: Vec<&str> = r.faults.iter().map(|f| f.id.label()).collect();
+            labels.sort_unstable();
+            for l in labels {
+                match by_fault.iter_mut().find(|(x, _)| *x == l) {
+                    Some((_, reps)) => reps.push(r.index),
+                    None => by_fault.push((l, vec![r.index])),
+                }
+            }
         }
+        let faults: Vec<String> = by_fault
+            .iter()
+            .map(|(l, reps)| {
+                let list: Vec<String> = reps.iter().map(u32::to_string).collect();
+                format!("{l} ({} {})", if reps.len() == 1 { "rep" } else { "reps" }, list.join(", "))
+            })
+            .collect();
         // No rep's form seen (an angle or a plate hid it): a dash, as the report says it, not
         // "0 clean", which reads as every rep faulty.
         let clean = thrustline_core::session::clean_count(&s.reps);
@@ -705,7 +718,7 @@ pub fn summary_table(outcomes: &[Outcome]) -> String {
             s.partial_reps.len().to_string(),
             clean.map_or_else(|| "–".to_string(), |n| n.to_string()),
             format!("{:.1}x", o.realtime),
-            if faults.is_empty() { "-".to_string() } else { faults.join(" ") },
+            if faults.is_empty() { "-".to_string() } else { faults.join("; ") },
         ];
         let _ = writeln!(out, "{}", table_row(width, row.each_ref().map(String::as_str)));
         for w in &s.warnings {

@@ -70,7 +70,7 @@
   function timeline() {
     const W = tl.width, H = tl.height, x = (t) => (t / dur) * W, y = (a) => H - ((Math.min(Math.max(a, 80), 200) - 80) / 120) * H;
     tctx.clearRect(0, 0, W, H);
-    tctx.fillStyle = "rgba(42,157,85,0.12)"; tctx.fillRect(0, y(200), W, y(D.lockout_deg) - y(200));
+    tctx.fillStyle = "rgba(42,157,85,0.12)"; tctx.fillRect(0, y(D.lockout_zone[1]), W, y(D.lockout_zone[0]) - y(D.lockout_zone[1]));
     tctx.strokeStyle = "#2458c6"; tctx.lineWidth = 1.5; tctx.beginPath();
     let pen = false;
     for (const f of D.frames) { if (f.a == null) { pen = false; continue; } pen ? tctx.lineTo(x(f.t), y(f.a)) : tctx.moveTo(x(f.t), y(f.a)); pen = true; }

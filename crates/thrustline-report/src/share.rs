@@ -56,7 +56,8 @@ struct PageData<'a> {
     fps: f64,
     width: u32,
     height: u32,
-    lockout_deg: f32,
+    /// The lockout zone the report's chart shades (it had shaded 150–200° here, 153–192° there).
+    lockout_zone: (f32, f32),
     reps: Vec<PageRep>,
     comments: &'a [Comment],
     frames: Vec<PageFrame>,
@@ -96,7 +97,7 @@ pub fn render(
         fps: s.input.fps,
         width: s.input.width,
         height: s.input.height,
-        lockout_deg: s.thresholds.lockout_enter_deg,
+        lockout_zone: s.thresholds.lockout_zone(),
         reps: s
             .reps
             .iter()
