@@ -26,20 +26,37 @@ impl LoadUnit {
     /// `kg` in this unit, as a lifter reads a bar: "60 kg", "62.5 kg", "135 lb" (pounds to the
     /// plates' 2.5 lb, so "135lb" stored as 61.23 kg reads back 135 lb).
     pub fn show(self, kg: f64) -> String {
-        match self {
-            LoadUnit::Kg => format!("{} kg", trimmed((kg * 100.0).round() / 100.0)),
-            LoadUnit::Lb => format!("{} lb", trimmed(self.from_kg(kg))),
-        }
+        format!("{} {}", self.amount(kg), self.symbol())
     }
 
     /// A range `lo`–`hi` (kg) in this unit: "62.5-64 kg", "137.5-140 lb".
     pub fn show_range(self, lo: f64, hi: f64) -> String {
-        let (a, b) = (self.show(lo), self.show(hi));
-        let unit = match self {
-            LoadUnit::Kg => " kg",
-            LoadUnit::Lb => " lb",
-        };
-        format!("{}-{b}", a.trim_end_matches(unit))
+        format!("{}-{} {}", self.amount(lo), self.amount(hi), self.symbol())
+    }
+
+    /// The unit as written after a number, and stored: "kg", "lb".
+    pub fn symbol(self) -> &'static str {
+        match self {
+            LoadUnit::Kg => "kg",
+            LoadUnit::Lb => "lb",
+        }
+    }
+
+    /// The unit a stored symbol names (anything but "lb" is kilograms, the default).
+    pub fn from_symbol(s: &str) -> Self {
+        if s == LoadUnit::Lb.symbol() {
+            LoadUnit::Lb
+        } else {
+            LoadUnit::Kg
+        }
+    }
+
+    /// `kg` as a lifter reads it in this unit: kilograms to the hundredth, pounds to the plate.
+    fn amount(self, kg: f64) -> String {
+        match self {
+            LoadUnit::Kg => trimmed((kg * 100.0).round() / 100.0),
+            LoadUnit::Lb => trimmed(self.from_kg(kg)),
+        }
     }
 
     /// `amount` of this unit in kilograms.

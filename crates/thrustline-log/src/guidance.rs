@@ -241,7 +241,7 @@ pub fn next_load(entries: &[Entry]) -> Option<LoadSuggestion> {
     // A rep whose form the camera did not show is not clean, but not faulty either: telling
     // the lifter to fix faults no check raised sends them after nothing.
     let faulty = recent.iter().any(|e| e.clean_reps < e.judged());
-    let unit = last.load_unit.unwrap_or_default();
+    let unit = crate::current_load_unit(entries);
     let hold = |reason: String| LoadSuggestion {
         current_kg: current,
         unit,

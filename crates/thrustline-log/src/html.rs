@@ -1,7 +1,6 @@
 //! `thrustline log --html FILE`: progress over time as a self-contained page (inline SVG).
 
 use std::fmt::Write as _;
-use thrustline_core::units::LoadUnit;
 
 use crate::{Entry, Guidance};
 
@@ -122,9 +121,8 @@ fn profile_chart(entries: &[Entry]) -> String {
 }
 
 pub fn render(entries: &[Entry], g: &Guidance) -> String {
-    // In the unit the lifter loads in now (the latest load's).
-    let unit =
-        entries.iter().rev().find(|e| e.load_kg.is_some()).and_then(|e| e.load_unit).unwrap_or_default();
+    // In the unit the lifter loads in now.
+    let unit = crate::current_load_unit(entries);
     let load: Vec<(i64, f64)> =
         entries.iter().filter_map(|e| e.load_kg.map(|l| (e.recorded_unix_s, unit.from_kg(l)))).collect();
     let reps: Vec<(i64, f64)> = entries.iter().map(|e| (e.recorded_unix_s, f64::from(e.reps))).collect();
@@ -155,7 +153,7 @@ pub fn render(entries: &[Entry], g: &Guidance) -> String {
     o.push_str(r#"</ul><div class="grid">"#);
     let times = entries.iter().map(|e| e.recorded_unix_s);
     let span = (times.clone().min().unwrap_or(0), times.max().unwrap_or(0));
-    o.push_str(&chart("Load", if unit == LoadUnit::Lb { " lb" } else { " kg" }, &load, span));
+    o.push_str(&chart("Load", &format!(" {}", unit.symbol()), &load, span));
     o.push_str(&chart("Reps per session", "", &reps, span));
     o.push_str(&chart("Mean lockout hip angle", " deg", &lockout, span));
     o.push_str(&chart("Reps with a fault", " %", &fault_rate, span));

@@ -64,6 +64,11 @@ pub struct Entry {
     pub workout: Option<String>,
 }
 
+/// The unit the lifter loads in now: the latest entry with a load's (kilograms by default).
+pub fn current_load_unit(entries: &[Entry]) -> LoadUnit {
+    entries.iter().rev().find(|e| e.load_kg.is_some()).and_then(|e| e.load_unit).unwrap_or_default()
+}
+
 impl Entry {
     /// Clean reps over the reps judged; `None` when none was (an angle or a plate hid every
     /// rep's form: "0 % clean" would read as every rep faulty).
@@ -303,7 +308,7 @@ impl TrainingLog {
                 e.best_mean_velocity_m_s,
                 e.workout,
                 e.judged_reps,
-                e.load_unit.map(|u| if u == LoadUnit::Lb { "lb" } else { "kg" })
+                e.load_unit.map(LoadUnit::symbol)
             ],
         )
         .map_err(|s| LogError::Db { path: self.path.clone(), source: s })?;
@@ -343,13 +348,7 @@ impl TrainingLog {
                     best_mean_velocity_m_s: r.get(12)?,
                     workout: r.get(13)?,
                     judged_reps: r.get(14)?,
-                    load_unit: r.get::<_, Option<String>>(15)?.map(|u| {
-                        if u == "lb" {
-                            LoadUnit::Lb
-                        } else {
-                            LoadUnit::Kg
-                        }
-                    }),
+                    load_unit: r.get::<_, Option<String>>(15)?.map(|u| LoadUnit::from_symbol(&u)),
                 })
             })
             .map_err(|e| self.err(e))?;

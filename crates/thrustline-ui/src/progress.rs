@@ -183,22 +183,16 @@ impl eframe::App for ProgressApp {
             let sessions =
                 thrustline_core::session::counted(self.entries.len() as u64, "session", "sessions");
             ui.heading(RichText::new(format!("Progress · {sessions}")).color(ACCENT));
-            // In the unit the lifter loads in now (the latest load's), as the log's page.
-            let unit = self
-                .entries
-                .iter()
-                .rev()
-                .find(|e| e.load_kg.is_some())
-                .and_then(|e| e.load_unit)
-                .unwrap_or_default();
+            // In the unit the lifter loads in now, as the log's page.
+            let unit = thrustline_log::current_load_unit(&self.entries);
             let load = self.series(|e| e.load_kg.map(|l| unit.from_kg(l)));
-            let load_suffix = if unit == thrustline_core::units::LoadUnit::Lb { " lb" } else { " kg" };
+            let load_suffix = format!(" {}", unit.symbol());
             let reps = self.series(|e| Some(f64::from(e.reps)));
             let lockout = self.series(|e| e.mean_lockout_angle);
             let fault_rate = self.series(|e| e.clean_ratio().map(|c| (1.0 - c) * 100.0));
             let w = (ui.available_width() - 12.0) / 2.0;
             let charts = [
-                ("Load", load_suffix, &load, PROFILE),
+                ("Load", load_suffix.as_str(), &load, PROFILE),
                 ("Reps per session", "", &reps, ACCENT),
                 ("Mean lockout angle", "°", &lockout, Color32::WHITE),
                 ("Reps with a fault", "%", &fault_rate, FAULT),
