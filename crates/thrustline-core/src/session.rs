@@ -372,6 +372,11 @@ pub struct Rep {
     pub range_of_motion_cm: Option<f32>,
 }
 
+/// Uneven hips unjudged for the view: the one unseen check a side view always has.
+fn is_hips_level_unseen(id: FaultId, why: NotJudgedReason) -> bool {
+    id == FaultId::HipsUneven && why == NotJudgedReason::View
+}
+
 impl Rep {
     /// Its form was judged (seen from the side; sessions older than views count as judged).
     pub fn form_judged(&self) -> bool {
@@ -404,8 +409,7 @@ impl Rep {
     /// e.g. "not judged from this angle: put the camera at your side (lower-back overarch, …)".
     pub fn not_judged_lines(&self) -> Vec<String> {
         // Uneven hips need the opposite camera (the front or the feet): their own line.
-        let hips =
-            |id: FaultId, why: NotJudgedReason| id == FaultId::HipsUneven && why == NotJudgedReason::View;
+        let hips = is_hips_level_unseen;
         let mut reasons: Vec<NotJudgedReason> =
             self.not_judged().filter(|&(id, r)| !hips(id, r)).map(|(_, r)| r).collect();
         reasons.sort();
@@ -421,7 +425,7 @@ impl Rep {
                 format!("{} ({})", why.message(), names.join(", "))
             })
             .collect();
-        if self.not_judged().any(|(id, r)| hips(id, r)) {
+        if self.hips_level_unseen() {
             // From an oblique or frontal angle "from the side" would misname the camera.
             let line = if self.form_judged() { HIPS_FROM_THE_SIDE } else { HIPS_FROM_AN_ANGLE };
             lines.push(line.to_string());
@@ -431,7 +435,12 @@ impl Rep {
 
     /// Something about its form went unseen, beyond the uneven hips a side view never shows.
     pub fn form_partly_unseen(&self) -> bool {
-        self.not_judged().any(|(id, r)| !(id == FaultId::HipsUneven && r == NotJudgedReason::View))
+        self.not_judged().any(|(id, r)| !is_hips_level_unseen(id, r))
+    }
+
+    /// The hips' level went unjudged for the camera's view (a side view never shows it).
+    pub fn hips_level_unseen(&self) -> bool {
+        self.not_judged().any(|(id, r)| is_hips_level_unseen(id, r))
     }
 
     pub fn judgement(&self, id: FaultId) -> Option<Judgement> {
@@ -616,6 +625,22 @@ pub fn warning_message(w: Warning, reasons: &[LookAlikeReason], reps: &[Rep]) ->
     // The two seen most often: a third reason adds words, not help.
     let seen: Vec<&str> = reasons.iter().take(MESSAGE_REASONS).map(|r| r.phrase()).collect();
     format!("{base} Seen: {}.", seen.join("; "))
+}
+
+/// Each fault raised on `reps` (the first rep's instance) with the reps it came on, the major
+/// ones first: the report's "What to work on" and `analyze`'s closing table list them alike.
+pub fn faults_with_reps(reps: &[Rep]) -> Vec<(&Fault, Vec<u32>)> {
+    let mut by_fault: Vec<(&Fault, Vec<u32>)> = Vec::new();
+    for r in reps {
+        for f in &r.faults {
+            match by_fault.iter_mut().find(|(g, _)| g.id == f.id) {
+                Some((_, ix)) => ix.push(r.index),
+                None => by_fault.push((f, vec![r.index])),
+            }
+        }
+    }
+    by_fault.sort_by_key(|(f, _)| (std::cmp::Reverse(f.severity), f.id));
+    by_fault
 }
 
 /// Rep numbers in words: "rep 3", "reps 1 and 2", "reps 1, 2 and 4", "reps 1–5".

@@ -689,25 +689,11 @@ pub fn summary_table(outcomes: &[Outcome]) -> String {
     let _ = writeln!(out, "{}", table_row(width, ["video", "reps", "partial", "clean", "speed", "faults"]));
     for (o, name) in outcomes.iter().zip(&names) {
         let s = &o.session;
-        // In the report's words, each with its reps ("feet too close (reps 1, 2)"), in the
-        // order they first came; the ids a file carries ("feet_too_close@1") had been shown.
-        let mut by_fault: Vec<(&str, Vec<u32>)> = Vec::new();
-        for r in &s.reps {
-            let mut labels: Vec<&str> = r.faults.iter().map(|f| f.id.label()).collect();
-            labels.sort_unstable();
-            for l in labels {
-                match by_fault.iter_mut().find(|(x, _)| *x == l) {
-                    Some((_, reps)) => reps.push(r.index),
-                    None => by_fault.push((l, vec![r.index])),
-                }
-            }
-        }
-        let faults: Vec<String> = by_fault
+        // In the report's words and order, each with its reps ("feet too close (reps 1 and
+        // 2)"); the ids a file carries ("feet_too_close@1") had been shown.
+        let faults: Vec<String> = thrustline_core::session::faults_with_reps(&s.reps)
             .iter()
-            .map(|(l, reps)| {
-                let list: Vec<String> = reps.iter().map(u32::to_string).collect();
-                format!("{l} ({} {})", if reps.len() == 1 { "rep" } else { "reps" }, list.join(", "))
-            })
+            .map(|(f, reps)| format!("{} ({})", f.id.label(), thrustline_core::session::rep_list(reps)))
             .collect();
         // No rep's form seen (an angle or a plate hid it): a dash, as the report says it, not
         // "0 clean", which reads as every rep faulty.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use opencv::core::{Mat, Size};
 use opencv::imgproc;
 use thrustline_capture::VideoSource;
-use thrustline_report::folder::{self, SessionFolder};
+use thrustline_report::folder::{self, OwnOutput, SessionFolder};
 use thrustline_report::h264::WebVideo;
 use thrustline_report::{atomic, html, share};
 
@@ -33,7 +33,9 @@ pub struct Shared {
 pub fn write(dir: &Path, out: Option<&Path>, video_side: u32, force: bool) -> Result<Shared, EngineError> {
     let folder = SessionFolder::open(dir)?;
     let path = out.map_or_else(|| dir.join(REVIEW_PAGE), Path::to_path_buf);
-    check_output(dir, &folder, &path, force)?;
+    if let Some(why) = folder.refuse_output(&path, force, &PAGE_OUTPUT) {
+        return Err(EngineError::Refused(format!("{}: refused: {why}", path.display())));
+    }
     let (video, overlay) = match (folder.video(), folder.annotated()) {
         (Some(v), _) => (Some(v), true),
         (None, Some(a)) => (Some(a), false),
@@ -63,38 +65,15 @@ const PAGE_MARK: &[u8] = b"<title>Thrustline review</title>";
 /// How far into a file the mark is looked for.
 const PAGE_MARK_WITHIN: usize = 4096;
 
-/// Refuses an output that would write over what the user recorded: any file in the session
-/// folder but its review page, the session's video, a folder, or an existing file that is not
-/// a review page this command wrote (unless `force`). `-o` pointed at the annotated video or
-/// session.json had replaced it with the page, the session left unreadable.
-fn check_output(dir: &Path, folder: &SessionFolder, out: &Path, force: bool) -> Result<(), EngineError> {
-    let refuse = |why: &str| Err(EngineError::Refused(format!("{}: refused: {why}", out.display())));
-    if out.is_dir() {
-        return refuse("is a folder; give a file name ending in .html");
-    }
-    let canon = |p: &Path| std::fs::canonicalize(p).ok();
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let (parent, dir) = (canon(parent), canon(dir));
-    let in_folder = parent.as_ref().zip(dir.as_ref()).is_some_and(|(p, d)| p.starts_with(d));
-    let the_page = parent.is_some() && parent == dir && out.file_name() == Some(REVIEW_PAGE.as_ref());
-    if in_folder && !the_page {
-        return refuse("inside the session folder, whose files are the session's; leave -o out to write review.html there, or write the page somewhere else");
-    }
-    // The original the session names, even one that no longer matches: never written over.
-    let named = Path::new(&folder.session.input.file);
-    let videos = [named.is_absolute().then(|| named.to_path_buf()), folder.video(), folder.annotated()];
-    if let Some(o) = canon(out) {
-        if videos.iter().flatten().filter_map(|v| canon(v)).any(|v| v == o) {
-            return refuse("is the session's video; write the page somewhere else");
-        }
-    }
-    if out.exists() && !force && !is_review_page(out) {
-        return refuse(
-            "exists and is not a Thrustline review page; choose another name, or --force to replace it",
-        );
-    }
-    Ok(())
-}
+/// What the page may replace: its own name in the session folder, or a page this command
+/// wrote. `-o` pointed at the annotated video or session.json had replaced it with the page.
+const PAGE_OUTPUT: OwnOutput = OwnOutput {
+    noun: "page",
+    kind: "review page",
+    ext: ".html",
+    in_folder: Some(REVIEW_PAGE),
+    is_ours: is_review_page,
+};
 
 /// A page `thrustline share` wrote (its mark within the first bytes).
 fn is_review_page(p: &Path) -> bool {

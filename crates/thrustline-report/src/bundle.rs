@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use zip::write::SimpleFileOptions;
 use zip::CompressionMethod;
 
-use crate::folder::{SessionFolder, FRAMES_FILE, KEYFRAMES_DIR, REPORT_FILE, SESSION_FILE};
+use crate::folder::{OwnOutput, SessionFolder, FRAMES_FILE, KEYFRAMES_DIR, REPORT_FILE, SESSION_FILE};
 
 /// More entries than a session folder ever has (48 key frames plus a handful of files).
 const MAX_ENTRIES: usize = 256;
@@ -65,7 +65,6 @@ fn allowed(name: &str) -> Option<bool> {
     None
 }
 
-/// Writes the session folder `dir` as one `.thrust` file (atomically).
 /// Whether `p` is a bundle: a zip holding a session.json.
 fn is_bundle(p: &Path) -> bool {
     File::open(p)
@@ -74,44 +73,18 @@ fn is_bundle(p: &Path) -> bool {
         .is_some_and(|z| z.index_for_name(SESSION_FILE).is_some())
 }
 
-/// Where a bundle may not go: into the session folder, onto the video it carries, onto a
-/// folder, or over a file that is not a bundle (unless `force`). A typo must not turn
-/// session.json or the lifter's video into a zip.
-fn check_output(dir: &Path, video: Option<&Path>, out: &Path, force: bool) -> Result<(), BundleError> {
-    let name = out.display().to_string();
-    let refuse = |why: &str| Err(BundleError::Refused(name.clone(), why.to_string()));
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let canon_dir = std::fs::canonicalize(dir).map_err(io(dir))?;
-    if let Ok(cp) = std::fs::canonicalize(parent) {
-        if cp.starts_with(&canon_dir) {
-            return refuse("inside the session folder; write the bundle somewhere else");
-        }
-    }
-    if out.is_dir() {
-        return refuse("is a folder; give a file name ending in .thrust");
-    }
-    if let (Ok(o), Some(v)) = (std::fs::canonicalize(out), video.and_then(|v| std::fs::canonicalize(v).ok()))
-    {
-        if o == v {
-            return refuse("is the session's video; write the bundle somewhere else");
-        }
-    }
-    if out.exists() && !force && !is_bundle(out) {
-        return refuse(
-            "exists and is not a Thrustline bundle; choose another name, or --force to replace it",
-        );
-    }
-    Ok(())
-}
+/// What a bundle may replace: never a file in the session folder.
+const BUNDLE_OUTPUT: OwnOutput =
+    OwnOutput { noun: "bundle", kind: "bundle", ext: ".thrust", in_folder: None, is_ours: is_bundle };
 
+/// Writes the session folder `dir` as one `.thrust` file (atomically).
 pub fn write(dir: &Path, out: &Path, force: bool) -> Result<u64, BundleError> {
     let folder = SessionFolder::open(dir)?;
     let mut session = folder.session.clone();
     let video = folder.video();
-    // The original the session names, even one that no longer matches: never written over.
-    let named = Path::new(&session.input.file);
-    let named = if named.is_absolute() { Some(named.to_path_buf()) } else { video.clone() };
-    check_output(dir, named.as_deref(), out, force)?;
+    if let Some(why) = folder.refuse_output(out, force, &BUNDLE_OUTPUT) {
+        return Err(BundleError::Refused(out.display().to_string(), why));
+    }
     let video_name = video.as_ref().map(|v| {
         let ext = v.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
         let ext = if VIDEO_EXTS.contains(&ext.as_str()) { ext } else { "mp4".to_string() };

@@ -57,6 +57,21 @@ struct KeyFrameEntry {
     file: String,
 }
 
+/// A file a command writes for a session (`bundle`'s `.thrust`, `share`'s page): what it may
+/// replace, and how its refusals name it.
+pub struct OwnOutput<'a> {
+    /// The file in advice: "write the {noun} somewhere else".
+    pub noun: &'a str,
+    /// An existing file of another kind "is not a Thrustline {kind}".
+    pub kind: &'a str,
+    /// The extension a name should end in, advised when a folder is given.
+    pub ext: &'a str,
+    /// The one name it may take inside the session folder (the review page), if any.
+    pub in_folder: Option<&'a str>,
+    /// Whether an existing file is one of this kind, replaced without `force`.
+    pub is_ours: fn(&Path) -> bool,
+}
+
 /// A loaded session folder.
 pub struct SessionFolder {
     pub dir: PathBuf,
@@ -87,6 +102,46 @@ impl SessionFolder {
         let mut frames = if fp.is_file() { read_frames(&fp)? } else { Vec::new() };
         frames.sort_by(|a, b| a.t.total_cmp(&b.t));
         Ok(Self { dir: dir.to_path_buf(), session, frames })
+    }
+
+    /// Why `out` may not be written (`None`: it may): a file in this folder (but
+    /// `own.in_folder` in it), the session's video (the original it names, the folder's own,
+    /// the annotated), a folder, or an existing file of another kind unless `force`. A typo
+    /// must not turn session.json or the lifter's video into a zip or a page.
+    pub fn refuse_output(&self, out: &Path, force: bool, own: &OwnOutput) -> Option<String> {
+        if out.is_dir() {
+            return Some(format!("is a folder; give a file name ending in {}", own.ext));
+        }
+        let canon = |p: &Path| std::fs::canonicalize(p).ok();
+        let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let (parent, dir) = (canon(parent), canon(&self.dir));
+        let in_folder = parent.as_ref().zip(dir.as_ref()).is_some_and(|(p, d)| p.starts_with(d));
+        let allowed = parent.is_some()
+            && parent == dir
+            && own.in_folder.is_some_and(|n| out.file_name() == Some(n.as_ref()));
+        if in_folder && !allowed {
+            let leave =
+                own.in_folder.map(|n| format!("leave -o out to write {n} there, or ")).unwrap_or_default();
+            return Some(format!(
+                "inside the session folder, whose files are the session's; {leave}write the {} somewhere else",
+                own.noun
+            ));
+        }
+        // The original the session names, even one that no longer matches: never written over.
+        let named = Path::new(&self.session.input.file);
+        let videos = [named.is_absolute().then(|| named.to_path_buf()), self.video(), self.annotated()];
+        if let Some(o) = canon(out) {
+            if videos.iter().flatten().filter_map(|v| canon(v)).any(|v| v == o) {
+                return Some(format!("is the session's video; write the {} somewhere else", own.noun));
+            }
+        }
+        if out.exists() && !force && !(own.is_ours)(out) {
+            return Some(format!(
+                "exists and is not a Thrustline {}; choose another name, or --force to replace it",
+                own.kind
+            ));
+        }
+        None
     }
 
     /// The video the session was measured on: the folder's own recording (a bare file name in

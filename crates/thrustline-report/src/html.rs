@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use base64::Engine;
 use thrustline_core::session::NotCompared;
-use thrustline_core::{CameraView, FaultId, Lowering, NotJudgedReason, Severity, Verdict, Warning};
+use thrustline_core::{CameraView, Lowering, Rep, Severity, Verdict, Warning};
 
 use crate::session::Session;
 
@@ -172,7 +172,7 @@ const RIR_SCALE_MAX: f32 = 10.0;
 /// The hips' mean concentric velocity per rep as bars (the peak as a tick), each set's loss
 /// and reps in reserve, and what the figures are scaled by; nothing without velocities.
 fn velocity_section(o: &mut String, s: &Session) {
-    let reps: Vec<(&thrustline_core::Rep, f32)> =
+    let reps: Vec<(&Rep, f32)> =
         s.reps.iter().filter_map(|r| r.mean_concentric_velocity_m_s.map(|v| (r, v))).collect();
     if reps.is_empty() {
         return;
@@ -371,11 +371,11 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     } else {
         ("–".into(), "clean reps".to_string())
     };
-    let mean_of = |f: &dyn Fn(&thrustline_core::Rep) -> Option<f64>| -> Option<f64> {
+    let mean_of = |f: &dyn Fn(&Rep) -> Option<f64>| -> Option<f64> {
         let v: Vec<f64> = s.reps.iter().filter_map(f).collect();
         (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
     };
-    let mean = |f: &dyn Fn(&thrustline_core::Rep) -> Option<f64>| -> String {
+    let mean = |f: &dyn Fn(&Rep) -> Option<f64>| -> String {
         mean_of(f).map_or("–".into(), |m| format!("{m:.1}"))
     };
     // With no lowering seen whole, the ones the clip ended in give a lower bound, as the table.
@@ -392,7 +392,7 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     // landmarks' estimate, and the table marks it so; with no rep seen, the estimate, marked.
     // Whole degrees, as the table gives each rep's ("≈162.9 deg" claimed a precision an
     // estimate does not have).
-    let mean_deg = |f: &dyn Fn(&thrustline_core::Rep) -> Option<f64>| -> String {
+    let mean_deg = |f: &dyn Fn(&Rep) -> Option<f64>| -> String {
         mean_of(f).map_or("–".into(), |m| format!("{m:.0}"))
     };
     let seen_lockout = mean_deg(&|r| r.form_seen().then_some(f64::from(r.metrics.lockout_hip_angle)));
@@ -453,16 +453,7 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         );
     }
     // Cues.
-    let mut by_fault: Vec<(FaultId, Severity, &str, Vec<u32>)> = Vec::new();
-    for r in &s.reps {
-        for f in &r.faults {
-            match by_fault.iter_mut().find(|e| e.0 == f.id) {
-                Some(e) => e.3.push(r.index),
-                None => by_fault.push((f.id, f.severity, f.cue.as_str(), vec![r.index])),
-            }
-        }
-    }
-    by_fault.sort_by_key(|e| (std::cmp::Reverse(e.1), e.0));
+    let by_fault = thrustline_core::session::faults_with_reps(&s.reps);
     velocity_section(&mut o, s);
     o.push_str(r#"<section id="cues"><h2>What to work on</h2>"#);
     let unjudged = s.reps.iter().filter(|r| r.form_partly_unseen()).count();
@@ -489,14 +480,14 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         let _ = write!(o, "<p>No rep was counted, so no form was judged{why}.</p>");
     } else if by_fault.is_empty() && unjudged == 0 {
         // From the side the hips' level is not judged: "met the checks" must not claim it.
-        let hips_unseen = s.reps.iter().any(hips_level_unseen);
+        let hips_unseen = s.reps.iter().any(Rep::hips_level_unseen);
         let allows =
             if hips_unseen { " this camera allows (uneven hips need the camera at your feet)" } else { "" };
         let _ = write!(o, "<p>No faults: every counted rep met the checks{allows}.</p>");
     } else if by_fault.is_empty() {
         // Uneven hips are judged only from the feet: on a side view every row says so, and
         // "1 of 5 reps" beside five such rows read as a miscount.
-        let hips_everywhere = s.reps.iter().all(hips_level_unseen);
+        let hips_everywhere = s.reps.iter().all(Rep::hips_level_unseen);
         let hips =
             if hips_everywhere { "Uneven hips need the camera at your feet, and other" } else { "Some" };
         if s.reps.iter().any(|r| r.form_seen()) {
@@ -531,20 +522,18 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         }
     } else {
         o.push_str("<ul>");
-        for (id, sev, cue, reps) in &by_fault {
-            let list: Vec<String> = reps.iter().map(|r| r.to_string()).collect();
-            // In words, not the JSON's ids: "(lower-back overarch, major, rep 1)".
+        for (f, reps) in &by_fault {
+            // In words, not the JSON's ids: "(lower-back overarch, major, reps 1 and 2)".
             let _ = write!(
                 o,
-                r#"<li><b class="cue">{}</b> <small>({}, {}, {} {})</small></li>"#,
-                esc(cue),
-                id.label(),
-                match sev {
+                r#"<li><b class="cue">{}</b> <small>({}, {}, {})</small></li>"#,
+                esc(&f.cue),
+                f.id.label(),
+                match f.severity {
                     Severity::Major => "major",
                     Severity::Minor => "minor",
                 },
-                if reps.len() == 1 { "rep" } else { "reps" },
-                list.join(", ")
+                thrustline_core::session::rep_list(reps)
             );
         }
         o.push_str("</ul>");
@@ -681,10 +670,6 @@ pub fn camera_line(view: Option<CameraView>, yaw_deg: Option<f32>, pitch_deg: Op
 }
 
 /// The hips' level was not judged on `r` for the camera's angle (it needs the feet's view).
-fn hips_level_unseen(r: &thrustline_core::Rep) -> bool {
-    r.not_judged().any(|(id, why)| id == FaultId::HipsUneven && why == NotJudgedReason::View)
-}
-
 /// `text` with its first letter in capitals.
 fn capitalized(text: &str) -> String {
     let mut c = text.chars();
