@@ -459,7 +459,7 @@ fn report_renders_in_headless_chromium_without_console_errors() {
     assert!(o.status.success(), "{log}");
     assert_eq!(dom.matches(r#"<tr class="rep faulty">"#).count(), 2, "both reps rendered as rows");
     assert!(dom.contains(r#"<b id="rep-count">2</b>"#));
-    assert!(dom.contains("Walk your feet in"));
+    assert!(dom.contains("Feet closer to your hips"));
     let console: Vec<&str> =
         log.lines().filter(|l| l.contains("CONSOLE") || l.contains("Uncaught")).collect();
     assert!(console.is_empty(), "console messages: {console:?}");

@@ -72,8 +72,8 @@ impl FaultId {
     pub fn cue(self) -> &'static str {
         match self {
             FaultId::OverarchLowerBack => "Ribs down, chin tucked: lift with your hips, not your lower back.",
-            FaultId::FeetTooFar => "Walk your feet in: shins vertical at the top.",
-            FaultId::FeetTooClose => "Move your feet out: knees at 90 degrees at the top.",
+            FaultId::FeetTooFar => "Feet closer to your hips: shins vertical at the top.",
+            FaultId::FeetTooClose => "Feet farther from your hips: knees at 90 degrees at the top.",
             FaultId::IncompleteLockout => "Hips all the way up: shoulders, hips and knees in one line.",
             FaultId::NoTopSqueeze => "Pause at the top and squeeze your glutes.",
             FaultId::HeelsLifting => "Keep your heels down and drive through them.",
