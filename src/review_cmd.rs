@@ -63,13 +63,24 @@ pub fn run(a: &ReviewArgs) -> Result<bool> {
         &thrustline_engine::terminal::ProgressBar::new(false),
     )?;
     // Announced only where it stays: without a window the copy is removed below.
-    if opened == Opened::Bundle && thrustline_ui::has_display() {
-        eprintln!("bundle opened into {}", dir.display());
+    if thrustline_ui::has_display() {
+        match opened {
+            Opened::Bundle => eprintln!("bundle opened into {}", dir.display()),
+            Opened::BundleAgain => {
+                eprintln!("bundle opened before: reopening {} with its comments", dir.display())
+            }
+            Opened::Analyzed => eprintln!("video analyzed into {}", dir.display()),
+            Opened::AnalyzedBefore => eprintln!(
+                "video reviewed before: reopening {} with its comments (--out DIR analyzes it again)",
+                dir.display()
+            ),
+            Opened::Folder => {}
+        }
     }
     if !thrustline_ui::has_display() {
         // The bundle opened fine; without a window to show it in, leave no copy behind (only
         // the copy just extracted: never a folder the user named).
-        if bundle {
+        if opened == Opened::Bundle {
             let _ = std::fs::remove_dir_all(&dir);
         }
         return Err(no_display());

@@ -141,6 +141,117 @@ fn a_bare_video_is_analyzed_then_reviewed() {
     assert_eq!(t["skeleton_drawn"], true, "{t}");
 }
 
+/// A comment saved by another command while the window has the folder open is kept: the
+/// window's next save had written back the copy it loaded, deleting it.
+#[test]
+fn a_comment_saved_while_the_window_is_open_is_kept() {
+    use thrustline_report::folder::SessionFolder;
+    use thrustline_report::session::Comment;
+    let out = common::tmpdir("review-concurrent");
+    let session = out.join("session");
+    analyze(&session);
+    let mut window = SessionFolder::open(&session).unwrap();
+    let o =
+        common::thrustline(&["comment", session.to_str().unwrap(), "--at", "1.0", "--text", "from the CLI"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mine =
+        Comment { t_s: 2.0, rep: None, author: "me".into(), text: "from the window".into(), mark: None };
+    window.add_comment(mine).unwrap();
+    let texts = |d: &Path| -> Vec<String> {
+        let s: Value = serde_json::from_slice(&std::fs::read(d.join("session.json")).unwrap()).unwrap();
+        s["comments"].as_array().unwrap().iter().map(|c| c["text"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(texts(&session), ["from the CLI", "from the window"]);
+    // Deleting the window's own comment finds it among what is on disk, and leaves the other.
+    let stale = SessionFolder::open(&session).unwrap();
+    let o =
+        common::thrustline(&["comment", session.to_str().unwrap(), "--at", "0.5", "--text", "second CLI"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut stale = stale;
+    let i = stale.session.comments.iter().position(|c| c.text == "from the window").unwrap();
+    stale.remove_comment(i).unwrap();
+    assert_eq!(texts(&session), ["second CLI", "from the CLI"]);
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+/// The same bundle opened twice reopens the folder it was opened into, with the comments made
+/// there (each opening had unpacked a fresh copy, hiding them); another bundle of the same
+/// name gets its own folder.
+#[test]
+fn a_bundle_opened_again_shows_the_comments_made_in_it() {
+    use thrustline_report::bundle;
+    let out = common::tmpdir("review-reopen");
+    let session = out.join("session");
+    analyze(&session);
+    let b = out.join("share.thrust");
+    let o = common::thrustline(&["bundle", session.to_str().unwrap(), "-o", b.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let root = out.join("opened");
+    let (first, again) = bundle::open(&b, &root).unwrap();
+    assert!(!again);
+    let o =
+        common::thrustline(&["comment", first.to_str().unwrap(), "--at", "1.0", "--text", "seen on opening"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (second, again) = bundle::open(&b, &root).unwrap();
+    assert!(again);
+    assert_eq!(second, first);
+    let s: Value = serde_json::from_slice(&std::fs::read(second.join("session.json")).unwrap()).unwrap();
+    assert_eq!(s["comments"][0]["text"], "seen on opening");
+    // The sender's new bundle under the same name is another session: a folder of its own.
+    let o = common::thrustline(&["comment", session.to_str().unwrap(), "--at", "2.0", "--text", "new"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = common::thrustline(&["bundle", session.to_str().unwrap(), "-o", b.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (third, again) = bundle::open(&b, &root).unwrap();
+    assert!(!again);
+    assert_ne!(third, first);
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+/// A bare video reviewed again reopens its earlier analysis with the comments made there,
+/// where each review had analyzed into a new folder; `--out` analyzes it again.
+#[test]
+fn a_video_reviewed_again_shows_the_comments_made_before() {
+    if !xvfb() {
+        return;
+    }
+    let out = common::tmpdir("review-video-again");
+    let video = out.join("my set.mp4");
+    std::fs::copy(sample(), &video).unwrap();
+    let review = || {
+        std::process::Command::new("xvfb-run")
+            .args(["-a", "-s", "-screen 0 1400x900x24", env!("CARGO_BIN_EXE_thrustline"), "review"])
+            .arg(&video)
+            .args(["--exit", "--at", "1.0", "--ui-trace"])
+            .arg(out.join("trace.json"))
+            .env("THRUSTLINE_DATA", out.join("data"))
+            .output()
+            .unwrap()
+    };
+    let o = review();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let reviews = out.join("data").join("reviews");
+    // Session folders (each analysis also leaves its lock file beside its folder).
+    let folders = || -> Vec<PathBuf> {
+        std::fs::read_dir(&reviews).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect()
+    };
+    assert_eq!(folders().len(), 1);
+    let dir = folders()[0].clone();
+    let o = common::thrustline(&["comment", dir.to_str().unwrap(), "--at", "1.2", "--text", "hips higher"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = review();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("reviewed before"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(folders(), [dir], "analyzed again into a new folder");
+    let t: Value = serde_json::from_slice(&std::fs::read(out.join("trace.json")).unwrap()).unwrap();
+    assert_eq!(t["comments_visible"], serde_json::json!(["hips higher"]), "{t}");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
 #[test]
 fn the_best_rep_is_a_ghost_over_another_rep() {
     let Some(shared) = common::shared() else { return };

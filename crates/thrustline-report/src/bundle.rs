@@ -166,6 +166,28 @@ fn sweep_partials(root: &Path) {
 }
 
 /// Extracts a bundle into a new folder under `root` and returns it (a session folder).
+/// Names, in a folder a bundle was opened into, the bundle's sha256: opening the same bundle
+/// again reopens that folder, with the comments made in it since.
+const FROM_BUNDLE: &str = ".from-bundle.sha256";
+
+/// The folder under `root` this very bundle was opened into before (same sha256, still a
+/// session folder), or the bundle extracted into a new one ([`extract`]); `true` when reopened.
+/// Each opening had unpacked a fresh copy, so the comments made in the last one were not shown.
+pub fn open(bundle: &Path, root: &Path) -> Result<(PathBuf, bool), BundleError> {
+    let sha = crate::session::sha256_file(bundle).map_err(io(bundle))?;
+    let earlier = std::fs::read_dir(root).into_iter().flatten().flatten().map(|e| e.path()).find(|d| {
+        std::fs::read_to_string(d.join(FROM_BUNDLE)).is_ok_and(|s| s.trim() == sha)
+            && SessionFolder::open(d).is_ok()
+    });
+    if let Some(d) = earlier {
+        return Ok((d, true));
+    }
+    let dir = extract(bundle, root)?;
+    // Without the mark the bundle still opened; it would open as a new copy next time.
+    let _ = crate::atomic::write(&dir.join(FROM_BUNDLE), format!("{sha}\n").as_bytes());
+    Ok((dir, false))
+}
+
 pub fn extract(bundle: &Path, root: &Path) -> Result<PathBuf, BundleError> {
     let name = bundle.display().to_string();
     let f = File::open(bundle).map_err(io(bundle))?;

@@ -84,20 +84,7 @@ impl SessionFolder {
     pub fn open(dir: &Path) -> Result<Self, FolderError> {
         // What a killed run left half-written here goes first.
         crate::atomic::sweep_stale(dir);
-        let sp = dir.join(SESSION_FILE);
-        if !sp.is_file() {
-            return Err(FolderError::NotASession(dir.display().to_string()));
-        }
-        let len = std::fs::metadata(&sp).map_err(io(&sp))?.len();
-        if len > crate::session::MAX_SESSION_BYTES {
-            return Err(FolderError::Damaged(
-                sp.display().to_string(),
-                format!("{len} bytes, more than a session holds"),
-            ));
-        }
-        let bytes = std::fs::read(&sp).map_err(io(&sp))?;
-        let session = Session::from_json(&bytes)
-            .map_err(|e| FolderError::Damaged(sp.display().to_string(), e.to_string()))?;
+        let session = read_session(dir)?;
         let fp = dir.join(FRAMES_FILE);
         let mut frames = if fp.is_file() { read_frames(&fp)? } else { Vec::new() };
         frames.sort_by(|a, b| a.t.total_cmp(&b.t));
@@ -239,16 +226,28 @@ impl SessionFolder {
         Ok(rep)
     }
 
-    /// Adds a comment, saves session.json and re-renders the report.
+    /// Takes the comments session.json holds now over the ones loaded: another command
+    /// (`thrustline comment`, a coach's reply imported) may have added some since the folder
+    /// was opened, and a save from the stale copy would delete them.
+    pub fn reload_comments(&mut self) -> Result<(), FolderError> {
+        self.session.comments = read_session(&self.dir)?.comments;
+        Ok(())
+    }
+
+    /// Adds a comment to the ones on disk now, saves session.json and re-renders the report.
     pub fn add_comment(&mut self, c: Comment) -> Result<(), FolderError> {
+        self.reload_comments()?;
         self.session.comments.push(c);
         self.session.comments.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
         self.save()
     }
 
+    /// Removes the comment shown at `i` (found again among the ones on disk now), saves.
     pub fn remove_comment(&mut self, i: usize) -> Result<(), FolderError> {
-        if i < self.session.comments.len() {
-            self.session.comments.remove(i);
+        let Some(c) = self.session.comments.get(i).cloned() else { return Ok(()) };
+        self.reload_comments()?;
+        if let Some(j) = self.session.comments.iter().position(|o| *o == c) {
+            self.session.comments.remove(j);
             self.save()?;
         }
         Ok(())
@@ -261,6 +260,23 @@ impl SessionFolder {
         let rp = self.dir.join(REPORT_FILE);
         atomic::write(&rp, html::render(&self.session, &self.series(), &kf).as_bytes()).map_err(io(&rp))
     }
+}
+
+/// session.json of the folder `dir`, bounded in size and checked.
+fn read_session(dir: &Path) -> Result<Session, FolderError> {
+    let sp = dir.join(SESSION_FILE);
+    if !sp.is_file() {
+        return Err(FolderError::NotASession(dir.display().to_string()));
+    }
+    let len = std::fs::metadata(&sp).map_err(io(&sp))?.len();
+    if len > crate::session::MAX_SESSION_BYTES {
+        return Err(FolderError::Damaged(
+            sp.display().to_string(),
+            format!("{len} bytes, more than a session holds"),
+        ));
+    }
+    let bytes = std::fs::read(&sp).map_err(io(&sp))?;
+    Session::from_json(&bytes).map_err(|e| FolderError::Damaged(sp.display().to_string(), e.to_string()))
 }
 
 /// Frame lines a session may hold: a day at 30 fps. Read one at a time, so memory follows the

@@ -25,6 +25,9 @@ use crate::widgets::{self, ACCENT, DIM, FAULT, WARN};
 const SPEEDS: [f32; 5] = [0.25, 0.5, 1.0, 1.5, 2.0];
 /// A comment shows on the video this long either side of its time.
 const COMMENT_SHOW_S: f64 = 1.0;
+/// How often the window looks for comments another command saved in the folder (`thrustline
+/// comment`, a coach's reply imported): soon enough to see them, rarely enough to cost nothing.
+const COMMENTS_POLL: Duration = Duration::from_secs(1);
 /// Ghost skeleton colour: white, translucent, distinct from the live skeleton's green.
 const GHOST: Color32 = Color32::from_rgba_premultiplied(150, 150, 220, 170);
 /// A comment's drawing.
@@ -173,6 +176,8 @@ pub struct ReviewApp {
     auto: ReviewAutomation,
     shot_pending: Arc<Mutex<Option<bool>>>,
     trace: Trace,
+    /// session.json's modification time when its comments were last read, and when looked.
+    comments_read: (Option<std::time::SystemTime>, Instant),
 }
 
 impl ReviewApp {
@@ -208,6 +213,7 @@ impl ReviewApp {
         let best_rep = s.best_rep().and_then(|b| s.reps.iter().position(|r| r.index == b.index));
         let series = folder.series();
         let t0 = auto.at_s.unwrap_or(0.0).clamp(0.0, duration);
+        let comments_read = (session_mtime(&folder.dir), Instant::now());
         let mut app = Self {
             folder,
             player,
@@ -233,6 +239,7 @@ impl ReviewApp {
             auto,
             shot_pending: Arc::new(Mutex::new(None)),
             trace: Trace::default(),
+            comments_read,
         };
         app.seek(t0);
         app
@@ -688,7 +695,27 @@ fn mmss(t: f64) -> String {
     format!("{:02}:{:04.1}", (t / 60.0).floor() as u64, t % 60.0)
 }
 
+/// When session.json in `dir` was last written, if it can be read.
+fn session_mtime(dir: &std::path::Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(dir.join(thrustline_report::folder::SESSION_FILE)).and_then(|m| m.modified()).ok()
+}
+
 impl ReviewApp {
+    /// Shows the comments another command saved in the folder since they were last read.
+    fn pick_up_comments(&mut self) {
+        if self.comments_read.1.elapsed() < COMMENTS_POLL {
+            return;
+        }
+        let now = session_mtime(&self.folder.dir);
+        if now != self.comments_read.0 {
+            // A damaged or half-replaced file keeps what is shown; the next save says why.
+            if self.folder.reload_comments().is_ok() {
+                self.comments_read.0 = now;
+            }
+        }
+        self.comments_read.1 = Instant::now();
+    }
+
     /// Merges a coach's reply file (dropped on the window, or `review --import`): the new
     /// comments join the timeline and the list, the report is rebuilt; refusals are shown.
     fn import_feedback(&mut self, file: &std::path::Path) {
@@ -713,6 +740,8 @@ impl ReviewApp {
 impl eframe::App for ReviewApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        self.pick_up_comments();
+        ctx.request_repaint_after(COMMENTS_POLL);
         if let Some(f) = self.auto.import.take() {
             self.import_feedback(&f);
         }
