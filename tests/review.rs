@@ -294,6 +294,43 @@ fn a_set_with_no_rep_says_why_in_review() {
     let _ = std::fs::remove_dir_all(&out);
 }
 
+/// The window says what the report says where it had said less: why no rep counted on a set
+/// with no warning (the pelvic tilt: "0 reps · 0 clean · hip thrust or bridge (told from the
+/// video)" and nothing else), and what a rep's form could not show (the banded bridge's last
+/// rep, cut by the clip's end: "clean (part not judged)" with no reason).
+#[test]
+fn review_says_why_no_rep_and_what_a_rep_left_unjudged() {
+    let Some(shared) = common::shared() else { return };
+    if !xvfb() {
+        return;
+    }
+    let out = common::tmpdir("review-notes");
+    let (session, s) = analyzed(&shared.join("footage/pelvic_tilt_supine_0reps.mp4"), &out);
+    assert!(s["warnings"].as_array().unwrap().is_empty(), "{}", s["warnings"]);
+    let t = review_trace(&session, &out, &["--exit", "--at", "2.0"]);
+    assert_eq!(t["header"], "0 reps · no hip thrust or bridge counted", "{t}");
+    let notes = t["notes_shown"].to_string();
+    assert!(
+        notes.contains("No rep was counted: nothing here moved as a hip thrust or bridge rep does"),
+        "{t}"
+    );
+    let html = std::fs::read_to_string(session.join("report.html")).unwrap();
+    assert!(html.contains("nothing here moved as a hip thrust or bridge rep does"));
+
+    let out = common::tmpdir("review-notes-banded");
+    let (session, s) = analyzed(&shared.join("footage/glute_bridge_banded_side_2reps.mp4"), &out);
+    let last = s["reps"].as_array().unwrap().last().unwrap();
+    let at = (last["start_s"].as_f64().unwrap() + last["end_s"].as_f64().unwrap()) / 2.0;
+    let t = review_trace(&session, &out, &["--exit", "--at", &format!("{at:.3}")]);
+    assert!(t["header"].as_str().unwrap().starts_with("2 reps · 2 clean"), "{t}");
+    let notes = t["notes_shown"].to_string();
+    assert!(
+        notes.contains("not judged: the clip ended first (no squeeze at the top, uncontrolled lowering)"),
+        "{t}"
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}
+
 /// A zip with the given (name, bytes) entries.
 fn zip_with(path: &Path, entries: &[(&str, &[u8])]) {
     let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());

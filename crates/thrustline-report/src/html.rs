@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use base64::Engine;
 use thrustline_core::session::NotCompared;
-use thrustline_core::{CameraView, Lowering, Rep, Severity, Verdict, Warning};
+use thrustline_core::{CameraView, Lowering, Rep, Severity, Verdict};
 
 use crate::session::Session;
 
@@ -345,12 +345,7 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         s.input.width,
         s.input.height,
         s.input.fps,
-        // "hip thrust or bridge (told from the video)" over "does not look like a hip thrust".
-        if s.reps.is_empty() && s.variation == thrustline_core::Variation::Auto {
-            "no hip thrust or bridge counted"
-        } else {
-            s.variation.label()
-        },
+        s.variation_shown(),
         load,
         esc(&s.model.name)
     );
@@ -460,22 +455,10 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
     if s.reps.is_empty() {
         // Nothing was judged: "no faults" would read as a clean set. Say why, from what the
         // warnings say or else from what the hips did (a camera warning alone does not say it).
-        let told = s.warnings.iter().any(|w| {
-            matches!(
-                w.id,
-                Warning::NotAHipThrust
-                    | Warning::LookAlikeMovement
-                    | Warning::NoPose
-                    | Warning::LowConfidence
-                    | Warning::CannotSeeEnough
-            )
-        });
-        let why = if told {
-            "; the notes above say why"
-        } else if !s.partial_reps.is_empty() {
-            ": the hips rose, but never to lockout (the partial reps below)"
-        } else {
-            ": nothing here moved as a hip thrust or bridge rep does (the hips rising from bent to straight with the shoulders and feet planted, and back)"
+        let why = match s.why_no_rep() {
+            Some(why) if !s.partial_reps.is_empty() => format!(": {why} (the partial reps below)"),
+            Some(why) => format!(": {why}"),
+            None => "; the notes above say why".to_string(),
         };
         let _ = write!(o, "<p>No rep was counted, so no form was judged{why}.</p>");
     } else if by_fault.is_empty() && unjudged == 0 {

@@ -160,6 +160,39 @@ pub struct Session {
 }
 
 impl Session {
+    /// The variation as a header names it: with no rep counted and none given, "no hip thrust
+    /// or bridge counted", never "hip thrust or bridge (told from the video)" over a warning
+    /// that it does not look like one.
+    pub fn variation_shown(&self) -> &'static str {
+        if self.reps.is_empty() && self.variation == Variation::Auto {
+            "no hip thrust or bridge counted"
+        } else {
+            self.variation.label()
+        }
+    }
+
+    /// Why no rep was counted, where no warning says it (`None`: reps were counted, or a
+    /// warning names the reason): the report and the review window say it alike.
+    pub fn why_no_rep(&self) -> Option<&'static str> {
+        let told = self.warnings.iter().any(|w| {
+            matches!(
+                w.id,
+                Warning::NotAHipThrust
+                    | Warning::LookAlikeMovement
+                    | Warning::NoPose
+                    | Warning::LowConfidence
+                    | Warning::CannotSeeEnough
+            )
+        });
+        if !self.reps.is_empty() || told {
+            None
+        } else if !self.partial_reps.is_empty() {
+            Some("the hips rose, but never to lockout")
+        } else {
+            Some("nothing here moved as a hip thrust or bridge rep does (the hips rising from bent to straight with the shoulders and feet planted, and back)")
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         summary: SessionSummary,

@@ -149,6 +149,10 @@ struct Trace {
     fault_marks: usize,
     /// The session's warnings as the side panel showed them.
     warnings_shown: Vec<String>,
+    /// The side panel's headline ("1 rep · 1 clean · glute bridge"), and the lines shown
+    /// under it for the current rep, why no rep counted and what was not judged.
+    header: String,
+    notes_shown: Vec<String>,
 }
 
 pub struct ReviewApp {
@@ -425,16 +429,29 @@ impl ReviewApp {
         let s = &self.folder.session;
         // No rep's form seen (an angle or a plate hid it): "form not seen", as the report's
         // dash, never "0 clean", which reads as every rep faulty.
-        let clean = thrustline_core::session::clean_count(&s.reps)
-            .map_or_else(|| "form not seen".to_string(), |n| format!("{n} clean"));
-        ui.label(
-            RichText::new(format!(
-                "{} · {clean} · {}",
-                thrustline_core::session::reps_text(s.reps.len() as u64),
-                s.variation.label()
-            ))
-            .size(20.0),
+        // No rep: no clean count, and no variation claimed over a look-alike's warning.
+        let clean = if s.reps.is_empty() {
+            String::new()
+        } else {
+            thrustline_core::session::clean_count(&s.reps)
+                .map_or_else(|| " · form not seen".to_string(), |n| format!(" · {n} clean"))
+        };
+        let partial = match s.partial_reps.len() {
+            0 => String::new(),
+            n => format!(" · {n} partial"),
+        };
+        self.trace.header = format!(
+            "{}{partial}{clean} · {}",
+            thrustline_core::session::reps_text(s.reps.len() as u64),
+            s.variation_shown()
         );
+        ui.label(RichText::new(&self.trace.header).size(20.0));
+        self.trace.notes_shown.clear();
+        if let Some(why) = s.why_no_rep() {
+            let line = format!("No rep was counted: {why}.");
+            ui.label(RichText::new(&line).color(widgets::WARN));
+            self.trace.notes_shown.push(line);
+        }
         // Why no rep counted, or why the form went unjudged, as the report says it; in the
         // product's own words from the warning's id, whatever text a received file carries.
         self.trace.warnings_shown.clear();
@@ -467,6 +484,11 @@ impl ReviewApp {
             faults.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
             for f in faults {
                 ui.label(RichText::new(format!("• {}", f.cue)).color(FAULT));
+            }
+            // What this rep's form could not show, and why, as the report's rep table says it.
+            for line in r.not_judged_lines() {
+                ui.label(RichText::new(&line).color(DIM));
+                self.trace.notes_shown.push(line);
             }
         }
         ui.separator();
