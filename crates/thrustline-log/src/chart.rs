@@ -62,6 +62,8 @@ pub struct ProfileChart {
     pub mvt_m_s: f64,
     pub load_max_kg: f64,
     pub velocity_max_m_s: f64,
+    /// The unit the lifter loads in now: the load axis and the maximum are labelled in it.
+    pub unit: thrustline_core::units::LoadUnit,
 }
 
 impl ProfileChart {
@@ -78,7 +80,8 @@ impl ProfileChart {
             points.iter().map(|p| p.0).chain(fit.map(|p| p.one_rep_max_kg)).fold(1.0, f64::max) * 1.1;
         let velocity_max_m_s =
             points.iter().map(|p| p.1).chain(fit.map(|p| p.intercept)).fold(mvt_m_s, f64::max) * 1.1;
-        Some(Self { points, fit, mvt_m_s, load_max_kg, velocity_max_m_s })
+        let unit = crate::current_load_unit(entries);
+        Some(Self { points, fit, mvt_m_s, load_max_kg, velocity_max_m_s, unit })
     }
 
     /// A load's place across the plot, 0 to 1.
@@ -91,9 +94,22 @@ impl ProfileChart {
         (v_m_s / self.velocity_max_m_s).clamp(0.0, 1.0)
     }
 
-    /// "1RM N ± M kg" when there is a fit.
+    /// The load axis's label at `share` of its length ("45 kg", "100 lb").
+    pub fn load_label(&self, share: f64) -> String {
+        format!("{:.0} {}", self.unit.from_kg(self.load_max_kg * share), self.unit.symbol())
+    }
+
+    /// "1RM N ± M kg" (or lb) when there is a fit.
     pub fn one_rep_max_label(&self) -> Option<String> {
-        self.fit.map(|p| format!("1RM {:.0} \u{b1} {:.0} kg", p.one_rep_max_kg, p.one_rep_max_se_kg))
+        let u = self.unit;
+        self.fit.map(|p| {
+            format!(
+                "1RM {:.0} \u{b1} {:.0} {}",
+                u.from_kg(p.one_rep_max_kg),
+                u.from_kg(p.one_rep_max_se_kg),
+                u.symbol()
+            )
+        })
     }
 }
 

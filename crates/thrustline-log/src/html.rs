@@ -82,7 +82,8 @@ fn profile_chart(entries: &[Entry]) -> String {
         // The last label ends at the axis's end rather than running past the figure's edge.
         let anchor = if k == 3 { r#" text-anchor="end""# } else { "" };
         let at = if k == 3 { x(l) } else { x(l) - 10.0 };
-        let _ = write!(o, r#"<text x="{at:.1}" y="{:.1}"{anchor}>{l:.0} kg</text>"#, h - 6.0);
+        let label = c.load_label(f64::from(k) / 3.0);
+        let _ = write!(o, r#"<text x="{at:.1}" y="{:.1}"{anchor}>{label}</text>"#, h - 6.0);
     }
     // The dashed line named: the velocity a one-rep max is lifted at.
     let _ = write!(
@@ -99,18 +100,16 @@ fn profile_chart(entries: &[Entry]) -> String {
         y(c.mvt_m_s),
         y(c.mvt_m_s)
     );
-    if let Some(p) = &c.fit {
+    if let (Some(p), Some(label)) = (&c.fit, c.one_rep_max_label()) {
         let _ = write!(
             o,
-            r##"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#2458c6" stroke-width="2"/><text x="{:.1}" y="{:.1}">1RM {:.0} &#177; {:.0} kg</text>"##,
+            r##"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#2458c6" stroke-width="2"/><text x="{:.1}" y="{:.1}">{label}</text>"##,
             x(0.0),
             y(p.intercept),
             x(p.one_rep_max_kg),
             y(c.mvt_m_s),
             (x(p.one_rep_max_kg) - 90.0).max(ml),
             y(c.mvt_m_s) - 6.0,
-            p.one_rep_max_kg,
-            p.one_rep_max_se_kg
         );
     }
     for (l, v) in &c.points {
@@ -133,13 +132,26 @@ pub fn render(entries: &[Entry], g: &Guidance) -> String {
         .filter_map(|e| e.clean_ratio().map(|c| (e.recorded_unix_s, 100.0 * (1.0 - c))))
         .collect();
     let mut o = String::from(
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Thrustline progress</title><style>body{font-family:system-ui,sans-serif;margin:24px;color:#1d2330;background:#f4f5f7}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:16px}figure{background:#fff;border-radius:10px;padding:8px;margin:0}svg text{font-size:11px;fill:#445}li{margin:4px 0}</style></head><body><h1>Training progress</h1>"#,
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Thrustline progress</title><style>body{font-family:system-ui,sans-serif;margin:24px;color:#1d2330;background:#f4f5f7}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:16px}figure{background:#fff;border-radius:10px;padding:8px;margin:0}svg text{font-size:11px;fill:#445}li{margin:4px 0}table{border-collapse:collapse;background:#fff;margin-top:8px}th,td{padding:4px 10px;text-align:left;border-bottom:1px solid #e4e6eb;font-size:14px}</style></head><body><h1>Training progress</h1>"#,
     );
     let logged = thrustline_core::session::counted(entries.len() as u64, "session", "sessions");
-    let _ = write!(o, "<p>{logged} logged. Goal: {}.</p><ul>", g.goal.name());
+    // The goal with its rep range and sets, as the terminal and the window say it.
+    let (r, sets) = (g.reps_per_set, g.sets);
+    let _ = write!(
+        o,
+        "<p>{logged} logged. Goal: {}: {}&#8211;{} sets of {}&#8211;{} reps.</p><ul>",
+        g.goal.name(),
+        sets.0,
+        sets.1,
+        r.0,
+        r.1
+    );
     let _ = write!(o, "<li>{}</li>", esc(&g.frequency));
     if let Some(w) = &g.rest_warning {
         let _ = write!(o, "<li>{}</li>", esc(w));
+    }
+    if let Some(n) = &g.range_note {
+        let _ = write!(o, "<li>sets: {}</li>", esc(n));
     }
     if let Some(l) = &g.next_load {
         // The figure with its reason, as the terminal says it.
@@ -158,8 +170,36 @@ pub fn render(entries: &[Entry], g: &Guidance) -> String {
     o.push_str(&chart("Mean lockout hip angle", " deg", &lockout, span));
     o.push_str(&chart("Reps with a fault", " %", &fault_rate, span));
     o.push_str(&profile_chart(entries));
-    o.push_str("</div></body></html>");
+    o.push_str("</div>");
+    history(&mut o, entries);
+    o.push_str("</body></html>");
     o
+}
+
+/// Every session, latest first, with the terminal's columns.
+fn history(o: &mut String, entries: &[Entry]) {
+    if entries.is_empty() {
+        return;
+    }
+    o.push_str("<h2>History</h2><table><tr><th>date (UTC)</th><th>variation</th><th>load</th><th>sets &#215; reps</th><th>partial</th><th>clean</th><th>faults</th></tr>");
+    for e in entries.iter().rev() {
+        let load = e.load_kg.map_or_else(|| "-".to_string(), |l| e.load_unit.unwrap_or_default().show(l));
+        let sets: Vec<String> = e.reps_per_set.iter().map(u32::to_string).collect();
+        let clean = e.clean_ratio().map_or_else(|| "-".to_string(), |c| format!("{:.0} %", c * 100.0));
+        let faults = e.fault_words();
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} &#215; {}</td><td>{}</td><td>{clean}</td><td>{}</td></tr>",
+            thrustline_core::calendar::minute(e.recorded_unix_s),
+            esc(&e.variation_words()),
+            esc(&load),
+            e.sets,
+            sets.join("/"),
+            e.partials,
+            if faults.is_empty() { "-".to_string() } else { esc(&faults.join(", ")).into_owned() }
+        );
+    }
+    o.push_str("</table>");
 }
 
 #[cfg(test)]
@@ -196,6 +236,10 @@ mod tests {
         assert_eq!(html.matches("<svg").count(), 5);
         assert_eq!(html.matches("<circle").count(), 12);
         assert!(html.contains("no sessions with a load and a velocity yet"));
+        // The goal's rep range, and every session in the history, latest first.
+        assert!(html.contains("sets of 8&#8211;12 reps"), "{html}");
+        assert_eq!(html.matches("<tr><td>").count(), 3);
+        assert!(html.find("<td>60 kg</td>") > html.find("<td>62.5 kg</td>"), "{html}");
         assert!(!html.contains("http") && !html.contains("<script"));
     }
 
@@ -210,6 +254,13 @@ mod tests {
         let entries = vec![e(0, 60.0), e(300_000, 80.0), e(600_000, 100.0), e(900_000, 120.0)];
         let html = profile_chart(&entries);
         assert_eq!(html.matches("<circle").count(), 4);
-        assert!(html.contains("1RM 150 &#177; 0 kg"), "{html}");
+        assert!(html.contains("1RM 150 \u{b1} 0 kg"), "{html}");
+        assert!(html.contains(">165 kg</text>"), "{html}");
+        // A lifter who loads in pounds reads the axis and the maximum in pounds.
+        let lb = Some(thrustline_core::units::LoadUnit::Lb);
+        let entries: Vec<Entry> = entries.into_iter().map(|x| Entry { load_unit: lb, ..x }).collect();
+        let html = profile_chart(&entries);
+        assert!(html.contains("1RM 330 \u{b1} 0 lb"), "{html}");
+        assert!(html.contains(">365 lb</text>") && !html.contains(" kg<"), "{html}");
     }
 }

@@ -81,6 +81,26 @@ impl Entry {
     pub fn judged(&self) -> u32 {
         self.judged_reps.unwrap_or(self.reps).min(self.reps)
     }
+
+    /// The variation in words ("hip thrust", "glute bridge"), not its id.
+    pub fn variation_words(&self) -> String {
+        self.variation.replace('-', " ")
+    }
+
+    /// Each fault with its count in the report's words ("feet too close x2"); an id this
+    /// version does not know, as it is.
+    pub fn fault_words(&self) -> Vec<String> {
+        self.faults
+            .iter()
+            .map(|(id, n)| {
+                let words = thrustline_core::FaultId::ALL
+                    .iter()
+                    .find(|f| f.as_str() == id)
+                    .map_or_else(|| id.to_string(), |f| f.label().to_string());
+                format!("{words} x{n}")
+            })
+            .collect()
+    }
 }
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.

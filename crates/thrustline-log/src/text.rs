@@ -35,13 +35,12 @@ fn write_all(
             let sets: Vec<String> = e.reps_per_set.iter().map(|r| r.to_string()).collect();
             let clean = e.clean_ratio().map(|c| format!("{:.0}%", c * 100.0)).unwrap_or_else(|| "-".into());
             // In the words the report uses ("feet too close", not its id).
-            let faults: Vec<String> =
-                e.faults.iter().map(|(id, n)| format!("{} x{n}", fault_words(id))).collect();
+            let faults = e.fault_words();
             writeln!(
                 o,
                 "{:<17} {:<14} {:>8} {:>10} {:>8} {:>6}  {}",
                 thrustline_core::calendar::minute(e.recorded_unix_s),
-                e.variation.replace('-', " "),
+                e.variation_words(),
                 load,
                 format!("{} x {}", e.sets, sets.join("/")),
                 e.partials,
@@ -89,13 +88,4 @@ fn write_all(
         }
     }
     Ok(())
-}
-
-/// A fault's id as the report words it ("feet_too_close": "feet too close"); an id this
-/// version does not know, as it is.
-fn fault_words(id: &str) -> String {
-    thrustline_core::FaultId::ALL
-        .iter()
-        .find(|f| f.as_str() == id)
-        .map_or_else(|| id.to_string(), |f| f.label().to_string())
 }

@@ -91,7 +91,7 @@ fn profile_chart(ui: &mut egui::Ui, entries: &[Entry]) {
         p.text(
             Pos2::new(x(l), inner.bottom() + 4.0),
             align,
-            format!("{l:.0} kg"),
+            c.load_label(f64::from(k) / 3.0),
             FontId::proportional(13.0),
             DIM,
         );
@@ -170,10 +170,9 @@ impl eframe::App for ProgressApp {
                         e.clean_ratio().map_or("-".to_string(), |c| format!("{:.0}% clean", c * 100.0));
                     ui.label(RichText::new(thrustline_core::calendar::minute(e.recorded_unix_s)).strong());
                     let reps = thrustline_core::session::reps_text(u64::from(e.reps));
-                    ui.label(format!("{} · {load} · {reps} · {clean}", e.variation));
+                    ui.label(format!("{} · {load} · {reps} · {clean}", e.variation_words()));
                     if !e.faults.is_empty() {
-                        let f: Vec<String> = e.faults.iter().map(|(id, n)| format!("{id} ×{n}")).collect();
-                        ui.label(RichText::new(f.join(", ")).color(FAULT));
+                        ui.label(RichText::new(e.fault_words().join(", ")).color(FAULT));
                     }
                     ui.add_space(4.0);
                 }
