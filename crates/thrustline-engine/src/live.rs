@@ -43,8 +43,19 @@ const UI_QUEUE: usize = 2;
 /// Events and rep lists waiting for the UI; the rep list is sent whole each time, so a lost
 /// one is repaired by the next.
 const NOTICE_QUEUE: usize = 256;
-/// Frames waiting for the raw-video encoder: 2 s at 30 fps absorbs encoder hiccups.
-const RECORD_QUEUE: usize = 60;
+/// Seconds of frames waiting for the raw-video encoder: it shares the cores with inference,
+/// and 1 s at 60 fps (60 frames) lost 66 of the 60 fps clip's 316 frames in one of two idle
+/// runs (Intel Xeon, 2 cores, 2026-12-07).
+const RECORD_QUEUE_S: f64 = 3.0;
+/// The record queue never holds more than this: 3 s of 1080p at 60 fps would be 1.1 GB.
+const RECORD_QUEUE_MAX_BYTES: f64 = 512.0 * 1024.0 * 1024.0;
+
+/// Frames the record queue holds for a stream of `fps` frames of `width`×`height`.
+fn record_queue(fps: f64, width: u32, height: u32) -> usize {
+    let frame_bytes = (f64::from(width) * f64::from(height) * 3.0).max(1.0);
+    let by_time = (fps.clamp(1.0, 240.0) * RECORD_QUEUE_S).ceil();
+    by_time.min((RECORD_QUEUE_MAX_BYTES / frame_bytes).floor()).max(2.0) as usize
+}
 /// Lines and saves waiting for the session writer: 4 s at 60 fps; a full queue blocks the
 /// worker (back-pressure: nothing the session records is dropped).
 const SINK_QUEUE: usize = 256;
@@ -158,6 +169,8 @@ pub struct LiveSummary {
     pub stride: u32,
     /// The saved session's warnings, worded as its report words them.
     pub warnings: Vec<String>,
+    /// What the raw recording holds, when it was made.
+    pub recorded: Option<recorder::Recorded>,
 }
 
 #[derive(Clone, Debug)]
@@ -285,7 +298,7 @@ impl Engine {
         let running = Arc::new(AtomicBool::new(true));
         let (cap_tx, cap_rx) = DropOldest::<Captured>::new(CAPTURE_QUEUE);
         let capture_dropped = cap_tx.dropped.clone();
-        let (rec_tx, rec_rx) = bounded::<Arc<Frame>>(RECORD_QUEUE);
+        let (rec_tx, rec_rx) = bounded::<Arc<Frame>>(record_queue(info.fps, info.width, info.height));
         let video = if cfg.record_video {
             Some(recorder::spawn_video(dir.join(recorder::VIDEO_PARTIAL), info.fps, rec_rx)?)
         } else {
@@ -333,7 +346,8 @@ impl Engine {
                                 let f = Arc::new(f);
                                 let index = captured.fetch_add(1, Ordering::Relaxed);
                                 if record {
-                                    // The encoder falling 2 s behind costs a recorded frame, never a live one.
+                                    // The encoder falling behind by a full queue costs a recorded
+                                    // frame (counted, the video's clock kept), never a live one.
                                     let _ = rec_tx.try_send(f.clone());
                                 }
                                 if index.is_multiple_of(stride) {
@@ -619,7 +633,7 @@ impl Worker {
         frames: &Receiver<Captured>,
         cmds: &Receiver<Command>,
         running: &AtomicBool,
-        video: Option<JoinHandle<Result<u64, EngineError>>>,
+        video: Option<JoinHandle<Result<recorder::Recorded, EngineError>>>,
         captured: &AtomicU64,
         dropped: &AtomicU64,
     ) -> Result<LiveSummary, EngineError> {
@@ -653,7 +667,7 @@ impl Worker {
             }
         };
         let recorded = match video.map(|v| v.join()) {
-            Some(Ok(Ok(n))) => Some(n),
+            Some(Ok(Ok(r))) => Some(r),
             // The analysis is kept even when the recording failed.
             Some(Ok(Err(e))) => {
                 tracing::warn!("video not recorded: {e}");
@@ -672,8 +686,15 @@ impl Worker {
             self.notices.event(Notice::Reps(summary.reps.clone()));
         }
         let (reps, partials) = (summary.reps.len(), summary.partial_reps.len());
-        let warnings = summary.worded_warnings().map(|(_, m)| m).collect();
-        let dir = self.sink.finish(summary, recorded, self.cfg.training_log)?;
+        let mut warnings: Vec<String> = summary.worded_warnings().map(|(_, m)| m).collect();
+        if let Some(r) = recorded.filter(|r| r.span > r.frames) {
+            warnings.push(format!(
+                "The recording missed {} of {} frames: the computer could not encode them in time (the frame before each stays on screen for it, so the video keeps the set's times). Close other programs, or record with a lower resolution or frame rate.",
+                r.span - r.frames,
+                r.span
+            ));
+        }
+        let dir = self.sink.finish(summary, recorded.map(|r| r.span), self.cfg.training_log)?;
         self.audio.finish()?;
         let out = LiveSummary {
             dir,
@@ -686,6 +707,7 @@ impl Worker {
             frames_dropped: dropped.load(Ordering::Relaxed),
             stride: self.stride,
             warnings,
+            recorded,
         };
         recorder::write_stats(&out)?;
         Ok(out)

@@ -40,17 +40,29 @@ pub fn session_dir(root: &Path, unix: u64) -> Result<PathBuf, EngineError> {
     Err(EngineError::Io(root.display().to_string(), std::io::Error::other("no free session folder name")))
 }
 
-/// The raw-video thread: every captured frame, in order, until the capture side hangs up.
+/// What the raw-video thread wrote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    /// Frames encoded.
+    pub frames: u64,
+    /// Frames the take spans, from the first captured to the last encoded: more than `frames`
+    /// where the encoder fell behind and the capture skipped it some.
+    pub span: u64,
+}
+
+/// The raw-video thread: the captured frames, each at its capture index's time, until the
+/// capture side hangs up.
 pub fn spawn_video(
     path: PathBuf,
     fps: f64,
     rx: Receiver<Arc<Frame>>,
-) -> Result<JoinHandle<Result<u64, EngineError>>, EngineError> {
+) -> Result<JoinHandle<Result<Recorded, EngineError>>, EngineError> {
     std::thread::Builder::new()
         .name("record".into())
         .spawn(move || {
             let mut writer: Option<AnnotatedWriter> = None;
             let mut bgr = Mat::default();
+            let mut span = 0;
             for f in rx.iter() {
                 if writer.is_none() {
                     let (w, h) = (f.rgb.width(), f.rgb.height());
@@ -60,12 +72,17 @@ pub fn spawn_video(
                     );
                 }
                 if let Some(w) = writer.as_mut() {
-                    w.write_rgb(f.rgb.mat(), &mut bgr).map_err(|e| EngineError::Video(e.to_string()))?;
+                    w.write_rgb_at(f.rgb.mat(), f.index, &mut bgr)
+                        .map_err(|e| EngineError::Video(e.to_string()))?;
+                    span = f.index + 1;
                 }
             }
             match writer {
-                Some(w) => w.finish().map_err(|e| EngineError::Video(e.to_string())),
-                None => Ok(0),
+                Some(w) => {
+                    let frames = w.finish().map_err(|e| EngineError::Video(e.to_string()))?;
+                    Ok(Recorded { frames, span: span.max(frames) })
+                }
+                None => Ok(Recorded { frames: 0, span: 0 }),
             }
         })
         .map_err(|e| EngineError::Io("record thread".into(), e))
@@ -78,6 +95,7 @@ pub fn write_stats(s: &LiveSummary) -> Result<(), EngineError> {
         "latency_capture_to_overlay_ms": s.latency,
         "frames_captured": s.frames_captured,
         "frames_analyzed": s.frames_analyzed,
+        "frames_recorded": s.recorded.map(|r| r.frames),
         "frames_dropped_before_inference": s.frames_dropped,
         "analyzed_every_nth_frame": s.stride,
     });

@@ -20,6 +20,9 @@ const X264_PRESET: &str = "superfast";
 const X264_LIVE_PRESET: &str = "ultrafast";
 /// Constant-quality factor (libx264's default; lower is larger and sharper).
 const X264_CRF: &str = "23";
+/// Matroska's longest cluster, ms: its muxer holds a cluster in memory until it closes (5 s
+/// by default), so a live recording killed mid-set lost up to that much, or all of a short one.
+const MKV_CLUSTER_MS: &str = "1000";
 /// VP9's constant quality when libx264 is missing (its documented 15–35 range, mid).
 const VP9_CRF: &str = "32";
 
@@ -120,6 +123,10 @@ impl WebVideo {
         // The index at the front: a browser starts playing before the whole file arrives.
         if !mkv {
             mux.set("movflags", "+faststart");
+        } else {
+            // A live recording on disk as it goes: a crash loses at most its last cluster.
+            mux.set("cluster_time_limit", MKV_CLUSTER_MS);
+            mux.set("flush_packets", "1");
         }
         octx.write_header_with(mux).map_err(|e| err(&path.display().to_string(), e))?;
         let scaler = ff::software::scaling::Context::get(
@@ -175,6 +182,13 @@ impl WebVideo {
             sc.run(frame, &mut self.yuv).map_err(|e| err("colour conversion", e))?;
         }
         self.encode()
+    }
+
+    /// The next frame written takes the `index`th slot of the stream (0-based), later than the
+    /// last: a recording that had to skip frames keeps each at its time, the video's clock the
+    /// session's.
+    pub fn skip_to(&mut self, index: u64) {
+        self.next_pts = self.next_pts.max(index as i64 * self.step);
     }
 
     /// A continuous 8-bit, 3-channel frame of the video's size, as bytes.
@@ -244,4 +258,39 @@ pub fn missing_decoders<'a>(names: &[&'a str]) -> Vec<&'a str> {
         return names.to_vec();
     }
     names.iter().copied().filter(|n| ff::decoder::find_by_name(n).is_none()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (frames, last frame's start in seconds) of the video at `p`.
+    fn frames_and_last_start(p: &Path) -> (usize, f64) {
+        let mut ictx = ff::format::input(&p).unwrap();
+        let tb = ictx.stream(0).unwrap().time_base();
+        let pts: Vec<i64> = ictx.packets().filter_map(|(_, pkt)| pkt.pts()).collect();
+        let last = pts.iter().copied().max().unwrap_or(0);
+        (pts.len(), last as f64 * f64::from(tb.numerator()) / f64::from(tb.denominator()))
+    }
+
+    /// A live recording that had to skip frames keeps each written frame at its capture time,
+    /// so the video stays as long as the take (frames had been packed together, and the video
+    /// ran short of the session and out of step with its reps and comments).
+    #[test]
+    fn skipped_frames_keep_the_recording_on_the_takes_clock() {
+        let dir = std::env::temp_dir().join(format!("thrustline-h264-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("skips.mkv");
+        let mut w = WebVideo::create_live(&p, 30.0, 64, 48).unwrap();
+        let rgb = Mat::new_rows_cols_with_default(48, 64, opencv::core::CV_8UC3, 90.into()).unwrap();
+        for i in [0u64, 1, 2, 10, 11, 29] {
+            w.skip_to(i);
+            w.write_rgb(&rgb).unwrap();
+        }
+        w.finish().unwrap();
+        let (n, last) = frames_and_last_start(&p);
+        assert_eq!(n, 6);
+        assert!((last - 29.0 / 30.0).abs() < 0.002, "last frame at {last} s");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -120,6 +120,27 @@ impl AnnotatedWriter {
         Ok(())
     }
 
+    /// [`Self::write_rgb`] at the stream's `index`th frame (0-based, after the last written): a
+    /// skipped frame leaves the one before it on screen for its time (FFmpeg's writer), or is
+    /// filled by it (OpenCV's, which has no timestamps), so the video stays as long as the take.
+    pub fn write_rgb_at(&mut self, rgb: &Mat, index: u64, scratch: &mut Mat) -> Result<(), ReportError> {
+        match &mut self.writer {
+            Backend::Web(w) => {
+                w.skip_to(index);
+                w.write_rgb(rgb)?;
+                self.frames += 1;
+            }
+            Backend::OpenCv(w) => {
+                opencv::imgproc::cvt_color_def(rgb, scratch, opencv::imgproc::COLOR_RGB2BGR)?;
+                for _ in self.frames..=index.max(self.frames) {
+                    w.write(scratch)?;
+                    self.frames += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
     pub fn finish(self) -> Result<u64, ReportError> {
         match self.writer {
             Backend::Web(w) => w.finish()?,

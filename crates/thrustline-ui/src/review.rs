@@ -180,8 +180,9 @@ pub struct ReviewApp {
     auto: ReviewAutomation,
     shot_pending: Arc<Mutex<Option<bool>>>,
     trace: Trace,
-    /// session.json's modification time when its comments were last read, and when looked.
-    comments_read: (Option<std::time::SystemTime>, Instant),
+    /// Set by the folder's watcher when session.json changed on disk; the window reads its
+    /// comments again (the watcher ends when the window drops this).
+    comments_changed: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl ReviewApp {
@@ -217,7 +218,7 @@ impl ReviewApp {
         let best_rep = s.best_rep().and_then(|b| s.reps.iter().position(|r| r.index == b.index));
         let series = folder.series();
         let t0 = auto.at_s.unwrap_or(0.0).clamp(0.0, duration);
-        let comments_read = (session_mtime(&folder.dir), Instant::now());
+        let comments_changed = watch_comments(folder.dir.clone(), cc.egui_ctx.clone());
         let mut app = Self {
             folder,
             player,
@@ -243,7 +244,7 @@ impl ReviewApp {
             auto,
             shot_pending: Arc::new(Mutex::new(None)),
             trace: Trace::default(),
-            comments_read,
+            comments_changed,
         };
         app.seek(t0);
         app
@@ -722,20 +723,38 @@ fn session_mtime(dir: &std::path::Path) -> Option<std::time::SystemTime> {
     std::fs::metadata(dir.join(thrustline_report::folder::SESSION_FILE)).and_then(|m| m.modified()).ok()
 }
 
+/// A thread that looks at session.json in `dir` every [`COMMENTS_POLL`] and, when it changed,
+/// raises the returned flag and wakes the window (no repaint while nothing changes). It ends
+/// when the window drops the flag.
+fn watch_comments(dir: PathBuf, ctx: egui::Context) -> Arc<std::sync::atomic::AtomicBool> {
+    let flag = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let weak = Arc::downgrade(&flag);
+    let spawned = std::thread::Builder::new().name("comments".into()).spawn(move || {
+        let mut seen = session_mtime(&dir);
+        loop {
+            std::thread::sleep(COMMENTS_POLL);
+            let Some(flag) = weak.upgrade() else { break };
+            let now = session_mtime(&dir);
+            if now != seen {
+                seen = now;
+                flag.store(true, std::sync::atomic::Ordering::Relaxed);
+                ctx.request_repaint();
+            }
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::warn!("comments saved elsewhere will show on reopening: {e}");
+    }
+    flag
+}
+
 impl ReviewApp {
     /// Shows the comments another command saved in the folder since they were last read.
     fn pick_up_comments(&mut self) {
-        if self.comments_read.1.elapsed() < COMMENTS_POLL {
-            return;
-        }
-        let now = session_mtime(&self.folder.dir);
-        if now != self.comments_read.0 {
+        if self.comments_changed.swap(false, std::sync::atomic::Ordering::Relaxed) {
             // A damaged or half-replaced file keeps what is shown; the next save says why.
-            if self.folder.reload_comments().is_ok() {
-                self.comments_read.0 = now;
-            }
+            let _ = self.folder.reload_comments();
         }
-        self.comments_read.1 = Instant::now();
     }
 
     /// Merges a coach's reply file (dropped on the window, or `review --import`): the new
@@ -763,7 +782,6 @@ impl eframe::App for ReviewApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         self.pick_up_comments();
-        ctx.request_repaint_after(COMMENTS_POLL);
         if let Some(f) = self.auto.import.take() {
             self.import_feedback(&f);
         }
