@@ -653,7 +653,7 @@ fn jpeg(bgr: &Mat) -> Result<Vec<u8>, EngineError> {
 const HELPER_NICE: libc::c_int = 5;
 
 /// Lowers the calling thread's scheduling priority (Linux: the nice value is per thread).
-fn lower_priority() {
+pub(crate) fn lower_priority() {
     // SAFETY: setpriority only changes the calling thread's scheduling attribute; a failure
     // (not permitted, other OS) leaves the priority as it was, which is harmless.
     unsafe {

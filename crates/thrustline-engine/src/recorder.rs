@@ -60,6 +60,9 @@ pub fn spawn_video(
     std::thread::Builder::new()
         .name("record".into())
         .spawn(move || {
+            // Behind the live worker: the queue lets the encoder catch up in the worker's gaps,
+            // where at equal priority it took the core the next frame's inference needed.
+            crate::offline::lower_priority();
             let mut writer: Option<AnnotatedWriter> = None;
             let mut bgr = Mat::default();
             let mut span = 0;
