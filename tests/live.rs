@@ -359,6 +359,46 @@ fn a_crash_keeps_the_reps_saved_so_far() {
     for l in &lines[..lines.len() - 1] {
         serde_json::from_str::<Value>(l).unwrap();
     }
+    // The recording reaches within about a second of the last analyzed frame: it is written
+    // in one-second clusters (the muxer had held five seconds in memory, so a kill lost them).
+    let last_t_s = lines[lines.len() - 2].parse::<Value>().unwrap()["t"].as_f64().unwrap() / 1000.0;
+    let fps = s["input"]["fps"].as_f64().unwrap();
+    let recorded_s = count_frames(&dir.join("video.partial.mkv")) as f64 / fps;
+    assert!(recorded_s >= last_t_s - 1.6, "recorded {recorded_s} s, analyzed up to {last_t_s} s");
+}
+
+/// A fault judged as the video ends (the lumbar-then-quad bridge's rep 2, its feet too close)
+/// is called out in the terminal like the others: it had come only in the saved session.
+#[test]
+fn a_fault_judged_as_the_source_ends_is_called_out() {
+    let _serial = serial();
+    let Some(shared) = common::shared() else { return };
+    let out = common::tmpdir("live-late-fault");
+    let clip = shared.join("footage/glute_bridge_faults_lumbar_then_quad.mp4");
+    let o = common::thrustline(&[
+        "live",
+        clip.to_str().unwrap(),
+        "--no-window",
+        "--mute",
+        "--no-log",
+        "--out",
+        out.join("sessions").to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{stdout}");
+    let s = json(&only_session(&out.join("sessions")).join("session.json"));
+    for r in s["reps"].as_array().unwrap() {
+        for id in fault_ids(r) {
+            let f = thrustline_core::FaultId::ALL.iter().find(|f| f.as_str() == id).unwrap();
+            let line = format!("  rep {}: {}", r["index"], f.cue());
+            assert!(stdout.lines().any(|l| l == line), "{line:?} not in\n{stdout}");
+        }
+    }
+    assert!(
+        stdout.contains(&format!("  rep 2: {}", thrustline_core::FaultId::FeetTooClose.cue())),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]

@@ -57,6 +57,9 @@ pub fn coach(cfg: LiveConfig, stop: &AtomicBool, out: &mut dyn Write) -> Result<
     )
     .map_err(io)?;
     let mut reps: Vec<Rep> = Vec::new();
+    // Faults called out so far, (rep, fault): one judged as the source ended comes only in the
+    // reps' last list, and the lifter who cannot watch must still hear of it.
+    let mut called: Vec<(u32, thrustline_core::FaultId)> = Vec::new();
     loop {
         if stop.load(Ordering::SeqCst) {
             let s = engine.stop()?;
@@ -69,6 +72,7 @@ pub fn coach(cfg: LiveConfig, stop: &AtomicBool, out: &mut dyn Write) -> Result<
         let line = match engine.wait_notice(POLL) {
             Some(Notice::Event { event: Event::RepCounted { rep }, .. }) => format!("rep {rep}"),
             Some(Notice::Event { event: Event::FaultRaised { rep, id }, .. }) => {
+                called.push((rep, id));
                 format!("  rep {rep}: {}", id.cue())
             }
             Some(Notice::Event { event: Event::Warning { id }, .. }) => format!("warning: {}", id.message()),
@@ -78,7 +82,19 @@ pub fn coach(cfg: LiveConfig, stop: &AtomicBool, out: &mut dyn Write) -> Result<
             Some(Notice::Event { event: Event::Setup { issue: None }, .. }) => "setup: fine now".to_string(),
             Some(Notice::Reps(r)) => {
                 reps = r;
-                continue;
+                let mut late = Vec::new();
+                for rep in &reps {
+                    for f in &rep.faults {
+                        if !called.contains(&(rep.index, f.id)) {
+                            called.push((rep.index, f.id));
+                            late.push(format!("  rep {}: {}", rep.index, f.id.cue()));
+                        }
+                    }
+                }
+                if late.is_empty() {
+                    continue;
+                }
+                late.join("\n")
             }
             Some(Notice::Seen(v)) => format!("seen: {}", v.label()),
             Some(Notice::StopSet { set, loss_pct }) => {
