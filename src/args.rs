@@ -19,7 +19,9 @@ pub struct LiftArgs {
     #[arg(long, default_value = "auto")]
     pub variation: Variation,
     /// Load, e.g. 60kg or 135lb (a bare number is kilograms).
-    #[arg(long)]
+    // Hyphen values reach the load's own check ("-5kg": not a load), not clap's "unexpected
+    // argument '-5'" with its misleading `-- -5` tip.
+    #[arg(long, allow_hyphen_values = true)]
     pub load: Option<String>,
     /// Your height, e.g. 1.75m or 175cm: hip velocities and ranges are scaled to it. Kept in
     /// the training log for later sessions; never given, BlazePose's own metric scale.

@@ -76,6 +76,9 @@ pub fn run(a: &LiveArgs) -> Result<bool> {
     lift.pose.spin = true;
     let source = SourceSpec::parse(&a.source);
     if let SourceSpec::File(p) = &source {
+        if p.is_dir() {
+            bail!("{}: a folder, not a video or a camera (give a camera index like 0, a /dev/video path, a video file or a URL)", p.display());
+        }
         if !p.is_file() {
             bail!("{}: no such file or camera (give a camera index like 0, a /dev/video path, a video file or a URL)", p.display());
         }

@@ -166,3 +166,20 @@ fn a_nudge_past_a_last_digit_experiment_is_refused() {
         assert!(first.starts_with("error: invalid value") && first.contains("--nudge-roi"), "{err}");
     }
 }
+
+/// A data folder that is a file: doctor says so (it had said "ok … made at the first
+/// session", and every session then failed to be saved).
+#[test]
+fn doctor_fails_a_data_folder_that_is_a_file() {
+    let d = common::tmpdir("doctor-data-file");
+    let file = d.join("data");
+    std::fs::write(&file, "not a folder").unwrap();
+    for (data, says) in [(file.clone(), "is a file, not a folder"), (file.join("sub"), "is a file")] {
+        let o = common::thrustline_env(&["doctor"], &[("THRUSTLINE_DATA", data.to_str().unwrap())]);
+        let out = String::from_utf8_lossy(&o.stdout);
+        let line = out.lines().find(|l| l.starts_with("FAIL  data")).unwrap_or_else(|| panic!("{out}"));
+        assert!(line.contains(says), "{line}");
+        assert_eq!(o.status.code(), Some(2), "{out}");
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}

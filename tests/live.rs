@@ -517,6 +517,19 @@ fn missing_camera_or_file_is_one_line_and_lists_cameras() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success() && err.contains("no such file or camera"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
+    // A folder is named as one (it was "no such file"), and a negative load reaches the load's
+    // own check (clap had said "unexpected argument '-5'" with a `-- -5` tip).
+    let folder = out.to_str().unwrap();
+    let sample = sample.to_str().unwrap();
+    for (args, says) in [
+        (vec!["live", folder, "--no-window"], "a folder, not a video or a camera"),
+        (vec!["live", sample, "--no-window", "--load", "-5kg"], "invalid load '-5kg'"),
+    ] {
+        let o = common::thrustline(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success() && err.contains(says), "{args:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
 }
 
 /// Issue 12.7: a comment added while live is recording was lost at the next save. The

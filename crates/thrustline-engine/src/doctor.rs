@@ -204,6 +204,20 @@ fn data() -> Check {
             Check::bad(NAME, Status::Fail, format!("{} is not writable", dir.display()), fix)
         };
     }
+    // A file where the folder (or one above it) should be: no session could be saved there.
+    if let Some(f) = dir.ancestors().find(|a| a.exists() && !a.is_dir()) {
+        let what = if f == dir {
+            "is a file, not a folder".to_string()
+        } else {
+            format!("cannot be made: {} is a file", f.display())
+        };
+        return Check::bad(
+            NAME,
+            Status::Fail,
+            format!("{} {what}", dir.display()),
+            "set THRUSTLINE_DATA to a folder, or move the file aside",
+        );
+    }
     match existing_ancestor(&dir) {
         Some(a) if writable(a) => Check::ok(NAME, format!("{} (made at the first session)", dir.display())),
         Some(a) => Check::bad(
