@@ -165,7 +165,6 @@ fn sweep_partials(root: &Path) {
     }
 }
 
-/// Extracts a bundle into a new folder under `root` and returns it (a session folder).
 /// Names, in a folder a bundle was opened into, the bundle's sha256: opening the same bundle
 /// again reopens that folder, with the comments made in it since.
 const FROM_BUNDLE: &str = ".from-bundle.sha256";
@@ -188,6 +187,7 @@ pub fn open(bundle: &Path, root: &Path) -> Result<(PathBuf, bool), BundleError> 
     Ok((dir, false))
 }
 
+/// Extracts a bundle into a new folder under `root` and returns it (a session folder).
 pub fn extract(bundle: &Path, root: &Path) -> Result<PathBuf, BundleError> {
     let name = bundle.display().to_string();
     let f = File::open(bundle).map_err(io(bundle))?;

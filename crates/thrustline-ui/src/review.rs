@@ -442,7 +442,7 @@ impl ReviewApp {
             n => format!(" · {n} partial"),
         };
         self.trace.header = format!(
-            "{}{partial}{clean} · {}",
+            "{}{clean}{partial} · {}",
             thrustline_core::session::reps_text(s.reps.len() as u64),
             s.variation_shown()
         );
