@@ -104,6 +104,15 @@ pub fn parse_video_size(s: &str) -> std::result::Result<u32, String> {
 }
 
 /// A percentage from 1 to 100.
+/// A time in the video, in seconds: a number not below 0 ("nan" and "inf" had been taken, and
+/// the review window opened at no time at all).
+pub fn parse_seconds(s: &str) -> std::result::Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("'{s}' is not a time in seconds (a number, 0 or more)")),
+    }
+}
+
 pub fn parse_percent(s: &str) -> std::result::Result<f32, String> {
     let v: f32 = s.trim().trim_end_matches('%').parse().map_err(|_| format!("'{s}' is not a percentage"))?;
     if (1.0..=100.0).contains(&v) {

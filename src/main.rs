@@ -79,13 +79,37 @@ they need is missing.")]
 /// `analyze`'s runs failed an allocation. With 4 the limit leaves room; 2 cost 4 % of speed.
 const MALLOC_ARENAS: i32 = 4;
 
+/// clap's refusals in one line ("error: invalid value 'nan' for '--at <AT>': … (see --help)"),
+/// as every other bad input is said; help and version print whole.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+    }
+    // The message up to clap's usage block: its own lines (the missing arguments) joined.
+    let text = e.render().to_string();
+    let said: Vec<&str> = text.lines().map(str::trim).take_while(|l| !l.is_empty()).collect();
+    let said = if said.is_empty() { "error: bad arguments".to_string() } else { said.join(" ") };
+    eprintln!("{said} (see --help)");
+    ExitCode::from(2)
+}
+
 fn main() -> ExitCode {
     // SAFETY: mallopt only sets a malloc parameter; called before any thread starts.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, MALLOC_ARENAS);
     }
     thrustline_engine::terminal::log_to_stderr();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => return usage_error(&e),
+    };
     // The pose crate reads these where it looks for its files; set before any thread starts.
     if let Some(d) = &cli.models {
         std::env::set_var("THRUSTLINE_MODELS", d);

@@ -22,7 +22,7 @@ pub struct ReviewArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Open at this time, in seconds.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::args::parse_seconds)]
     pub at: Option<f64>,
     /// Save a screenshot once the first frame is shown.
     #[arg(long)]

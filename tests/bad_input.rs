@@ -183,3 +183,26 @@ fn doctor_fails_a_data_folder_that_is_a_file() {
     }
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// The argument parser's refusals are one line like every other bad input (clap's own were
+/// three to six: the error, its usage block and a tip), with the exit status 2.
+#[test]
+fn argument_errors_are_one_line() {
+    for (args, says) in [
+        (vec!["review", "x", "--at", "nan"], "is not a time in seconds"),
+        (vec!["live", "x", "--height", "abc"], "is not a height"),
+        (vec!["live", "x", "--stop-at-loss", "300"], "out of range"),
+        (vec!["analyze"], "--out <OUT>"),
+        (vec!["analyze", "--bogus", "x"], "unexpected argument '--bogus'"),
+        (vec!["bogus"], "unrecognized subcommand"),
+    ] {
+        let o = common::thrustline(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(says) && err.contains("--help"), "{args:?}: {err}");
+    }
+    // Help is whole, on stdout, and succeeds.
+    let o = common::thrustline(&["analyze", "--help"]);
+    assert!(o.status.success() && String::from_utf8_lossy(&o.stdout).contains("Usage:"));
+}

@@ -260,8 +260,9 @@ pub fn next_load(entries: &[Entry]) -> Option<LoadSuggestion> {
                 .into(),
         )
     } else if recent.len() < MIN_CLEAN_SESSIONS {
+        // "So far" would miss the older sessions at this load, outside the two weeks.
         hold(format!(
-            "{} at this load so far: {MIN_CLEAN_SESSIONS} needed",
+            "{} at this load in the last {PROGRESSION_INTERVAL_DAYS:.0} days: {MIN_CLEAN_SESSIONS} needed",
             counted(recent.len() as u64, "clean session", "clean sessions")
         ))
     } else if days < PROGRESSION_INTERVAL_DAYS {

@@ -533,18 +533,20 @@ impl LiveApp {
         ui.separator();
         widgets::velocity_meter(ui, &self.reps, self.cfg.stop_at_loss_pct);
         ui.separator();
-        if let Some(r) = widgets::rep_table(ui, &self.reps, "live-reps") {
-            tracing::debug!("rep {r} clicked");
-        }
         // Banners come and go while the lifter cannot look; once the session ended, what it
-        // says stays in view, in the report's words.
+        // says stays in view, in the report's words, above the rep table (whose scroll area
+        // takes the rest of the panel: below it, six reps had pushed these out of the window).
         if let Some(s) = self.ended.as_ref().filter(|s| !s.warnings.is_empty()) {
-            ui.separator();
             ui.label(RichText::new("The session says").size(17.0).strong());
             for w in &s.warnings {
                 ui.label(RichText::new(w).size(15.0).color(widgets::WARN));
             }
             self.trace.end_warnings_shown = s.warnings.clone();
+            ui.separator();
+        }
+        let open_last = self.engine.is_some() && self.ended.is_none();
+        if let Some(r) = widgets::rep_table(ui, &self.reps, "live-reps", open_last) {
+            tracing::debug!("rep {r} clicked");
         }
     }
 

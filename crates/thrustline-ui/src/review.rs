@@ -496,7 +496,7 @@ impl ReviewApp {
         let reps = s.reps.clone();
         egui::Frame::NONE.show(ui, |ui| {
             ui.set_max_height(180.0);
-            if let Some(idx) = widgets::rep_table(ui, &reps, "review-reps") {
+            if let Some(idx) = widgets::rep_table(ui, &reps, "review-reps", false) {
                 if let Some(r) = reps.iter().find(|r| r.index == idx) {
                     self.seek(r.start_s);
                 }

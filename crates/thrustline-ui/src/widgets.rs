@@ -295,7 +295,9 @@ impl Plot<'_> {
 
 /// The rep table: number, top angle, tempo, the hips' mean concentric velocity, faults.
 /// Returns a clicked rep.
-pub fn rep_table(ui: &mut egui::Ui, reps: &[Rep], id: &str) -> Option<u32> {
+/// `open_last`: the last rep is still under way (live, before its top and lowering are
+/// judged): its row says so rather than "the clip ended first" over a clip still playing.
+pub fn rep_table(ui: &mut egui::Ui, reps: &[Rep], id: &str, open_last: bool) -> Option<u32> {
     let mut clicked = None;
     egui::ScrollArea::vertical().id_salt(id).stick_to_bottom(true).show(ui, |ui| {
         egui::Grid::new(id).num_columns(5).striped(true).spacing([14.0, 6.0]).show(ui, |ui| {
@@ -305,9 +307,33 @@ pub fn rep_table(ui: &mut egui::Ui, reps: &[Rep], id: &str) -> Option<u32> {
             ui.label(RichText::new("m/s").color(DIM));
             ui.label(RichText::new("faults").color(DIM));
             ui.end_row();
-            for r in reps {
+            for (k, r) in reps.iter().enumerate() {
                 if ui.link(RichText::new(format!("{}·{}", r.set, r.index)).strong()).clicked() {
                     clicked = Some(r.index);
+                }
+                // Its checks still waiting read "the clip ended" in a snapshot taken mid-set.
+                let waiting =
+                    r.not_judged().any(|(_, why)| why == thrustline_core::NotJudgedReason::ClipEnded);
+                if open_last && k + 1 == reps.len() && waiting {
+                    // Under way: what is known so far, and the faults already called out.
+                    let top = if r.metrics.peak_hip_angle > 0.0 {
+                        format!("{:.0}°", r.metrics.peak_hip_angle)
+                    } else {
+                        "…".to_string()
+                    };
+                    ui.label(top);
+                    let up = r.metrics.tempo.concentric_s;
+                    ui.label(if up > 0.0 { format!("{up:.1}/…") } else { "…".to_string() });
+                    ui.label(r.mean_concentric_velocity_m_s.map_or("–".to_string(), |v| format!("{v:.2}")));
+                    if r.faults.is_empty() {
+                        ui.label(RichText::new("judging…").color(DIM));
+                    } else {
+                        let mut names: Vec<&str> = r.faults.iter().map(|f| fault_label(f.id)).collect();
+                        names.sort_unstable();
+                        ui.label(RichText::new(names.join(", ")).color(FAULT));
+                    }
+                    ui.end_row();
+                    continue;
                 }
                 // A rep the clip cut short before its top has no top to show.
                 if r.metrics.peak_hip_angle > 0.0 {
