@@ -79,6 +79,26 @@ they need is missing.")]
 /// `analyze`'s runs failed an allocation. With 4 the limit leaves room; 2 cost 4 % of speed.
 const MALLOC_ARENAS: i32 = 4;
 
+/// A panic said in one line, where it happened (the backtrace too with RUST_BACKTRACE set). One
+/// inside the windowing library is said by the window's own error (`thrustline_ui`), once.
+fn one_line_panic(info: &std::panic::PanicHookInfo<'_>) {
+    let at = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+    if at.contains("/winit-") {
+        return;
+    }
+    let why = info
+        .payload()
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| info.payload().downcast_ref::<&str>().copied())
+        .unwrap_or("no reason given");
+    eprintln!("thrustline: internal error at {at}: {why} (please report it)");
+    let bt = std::backtrace::Backtrace::capture();
+    if bt.status() == std::backtrace::BacktraceStatus::Captured {
+        eprintln!("{bt}");
+    }
+}
+
 /// clap's refusals in one line ("error: invalid value 'nan' for '--at <AT>': … (see --help)"),
 /// as every other bad input is said; help and version print whole.
 fn usage_error(e: &clap::Error) -> ExitCode {
@@ -106,6 +126,7 @@ fn main() -> ExitCode {
         libc::mallopt(libc::M_ARENA_MAX, MALLOC_ARENAS);
     }
     thrustline_engine::terminal::log_to_stderr();
+    std::panic::set_hook(Box::new(one_line_panic));
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => return usage_error(&e),

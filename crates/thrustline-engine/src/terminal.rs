@@ -205,12 +205,14 @@ where
     }
 }
 
-/// Log lines to stderr, filtered by `THRUSTLINE_LOG` (default: warnings, ONNX Runtime's errors).
+/// Log lines to stderr, filtered by `THRUSTLINE_LOG` (default: warnings; only errors from ONNX
+/// Runtime and the window's libraries, whose warnings are about the display server, "XRandR
+/// reported that the display's 0mm in size", not about anything the user can act on).
 pub fn log_to_stderr() {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("THRUSTLINE_LOG")
-                .unwrap_or_else(|_| "warn,ort=error".into()),
+                .unwrap_or_else(|_| "warn,ort=error,winit=error,egui_glow=error".into()),
         )
         .with_writer(std::io::stderr)
         .event_format(Plain)

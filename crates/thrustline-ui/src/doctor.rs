@@ -69,7 +69,7 @@ pub fn run(error: String, screenshot: Option<PathBuf>) -> Result<(), String> {
         ..Default::default()
     };
     let checks = doctor::run_live();
-    eframe::run_native(
+    crate::run_window(
         "thrustline-doctor",
         options,
         Box::new(move |cc| {
@@ -77,5 +77,4 @@ pub fn run(error: String, screenshot: Option<PathBuf>) -> Result<(), String> {
             Ok(Box::new(DoctorApp { error, checks, screenshot, shot: widgets::ShotThenClose::default() }))
         }),
     )
-    .map_err(|e| format!("cannot open the window: {e}"))
 }

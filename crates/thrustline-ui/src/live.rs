@@ -758,12 +758,11 @@ pub fn run(
     };
     let sessions = Arc::new(Mutex::new(Vec::new()));
     let done = sessions.clone();
-    eframe::run_native(
+    crate::run_window(
         "thrustline-engine",
         options,
         Box::new(move |cc| Ok(Box::new(LiveApp::new(cc, cfg, engine, slot, stop, auto, done)))),
-    )
-    .map_err(|e| format!("cannot open the window: {e}"))?;
+    )?;
     let ended = sessions.lock().map(|mut v| std::mem::take(&mut *v)).unwrap_or_default();
     Ok(ended)
 }

@@ -225,10 +225,9 @@ pub fn run(entries: Vec<Entry>, guidance: Guidance, screenshot: Option<PathBuf>)
         renderer: eframe::Renderer::Glow,
         ..Default::default()
     };
-    eframe::run_native(
+    crate::run_window(
         "thrustline-progress",
         options,
         Box::new(move |cc| Ok(Box::new(ProgressApp::new(cc, entries, guidance, screenshot)))),
     )
-    .map_err(|e| format!("cannot open the window: {e}"))
 }

@@ -868,10 +868,9 @@ pub fn run(folder: SessionFolder, author: String, auto: ReviewAutomation) -> Res
         renderer: eframe::Renderer::Glow,
         ..Default::default()
     };
-    eframe::run_native(
+    crate::run_window(
         "thrustline-review",
         options,
         Box::new(move |cc| Ok(Box::new(ReviewApp::new(cc, folder, author, auto)))),
     )
-    .map_err(|e| format!("cannot open the window: {e}"))
 }
