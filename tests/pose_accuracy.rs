@@ -51,7 +51,8 @@ fn pose_nudged(video: &std::path::Path, json: &std::path::Path, smooth: bool, nu
         args.push("--no-smooth");
     }
     let o = common::thrustline(&args);
-    assert!(o.status.success(), "{}: {}", video.display(), String::from_utf8_lossy(&o.stderr));
+    // The status too: one CI run saw a clean closing line, then a failed exit (a signal?).
+    assert!(o.status.success(), "{}: {}: {}", video.display(), o.status, String::from_utf8_lossy(&o.stderr));
     serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap()
 }
 
