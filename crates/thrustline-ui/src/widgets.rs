@@ -295,6 +295,13 @@ impl Plot<'_> {
 
 /// The rep table: number, top angle, tempo, the hips' mean concentric velocity, faults.
 /// Returns a clicked rep.
+/// A rep's faults in words, in a stable order ("feet close, overarch").
+fn fault_names(r: &Rep) -> String {
+    let mut names: Vec<&str> = r.faults.iter().map(|f| fault_label(f.id)).collect();
+    names.sort_unstable();
+    names.join(", ")
+}
+
 /// `open_last`: the last rep is still under way (live, before its top and lowering are
 /// judged): its row says so rather than "the clip ended first" over a clip still playing.
 pub fn rep_table(ui: &mut egui::Ui, reps: &[Rep], id: &str, open_last: bool) -> Option<u32> {
@@ -328,9 +335,7 @@ pub fn rep_table(ui: &mut egui::Ui, reps: &[Rep], id: &str, open_last: bool) -> 
                     if r.faults.is_empty() {
                         ui.label(RichText::new("judging…").color(DIM));
                     } else {
-                        let mut names: Vec<&str> = r.faults.iter().map(|f| fault_label(f.id)).collect();
-                        names.sort_unstable();
-                        ui.label(RichText::new(names.join(", ")).color(FAULT));
+                        ui.label(RichText::new(fault_names(r)).color(FAULT));
                     }
                     ui.end_row();
                     continue;
@@ -372,9 +377,7 @@ pub fn rep_table(ui: &mut egui::Ui, reps: &[Rep], id: &str, open_last: bool) -> 
                 } else if r.faults.is_empty() {
                     ui.label(RichText::new("clean").color(ACCENT));
                 } else {
-                    let mut names: Vec<&str> = r.faults.iter().map(|f| fault_label(f.id)).collect();
-                    names.sort_unstable();
-                    ui.label(RichText::new(names.join(", ")).color(FAULT));
+                    ui.label(RichText::new(fault_names(r)).color(FAULT));
                 }
                 ui.end_row();
             }
