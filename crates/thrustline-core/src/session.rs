@@ -119,6 +119,9 @@ pub enum NotJudgedReason {
     Cut,
     /// The clip ended before it happened.
     ClipEnded,
+    /// Frames around it never reached the judgement (a live worker that fell behind, a track
+    /// lost for a moment), and what they may have held decides the verdict.
+    Missed,
     /// It needs the pose's 3D (world) landmarks, which this pose source did not give.
     NoDepth,
     /// The feet sat at the frame's edge, where the model guesses a foot instead of seeing it.
@@ -142,6 +145,7 @@ impl NotJudgedReason {
             NotJudgedReason::Occlusion => "not judged: that part of the body was hidden",
             NotJudgedReason::Cut => "not judged: the video cut away",
             NotJudgedReason::ClipEnded => "not judged: the clip ended first",
+            NotJudgedReason::Missed => "not judged: frames were missed there (the computer fell behind, or the pose was lost)",
             NotJudgedReason::NoDepth => "not judged: needs 3D landmarks",
             NotJudgedReason::FrameEdge => {
                 "not judged: the feet were at the frame's edge; leave a foot's length of room around them"
@@ -165,6 +169,7 @@ impl NotJudgedReason {
             self,
             NotJudgedReason::Cut
                 | NotJudgedReason::ClipEnded
+                | NotJudgedReason::Missed
                 | NotJudgedReason::KneesOut
                 | NotJudgedReason::Kickstand
         )
@@ -176,6 +181,7 @@ impl NotJudgedReason {
             NotJudgedReason::Occlusion => "occlusion",
             NotJudgedReason::Cut => "cut",
             NotJudgedReason::ClipEnded => "clip_ended",
+            NotJudgedReason::Missed => "missed",
             NotJudgedReason::NoDepth => "no_depth",
             NotJudgedReason::FrameEdge => "frame_edge",
             NotJudgedReason::Unsteady => "unsteady",

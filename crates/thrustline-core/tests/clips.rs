@@ -143,6 +143,64 @@ fn every_fault_is_raised_clear_or_not_judged_and_never_contradicts_the_view() {
     });
 }
 
+/// Shares of frames a live worker that fell behind leaves out (its capture queue drops the
+/// oldest), and the patterns tried at each. A third of the 16 fps clip's frames leaves 11 a
+/// second; at half, gaps of 0.4 s lose a rise whole, as a lost pose does.
+const DROP_RATES: [f64; 2] = [0.2, 0.35];
+const DROP_SEEDS: u64 = 4;
+
+/// Frames the live worker could not analyze in time never reach the core: it still counts every
+/// rep, and what the missing frames hid is not judged, never guessed. No fault is raised that
+/// every frame did not raise, and a labelled fault is found or not judged, never cleared.
+#[test]
+fn frames_missed_by_a_busy_computer_are_not_judged_never_guessed() {
+    each_clip("missed", |label, r, which| {
+        let all = analyze(r, Thresholds::default());
+        for rate in DROP_RATES {
+            for seed in 1..=DROP_SEEDS {
+                // splitmix64 of (pattern, frame): the same pattern on every machine.
+                let keep = |i: usize| {
+                    let mut z = (seed << 32 ^ i as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
+                    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+                    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+                    z ^= z >> 31;
+                    i == 0 || (z >> 11) as f64 / (1u64 << 53) as f64 >= rate
+                };
+                let kept = Reference {
+                    width: r.width,
+                    height: r.height,
+                    frames: r
+                        .frames
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| keep(*i))
+                        .map(|(_, f)| RefFrame { t: f.t, lm: f.lm.clone() })
+                        .collect(),
+                };
+                let s = analyze(&kept, Thresholds::default());
+                let run = format!("{which}, {:.0} % of frames missed (pattern {seed})", rate * 100.0);
+                assert_eq!(s.reps.len() as u32, label.reps, "{run}");
+                for (a, b) in all.reps.iter().zip(&s.reps) {
+                    for id in FaultId::ALL {
+                        let (ja, jb) = (a.judgement(id).unwrap(), b.judgement(id).unwrap());
+                        if jb.verdict == Verdict::Raised {
+                            assert_eq!(ja.verdict, Verdict::Raised, "{run}: rep {} {id:?} raised", b.index);
+                        }
+                    }
+                }
+                for lf in &label.faults {
+                    let id: FaultId =
+                        serde_json::from_value(serde_json::Value::String(lf.id.clone())).unwrap();
+                    for rep in lf.reps.iter().flatten() {
+                        let j = s.reps[*rep as usize - 1].judgement(id).unwrap();
+                        assert_ne!(j.verdict, Verdict::Clear, "{run}: rep {rep} {id:?} cleared");
+                    }
+                }
+            }
+        }
+    });
+}
+
 #[test]
 fn foot_placement_separates_the_three_panels() {
     let Some(shared) = shared_dir() else { return };

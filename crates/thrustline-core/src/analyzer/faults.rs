@@ -125,6 +125,19 @@ impl Analyzer {
         let top_gap = s
             .windows(2)
             .any(|w| w[1].t >= top_start && w[0].t <= top_end && w[1].t - w[0].t > 2.5 * frame_dt);
+        // Frames missed at the top's ends (a live worker behind, a pose lost for a frame or two)
+        // may have held the hips in the band: the hold could be this much longer than seen. The
+        // stream's own interval is the shortest step between samples (missed frames only
+        // lengthen steps; their mean counts them in).
+        let nominal_dt =
+            s.windows(2).map(|w| w[1].t - w[0].t).filter(|d| *d > 0.0).fold(f64::INFINITY, f64::min);
+        let unseen_top = if nominal_dt.is_finite() {
+            let before = best.0.checked_sub(1).map_or(0.0, |i| top_start - s[i].t);
+            let after = s.get(best.1).map_or(0.0, |x| x.t - top_end);
+            (before - nominal_dt).max(0.0) + (after - nominal_dt).max(0.0)
+        } else {
+            0.0
+        };
         let mean = |f: fn(&Sample) -> f32| -> Option<f32> {
             let (sum, n) =
                 top.iter().map(f).filter(|v| v.is_finite()).fold((0.0, 0), |(s, n), v| (s + v, n + 1));
@@ -323,7 +336,9 @@ impl Analyzer {
                     FaultId::NoTopSqueeze,
                     Judgement::not_judged(FaultId::NoTopSqueeze, NotJudgedReason::ClipEnded),
                 );
-            } else if hold < c.min_top_hold_s - c.timing_margin_s.max(frame_dt) {
+            } else if hold < c.min_top_hold_s - c.timing_margin_s.max(frame_dt)
+                && hold + unseen_top < c.min_top_hold_s - c.timing_margin_s.max(frame_dt)
+            {
                 faults.push(mk(
                     FaultId::NoTopSqueeze,
                     top_start,
@@ -335,6 +350,12 @@ impl Analyzer {
                         threshold: c.min_top_hold_s,
                     }],
                 ));
+            } else if hold < c.min_top_hold_s - c.timing_margin_s.max(frame_dt) {
+                // Short as seen, but the frames missed at its ends may have held the squeeze.
+                verdict(
+                    FaultId::NoTopSqueeze,
+                    Judgement::not_judged(FaultId::NoTopSqueeze, NotJudgedReason::Missed),
+                );
             } else {
                 verdict(FaultId::NoTopSqueeze, Judgement::clear(FaultId::NoTopSqueeze));
             }
