@@ -162,6 +162,22 @@ impl NotJudgedReason {
         }
     }
 
+    /// A few words for a table cell ("not judged: clip ended"); [`Self::message`] says it whole.
+    pub fn short(self) -> &'static str {
+        match self {
+            NotJudgedReason::View => "not judged from this angle",
+            NotJudgedReason::Occlusion => "not judged: hidden",
+            NotJudgedReason::Cut => "not judged: video cut",
+            NotJudgedReason::ClipEnded => "not judged: clip ended",
+            NotJudgedReason::Missed => "not judged: frames missed",
+            NotJudgedReason::NoDepth => "not judged: no 3D landmarks",
+            NotJudgedReason::FrameEdge => "not judged: feet at the edge",
+            NotJudgedReason::Unsteady => "not judged: feet unsteady",
+            NotJudgedReason::KneesOut => "not judged: knees out",
+            NotJudgedReason::Kickstand => "not judged: kickstand",
+        }
+    }
+
     /// What the camera could not see (its angle, something in the way, the frame's edge,
     /// landmarks that never settled, no depth), as against timing (a cut, the clip's end).
     pub fn is_the_cameras(self) -> bool {

@@ -640,12 +640,20 @@ impl ReviewApp {
             .current_rep()
             .map(|i| format!(" · rep {}", self.folder.session.reps[i].index))
             .unwrap_or_default();
-        widgets::label_box(
+        // Wrapped to the picture and raised by its height: a portrait video's narrow picture had
+        // cut the readout at "· frame 89 · re".
+        let readout =
+            format!("{} / {} · frame {}{rep} · {}×", mmss(self.t_s), mmss(self.duration), idx, self.speed);
+        let font = egui::FontId::monospace(18.0);
+        let width = rect.width() - 24.0;
+        let height = painter.layout(readout.clone(), font.clone(), Color32::WHITE, width.max(40.0)).size().y;
+        widgets::label_box_within(
             &painter,
-            Pos2::new(rect.left() + 12.0, rect.bottom() - 40.0),
-            &format!("{} / {} · frame {}{rep} · {}×", mmss(self.t_s), mmss(self.duration), idx, self.speed),
-            egui::FontId::monospace(18.0),
+            Pos2::new(rect.left() + 12.0, rect.bottom() - 16.0 - height),
+            &readout,
+            font,
             Color32::WHITE,
+            width,
         );
     }
 

@@ -115,10 +115,19 @@ pub fn skeleton(
                 _ => (23, 25),
             };
             let font = FontId::proportional((rect.height() / 22.0).clamp(14.0, 34.0));
+            let mut taken: Option<Rect> = None;
             for (i, v, label) in [(hip, m.hip_angle, "hip"), (knee, m.knee_angle, "knee")] {
                 if let (Some(v), true) = (v, lm[i].visibility >= DRAW_MIN_VISIBILITY) {
-                    let p = at(&lm[i]) + Vec2::new(width * 3.0, -width * 3.0);
-                    label_box(painter, p, &format!("{label} {:.0}°", v.value), font.clone(), Color32::WHITE);
+                    let mut p = at(&lm[i]) + Vec2::new(width * 3.0, -width * 3.0);
+                    let text = format!("{label} {:.0}°", v.value);
+                    // A camera at the feet puts the knee just over the hip: the second label
+                    // goes under the first instead of over it.
+                    let size = painter.layout_no_wrap(text.clone(), font.clone(), Color32::WHITE).size();
+                    if let Some(t) = taken.filter(|t| t.intersects(Rect::from_min_size(p, size).expand(4.0)))
+                    {
+                        p.y = t.bottom() + 6.0;
+                    }
+                    taken = Some(label_box(painter, p, &text, font.clone(), Color32::WHITE));
                 }
             }
         }
@@ -191,6 +200,14 @@ pub struct Plot<'a> {
 /// Hip angles shown on the plot's vertical axis, degrees.
 const PLOT_MIN_DEG: f32 = 90.0;
 const PLOT_MAX_DEG: f32 = 200.0;
+/// The axis grows past `PLOT_MAX_DEG` to the highest reading plus this, up to
+/// `PLOT_CEILING_DEG`: a pullover's arched top reads 197–205°, which the fixed axis cut flat.
+const PLOT_HEADROOM_DEG: f32 = 5.0;
+const PLOT_CEILING_DEG: f32 = 240.0;
+/// Time ticks along the bottom edge: the first step of these (seconds) that leaves at least
+/// `PLOT_TICK_MIN_PX` between ticks.
+const PLOT_TICK_STEPS_S: [f64; 9] = [1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0];
+const PLOT_TICK_MIN_PX: f32 = 70.0;
 
 impl Plot<'_> {
     /// Draws into the available space; returns the time clicked, if any.
@@ -200,8 +217,15 @@ impl Plot<'_> {
         p.rect_filled(rect, CornerRadius::same(6), PANEL_BG);
         let span = (self.to_s - self.from_s).max(1e-3);
         let x = |t: f64| rect.left() + ((t - self.from_s) / span) as f32 * rect.width();
+        let highest = self
+            .series
+            .iter()
+            .filter(|(t, _)| *t >= self.from_s && *t <= self.to_s)
+            .filter_map(|(_, a)| *a)
+            .fold(f32::MIN, f32::max);
+        let top_deg = (highest + PLOT_HEADROOM_DEG).clamp(PLOT_MAX_DEG, PLOT_CEILING_DEG);
         let y = |a: f32| {
-            let f = (a.clamp(PLOT_MIN_DEG, PLOT_MAX_DEG) - PLOT_MIN_DEG) / (PLOT_MAX_DEG - PLOT_MIN_DEG);
+            let f = (a.clamp(PLOT_MIN_DEG, top_deg) - PLOT_MIN_DEG) / (top_deg - PLOT_MIN_DEG);
             rect.bottom() - f * rect.height()
         };
         // Lockout target: at least the incomplete-lockout limit, at most the overarch limit.
@@ -226,9 +250,42 @@ impl Plot<'_> {
                 DIM,
             );
         }
+        // Seconds along the bottom edge (the session's clock).
+        let step = PLOT_TICK_STEPS_S
+            .iter()
+            .copied()
+            .find(|s| (s / span) as f32 * rect.width() >= PLOT_TICK_MIN_PX)
+            .unwrap_or(PLOT_TICK_STEPS_S[PLOT_TICK_STEPS_S.len() - 1]);
+        let mut tick = (self.from_s.max(0.0) / step).ceil() * step;
+        while tick <= self.to_s {
+            let (px, secs) = (x(tick), tick.round() as i64);
+            tick += step;
+            // Clear of the angle labels along the left edge, and whole at the right one.
+            if px < rect.left() + PLOT_TICK_MIN_PX / 2.0 || px > rect.right() - PLOT_TICK_MIN_PX / 2.0 {
+                continue;
+            }
+            p.line_segment(
+                [Pos2::new(px, rect.bottom() - 5.0), Pos2::new(px, rect.bottom())],
+                Stroke::new(1.0, DIM),
+            );
+            p.text(
+                Pos2::new(px, rect.bottom() - 6.0),
+                Align2::CENTER_BOTTOM,
+                format!("{}:{:02}", secs / 60, secs % 60),
+                small.clone(),
+                Color32::from_gray(120),
+            );
+        }
         for r in self.reps {
             if r.lockout_s >= self.from_s && r.lockout_s <= self.to_s {
-                let c = if r.faults.is_empty() { ACCENT } else { FAULT };
+                // Green only for a rep whose form was seen and clean; grey where it was not judged.
+                let c = if !r.faults.is_empty() {
+                    FAULT
+                } else if r.is_clean() {
+                    ACCENT
+                } else {
+                    DIM
+                };
                 let px = x(r.lockout_s);
                 p.line_segment(
                     [Pos2::new(px, rect.top()), Pos2::new(px, rect.bottom())],
@@ -358,7 +415,7 @@ pub fn rep_table(ui: &mut egui::Ui, reps: &[Rep], id: &str, open_last: bool) -> 
                 let first_reason = r.not_judged().map(|(_, why)| why).next();
                 if let (true, true, Some(why)) = (r.faults.is_empty(), nothing_judged, first_reason) {
                     // Nothing about it could be judged (the clip ended, the pose was lost).
-                    ui.label(RichText::new(why.message()).color(DIM))
+                    ui.label(RichText::new(why.short()).color(DIM))
                         .on_hover_text(r.not_judged_lines().join("\n"));
                 } else if r.faults.is_empty() && !r.form_judged() {
                     // Clean only as far as this angle shows: say so rather than "clean".
