@@ -11,7 +11,7 @@ pub struct BundleArgs {
     /// Session folder (from analyze or live).
     pub session: PathBuf,
     /// The bundle to write (.thrust).
-    #[arg(short, long)]
+    #[arg(short, long, visible_alias = "out")]
     pub output: PathBuf,
     /// Replace an existing file at OUTPUT that is not a bundle.
     #[arg(long)]
@@ -29,7 +29,7 @@ pub struct CommentArgs {
     /// Session folder.
     pub session: PathBuf,
     /// Time in the video, seconds.
-    #[arg(long, required_unless_present = "import", requires = "text")]
+    #[arg(long, required_unless_present = "import", requires = "text", value_parser = crate::args::parse_seconds)]
     pub at: Option<f64>,
     /// The comment.
     #[arg(long, required_unless_present = "import", requires = "at")]
@@ -79,7 +79,7 @@ pub struct ShareArgs {
     /// Session folder (from analyze or live).
     pub session: PathBuf,
     /// The page to write (default: review.html in the session folder).
-    #[arg(short, long)]
+    #[arg(short, long, visible_alias = "out")]
     pub output: Option<PathBuf>,
     /// Longest side of the embedded video in pixels (0: the video's own size).
     #[arg(long, default_value_t = thrustline_engine::share::DEFAULT_VIDEO_SIDE, value_parser = crate::args::parse_video_size)]

@@ -175,6 +175,18 @@ fn shared_clips_reps_faults_and_outputs() {
             assert!(m.starts_with(&format!("The camera {named}")), "{clip}: {m}");
             assert!(m.contains("judged from the side") && html.contains(m), "{clip}: {m}");
         }
+        // A rep on which not one check was made is never "no fault seen" (rule 1: that read
+        // as a clean rep beside nine checks not judged), nor is the set's summary.
+        let judged_nothing = |r: &Value| {
+            r["faults"].as_array().unwrap().is_empty()
+                && r["judgements"].as_array().unwrap().iter().all(|j| j["verdict"] != "clear")
+        };
+        let blank = reps.iter().filter(|r| judged_nothing(r)).count();
+        assert_eq!(html.matches("<td>nothing judged").count(), blank, "{clip}: reps judged on nothing");
+        if !reps.is_empty() && reps.iter().all(judged_nothing) {
+            assert!(!html.contains("No fault seen"), "{clip}: summary");
+            assert!(html.contains("No check could be made on any rep"), "{clip}: summary");
+        }
         // The oblique barbell clip's last frames hold a 20° jump of the hip angle that starts and
         // peaks on one frame, below every counted rep's bottom: no partial rep.
         if *clip == "hip_thrust_barbell_oblique.mp4" {

@@ -190,6 +190,7 @@ fn doctor_fails_a_data_folder_that_is_a_file() {
 fn argument_errors_are_one_line() {
     for (args, says) in [
         (vec!["review", "x", "--at", "nan"], "is not a time in seconds"),
+        (vec!["comment", "x", "--at", "nan", "--text", "t"], "is not a time in seconds"),
         (vec!["live", "x", "--height", "abc"], "is not a height"),
         (vec!["live", "x", "--stop-at-loss", "300"], "out of range"),
         (vec!["analyze"], "--out <OUT>"),
@@ -205,4 +206,30 @@ fn argument_errors_are_one_line() {
     // Help is whole, on stdout, and succeeds.
     let o = common::thrustline(&["analyze", "--help"]);
     assert!(o.status.success() && String::from_utf8_lossy(&o.stdout).contains("Usage:"));
+}
+
+/// Output places a user gets wrong: a file where the folder goes, a folder name with a typo.
+/// Each is said in the user's terms, not as the OS's "File exists" or a lock file's name.
+#[test]
+fn wrong_output_places_are_said_plainly() {
+    let d = common::tmpdir("wrong-out");
+    let file = d.join("afile");
+    std::fs::write(&file, "x").unwrap();
+    let o = common::thrustline(&[
+        "analyze",
+        &sample(),
+        "--no-log",
+        "--no-video",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert_clean_failure(&o, "is a file, not a folder");
+    assert_eq!(std::fs::read(&file).unwrap(), b"x");
+    let o = common::thrustline(&["share", d.join("no-such").to_str().unwrap()]);
+    assert_clean_failure(&o, "no such folder");
+    // share and bundle take --out as analyze does (their own -o/--output too).
+    for cmd in ["share", "bundle"] {
+        let o = common::thrustline(&[cmd, d.join("no-such").to_str().unwrap(), "--out", "x"]);
+        assert_clean_failure(&o, "no such folder");
+    }
 }

@@ -379,6 +379,8 @@ impl Run<'_> {
         };
         let mut keyframes: Vec<KeyFrame> = Vec::new();
         let mut banner = draw::Banner::default();
+        // The rep whose cue the banner shows.
+        let mut banner_rep = 0;
         let mut top: Option<Top> = None;
         // The rep whose top ended last: faults are often raised after it (at the lowering's end).
         let mut last_top: Option<Top> = None;
@@ -399,10 +401,20 @@ impl Run<'_> {
             for e in fa.events.iter() {
                 match *e {
                     Event::FaultRaised { rep, id } => {
-                        banner.show(id.cue(), t_s);
+                        // Named by its rep: a lowering's fault comes after that rep's top.
+                        banner.show(&format!("Rep {rep}: {}", id.cue()), t_s);
+                        banner_rep = rep;
                         capture.push((rep, id));
                     }
-                    Event::RepCounted { rep } => top = Some(Top::new(rep, t_s)),
+                    Event::RepCounted { rep } => {
+                        top = Some(Top::new(rep, t_s));
+                        // The next rep's top takes the last rep's cue down: the lumbar-then-quad
+                        // bridge had shown rep 1's overarch cue through rep 2's top, whose own
+                        // fault came only at the clip's end.
+                        if rep > banner_rep {
+                            banner.clear();
+                        }
+                    }
                     _ => {}
                 }
             }
@@ -557,7 +569,8 @@ fn lock_dir(dir: &Path) -> Result<std::fs::File, EngineError> {
         .truncate(false)
         .write(true)
         .open(&lp)
-        .map_err(|e| EngineError::Io(lp.display().to_string(), e))?;
+        // The folder the user gave is what could not be written, not the lock's own name.
+        .map_err(|e| EngineError::Io(parent.display().to_string(), e))?;
     match f.try_lock() {
         Ok(()) => Ok(f),
         Err(std::fs::TryLockError::WouldBlock) => Err(EngineError::Refused(format!(
@@ -586,6 +599,13 @@ fn sweep_temps(dir: &Path) {
 /// bundled); with it, an old session folder is moved aside and its comments returned, with
 /// where it went.
 fn prepare_dir(dir: &Path, force: bool) -> Result<(Vec<Comment>, Option<PathBuf>), EngineError> {
+    // A file where the folder should be: said as such, not as the OS's "File exists".
+    if dir.exists() && !dir.is_dir() {
+        return Err(EngineError::Refused(format!(
+            "{} is a file, not a folder: give --out a folder (new or empty)",
+            dir.display()
+        )));
+    }
     sweep_temps(dir);
     let busy = std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
     if !busy {
@@ -697,7 +717,7 @@ pub fn summary_table(outcomes: &[Outcome]) -> String {
             .collect();
         // No rep's form seen (an angle or a plate hid it): a dash, as the report says it, not
         // "0 clean", which reads as every rep faulty.
-        let clean = thrustline_core::session::clean_count(&s.reps);
+        let clean = thrustline_core::session::clean_count(&s.reps).filter(|_| !s.reps.is_empty());
         let row = [
             name.to_string(),
             s.reps.len().to_string(),
@@ -709,6 +729,11 @@ pub fn summary_table(outcomes: &[Outcome]) -> String {
         let _ = writeln!(out, "{}", table_row(width, row.each_ref().map(String::as_str)));
         for w in &s.warnings {
             let _ = writeln!(out, "  warning: {}", w.message);
+        }
+        // No rep and no warning saying why (a donkey kick's hips never rose as a bridge's do):
+        // the report's reason, not a bare 0.
+        if let Some(why) = s.why_no_rep() {
+            let _ = writeln!(out, "  no rep counted: {why}");
         }
         // The dash in the clean column, said: seen from the side, but the hips' line hidden (a
         // view that hid it has the camera warning above).

@@ -35,6 +35,11 @@ impl Banner {
         self.shown = Some((cue.to_string(), t_s + BANNER_S));
     }
 
+    /// Takes the banner down (a new rep began: its predecessor's cue would read as its own).
+    pub fn clear(&mut self) {
+        self.shown = None;
+    }
+
     /// The cue up at `t_s`, if any.
     pub fn at(&mut self, t_s: f64) -> Option<&str> {
         if self.shown.as_ref().is_some_and(|b| t_s > b.1) {

@@ -265,6 +265,13 @@ impl SessionFolder {
 /// session.json of the folder `dir`, bounded in size and checked.
 fn read_session(dir: &Path) -> Result<Session, FolderError> {
     let sp = dir.join(SESSION_FILE);
+    if !dir.exists() {
+        // A typo in the name: "no such folder", not "not a session folder".
+        return Err(FolderError::Io(
+            dir.display().to_string(),
+            std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder"),
+        ));
+    }
     if !sp.is_file() {
         return Err(FolderError::NotASession(dir.display().to_string()));
     }

@@ -498,10 +498,17 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
             } else {
                 "the notes above and the table below say"
             };
-            let _ = write!(
-                o,
-                "<p>No fault seen, but the hip extension was not judged on any rep: the camera's angle or something in front of the hips hid it ({notes} which checks and why).{made}</p>"
-            );
+            if made.is_empty() {
+                let _ = write!(
+                    o,
+                    "<p>No check could be made on any rep: the camera's angle or something in front of the hips hid the form ({notes} why).</p>"
+                );
+            } else {
+                let _ = write!(
+                    o,
+                    "<p>No fault seen, but the hip extension was not judged on any rep: the camera's angle or something in front of the hips hid it ({notes} which checks and why).{made}</p>"
+                );
+            }
         }
     } else {
         o.push_str("<ul>");
@@ -582,7 +589,14 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
                 (Some(v), Some(c)) => format!("{v:.2} m/s · {c:.0} cm"),
                 _ => "–".into(),
             },
-            if faults.is_empty() { "no fault seen".to_string() } else { faults.join("<br>") },
+            if !faults.is_empty() {
+                faults.join("<br>")
+            } else if r.judgements.iter().any(|j| j.verdict == Verdict::Clear) {
+                "no fault seen".to_string()
+            } else {
+                // Not one check was made: "no fault seen" read as a clean rep.
+                "nothing judged".to_string()
+            },
             unseen
         );
     }

@@ -608,12 +608,14 @@ impl ReviewApp {
         self.trace.comments_visible.clear();
         for c in &self.folder.session.comments {
             if (c.t_s - self.t_s).abs() <= COMMENT_SHOW_S {
-                let r = widgets::label_box(
+                // Wrapped to the picture: a portrait video had cut "move feet out" to "move feet".
+                let r = widgets::label_box_within(
                     &painter,
                     Pos2::new(rect.left() + 12.0, y),
                     &format!("{}: {}", c.author, c.text),
                     egui::FontId::proportional(20.0),
                     MARK,
+                    rect.width() - 24.0,
                 );
                 y = r.bottom() + 8.0;
                 self.trace.comments_visible.push(c.text.clone());

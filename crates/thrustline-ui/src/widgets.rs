@@ -269,7 +269,8 @@ impl Plot<'_> {
                 Stroke::new(1.0, DIM),
             );
             p.text(
-                Pos2::new(px, rect.bottom() - 6.0),
+                // Above the fault and comment marks along the edge.
+                Pos2::new(px, rect.bottom() - 13.0),
                 Align2::CENTER_BOTTOM,
                 format!("{}:{:02}", secs / 60, secs % 60),
                 small.clone(),
