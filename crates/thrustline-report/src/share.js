@@ -76,7 +76,8 @@
     for (const f of D.frames) { if (f.a == null) { pen = false; continue; } pen ? tctx.lineTo(x(f.t), y(f.a)) : tctx.moveTo(x(f.t), y(f.a)); pen = true; }
     tctx.stroke();
     for (const r of D.reps) {
-      tctx.fillStyle = "#2a9d55"; tctx.fillRect(x(r.lockout_s) - 1, 0, 2, H);
+      // Green only for a clean rep whose form was seen; red with a fault, grey where not judged.
+      tctx.fillStyle = r.faults.length ? "#d33" : r.judged ? "#2a9d55" : "#999"; tctx.fillRect(x(r.lockout_s) - 1, 0, 2, H);
       for (const f of r.faults) { tctx.fillStyle = "#d33"; tctx.fillRect(x(f[2]) - 3, H - 10, 6, 10); }
     }
     for (const c of all()) { tctx.fillStyle = "#e0a800"; tctx.beginPath(); tctx.arc(x(c.t_s), 8, 5, 0, 7); tctx.fill(); }
