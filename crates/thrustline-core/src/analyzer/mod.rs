@@ -810,6 +810,10 @@ const FOOT_BASELINE_ALPHA: f32 = 0.2;
 const PROPORTIONS_ALPHA: f32 = 0.02;
 /// Share of posed frames with an upright torso beyond which the clip is not a hip thrust.
 const UPRIGHT_SHARE: f64 = 0.5;
+/// The feet out of the picture on more than this share of the checked frames: a look-alike's
+/// "feet left the floor" is not said beside the setup's "feet out of the picture" (most
+/// frames, as the setup line words it).
+const FEET_OUT_SHARE: f64 = 0.5;
 /// Time constant of the camera-yaw estimate: the camera stays put within a set while each
 /// frame's world landmarks wobble by several degrees (side-view clips: p5–p95 spans 2–12°).
 const VIEW_YAW_SMOOTHING_S: f64 = 1.0;

@@ -76,6 +76,15 @@ impl Analyzer {
                 .collect();
             seen.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             let mut reasons: Vec<LookAlikeReason> = seen.into_iter().map(|(_, r)| r).collect();
+            // Feet out of the picture on most frames (a leg raise's feet leave its top edge):
+            // "seen: the feet left the floor" beside "your feet are out of the picture" is a
+            // claim the setup line contradicts. Another reason seen says what it was.
+            let feet_out = self.setup.summary().issues.iter().any(|i| {
+                i.id == crate::setup::SetupIssue::FeetOutOfFrame && f64::from(i.share) > FEET_OUT_SHARE
+            });
+            if feet_out && reasons.len() > 1 {
+                reasons.retain(|r| *r != LookAlikeReason::FeetOffFloor);
+            }
             // No top at all, but upright on most posed frames: that is what was seen.
             let upright = self.frames_upright as f64 > UPRIGHT_SHARE * self.frames_with_pose as f64;
             if reasons.is_empty() && upright && warnings.contains(&Warning::NotAHipThrust) {
