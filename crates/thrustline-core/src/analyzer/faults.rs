@@ -326,6 +326,8 @@ impl Analyzer {
                 verdict(FaultId::FeetTooClose, hidden(FaultId::FeetTooClose));
                 verdict(FaultId::FeetTooFar, hidden(FaultId::FeetTooFar));
             }
+            // A hold short of this, even with the frames missed at its ends, is no squeeze.
+            let hold_bar = c.min_top_hold_s - c.timing_margin_s.max(frame_dt);
             if top_gap {
                 verdict(
                     FaultId::NoTopSqueeze,
@@ -336,9 +338,7 @@ impl Analyzer {
                     FaultId::NoTopSqueeze,
                     Judgement::not_judged(FaultId::NoTopSqueeze, NotJudgedReason::ClipEnded),
                 );
-            } else if hold < c.min_top_hold_s - c.timing_margin_s.max(frame_dt)
-                && hold + unseen_top < c.min_top_hold_s - c.timing_margin_s.max(frame_dt)
-            {
+            } else if hold + unseen_top < hold_bar {
                 faults.push(mk(
                     FaultId::NoTopSqueeze,
                     top_start,
@@ -350,7 +350,7 @@ impl Analyzer {
                         threshold: c.min_top_hold_s,
                     }],
                 ));
-            } else if hold < c.min_top_hold_s - c.timing_margin_s.max(frame_dt) {
+            } else if hold < hold_bar {
                 // Short as seen, but the frames missed at its ends may have held the squeeze.
                 verdict(
                     FaultId::NoTopSqueeze,
