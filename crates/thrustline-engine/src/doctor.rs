@@ -339,7 +339,7 @@ fn x11_socket(display: &str) -> Option<PathBuf> {
 fn display(needs: Needs) -> Check {
     const NAME: &str = "display";
     let absent = if needs.live { Status::Fail } else { Status::Warn };
-    let fix = "run from a desktop session, or use `live --no-window` to coach by sound alone";
+    let fix = "run from a desktop session, or use `live --no-window` to coach from the terminal (and by sound, with speakers)";
     if let Some(w) = std::env::var_os("WAYLAND_DISPLAY") {
         let runtime = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from).unwrap_or_default();
         let sock = runtime.join(&w);

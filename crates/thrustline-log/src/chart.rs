@@ -64,6 +64,8 @@ pub struct ProfileChart {
     pub velocity_max_m_s: f64,
     /// The unit the lifter loads in now: the load axis and the maximum are labelled in it.
     pub unit: thrustline_core::units::LoadUnit,
+    /// Why there is no fit to draw although the points made one (see [`crate::profile_fits`]).
+    pub note: Option<String>,
 }
 
 impl ProfileChart {
@@ -73,15 +75,27 @@ impl ProfileChart {
         if points.is_empty() {
             return None;
         }
-        let fit = crate::profile_fit(&points);
+        // A fit below a load already lifted is not drawn: the terminal says it does not fit
+        // yet, and the page and window had shown its one-rep max as an estimate.
+        let raw = crate::profile_fit(&points);
+        let fit = raw.filter(|p| crate::profile_fits(p, entries));
+        let unit = crate::current_load_unit(entries);
+        let note = raw.filter(|_| fit.is_none()).map(|p| {
+            format!(
+                "does not fit yet: it puts your one-rep max at {:.0} {}, under the {:.0} {} you lifted; log more sessions",
+                unit.from_kg(p.one_rep_max_kg),
+                unit.symbol(),
+                unit.from_kg(crate::heaviest_kg(entries)),
+                unit.symbol()
+            )
+        });
         let mvt_m_s = f64::from(thrustline_core::velocity::HIP_THRUST_MVT_M_S);
         // Wide enough for the points and the estimated maximum, with a tenth to spare.
         let load_max_kg =
             points.iter().map(|p| p.0).chain(fit.map(|p| p.one_rep_max_kg)).fold(1.0, f64::max) * 1.1;
         let velocity_max_m_s =
             points.iter().map(|p| p.1).chain(fit.map(|p| p.intercept)).fold(mvt_m_s, f64::max) * 1.1;
-        let unit = crate::current_load_unit(entries);
-        Some(Self { points, fit, mvt_m_s, load_max_kg, velocity_max_m_s, unit })
+        Some(Self { points, fit, mvt_m_s, load_max_kg, velocity_max_m_s, unit, note })
     }
 
     /// A load's place across the plot, 0 to 1.

@@ -116,8 +116,10 @@ pub fn advise(entries: &[Entry], goal: Goal, now_unix_s: i64) -> Guidance {
             let h = (last.recorded_unix_s - prev.recorded_unix_s) as f64 / 3600.0;
             (h < MIN_REST_H).then(|| {
                 // Dated: read days later, "since the previous session" had sounded like today.
+                // Under an hour in minutes: "only 0 h" read as no time at all.
+                let gap = if h < 1.0 { format!("{:.0} min", (h * 60.0).max(1.0)) } else { format!("{h:.0} h") };
                 format!(
-                    "only {h:.0} h between your last two sessions ({} and {}): glutes need {MIN_REST_H:.0} h to recover",
+                    "only {gap} between your last two sessions ({} and {}): glutes need {MIN_REST_H:.0} h to recover",
                     thrustline_core::calendar::minute(prev.recorded_unix_s),
                     thrustline_core::calendar::minute(last.recorded_unix_s)
                 )
@@ -430,8 +432,12 @@ mod tests {
     fn rest_and_frequency() {
         let h = vec![e(0.0, 60.0, 30, 30), e(1.0, 60.0, 30, 30)];
         let g = advise(&h, Goal::Hypertrophy, (1.0 * DAY) as i64);
-        assert!(g.rest_warning.is_some(), "24 h apart");
+        assert!(g.rest_warning.as_deref().is_some_and(|w| w.starts_with("only 24 h between")), "24 h apart");
         assert_eq!(g.sessions_last_7_days, 2);
+        // Minutes apart: in minutes, not "0 h".
+        let h = vec![e(0.0, 60.0, 30, 30), e(90.0 / DAY, 60.0, 30, 30)];
+        let w = advise(&h, Goal::Hypertrophy, 90).rest_warning.unwrap();
+        assert!(w.starts_with("only 2 min between"), "{w}");
         let h = vec![e(0.0, 60.0, 30, 30), e(2.5, 60.0, 30, 30)];
         assert!(advise(&h, Goal::Hypertrophy, (2.5 * DAY) as i64).rest_warning.is_none());
         let g = advise(&h, Goal::Strength, (2.5 * DAY) as i64);

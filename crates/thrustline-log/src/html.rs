@@ -115,7 +115,11 @@ fn profile_chart(entries: &[Entry]) -> String {
     for (l, v) in &c.points {
         let _ = write!(o, r##"<circle cx="{:.1}" cy="{:.1}" r="3" fill="#2458c6"/>"##, x(*l), y(*v));
     }
-    o.push_str("</svg></figure>");
+    o.push_str("</svg>");
+    if let Some(n) = &c.note {
+        let _ = write!(o, "<figcaption>Load-velocity profile {}</figcaption>", esc(n));
+    }
+    o.push_str("</figure>");
     o
 }
 
@@ -262,5 +266,24 @@ mod tests {
         let html = profile_chart(&entries);
         assert!(html.contains("1RM 330 \u{b1} 0 lb"), "{html}");
         assert!(html.contains(">365 lb</text>") && !html.contains(" kg<"), "{html}");
+    }
+
+    #[test]
+    fn a_profile_under_a_load_already_lifted_is_not_drawn_as_an_estimate() {
+        // Speeds that fall steeply with load (reps not at full speed): the fit reaches 0.25 m/s
+        // at 80 kg, under the 100 kg lifted. The terminal says it does not fit yet; so does the
+        // page, with no one-rep max drawn.
+        let e = |t: i64, load: f64| Entry {
+            best_mean_velocity_m_s: Some(0.45 - (load - 40.0) / 200.0),
+            workout: None,
+            ..session(t, load)
+        };
+        let entries = vec![e(0, 40.0), e(300_000, 60.0), e(600_000, 80.0), e(900_000, 100.0)];
+        let p = crate::load_velocity_profile(&entries).unwrap();
+        assert!(p.one_rep_max_kg < 100.0, "{p:?}");
+        let html = profile_chart(&entries);
+        assert!(!html.contains("1RM"), "{html}");
+        assert!(html.contains("does not fit yet") && html.contains("under the 100 kg you lifted"), "{html}");
+        assert_eq!(html.matches("<circle").count(), 4);
     }
 }

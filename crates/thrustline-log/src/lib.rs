@@ -499,6 +499,18 @@ pub fn load_velocity_profile(entries: &[Entry]) -> Option<thrustline_core::veloc
     profile_fit(&profile_points(entries))
 }
 
+/// The heaviest load logged, kg (0 without one).
+pub fn heaviest_kg(entries: &[Entry]) -> f64 {
+    entries.iter().filter_map(|e| e.load_kg).fold(0.0f64, f64::max)
+}
+
+/// Whether a fitted profile can be believed: one that puts the one-rep max under a load
+/// already lifted does not fit yet (too few loads, or reps not all at full speed). The terminal,
+/// the page and the window all say so in its place.
+pub fn profile_fits(p: &thrustline_core::velocity::LoadVelocity, entries: &[Entry]) -> bool {
+    p.one_rep_max_kg >= heaviest_kg(entries)
+}
+
 /// (load kg, best set mean velocity m/s) of each session that has both.
 pub fn profile_points(entries: &[Entry]) -> Vec<(f64, f64)> {
     entries.iter().filter_map(|e| Some((e.load_kg?, e.best_mean_velocity_m_s?))).collect()

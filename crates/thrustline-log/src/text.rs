@@ -59,8 +59,8 @@ fn write_all(
         writeln!(o, "sets: {n}")?;
     }
     // The load–velocity profile, when the log holds enough sessions with a load and a velocity.
-    let heaviest = entries.iter().filter_map(|e| e.load_kg).fold(0.0f64, f64::max);
-    if let Some(p) = profile.filter(|p| p.one_rep_max_kg < heaviest) {
+    let heaviest = crate::heaviest_kg(entries);
+    if let Some(p) = profile.filter(|p| !crate::profile_fits(p, entries)) {
         writeln!(
             o,
             "load-velocity profile ({} sessions): does not fit yet (it puts your one-rep max at {:.0} kg, under the {heaviest:.0} kg you lifted); log more sessions",

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use eframe::egui::{self, Color32, Key, RichText};
 use thrustline_capture::SourceSpec;
-use thrustline_core::{Event, Rep, Side, Variation};
+use thrustline_core::{Event, FaultId, Rep, Side, Variation};
 use thrustline_engine::{Command, Engine, LiveConfig, LiveFrame, LiveSummary, Notice};
 use thrustline_pose::ModelKind;
 
@@ -19,6 +19,10 @@ use crate::widgets::{self, ACCENT, DIM, FAULT};
 
 /// Seconds of hip extension on the rolling plot.
 const PLOT_WINDOW_S: f64 = 20.0;
+/// The rep counter's size during a session (readable from a bench across the room) and once it
+/// has ended.
+const COUNTER_PT: f32 = 120.0;
+const COUNTER_ENDED_PT: f32 = 56.0;
 /// Longest source name shown in the controls row (the row fits 1280 px with it).
 const SOURCE_NAME_MAX_CHARS: usize = 28;
 /// Said when a click on the video picks the person to coach.
@@ -86,6 +90,8 @@ pub struct LiveApp {
     reps: Vec<Rep>,
     /// Text, until when, and whether it is a notice (amber) rather than a fault (red).
     banner: Option<(String, Instant, bool)>,
+    /// The rep whose fault the banner shows: the next rep's top takes it down.
+    banner_rep: Option<u32>,
     mirror: bool,
     muted: bool,
     speech: bool,
@@ -135,6 +141,7 @@ impl LiveApp {
             plot: VecDeque::new(),
             reps: Vec::new(),
             banner: None,
+            banner_rep: None,
             mirror: false,
             muted,
             speech,
@@ -165,6 +172,14 @@ impl LiveApp {
     fn show_banner(&mut self, text: String, notice: bool) {
         self.trace_banner(&text);
         self.banner = Some((text, Instant::now() + Duration::from_secs_f64(BANNER_S), notice));
+        self.banner_rep = None;
+    }
+
+    /// A fault's cue, named by its rep: a cue judged after its top (a lowering, a top the clip
+    /// ended in) had read as the next rep's.
+    fn show_fault(&mut self, rep: u32, id: FaultId) {
+        self.show_banner(format!("Rep {rep}: {}", id.cue()), false);
+        self.banner_rep = Some(rep);
     }
 
     /// Notes a banner's text in the trace, once.
@@ -237,7 +252,7 @@ impl LiveApp {
         let mut ended = None;
         for n in notices {
             match n {
-                Notice::Event { event: Event::FaultRaised { id, .. }, .. } => {
+                Notice::Event { event: Event::FaultRaised { rep, id }, .. } => {
                     if !self.fault_shot_taken {
                         self.fault_shot_taken = true;
                         if let Some(p) = self.auto.screenshot.clone() {
@@ -246,7 +261,15 @@ impl LiveApp {
                             self.screenshot(ctx, p.with_file_name(format!("{stem}-fault.png")));
                         }
                     }
-                    self.show_banner(id.cue().to_string(), false);
+                    self.show_fault(rep, id);
+                }
+                // The next rep's top takes the last rep's cue down (the lumbar-then-quad bridge
+                // had shown rep 1's overarch cue through rep 2's top and its end screen).
+                Notice::Event { event: Event::RepCounted { rep }, .. } => {
+                    if self.banner_rep.is_some_and(|b| b < rep) {
+                        self.banner = None;
+                        self.banner_rep = None;
+                    }
                 }
                 // Warnings (a frontal camera, not a hip thrust) take the banner too: the lifter
                 // can fix the set-up only if told.
@@ -274,7 +297,19 @@ impl LiveApp {
                     if newest_hidden && newer {
                         self.show_banner(NOT_JUDGED_BANNER.to_string(), true);
                     }
+                    // A fault judged as the session closed (the clip ended at a rep's top) or at
+                    // a lowering's end comes with the reps, not as an event: its cue is shown too.
+                    let judged_late = r.iter().rev().find_map(|rep| {
+                        let before = self.reps.iter().find(|x| x.index == rep.index);
+                        rep.faults
+                            .iter()
+                            .find(|f| before.is_some_and(|b| !b.faults.iter().any(|g| g.id == f.id)))
+                            .map(|f| (rep.index, f.id))
+                    });
                     self.reps = r;
+                    if let Some((rep, id)) = judged_late {
+                        self.show_fault(rep, id);
+                    }
                 }
                 Notice::Saved(p) => self.last_saved = Some(p),
                 Notice::StopSet { loss_pct, .. } => self.show_banner(
@@ -507,7 +542,10 @@ impl LiveApp {
             Some(f) => (f.set_reps, f.set, f.phase.label(), f.hip_angle),
             None => (0, 1, "waiting", None),
         };
-        widgets::counter(ui, reps, &format!("SET {set} · REPS"));
+        // Read from the bench during a set; once the session ended the rep table and what the
+        // session says need the room (a 720-pixel window had hidden the table's first rows).
+        let size = if self.ended.is_some() { COUNTER_ENDED_PT } else { COUNTER_PT };
+        widgets::counter(ui, reps, &format!("SET {set} · REPS"), size);
         ui.vertical_centered(|ui| {
             let active = self.set_active();
             let (text, color) = if self.engine.is_none() {

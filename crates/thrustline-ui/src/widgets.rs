@@ -445,10 +445,10 @@ pub fn rep_table(ui: &mut egui::Ui, reps: &[Rep], id: &str, open_last: bool) -> 
 }
 
 /// The big rep counter, readable from a bench 2–3 m away.
-pub fn counter(ui: &mut egui::Ui, reps: u32, caption: &str) {
+pub fn counter(ui: &mut egui::Ui, reps: u32, caption: &str, size: f32) {
     ui.vertical_centered(|ui| {
         ui.label(RichText::new(caption).size(20.0).color(DIM));
-        ui.label(RichText::new(reps.to_string()).size(120.0).strong().color(Color32::WHITE));
+        ui.label(RichText::new(reps.to_string()).size(size).strong().color(Color32::WHITE));
     });
 }
 
@@ -470,14 +470,20 @@ pub fn velocity_meter(ui: &mut egui::Ui, reps: &[Rep], limit: Option<f32>) {
         ui.label(RichText::new("LAST REP · HIP VELOCITY").size(16.0).color(DIM));
         ui.label(RichText::new(format!("{v:.2} m/s")).size(30.0).strong());
     });
-    let set_loss = thrustline_core::session::set_velocity_loss_pct(reps, last.set);
+    // The rep at its top has no view until its top is judged: the set is compared without
+    // it meanwhile (it had read "seen from another angle" at every lockout of a fixed camera).
+    let under_way = last.view.is_none() && !last.complete;
+    let judged: Vec<Rep> = reps.iter().filter(|r| !(under_way && r.index == last.index)).cloned().collect();
+    let set_loss = thrustline_core::session::set_velocity_loss_pct(&judged, last.set);
     let loss = set_loss.unwrap_or(0.0).max(0.0);
     let warn_at = limit.unwrap_or(LOSS_WARN_DEFAULT_PCT);
     let color = if loss >= warn_at { WARN } else { ACCENT };
     // One speed is no loss yet, and a rep seen from another angle reads on another scale: say so
     // rather than "0 % slower".
     use thrustline_core::session::{not_compared, NotCompared};
-    let state = if let Some(why) = not_compared(last, reps) {
+    let state = if under_way {
+        "this rep compared once its top is judged".to_string()
+    } else if let Some(why) = not_compared(last, reps) {
         match why {
             NotCompared::OtherView => "this rep seen from another angle, not compared",
             NotCompared::BeforeCut => "this rep before the video cut, not compared",
