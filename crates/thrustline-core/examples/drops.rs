@@ -10,34 +10,16 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use thrustline_core::{
-    Analyzer, FrameGeometry, Landmark, PoseObservation, SessionSummary, Thresholds, Verdict,
-};
+use thrustline_core::{Analyzer, FrameGeometry, PoseObservation, SessionSummary, Thresholds, Verdict};
 
 #[path = "support/reproject.rs"]
-#[allow(dead_code)]
+#[allow(dead_code)] // the cameras are the views example's
 mod reproject;
-use reproject::{parse, RawFrame};
+use reproject::{as_filmed, parse};
 
 /// Shares of frames left out, and the seeds of the patterns tried at each.
 const DROP_RATES: [f64; 3] = [0.2, 0.35, 0.5];
 const SEEDS: u64 = 8;
-
-fn to_pose(f: &RawFrame) -> Option<PoseObservation> {
-    let lm = f.lm.as_ref()?;
-    let mut arr = [Landmark::default(); 33];
-    for (d, s) in arr.iter_mut().zip(lm) {
-        *d = Landmark::from(*s);
-    }
-    let world = f.world.as_ref().map(|w| {
-        let mut out = [Landmark::default(); 33];
-        for (i, (d, s)) in out.iter_mut().zip(w).enumerate() {
-            *d = Landmark { x: s[0], y: s[1], z: s[2], visibility: arr[i].visibility };
-        }
-        out
-    });
-    Some(PoseObservation { landmarks: arr, world })
-}
 
 fn run<'a>(
     g: FrameGeometry,
@@ -83,7 +65,7 @@ fn main() -> Result<(), String> {
         let raw = parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         let g = FrameGeometry { width: raw.width, height: raw.height };
         let frames: Vec<(f64, Option<PoseObservation>)> =
-            raw.frames.iter().map(|f| (f.t, to_pose(f))).collect();
+            raw.frames.iter().map(|f| (f.t, as_filmed(f))).collect();
         let all =
             run(g, frames.iter(), std::env::var("DROPS_TRACE").is_ok_and(|v| v == format!("{name} all")));
         for rate in DROP_RATES {

@@ -10,6 +10,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use thrustline_core::landmarks::{idx, SideIdx, LEFT, RIGHT};
+
+#[path = "support/reproject.rs"]
+#[allow(dead_code)] // the cameras are the views example's
+mod reproject;
+use reproject::{as_filmed, parse};
 use thrustline_core::{
     Analyzer, FaultId, FrameGeometry, Landmark, PoseObservation, SessionSummary, Thresholds, Verdict,
 };
@@ -26,20 +31,6 @@ const SWING_STEP_DEG: f64 = 0.1;
 const SWING_MAX_DEG: f64 = 60.0;
 /// How close the swing must bring the hip angle to its target (under the landmarks' noise).
 const SWING_TOL_DEG: f64 = 0.25;
-
-#[derive(serde::Deserialize)]
-struct RawFrame {
-    t: f64,
-    lm: Option<Vec<[f32; 4]>>,
-    world: Option<Vec<[f32; 3]>>,
-}
-
-#[derive(serde::Deserialize)]
-struct RawClip {
-    width: u32,
-    height: u32,
-    frames: Vec<RawFrame>,
-}
 
 #[derive(serde::Deserialize)]
 struct Label {
@@ -578,27 +569,6 @@ fn grid(max: f64, step: f64) -> Vec<f64> {
     (0..=((max / step).round() as i32)).map(|i| f64::from(i) * step).collect()
 }
 
-fn load(path: &Path) -> Result<RawClip, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-fn to_pose(f: &RawFrame) -> Option<PoseObservation> {
-    let lm = f.lm.as_ref()?;
-    let mut arr = [Landmark::default(); 33];
-    for (d, s) in arr.iter_mut().zip(lm) {
-        *d = Landmark::from(*s);
-    }
-    let world = f.world.as_ref().map(|w| {
-        let mut out = [Landmark::default(); 33];
-        for (i, (d, s)) in out.iter_mut().zip(w).enumerate() {
-            *d = Landmark { x: s[0], y: s[1], z: s[2], visibility: arr[i].visibility };
-        }
-        out
-    });
-    Some(PoseObservation { landmarks: arr, world })
-}
-
 fn main() -> Result<(), String> {
     let args: Vec<String> = std::env::args().collect();
     let (Some(poses), Some(labels)) = (args.get(1), args.get(2)) else {
@@ -613,9 +583,10 @@ fn main() -> Result<(), String> {
             continue;
         }
         let path = Path::new(poses).join(name.replace(".mp4", ".json"));
-        let raw = load(&path)?;
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let raw = parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         let geom = FrameGeometry { width: raw.width, height: raw.height };
-        let frames = raw.frames.iter().map(|f| (f.t, to_pose(f))).collect();
+        let frames = raw.frames.iter().map(|f| (f.t, as_filmed(f))).collect();
         let side_view = l.view.starts_with("side") || l.view.starts_with("near side");
         clips.push(Clip { name: name.clone(), geom, frames, side_view, bench: l.kind == "hip_thrust" });
     }

@@ -45,6 +45,25 @@ pub fn parse(text: &str) -> Result<RawClip, String> {
     Ok(RawClip { width: dim("width")?, height: dim("height")?, frames })
 }
 
+/// The frame as our pose stage saw it (no camera turned): its image landmarks, and its world
+/// landmarks with their visibilities.
+#[allow(dead_code)] // the drops and sensitivity examples'; the views keep the projection
+pub fn as_filmed(f: &RawFrame) -> Option<PoseObservation> {
+    let lm = f.lm.as_ref()?;
+    let mut arr = [Landmark::default(); 33];
+    for (d, s) in arr.iter_mut().zip(lm) {
+        *d = Landmark::from(*s);
+    }
+    let world = f.world.as_ref().map(|w| {
+        let mut out = [Landmark::default(); 33];
+        for (i, (d, s)) in out.iter_mut().zip(w).enumerate() {
+            *d = Landmark { x: s[0], y: s[1], z: s[2], visibility: arr[i].visibility };
+        }
+        out
+    });
+    Some(PoseObservation { landmarks: arr, world })
+}
+
 /// A list of `N`-component points, or `None` when absent or malformed.
 fn points<const N: usize>(x: &serde_json::Value) -> Option<Vec<[f32; N]>> {
     x.as_array()?
