@@ -612,7 +612,9 @@ impl LookAlikeReason {
                 "the torso moved while the hips stayed where they were (a sit-up or a hinge)"
             }
             LookAlikeReason::FaceDown => "facing the floor, not lying on the back",
-            LookAlikeReason::BackLeftSupport => "the upper back left its support (lying back, not bridging)",
+            LookAlikeReason::BackLeftSupport => {
+                "the shoulders moved along their support, where a hip thrust pivots on them (lying back, or rolling over the bench)"
+            }
             LookAlikeReason::LegsSwung => "the legs swung while the hips stayed down (a leg raise)",
         }
     }

@@ -301,8 +301,10 @@ impl LiveApp {
                     // a lowering's end comes with the reps, not as an event: its cue is shown too.
                     let judged_late = r.iter().rev().find_map(|rep| {
                         let before = self.reps.iter().find(|x| x.index == rep.index);
+                        // The newest first, as the events' last banner would show it.
                         rep.faults
                             .iter()
+                            .rev()
                             .find(|f| before.is_some_and(|b| !b.faults.iter().any(|g| g.id == f.id)))
                             .map(|f| (rep.index, f.id))
                     });
@@ -710,9 +712,13 @@ impl eframe::App for LiveApp {
                     if let Some((text, _, notice)) = &self.banner {
                         widgets::banner(&painter, rect, text, *notice);
                     }
-                    // Still up once the session ended: it is what to fix for the next one.
-                    let setup =
-                        self.setup_issue.map(|i| widgets::setup_banner(ui.painter(), area, i.message()));
+                    // Still up once the session ended: it is what to fix for the next one. Not
+                    // over a frame with no one in it (a clip's black last frame had read "no one
+                    // in view" under "your feet are at the edge of the picture").
+                    let setup = self
+                        .setup_issue
+                        .filter(|_| f.landmarks.is_some())
+                        .map(|i| widgets::setup_banner(ui.painter(), area, i.message()));
                     // The video's own labels start below the setup banner, never under it.
                     let top = setup.map_or(rect.top(), |r| r.bottom().max(rect.top()));
                     let mut label_at = egui::pos2(rect.left(), top) + egui::vec2(12.0, 12.0);
