@@ -1,5 +1,18 @@
 //! The progress plots' scale, shared by the HTML page and the progress window: time across,
-//! value up, with a flat series given a band of ±1 so it still shows.
+//! value up, the value axis at least a tenth of its top value tall (a flat series still shows).
+
+/// The least span of a chart's value axis: a tenth of its largest value, and one unit.
+const MIN_RELATIVE_SPAN: f64 = 0.1;
+const MIN_SPAN: f64 = 1.0;
+
+/// An axis value with its unit: whole numbers as such (rep counts had read "2.0, 4.0, 6.0").
+pub fn tick_label(v: f64, unit: &str) -> String {
+    if (v - v.round()).abs() < 1e-6 {
+        format!("{v:.0}{unit}")
+    } else {
+        format!("{v:.1}{unit}")
+    }
+}
 
 /// Where `(unix time, value)` points fall, as fractions of a plot's width and height.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -16,11 +29,15 @@ impl Scale {
         let t0 = pts.iter().map(|p| p.0).min()?;
         let t1 = pts.iter().map(|p| p.0).max()?;
         let (mut v0, mut v1) = pts.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
-        if (v1 - v0).abs() < 1e-9 {
-            // A flat series gets a unit either way, but no axis of counts, loads or rates runs
-            // below zero: one session with no fault had read "-1.0%".
-            v0 = if v0 >= 0.0 { (v0 - 1.0).max(0.0) } else { v0 - 1.0 };
-            v1 += 1.0;
+        // A small change does not fill the chart (60 kg to 135 lb, 2 %, had run from its bottom
+        // to its top), and a flat series still gets an axis; no axis of counts, loads or rates
+        // runs below zero (one session with no fault had read "-1.0%").
+        let min_span = (v0.abs().max(v1.abs()) * MIN_RELATIVE_SPAN).max(MIN_SPAN);
+        if v1 - v0 < min_span {
+            let mid = (v0 + v1) / 2.0;
+            let floor = if v0 >= 0.0 { 0.0 } else { f64::MIN };
+            v0 = (mid - min_span / 2.0).max(floor);
+            v1 = v0 + min_span;
         }
         Some(Self { t0, t1, v0, v1 })
     }
@@ -137,7 +154,10 @@ mod tests {
         assert_eq!((s.x(100), s.x(200), s.x(300)), (0.0, 0.5, 1.0));
         assert_eq!((s.y(2.0), s.y(4.0), s.y(6.0)), (0.0, 0.5, 1.0));
         let flat = Scale::of(&[(5, 3.0)]).unwrap();
-        assert_eq!((flat.x(5), flat.y(3.0), flat.ticks()), (0.5, 0.5, [2.0, 3.0, 4.0]));
+        assert_eq!((flat.x(5), flat.y(3.0), flat.ticks()), (0.5, 0.5, [2.5, 3.0, 3.5]));
+        // A 2 % change (60 kg, then 135 lb) spans a fifth of the chart, not all of it.
+        let small = Scale::of(&[(0, 60.0), (1, 61.235)]).unwrap();
+        assert!((small.y(61.235) - small.y(60.0) - 0.2).abs() < 0.01, "{small:?}");
         assert!(Scale::of(&[]).is_none());
         // Over a wider span the same time sits where it does on every chart of that span.
         let wide = Scale::of(&[(200, 1.0)]).unwrap().spanning((100, 300));
@@ -145,7 +165,11 @@ mod tests {
         // No fault in the one session: the rate's axis starts at zero, not at -1 %.
         let none = Scale::of(&[(5, 0.0)]).unwrap();
         assert_eq!((none.y(0.0), none.ticks()), (0.0, [0.0, 0.5, 1.0]));
-        assert_eq!(Scale::of(&[(5, 0.4)]).unwrap().ticks(), [0.0, 0.7, 1.4]);
-        assert_eq!(Scale::of(&[(5, -3.0)]).unwrap().ticks(), [-4.0, -3.0, -2.0]);
+        assert_eq!(Scale::of(&[(5, 0.4)]).unwrap().ticks(), [0.0, 0.5, 1.0]);
+        assert_eq!(Scale::of(&[(5, -3.0)]).unwrap().ticks(), [-3.5, -3.0, -2.5]);
+        assert_eq!(
+            (tick_label(4.0, " reps"), tick_label(2.5, "%")),
+            ("4 reps".to_string(), "2.5%".to_string())
+        );
     }
 }

@@ -48,7 +48,7 @@ fn chart(title: &str, unit: &str, pts: &[(i64, f64)], span: (i64, i64)) -> Strin
     let x = |t: i64| ml + sc.x(t) * (w - ml - mr);
     let y = |v: f64| mt + (1.0 - sc.y(v)) * (h - mt - mb);
     for v in sc.ticks() {
-        gridline(&mut o, ml, w - mr, y(v), &format!("{v:.1}{unit}"));
+        gridline(&mut o, ml, w - mr, y(v), &crate::chart::tick_label(v, unit));
     }
     let path: Vec<String> = pts
         .iter()
@@ -109,7 +109,8 @@ fn profile_chart(entries: &[Entry]) -> String {
             x(p.one_rep_max_kg),
             y(c.mvt_m_s),
             (x(p.one_rep_max_kg) - 90.0).max(ml),
-            y(c.mvt_m_s) - 6.0,
+            // Under the dashed line, as the window has it: its own label sits above it.
+            y(c.mvt_m_s) + 14.0,
         );
     }
     for (l, v) in &c.points {

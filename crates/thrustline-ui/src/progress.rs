@@ -55,7 +55,7 @@ fn chart(ui: &mut egui::Ui, title: &str, unit: &str, pts: &[(i64, f64)], color: 
     let x = |t: i64| inner.left() + sc.x(t) as f32 * inner.width();
     let y = |v: f64| inner.bottom() - sc.y(v) as f32 * inner.height();
     for v in sc.ticks() {
-        gridline(&p, inner, y(v), &format!("{v:.1}{unit}"));
+        gridline(&p, inner, y(v), &thrustline_log::chart::tick_label(v, unit));
     }
     let line: Vec<Pos2> = pts.iter().map(|&(t, v)| Pos2::new(x(t), y(v))).collect();
     if line.len() > 1 {
@@ -170,9 +170,13 @@ impl eframe::App for ProgressApp {
             ui.heading("History");
             egui::ScrollArea::vertical().show(ui, |ui| {
                 for e in self.entries.iter().rev() {
-                    let load = e.load_kg.map_or("-".to_string(), |l| e.load_unit.unwrap_or_default().show(l));
-                    let clean =
-                        e.clean_ratio().map_or("-".to_string(), |c| format!("{:.0}% clean", c * 100.0));
+                    // In words where a value is missing: a row of dashes read as nothing logged.
+                    let load = e
+                        .load_kg
+                        .map_or("no load given".to_string(), |l| e.load_unit.unwrap_or_default().show(l));
+                    let clean = e
+                        .clean_ratio()
+                        .map_or("form not judged".to_string(), |c| format!("{:.0}% clean", c * 100.0));
                     ui.label(RichText::new(thrustline_core::calendar::minute(e.recorded_unix_s)).strong());
                     let reps = thrustline_core::session::reps_text(u64::from(e.reps));
                     ui.label(format!("{} · {load} · {reps} · {clean}", e.variation_words()));
