@@ -201,6 +201,33 @@ fn frames_missed_by_a_busy_computer_are_not_judged_never_guessed() {
     });
 }
 
+/// A top that was not counted says so frame by frame (the live window and the annotated video
+/// had shown a look-alike's whole set as a green "lockout" at 0 reps); a counted rep's never.
+#[test]
+fn a_top_not_counted_is_told_apart_from_a_lockout() {
+    let Some(shared) = shared_dir() else { return };
+    let refused_frames = |clip: &str| {
+        let r = load(&shared, clip, false);
+        let mut a = thrustline_core::Analyzer::new(
+            Thresholds::default(),
+            thrustline_core::FrameGeometry { width: r.width, height: r.height },
+        );
+        let mut n = 0;
+        for f in &r.frames {
+            let pose = f.lm.as_deref().map(to_pose);
+            let fa = a.update(f.t, pose.as_ref());
+            n += usize::from(fa.top_refused);
+            assert!(!fa.top_refused || fa.phase == thrustline_core::Phase::Lockout, "{clip} at {}", f.t);
+        }
+        (n, a.finish().reps.len())
+    };
+    let (n, reps) = refused_frames("dumbbell_pullover_bench_gym_captions_0reps.mp4");
+    assert!(n > 30 && reps == 0, "pullover: {n} frames at a refused top, {reps} reps");
+    for clip in ["hip_thrust_feet_normal.mp4", "glute_bridge_side_5reps.mp4"] {
+        assert_eq!(refused_frames(clip).0, 0, "{clip}");
+    }
+}
+
 #[test]
 fn foot_placement_separates_the_three_panels() {
     let Some(shared) = shared_dir() else { return };

@@ -126,6 +126,8 @@ pub struct LiveFrame {
     pub metrics: Option<FrameMetrics>,
     pub hip_angle: Option<f32>,
     pub phase: Phase,
+    /// At a top that was not counted (see `FrameAnalysis::top_refused`).
+    pub top_refused: bool,
     pub set: u32,
     pub set_reps: u32,
     pub total_reps: u32,
@@ -820,6 +822,7 @@ impl Worker {
             metrics: fa.metrics,
             hip_angle: fa.hip_angle_smoothed,
             phase: fa.phase,
+            top_refused: fa.top_refused,
             set: fa.set,
             set_reps: self.set_reps(fa.set),
             total_reps: fa.reps,

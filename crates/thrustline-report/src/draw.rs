@@ -167,7 +167,9 @@ pub fn overlay(img: &mut Mat, lm: Option<&[Landmark; 33]>, hud: &Hud) -> Result<
     if let Some(a) = hud.analysis {
         let reps = format!("REPS {}", a.reps);
         let (tw, th) = text_size(&reps, 1.2 * unit, lw + 1)?;
-        let phase = Phase::label(a.phase);
+        // A top that was not counted is not a green "lockout" (a look-alike's whole set read so).
+        let (phase, ink) =
+            if a.top_refused { ("not counted", WARN) } else { (Phase::label(a.phase), ACCENT) };
         let (pw, ph) = text_size(phase, 0.7 * unit, lw)?;
         let pad = (8.0 * unit) as i32;
         let box_w = tw.max(pw) + 2 * pad;
@@ -175,7 +177,7 @@ pub fn overlay(img: &mut Mat, lm: Option<&[Landmark; 33]>, hud: &Hud) -> Result<
         imgproc::rectangle(img, Rect::new(pad, pad, box_w, box_h), c(PANEL), -1, LINE_AA, 0)?;
         below_counter = 2 * pad + box_h;
         text(img, &reps, Point::new(2 * pad, pad + th + pad / 2), 1.2 * unit, c(WHITE), lw + 1)?;
-        text(img, phase, Point::new(2 * pad, pad + th + ph + 2 * pad), 0.7 * unit, c(ACCENT), lw)?;
+        text(img, phase, Point::new(2 * pad, pad + th + ph + 2 * pad), 0.7 * unit, c(ink), lw)?;
     }
     // The setup's issue under the counter, the fault's cue at the bottom, each wrapped to the
     // frame's width.

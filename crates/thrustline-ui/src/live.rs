@@ -541,6 +541,9 @@ impl LiveApp {
 
     fn side_panel(&mut self, ui: &mut egui::Ui) {
         let (reps, set, phase, hip) = match &self.frame {
+            // A top that was not counted is not "lockout" in green (the pullover's whole set had
+            // read so with 0 reps).
+            Some(f) if f.top_refused => (f.set_reps, f.set, "not counted", f.hip_angle),
             Some(f) => (f.set_reps, f.set, f.phase.label(), f.hip_angle),
             None => (0, 1, "waiting", None),
         };
@@ -552,6 +555,8 @@ impl LiveApp {
             let active = self.set_active();
             let (text, color) = if self.engine.is_none() {
                 ("stopped".to_string(), DIM)
+            } else if active && self.frame.as_ref().is_some_and(|f| f.top_refused) {
+                (phase.to_uppercase(), widgets::WARN)
             } else if active {
                 (phase.to_uppercase(), ACCENT)
             } else {

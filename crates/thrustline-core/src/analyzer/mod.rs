@@ -110,6 +110,9 @@ pub struct FrameAnalysis {
     pub reps: u32,
     /// Rep in progress (1-based), counted or not.
     pub rep_in_progress: Option<u32>,
+    /// At a top that was not counted (a look-alike's, or one the camera could not see): a live
+    /// "lockout" label would read as a rep.
+    pub top_refused: bool,
     pub set: u32,
     pub events: Events,
 }
@@ -1155,6 +1158,7 @@ impl Analyzer {
             phase: Phase::Setup,
             reps: self.reps.len() as u32,
             rep_in_progress: None,
+            top_refused: false,
             set: self.set,
             events: Events::default(),
         }
@@ -1434,9 +1438,11 @@ impl Analyzer {
             }
             _ => None,
         };
+        let top_refused = self.phase == Phase::Lockout && self.rep.counted.is_none() && self.rep.top_checked;
         FrameAnalysis {
             t_ms,
             metrics: m,
+            top_refused,
             hip_angle_smoothed: self.smoothed.filter(|_| hip.is_some()),
             phase: self.phase,
             reps: self.reps.len() as u32,
