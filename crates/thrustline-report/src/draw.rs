@@ -35,7 +35,7 @@ impl Banner {
         self.shown = Some((cue.to_string(), t_s + BANNER_S));
     }
 
-    /// Takes the banner down (a new rep began: its predecessor's cue would read as its own).
+    /// Takes the banner down (the next rep reached its top: the cue would read as its own).
     pub fn clear(&mut self) {
         self.shown = None;
     }
