@@ -97,15 +97,7 @@ impl ProfileChart {
         let raw = crate::profile_fit(&points);
         let fit = raw.filter(|p| crate::profile_fits(p, entries));
         let unit = crate::current_load_unit(entries);
-        let note = raw.filter(|_| fit.is_none()).map(|p| {
-            format!(
-                "does not fit yet: it puts your one-rep max at {:.0} {}, under the {:.0} {} you lifted; log more sessions",
-                unit.from_kg(p.one_rep_max_kg),
-                unit.symbol(),
-                unit.from_kg(crate::heaviest_kg(entries)),
-                unit.symbol()
-            )
-        });
+        let note = raw.filter(|_| fit.is_none()).map(|p| crate::profile_unfit_note(&p, entries, unit));
         let mvt_m_s = f64::from(thrustline_core::velocity::HIP_THRUST_MVT_M_S);
         // Wide enough for the points and the estimated maximum, with a tenth to spare.
         let load_max_kg =

@@ -511,6 +511,21 @@ pub fn profile_fits(p: &thrustline_core::velocity::LoadVelocity, entries: &[Entr
     p.one_rep_max_kg >= heaviest_kg(entries)
 }
 
+/// What to say in place of a profile that does not fit ([`profile_fits`]), its loads in `unit`:
+/// the terminal's line and the page's and window's note are this one sentence.
+pub fn profile_unfit_note(
+    p: &thrustline_core::velocity::LoadVelocity,
+    entries: &[Entry],
+    unit: thrustline_core::units::LoadUnit,
+) -> String {
+    let u = unit.symbol();
+    format!(
+        "does not fit yet (it puts your one-rep max at {:.0} {u}, under the {:.0} {u} you lifted); log more sessions",
+        unit.from_kg(p.one_rep_max_kg),
+        unit.from_kg(heaviest_kg(entries)),
+    )
+}
+
 /// (load kg, best set mean velocity m/s) of each session that has both.
 pub fn profile_points(entries: &[Entry]) -> Vec<(f64, f64)> {
     entries.iter().filter_map(|e| Some((e.load_kg?, e.best_mean_velocity_m_s?))).collect()

@@ -59,13 +59,9 @@ fn write_all(
         writeln!(o, "sets: {n}")?;
     }
     // The load–velocity profile, when the log holds enough sessions with a load and a velocity.
-    let heaviest = crate::heaviest_kg(entries);
     if let Some(p) = profile.filter(|p| !crate::profile_fits(p, entries)) {
-        writeln!(
-            o,
-            "load-velocity profile ({} sessions): does not fit yet (it puts your one-rep max at {:.0} kg, under the {heaviest:.0} kg you lifted); log more sessions",
-            p.points, p.one_rep_max_kg
-        )?;
+        let note = crate::profile_unfit_note(p, entries, thrustline_core::units::LoadUnit::Kg);
+        writeln!(o, "load-velocity profile ({} sessions): {note}", p.points)?;
     } else if let Some(p) = profile {
         let (lo, hi) = one_rep_max_share(advice.goal);
         writeln!(

@@ -21,6 +21,8 @@ impl Analyzer {
 
     /// Snapshot of the session so far (the live app saves this incrementally).
     pub fn summary(&self) -> SessionSummary {
+        // Read once: the look-alike reasons defer to what it says of the feet.
+        let setup = self.setup.summary();
         let mut warnings = self.warnings.clone();
         if self.frames > 0 && self.frames_with_pose == 0 {
             warnings.push(Warning::NoPose);
@@ -79,7 +81,7 @@ impl Analyzer {
             // Feet out of the picture on most frames (a leg raise's feet leave its top edge):
             // "seen: the feet left the floor" beside "your feet are out of the picture" is a
             // claim the setup line contradicts. Another reason seen says what it was.
-            let feet_out = self.setup.summary().issues.iter().any(|i| {
+            let feet_out = setup.issues.iter().any(|i| {
                 i.id == crate::setup::SetupIssue::FeetOutOfFrame && f64::from(i.share) > FEET_OUT_SHARE
             });
             if feet_out && reasons.len() > 1 {
@@ -124,10 +126,7 @@ impl Analyzer {
                     _ => VelocityScale::Blazepose,
                 },
             ),
-            setup: {
-                let s = self.setup.summary();
-                (s.frames > 0).then_some(s)
-            },
+            setup: (setup.frames > 0).then_some(setup),
             look_alike_reasons,
         }
     }
