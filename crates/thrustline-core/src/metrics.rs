@@ -1037,7 +1037,14 @@ pub fn measure_in_view(
         chain(lm, g, side_idx(body), side_idx(chain_leg), mv)
     };
 
-    let leg = side_idx(working_leg);
+    // Both legs working (seen from the ends): the better-seen one is read. Always the left had
+    // been, and a prone leg curl from the end, its left leg unseen (knee at 0.06) and its
+    // right one placed (0.56), read no leg at all.
+    let leg_seen = |s: &SideIdx| lm[s.knee].visibility.min(lm[s.ankle].visibility);
+    let leg = match working_leg {
+        Side::Both if leg_seen(&RIGHT) > leg_seen(&LEFT) => &RIGHT,
+        w => side_idx(w),
+    };
     let (heel, toe) = (px(&lm[leg.heel], g), px(&lm[leg.toe], g));
     let foot_conf = lm[leg.heel].visibility.min(lm[leg.toe].visibility);
     let foot = (foot_conf >= mv).then_some(FootSample {

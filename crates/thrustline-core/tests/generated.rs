@@ -2621,3 +2621,48 @@ fn a_top_held_off_the_side_is_timed_whole_through_its_wobble() {
         assert!(s.reps.iter().all(|r| (r.view == Some(CameraView::Side)) == side), "{view:?}");
     }
 }
+
+#[test]
+fn legs_curled_off_the_floor_are_read_on_whichever_leg_the_camera_sees() {
+    // From the ends both legs work, and the one the camera sees is read: either may be the
+    // hidden one (the left had always been read, and a prone leg curl from the end, its left
+    // leg unseen, had read no foot at all).
+    let fold = |p: &mut PoseObservation| {
+        for (knee, foot) in [
+            (idx::LEFT_KNEE, [idx::LEFT_ANKLE, idx::LEFT_HEEL, idx::LEFT_FOOT_INDEX]),
+            (idx::RIGHT_KNEE, [idx::RIGHT_ANKLE, idx::RIGHT_HEEL, idx::RIGHT_FOOT_INDEX]),
+        ] {
+            for i in foot {
+                p.landmarks[i].y = 2.0 * p.landmarks[knee].y - p.landmarks[i].y;
+                if let Some(w) = p.world.as_mut() {
+                    w[i].y = 2.0 * w[knee].y - w[i].y;
+                }
+            }
+        }
+    };
+    let left = [idx::LEFT_KNEE, idx::LEFT_ANKLE, idx::LEFT_HEEL, idx::LEFT_FOOT_INDEX];
+    let right = [idx::RIGHT_KNEE, idx::RIGHT_ANKLE, idx::RIGHT_HEEL, idx::RIGHT_FOOT_INDEX];
+    for hidden in [left, right] {
+        for view in [turned(60.0), turned(90.0), turned(-90.0)] {
+            let frames = movement_with(
+                4,
+                30.0,
+                view,
+                |u| body_at(u, Inject::Clean),
+                |p| {
+                    fold(p);
+                    for i in hidden {
+                        p.landmarks[i].visibility = 0.08;
+                    }
+                },
+            );
+            let s = run_frames(&frames);
+            assert!(s.reps.is_empty(), "{view:?}, {hidden:?} hidden: {} reps", s.reps.len());
+            assert!(
+                s.warnings.contains(&thrustline_core::Warning::NotAHipThrust),
+                "{view:?}: {:?}",
+                s.warnings
+            );
+        }
+    }
+}
