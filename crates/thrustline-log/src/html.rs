@@ -267,6 +267,12 @@ mod tests {
         let html = profile_chart(&entries);
         assert!(html.contains("1RM 330 \u{b1} 0 lb"), "{html}");
         assert!(html.contains(">365 lb</text>") && !html.contains(" kg<"), "{html}");
+        // And so does the terminal, where the profile line had stayed in kilograms.
+        let g = crate::guidance::advise(&entries, crate::Goal::Strength, 900_000);
+        let p = crate::load_velocity_profile(&entries);
+        let text = crate::text::render(&entries, &g, p.as_ref());
+        let line = text.lines().find(|l| l.starts_with("load-velocity profile")).unwrap();
+        assert!(line.contains("one-rep max 330 +/- 0 lb;") && !line.contains("kg"), "{line}");
     }
 
     #[test]

@@ -58,22 +58,27 @@ fn write_all(
     if let Some(n) = &advice.range_note {
         writeln!(o, "sets: {n}")?;
     }
-    // The load–velocity profile, when the log holds enough sessions with a load and a velocity.
+    // The load–velocity profile, when the log holds enough sessions with a load and a velocity;
+    // in the unit the lifter loads in now, as the page and the window show it.
+    let unit = crate::current_load_unit(entries);
     if let Some(p) = profile.filter(|p| !crate::profile_fits(p, entries)) {
-        let note = crate::profile_unfit_note(p, entries, thrustline_core::units::LoadUnit::Kg);
+        let note = crate::profile_unfit_note(p, entries, unit);
         writeln!(o, "load-velocity profile ({} sessions): {note}", p.points)?;
     } else if let Some(p) = profile {
         let (lo, hi) = one_rep_max_share(advice.goal);
+        let u = |kg: f64| unit.from_kg(kg);
+        let max = p.one_rep_max_kg;
         writeln!(
             o,
-            "load-velocity profile ({} sessions): estimated one-rep max {:.0} +/- {:.0} kg; for {}-{} reps: {:.1}-{:.1} kg",
+            "load-velocity profile ({} sessions): estimated one-rep max {:.0} +/- {:.0} {sym}; for {}-{} reps: {:.1}-{:.1} {sym}",
             p.points,
-            p.one_rep_max_kg,
-            p.one_rep_max_se_kg,
+            u(max),
+            u(p.one_rep_max_se_kg),
             r.0,
             r.1,
-            lo * p.one_rep_max_kg,
-            hi * p.one_rep_max_kg
+            u(lo * max),
+            u(hi * max),
+            sym = unit.symbol()
         )?;
     }
     if let Some(l) = &advice.next_load {
