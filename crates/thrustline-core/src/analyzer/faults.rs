@@ -131,13 +131,14 @@ impl Analyzer {
         // lengthen steps; their mean counts them in).
         let nominal_dt =
             s.windows(2).map(|w| w[1].t - w[0].t).filter(|d| *d > 0.0).fold(f64::INFINITY, f64::min);
-        let unseen_top = if nominal_dt.is_finite() {
+        let (unseen_before, unseen_after) = if nominal_dt.is_finite() {
             let before = best.0.checked_sub(1).map_or(0.0, |i| top_start - s[i].t);
             let after = s.get(best.1).map_or(0.0, |x| x.t - top_end);
-            (before - nominal_dt).max(0.0) + (after - nominal_dt).max(0.0)
+            ((before - nominal_dt).max(0.0), (after - nominal_dt).max(0.0))
         } else {
-            0.0
+            (0.0, 0.0)
         };
+        let unseen_top = unseen_before + unseen_after;
         let mean = |f: fn(&Sample) -> f32| -> Option<f32> {
             let (sum, n) =
                 top.iter().map(f).filter(|v| v.is_finite()).fold((0.0, 0), |(s, n), v| (s + v, n + 1));
@@ -415,6 +416,7 @@ impl Analyzer {
             (None, None) => verdict(uneven, Judgement::not_judged(uneven, NotJudgedReason::NoDepth)),
         }
         self.rep.top_end_t = tempo_end;
+        self.rep.top_end_unseen_s = unseen_after;
         // A duration read off frames is uncertain by one frame: at 15 fps that is 67 ms.
         self.timing_margin_s = c.timing_margin_s.max(frame_dt);
         // The hips' rise, bottom to the top hold's end.
@@ -471,7 +473,9 @@ impl Analyzer {
     /// uncontrolled lowering takes, it was controlled whatever came after (clear); short of
     /// that it stays not judged (the clip ended). The bridges that end as the hips come down had
     /// said "the clip ended first" of lowerings the report's chart shows taking over a second.
-    pub(super) fn judge_lowering_so_far(&mut self, idx: u32, top_end: f64, last_t: f64) {
+    /// `unseen`: how much later than seen the top may have ended (frames missed after it); the
+    /// lowering is clear only if it took long enough from there too.
+    pub(super) fn judge_lowering_so_far(&mut self, idx: u32, top_end: f64, unseen: f64, last_t: f64) {
         let c = self.cfg;
         let seen = (last_t - top_end).max(0.0);
         let Some(r) = self.reps.get_mut(idx as usize - 1) else { return };
@@ -480,15 +484,20 @@ impl Analyzer {
         if r.view != Some(CameraView::Side) {
             return;
         }
-        if !lowering_too_fast(&c, self.timing_margin_s, seen, r.metrics.tempo.concentric_s) {
+        let least = (seen - unseen).max(0.0);
+        if !lowering_too_fast(&c, self.timing_margin_s, least, r.metrics.tempo.concentric_s) {
             let id = FaultId::UncontrolledLowering;
             self.set_verdict(idx, id, Judgement::clear(id));
         }
     }
 
-    /// The eccentric runs from the end of the top hold to the lowest point of the bottom.
+    /// The eccentric runs from the end of the top hold to the lowest point of the bottom. Frames
+    /// missed after the top's last seen one may have held it longer (`unseen`): the lowering is
+    /// raised only if too fast as seen (its longest), clear only if long enough from the top's
+    /// latest possible end, and otherwise not judged (frames missed). At half the frames left
+    /// out the barbell clip's last lowering, with every frame too short to clear, had read clear.
     pub(super) fn judge_lowering(&mut self, ev: &mut Events) {
-        let Some((idx, top_end)) = self.pending_lowering.take() else { return };
+        let Some((idx, top_end, unseen)) = self.pending_lowering.take() else { return };
         let c = self.cfg;
         let Some(r) = self.reps.get_mut(idx as usize - 1) else { return };
         let ecc = (r.end_s - top_end).max(0.0);
@@ -497,7 +506,8 @@ impl Analyzer {
         if r.view != Some(CameraView::Side) {
             return;
         }
-        if lowering_too_fast(&c, self.timing_margin_s, ecc, conc) {
+        let margin = self.timing_margin_s;
+        if lowering_too_fast(&c, margin, ecc, conc) {
             let f = Fault {
                 id: FaultId::UncontrolledLowering,
                 severity: FaultId::UncontrolledLowering.severity(),
@@ -520,6 +530,9 @@ impl Analyzer {
                 ],
             };
             self.push_fault(idx, f, ev);
+        } else if lowering_too_fast(&c, margin, (ecc - unseen).max(0.0), conc) {
+            let id = FaultId::UncontrolledLowering;
+            self.set_verdict(idx, id, Judgement::not_judged(id, NotJudgedReason::Missed));
         } else {
             self.set_verdict(
                 idx,

@@ -198,6 +198,8 @@ struct RepTracker {
     lockout_t: f64,
     lockout_exit_t: Option<f64>,
     top_end_t: f64,
+    /// How much later than seen the top may have ended: frames missed after it.
+    top_end_unseen_s: f64,
     top_checked: bool,
     max_hyper: f32,
     /// The video cut somewhere inside this rep.
@@ -246,6 +248,7 @@ impl RepTracker {
             lockout_t: 0.0,
             lockout_exit_t: None,
             top_end_t: 0.0,
+            top_end_unseen_s: 0.0,
             top_checked: false,
             max_hyper: 0.0,
             cut: false,
@@ -279,6 +282,7 @@ impl RepTracker {
         self.lockout_t = 0.0;
         self.lockout_exit_t = None;
         self.top_end_t = 0.0;
+        self.top_end_unseen_s = 0.0;
         self.top_checked = false;
         self.max_hyper = 0.0;
         self.cut = false;
@@ -330,8 +334,9 @@ pub struct Analyzer {
     bottom_settle_angle: f32,
     bottom_settle_t: f64,
     rep: RepTracker,
-    /// Counted rep whose lowering is judged once its bottom is known: (rep, end of top hold).
-    pending_lowering: Option<(u32, f64)>,
+    /// Counted rep whose lowering is judged once its bottom is known: (rep, end of top hold,
+    /// how much later it may have ended unseen).
+    pending_lowering: Option<(u32, f64, f64)>,
     reps: Vec<Rep>,
     partials: Vec<PartialRep>,
     set: u32,
@@ -1389,7 +1394,7 @@ impl Analyzer {
                     && (self.phase == Phase::Descent || self.pending_lowering.is_some())
                 {
                     self.rep.cut = self.rep.cut || self.phase == Phase::Descent;
-                    if let Some((idx, _)) = self.pending_lowering.take() {
+                    if let Some((idx, _, _)) = self.pending_lowering.take() {
                         self.set_verdict(
                             idx,
                             FaultId::UncontrolledLowering,

@@ -83,7 +83,7 @@ impl Analyzer {
                 if h < self.bottom_settle_angle - BOTTOM_SETTLE_DEG {
                     self.bottom_settle_angle = h;
                     self.bottom_settle_t = t;
-                    if let Some((idx, _)) = self.pending_lowering {
+                    if let Some((idx, _, _)) = self.pending_lowering {
                         if let Some(r) = self.reps.get_mut(idx as usize - 1) {
                             r.end_s = t;
                         }
@@ -293,7 +293,7 @@ impl Analyzer {
                     r.complete = complete;
                 }
                 if complete && !self.rep.cut {
-                    self.pending_lowering = Some((idx, self.rep.top_end_t));
+                    self.pending_lowering = Some((idx, self.rep.top_end_t, self.rep.top_end_unseen_s));
                 } else if self.rep.cut {
                     let id = FaultId::UncontrolledLowering;
                     self.set_verdict(idx, id, Judgement::not_judged(id, NotJudgedReason::Cut));

@@ -147,15 +147,15 @@ impl Analyzer {
         let t = self.last_pose_t.unwrap_or(0.0);
         if settled {
             self.judge_lowering(&mut ev);
-        } else if let Some((idx, top_end)) = self.pending_lowering {
-            self.judge_lowering_so_far(idx, top_end, t);
+        } else if let Some((idx, top_end, unseen)) = self.pending_lowering {
+            self.judge_lowering_so_far(idx, top_end, unseen, t);
         }
         if matches!(self.phase, Phase::Ascent | Phase::Lockout | Phase::Descent) {
             let descending = self.rep.counted.filter(|_| self.phase == Phase::Descent && !self.rep.cut);
-            let top_end = self.rep.top_end_t;
+            let (top_end, unseen) = (self.rep.top_end_t, self.rep.top_end_unseen_s);
             self.finish_rep(t, false, &mut ev);
             if let Some(idx) = descending {
-                self.judge_lowering_so_far(idx, top_end, t);
+                self.judge_lowering_so_far(idx, top_end, unseen, t);
             }
         }
         self.summary()
