@@ -22,7 +22,11 @@
   if (!D.overlay) $("skeleton").checked = false;
 
   const now = () => (isFinite(video.currentTime) ? video.currentTime : 0);
-  const fmt = (t) => t.toFixed(2) + " s";
+  // Minutes and seconds as the report below writes them, to the hundredth (a frame is 0.03 s).
+  const fmt = (t) => {
+    const c = Math.round(Math.max(t, 0) * 100), m = Math.floor(c / 6000), s = (c - m * 6000) / 100;
+    return m + ":" + (s < 10 ? "0" : "") + s.toFixed(2);
+  };
   // Half a frame of slack: a seek lands on the frame at or just before the time asked.
   const repAt = (t) => { const r = D.reps.find((r) => t >= r.start_s - step / 2 && t <= r.end_s + step / 2); return r ? r.index : null; };
   function frameAt(t) {
@@ -75,9 +79,18 @@
     let pen = false;
     for (const f of D.frames) { if (f.a == null) { pen = false; continue; } pen ? tctx.lineTo(x(f.t), y(f.a)) : tctx.moveTo(x(f.t), y(f.a)); pen = true; }
     tctx.stroke();
+    // Seconds along the bottom, on a 1-2-5 step that leaves room for each label (as the
+    // review window's), above the fault marks.
+    tctx.font = "11px sans-serif"; tctx.textAlign = "center"; tctx.fillStyle = "#666";
+    const step = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600].find((s) => x(s) >= 48) || 600;
+    for (let t = step; x(t) <= W - 20; t += step) {
+      tctx.fillRect(x(t), H - 16, 1, 4);
+      tctx.fillText(Math.floor(t / 60) + ":" + String(t % 60).padStart(2, "0"), x(t), H - 19);
+    }
     for (const r of D.reps) {
       // Green only for a clean rep whose form was seen; red with a fault, grey where not judged.
       tctx.fillStyle = r.faults.length ? "#d33" : r.judged ? "#2a9d55" : "#999"; tctx.fillRect(x(r.lockout_s) - 1, 0, 2, H);
+      tctx.textAlign = "left"; tctx.font = "bold 11px sans-serif"; tctx.fillText(String(r.index), x(r.lockout_s) + 3, 22);
       for (const f of r.faults) { tctx.fillStyle = "#d33"; tctx.fillRect(x(f[2]) - 3, H - 10, 6, 10); }
     }
     for (const c of all()) { tctx.fillStyle = "#e0a800"; tctx.beginPath(); tctx.arc(x(c.t_s), 8, 5, 0, 7); tctx.fill(); }

@@ -235,12 +235,13 @@ impl Plot<'_> {
         );
         p.rect_filled(band, CornerRadius::ZERO, ACCENT.gamma_multiply(0.16));
         let small = FontId::proportional(13.0);
+        let mut axis_labels = Vec::new();
         for deg in [120.0f32, 150.0, 180.0] {
             p.line_segment(
                 [Pos2::new(rect.left(), y(deg)), Pos2::new(rect.right(), y(deg))],
                 Stroke::new(1.0, Color32::from_gray(55)),
             );
-            p.text(
+            let label = p.text(
                 Pos2::new(rect.left() + 4.0, y(deg) - 2.0),
                 Align2::LEFT_BOTTOM,
                 // The axis is named on its top line: the rep numbers run along the top edge
@@ -249,6 +250,7 @@ impl Plot<'_> {
                 small.clone(),
                 DIM,
             );
+            axis_labels.push(label);
         }
         // Seconds along the bottom edge (the session's clock).
         let step = PLOT_TICK_STEPS_S
@@ -292,13 +294,15 @@ impl Plot<'_> {
                     [Pos2::new(px, rect.top()), Pos2::new(px, rect.bottom())],
                     Stroke::new(1.5, c),
                 );
-                p.text(
-                    Pos2::new(px + 3.0, rect.top() + 2.0),
-                    Align2::LEFT_TOP,
-                    r.index.to_string(),
-                    small.clone(),
-                    c,
-                );
+                // Under an angle label it would cover (a rep near the left edge, a top near 180°).
+                let number = p.layout_no_wrap(r.index.to_string(), small.clone(), c);
+                let mut at = Pos2::new(px + 3.0, rect.top() + 2.0);
+                for l in &axis_labels {
+                    if Rect::from_min_size(at, number.size()).intersects(*l) {
+                        at.y = l.bottom() + 2.0;
+                    }
+                }
+                p.galley(at, number, c);
             }
         }
         let mut line: Vec<Pos2> = Vec::new();
