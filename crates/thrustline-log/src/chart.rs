@@ -23,6 +23,17 @@ pub struct Scale {
     pub v1: f64,
 }
 
+/// The log's time span, first to last session: the time charts side by side share it.
+pub fn time_span(entries: &[crate::Entry]) -> (i64, i64) {
+    let times = entries.iter().map(|e| e.recorded_unix_s);
+    (times.clone().min().unwrap_or(0), times.max().unwrap_or(0))
+}
+
+/// A time axis's end label: the day (UTC), "2026-12-04".
+pub fn day(t: i64) -> String {
+    thrustline_core::calendar::minute(t).chars().take(10).collect()
+}
+
 impl Scale {
     /// The points' extent; `None` without points.
     pub fn of(pts: &[(i64, f64)]) -> Option<Self> {

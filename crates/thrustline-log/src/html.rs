@@ -35,7 +35,7 @@ fn chart(title: &str, unit: &str, pts: &[(i64, f64)], span: (i64, i64)) -> Strin
         return o;
     };
     // The span's first and last days under the axis: every time chart shares them.
-    let day = |t: i64| thrustline_core::calendar::minute(t).chars().take(10).collect::<String>();
+    let day = crate::chart::day;
     let _ = write!(
         o,
         r#"<text x="{ml}" y="{:.1}">{}</text><text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
@@ -168,8 +168,7 @@ pub fn render(entries: &[Entry], g: &Guidance) -> String {
         let _ = write!(o, "<li>next load: {} ({})</li>", esc(&load), esc(&l.reason));
     }
     o.push_str(r#"</ul><div class="grid">"#);
-    let times = entries.iter().map(|e| e.recorded_unix_s);
-    let span = (times.clone().min().unwrap_or(0), times.max().unwrap_or(0));
+    let span = crate::chart::time_span(entries);
     o.push_str(&chart("Load", &format!(" {}", unit.symbol()), &load, span));
     o.push_str(&chart("Reps per session", "", &reps, span));
     o.push_str(&chart("Mean lockout hip angle", " deg", &lockout, span));

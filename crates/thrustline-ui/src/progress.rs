@@ -44,14 +44,22 @@ fn gridline(p: &egui::Painter, inner: egui::Rect, y: f32, label: &str) {
     p.text(Pos2::new(inner.left() - 6.0, y), Align2::RIGHT_CENTER, label, FontId::proportional(13.0), DIM);
 }
 
-/// A small time chart of (unix seconds, value) points.
-fn chart(ui: &mut egui::Ui, title: &str, unit: &str, pts: &[(i64, f64)], color: Color32) {
+/// A small time chart of (unix seconds, value) points over the log's `span` (shared by the
+/// charts side by side, its first and last days under the axis, as on the log's page).
+fn chart(ui: &mut egui::Ui, title: &str, unit: &str, pts: &[(i64, f64)], span: (i64, i64), color: Color32) {
     let (p, rect) = panel(ui, title);
-    let Some(sc) = thrustline_log::chart::Scale::of(pts) else {
+    let Some(sc) = thrustline_log::chart::Scale::of(pts).map(|s| s.spanning(span)) else {
         p.text(rect.center(), Align2::CENTER_CENTER, "no data yet", FontId::proportional(16.0), DIM);
         return;
     };
-    let inner = egui::Rect::from_min_max(rect.min + Vec2::new(64.0, 34.0), rect.max - Vec2::new(14.0, 14.0));
+    let inner = egui::Rect::from_min_max(rect.min + Vec2::new(64.0, 34.0), rect.max - Vec2::new(14.0, 28.0));
+    let small = FontId::proportional(13.0);
+    let foot = rect.bottom() - 6.0;
+    let day = thrustline_log::chart::day;
+    p.text(Pos2::new(inner.left(), foot), Align2::LEFT_BOTTOM, day(span.0), small.clone(), DIM);
+    if span.1 > span.0 {
+        p.text(Pos2::new(inner.right(), foot), Align2::RIGHT_BOTTOM, day(span.1), small, DIM);
+    }
     let x = |t: i64| inner.left() + sc.x(t) as f32 * inner.width();
     let y = |v: f64| inner.bottom() - sc.y(v) as f32 * inner.height();
     for v in sc.ticks() {
@@ -199,6 +207,7 @@ impl eframe::App for ProgressApp {
             let lockout = self.series(|e| e.mean_lockout_angle);
             let fault_rate = self.series(|e| e.clean_ratio().map(|c| (1.0 - c) * 100.0));
             let w = (ui.available_width() - 12.0) / 2.0;
+            let span = thrustline_log::chart::time_span(&self.entries);
             let charts = [
                 ("Load", load_suffix.as_str(), &load, PROFILE),
                 ("Reps per session", "", &reps, ACCENT),
@@ -210,7 +219,7 @@ impl eframe::App for ProgressApp {
                     for (title, unit, pts, color) in row {
                         ui.allocate_ui(Vec2::new(w, CHART_HEIGHT), |ui| {
                             ui.set_width(w);
-                            chart(ui, title, unit, pts, *color);
+                            chart(ui, title, unit, pts, span, *color);
                         });
                     }
                 });
