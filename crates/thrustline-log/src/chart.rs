@@ -92,7 +92,8 @@ pub struct ProfileChart {
     pub velocity_max_m_s: f64,
     /// The unit the lifter loads in now: the load axis and the maximum are labelled in it.
     pub unit: thrustline_core::units::LoadUnit,
-    /// Why there is no fit to draw although the points made one (see [`crate::profile_fits`]).
+    /// Why there is no fit to draw: the points made one that does not fit yet (see
+    /// [`crate::profile_fits`]), or none ([`crate::profile_missing_note`]).
     pub note: Option<String>,
 }
 
@@ -108,7 +109,10 @@ impl ProfileChart {
         let raw = crate::profile_fit(&points);
         let fit = raw.filter(|p| crate::profile_fits(p, entries));
         let unit = crate::current_load_unit(entries);
-        let note = raw.filter(|_| fit.is_none()).map(|p| crate::profile_unfit_note(&p, entries, unit));
+        let note = raw
+            .filter(|_| fit.is_none())
+            .map(|p| crate::profile_unfit_note(&p, entries, unit))
+            .or_else(|| crate::profile_missing_note(entries));
         let mvt_m_s = f64::from(thrustline_core::velocity::HIP_THRUST_MVT_M_S);
         // Wide enough for the points and the estimated maximum, with a tenth to spare.
         let load_max_kg =

@@ -118,7 +118,7 @@ fn profile_chart(entries: &[Entry]) -> String {
     }
     o.push_str("</svg>");
     if let Some(n) = &c.note {
-        let _ = write!(o, "<figcaption>Load-velocity profile {}</figcaption>", esc(n));
+        let _ = write!(o, "<figcaption>Load-velocity profile: {}</figcaption>", esc(n));
     }
     o.push_str("</figure>");
     o
@@ -291,5 +291,31 @@ mod tests {
         assert!(!html.contains("1RM"), "{html}");
         assert!(html.contains("does not fit yet") && html.contains("under the 100 kg you lifted"), "{html}");
         assert_eq!(html.matches("<circle").count(), 4);
+    }
+
+    #[test]
+    fn points_that_make_no_profile_say_why() {
+        // Speeds that rise with the load (different movements, reps not at full speed): no fit.
+        let e = |t: i64, load: f64, v: f64| Entry {
+            best_mean_velocity_m_s: Some(v),
+            workout: None,
+            ..session(t, load)
+        };
+        let rising = vec![e(0, 60.0, 0.3), e(300_000, 70.0, 0.35), e(600_000, 80.0, 0.45)];
+        assert!(crate::load_velocity_profile(&rising).is_none());
+        let html = profile_chart(&rising);
+        assert!(html.contains("Load-velocity profile: none yet (your best speeds do not fall"), "{html}");
+        let g = crate::guidance::advise(&rising, crate::Goal::Strength, 600_000);
+        let text = crate::text::render(&rising, &g, None);
+        assert!(text.contains("load-velocity profile: none yet (your best speeds"), "{text}");
+        // Two sessions: too few, and said so with the count.
+        let html = profile_chart(&rising[..2]);
+        assert!(
+            html.contains("3 sessions with a load and a velocity, at different loads: 2 so far)"),
+            "{html}"
+        );
+        // A fit draws no note.
+        let falling = vec![e(0, 60.0, 0.8), e(300_000, 80.0, 0.6), e(600_000, 100.0, 0.45)];
+        assert!(crate::profile_missing_note(&falling).is_none());
     }
 }

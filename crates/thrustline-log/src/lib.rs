@@ -531,6 +531,27 @@ pub fn profile_points(entries: &[Entry]) -> Vec<(f64, f64)> {
     entries.iter().filter_map(|e| Some((e.load_kg?, e.best_mean_velocity_m_s?))).collect()
 }
 
+/// What to say where sessions with a load and a velocity made no profile at all: too few, all
+/// at one load, or speeds that do not fall as the load goes up (the window and page had drawn
+/// the points with no word of why no line went through them). `None` without such a session
+/// or with a fit.
+pub fn profile_missing_note(entries: &[Entry]) -> Option<String> {
+    let points = profile_points(entries);
+    if points.is_empty() || profile_fit(&points).is_some() {
+        return None;
+    }
+    let first = points[0].0;
+    let loads_differ = points.iter().any(|p| (p.0 - first).abs() > 1e-6);
+    Some(if points.len() < 3 || !loads_differ {
+        format!(
+            "none yet (it needs 3 sessions with a load and a velocity, at different loads: {} so far)",
+            points.len()
+        )
+    } else {
+        "none yet (your best speeds do not fall as the load goes up; every rep at full speed makes one): log more sessions".to_string()
+    })
+}
+
 /// The profile fitted to those points, the one-rep max at the hip thrust's velocity at 1RM.
 pub fn profile_fit(points: &[(f64, f64)]) -> Option<thrustline_core::velocity::LoadVelocity> {
     thrustline_core::velocity::load_velocity(points, f64::from(thrustline_core::velocity::HIP_THRUST_MVT_M_S))

@@ -61,7 +61,9 @@ fn write_all(
     // The load–velocity profile, when the log holds enough sessions with a load and a velocity;
     // in the unit the lifter loads in now, as the page and the window show it.
     let unit = crate::current_load_unit(entries);
-    if let Some(p) = profile.filter(|p| !crate::profile_fits(p, entries)) {
+    if let (None, Some(note)) = (profile, crate::profile_missing_note(entries)) {
+        writeln!(o, "load-velocity profile: {note}")?;
+    } else if let Some(p) = profile.filter(|p| !crate::profile_fits(p, entries)) {
         let note = crate::profile_unfit_note(p, entries, unit);
         writeln!(o, "load-velocity profile ({} sessions): {note}", p.points)?;
     } else if let Some(p) = profile {

@@ -126,9 +126,8 @@ fn profile_chart(ui: &mut egui::Ui, entries: &[Entry]) {
         p.circle_filled(Pos2::new(x(l), y(v)), 4.5, PROFILE);
     }
     if let Some(n) = &c.note {
-        // Wrapped across the plot: the terminal's "does not fit yet", in its place.
-        let g = p.layout(n.clone(), FontId::proportional(13.0), DIM, inner.width() - 12.0);
-        p.galley(Pos2::new(inner.left() + 6.0, inner.top() + 4.0), g, DIM);
+        // Under the panel, where no session's point can lie beneath it: the terminal's words.
+        ui.add(egui::Label::new(RichText::new(format!("Profile: {n}")).color(DIM)).wrap());
     }
 }
 
