@@ -538,7 +538,7 @@ pub fn render(s: &Session, series: &[(f64, Option<f32>)], frames: &[KeyFrame]) -
         // (a reader had taken "Lockout at 0:00.3" beside "0.5 s up" from 0:00.2 as impossible).
         let _ = write!(
             o,
-            r#"<table><thead><tr><th>Rep</th><th>Set</th><th title="when the hips crossed into the lockout zone and the rep counted (the top, where the up time ends, can come later)">Counted at</th><th>Peak hip</th><th>Range</th><th>Knee, shin at top</th><th title="up: from the bottom to the top (the hips within {:.0} deg of the rep's peak); hold: at the top; down: from the top back to the bottom">Up / hold / down (s)</th><th title="the hips' mean speed over the middle 80 % of their rise, and how far they rose">Hip velocity · rise</th><th>Faults</th></tr></thead><tbody>"#,
+            r#"<table><thead><tr><th>Rep</th><th>Set</th><th title="when the hips crossed into the lockout zone and the rep counted (the top, where the up time ends, can come later)">Counted at</th><th title="the highest the hips reached, for a moment; the lockout and overarch checks read the hold at the top, so a moment past the lockout zone is not a fault">Peak hip</th><th>Range</th><th>Knee, shin at top</th><th title="up: from the bottom to the top (the hips within {:.0} deg of the rep's peak); hold: at the top; down: from the top back to the bottom">Up / hold / down (s)</th><th title="the hips' mean speed over the middle 80 % of their rise, and how far they rose">Hip velocity · rise</th><th>Faults</th></tr></thead><tbody>"#,
             s.thresholds.top_band_deg
         );
     }
