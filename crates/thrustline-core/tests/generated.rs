@@ -2666,3 +2666,25 @@ fn legs_curled_off_the_floor_are_read_on_whichever_leg_the_camera_sees() {
         }
     }
 }
+
+#[test]
+fn the_overarch_margin_grows_with_the_views_obliquity() {
+    // Tops held 12.6° past the shoulder–knee line: past the side view's 6° + 6° bar, inside the
+    // one a camera turned 28° reads with (its margin × 1/cos 28°: 12.8°), as the hip, knee and
+    // shin margins grow. A clean floor bridge seen 28° above, padded to portrait, had held 12.8°.
+    let arched = |u: f64| {
+        let top = u.clamp(0.0, 1.0);
+        Body {
+            torso: 35.0 + (-8.4 - 35.0) * top,
+            thigh: 35.0 + (-4.2 - 35.0) * top,
+            ..body_at(u, Inject::Clean)
+        }
+    };
+    let overarch = |view: View| {
+        let s = run_frames(&movement_with(4, 30.0, view, arched, |_| {}));
+        assert_eq!(s.reps.len(), 4, "{view:?}");
+        s.reps.iter().map(|r| r.judgement(FaultId::OverarchLowerBack).unwrap().verdict).collect::<Vec<_>>()
+    };
+    assert_eq!(overarch(turned(0.0)), [Verdict::Raised; 4]);
+    assert_eq!(overarch(turned(28.0)), [Verdict::Clear; 4]);
+}

@@ -179,10 +179,11 @@ impl Analyzer {
         };
         // The 1/cos correction of a turned camera grows the landmarks' noise with it.
         let noise_scale = 1.0 / yaw.unwrap_or(0.0).clamp(0.0, c.max_view_yaw_deg).to_radians().cos();
-        let (hip_m, knee_m, shin_m) = (
+        let (hip_m, knee_m, shin_m, arch_m) = (
             c.hip_angle_margin_deg * noise_scale,
             c.knee_angle_margin_deg * noise_scale,
             c.shin_angle_margin_deg * noise_scale,
+            c.overarch_margin_deg * noise_scale,
         );
         let peak = self.rep.peak;
         let mut faults: Vec<Fault> = Vec::new();
@@ -246,7 +247,10 @@ impl Analyzer {
             // a position held through the squeeze (the lumbar bridge: 0.7–1.4 s of a 0.8–2.7 s
             // top), while the noise riding a clean top just under the bar crosses it for a
             // moment (a clean bridge's crest at 12.2°: two frames; at half speed 0.24 s of 0.84).
-            let bar = c.overarch_hyperext_deg + c.overarch_margin_deg;
+            // The margin grows with the view's obliquity as the others do: a clean floor bridge
+            // filmed from a raised camera (28° pitch, 8° yaw), padded to portrait, had held
+            // 12.8° past straight against the side view's 12° bar for 0.24 s.
+            let bar = c.overarch_hyperext_deg + arch_m;
             let past = |x: &Sample| x.hip_seen && x.hip - 180.0 > bar;
             let over: Vec<&Sample> = top.iter().filter(|x| past(x)).collect();
             let share = over.len() as f64 / top.len().max(1) as f64;
