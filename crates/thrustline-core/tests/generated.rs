@@ -909,26 +909,27 @@ fn hips_lifted_on_straight_arms_are_a_look_alike_and_count_nothing() {
     }
 }
 
+/// Each lower leg folded up about its knee: ankle, heel and toe mirrored above it (prone work).
+fn fold_lower_legs(p: &mut PoseObservation) {
+    let legs = [
+        (idx::LEFT_KNEE, [idx::LEFT_ANKLE, idx::LEFT_HEEL, idx::LEFT_FOOT_INDEX]),
+        (idx::RIGHT_KNEE, [idx::RIGHT_ANKLE, idx::RIGHT_HEEL, idx::RIGHT_FOOT_INDEX]),
+    ];
+    for (knee, foot) in legs {
+        for i in foot {
+            p.landmarks[i].y = 2.0 * p.landmarks[knee].y - p.landmarks[i].y;
+            if let Some(w) = p.world.as_mut() {
+                w[i].y = 2.0 * w[knee].y - w[i].y;
+            }
+        }
+    }
+}
+
 #[test]
 fn legs_curled_off_the_floor_are_a_look_alike_and_count_nothing() {
     // The hips open and close, but the shins point up: no foot is planted (prone work).
     for view in [SIDE, turned(20.0)] {
-        // Each lower leg folded up about its knee: ankle, heel and toe mirrored above it.
-        let fold = |p: &mut PoseObservation| {
-            let legs = [
-                (idx::LEFT_KNEE, [idx::LEFT_ANKLE, idx::LEFT_HEEL, idx::LEFT_FOOT_INDEX]),
-                (idx::RIGHT_KNEE, [idx::RIGHT_ANKLE, idx::RIGHT_HEEL, idx::RIGHT_FOOT_INDEX]),
-            ];
-            for (knee, foot) in legs {
-                for i in foot {
-                    p.landmarks[i].y = 2.0 * p.landmarks[knee].y - p.landmarks[i].y;
-                    if let Some(w) = p.world.as_mut() {
-                        w[i].y = 2.0 * w[knee].y - w[i].y;
-                    }
-                }
-            }
-        };
-        let frames = movement_with(4, 30.0, view, |u| body_at(u, Inject::Clean), fold);
+        let frames = movement_with(4, 30.0, view, |u| body_at(u, Inject::Clean), fold_lower_legs);
         let s = run_frames(&frames);
         assert!(s.reps.is_empty(), "{view:?}: {} reps", s.reps.len());
         assert!(s.warnings.contains(&thrustline_core::Warning::NotAHipThrust));
@@ -2627,19 +2628,6 @@ fn legs_curled_off_the_floor_are_read_on_whichever_leg_the_camera_sees() {
     // From the ends both legs work, and the one the camera sees is read: either may be the
     // hidden one (the left had always been read, and a prone leg curl from the end, its left
     // leg unseen, had read no foot at all).
-    let fold = |p: &mut PoseObservation| {
-        for (knee, foot) in [
-            (idx::LEFT_KNEE, [idx::LEFT_ANKLE, idx::LEFT_HEEL, idx::LEFT_FOOT_INDEX]),
-            (idx::RIGHT_KNEE, [idx::RIGHT_ANKLE, idx::RIGHT_HEEL, idx::RIGHT_FOOT_INDEX]),
-        ] {
-            for i in foot {
-                p.landmarks[i].y = 2.0 * p.landmarks[knee].y - p.landmarks[i].y;
-                if let Some(w) = p.world.as_mut() {
-                    w[i].y = 2.0 * w[knee].y - w[i].y;
-                }
-            }
-        }
-    };
     let left = [idx::LEFT_KNEE, idx::LEFT_ANKLE, idx::LEFT_HEEL, idx::LEFT_FOOT_INDEX];
     let right = [idx::RIGHT_KNEE, idx::RIGHT_ANKLE, idx::RIGHT_HEEL, idx::RIGHT_FOOT_INDEX];
     for hidden in [left, right] {
@@ -2650,7 +2638,7 @@ fn legs_curled_off_the_floor_are_read_on_whichever_leg_the_camera_sees() {
                 view,
                 |u| body_at(u, Inject::Clean),
                 |p| {
-                    fold(p);
+                    fold_lower_legs(p);
                     for i in hidden {
                         p.landmarks[i].visibility = 0.08;
                     }
