@@ -77,6 +77,13 @@ fn shared_clips_reps_faults_and_outputs() {
         let label = &labels[clip];
         failures.extend(common::check_labels(clip, clip, &s, label));
         let reps = s["reps"].as_array().unwrap();
+        // No rep counted: the file says why, in a warning or in its own words.
+        if reps.is_empty() {
+            let warned = !s["warnings"].as_array().unwrap().is_empty();
+            assert!(warned || s["no_rep_reason"].is_string(), "{clip}: 0 reps and no word why");
+        } else {
+            assert!(s.get("no_rep_reason").is_none(), "{clip}: {} reps and a reason for none", reps.len());
+        }
         // Every input frame is in the annotated video and in frames.jsonl.
         let frames = s["input"]["frames"].as_u64().unwrap();
         let original = count_frames(&shared.join("footage").join(clip));

@@ -151,6 +151,10 @@ pub struct Session {
     /// Why tops were not counted (most frequent first); the look-alike warnings say it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub look_alike_reasons: Vec<thrustline_core::LookAlikeReason>,
+    /// Why no rep was counted, where no warning says it ([`Session::why_no_rep`]): in the file
+    /// too, for what reads it (a session of look-alikes with no warning had said nothing there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_rep_reason: Option<String>,
     #[serde(default)]
     pub comments: Vec<Comment>,
     /// Fields this version does not know (a newer Thrustline's, another tool's): kept as they
@@ -203,7 +207,7 @@ impl Session {
         thresholds: Thresholds,
         created_unix_s: u64,
     ) -> Self {
-        Self {
+        let mut s = Self {
             schema_version: SCHEMA_VERSION,
             thrustline_version: env!("CARGO_PKG_VERSION").to_string(),
             created_unix_s,
@@ -228,9 +232,12 @@ impl Session {
             camera_view: summary.camera_view,
             velocity_scale: summary.velocity_scale,
             setup: summary.setup,
+            no_rep_reason: None,
             comments: Vec::new(),
             extra: serde_json::Map::new(),
-        }
+        };
+        s.no_rep_reason = s.why_no_rep().map(str::to_owned);
+        s
     }
 
     pub fn clean_reps(&self) -> usize {
