@@ -605,7 +605,7 @@ impl LookAlikeReason {
     /// What was seen, in a coach's words.
     pub fn phrase(self) -> &'static str {
         match self {
-            LookAlikeReason::Upright => "the torso was upright at the top (standing or squatting)",
+            LookAlikeReason::Upright => "the torso was upright at the top (standing or squatting, or a video that plays sideways: turn it upright first)",
             LookAlikeReason::HandsBearingWeight => "the arms moved the weight, not the hips",
             LookAlikeReason::FeetOffFloor => "the feet left the floor",
             LookAlikeReason::HipsStayedDown => {
