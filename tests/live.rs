@@ -153,6 +153,26 @@ fn the_camera_angle_banner_only_when_the_angle_hides_the_form() {
     assert!(saved.iter().any(|m| m.as_str().is_some_and(|m| m.contains("from the side"))), "{saved:?}");
 }
 
+/// A look-alike the session names no reason for (only the camera warning) says at the end why
+/// nothing counted, as the report and session.json do: the bench press had shown a 0 and the
+/// camera warning alone.
+#[test]
+fn a_session_with_no_rep_says_why_at_the_end() {
+    let _serial = serial();
+    if !Path::new("/usr/bin/xvfb-run").is_file() {
+        eprintln!("SKIP: xvfb-run not installed (scripts/test.sh installs it)");
+        return;
+    }
+    let Some(shared) = common::shared() else { return };
+    let bench = shared.join("footage/bench_press_barbell_oblique_0reps.mp4");
+    let (_, end, saved) = window_banners(&bench, "live-no-rep");
+    let end: Vec<&str> = end.as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    let why = end.iter().find(|m| m.starts_with("No rep counted: ")).expect("no reason at the end");
+    assert!(why.contains("nothing here moved as a hip thrust"), "{end:?}");
+    // Beside the saved warnings, which do not give one.
+    assert!(saved.iter().all(|m| !m.as_str().unwrap_or_default().contains("No rep counted")), "{saved:?}");
+}
+
 #[test]
 fn terminal_coach_counts_records_and_cues() {
     let _serial = serial();

@@ -804,6 +804,33 @@ pub enum VelocityScale {
     Blazepose,
 }
 
+/// Why no rep was counted, where no warning says it (`None`: reps were counted, or one of
+/// `warnings` names the reason): the report, the review and live windows, the terminal and
+/// session.json say it alike.
+pub fn why_no_rep(
+    reps: usize,
+    partials: usize,
+    mut warnings: impl Iterator<Item = Warning>,
+) -> Option<&'static str> {
+    let told = warnings.any(|w| {
+        matches!(
+            w,
+            Warning::NotAHipThrust
+                | Warning::LookAlikeMovement
+                | Warning::NoPose
+                | Warning::LowConfidence
+                | Warning::CannotSeeEnough
+        )
+    });
+    if reps > 0 || told {
+        None
+    } else if partials > 0 {
+        Some("the hips rose, but never to lockout")
+    } else {
+        Some("nothing here moved as a hip thrust or bridge rep does (the hips rising from bent to straight with the shoulders and feet planted, and back)")
+    }
+}
+
 impl SessionSummary {
     pub fn clean_reps(&self) -> usize {
         clean_reps(&self.reps)
@@ -815,6 +842,11 @@ impl SessionSummary {
 
     pub fn best_rep(&self) -> Option<&Rep> {
         best_rep(&self.reps)
+    }
+
+    /// Why no rep was counted where no warning says it ([`why_no_rep`]).
+    pub fn why_no_rep(&self) -> Option<&'static str> {
+        why_no_rep(self.reps.len(), self.partial_reps.len(), self.warnings.iter().copied())
     }
 
     /// Each warning with its message, naming what was seen: the words the report, the live

@@ -128,6 +128,8 @@ pub struct LiveFrame {
     pub phase: Phase,
     /// At a top that was not counted (see `FrameAnalysis::top_refused`).
     pub top_refused: bool,
+    /// How the camera sees the lifter now (see `FrameAnalysis::view`).
+    pub view: Option<thrustline_core::CameraView>,
     pub set: u32,
     pub set_reps: u32,
     pub total_reps: u32,
@@ -689,6 +691,10 @@ impl Worker {
         }
         let (reps, partials) = (summary.reps.len(), summary.partial_reps.len());
         let mut warnings: Vec<String> = summary.worded_warnings().map(|(_, m)| m).collect();
+        // No rep and no warning to say why: the end screen says it, as the report does.
+        if let Some(why) = summary.why_no_rep() {
+            warnings.push(format!("No rep counted: {why}."));
+        }
         if let Some(r) = recorded.filter(|r| r.span > r.frames) {
             warnings.push(format!(
                 "The recording missed {} of {} frames: the computer could not encode them in time (the frame before each stays on screen for it, so the video keeps the set's times). Close other programs, or record with a lower resolution or frame rate.",
@@ -823,6 +829,7 @@ impl Worker {
             hip_angle: fa.hip_angle_smoothed,
             phase: fa.phase,
             top_refused: fa.top_refused,
+            view: fa.view,
             set: fa.set,
             set_reps: self.set_reps(fa.set),
             total_reps: fa.reps,

@@ -178,23 +178,11 @@ impl Session {
     /// Why no rep was counted, where no warning says it (`None`: reps were counted, or a
     /// warning names the reason): the report and the review window say it alike.
     pub fn why_no_rep(&self) -> Option<&'static str> {
-        let told = self.warnings.iter().any(|w| {
-            matches!(
-                w.id,
-                Warning::NotAHipThrust
-                    | Warning::LookAlikeMovement
-                    | Warning::NoPose
-                    | Warning::LowConfidence
-                    | Warning::CannotSeeEnough
-            )
-        });
-        if !self.reps.is_empty() || told {
-            None
-        } else if !self.partial_reps.is_empty() {
-            Some("the hips rose, but never to lockout")
-        } else {
-            Some("nothing here moved as a hip thrust or bridge rep does (the hips rising from bent to straight with the shoulders and feet planted, and back)")
-        }
+        thrustline_core::session::why_no_rep(
+            self.reps.len(),
+            self.partial_reps.len(),
+            self.warnings.iter().map(|w| w.id),
+        )
     }
 
     #[allow(clippy::too_many_arguments)]

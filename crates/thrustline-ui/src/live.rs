@@ -111,6 +111,9 @@ pub struct LiveApp {
     setup_issue: Option<thrustline_core::SetupIssue>,
     /// What `--variation auto` has seen so far.
     seen_variation: Option<Variation>,
+    /// The session said the camera is off the side: from then on no knee angle is drawn (a
+    /// bench press's last frames, read side-on, had shown "knee 94°" beside that warning).
+    camera_warned: bool,
     /// Every session that ended in this window, for the caller to report.
     sessions: Arc<Mutex<Vec<LiveSummary>>>,
     closing: bool,
@@ -158,6 +161,7 @@ impl LiveApp {
             fault_shot_taken: false,
             setup_issue: None,
             seen_variation: None,
+            camera_warned: false,
             sessions,
             closing: false,
         };
@@ -193,6 +197,7 @@ impl LiveApp {
         self.plot.clear();
         self.reps.clear();
         self.seen_variation = None;
+        self.camera_warned = false;
         self.banner = None;
         self.ended = None;
         self.frame = None;
@@ -274,6 +279,7 @@ impl LiveApp {
                 // Warnings (a frontal camera, not a hip thrust) take the banner too: the lifter
                 // can fix the set-up only if told.
                 Notice::Event { event: Event::Warning { id }, .. } => {
+                    self.camera_warned |= id == thrustline_core::Warning::CameraFrontal;
                     self.show_banner(id.message().to_string(), true)
                 }
                 // The setup's issue stays up until it is fixed.
@@ -712,10 +718,24 @@ impl eframe::App for LiveApp {
                     }
                     let painter = ui.painter_at(rect);
                     if let Some(lm) = &f.landmarks {
-                        widgets::skeleton(&painter, rect, lm, f.metrics.as_ref(), self.mirror, None);
+                        let side_view =
+                            f.view == Some(thrustline_core::CameraView::Side) && !self.camera_warned;
+                        widgets::skeleton(
+                            &painter,
+                            rect,
+                            lm,
+                            f.metrics.as_ref(),
+                            side_view,
+                            self.mirror,
+                            None,
+                        );
                     }
-                    if let Some((text, _, notice)) = &self.banner {
-                        widgets::banner(&painter, rect, text, *notice);
+                    // Once the session ended a notice is the end panel's to say ("The session
+                    // says"); a fault's cue stays, named by its rep.
+                    let shown =
+                        self.banner.as_ref().filter(|(_, _, notice)| !(*notice && self.ended.is_some()));
+                    if let Some((text, _, notice)) = shown {
+                        widgets::banner(ui.painter(), rect, area, text, *notice);
                     }
                     // Still up once the session ended: it is what to fix for the next one. Not
                     // over a frame with no one in it (a clip's black last frame had read "no one

@@ -576,10 +576,16 @@ impl ReviewApp {
         self.trace.skeleton_drawn = false;
         self.trace.ghost_drawn = false;
         if self.overlay {
+            // The knee's angle where it was judged: the rep's view, else the session's.
+            let side = Some(thrustline_core::CameraView::Side);
+            let side_view = match self.current_rep() {
+                Some(c) => self.folder.session.reps[c].view == side,
+                None => self.folder.session.camera_view == side,
+            };
             let line = self.folder.frame_at(t_ms).filter(|f| (f.t - t_ms).abs() < 1000.0 / self.fps);
             if let Some((lm, f)) = line.and_then(|f| f.landmarks().map(|lm| (lm, f))) {
                 self.trace.skeleton_drawn =
-                    widgets::skeleton(&painter, rect, &lm, f.metrics.as_ref(), false, None);
+                    widgets::skeleton(&painter, rect, &lm, f.metrics.as_ref(), side_view, false, None);
             }
         }
         if self.ghost {
@@ -592,7 +598,8 @@ impl ReviewApp {
                 let p = ((self.t_s - cur.start_s) / (cur.end_s - cur.start_s).max(1e-3)).clamp(0.0, 1.0);
                 let tg = best.start_s + p * (best.end_s - best.start_s);
                 if let Some(lm) = self.folder.frame_at(tg * 1000.0).and_then(|f| f.landmarks()) {
-                    self.trace.ghost_drawn = widgets::skeleton(&painter, rect, &lm, None, false, Some(GHOST));
+                    self.trace.ghost_drawn =
+                        widgets::skeleton(&painter, rect, &lm, None, false, false, Some(GHOST));
                     widgets::label_box(
                         &painter,
                         rect.right_top() + egui::vec2(-200.0, 12.0),

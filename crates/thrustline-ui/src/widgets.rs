@@ -72,12 +72,15 @@ pub fn video(ui: &mut egui::Ui, tex: &egui::TextureHandle, w: usize, h: usize, m
 }
 
 /// Skeleton over the video: the working side in the accent colour, the other side dim, and the
-/// hip and knee angles beside their joints. Returns whether anything was drawn.
+/// hip and knee angles beside their joints; the knee's only with `side_view` (off the side the
+/// knee is not judged, and a figure beside "not judged from this angle" would claim to see it).
+/// Returns whether anything was drawn.
 pub fn skeleton(
     painter: &egui::Painter,
     rect: Rect,
     lm: &[Landmark; 33],
     metrics: Option<&FrameMetrics>,
+    side_view: bool,
     mirror: bool,
     color: Option<Color32>,
 ) -> bool {
@@ -116,7 +119,8 @@ pub fn skeleton(
             };
             let font = FontId::proportional((rect.height() / 22.0).clamp(14.0, 34.0));
             let mut taken: Option<Rect> = None;
-            for (i, v, label) in [(hip, m.hip_angle, "hip"), (knee, m.knee_angle, "knee")] {
+            let knee_angle = m.knee_angle.filter(|_| side_view);
+            for (i, v, label) in [(hip, m.hip_angle, "hip"), (knee, knee_angle, "knee")] {
                 if let (Some(v), true) = (v, lm[i].visibility >= DRAW_MIN_VISIBILITY) {
                     let mut p = at(&lm[i]) + Vec2::new(width * 3.0, -width * 3.0);
                     let text = format!("{label} {:.0}°", v.value);
@@ -158,13 +162,18 @@ pub fn label_box_within(
 }
 
 /// A banner over the bottom of the video: red for a fault's cue, amber for a notice (the camera's
-/// angle, a look-alike movement) that is not a fault of the lifter's.
-pub fn banner(painter: &egui::Painter, video: Rect, text: &str, notice: bool) {
+/// angle, a look-alike movement) that is not a fault of the lifter's. As wide as the video panel
+/// (`area`) needs, not the picture: a portrait video's narrow picture had wrapped a cue to five
+/// lines over the lifter, and the camera's notice to eleven, up over the end label.
+pub fn banner(painter: &egui::Painter, video: Rect, area: Rect, text: &str, notice: bool) {
     let font = FontId::proportional((video.height() / 16.0).clamp(18.0, 44.0));
     let ink = if notice { Color32::BLACK } else { Color32::WHITE };
-    let galley = painter.layout(text.to_string(), font, ink, video.width() * 0.9);
+    let galley = painter.layout(text.to_string(), font, ink, area.width() * 0.92 - 32.0);
     let size = galley.size() + Vec2::new(32.0, 20.0);
     let r = Rect::from_center_size(Pos2::new(video.center().x, video.bottom() - size.y / 2.0 - 12.0), size);
+    // Whole within the panel, however far off its centre the picture sits.
+    let shift = (area.left() - r.left()).max(0.0) + (area.right() - r.right()).min(0.0);
+    let r = r.translate(Vec2::new(shift, 0.0));
     let fill = if notice { WARN } else { FAULT };
     painter.rect_filled(r, CornerRadius::same(8), fill.gamma_multiply(0.92));
     painter.galley(r.min + Vec2::new(16.0, 10.0), galley, ink);
@@ -236,6 +245,7 @@ impl Plot<'_> {
         p.rect_filled(band, CornerRadius::ZERO, ACCENT.gamma_multiply(0.16));
         let small = FontId::proportional(13.0);
         let mut axis_labels = Vec::new();
+        let mut numbers = Vec::new();
         for deg in [120.0f32, 150.0, 180.0] {
             p.line_segment(
                 [Pos2::new(rect.left(), y(deg)), Pos2::new(rect.right(), y(deg))],
@@ -294,15 +304,16 @@ impl Plot<'_> {
                     [Pos2::new(px, rect.top()), Pos2::new(px, rect.bottom())],
                     Stroke::new(1.5, c),
                 );
-                // Under an angle label it would cover (a rep near the left edge, a top near 180°).
+                // Under an angle label it would cover (a rep near the left edge, a top near 180°),
+                // beside its own line, on a dark box over the curve (drawn after it).
                 let number = p.layout_no_wrap(r.index.to_string(), small.clone(), c);
                 let mut at = Pos2::new(px + 3.0, rect.top() + 2.0);
                 for l in &axis_labels {
-                    if Rect::from_min_size(at, number.size()).intersects(*l) {
-                        at.y = l.bottom() + 2.0;
+                    if Rect::from_min_size(at, number.size()).intersects(l.expand(2.0)) {
+                        at.y = l.bottom() + 4.0;
                     }
                 }
-                p.galley(at, number, c);
+                numbers.push((at, r.index, c));
             }
         }
         let mut line: Vec<Pos2> = Vec::new();
@@ -322,6 +333,9 @@ impl Plot<'_> {
             }
         }
         flush(&mut line);
+        for (at, index, c) in numbers {
+            label_box(&p, at, &index.to_string(), small.clone(), c);
+        }
         for &(t, c) in self.marks {
             if t >= self.from_s && t <= self.to_s {
                 let px = x(t);
@@ -494,7 +508,17 @@ pub fn velocity_meter(ui: &mut egui::Ui, reps: &[Rep], limit: Option<f32>) {
         }
         .to_string()
     } else if set_loss.is_none() {
-        "its first speed, the next reps are compared with it".to_string()
+        // Earlier reps of the set with a speed, yet none compared: another stretch of footage
+        // (the lumbar-then-quad clip's rep 2, after a cut, had read as the set's first).
+        let earlier = reps
+            .iter()
+            .any(|r| r.set == last.set && r.index < last.index && r.mean_concentric_velocity_m_s.is_some());
+        if earlier {
+            "its first speed since the video cut or the view changed, the next reps are compared with it"
+        } else {
+            "its first speed, the next reps are compared with it"
+        }
+        .to_string()
     } else {
         format!("{loss:.0} % slower than its best")
     };

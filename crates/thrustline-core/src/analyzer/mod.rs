@@ -113,6 +113,9 @@ pub struct FrameAnalysis {
     /// At a top that was not counted (a look-alike's, or one the camera could not see): a live
     /// "lockout" label would read as a rep.
     pub top_refused: bool,
+    /// How the camera sees the lifter now (the judging's view): the knee's angle is shown only
+    /// where it is judged, from the side.
+    pub view: Option<CameraView>,
     pub set: u32,
     pub events: Events,
 }
@@ -1164,6 +1167,7 @@ impl Analyzer {
             reps: self.reps.len() as u32,
             rep_in_progress: None,
             top_refused: false,
+            view: None,
             set: self.set,
             events: Events::default(),
         }
@@ -1448,6 +1452,7 @@ impl Analyzer {
             t_ms,
             metrics: m,
             top_refused,
+            view: self.current_view(),
             hip_angle_smoothed: self.smoothed.filter(|_| hip.is_some()),
             phase: self.phase,
             reps: self.reps.len() as u32,
