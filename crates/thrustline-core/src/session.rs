@@ -166,7 +166,7 @@ impl NotJudgedReason {
     pub fn short(self) -> &'static str {
         match self {
             NotJudgedReason::View => "not judged from this angle",
-            NotJudgedReason::Occlusion => "not judged: hidden",
+            NotJudgedReason::Occlusion => "not judged: body hidden",
             NotJudgedReason::Cut => "not judged: video cut",
             NotJudgedReason::ClipEnded => "not judged: clip ended",
             NotJudgedReason::Missed => "not judged: frames missed",
