@@ -109,7 +109,8 @@ pub fn run(a: &LiveArgs) -> Result<bool> {
         Ok(e) => e,
         Err(e) if !matches!(cfg.source, SourceSpec::File(_)) => {
             let e = anyhow::Error::from(e);
-            thrustline_ui::doctor::run(crate::one_line(&e), a.screenshot.clone()).map_err(|e| anyhow!(e))?;
+            thrustline_ui::doctor::run(crate::one_line(&e), a.screenshot.clone(), stop.clone())
+                .map_err(|e| anyhow!(e))?;
             return Err(e);
         }
         Err(e) => return Err(e.into()),

@@ -3,6 +3,9 @@
 //! `thrustline doctor`, each with what to do; "Check again" reruns them after a fix.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
 use eframe::egui::{self, RichText};
 use thrustline_engine::doctor::{self, Check, Status};
@@ -14,7 +17,13 @@ struct DoctorApp {
     checks: Vec<Check>,
     screenshot: Option<PathBuf>,
     shot: widgets::ShotThenClose,
+    /// Raised by the SIGINT/SIGTERM handler: the window closes (it had stayed up until a
+    /// second SIGTERM, the handler having taken the first).
+    stop: Arc<AtomicBool>,
 }
+
+/// How often the window looks at `stop` while nothing else repaints it.
+const STOP_POLL: Duration = Duration::from_millis(200);
 
 impl eframe::App for DoctorApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -56,11 +65,15 @@ impl eframe::App for DoctorApp {
             });
         });
         self.shot.step(&ctx, self.screenshot.as_deref());
+        if self.stop.load(Ordering::SeqCst) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+        ctx.request_repaint_after(STOP_POLL);
     }
 }
 
 /// Opens the setup-check window for a start that failed with `error`; returns when it closes.
-pub fn run(error: String, screenshot: Option<PathBuf>) -> Result<(), String> {
+pub fn run(error: String, screenshot: Option<PathBuf>, stop: Arc<AtomicBool>) -> Result<(), String> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Thrustline — setup check")
@@ -74,7 +87,13 @@ pub fn run(error: String, screenshot: Option<PathBuf>) -> Result<(), String> {
         options,
         Box::new(move |cc| {
             widgets::apply_theme(&cc.egui_ctx);
-            Ok(Box::new(DoctorApp { error, checks, screenshot, shot: widgets::ShotThenClose::default() }))
+            Ok(Box::new(DoctorApp {
+                error,
+                checks,
+                screenshot,
+                shot: widgets::ShotThenClose::default(),
+                stop,
+            }))
         }),
     )
 }
