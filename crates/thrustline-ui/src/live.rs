@@ -720,15 +720,15 @@ impl eframe::App for LiveApp {
                     if let Some(lm) = &f.landmarks {
                         let side_view =
                             f.view == Some(thrustline_core::CameraView::Side) && !self.camera_warned;
-                        widgets::skeleton(
-                            &painter,
-                            rect,
-                            lm,
-                            f.metrics.as_ref(),
-                            side_view,
-                            self.mirror,
-                            None,
-                        );
+                        // The hip's label reads the angle the side panel and the count read (the
+                        // smoothed one): the two had differed by a degree or two on one screen.
+                        let shown = f.metrics.map(|mut m| {
+                            if let (Some(h), Some(a)) = (m.hip_angle.as_mut(), f.hip_angle) {
+                                h.value = a;
+                            }
+                            m
+                        });
+                        widgets::skeleton(&painter, rect, lm, shown.as_ref(), side_view, self.mirror, None);
                     }
                     // Once the session ended a notice is the end panel's to say ("The session
                     // says"); a fault's cue stays, named by its rep.
