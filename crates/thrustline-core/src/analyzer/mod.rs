@@ -1321,8 +1321,10 @@ impl Analyzer {
         if let Some(sp) = m.filter(|_| in_view).and_then(|m| m.lateral_spread) {
             self.view_spread = ema(self.view_spread, sp.value);
         }
+        // The view is settled for this frame from here on: read once, counted and reported.
+        let view = self.current_view();
         if in_view {
-            if let Some(v) = self.current_view() {
+            if let Some(v) = view {
                 self.view_frames[v as usize] += 1;
                 let seen: u64 = self.view_frames.iter().sum();
                 let off_side = seen - self.view_frames[CameraView::Side as usize];
@@ -1452,7 +1454,7 @@ impl Analyzer {
             t_ms,
             metrics: m,
             top_refused,
-            view: self.current_view(),
+            view,
             hip_angle_smoothed: self.smoothed.filter(|_| hip.is_some()),
             phase: self.phase,
             reps: self.reps.len() as u32,
