@@ -251,16 +251,13 @@ impl Plot<'_> {
                 [Pos2::new(rect.left(), y(deg)), Pos2::new(rect.right(), y(deg))],
                 Stroke::new(1.0, Color32::from_gray(55)),
             );
-            let label = p.text(
-                Pos2::new(rect.left() + 4.0, y(deg) - 2.0),
-                Align2::LEFT_BOTTOM,
-                // The axis is named on its top line: the rep numbers run along the top edge
-                // and the curve through the bottom, where a corner label sat under either.
-                if deg == 180.0 { format!("{deg:.0}° hip extension") } else { format!("{deg:.0}°") },
-                small.clone(),
-                DIM,
-            );
-            axis_labels.push(label);
+            // The axis is named on its top line: the rep numbers run along the top edge and the
+            // curve through the bottom, where a corner label sat under either.
+            let text = if deg == 180.0 { format!("{deg:.0}° hip extension") } else { format!("{deg:.0}°") };
+            let size = p.layout_no_wrap(text.clone(), small.clone(), DIM).size();
+            let at = Pos2::new(rect.left() + 6.0, y(deg) - 6.0 - size.y);
+            // Painted after the curve, on a box: a top's curve crossing "180°" had run through it.
+            axis_labels.push((Rect::from_min_size(at, size).expand(4.0), text));
         }
         // Seconds along the bottom edge (the session's clock).
         let step = PLOT_TICK_STEPS_S
@@ -308,7 +305,7 @@ impl Plot<'_> {
                 // beside its own line, on a dark box over the curve (drawn after it).
                 let number = p.layout_no_wrap(r.index.to_string(), small.clone(), c);
                 let mut at = Pos2::new(px + 3.0, rect.top() + 2.0);
-                for l in &axis_labels {
+                for (l, _) in &axis_labels {
                     if Rect::from_min_size(at, number.size()).intersects(l.expand(2.0)) {
                         at.y = l.bottom() + 4.0;
                     }
@@ -333,6 +330,9 @@ impl Plot<'_> {
             }
         }
         flush(&mut line);
+        for (r, text) in &axis_labels {
+            label_box(&p, r.min + Vec2::splat(4.0), text, small.clone(), DIM);
+        }
         for (at, index, c) in numbers {
             label_box(&p, at, &index.to_string(), small.clone(), c);
         }
