@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::Once;
 
 use ffmpeg_next as ff;
-use opencv::core::{Mat, Scalar, CV_8UC3};
+use opencv::core::{Mat, CV_8UC3};
 use opencv::prelude::*;
 
 use crate::{CaptureError, Rotation, FALLBACK_FPS};
@@ -237,7 +237,9 @@ impl FileDecoder {
             s.0.run(&self.frame, &mut self.rgb).map_err(|e| decode_error(name, e))?;
         }
         let (w, h) = (key.width as usize, key.height as usize);
-        let mut mat = Mat::new_rows_cols_with_default(h as i32, w as i32, CV_8UC3, Scalar::all(0.0))?;
+        // SAFETY: a new continuous h × w × 3 matrix, every byte of which the rows below
+        // overwrite: zeroing it first cost a whole frame's memset (2.7 MB at 720p) per frame.
+        let mut mat = unsafe { Mat::new_rows_cols(h as i32, w as i32, CV_8UC3) }?;
         let stride = self.rgb.stride(0);
         let src = self.rgb.data(0);
         let dst = mat.data_bytes_mut()?;
