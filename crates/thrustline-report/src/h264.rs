@@ -23,6 +23,11 @@ const X264_CRF: &str = "23";
 /// Matroska's longest cluster, ms: its muxer holds a cluster in memory until it closes (5 s
 /// by default), so a live recording killed mid-set lost up to that much, or all of a short one.
 const MKV_CLUSTER_MS: &str = "1000";
+/// Longest stretch between keyframes, seconds. A coach's page seeks by click and steps back frame
+/// by frame: each seek decodes from the keyframe before it, and x264's default of 250 frames is
+/// 8.3 s at 30 fps. Two seconds cost the side bridge's video 5.5 % in size (ffmpeg's libx264 at
+/// the same preset and quality, 549 kB against 520 kB).
+const KEYFRAME_EVERY_S: f64 = 2.0;
 /// VP9's constant quality when libx264 is missing (its documented 15–35 range, mid).
 const VP9_CRF: &str = "32";
 
@@ -110,9 +115,16 @@ impl WebVideo {
             count: threads.max(1),
             ..Default::default()
         });
+        ctx.set_gop(((fps * KEYFRAME_EVERY_S).round() as u32).max(1));
+        // Closed GOPs: every keyframe an IDR that decodes on its own. This encoder's open GOPs
+        // (libx264 `open_gop=1`) put a recovery-point I-frame with leading B-frames at 8.3 s
+        // that MP4 marks as a seek point, and Chromium failed to decode from it: a review
+        // page's seek past it froze the video for good (PIPELINE_ERROR_DECODE).
+        let mut flags = ff::codec::Flags::CLOSED_GOP;
         if global_header {
-            ctx.set_flags(ff::codec::Flags::GLOBAL_HEADER);
+            flags |= ff::codec::Flags::GLOBAL_HEADER;
         }
+        ctx.set_flags(flags);
         let encoder = ctx.open_as_with(codec, opts).map_err(|e| err(name, e))?;
         {
             let mut ost = octx.add_stream(codec).map_err(|e| err(name, e))?;
@@ -291,6 +303,54 @@ mod tests {
         let (n, last) = frames_and_last_start(&p);
         assert_eq!(n, 6);
         assert!((last - 29.0 / 30.0).abs() < 0.002, "last frame at {last} s");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Every seek point of the web video is an IDR picture, at most two seconds apart: an open
+    /// GOP's recovery-point I-frame, marked a seek point at 8.3 s, froze Chromium's player for
+    /// good on a coach's seek past it.
+    #[test]
+    fn every_seek_point_decodes_on_its_own() {
+        let dir = std::env::temp_dir().join(format!("thrustline-gop-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("gop.mp4");
+        let (fps, w, h) = (30.0, 96, 64);
+        let mut v = WebVideo::create(&p, fps, w, h, 1).unwrap();
+        // A square crossing the frame: motion, so the encoder uses B-frames as on real video.
+        for i in 0..300 {
+            let mut bgr =
+                Mat::new_rows_cols_with_default(h as i32, w as i32, opencv::core::CV_8UC3, 40.into())
+                    .unwrap();
+            let x = i * 3 % (w as i32 - 16);
+            let r = opencv::core::Rect::new(x, 20, 16, 16);
+            opencv::imgproc::rectangle(&mut bgr, r, 220.into(), -1, opencv::imgproc::LINE_8, 0).unwrap();
+            v.write(&bgr).unwrap();
+        }
+        v.finish().unwrap();
+        let mut ictx = ff::format::input(&p).unwrap();
+        let tb = ictx.stream(0).unwrap().time_base();
+        let secs = |pts: i64| pts as f64 * f64::from(tb.numerator()) / f64::from(tb.denominator());
+        let mut keys = Vec::new();
+        for (_, pkt) in ictx.packets() {
+            if !pkt.is_key() {
+                continue;
+            }
+            // MP4 carries H.264 as length-prefixed NAL units (4-byte lengths): an IDR slice is
+            // NAL type 5.
+            let (data, mut at, mut idr) = (pkt.data().unwrap(), 0usize, false);
+            while at + 4 < data.len() {
+                let len = u32::from_be_bytes([data[at], data[at + 1], data[at + 2], data[at + 3]]) as usize;
+                idr |= data[at + 4] & 0x1f == 5;
+                at += 4 + len;
+            }
+            assert!(idr, "seek point at {:.2} s is not an IDR picture", secs(pkt.pts().unwrap()));
+            keys.push(secs(pkt.pts().unwrap()));
+        }
+        keys.sort_by(f64::total_cmp);
+        assert!(keys.len() >= 5, "seek points {keys:?}");
+        for k in keys.windows(2) {
+            assert!(k[1] - k[0] <= KEYFRAME_EVERY_S + 1e-6, "seek points {keys:?}");
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
