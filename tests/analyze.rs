@@ -43,6 +43,11 @@ const SAGITTAL: [&str; 8] = [
     "uncontrolled_lowering",
 ];
 
+/// Reasons that say the picture could not show a check (`NotJudgedReason::unseen`), as against
+/// when it happened (a cut, the clip's end, frames missed).
+const UNSEEN_REASONS: [&str; 7] =
+    ["view", "occlusion", "no_depth", "frame_edge", "unsteady", "knees_out", "kickstand"];
+
 /// Clips labelled as a side view (the label's view starts with "side") that our pose stage reads
 /// from off the side, each with its issue. Strict: a listed clip read as side fails the test.
 const VIEW_EXPECTED_FAILURES: [(&str, &str); 1] = [
@@ -105,6 +110,34 @@ fn shared_clips_reps_faults_and_outputs() {
         assert!(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"));
         // The hip chart is a curve or a sentence saying why there is none, never bare axes.
         assert!(!html.contains(r#"<path d="""#), "{clip}: a hip chart with no curve");
+        // No figure beside a verdict that says the picture could not show it: the metric a
+        // check rests on is null (and its CSV cell empty) where that check was not judged for
+        // the angle, something in the way or feet it could not trust.
+        let header = rdr.headers().unwrap().clone();
+        for (r, row) in reps.iter().zip(&rows) {
+            let unseen = |id: &str| {
+                r["judgements"].as_array().unwrap().iter().any(|j| {
+                    j["id"] == id
+                        && j["verdict"] == "not_judged"
+                        && UNSEEN_REASONS.contains(&j["reason"].as_str().unwrap_or_default())
+                })
+            };
+            for (id, metric, column) in [
+                ("overarch_lower_back", "max_hyperextension_deg", Some("max_hyperextension_deg")),
+                ("heels_lifting", "heel_lift_at_top", None),
+                ("toes_lifting", "toe_lift_at_top", None),
+                ("hips_uneven", "max_hip_roll_deg", None),
+            ] {
+                if unseen(id) {
+                    let m = &r["metrics"][metric];
+                    assert!(m.is_null(), "{clip} rep {}: {metric} {m} with {id} not judged", r["index"]);
+                    if let Some(col) = column {
+                        let i = header.iter().position(|h| h == col).unwrap();
+                        assert_eq!(&row[i], "", "{clip} rep {}: CSV {col}", r["index"]);
+                    }
+                }
+            }
+        }
         // A rep's bottom pause fits between the last rep's end and its own start.
         for w in reps.windows(2) {
             let gap = w[1]["start_s"].as_f64().unwrap() - w[0]["end_s"].as_f64().unwrap();

@@ -700,13 +700,13 @@ fn main() -> Result<(), String> {
                             .map(|r| {
                                 let m = &r.metrics;
                                 format!(
-                                    "view {:?} faults {:?} knee {:?} shin {:?} lock {:.0} hyper {:.0} heel {:?} roll {:?}",
+                                    "view {:?} faults {:?} knee {:?} shin {:?} lock {:.0} hyper {:?} heel {:?} roll {:?}",
                                     r.view,
                                     r.faults.iter().map(|f| (f.id.as_str(), f.evidence.iter().map(|e| e.value.round()).collect::<Vec<_>>())).collect::<Vec<_>>(),
                                     m.knee_angle_at_top.map(|v| v.round()),
                                     m.shin_angle_at_top.map(|v| v.round()),
                                     m.lockout_hip_angle,
-                                    m.max_hyperextension_deg,
+                                    m.max_hyperextension_deg.map(|v| v.round()),
                                     m.heel_lift_at_top.map(|v| (v * 100.0).round() / 100.0),
                                     m.max_hip_roll_deg.map(|v| v.round())
                                 )

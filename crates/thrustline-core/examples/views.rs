@@ -140,7 +140,7 @@ fn main() -> Result<(), String> {
                 eprintln!("camera yaw {:?} pitch {:?}", s.camera_yaw_deg, s.camera_pitch_deg);
                 for r in &s.reps {
                     eprintln!(
-                        "rep {} view {:?} knee {:?} shin {:?} peak {:.1} overarch {:.1} faults {:?}",
+                        "rep {} view {:?} knee {:?} shin {:?} peak {:.1} overarch {:?} faults {:?}",
                         r.index,
                         r.view,
                         r.metrics.knee_angle_at_top,

@@ -162,6 +162,22 @@ impl NotJudgedReason {
         }
     }
 
+    /// Whether the picture could not show what the check measures (the angle, something in the
+    /// way, feet it cannot trust), as against when it happened (a cut, the clip's end, frames
+    /// missed): a figure beside such a verdict would be a guess.
+    pub fn unseen(self) -> bool {
+        match self {
+            NotJudgedReason::View
+            | NotJudgedReason::Occlusion
+            | NotJudgedReason::NoDepth
+            | NotJudgedReason::FrameEdge
+            | NotJudgedReason::Unsteady
+            | NotJudgedReason::KneesOut
+            | NotJudgedReason::Kickstand => true,
+            NotJudgedReason::Cut | NotJudgedReason::ClipEnded | NotJudgedReason::Missed => false,
+        }
+    }
+
     /// A few words for a table cell ("not judged: clip ended"); [`Self::message`] says it whole.
     pub fn short(self) -> &'static str {
         match self {
@@ -348,8 +364,9 @@ pub struct RepMetrics {
     /// Mean knee angle and shin angle over the top hold (foot placement).
     pub knee_angle_at_top: Option<f32>,
     pub shin_angle_at_top: Option<f32>,
-    /// Largest extension past the shoulder-knee line, degrees.
-    pub max_hyperextension_deg: f32,
+    /// Largest extension past the shoulder-knee line, degrees; null where the camera could not
+    /// show the overarch (its verdict says why).
+    pub max_hyperextension_deg: Option<f32>,
     /// Mean heel and toe height over the top hold, in foot lengths above the set's floor.
     pub heel_lift_at_top: Option<f32>,
     pub toe_lift_at_top: Option<f32>,
@@ -467,6 +484,36 @@ impl Rep {
 
     pub fn judgement(&self, id: FaultId) -> Option<Judgement> {
         self.judgements.iter().copied().find(|j| j.id == id)
+    }
+
+    /// Whether `id` was not judged because the picture could not show it
+    /// ([`NotJudgedReason::unseen`]).
+    pub fn unseen(&self, id: FaultId) -> bool {
+        self.judgement(id)
+            .is_some_and(|j| j.verdict == Verdict::NotJudged && j.reason.is_some_and(NotJudgedReason::unseen))
+    }
+
+    /// Clears each figure whose check the picture could not show on this rep: the report's
+    /// "not judged from this angle" beside a hyperextension or a heel height would claim to see
+    /// what it says it cannot (the oblique barbell thrust's reps had given 6–10° past straight
+    /// with the overarch not judged).
+    pub fn drop_unseen_figures(&mut self) {
+        if self.unseen(FaultId::OverarchLowerBack) {
+            self.metrics.max_hyperextension_deg = None;
+        }
+        if self.unseen(FaultId::HeelsLifting) {
+            self.metrics.heel_lift_at_top = None;
+        }
+        if self.unseen(FaultId::ToesLifting) {
+            self.metrics.toe_lift_at_top = None;
+        }
+        if self.unseen(FaultId::HipsUneven) {
+            self.metrics.max_hip_roll_deg = None;
+        }
+        if self.unseen(FaultId::FeetTooClose) && self.unseen(FaultId::FeetTooFar) {
+            self.metrics.knee_angle_at_top = None;
+            self.metrics.shin_angle_at_top = None;
+        }
     }
 
     /// Faults that could not be judged on this rep, with the reason.

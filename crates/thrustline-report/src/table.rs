@@ -69,7 +69,7 @@ pub fn reps_csv(s: &Session) -> Result<Vec<u8>, ReportError> {
             format!("{:.1}", m.lockout_hip_angle),
             opt(m.knee_angle_at_top),
             opt(m.shin_angle_at_top),
-            format!("{:.1}", m.max_hyperextension_deg),
+            opt(m.max_hyperextension_deg),
             format!("{:.2}", m.tempo.concentric_s),
             format!("{:.2}", m.tempo.top_hold_s),
             m.tempo.eccentric_s.map(|e| format!("{e:.2}")).unwrap_or_default(),

@@ -442,7 +442,7 @@ impl Analyzer {
             let seen_from_side = view == Some(CameraView::Side);
             r.metrics.knee_angle_at_top = knee.filter(|_| seen_from_side);
             r.metrics.shin_angle_at_top = shin.filter(|_| seen_from_side);
-            r.metrics.max_hyperextension_deg = self.rep.max_hyper.max(0.0);
+            r.metrics.max_hyperextension_deg = Some(self.rep.max_hyper.max(0.0));
             r.metrics.heel_lift_at_top = heel;
             r.metrics.toe_lift_at_top = toe;
             r.metrics.max_hip_roll_deg = roll;
@@ -469,6 +469,9 @@ impl Analyzer {
         }
         for f in faults {
             self.push_fault(idx, f, ev);
+        }
+        if let Some(r) = self.reps.get_mut(idx as usize - 1) {
+            r.drop_unseen_figures();
         }
     }
 
