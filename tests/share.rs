@@ -112,6 +112,16 @@ fn a_coach_reviews_in_a_browser_and_the_reply_comes_back() {
         let want = rep["start_s"].as_f64().unwrap();
         assert!((got.as_f64().unwrap() - want).abs() < 0.05, "rep {}: {got} vs {want}", rep["index"]);
     }
+    // A seek near the end plays from there.
+    let late = &r["late_seek"];
+    let (t, dur) = (late["t"].as_f64().unwrap(), late["dur"].as_f64().unwrap());
+    assert!(
+        (t - 0.9 * dur).abs() < 0.3 && late["error"].is_null() && late["ready"].as_u64() >= Some(2),
+        "{late}"
+    );
+    // Nothing new to send: no file, and the page says so.
+    assert_eq!(r["empty_send"]["downloaded"], false, "{r}");
+    assert!(r["empty_send"]["hint"].as_str().unwrap().contains("No new comments"), "{r}");
     assert_eq!(r["storenote_shown"], false, "the page kept the comment: {r}");
     assert_eq!(r["other_tab_stored"], true, "another tab sees the comment: {r}");
     assert_eq!(r["comments_after_reload"], 1, "kept in the browser: {r}");

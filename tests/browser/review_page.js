@@ -34,6 +34,20 @@ const { chromium } = require('playwright-core');
   await page.click('#tl-reps tbody tr:nth-child(2)');
   await page.waitForTimeout(300);
   out.after_rep2 = await page.evaluate(() => document.getElementById('video').currentTime);
+  // A click on the timeline near the end: the video decodes from the keyframe before it (an
+  // open GOP's seek point had frozen the player for good).
+  const tl = await page.locator('#timeline').boundingBox();
+  await page.mouse.click(tl.x + tl.width * 0.9, tl.y + tl.height / 2);
+  await page.waitForTimeout(800);
+  out.late_seek = await page.evaluate(() => { const v = document.getElementById('video'); return { t: v.currentTime, dur: v.duration, seeking: v.seeking, ready: v.readyState, error: v.error && v.error.code }; });
+  // Send with nothing new: no file, and a word why.
+  let emptyDownload = false;
+  page.once('download', () => { emptyDownload = true; });
+  await page.click('#send');
+  await page.waitForTimeout(300);
+  out.empty_send = { downloaded: emptyDownload, hint: await page.textContent('#sendhint') };
+  await page.click('#tl-reps tbody tr:nth-child(2)');
+  await page.waitForTimeout(300);
   // A comment with a drawn line.
   await page.fill('#author', 'Coach Ana');
   await page.fill('#text', process.env.COMMENT || 'Drive through the heels here');

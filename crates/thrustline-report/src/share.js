@@ -154,6 +154,8 @@
     commentsList(); draw();
   });
   $("send").addEventListener("click", () => {
+    // Nothing new: a reply with no comment in it would only make the lifter import nothing.
+    if (!mine.length) { $("sendhint").textContent = "No new comments to send: add one first."; return; }
     const reply = { format: "thrustline-feedback", version: 1, session: D.key, comments: mine };
     const blob = new Blob([JSON.stringify(reply, null, 1)], { type: "application/json" });
     const a = document.createElement("a");

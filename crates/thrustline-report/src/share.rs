@@ -230,6 +230,7 @@ main{display:flex;flex-wrap:wrap;gap:16px;padding:12px 16px}
 #overlay{position:absolute;left:0;top:0;width:100%;height:100%;cursor:crosshair}
 #controls{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:8px 0}
 #timeline{width:100%;background:#fff;border:1px solid #dde;cursor:pointer}
+#time{display:inline-block;min-width:17ch;white-space:nowrap;font-variant-numeric:tabular-nums}
 table{border-collapse:collapse;width:100%}td,th{padding:4px 6px;border-bottom:1px solid #e3e6ec;text-align:left;font-size:13px}
 #tl-reps tbody tr{cursor:pointer}#tl-reps tbody tr:hover{background:#eef3ff}tr.current{background:#dfe9ff}
 #tl-comments{padding-left:18px}#tl-comments li{margin:4px 0}#tl-comments li.new{color:#1a5fd0}
