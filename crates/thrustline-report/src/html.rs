@@ -32,7 +32,8 @@ h2{font-size:18px;margin:0 0 12px}.cards{display:flex;flex-wrap:wrap;gap:12px}.c
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e3e6ec}th{background:#f0f3f8}tr.faulty td:first-child{border-left:4px solid #d33}
 tr.clean td:first-child{border-left:4px solid #2a9d55}tr.unjudged td:first-child{border-left:4px solid #e0a800}.cue{color:#b02525}.view{color:#555;margin:6px 0}.not-judged{color:#7a6a2a}.estimate{color:#777}.warn{background:#fff4d6;border-left:4px solid #e0a800;padding:8px 12px;margin:6px 0}
 .frames{display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));gap:12px}.frames figure{margin:0}.frames img{width:100%;border-radius:6px}
-figcaption{font-size:13px;color:#445;margin-top:4px}svg text{font-size:11px;fill:#445}";
+figcaption{font-size:13px;color:#445;margin-top:4px}svg text{font-size:11px;fill:#445}
+@media (max-width:700px){header{padding:14px 16px}main{padding:12px}section{padding:12px 14px;overflow-x:auto}section>svg{min-width:720px}section table{min-width:640px}}";
 
 /// Inline SVG of the hip angle over time, the lockout band, rep and fault markers.
 /// Time labels on the hip-angle chart: at most this many, whatever span a file claims.
