@@ -63,6 +63,7 @@ pub fn comment(a: &CommentArgs) -> Result<()> {
                 if n == 1 { "comment" } else { "comments" },
                 file.display()
             );
+            stale_page_hint(&a.session);
         }
         return Ok(());
     }
@@ -71,7 +72,19 @@ pub fn comment(a: &CommentArgs) -> Result<()> {
     };
     let rep = SessionFolder::open(&a.session)?.comment_at(at, text, &author(a.author.as_deref()))?;
     println!("comment added at {at:.1} s{}", rep.map(|r| format!(" (rep {r})")).unwrap_or_default());
+    stale_page_hint(&a.session);
     Ok(())
+}
+
+/// A review page shared before a comment does not hold it: says how to make one that does.
+fn stale_page_hint(session: &std::path::Path) {
+    if session.join(thrustline_engine::share::PAGE).is_file() {
+        println!(
+            "{} was shared before this: run `thrustline share {}` again for a page with every comment",
+            thrustline_engine::share::PAGE,
+            session.display()
+        );
+    }
 }
 
 #[derive(clap::Args, Debug)]

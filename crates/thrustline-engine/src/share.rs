@@ -32,7 +32,7 @@ pub struct Shared {
 /// Writes the review page for the session in `dir` to `out` (default `dir/review.html`).
 pub fn write(dir: &Path, out: Option<&Path>, video_side: u32, force: bool) -> Result<Shared, EngineError> {
     let folder = SessionFolder::open(dir)?;
-    let path = out.map_or_else(|| dir.join(REVIEW_PAGE), Path::to_path_buf);
+    let path = out.map_or_else(|| dir.join(PAGE), Path::to_path_buf);
     if let Some(why) = folder.refuse_output(&path, force, &PAGE_OUTPUT) {
         return Err(EngineError::Refused(format!("{}: refused: {why}", path.display())));
     }
@@ -58,8 +58,8 @@ pub fn write(dir: &Path, out: Option<&Path>, video_side: u32, force: bool) -> Re
     })
 }
 
-/// The page's default name, in the session folder.
-const REVIEW_PAGE: &str = "review.html";
+/// The review page's name in the session folder (`share` without `-o`).
+pub const PAGE: &str = "review.html";
 /// A page this command wrote says so in its first bytes (its `<title>`).
 const PAGE_MARK: &[u8] = b"<title>Thrustline review</title>";
 /// How far into a file the mark is looked for.
@@ -71,7 +71,7 @@ const PAGE_OUTPUT: OwnOutput = OwnOutput {
     noun: "page",
     kind: "review page",
     ext: ".html",
-    in_folder: Some(REVIEW_PAGE),
+    in_folder: Some(PAGE),
     is_ours: is_review_page,
 };
 
