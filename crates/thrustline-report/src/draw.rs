@@ -5,7 +5,7 @@ use opencv::core::{Mat, Point, Rect, Scalar};
 use opencv::imgproc::{self, FONT_HERSHEY_DUPLEX, LINE_AA};
 use opencv::prelude::*;
 use thrustline_core::landmarks::idx;
-use thrustline_core::{FrameAnalysis, Landmark, Phase, Side, CONNECTIONS};
+use thrustline_core::{CameraView, FrameAnalysis, Landmark, Phase, Side, CONNECTIONS};
 
 use crate::ReportError;
 
@@ -155,7 +155,10 @@ pub fn overlay(img: &mut Mat, lm: Option<&[Landmark; 33]>, hud: &Hud) -> Result<
         if let Some(m) = hud.analysis.and_then(|a| a.metrics) {
             if let Some(hip) = m.hip_angle {
                 let i = if m.side == Side::Right { idx::RIGHT_HIP } else { idx::LEFT_HIP };
-                let s = format!("{:.0} deg", hip.value);
+                // Off the side it is the view's estimate, as the report's "≈" says ("~": the
+                // overlay's Hershey font has ASCII only).
+                let side = hud.analysis.is_some_and(|a| a.view.is_none_or(|v| v == CameraView::Side));
+                let s = format!("{}{:.0} deg", if side { "" } else { "~" }, hip.value);
                 let at = p(i) + Point::new((10.0 * unit) as i32, (-10.0 * unit) as i32);
                 text(img, &s, at + Point::new(1, 1), 0.7 * unit, c(PANEL), lw + 1)?;
                 text(img, &s, at, 0.7 * unit, c(ACCENT), lw)?;

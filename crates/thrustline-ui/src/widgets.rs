@@ -123,7 +123,9 @@ pub fn skeleton(
             for (i, v, label) in [(hip, m.hip_angle, "hip"), (knee, knee_angle, "knee")] {
                 if let (Some(v), true) = (v, lm[i].visibility >= DRAW_MIN_VISIBILITY) {
                     let mut p = at(&lm[i]) + Vec2::new(width * 3.0, -width * 3.0);
-                    let text = format!("{label} {:.0}°", v.value);
+                    // Off the side the hip's angle is the view's estimate, as the report marks it.
+                    let approx = if side_view { "" } else { "≈" };
+                    let text = format!("{label} {approx}{:.0}°", v.value);
                     // A camera at the feet puts the knee just over the hip: the second label
                     // goes under the first instead of over it.
                     let size = painter.layout_no_wrap(text.clone(), font.clone(), Color32::WHITE).size();
