@@ -160,7 +160,12 @@ pub fn overlay(img: &mut Mat, lm: Option<&[Landmark; 33]>, hud: &Hud) -> Result<
                 let side = hud.analysis.is_some_and(|a| a.view.is_none_or(|v| v == CameraView::Side));
                 let s = format!("{}{:.0} deg", if side { "" } else { "~" }, hip.value);
                 let at = p(i) + Point::new((10.0 * unit) as i32, (-10.0 * unit) as i32);
-                text(img, &s, at + Point::new(1, 1), 0.7 * unit, c(PANEL), lw + 1)?;
+                // On a dark box, as the windows draw it: the bones and joints it sits over had
+                // crossed the bare text.
+                let (tw, th) = text_size(&s, 0.7 * unit, lw)?;
+                let pad = (4.0 * unit) as i32;
+                let r = Rect::new(at.x - pad, at.y - th - pad / 2, tw + 2 * pad, th + 2 * pad);
+                imgproc::rectangle(img, r, c(PANEL), -1, LINE_AA, 0)?;
                 text(img, &s, at, 0.7 * unit, c(ACCENT), lw)?;
             }
         }
