@@ -620,7 +620,7 @@ impl Warning {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LookAlikeReason {
-    /// The torso upright at the top: standing or squatting.
+    /// The torso upright at the top: standing, squatting or dipping off a bench.
     Upright,
     /// A straight arm with its hand planted held the body up.
     HandsBearingWeight,
@@ -652,7 +652,7 @@ impl LookAlikeReason {
     /// What was seen, in a coach's words.
     pub fn phrase(self) -> &'static str {
         match self {
-            LookAlikeReason::Upright => "the torso was upright at the top (standing or squatting, or a video that plays sideways: turn it upright first)",
+            LookAlikeReason::Upright => "the torso was upright at the top (standing, squatting or dipping off a bench, or a video that plays sideways: turn it upright first)",
             LookAlikeReason::HandsBearingWeight => "the arms moved the weight, not the hips",
             LookAlikeReason::FeetOffFloor => "the feet left the floor",
             LookAlikeReason::HipsStayedDown => {
