@@ -227,6 +227,8 @@ fn no_comment_text_runs_script() {
             "not a Thrustline reply file",
         ),
         ("not json", "not a Thrustline reply file"),
+        // A newer Thrustline's reply says so, not that it is not one.
+        (r#"{"format":"thrustline-feedback","version":99,"session":"x","comments":[]}"#, "update Thrustline"),
     ] {
         std::fs::write(&reply, body).unwrap();
         let o = common::thrustline(&["comment", d.to_str().unwrap(), "--import", reply.to_str().unwrap()]);

@@ -104,7 +104,7 @@
       const tr = document.createElement("tr"); tr.dataset.rep = r.index;
       // A rep whose form the camera did not show is not clean, and its angle is an estimate (as the report says).
       const faults = r.faults.map((f) => f[0].replace(/_/g, " ")).join(", ") || (r.judged ? "clean" : "form not judged");
-      const cells = [String(r.index), fmt(r.start_s), (r.judged ? "" : "≈") + r.lockout_hip_angle.toFixed(0) + "°", faults];
+      const cells = [String(r.index), fmt(r.start_s), (r.judged ? "" : "≈") + r.peak_hip_angle.toFixed(0) + "°", faults];
       for (const c of cells) { const td = document.createElement("td"); td.textContent = c; tr.appendChild(td); }
       tr.addEventListener("click", () => { video.pause(); seek(r.start_s); });
       tb.appendChild(tr);

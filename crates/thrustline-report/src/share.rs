@@ -70,7 +70,8 @@ struct PageRep {
     start_s: f64,
     lockout_s: f64,
     end_s: f64,
-    lockout_hip_angle: f32,
+    /// The rep's peak hip angle, as the report's "Peak hip" and the window's "top".
+    peak_hip_angle: f32,
     faults: Vec<(String, String, f64)>,
     /// Its form was seen (see `Rep::form_seen`): without it the angle is an estimate and a rep
     /// with no fault is not clean, as the report says.
@@ -106,7 +107,7 @@ pub fn render(
                 start_s: r.start_s,
                 lockout_s: r.lockout_s,
                 end_s: r.end_s,
-                lockout_hip_angle: round(r.metrics.lockout_hip_angle, 10.0),
+                peak_hip_angle: round(r.metrics.peak_hip_angle, 10.0),
                 faults: r
                     .faults
                     .iter()
@@ -149,7 +150,7 @@ pub fn render(
         None => o.push_str(r#"<video id="video" playsinline></video><p class="warn">The session's video was not found: the timeline, reps and comments work without it.</p>"#),
     }
     o.push_str(
-        r#"<canvas id="overlay"></canvas></div><div id="controls"><button id="play">Play</button><button id="prev">◀ frame</button><button id="next">frame ▶</button><label>Speed <select id="speed"><option>0.25</option><option>0.5</option><option>0.75</option><option selected>1</option><option>1.5</option><option>2</option></select></label><label><input type="checkbox" id="skeleton" checked> Skeleton</label><button id="pfault">◀ fault</button><button id="nfault">fault ▶</button><span id="time">0:00.00</span></div><canvas id="timeline" height="120"></canvas></section><section id="side"><h2>Reps</h2><table id="tl-reps"><thead><tr><th>rep</th><th title="when the rep started (the hips left the bottom)">start</th><th>lockout</th><th>faults</th></tr></thead><tbody></tbody></table><h2>Comments</h2><ul id="tl-comments"></ul><form id="new"><label>Your name <input id="author" required maxlength="200"></label><textarea id="text" required maxlength="10000" placeholder="What you see at this moment"></textarea><div class="tools">Draw: <label><input type="radio" name="tool" value="none" checked> none</label><label><input type="radio" name="tool" value="line"> line</label><label><input type="radio" name="tool" value="angle"> angle</label> <span id="mark"></span></div><button type="submit" id="add">Add comment at <span id="at">0:00.00</span></button></form><p class="warn" id="storenote" hidden>This browser is not keeping your comments: send the feedback before you close or reload the page.</p><button id="send">Send feedback</button><p class="hint" id="sendhint">Downloads a small reply file with your new comments for the lifter (<code>thrustline comment SESSION --import FILE</code>).</p></section></main><section id="report">"#,
+        r#"<canvas id="overlay"></canvas></div><div id="controls"><button id="play">Play</button><button id="prev">◀ frame</button><button id="next">frame ▶</button><label>Speed <select id="speed"><option>0.25</option><option>0.5</option><option>0.75</option><option selected>1</option><option>1.5</option><option>2</option></select></label><label><input type="checkbox" id="skeleton" checked> Skeleton</label><button id="pfault">◀ fault</button><button id="nfault">fault ▶</button><span id="time">0:00.00</span></div><canvas id="timeline" height="120"></canvas></section><section id="side"><h2>Reps</h2><table id="tl-reps"><thead><tr><th>rep</th><th title="when the rep started (the hips left the bottom)">start</th><th title="the highest hip angle of the rep">peak hip</th><th>faults</th></tr></thead><tbody></tbody></table><h2>Comments</h2><ul id="tl-comments"></ul><form id="new"><label>Your name <input id="author" required maxlength="200"></label><textarea id="text" required maxlength="10000" placeholder="What you see at this moment"></textarea><div class="tools">Draw: <label><input type="radio" name="tool" value="none" checked> none</label><label><input type="radio" name="tool" value="line"> line</label><label><input type="radio" name="tool" value="angle"> angle</label> <span id="mark"></span></div><button type="submit" id="add">Add comment at <span id="at">0:00.00</span></button></form><p class="warn" id="storenote" hidden>This browser is not keeping your comments: send the feedback before you close or reload the page.</p><button id="send">Send feedback</button><p class="hint" id="sendhint">Downloads a small reply file with your new comments for the lifter (<code>thrustline comment SESSION --import FILE</code>).</p></section></main><section id="report">"#,
     );
     o.push_str(report_body);
     o.push_str(r#"</section><script type="application/json" id="data">"#);
@@ -175,8 +176,17 @@ pub fn read_feedback(bytes: &[u8], s: &Session) -> Result<Vec<Comment>, String> 
     }
     let f: Feedback =
         serde_json::from_slice(bytes).map_err(|e| format!("not a Thrustline reply file ({e})"))?;
-    if f.format != FEEDBACK_FORMAT || f.version != FEEDBACK_VERSION {
-        return Err(format!("not a Thrustline reply file (format {:?} version {})", f.format, f.version));
+    if f.format != FEEDBACK_FORMAT {
+        return Err(format!("not a Thrustline reply file (format {:?})", f.format));
+    }
+    if f.version > FEEDBACK_VERSION {
+        return Err(format!(
+            "a reply from a newer Thrustline (version {}; this one reads {FEEDBACK_VERSION}): update Thrustline",
+            f.version
+        ));
+    }
+    if f.version != FEEDBACK_VERSION {
+        return Err(format!("not a Thrustline reply file (version {})", f.version));
     }
     if f.session != session_key(s) {
         return Err("this reply answers another session".into());
