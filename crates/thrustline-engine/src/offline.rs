@@ -752,8 +752,8 @@ const NAME_COLUMN: usize = 36;
 
 /// One line of the summary table: the name left-aligned in `width`, the counts and speed
 /// right-aligned under their headers, then the faults.
-fn table_row(width: usize, [name, reps, partial, clean, speed, faults]: [&str; 6]) -> String {
-    format!("{name:<width$} {reps:>5} {partial:>8} {clean:>6} {speed:>9}  {faults}")
+fn table_row(width: usize, [name, reps, partial, clean, analysis, faults]: [&str; 6]) -> String {
+    format!("{name:<width$} {reps:>5} {partial:>8} {clean:>6} {analysis:>9}  {faults}")
 }
 
 /// The table `thrustline analyze` prints: per video its reps, partials, clean reps, speed,
@@ -771,7 +771,8 @@ pub fn summary_table(outcomes: &[Outcome]) -> String {
     // As wide as the longest name: a 40-character clip name had pushed its row's counts out of
     // their columns.
     let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0).max(NAME_COLUMN);
-    let _ = writeln!(out, "{}", table_row(width, ["video", "reps", "partial", "clean", "speed", "faults"]));
+    let _ =
+        writeln!(out, "{}", table_row(width, ["video", "reps", "partial", "clean", "realtime", "faults"]));
     for (o, name) in outcomes.iter().zip(&names) {
         let s = &o.session;
         // In the report's words and order, each with its reps ("feet too close (reps 1 and
@@ -788,6 +789,7 @@ pub fn summary_table(outcomes: &[Outcome]) -> String {
             s.reps.len().to_string(),
             s.partial_reps.len().to_string(),
             clean.map_or_else(|| "–".to_string(), |n| n.to_string()),
+            // How fast the analysis ran against the video's duration ("speed" had read as the lift's).
             format!("{:.1}x", o.realtime),
             if faults.is_empty() { "-".to_string() } else { faults.join("; ") },
         ];
@@ -842,7 +844,7 @@ mod tests {
     fn the_summary_tables_columns_line_up_under_a_long_name() {
         let long = "glute_bridge_faults_lumbar_then_quad.mp4";
         let width = long.len().max(NAME_COLUMN);
-        let header = table_row(width, ["video", "reps", "partial", "clean", "speed", "faults"]);
+        let header = table_row(width, ["video", "reps", "partial", "clean", "realtime", "faults"]);
         let row = table_row(width, [long, "2", "0", "–", "9.4x", "overarch_lower_back@1"]);
         let short = table_row(width, ["a.mp4", "12", "1", "11", "10.0x", "-"]);
         // Each right-aligned column ends where its header does (in characters: the dash is one).
