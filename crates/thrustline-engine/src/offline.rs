@@ -43,9 +43,6 @@ const ANNOTATED: &str = "annotated.mp4";
 /// 1–3 s after the count on the shared clips. Under 0.9 MB a frame at 720 px: 30 fps holds
 /// about 100 MB back.
 const VIDEO_DELAY_S: f64 = 4.0;
-/// At most this much of drawn frames waits: a full-size (`--video-size 0`) 1080p video at 60 fps
-/// would hold 1.5 GB over [`VIDEO_DELAY_S`]; it waits less instead (a banner then starts later).
-const VIDEO_QUEUE_MAX_BYTES: usize = 256 << 20;
 
 /// The annotated video's writer behind its queue of drawn frames.
 struct DelayedVideo {
@@ -57,12 +54,7 @@ struct DelayedVideo {
 impl DelayedVideo {
     /// Queues a drawn frame at `t_s`; writes those [`VIDEO_DELAY_S`] older with their banners.
     fn push(&mut self, t_s: f64, frame: Mat) -> Result<(), EngineError> {
-        let bytes = (frame.total() * frame.elem_size().unwrap_or(3)).max(1);
         self.queue.push_back((t_s, frame));
-        let oldest_kept = self.queue.len().saturating_sub(VIDEO_QUEUE_MAX_BYTES / bytes);
-        if let Some(&(t, _)) = self.queue.get(oldest_kept.saturating_sub(1)).filter(|_| oldest_kept > 0) {
-            self.flush(t)?;
-        }
         self.flush(t_s - VIDEO_DELAY_S)
     }
 
