@@ -38,44 +38,6 @@ const MAX_KEYFRAMES: usize = 48;
 const ANNOTATED_TMP: &str = ".annotated.tmp.mp4";
 const ANNOTATED: &str = "annotated.mp4";
 
-/// The annotated video runs this far behind the analysis, so that a fault's banner goes up over
-/// the top where it was seen ([`draw::BannerTimeline`]): a top's faults are judged as it ends,
-/// 1–3 s after the count on the shared clips. Under 0.9 MB a frame at 720 px: 30 fps holds
-/// about 100 MB back.
-const VIDEO_DELAY_S: f64 = 4.0;
-
-/// The annotated video's writer behind its queue of drawn frames.
-struct DelayedVideo {
-    writer: video::AnnotatedWriter,
-    queue: std::collections::VecDeque<(f64, Mat)>,
-    banners: draw::BannerTimeline,
-}
-
-impl DelayedVideo {
-    /// Queues a drawn frame at `t_s`; writes those [`VIDEO_DELAY_S`] older with their banners.
-    fn push(&mut self, t_s: f64, frame: Mat) -> Result<(), EngineError> {
-        self.queue.push_back((t_s, frame));
-        self.flush(t_s - VIDEO_DELAY_S)
-    }
-
-    fn flush(&mut self, upto_s: f64) -> Result<(), EngineError> {
-        while self.queue.front().is_some_and(|f| f.0 <= upto_s) {
-            let Some((t, mut img)) = self.queue.pop_front() else { break };
-            if let Some(cue) = self.banners.at(t) {
-                draw::fault_banner(&mut img, cue)?;
-            }
-            self.writer.write(&img)?;
-        }
-        Ok(())
-    }
-
-    /// Writes the rest; the frames written.
-    fn finish(mut self) -> Result<u64, EngineError> {
-        self.flush(f64::INFINITY)?;
-        Ok(self.writer.finish()?)
-    }
-}
-
 /// Frames of this many pixels or more leave no core to a second inference thread where the
 /// machine has no more cores than [`DEFAULT_THREADS`]: decoding them and drawing and encoding
 /// the annotated video fill one. `thrustline analyze` on the 22 shared clips (medians of 3,
@@ -407,20 +369,18 @@ impl Run<'_> {
         let mut video = match self.cfg.video_size {
             // H.264 that browsers play (the coach's review page), at a preset that keeps the
             // encoder off the pose stage's core (measured, README: Speed).
-            Some(_) => Some(DelayedVideo {
-                writer: video::AnnotatedWriter::create(
-                    &self.tmp_video,
-                    self.fps,
-                    out_size.width as u32,
-                    out_size.height as u32,
-                )?,
-                queue: std::collections::VecDeque::new(),
-                banners: draw::BannerTimeline::default(),
-            }),
+            Some(_) => Some(video::AnnotatedWriter::create(
+                &self.tmp_video,
+                self.fps,
+                out_size.width as u32,
+                out_size.height as u32,
+            )?),
             None => None,
         };
         let mut keyframes: Vec<KeyFrame> = Vec::new();
-        let mut last_t = 0.0;
+        let mut banner = draw::Banner::default();
+        // The rep whose cue the banner shows.
+        let mut banner_rep = 0;
         let mut top: Option<Top> = None;
         // The rep whose top ended last: faults are often raised after it (at the lowering's end).
         let mut last_top: Option<Top> = None;
@@ -442,9 +402,8 @@ impl Run<'_> {
                 match *e {
                     Event::FaultRaised { rep, id } => {
                         // Named by its rep: a lowering's fault comes after that rep's top.
-                        if let Some(v) = video.as_mut() {
-                            v.banners.raised(rep, format!("Rep {rep}: {}", id.cue()), t_s);
-                        }
+                        banner.show(&format!("Rep {rep}: {}", id.cue()), t_s);
+                        banner_rep = rep;
                         capture.push((rep, id));
                     }
                     Event::RepCounted { rep } => {
@@ -452,8 +411,8 @@ impl Run<'_> {
                         // The next rep's top takes the last rep's cue down: the lumbar-then-quad
                         // bridge had shown rep 1's overarch cue through rep 2's top, whose own
                         // fault came only at the clip's end.
-                        if let Some(v) = video.as_mut() {
-                            v.banners.counted(rep, t_s);
+                        if rep > banner_rep {
+                            banner.clear();
                         }
                     }
                     _ => {}
@@ -480,11 +439,10 @@ impl Run<'_> {
                     bgr.copy_to(&mut tp.raw)?;
                     (tp.fa, tp.lm, tp.setup) = (Some(fa), lm.copied(), setup);
                 }
-                // The fault banners go on as the frames leave the video's queue.
-                let hud = draw::Hud { analysis: Some(&fa), banner: None, setup };
+                let hud = draw::Hud { analysis: Some(&fa), banner: banner.at(t_s), setup };
                 draw::overlay(&mut bgr, lm, &hud)?;
-                if let Some(v) = video.as_mut() {
-                    v.push(t_s, bgr.clone())?;
+                if let Some(w) = video.as_mut() {
+                    w.write(&bgr)?;
                 }
                 for (rep, id) in capture {
                     if keyframes.len() >= MAX_KEYFRAMES {
@@ -499,9 +457,7 @@ impl Run<'_> {
                             tp.fault_keyframe(id)?
                         }
                         None => {
-                            let mut shown = bgr.clone();
-                            draw::fault_banner(&mut shown, &format!("Rep {rep}: {}", id.cue()))?;
-                            KeyFrame { caption: format!("rep {rep}: {}", id.cue()), t_s, jpeg: jpeg(&shown)? }
+                            KeyFrame { caption: format!("rep {rep}: {}", id.cue()), t_s, jpeg: jpeg(&bgr)? }
                         }
                     };
                     keyframes.push(kf);
@@ -516,22 +472,9 @@ impl Run<'_> {
                     last_top = Some(tp);
                 }
             }
-            last_t = t_s;
             self.progress.frame();
         }
         let summary = analyzer.finish();
-        // Faults judged as the clip ended (the lumbar-then-quad bridge's rep 2 feet): their
-        // banners over what the video's queue still holds of their rep.
-        if let Some(v) = video.as_mut() {
-            for r in &summary.reps {
-                for f in &r.faults {
-                    let text = format!("Rep {}: {}", r.index, f.id.cue());
-                    if !v.banners.holds(&text) {
-                        v.banners.raised(r.index, text, last_t);
-                    }
-                }
-            }
-        }
         // Faults judged when the clip ended (its last rep still at the top) get their key frame
         // from that top too.
         for r in &summary.reps {
@@ -567,8 +510,8 @@ impl Run<'_> {
         }
         keyframes.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
         let video_done = match video {
-            Some(v) => {
-                let n = v.finish()?;
+            Some(w) => {
+                let n = w.finish()?;
                 let frames = writer.frames_written();
                 // The encoder drops what a full disk refuses without a word: the file itself must
                 // hold every frame before it takes its final name.

@@ -24,43 +24,28 @@ pub const DRAW_MIN_VISIBILITY: f32 = 0.5;
 /// over and read a short cue (live window and annotated video alike).
 pub const BANNER_S: f64 = 3.0;
 
-/// When each fault's banner is up in a recorded video, where the frames can wait for the verdict:
-/// from its rep's count (the top, where it was seen) until [`BANNER_S`] after it was raised, and
-/// never past the next rep's count (the cue would read as that rep's). A top's faults are judged
-/// as the top ends and a lowering's as it ends: drawn when raised, the feet-close thrust's rep 1
-/// cue had come up at 4.5 s, over the lowering, for a top at 1.7–3.2 s.
+/// The fault banner: the latest cue, until `BANNER_S` after it was raised (stream time, s).
 #[derive(Clone, Debug, Default)]
-pub struct BannerTimeline {
-    /// Each rep's count time (stream time, s).
-    counted: Vec<(u32, f64)>,
-    /// (rep, from, until, text), in the order raised.
-    shown: Vec<(u32, f64, f64, String)>,
+pub struct Banner {
+    shown: Option<(String, f64)>,
 }
 
-impl BannerTimeline {
-    /// Rep `rep` was counted at `t_s`: earlier reps' cues come down.
-    pub fn counted(&mut self, rep: u32, t_s: f64) {
-        self.counted.push((rep, t_s));
-        for b in self.shown.iter_mut().filter(|b| b.0 < rep) {
-            b.2 = b.2.min(t_s);
+impl Banner {
+    pub fn show(&mut self, cue: &str, t_s: f64) {
+        self.shown = Some((cue.to_string(), t_s + BANNER_S));
+    }
+
+    /// Takes the banner down (the next rep reached its top: the cue would read as its own).
+    pub fn clear(&mut self) {
+        self.shown = None;
+    }
+
+    /// The cue up at `t_s`, if any.
+    pub fn at(&mut self, t_s: f64) -> Option<&str> {
+        if self.shown.as_ref().is_some_and(|b| t_s > b.1) {
+            self.shown = None;
         }
-    }
-
-    /// `text`, rep `rep`'s fault, was raised at `t_s`.
-    pub fn raised(&mut self, rep: u32, text: String, t_s: f64) {
-        let from = self.counted.iter().rev().find(|c| c.0 == rep).map_or(t_s, |c| c.1.min(t_s));
-        let next = self.counted.iter().find(|c| c.0 > rep).map_or(f64::INFINITY, |c| c.1);
-        self.shown.push((rep, from, (t_s + BANNER_S).min(next), text));
-    }
-
-    /// Whether `text` was raised already.
-    pub fn holds(&self, text: &str) -> bool {
-        self.shown.iter().any(|b| b.3 == text)
-    }
-
-    /// The cue up at `t_s`: the one raised last among those up.
-    pub fn at(&self, t_s: f64) -> Option<&str> {
-        self.shown.iter().rev().find(|b| b.1 <= t_s && t_s < b.2).map(|b| b.3.as_str())
+        self.shown.as_ref().map(|b| b.0.as_str())
     }
 }
 
@@ -204,47 +189,12 @@ pub fn overlay(img: &mut Mat, lm: Option<&[Landmark; 33]>, hud: &Hud) -> Result<
     }
     // The setup's issue under the counter, the fault's cue at the bottom, each wrapped to the
     // frame's width.
+    let pad = (8.0 * unit) as i32;
     if let Some(issue) = hud.setup {
         wrapped_box(img, issue, Anchor::Top(below_counter), (c(WARN), c(BLACK)), unit, lw)?;
     }
     if let Some(cue) = hud.banner {
-        fault_banner(img, cue)?;
+        wrapped_box(img, cue, Anchor::Bottom(h - pad), (c(FAULT), c(WHITE)), unit, lw)?;
     }
     Ok(())
-}
-
-/// A fault's cue across the bottom of a frame drawn by [`overlay`].
-pub fn fault_banner(img: &mut Mat, cue: &str) -> Result<(), ReportError> {
-    let (w, h) = (img.cols(), img.rows());
-    let unit = f64::from(h.min(w)) / 480.0;
-    let lw = ((2.0 * unit).round() as i32).max(1);
-    let pad = (8.0 * unit) as i32;
-    wrapped_box(img, cue, Anchor::Bottom(h - pad), (c(FAULT), c(WHITE)), unit, lw)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The feet-close thrust's timing: rep 1 counted at 1.7 s, its fault raised at 4.5 s as the
-    /// top's end was read; rep 2 counted at 8.0 s.
-    #[test]
-    fn a_faults_banner_spans_its_reps_top_not_the_lowering_after() {
-        let mut b = BannerTimeline::default();
-        b.counted(1, 1.7);
-        b.raised(1, "Rep 1: feet".into(), 4.5);
-        assert_eq!(b.at(1.6), None, "before the top");
-        assert_eq!(b.at(1.7), Some("Rep 1: feet"), "from the count");
-        assert_eq!(b.at(7.4), Some("Rep 1: feet"), "until BANNER_S after it was raised");
-        assert_eq!(b.at(7.6), None);
-        // A lowering's fault raised just before the next count comes down at that count.
-        b.raised(1, "Rep 1: lowering".into(), 7.9);
-        b.counted(2, 8.0);
-        assert_eq!(b.at(7.95), Some("Rep 1: lowering"), "the last raised shows");
-        assert_eq!(b.at(8.0), None, "the next rep's count takes it down");
-        // A fault judged after the next count (the clip's end) stops at that count.
-        b.raised(1, "Rep 1: late".into(), 9.0);
-        assert_eq!(b.at(8.5), None);
-        assert_eq!(b.at(3.0), Some("Rep 1: late"));
-    }
 }
